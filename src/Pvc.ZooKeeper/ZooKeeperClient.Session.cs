@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using Pvc.ZooKeeper.Protocol;
+
+namespace Pvc.ZooKeeper;
+
+// The session loop: connect to a server, hand-shake (new session or resume), re-arm watches and
+// credentials, run the connection until it drops, then move on to the next server.
+public sealed partial class ZooKeeperClient : IConnectionEvents
+{
+    private long _lastZxid;
+    private byte[] _password = new byte[16];
+
+    private void Start()
+    {
+        _eventLoop = Task.Run(RunEventLoopAsync);
+        _sessionLoop = Task.Run(RunSessionLoopAsync);
+    }
+
+    private async Task RunSessionLoopAsync()
+    {
+        var hosts = _connectionString.Hosts.OrderBy(_ => Random.Shared.Next()).ToList();
+        var next = 0;
+        var backoff = TimeSpan.FromMilliseconds(50);
+        var token = _shutdown.Token;
+        while (!token.IsCancellationRequested && !_closing)
+        {
+            var host = hosts[next];
+            next = (next + 1) % hosts.Count;
+            var connectTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, RequestedTimeout.TotalMilliseconds / hosts.Count));
+            ServerConnection? connection = null;
+            try
+            {
+                connection = await ServerConnection.OpenAsync(host, connectTimeout, token);
+                var response = await connection.HandshakeAsync(
+                    Interlocked.Read(ref _lastZxid), (int)RequestedTimeout.TotalMilliseconds, SessionId, _password, connectTimeout, token);
+                if (response.TimeoutMs <= 0)
+                {
+                    End(ZooKeeperState.Expired);
+                    return;
+                }
+                SessionId = response.SessionId;
+                _password = response.Password;
+                SessionTimeout = TimeSpan.FromMilliseconds(response.TimeoutMs);
+                List<AuthRequest> auth;
+                lock (_stateLock)
+                    auth = [.. _auth.Select(a => new AuthRequest(a.Scheme, a.Auth))];
+                await connection.SendPreambleAsync(auth, _watches, Interlocked.Read(ref _lastZxid), _chroot, token);
+                _connection = connection;
+                SetState(ZooKeeperState.Connected, host.ToString());
+                backoff = TimeSpan.FromMilliseconds(50);
+                // the Java client's read timeout: two thirds of the session timeout
+                await connection.RunAsync(_outgoing.Reader, this, _chroot, _watches, SessionTimeout * 2 / 3);
+            }
+            catch (Exception) when (!token.IsCancellationRequested)
+            {
+                // this server is unreachable or dropped us; try the next one
+            }
+            catch (OperationCanceledException)
+            {
+                // closing
+            }
+            finally
+            {
+                _connection = null;
+                if (connection is not null)
+                    await connection.DisposeAsync();
+            }
+            if (_closing || token.IsCancellationRequested)
+                break;
+            SetState(ZooKeeperState.Suspended, null);
+            FailOverdueRequests();
+            if (next == 0)
+            {
+                try
+                {
+                    await Task.Delay(backoff, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                backoff = TimeSpan.FromMilliseconds(Math.Min(1000, backoff.TotalMilliseconds * 2));
+            }
+        }
+    }
+
+    private TimeSpan RequestedTimeout => _options.SessionTimeout;
+
+    /// <summary>Requests that waited for a connection longer than allowed fail with ConnectionLoss.</summary>
+    private void FailOverdueRequests()
+    {
+        if (Stopwatch.GetElapsedTime(_disconnectedAt) <= ReconnectWait)
+            return;
+        while (_outgoing.Reader.TryRead(out var request))
+            request.Fail(new ConnectionLossException(request.Path, $"No ZooKeeper server of {_connectionString} could be reached within {ReconnectWait.TotalSeconds:0.#} s."));
+    }
+
+    private void SetState(ZooKeeperState state, string? server)
+    {
+        ZooKeeperState previous;
+        lock (_stateLock)
+        {
+            previous = _state;
+            if (previous == state || previous is ZooKeeperState.Expired or ZooKeeperState.Closed)
+                return;
+            _state = state;
+            _server = server;
+            if (state == ZooKeeperState.Connected)
+            {
+                _connected.TrySetResult();
+            }
+            else if (previous == ZooKeeperState.Connected)
+            {
+                _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _disconnectedAt = Stopwatch.GetTimestamp();
+            }
+        }
+        RaiseStateChanged(previous, state, server);
+    }
+
+    /// <summary>The session is over (expired or closed): fail everything waiting and stop the event loop after the last event.</summary>
+    private void End(ZooKeeperState final)
+    {
+        ZooKeeperState previous;
+        lock (_stateLock)
+        {
+            previous = _state;
+            if (previous is ZooKeeperState.Expired or ZooKeeperState.Closed)
+                return;
+            _state = final;
+            _server = null;
+            Exception reason = final == ZooKeeperState.Expired ? new SessionExpiredException() : new ClientClosedException();
+            _connected.TrySetException(reason);
+            _outgoing.Writer.TryComplete();
+        }
+        Exception failure = final == ZooKeeperState.Expired ? new SessionExpiredException() : new ClientClosedException();
+        while (_outgoing.Reader.TryRead(out var request))
+            request.Fail(failure);
+        _watches.Clear();
+        RaiseStateChanged(previous, final, null);
+        _events.Writer.TryComplete();
+        if (final == ZooKeeperState.Expired)
+            _shutdown.Cancel();
+    }
+
+    private void RaiseStateChanged(ZooKeeperState previous, ZooKeeperState current, string? server)
+    {
+        var args = new ZooKeeperStateChangedEventArgs(previous, current, server);
+        _events.Writer.TryWrite(() => StateChanged?.Invoke(this, args));
+    }
+
+    private async Task RunEventLoopAsync()
+    {
+        await foreach (var action in _events.Reader.ReadAllAsync())
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                try
+                {
+                    WatcherFailed?.Invoke(this, e);
+                }
+                catch (Exception)
+                {
+                    // a failing error handler must not stop the loop
+                }
+            }
+        }
+    }
+
+    void IConnectionEvents.OnZxid(long zxid)
+    {
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _lastZxid);
+            if (zxid <= seen)
+                return;
+        }
+        while (Interlocked.CompareExchange(ref _lastZxid, zxid, seen) != seen);
+    }
+
+    void IConnectionEvents.OnNotification(WatchEventType type, string serverPath)
+    {
+        var path = _chroot.ToClient(serverPath);
+        var triggered = _watches.Trigger(type, path);
+        if (triggered.Count == 0)
+            return;
+        var watchedEvent = new WatchedEvent(type, path);
+        foreach (var watcher in triggered)
+            _events.Writer.TryWrite(() => watcher(watchedEvent));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pvc.Testing.Network;
+
+/// <summary>
+/// A loopback TCP relay in front of a real server, so a test can cut a client's connection (and keep
+/// it cut) without touching the server: <see cref="Cut"/> drops every relayed connection and refuses
+/// new ones until <see cref="Restore"/>.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly IPEndPoint _target;
+    private readonly Lock _lock = new();
+    private readonly List<TcpClient> _open = [];
+    private TcpListener? _listener;
+    private CancellationTokenSource _accepting = new();
+
+    /// <summary>Starts relaying from a free loopback port to <paramref name="targetPort"/> on 127.0.0.1.</summary>
+    public TcpProxy(int targetPort)
+    {
+        _target = new IPEndPoint(IPAddress.Loopback, targetPort);
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = AcceptLoopAsync(_listener, _accepting.Token);
+    }
+
+    /// <summary>The port clients connect to.</summary>
+    public int Port { get; }
+
+    /// <summary><c>127.0.0.1:port</c> of the relay.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>Number of connections relayed since the start.</summary>
+    public int ConnectionCount { get; private set; }
+
+    /// <summary>Drops every open connection and refuses new ones.</summary>
+    public void Cut()
+    {
+        lock (_lock)
+        {
+            _accepting.Cancel();
+            _listener?.Stop();
+            _listener = null;
+            foreach (var c in _open)
+                c.Client.Close(0);
+            _open.Clear();
+        }
+    }
+
+    /// <summary>Accepts connections again on the same port.</summary>
+    public void Restore()
+    {
+        lock (_lock)
+        {
+            if (_listener is not null)
+                return;
+            _accepting = new CancellationTokenSource();
+            _listener = new TcpListener(IPAddress.Loopback, Port);
+            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Start();
+            _ = AcceptLoopAsync(_listener, _accepting.Token);
+        }
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken token)
+    {
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var inbound = await listener.AcceptTcpClientAsync(token);
+                var outbound = new TcpClient { NoDelay = true };
+                inbound.NoDelay = true;
+                try
+                {
+                    await outbound.ConnectAsync(_target, token);
+                }
+                catch (SocketException)
+                {
+                    inbound.Dispose();
+                    outbound.Dispose();
+                    continue;
+                }
+                lock (_lock)
+                {
+                    if (token.IsCancellationRequested)
+                    {
+                        inbound.Dispose();
+                        outbound.Dispose();
+                        return;
+                    }
+                    _open.Add(inbound);
+                    _open.Add(outbound);
+                    ConnectionCount++;
+                }
+                _ = PumpAsync(inbound, outbound);
+                _ = PumpAsync(outbound, inbound);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // cut
+        }
+    }
+
+    private static async Task PumpAsync(TcpClient from, TcpClient to)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            var source = from.GetStream();
+            var sink = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer)) > 0)
+                await sink.WriteAsync(buffer.AsMemory(0, read));
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        finally
+        {
+            from.Client.Close(0);
+            to.Client.Close(0);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Cut();
+        return ValueTask.CompletedTask;
+    }
+}

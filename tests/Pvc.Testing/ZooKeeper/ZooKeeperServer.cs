@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pvc.Testing.ZooKeeper;
+
+/// <summary>
+/// A private Apache ZooKeeper 3.8 server (Debian's package, run with java directly) on a free
+/// loopback port with its own data folder. Stopped by PID. A member of an ensemble is one of these
+/// with a peer configuration.
+/// </summary>
+public sealed class ZooKeeperServer : IAsyncDisposable
+{
+    private const string JavaClassPath = "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar";
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
+
+    private readonly string _configPath;
+    private readonly string _mainClass;
+    private Process? _wrapper;
+
+    private ZooKeeperServer(string dataDir, int clientPort, string configPath, string mainClass)
+    {
+        DataDir = dataDir;
+        ClientPort = clientPort;
+        _configPath = configPath;
+        _mainClass = mainClass;
+    }
+
+    /// <summary>The server's data folder (removed on dispose).</summary>
+    public string DataDir { get; }
+
+    /// <summary>The client port on 127.0.0.1.</summary>
+    public int ClientPort { get; }
+
+    /// <summary><c>127.0.0.1:port</c>.</summary>
+    public string Endpoint => $"127.0.0.1:{ClientPort}";
+
+    /// <summary>The java process id while the server runs, else null.</summary>
+    public int? Pid { get; private set; }
+
+    /// <summary>Starts a standalone server and waits until it serves.</summary>
+    public static async Task<ZooKeeperServer> StartStandaloneAsync(CancellationToken cancellationToken = default)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("pvc-zk-").FullName;
+        var port = FreePort();
+        var config = Path.Combine(dataDir, "zoo.cfg");
+        await File.WriteAllTextAsync(config, BaseConfig(dataDir, port), cancellationToken);
+        var server = new ZooKeeperServer(dataDir, port, config, "org.apache.zookeeper.server.ZooKeeperServerMain");
+        await server.StartAsync(cancellationToken);
+        return server;
+    }
+
+    internal static ZooKeeperServer ForEnsembleMember(string dataDir, int clientPort, int myId, string peers)
+    {
+        var config = Path.Combine(dataDir, "zoo.cfg");
+        File.WriteAllText(config, BaseConfig(dataDir, clientPort) + "initLimit=10\nsyncLimit=5\n" + peers);
+        File.WriteAllText(Path.Combine(dataDir, "myid"), myId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new ZooKeeperServer(dataDir, clientPort, config, "org.apache.zookeeper.server.quorum.QuorumPeerMain");
+    }
+
+    private static string BaseConfig(string dataDir, int port) =>
+        $"""
+        tickTime=500
+        minSessionTimeout=1000
+        maxSessionTimeout=60000
+        dataDir={dataDir}
+        clientPort={port}
+        clientPortAddress=127.0.0.1
+        admin.enableServer=false
+        4lw.commands.whitelist=*
+        maxClientCnxns=0
+
+        """;
+
+    /// <summary>Starts (or restarts) the java process; for an ensemble member it does not wait.</summary>
+    public void Launch()
+    {
+        if (Pid is not null)
+            throw new InvalidOperationException("The server is already running.");
+        // The wrapper ties java's life to ours: if the test host dies, its stdin closes and java is killed,
+        // so a crashed run leaves no server behind.
+        var java = $"exec java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp {JavaClassPath} {_mainClass} {_configPath}";
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            ArgumentList = { "-c", $"{java} </dev/null >>{DataDir}/server.log 2>&1 & echo $!; cat >/dev/null; kill -9 $! 2>/dev/null" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        _wrapper = Process.Start(psi) ?? throw new InvalidOperationException("Could not start /bin/sh for ZooKeeper.");
+        var line = _wrapper.StandardOutput.ReadLine();
+        Pid = int.TryParse(line, out var pid) ? pid : throw new InvalidOperationException($"ZooKeeper wrapper printed '{line}' instead of a PID.");
+    }
+
+    /// <summary>Starts the server and waits until <c>srvr</c> reports a <c>Mode:</c>.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        Launch();
+        await WaitServingAsync(StartDeadline, cancellationToken);
+    }
+
+    /// <summary>Waits until the server answers <c>srvr</c> with a mode (leader, follower, standalone).</summary>
+    public async Task WaitServingAsync(TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            if (Pid is int pid && !IsAlive(pid))
+                throw new InvalidOperationException($"ZooKeeper (pid {pid}) exited while starting; see {DataDir}/server.log:\n{TailLog()}");
+            var answer = await TryFourLetterWordAsync("srvr", cancellationToken);
+            if (answer is not null && answer.Contains("Mode:", StringComparison.Ordinal))
+                return;
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"ZooKeeper on port {ClientPort} did not serve within {deadline}; log:\n{TailLog()}");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>The server's mode from <c>srvr</c> (standalone, leader, follower), or null when it does not answer.</summary>
+    public async Task<string?> ModeAsync(CancellationToken cancellationToken = default)
+    {
+        var answer = await TryFourLetterWordAsync("srvr", cancellationToken);
+        var line = answer?.Split('\n').FirstOrDefault(l => l.StartsWith("Mode:", StringComparison.Ordinal));
+        return line?["Mode:".Length..].Trim();
+    }
+
+    /// <summary>Sends a four-letter word and returns the answer, or null when the server does not answer.</summary>
+    public async Task<string?> TryFourLetterWordAsync(string word, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync(IPAddress.Loopback, ClientPort, timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(word), timeout.Token);
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            return await reader.ReadToEndAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Kills the server with SIGKILL (a crash, not a shutdown) and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        if (Pid is not int pid)
+            return;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (ArgumentException)
+        {
+            // already gone
+        }
+        Pid = null;
+        _wrapper?.StandardInput.Close();
+        _wrapper?.WaitForExit(5_000);
+        _wrapper?.Dispose();
+        _wrapper = null;
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private string TailLog()
+    {
+        var log = Path.Combine(DataDir, "server.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(30)) : "(no log)";
+    }
+
+    /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held open: leave the temp folder
+        }
+        return ValueTask.CompletedTask;
+    }
+}
