@@ -97,17 +97,21 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
 
     private void SetState(ZooKeeperState state, string? server)
     {
-        ZooKeeperState previous;
         lock (_stateLock)
         {
-            previous = _state;
+            var previous = _state;
             if (previous == state || previous is ZooKeeperState.Expired or ZooKeeperState.Closed)
                 return;
             _state = state;
             _server = server;
+            // raised under the lock so that the event loop sees changes in the order they happened
+            RaiseStateChanged(previous, state, server);
             if (state == ZooKeeperState.Connected)
             {
-                _connected.TrySetResult();
+                // completed from the event loop, after StateChanged: whoever awaited the connection and then
+                // subscribes does not receive this Connected event late
+                var connected = _connected;
+                _events.Writer.TryWrite(() => connected.TrySetResult());
             }
             else if (previous == ZooKeeperState.Connected)
             {
@@ -115,7 +119,6 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                 _disconnectedAt = Stopwatch.GetTimestamp();
             }
         }
-        RaiseStateChanged(previous, state, server);
     }
 
     /// <summary>The session is over (expired or closed): fail everything waiting and stop the event loop after the last event.</summary>

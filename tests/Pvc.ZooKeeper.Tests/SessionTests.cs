@@ -93,6 +93,10 @@ public sealed class SessionTests(ZooKeeperFixture zk)
 
         var inFlight = Enumerable.Range(0, 5000).Select(_ => (Task)client.GetDataAsync("/x")).ToList();
         proxy.Cut();
+        states.WaitFor(ZooKeeperState.Suspended);
+        proxy.Restore();
+        states.WaitFor(ZooKeeperState.Connected);
+        // sent before the cut: answered, or failed with ConnectionLoss; still queued: sent after the reconnect
         var outcomes = await Task.WhenAll(inFlight.Select(async t =>
         {
             try
@@ -106,9 +110,6 @@ public sealed class SessionTests(ZooKeeperFixture zk)
             }
         }));
         Assert.All(outcomes, o => Assert.True(o is "ok" or "lost"));
-        states.WaitFor(ZooKeeperState.Suspended);
-        proxy.Restore();
-        states.WaitFor(ZooKeeperState.Connected);
         Assert.NotNull(await client.ExistsAsync("/x"));
     }
 
@@ -142,6 +143,26 @@ public sealed class SessionTests(ZooKeeperFixture zk)
         await Assert.ThrowsAsync<SessionExpiredException>(() => client.GetDataAsync("/"));
         await Assert.ThrowsAsync<SessionExpiredException>(() => client.WaitConnectedAsync(TimeSpan.FromSeconds(1)));
         Assert.False(pendingWatch.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Requests_fail_with_ConnectionLoss_when_no_server_comes_back_within_the_reconnect_wait()
+    {
+        var chroot = await zk.NewChrootAsync();
+        await using var proxy = new TcpProxy(zk.Server.ClientPort);
+        await using var client = await ZooKeeperClient.ConnectAsync(proxy.Endpoint + ChrootOf(chroot),
+            new() { SessionTimeout = TimeSpan.FromSeconds(20), ReconnectWait = TimeSpan.FromMilliseconds(500) });
+        var states = new States(client);
+        proxy.Cut();
+        states.WaitFor(ZooKeeperState.Suspended);
+
+        var waiting = client.ExistsAsync("/");
+        await Assert.ThrowsAsync<ConnectionLossException>(() => waiting.WaitAsync(Deadline));
+        Assert.Equal(ZooKeeperState.Suspended, client.State);
+
+        proxy.Restore();
+        states.WaitFor(ZooKeeperState.Connected);
+        Assert.NotNull(await client.ExistsAsync("/"));
     }
 
     [Fact]

@@ -15,6 +15,14 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private TcpListener? _listener;
     private CancellationTokenSource _accepting = new();
+    private TaskCompletionSource _repliesFlow = Open();
+
+    private static TaskCompletionSource Open()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
 
     /// <summary>Starts relaying from a free loopback port to <paramref name="targetPort"/> on 127.0.0.1.</summary>
     public TcpProxy(int targetPort)
@@ -47,6 +55,27 @@ public sealed class TcpProxy : IAsyncDisposable
                 c.Client.Close(0);
             _open.Clear();
         }
+    }
+
+    /// <summary>Holds back everything the server sends (requests still reach it) until <see cref="ResumeReplies"/>.</summary>
+    public void PauseReplies()
+    {
+        lock (_lock)
+            if (_repliesFlow.Task.IsCompleted)
+                _repliesFlow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Lets the server's replies through again.</summary>
+    public void ResumeReplies()
+    {
+        lock (_lock)
+            _repliesFlow.TrySetResult();
+    }
+
+    private Task RepliesMayFlow()
+    {
+        lock (_lock)
+            return _repliesFlow.Task;
     }
 
     /// <summary>Accepts connections again on the same port.</summary>
@@ -95,8 +124,8 @@ public sealed class TcpProxy : IAsyncDisposable
                     _open.Add(outbound);
                     ConnectionCount++;
                 }
-                _ = PumpAsync(inbound, outbound);
-                _ = PumpAsync(outbound, inbound);
+                _ = PumpAsync(inbound, outbound, null);
+                _ = PumpAsync(outbound, inbound, RepliesMayFlow);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -105,7 +134,7 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to)
+    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<Task>? gate)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -114,7 +143,11 @@ public sealed class TcpProxy : IAsyncDisposable
             var sink = to.GetStream();
             int read;
             while ((read = await source.ReadAsync(buffer)) > 0)
+            {
+                if (gate is not null)
+                    await gate();
                 await sink.WriteAsync(buffer.AsMemory(0, read));
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
