@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Cluster;
+
+/// <summary>
+/// An open session with one PVC cluster's ZooKeeper. Every Core operation takes one; the PowerShell
+/// module keeps a default one per runspace.
+/// </summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    private ClusterConnection(ZooKeeperClient client, string servers, string? name, int? schemaVersion)
+    {
+        ZooKeeper = client;
+        Servers = servers;
+        Name = name;
+        SchemaVersion = schemaVersion;
+    }
+
+    /// <summary>The ZooKeeper session.</summary>
+    public ZooKeeperClient ZooKeeper { get; }
+
+    /// <summary>The connection string used.</summary>
+    public string Servers { get; }
+
+    /// <summary>The cluster's name (the data of <c>/config</c>), or null on an uninitialised ZooKeeper.</summary>
+    public string? Name { get; }
+
+    /// <summary>The cluster's schema version (<c>/schema/version</c>), or null on an uninitialised ZooKeeper.</summary>
+    public int? SchemaVersion { get; }
+
+    /// <summary>The session's state.</summary>
+    public ZooKeeperState State => ZooKeeper.State;
+
+    /// <summary>The ZooKeeper server currently connected to.</summary>
+    public string? ConnectedServer => ZooKeeper.ConnectedServer;
+
+    /// <summary>Connects and reads the cluster's name and schema version.</summary>
+    /// <exception cref="ArgumentException">The server list is empty or malformed.</exception>
+    /// <exception cref="ConnectionLossException">No server answered within the timeout.</exception>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterConnectionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ConnectionString parsed;
+        try
+        {
+            parsed = ConnectionString.Parse(options.ConnectionString);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, nameof(options), e);
+        }
+        var auth = options.User is null
+            ? []
+            : new List<(string, byte[])> { ("digest", Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")) };
+        var client = await ZooKeeperClient.ConnectAsync(parsed.ToString(), new ZooKeeperClientOptions
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            SessionTimeout = options.SessionTimeout,
+            Auth = auth,
+        }, cancellationToken);
+        try
+        {
+            // both reads in flight at once
+            var name = ReadOptionalAsync(client, "/config", cancellationToken);
+            var version = ReadOptionalAsync(client, "/schema/version", cancellationToken);
+            var schema = int.TryParse(await version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null;
+            return new ClusterConnection(client, parsed.ToString(), await name, schema);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<string?> ReadOptionalAsync(ZooKeeperClient client, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var data = (await client.GetDataAsync(path, cancellationToken: cancellationToken)).Data;
+            return data.Length == 0 ? null : Encoding.UTF8.GetString(data);
+        }
+        catch (NoNodeException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name is null ? Servers : $"{Name} ({Servers})";
+
+    /// <summary>Closes the session.</summary>
+    public ValueTask DisposeAsync() => ZooKeeper.DisposeAsync();
+}

@@ -1,0 +1,23 @@
+namespace Pvc.Core.Cluster;
+
+/// <summary>How to reach a cluster's ZooKeeper ensemble.</summary>
+public sealed record ClusterConnectionOptions
+{
+    /// <summary>The ZooKeeper servers, <c>host[:port]</c> each (port 2181 when omitted), optionally with a chroot on the last.</summary>
+    public required IReadOnlyList<string> Servers { get; init; }
+
+    /// <summary>Digest user, when the cluster's znodes have digest ACLs.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Digest password. Never logged nor shown.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>How long to wait for a session.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The ZooKeeper session timeout.</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The servers joined as a ZooKeeper connection string.</summary>
+    public string ConnectionString => string.Join(',', Servers.Select(s => s.Trim()));
+}

@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using Pvc.Core.Cluster;
+using Pvc.PowerShell.Infrastructure;
+
+namespace Pvc.PowerShell.Cmdlets;
+
+/// <summary>Closes a cluster connection (by default the runspace's default one).</summary>
+[Cmdlet(VerbsCommunications.Disconnect, "PvcCluster")]
+[OutputType(typeof(void))]
+public sealed class DisconnectPvcClusterCommand : PvcCmdlet
+{
+    /// <summary>The connection to close; the default one when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    public ClusterConnection? Cluster { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var connection = Cluster ?? DefaultCluster.Get();
+        if (connection is null)
+        {
+            WriteError(new ErrorRecord(
+                new InvalidOperationException("Not connected to a Pvc cluster: there is nothing to disconnect."),
+                "NotConnected", ErrorCategory.ConnectionError, null));
+            return;
+        }
+        Await(_ => connection.DisposeAsync().AsTask());
+        if (ReferenceEquals(DefaultCluster.Get(), connection))
+            DefaultCluster.Set(null);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+
+namespace Pvc.PowerShell.Infrastructure;
+
+/// <summary>
+/// The base of every Pvc cmdlet: the one bridge from
+/// Core's async operations to the pipeline thread. Core callbacks (progress, warnings) arrive on
+/// worker threads; they are queued and written from the pipeline thread while the operation runs,
+/// since PowerShell allows writes only there.
+/// </summary>
+public abstract class PvcCmdlet : PSCmdlet, IDisposable
+{
+    private readonly BlockingCollection<Action> _pipelineActions = [];
+
+    /// <summary>Runs an async Core operation to its end, writing queued pipeline actions meanwhile.</summary>
+    protected T Await<T>(Func<CancellationToken, Task<T>> operation)
+    {
+        // PipelineStopToken is cancelled when the user stops the pipeline (Ctrl+C)
+        var task = operation(PipelineStopToken);
+        using (var done = new CancellationTokenSource())
+        {
+            task.ContinueWith(static (_, d) => ((CancellationTokenSource)d!).Cancel(), done, TaskScheduler.Default);
+            try
+            {
+                foreach (var action in _pipelineActions.GetConsumingEnumerable(done.Token))
+                    action();
+            }
+            catch (OperationCanceledException) when (done.IsCancellationRequested)
+            {
+                // the operation finished
+            }
+        }
+        while (_pipelineActions.TryTake(out var late))
+            late();
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs an async Core operation without a result.</summary>
+    protected void Await(Func<CancellationToken, Task> operation) =>
+        Await(async token =>
+        {
+            await operation(token);
+            return true;
+        });
+
+    /// <summary>Queues an action for the pipeline thread (from any thread, while <see cref="Await{T}"/> runs).</summary>
+    protected void OnPipelineThread(Action action) => _pipelineActions.Add(action);
+
+    /// <summary>Disposes the action queue.</summary>
+    public void Dispose()
+    {
+        _pipelineActions.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,71 @@
+using Pvc.Core.Cluster;
+using Pvc.Testing.PowerShell;
+using Pvc.Testing.ZooKeeper;
+using Pvc.ZooKeeper;
+
+namespace Pvc.PowerShell.Tests;
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class ConnectionTests(ZooKeeperFixture zk)
+{
+    [Fact]
+    public async Task Connect_returns_a_connection_sets_the_default_and_disconnect_closes_it()
+    {
+        var chroot = await zk.NewChrootAsync();
+        await using (var seed = await ZooKeeperClient.ConnectAsync(chroot))
+        {
+            await seed.CreateAsync("/config", "lab"u8.ToArray());
+            await seed.CreateAsync("/schema", ReadOnlyMemory<byte>.Empty);
+            await seed.CreateAsync("/schema/version", "15"u8.ToArray());
+        }
+        using var ps = PowerShellSession.Open();
+
+        var result = ps.Run("$c = Connect-PvcCluster -Server $args[0] -Timeout 10; $c", chroot).ThrowIfErrors();
+        var connection = result.OutputOf<ClusterConnection>().Single();
+        Assert.Equal("lab", connection.Name);
+        Assert.Equal(15, connection.SchemaVersion);
+        Assert.Equal(ZooKeeperState.Connected, connection.State);
+
+        // the table view renders the connection
+        var rendered = ps.Render("$c").ThrowIfErrors().HostText;
+        Assert.Contains("Name", rendered, StringComparison.Ordinal);
+        Assert.Contains("lab", rendered, StringComparison.Ordinal);
+        Assert.Contains("Connected", rendered, StringComparison.Ordinal);
+
+        ps.Run("Disconnect-PvcCluster").ThrowIfErrors();
+        Assert.Equal(ZooKeeperState.Closed, connection.State);
+        var again = ps.Run("Disconnect-PvcCluster");
+        Assert.Equal("NotConnected,Pvc.PowerShell.Cmdlets.DisconnectPvcClusterCommand", Assert.Single(again.Errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Unreachable_servers_and_bad_server_names_are_clear_errors()
+    {
+        using var ps = PowerShellSession.Open();
+        var unreachable = ps.Run("Connect-PvcCluster -Server $args[0] -Timeout 1", $"127.0.0.1:{ZooKeeperServer.FreePort()}");
+        var error = Assert.Single(unreachable.Errors);
+        Assert.Equal("ClusterUnreachable,Pvc.PowerShell.Cmdlets.ConnectPvcClusterCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+
+        var bad = ps.Run("Connect-PvcCluster -Server 'hv1:notaport'");
+        Assert.Equal("InvalidServer,Pvc.PowerShell.Cmdlets.ConnectPvcClusterCommand", Assert.Single(bad.Errors).FullyQualifiedErrorId);
+        Assert.Contains("notaport", bad.Errors[0].Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_runspace_has_its_own_default_connection()
+    {
+        var first = await zk.NewChrootAsync();
+        var second = await zk.NewChrootAsync();
+        using var a = PowerShellSession.Open();
+        using var b = PowerShellSession.Open();
+        var ca = a.Run("Connect-PvcCluster $args[0]", first).ThrowIfErrors().OutputOf<ClusterConnection>().Single();
+        var cb = b.Run("Connect-PvcCluster $args[0]", second).ThrowIfErrors().OutputOf<ClusterConnection>().Single();
+
+        a.Run("Disconnect-PvcCluster").ThrowIfErrors();
+        Assert.Equal(ZooKeeperState.Closed, ca.State);
+        Assert.Equal(ZooKeeperState.Connected, cb.State);
+        b.Run("Disconnect-PvcCluster").ThrowIfErrors();
+        Assert.Equal(ZooKeeperState.Closed, cb.State);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Xml.Linq;
+using Pvc.Testing;
+using Pvc.Testing.PowerShell;
+
+namespace Pvc.PowerShell.Tests;
+
+public sealed class ModuleTests
+{
+    [Fact]
+    public void The_built_module_imports_and_exports_exactly_the_manifests_cmdlets()
+    {
+        using var ps = PowerShellSession.Open();
+        var module = ps.Run("Get-Module Pvc").ThrowIfErrors().Output.Single();
+        var info = (PSModuleInfo)module.BaseObject;
+
+        Assert.Equal("Pvc", info.Name);
+        Assert.Equal(new Version(7, 6), info.PowerShellVersion);
+        Assert.Contains("Core", info.CompatiblePSEditions);
+        Assert.Equal(Path.GetDirectoryName(PowerShellSession.ModuleManifest), info.ModuleBase);
+        Assert.Contains("Connect-PvcCluster", info.ExportedCmdlets.Keys);
+        Assert.Contains("Disconnect-PvcCluster", info.ExportedCmdlets.Keys);
+
+        // every cmdlet the assembly defines is exported, and the manifest names no cmdlet the assembly lacks
+        var defined = info.ImplementingAssembly.GetTypes()
+            .Select(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).Cast<CmdletAttribute>().SingleOrDefault())
+            .Where(a => a is not null)
+            .Select(a => $"{a!.VerbName}-{a.NounName}")
+            .Order();
+        Assert.Equal(defined, info.ExportedCmdlets.Keys.Order());
+    }
+
+    [Fact]
+    public void The_manifest_exports_explicitly_and_the_module_folder_holds_no_engine_copy()
+    {
+        var manifest = File.ReadAllText(PowerShellSession.ModuleManifest);
+        Assert.DoesNotContain("*", manifest.Split('\n').Where(l => l.Contains("ToExport", StringComparison.Ordinal)).Aggregate("", string.Concat), StringComparison.Ordinal);
+        var files = Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!).Select(Path.GetFileName).ToList();
+        Assert.DoesNotContain("System.Management.Automation.dll", files);
+        Assert.Contains("Pvc.Format.ps1xml", files);
+        // every type a view is defined for exists in the module's assemblies
+        var views = XDocument.Load(Path.Combine(RepositoryRoot.Path, "out", "Pvc", "Pvc.Format.ps1xml"))
+            .Descendants("TypeName").Select(e => e.Value).Distinct();
+        var types = Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.dll").SelectMany(TypeNames).ToHashSet();
+        foreach (var typeName in views)
+            Assert.Contains(typeName, types);
+    }
+
+    private static IEnumerable<string> TypeNames(string assemblyPath)
+    {
+        using var pe = new PEReader(File.OpenRead(assemblyPath));
+        var md = pe.GetMetadataReader();
+        return [.. md.TypeDefinitions.Select(h => md.GetTypeDefinition(h)).Select(t => $"{md.GetString(t.Namespace)}.{md.GetString(t.Name)}")];
+    }
+}
