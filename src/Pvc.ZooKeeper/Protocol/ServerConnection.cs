@@ -42,7 +42,8 @@ internal sealed class ServerConnection : IAsyncDisposable
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // large socket buffers let a bulk read keep thousands of requests and answers on the wire
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = 1 << 20, ReceiveBufferSize = 1 << 20 };
         try
         {
             await socket.ConnectAsync(server.Host, server.Port, cts.Token);

@@ -1,0 +1,8 @@
+using Pvc.Bench;
+
+// Benchmarks that need real servers and other clients side by side (BenchmarkDotNet suits in-process
+// micro-benchmarks; these start ZooKeeper and run kazoo in the same run). Prints Markdown for bench/RESULTS.md.
+var which = args.Length > 0 ? args[0] : "all";
+var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+if (which is "all" or "zookeeper")
+    await ZooKeeperClientBenchmark.RunAsync(runs);
