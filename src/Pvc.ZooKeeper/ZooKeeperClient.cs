@@ -177,6 +177,20 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         return Submit(new MultiRequest(ops), cancellationToken);
     }
 
+    /// <summary>
+    /// Runs many reads in one request (ZooKeeper 3.6+'s multiRead): far cheaper for the server than one request
+    /// a read. Not atomic as a whole; each read has its own result, so a missing znode fails only its own read.
+    /// </summary>
+    public Task<IReadOnlyList<ReadResult>> MultiReadAsync(IEnumerable<ReadOp> reads, CancellationToken cancellationToken = default)
+    {
+        var ops = reads.ToList();
+        foreach (var op in ops)
+            PathValidation.Validate(op.Path);
+        if (ops.Count == 0)
+            return Task.FromResult<IReadOnlyList<ReadResult>>([]);
+        return Submit(new MultiReadRequest(ops), cancellationToken);
+    }
+
     /// <summary>Waits until the connected server has caught up with the leader for the path.</summary>
     public Task SyncAsync(string path, CancellationToken cancellationToken = default)
     {

@@ -18,6 +18,7 @@ internal enum OpCode
     Check = 13,
     Multi = 14,
     Create2 = 15,
+    MultiRead = 22,
     Auth = 100,
     SetWatches = 101,
     CloseSession = -11,

@@ -217,3 +217,50 @@ internal sealed class MultiRequest(IReadOnlyList<Op> ops) : PendingRequest<IRead
         return results;
     }
 }
+
+/// <summary>A batch of reads answered in one reply, each with its own result (ZooKeeper 3.6+).</summary>
+internal sealed class MultiReadRequest(IReadOnlyList<ReadOp> ops) : PendingRequest<IReadOnlyList<ReadResult>>(null)
+{
+    public override OpCode OpCode => OpCode.MultiRead;
+
+    public override void WriteBody(JuteWriter writer, Chroot chroot)
+    {
+        foreach (var op in ops)
+        {
+            writer.WriteInt((int)op.Code);
+            writer.WriteBool(false);
+            writer.WriteInt(-1);
+            writer.WriteString(chroot.ToServer(op.Path));
+            writer.WriteBool(false); // no watch
+        }
+        writer.WriteInt(-1);
+        writer.WriteBool(true);
+        writer.WriteInt(-1);
+    }
+
+    protected override IReadOnlyList<ReadResult> Read(ZooKeeperErrorCode error, ref JuteReader reader, Chroot chroot, WatchRegistry watches)
+    {
+        var results = new ReadResult[ops.Count];
+        var i = 0;
+        while (reader.Remaining > 0)
+        {
+            var type = (OpCode)reader.ReadInt();
+            var done = reader.ReadBool();
+            reader.ReadInt();
+            if (done)
+                break;
+            if (i >= results.Length)
+                throw new ZooKeeperProtocolException($"A multiRead reply has more results than the {ops.Count} reads asked.");
+            results[i++] = type switch
+            {
+                OpCode.GetData => new ReadResult.Data(reader.ReadBuffer() ?? [], reader.ReadStat()),
+                OpCode.GetChildren => new ReadResult.Children(reader.ReadStrings()),
+                OpCode.Error => new ReadResult.Failed((ZooKeeperErrorCode)reader.ReadInt()),
+                _ => throw new ZooKeeperProtocolException($"A multiRead reply has an unknown result type {(int)type}."),
+            };
+        }
+        if (i != results.Length)
+            throw new ZooKeeperProtocolException($"A multiRead reply has {i} results for {ops.Count} reads.");
+        return results;
+    }
+}
