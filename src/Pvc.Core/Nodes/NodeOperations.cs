@@ -1,0 +1,161 @@
+using System.Text;
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Nodes;
+
+/// <summary>The operations on nodes: list, flush (drain), ready, coordinator hand-over, log; and waiting for a node's domain state.</summary>
+public sealed class NodeOperations(ClusterConnection cluster)
+{
+    private ZooKeeperClient Zk => cluster.ZooKeeper;
+
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    /// <summary>Nodes that pass the filter, sorted by name.</summary>
+    public async Task<IReadOnlyList<Node>> ListAsync(NodeFilter? filter = null, CancellationToken cancellationToken = default) =>
+        [.. (await NodeReader.ListAsync(Zk, cancellationToken)).Where(n => filter?.Matches(n) ?? true)];
+
+    /// <summary>One node.</summary>
+    /// <exception cref="PvcNotFoundException">There is no such node.</exception>
+    public async Task<Node> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        (await NodeReader.ReadAsync(Zk, [name], cancellationToken)).SingleOrDefault()
+        ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
+
+    /// <summary>
+    /// Asks a node to drain (domain state "flush"): its node service moves its VMs away. A node that is flushed
+    /// or flushing already is left as it is. Returns the node as it is after the request.
+    /// </summary>
+    public Task<Node> FlushAsync(string name, CancellationToken cancellationToken = default) =>
+        SetDomainStateAsync(name, NodeDomainState.Flush, [NodeDomainState.Flushed, NodeDomainState.Flush], cancellationToken);
+
+    /// <summary>Asks a node to take its VMs back (domain state "unflush"); a ready node is left as it is.</summary>
+    public Task<Node> ReadyAsync(string name, CancellationToken cancellationToken = default) =>
+        SetDomainStateAsync(name, NodeDomainState.Unflush, [NodeDomainState.Ready, NodeDomainState.Unflush], cancellationToken);
+
+    private async Task<Node> SetDomainStateAsync(string name, NodeDomainState state, NodeDomainState[] alreadyThere, CancellationToken cancellationToken)
+    {
+        var path = NodeKeys.Path(name, NodeKeys.DomainState);
+        var current = await ReadVersionedAsync(name, path, cancellationToken);
+        if (!alreadyThere.Contains(Wire.DomainState.Decode(current.Text)))
+        {
+            try
+            {
+                await Zk.SetDataAsync(path, Utf8(Wire.DomainState.Encode(state)), current.Version, cancellationToken);
+            }
+            catch (BadVersionException e)
+            {
+                throw new PvcWriteConflictException("NodeChangedMeanwhile", $"The node '{name}' changed its domain state meanwhile; nothing was written. Try again.", e) { Target = name };
+            }
+        }
+        return await GetAsync(name, cancellationToken);
+    }
+
+    private async Task<(string? Text, int Version)> ReadVersionedAsync(string node, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var data = await Zk.GetDataAsync(path, cancellationToken: cancellationToken);
+            return (Encoding.UTF8.GetString(data.Data), data.Stat.Version);
+        }
+        catch (NoNodeException)
+        {
+            throw new PvcNotFoundException("NodeNotFound", $"There is no node '{node}'. Get-PvcNode lists the nodes.") { Target = node };
+        }
+    }
+
+    /// <summary>Makes a coordinator the primary (<c>/config/primary_node</c> = its name); it must be a running coordinator.</summary>
+    public async Task SetPrimaryAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var node = await GetAsync(name, cancellationToken);
+        RequireRunningCoordinator(node);
+        if (node.CoordinatorState == CoordinatorState.Primary)
+            return;
+        await Zk.SetDataAsync(BaseKeys.PrimaryNode, Utf8(name), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Makes the primary coordinator step down (<c>/config/primary_node</c> = "none": a new election follows).</summary>
+    public async Task SetSecondaryAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var node = await GetAsync(name, cancellationToken);
+        RequireRunningCoordinator(node);
+        var primary = await Zk.GetDataAsync(BaseKeys.PrimaryNode, cancellationToken: cancellationToken);
+        if (Encoding.UTF8.GetString(primary.Data) != name)
+        {
+            if (node.CoordinatorState is CoordinatorState.Secondary)
+                return;
+            throw new PvcInvalidOperationException("NotPrimary", $"The node '{name}' is not the primary coordinator; there is nothing to hand over.") { Target = name };
+        }
+        try
+        {
+            await Zk.SetDataAsync(BaseKeys.PrimaryNode, Utf8("none"), primary.Stat.Version, cancellationToken);
+        }
+        catch (BadVersionException e)
+        {
+            throw new PvcWriteConflictException("PrimaryChangedMeanwhile", "The primary coordinator changed meanwhile; nothing was written.", e) { Target = name };
+        }
+    }
+
+    private static void RequireRunningCoordinator(Node node)
+    {
+        if (node.Mode != NodeMode.Coordinator)
+            throw new PvcInvalidOperationException("NotCoordinator", $"The node '{node.Name}' is a hypervisor, not a coordinator; only coordinators can be primary.") { Target = node.Name };
+        if (node.DaemonState != NodeDaemonState.Run)
+            throw new PvcInvalidOperationException("NodeNotRunning", $"The node '{node.Name}''s service is {node.DaemonState.ToString().ToLowerInvariant()}, not run.") { Target = node.Name };
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of a node's log (<c>/logs/&lt;node&gt;/messages</c>).</summary>
+    public async Task<IReadOnlyList<string>> GetLogAsync(string name, int lines = 200, CancellationToken cancellationToken = default)
+    {
+        await GetAsync(name, cancellationToken);
+        try
+        {
+            var data = await Zk.GetDataAsync(FaultKeys.Logs.Path(name, FaultKeys.LogMessages), cancellationToken: cancellationToken);
+            return [.. Encoding.UTF8.GetString(data.Data).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(Math.Max(0, lines))];
+        }
+        catch (NoNodeException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Waits, on a watch, until the node's domain state is one of <paramref name="states"/>; reports each state seen.</summary>
+    /// <exception cref="PvcTimeoutException">The deadline passed first.</exception>
+    public async Task<NodeDomainState> WaitForDomainStateAsync(string name, IReadOnlyCollection<NodeDomainState> states, TimeSpan timeout,
+        Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        NodeDomainState? last = null;
+        try
+        {
+            while (true)
+            {
+                var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                DataResult data;
+                try
+                {
+                    data = await Zk.GetDataAsync(NodeKeys.Path(name, NodeKeys.DomainState), _ => changed.TrySetResult(), deadline.Token);
+                }
+                catch (NoNodeException)
+                {
+                    throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name };
+                }
+                var state = Wire.DomainState.Decode(Encoding.UTF8.GetString(data.Data));
+                if (state != last)
+                {
+                    progress?.Invoke(state);
+                    last = state;
+                }
+                if (states.Contains(state))
+                    return state;
+                await changed.Task.WaitAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PvcTimeoutException("WaitTimeout", $"The node '{name}' is still {last?.ToString().ToLowerInvariant() ?? "unknown"} after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name };
+        }
+    }
+}

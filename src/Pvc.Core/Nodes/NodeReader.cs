@@ -1,0 +1,74 @@
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Nodes;
+
+/// <summary>Reads nodes in a constant number of round trips: the list, then every node's keys at once.</summary>
+public static class NodeReader
+{
+    /// <summary>The keys a <see cref="Node"/> is read from (never the IPMI password).</summary>
+    private static readonly string[] Keys =
+    [
+        NodeKeys.Mode, NodeKeys.DaemonState, NodeKeys.RouterState, NodeKeys.DomainState, NodeKeys.Keepalive,
+        NodeKeys.PvcVersion, NodeKeys.StaticData, NodeKeys.RunningDomains, NodeKeys.DomainCount, NodeKeys.CpuLoad,
+        NodeKeys.VcpuAllocated, NodeKeys.MemoryTotal, NodeKeys.MemoryUsed, NodeKeys.MemoryFree,
+        NodeKeys.MemoryAllocated, NodeKeys.MemoryProvisioned, NodeKeys.MonitoringHealth, NodeKeys.IpmiHostname,
+        NodeKeys.IpmiUsername,
+    ];
+
+    /// <summary>Every node, sorted by name.</summary>
+    public static async Task<IReadOnlyList<Node>> ListAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    {
+        var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Nodes);
+        await batch.ReadAsync(cancellationToken);
+        var names = LockNodes.Without(batch.ChildrenOf(BaseKeys.Nodes) ?? []).Order(StringComparer.Ordinal).ToList();
+        return await ReadAsync(zk, names, cancellationToken, counter);
+    }
+
+    /// <summary>The named nodes that exist (in the order given).</summary>
+    public static async Task<IReadOnlyList<Node>> ReadAsync(ZooKeeperClient zk, IReadOnlyList<string> names, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    {
+        var batch = new ZnodeBatch(zk, counter);
+        foreach (var name in names)
+        {
+            batch.Data(NodeKeys.Path(name));
+            foreach (var key in Keys)
+                batch.Data(NodeKeys.Path(name, key));
+        }
+        await batch.ReadAsync(cancellationToken);
+        return [.. names.Where(n => batch.Text(NodeKeys.Path(n)) is not null).Select(n => FromBatch(batch, n))];
+    }
+
+    private static Node FromBatch(ZnodeBatch batch, string name)
+    {
+        string? Get(string key) => batch.Text(NodeKeys.Path(name, key));
+        var staticData = PvcList.DecodeSpace(Get(NodeKeys.StaticData));
+        return new Node
+        {
+            Name = name,
+            Mode = Wire.NodeMode.Decode(Get(NodeKeys.Mode)),
+            DaemonState = Wire.DaemonState.Decode(Get(NodeKeys.DaemonState)),
+            CoordinatorState = Wire.CoordinatorState.Decode(Get(NodeKeys.RouterState)),
+            DomainState = Wire.DomainState.Decode(Get(NodeKeys.DomainState)),
+            Keepalive = PvcNumber.DecodeEpoch(Get(NodeKeys.Keepalive)),
+            PvcVersion = PvcText.Decode(Get(NodeKeys.PvcVersion)),
+            CpuCount = staticData.Count > 0 ? PvcNumber.DecodeInt(staticData[0]) : null,
+            Kernel = staticData.Count > 1 ? staticData[1] : null,
+            OperatingSystem = staticData.Count > 2 ? staticData[2] : null,
+            Architecture = staticData.Count > 3 ? staticData[3] : null,
+            RunningVms = [.. PvcList.DecodeSpace(Get(NodeKeys.RunningDomains)).Select(s => Guid.TryParse(s, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty)],
+            VmCount = PvcNumber.DecodeInt(Get(NodeKeys.DomainCount)) ?? 0,
+            CpuLoad = PvcNumber.DecodeDouble(Get(NodeKeys.CpuLoad)),
+            VcpusAllocated = PvcNumber.DecodeInt(Get(NodeKeys.VcpuAllocated)) ?? 0,
+            MemoryTotalMiB = PvcNumber.DecodeLong(Get(NodeKeys.MemoryTotal)) ?? 0,
+            MemoryUsedMiB = PvcNumber.DecodeLong(Get(NodeKeys.MemoryUsed)) ?? 0,
+            MemoryFreeMiB = PvcNumber.DecodeLong(Get(NodeKeys.MemoryFree)) ?? 0,
+            MemoryAllocatedMiB = PvcNumber.DecodeLong(Get(NodeKeys.MemoryAllocated)) ?? 0,
+            MemoryProvisionedMiB = PvcNumber.DecodeLong(Get(NodeKeys.MemoryProvisioned)) ?? 0,
+            Health = PvcNumber.DecodeInt(Get(NodeKeys.MonitoringHealth)),
+            IpmiHostname = PvcText.Decode(Get(NodeKeys.IpmiHostname)),
+            IpmiUsername = PvcText.Decode(Get(NodeKeys.IpmiUsername)),
+        };
+    }
+}

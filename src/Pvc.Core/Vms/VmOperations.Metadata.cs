@@ -1,0 +1,80 @@
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Vms;
+
+// Metadata and tags (vm.py modify_vm_metadata, modify_vm_tag).
+public sealed partial class VmOperations
+{
+    /// <summary>Changes PVC's metadata of a VM in one transaction.</summary>
+    public async Task SetMetadataAsync(VmRef vm, VmMetadataChange change, CancellationToken cancellationToken = default)
+    {
+        if (change.IsEmpty)
+            throw new PvcArgumentException("NoChange", $"No metadata to change was given for the VM '{vm.Name}'.") { Target = vm.Name };
+        if (change.MigrationMaxDowntime is <= 0)
+            throw new PvcArgumentException("InvalidMaxDowntime", $"The maximum downtime must be a positive number of milliseconds, not {change.MigrationMaxDowntime}.") { Target = vm.Name };
+        if (change.NodeLimit is { Count: > 0 } limit)
+            RequireNodes(await NodesAsync(cancellationToken), limit);
+        var read = await ReadAsync(vm, cancellationToken);
+        var writes = new List<Op>();
+        if (change.NodeLimit is not null)
+            writes.Add(Op.SetData(P(vm, DomainKeys.NodeLimit), Utf8(PvcList.EncodeComma(change.NodeLimit))));
+        if (change.NodeSelector is { } selector)
+            writes.Add(Op.SetData(P(vm, DomainKeys.NodeSelector), Utf8(Wire.NodeSelector.Encode(selector))));
+        if (change.Autostart is { } autostart)
+            writes.Add(Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(autostart))));
+        if (change.Profile is not null)
+            writes.Add(Op.SetData(P(vm, DomainKeys.Profile), Utf8(change.Profile)));
+        if (change.MigrationMethod is { } method)
+            writes.Add(Op.SetData(P(vm, DomainKeys.MigrationMethod), Utf8(Wire.MigrationMethod.Encode(method))));
+        if (change.MigrationMaxDowntime is { } downtime)
+            writes.Add(Op.SetData(P(vm, DomainKeys.MigrationMaxDowntime), Utf8(PvcNumber.Encode(downtime))));
+        await CommitAsync(vm, read, writes, cancellationToken);
+    }
+
+    /// <summary>Adds a user tag (or updates its protected flag).</summary>
+    public async Task AddTagAsync(VmRef vm, string tag, bool isProtected = false, CancellationToken cancellationToken = default)
+    {
+        ValidateTag(tag);
+        var read = await ReadAsync(vm, cancellationToken);
+        var exists = await Zk.ExistsAsync(DomainKeys.TagPath(vm.Uuid, tag), cancellationToken: cancellationToken) is not null;
+        await CommitAsync(vm, read, exists
+            ? [Op.SetData(DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagProtected), Utf8(PvcBool.Encode(isProtected)))]
+            : TagCreates(vm, tag, isProtected), cancellationToken);
+    }
+
+    /// <summary>Removes a tag; protected tags and tags of another type are refused.</summary>
+    public async Task RemoveTagAsync(VmRef vm, string tag, CancellationToken cancellationToken = default)
+    {
+        ValidateTag(tag);
+        var read = await ReadAsync(vm, cancellationToken);
+        var tagKeys = await Reading.VersionedKeys.ReadAsync(Zk,
+            [DomainKeys.TagPath(vm.Uuid, tag), DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagType), DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagProtected)], cancellationToken);
+        if (tagKeys[DomainKeys.TagPath(vm.Uuid, tag)] is null)
+            throw new PvcNotFoundException("TagNotFound", $"The VM '{vm.Name}' has no tag '{tag}'.") { Target = vm.Name };
+        if ((tagKeys[DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagType)] ?? "user") != "user")
+            throw new PvcInvalidOperationException("TagNotUser", $"The tag '{tag}' of the VM '{vm.Name}' is not a user tag and cannot be removed.") { Target = vm.Name };
+        if (PvcBool.Decode(tagKeys[DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagProtected)]))
+            throw new PvcInvalidOperationException("TagProtected", $"The tag '{tag}' of the VM '{vm.Name}' is protected and cannot be removed.") { Target = vm.Name };
+        var tree = await SubtreeAsync(DomainKeys.TagPath(vm.Uuid, tag), cancellationToken);
+        await CommitAsync(vm, read, tagKeys.Checks.Concat(tree.OrderByDescending(p => p.Length).Select(p => Op.Delete(p))), cancellationToken);
+    }
+
+    private static IEnumerable<Op> TagCreates(VmRef vm, string tag, bool isProtected) =>
+    [
+        Op.Create(DomainKeys.TagPath(vm.Uuid, tag), Utf8(tag)),
+        Op.Create(DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagType), Utf8("user")),
+        Op.Create(DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagProtected), Utf8(PvcBool.Encode(isProtected))),
+    ];
+
+    private static void ValidateTag(string tag)
+    {
+        if (string.IsNullOrWhiteSpace(tag) || tag != tag.Trim())
+            throw new PvcArgumentException("InvalidTag", $"The tag '{tag}' is empty or has surrounding white space.") { Target = tag };
+        if (tag.Any(c => c is '/' or '\\' || char.IsControl(c)))
+            throw new PvcArgumentException("InvalidTag", $"The tag '{string.Concat(tag.Select(c => char.IsControl(c) ? '?' : c))}' contains a path separator or a control character.") { Target = tag };
+        if (tag is "." or ".." || LockNodes.IsLockNode(tag))
+            throw new PvcArgumentException("InvalidTag", $"'{tag}' is not a usable tag name.") { Target = tag };
+    }
+}

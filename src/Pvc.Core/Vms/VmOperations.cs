@@ -1,0 +1,150 @@
+using System.Text;
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+using Pvc.Core.Nodes;
+using Pvc.Core.Placement;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Vms;
+
+/// <summary>
+/// The operations on VMs, with PVC's rules and PVC's writes. Each change is one ZooKeeper transaction that
+/// also checks the versions of the keys its decision was based on: a concurrent change makes it fail with
+/// <see cref="PvcWriteConflictException"/> and nothing is written. Unlike PVC, no lock is taken and nothing sleeps.
+/// </summary>
+public sealed partial class VmOperations(ClusterConnection cluster)
+{
+    private ZooKeeperClient Zk => cluster.ZooKeeper;
+
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static string P(VmRef vm, string key) => DomainKeys.Path(vm.Uuid, key);
+
+    /// <summary>Resolves a VM by name or UUID.</summary>
+    public Task<VmRef> ResolveAsync(string nameOrUuid, CancellationToken cancellationToken = default) =>
+        VmResolver.ResolveAsync(Zk, nameOrUuid, cancellationToken);
+
+    /// <summary>Reads a VM's keys with their versions.</summary>
+    private Task<VersionedKeys> ReadAsync(VmRef vm, CancellationToken cancellationToken, params string[] keys) =>
+        VersionedKeys.ReadAsync(Zk, keys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)), cancellationToken);
+
+    private static VmState StateOf(VersionedKeys keys, VmRef vm) => Wire.VmState.Decode(keys[P(vm, DomainKeys.State)]);
+
+    /// <summary>Runs a transaction built on <paramref name="read"/>: its checks first, then the writes.</summary>
+    private async Task CommitAsync(VmRef vm, VersionedKeys read, IEnumerable<Op> writes, CancellationToken cancellationToken)
+    {
+        if (read[P(vm, DomainKeys.Root)] is null)
+            throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+        try
+        {
+            await Zk.MultiAsync(read.Checks.Concat(writes), cancellationToken);
+        }
+        catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
+        {
+            throw new PvcWriteConflictException("VmChangedMeanwhile",
+                $"The VM '{vm.Name}' was changed by someone else while this change was prepared; nothing was written. Try again.", e) { Target = vm.Name };
+        }
+    }
+
+    private async Task SetStateAsync(VmRef vm, VersionedKeys read, VmState state, CancellationToken cancellationToken) =>
+        await CommitAsync(vm, read, [Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(state)))], cancellationToken);
+
+    /// <summary>Starts a VM (state "start"). A mirror VM needs <paramref name="force"/>.</summary>
+    public async Task StartAsync(VmRef vm, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        RefuseMirror(vm, read, force, "start");
+        await SetStateAsync(vm, read, VmState.Start, cancellationToken);
+    }
+
+    /// <summary>Restarts a running VM (state "restart"); only from "start".</summary>
+    public async Task RestartAsync(VmRef vm, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        RequireRunning(vm, read, "restarted");
+        await SetStateAsync(vm, read, VmState.Restart, cancellationToken);
+    }
+
+    /// <summary>Shuts a running VM down gracefully (state "shutdown"); only from "start".</summary>
+    public async Task ShutdownAsync(VmRef vm, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        RequireRunning(vm, read, "shut down");
+        await SetStateAsync(vm, read, VmState.Shutdown, cancellationToken);
+    }
+
+    /// <summary>Stops a VM hard (state "stop"). A mirror VM needs <paramref name="force"/>.</summary>
+    public async Task StopAsync(VmRef vm, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        RefuseMirror(vm, read, force, "stop");
+        await SetStateAsync(vm, read, VmState.Stop, cancellationToken);
+    }
+
+    /// <summary>
+    /// Disables a VM (state "disable"), as PVC does: a running VM is first shut down and waited for (or, with
+    /// <paramref name="force"/>, stopped hard). A mirror VM needs <paramref name="force"/>.
+    /// </summary>
+    public async Task DisableAsync(VmRef vm, bool force = false, TimeSpan? shutdownTimeout = null, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        RefuseMirror(vm, read, force, "disable");
+        if (StateOf(read, vm) == VmState.Start)
+        {
+            await SetStateAsync(vm, read, force ? VmState.Stop : VmState.Shutdown, cancellationToken);
+            if (!force)
+                await VmStateWaiter.WaitAsync(Zk, vm, s => s == VmState.Stop, shutdownTimeout ?? TimeSpan.FromMinutes(4), progress, cancellationToken);
+            read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        }
+        await SetStateAsync(vm, read, VmState.Disable, cancellationToken);
+    }
+
+    private static void RefuseMirror(VmRef vm, VersionedKeys read, bool force, string verb)
+    {
+        if (StateOf(read, vm) == VmState.Mirror && !force)
+            throw new PvcInvalidOperationException("VmIsMirror", $"The VM '{vm.Name}' is a snapshot mirror; use -Force to {verb} it anyway.") { Target = vm.Name };
+    }
+
+    private static void RequireRunning(VmRef vm, VersionedKeys read, string verb)
+    {
+        var state = StateOf(read, vm);
+        if (state != VmState.Start)
+            throw new PvcInvalidOperationException("VmNotRunning", $"The VM '{vm.Name}' is {Wire.VmState.Encode(state == VmState.Unknown ? VmState.Stop : state)}, not start: only a running VM can be {verb}.") { Target = vm.Name };
+    }
+
+    /// <summary>Reads the console log, its last <paramref name="lines"/> lines.</summary>
+    public async Task<string> GetConsoleLogAsync(VmRef vm, int lines = 1000, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.ConsoleLog);
+        if (read[P(vm, DomainKeys.Root)] is null)
+            throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+        var log = read[P(vm, DomainKeys.ConsoleLog)] ?? "";
+        return string.Join('\n', log.Split('\n').TakeLast(Math.Max(0, lines)));
+    }
+
+    private async Task<IReadOnlyList<Node>> NodesAsync(CancellationToken cancellationToken) => await NodeReader.ListAsync(Zk, cancellationToken);
+
+    private async Task<NodeSelector> ClusterSelectorAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var data = await Zk.GetDataAsync(BaseKeys.MigrationTargetSelector, cancellationToken: cancellationToken);
+            return Wire.NodeSelector.Decode(Encoding.UTF8.GetString(data.Data));
+        }
+        catch (NoNodeException)
+        {
+            return NodeSelector.Default;
+        }
+    }
+
+    /// <summary>Chooses a target node for a VM by its selector and limit, among run/ready nodes other than its current one.</summary>
+    public async Task<PlacementResult> FindTargetAsync(VmRef vm, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.Node, DomainKeys.NodeLimit, DomainKeys.NodeSelector);
+        return TargetNodeSelector.Select(await NodesAsync(cancellationToken), new PlacementRequest(
+            PvcText.Decode(read[P(vm, DomainKeys.Node)]), PvcList.DecodeComma(read[P(vm, DomainKeys.NodeLimit)]),
+            Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), await ClusterSelectorAsync(cancellationToken)));
+    }
+}
