@@ -122,40 +122,10 @@ public sealed class NodeOperations(ClusterConnection cluster)
 
     /// <summary>Waits, on a watch, until the node's domain state is one of <paramref name="states"/>; reports each state seen.</summary>
     /// <exception cref="PvcTimeoutException">The deadline passed first.</exception>
-    public async Task<NodeDomainState> WaitForDomainStateAsync(string name, IReadOnlyCollection<NodeDomainState> states, TimeSpan timeout,
-        Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        NodeDomainState? last = null;
-        try
-        {
-            while (true)
-            {
-                var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                DataResult data;
-                try
-                {
-                    data = await Zk.GetDataAsync(NodeKeys.Path(name, NodeKeys.DomainState), _ => changed.TrySetResult(), deadline.Token);
-                }
-                catch (NoNodeException)
-                {
-                    throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name };
-                }
-                var state = Wire.DomainState.Decode(Encoding.UTF8.GetString(data.Data));
-                if (state != last)
-                {
-                    progress?.Invoke(state);
-                    last = state;
-                }
-                if (states.Contains(state))
-                    return state;
-                await changed.Task.WaitAsync(deadline.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PvcTimeoutException("WaitTimeout", $"The node '{name}' is still {last?.ToString().ToLowerInvariant() ?? "unknown"} after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name };
-        }
-    }
+    public Task<NodeDomainState> WaitForDomainStateAsync(string name, IReadOnlyCollection<NodeDomainState> states, TimeSpan timeout,
+        Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default) =>
+        Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(name, NodeKeys.DomainState), Wire.DomainState.Decode, states.Contains, timeout, progress,
+            () => new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name },
+            last => new PvcTimeoutException("WaitTimeout", $"The node '{name}' is still {Wire.DomainState.Describe(last)} after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name },
+            cancellationToken);
 }

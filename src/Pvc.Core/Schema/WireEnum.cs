@@ -21,6 +21,9 @@ public sealed class WireEnum<T> where T : struct, Enum
     public string Encode(T value) =>
         _toWire.TryGetValue(value, out var s) ? s : throw new ArgumentOutOfRangeException(nameof(value), value, $"{typeof(T).Name}.{value} has no PVC value.");
 
+    /// <summary>The wire string of a value, or "unknown" for a value without one (for messages).</summary>
+    public string Describe(T? value) => value is { } v && _toWire.TryGetValue(v, out var s) ? s : "unknown";
+
     /// <summary>The value of a wire string; default(T) when unknown or absent.</summary>
     public T Decode(string? text) => text is not null && _fromWire.TryGetValue(text.Trim(), out var v) ? v : default;
 

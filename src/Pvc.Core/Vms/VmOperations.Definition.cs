@@ -110,7 +110,7 @@ public sealed partial class VmOperations
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Xml);
         var state = StateOf(read, vm);
         if (state is not (VmState.Stop or VmState.Disable or VmState.Mirror))
-            throw new PvcInvalidOperationException("VmNotStopped", $"The VM '{vm.Name}' is {Wire.VmState.Encode(state == VmState.Unknown ? VmState.Stop : state)}; only a stopped VM can be renamed. Stop it first.") { Target = vm.Name };
+            throw new PvcInvalidOperationException("VmNotStopped", $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; only a stopped VM can be renamed. Stop it first.") { Target = vm.Name };
         if (newName == vm.Name)
             return vm;
         await RequireFreeNameAsync(newName, cancellationToken);

@@ -76,7 +76,7 @@ public sealed partial class VmOperations
             }
             if (!node.IsAvailable)
                 throw new PvcInvalidOperationException("NodeNotReady",
-                    $"The node '{target}' is {Wire.DaemonState.Encode(node.DaemonState == Nodes.NodeDaemonState.Unknown ? Nodes.NodeDaemonState.Stop : node.DaemonState)}/{(node.DomainState == Nodes.NodeDomainState.Unknown ? "unknown" : Wire.DomainState.Encode(node.DomainState))}; a target must be run/ready.") { Target = target };
+                    $"The node '{target}' is {Wire.DaemonState.Describe(node.DaemonState)}/{Wire.DomainState.Describe(node.DomainState)}; a target must be run/ready.") { Target = target };
         }
         var newLast = request.Kind == MigrationKind.Move ? null : (lastNode is not null && request.Force ? lastNode : current);
         return new MigrationPlan(vm, current, target, newState, newLast);

@@ -111,7 +111,7 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     {
         var state = StateOf(read, vm);
         if (state != VmState.Start)
-            throw new PvcInvalidOperationException("VmNotRunning", $"The VM '{vm.Name}' is {Wire.VmState.Encode(state == VmState.Unknown ? VmState.Stop : state)}, not start: only a running VM can be {verb}.") { Target = vm.Name };
+            throw new PvcInvalidOperationException("VmNotRunning", $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}, not start: only a running VM can be {verb}.") { Target = vm.Name };
     }
 
     /// <summary>Reads the console log, its last <paramref name="lines"/> lines.</summary>
