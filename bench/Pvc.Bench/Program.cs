@@ -6,3 +6,5 @@ var which = args.Length > 0 ? args[0] : "all";
 var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
 if (which is "all" or "zookeeper")
     await ZooKeeperClientBenchmark.RunAsync(runs);
+if (which is "all" or "core")
+    await CoreBenchmark.RunAsync(Math.Max(runs, 5) * 4);
