@@ -1,4 +1,6 @@
+using Pvc.Core.Networks;
 using Pvc.Core.Nodes;
+using Pvc.Core.Storage;
 using Pvc.Core.Vms;
 
 namespace Pvc.Core.Schema;
@@ -42,4 +44,17 @@ public static class Wire
     /// <summary>Node modes.</summary>
     public static WireEnum<NodeMode> NodeMode { get; } = new(
         (Nodes.NodeMode.Coordinator, "coordinator"), (Nodes.NodeMode.Hypervisor, "hypervisor"));
+
+    /// <summary>Network types.</summary>
+    public static WireEnum<NetworkType> NetworkType { get; } = new(
+        (Networks.NetworkType.Managed, "managed"), (Networks.NetworkType.Bridged, "bridged"));
+
+    /// <summary>Firewall rule directions, as the folder names under <c>firewall_rules</c>.</summary>
+    public static WireEnum<FirewallDirection> FirewallDirection { get; } = new(
+        (Networks.FirewallDirection.In, "in"), (Networks.FirewallDirection.Out, "out"));
+
+    /// <summary>Pool tiers; "default" is any device class.</summary>
+    public static WireEnum<PoolTier> PoolTier { get; } = new(
+        (Storage.PoolTier.Default, "default"), (Storage.PoolTier.Hdd, "hdd"), (Storage.PoolTier.Ssd, "ssd"),
+        (Storage.PoolTier.Nvme, "nvme"));
 }
