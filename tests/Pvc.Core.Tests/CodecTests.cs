@@ -85,9 +85,9 @@ public sealed class CodecTests
     [InlineData(null, "anything", true)]
     [InlineData("", "anything", true)]
     public void Limits_are_pvc_fuzzy_full_matches(string? limit, string name, bool expected) =>
-        Assert.Equal(expected, Reading.ListLimit.Of(limit).IsMatch(name));
+        Assert.Equal(expected, Reading.LimitPattern.Of(limit).IsMatch(name));
 
     [Fact]
     public void A_malformed_limit_is_invalid() =>
-        Assert.Equal("InvalidLimit", Assert.Throws<PvcArgumentException>(() => Reading.ListLimit.Of("(")).ErrorId);
+        Assert.Equal("InvalidLimit", Assert.Throws<PvcArgumentException>(() => Reading.LimitPattern.Of("(")).ErrorId);
 }

@@ -30,7 +30,7 @@ public static class NetworkReader
     public static async Task<IReadOnlyList<Network>> ListAsync(ZooKeeperClient zk, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(zk);
-        var filter = ListLimit.Of(limit);
+        var filter = LimitPattern.Of(limit);
         var vnis = await ListVnisAsync(zk, cancellationToken, counter);
         return await ReadAsync(zk, vnis, (vni, description) => filter.IsMatch(vni.ToString(CultureInfo.InvariantCulture)) || filter.IsMatch(description), cancellationToken, counter);
     }

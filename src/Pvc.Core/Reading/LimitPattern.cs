@@ -1,17 +1,19 @@
 using System.Text.RegularExpressions;
+using Pvc.Core.Errors;
 
 namespace Pvc.Core.Reading;
 
 /// <summary>
-/// PVC's LIMIT filter of its list commands: a regular expression matched against the whole name,
-/// implicitly fuzzy (".*" is added at an end that has no ^ or $ anchor), or an exact UUID.
+/// PVC's LIMIT filter of its list commands: a regular expression that must match the whole name, made
+/// fuzzy by adding ".*" at each end that has no ^ or $ anchor ("web" finds "myweb1"; "^web$" only "web").
+/// For VMs, a limit that is a UUID also matches the VM with that UUID.
 /// </summary>
 public sealed class LimitPattern
 {
-    private readonly Regex _regex;
+    private readonly Regex? _regex;
     private readonly Guid? _uuid;
 
-    /// <summary>Parses a limit; a malformed expression is a <see cref="Errors.PvcArgumentException"/>.</summary>
+    /// <summary>Parses a limit; a malformed expression is a <see cref="PvcArgumentException"/> "InvalidLimit".</summary>
     public LimitPattern(string limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
@@ -25,17 +27,31 @@ public sealed class LimitPattern
             pattern += ".*";
         try
         {
-            _regex = new Regex($"^(?:{pattern.TrimStart('^').TrimEnd('$')})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            _regex = new Regex($@"\A(?:{pattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
         catch (ArgumentException e)
         {
-            throw new Errors.PvcArgumentException("InvalidLimit", $"The filter '{limit}' is not a valid regular expression: {e.Message}") { Target = limit };
+            throw new PvcArgumentException("InvalidLimit", $"The filter '{limit}' is not a valid regular expression: {e.Message}") { Target = limit };
         }
     }
+
+    private LimitPattern()
+    {
+        Text = "";
+    }
+
+    /// <summary>No filter: everything matches.</summary>
+    public static LimitPattern All { get; } = new();
+
+    /// <summary>The filter of a limit; null or "" is <see cref="All"/>.</summary>
+    public static LimitPattern Of(string? limit) => string.IsNullOrEmpty(limit) ? All : new LimitPattern(limit);
 
     /// <summary>The limit as given.</summary>
     public string Text { get; }
 
-    /// <summary>True when the name (or, for a UUID limit, the UUID) matches.</summary>
-    public bool IsMatch(string name, Guid? uuid = null) => (_uuid is Guid u && uuid == u) || _regex.IsMatch(name);
+    /// <summary>True when the name matches.</summary>
+    public bool IsMatch(string name) => _regex?.IsMatch(name) ?? true;
+
+    /// <summary>True when the name, or the UUID for a UUID limit, matches.</summary>
+    public bool IsMatch(string name, Guid uuid) => (_uuid is Guid u && uuid == u) || IsMatch(name);
 }

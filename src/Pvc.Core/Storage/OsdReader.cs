@@ -20,7 +20,7 @@ public static class OsdReader
     public static async Task<IReadOnlyList<Osd>> ListAsync(ZooKeeperClient zk, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(zk);
-        var filter = ListLimit.Of(limit);
+        var filter = LimitPattern.Of(limit);
         var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Osds);
         await batch.ReadAsync(cancellationToken);
         var ids = LockNodes.Without(batch.ChildrenOf(BaseKeys.Osds) ?? [])

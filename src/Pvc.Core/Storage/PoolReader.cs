@@ -16,7 +16,7 @@ public static class PoolReader
     public static async Task<IReadOnlyList<Pool>> ListAsync(ZooKeeperClient zk, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(zk);
-        var filter = ListLimit.Of(limit);
+        var filter = LimitPattern.Of(limit);
         var names = (await CephTree.PoolsAsync(zk, cancellationToken, counter)).Where(filter.IsMatch).ToList();
         var pools = await ReadAsync(zk, names, cancellationToken, counter);
         return [.. pools.OrderBy(p => p.Stats?.Id ?? 0).ThenBy(p => p.Name, StringComparer.Ordinal)];

@@ -22,7 +22,7 @@ public static class SnapshotReader
     public static async Task<IReadOnlyList<Snapshot>> ListAsync(ZooKeeperClient zk, string? pool = null, string? volume = null, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(zk);
-        var filter = ListLimit.Of(limit);
+        var filter = LimitPattern.Of(limit);
         if (pool is not null && !CephTree.IsValidName(pool))
             throw StorageErrors.PoolNotFound(pool);
         var volumes = (await CephTree.VolumesAsync(zk, pool, cancellationToken, counter))

@@ -20,7 +20,7 @@ public static class VolumeReader
     public static async Task<IReadOnlyList<Volume>> ListAsync(ZooKeeperClient zk, string? pool = null, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(zk);
-        var filter = ListLimit.Of(limit);
+        var filter = LimitPattern.Of(limit);
         if (pool is not null && !CephTree.IsValidName(pool))
             throw StorageErrors.PoolNotFound(pool);
         var volumes = (await CephTree.VolumesAsync(zk, pool, cancellationToken, counter)).Where(v => filter.IsMatch(v.Name)).ToList();
