@@ -340,6 +340,24 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_name_resolved_before_is_checked_at_every_use()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        var first = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "stop");
+        Assert.Equal(first, (await ops.ResolveAsync("web1")).Uuid);
+        // renamed behind this connection's back, and the name reused
+        await c.Raw.SetDataAsync($"/domains/{first}", "old-web1"u8.ToArray());
+        var second = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv2", state: "stop");
+        Assert.Equal(second, (await ops.ResolveAsync("web1")).Uuid);
+        Assert.Equal(first, (await ops.ResolveAsync("old-web1")).Uuid);
+        // a reference taken before a rename is refused, not applied to the renamed VM
+        var stale = new VmRef(first, "web1");
+        Assert.Equal("VmRenamedMeanwhile", (await Assert.ThrowsAsync<PvcWriteConflictException>(() => ops.StartAsync(stale))).ErrorId);
+        Assert.Equal("stop", await c.ReadAsync(S(first, "/state")));
+    }
+
+    [Fact]
     public async Task Console_log_and_waiting_for_a_state()
     {
         await using var c = await TestCluster.StartAsync(zk);

@@ -30,6 +30,12 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The cluster's schema version (<c>/schema/version</c>), or null on an uninitialised ZooKeeper.</summary>
     public int? SchemaVersion { get; }
 
+    /// <summary>
+    /// VM names to UUIDs seen on this connection: a hint that saves listing every VM to find one by name.
+    /// Every use checks the name at the UUID, so a stale entry costs a fresh lookup, never a wrong VM.
+    /// </summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, Guid> VmNameHints { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The session's state.</summary>
     public ZooKeeperState State => ZooKeeper.State;
 

@@ -77,6 +77,7 @@ public sealed partial class VmOperations
         {
             throw new PvcAlreadyExistsException("VmExists", $"A VM with the UUID {xml.Uuid} was defined meanwhile; nothing was written.") { Target = xml.Name };
         }
+        cluster.VmNameHints[vm.Name] = vm.Uuid;
         return vm;
     }
 

@@ -24,7 +24,7 @@ public sealed partial class VmOperations(ClusterConnection cluster)
 
     /// <summary>Resolves a VM by name or UUID.</summary>
     public Task<VmRef> ResolveAsync(string nameOrUuid, CancellationToken cancellationToken = default) =>
-        VmResolver.ResolveAsync(Zk, nameOrUuid, cancellationToken);
+        VmResolver.ResolveAsync(cluster, nameOrUuid, cancellationToken);
 
     /// <summary>Reads a VM's keys with their versions.</summary>
     private Task<VersionedKeys> ReadAsync(VmRef vm, CancellationToken cancellationToken, params string[] keys) =>
@@ -35,8 +35,10 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     /// <summary>Runs a transaction built on <paramref name="read"/>: its checks first, then the writes.</summary>
     private async Task CommitAsync(VmRef vm, VersionedKeys read, IEnumerable<Op> writes, CancellationToken cancellationToken)
     {
-        if (read[P(vm, DomainKeys.Root)] is null)
+        if (read[P(vm, DomainKeys.Root)] is not { } name)
             throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+        if (name != vm.Name)
+            throw new PvcWriteConflictException("VmRenamedMeanwhile", $"The VM '{vm.Name}' was renamed to '{name}' meanwhile; nothing was written.") { Target = vm.Name };
         try
         {
             await Zk.MultiAsync(read.Checks.Concat(writes), cancellationToken);

@@ -10,18 +10,31 @@ public static class VmResolver
 {
     /// <summary>Resolves a name or UUID.</summary>
     /// <exception cref="PvcNotFoundException">No VM has that name or UUID.</exception>
-    public static async Task<VmRef> ResolveAsync(ZooKeeperClient zk, string nameOrUuid, CancellationToken cancellationToken = default)
+    public static Task<VmRef> ResolveAsync(ZooKeeperClient zk, string nameOrUuid, CancellationToken cancellationToken = default) =>
+        ResolveAsync(zk, nameOrUuid, hints: null, cancellationToken);
+
+    /// <summary>
+    /// Resolves a name or UUID using the connection's name hints: a known name costs one round trip (the name
+    /// at the hinted UUID is checked), an unknown or stale one a full lookup.
+    /// </summary>
+    public static Task<VmRef> ResolveAsync(Cluster.ClusterConnection cluster, string nameOrUuid, CancellationToken cancellationToken = default) =>
+        ResolveAsync(cluster.ZooKeeper, nameOrUuid, cluster.VmNameHints, cancellationToken);
+
+    private static async Task<VmRef> ResolveAsync(ZooKeeperClient zk, string nameOrUuid, System.Collections.Concurrent.ConcurrentDictionary<string, Guid>? hints, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrUuid);
-        var batch = new ZnodeBatch(zk);
-        if (Guid.TryParse(nameOrUuid, out var uuid))
+        var candidate = Guid.TryParse(nameOrUuid, out var uuid) ? uuid : hints?.GetValueOrDefault(nameOrUuid);
+        if (candidate is Guid id && id != Guid.Empty)
         {
-            batch.Data(DomainKeys.Path(uuid));
+            var batch = new ZnodeBatch(zk).Data(DomainKeys.Path(id));
             await batch.ReadAsync(cancellationToken);
-            if (batch.Text(DomainKeys.Path(uuid)) is string byUuid)
-                return new VmRef(uuid, byUuid);
+            if (batch.Text(DomainKeys.Path(id)) is string name && (id == uuid || name == nameOrUuid))
+                return new VmRef(id, name);
         }
         var all = await ListAsync(zk, cancellationToken);
+        if (hints is not null)
+            foreach (var v in all)
+                hints[v.Name] = v.Uuid;
         return all.FirstOrDefault(v => v.Name == nameOrUuid)
             ?? throw new PvcNotFoundException("VmNotFound", $"No VM is named '{nameOrUuid}'. Get-PvcVm lists the VMs.") { Target = nameOrUuid };
     }
