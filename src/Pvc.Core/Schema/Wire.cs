@@ -1,3 +1,4 @@
+using Pvc.Core.Faults;
 using Pvc.Core.Nodes;
 using Pvc.Core.Vms;
 
@@ -42,4 +43,8 @@ public static class Wire
     /// <summary>Node modes.</summary>
     public static WireEnum<NodeMode> NodeMode { get; } = new(
         (Nodes.NodeMode.Coordinator, "coordinator"), (Nodes.NodeMode.Hypervisor, "hypervisor"));
+
+    /// <summary>Fault statuses.</summary>
+    public static WireEnum<FaultStatus> FaultStatus { get; } = new(
+        (Faults.FaultStatus.New, "new"), (Faults.FaultStatus.Ack, "ack"));
 }
