@@ -3,7 +3,7 @@ namespace Pvc.Core.Faults;
 /// <summary>The cluster's health as <c>pvc cluster status</c> computes it from the faults.</summary>
 public static class ClusterHealth
 {
-    /// <summary>100 minus the health deltas of the unacknowledged faults, never below 0.</summary>
+    /// <summary>100 minus the health deltas of the unacknowledged faults, never below 0 (nor above 100, should a delta be negative).</summary>
     public static int Compute(IEnumerable<Fault> faults)
     {
         ArgumentNullException.ThrowIfNull(faults);

@@ -21,6 +21,9 @@ public static class FaultStore
 {
     private const int Attempts = 3;
 
+    /// <summary>Tests only: runs between an attempt's reads and its transaction (argument: the attempt, from 1), to stage a concurrent writer.</summary>
+    internal static readonly AsyncLocal<Func<int, Task>?> BeforeWrite = new();
+
     /// <summary>Every fault, ordered by <paramref name="sortKey"/> (times newest first), ties by id.</summary>
     /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
     public static async Task<IReadOnlyList<Fault>> ListAsync(ClusterConnection connection, FaultSortKey sortKey = FaultSortKey.LastReported, CancellationToken cancellationToken = default)
@@ -80,7 +83,7 @@ public static class FaultStore
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = connection.ZooKeeper;
-        return await WithRetriesAsync(async () =>
+        return await WithRetriesAsync(async attempt =>
         {
             var snapshot = await ReadAsync(client, ids, cancellationToken);
             var ackTime = PvcTime.Encode(DateTimeOffset.UtcNow);
@@ -97,6 +100,7 @@ public static class FaultStore
                 ops.Add(Write(snapshot.Batch, FaultKeys.Path(fault.Id, FaultKeys.Status), Wire.FaultStatus.Encode(FaultStatus.Ack)));
                 result.Add(fault with { Status = FaultStatus.Ack, AcknowledgedAt = PvcTime.Decode(ackTime) });
             }
+            await (BeforeWrite.Value?.Invoke(attempt) ?? Task.CompletedTask);
             await client.MultiAsync(ops, cancellationToken);
             return result;
         });
@@ -106,11 +110,12 @@ public static class FaultStore
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = connection.ZooKeeper;
-        return await WithRetriesAsync(async () =>
+        return await WithRetriesAsync(async attempt =>
         {
             var snapshot = await ReadAsync(client, ids, cancellationToken);
             var faults = Ordered(snapshot, ids);
             var tree = await ZnodeTree.WalkAsync(client, faults.Select(f => FaultKeys.Path(f.Id)), withVersions: true, null, cancellationToken);
+            await (BeforeWrite.Value?.Invoke(attempt) ?? Task.CompletedTask);
             await client.MultiAsync(tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version)), cancellationToken);
             return faults;
         });
@@ -125,13 +130,13 @@ public static class FaultStore
     private static IReadOnlyList<Fault> Ordered(FaultSnapshot snapshot, IReadOnlyList<string>? ids) =>
         ids is null ? Sort(snapshot.Faults.Values, FaultSortKey.LastReported) : ids.Select(id => snapshot.Faults[id]).ToList();
 
-    private static async Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt)
+    private static async Task<T> WithRetriesAsync<T>(Func<int, Task<T>> attempt)
     {
         for (var i = 1; ; i++)
         {
             try
             {
-                return await attempt();
+                return await attempt(i);
             }
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException or NodeExistsException or NotEmptyException)
             {
