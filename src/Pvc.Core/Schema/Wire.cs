@@ -1,3 +1,4 @@
+using Pvc.Core.Faults;
 using Pvc.Core.Networks;
 using Pvc.Core.Nodes;
 using Pvc.Core.Storage;
@@ -57,4 +58,8 @@ public static class Wire
     public static WireEnum<PoolTier> PoolTier { get; } = new(
         (Storage.PoolTier.Default, "default"), (Storage.PoolTier.Hdd, "hdd"), (Storage.PoolTier.Ssd, "ssd"),
         (Storage.PoolTier.Nvme, "nvme"));
+
+    /// <summary>Fault statuses.</summary>
+    public static WireEnum<FaultStatus> FaultStatus { get; } = new(
+        (Faults.FaultStatus.New, "new"), (Faults.FaultStatus.Ack, "ack"));
 }

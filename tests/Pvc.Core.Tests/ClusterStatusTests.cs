@@ -1,0 +1,174 @@
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+using Pvc.Core.Faults;
+using Pvc.Core.Nodes;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.Testing.ZooKeeper;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Tests;
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class ClusterStatusTests(ZooKeeperFixture zk)
+{
+    private static Task NodeAsync(ZooKeeperClient client, string name, string daemon, string domain, string version = "1.0.3") =>
+        ZnodeSeed.ElementAsync(client, NodeKeys.Schema, name, new Dictionary<string, string>
+        {
+            [NodeKeys.DaemonState] = daemon, [NodeKeys.DomainState] = domain, [NodeKeys.PvcVersion] = version,
+        });
+
+    private static Task VmAsync(ZooKeeperClient client, string name, string state) =>
+        ZnodeSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()), new Dictionary<string, string>
+        {
+            [DomainKeys.Root] = name, [DomainKeys.State] = state, [DomainKeys.Autostart] = "False",
+        });
+
+    [Fact]
+    public async Task A_fresh_cluster_is_healthy_and_empty()
+    {
+        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+
+        var status = await ClusterStatusReader.ReadAsync(connection);
+
+        Assert.Equal("lab", status.Name);
+        Assert.Equal(100, status.Health);
+        Assert.False(status.Maintenance);
+        Assert.Null(status.PrimaryNode);
+        Assert.Null(status.PvcVersion);
+        Assert.Null(status.UpstreamIp);
+        Assert.Equal((0, 0, 0, 0, 0), (status.NodeCount, status.VmCount, status.NetworkCount, status.OsdCount, status.PoolCount));
+        Assert.Empty(status.NodeStates);
+        Assert.Empty(status.VmStates);
+        Assert.Empty(status.ActiveFaults);
+    }
+
+    [Fact]
+    public async Task Counts_nodes_and_VMs_per_state_and_reads_the_primarys_version()
+    {
+        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        var client = connection.ZooKeeper;
+        await NodeAsync(client, "hv1", "run", "ready", "1.0.3");
+        await NodeAsync(client, "hv2", "run", "ready", "1.0.2");
+        await NodeAsync(client, "hv3", "dead", "fence-flush", "1.0.2");
+        await NodeAsync(client, "hv4", "run", "weird");
+        await VmAsync(client, "web1", "start");
+        await VmAsync(client, "web2", "start");
+        await VmAsync(client, "db1", "migrate-live");
+        await VmAsync(client, "old", "disable");
+        await ZnodeSeed.CreateAsync(client, $"{BaseKeys.Domains}/{ZnodeSeed.LockName()}"); // a lock child is not a VM
+        await ZnodeSeed.ElementAsync(client, NetworkKeys.Schema, "100");
+        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "0");
+        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "1");
+        await ZnodeSeed.ElementAsync(client, CephKeys.Pool, "vms");
+        await client.SetDataAsync(BaseKeys.PrimaryNode, "hv2"u8.ToArray());
+        await client.SetDataAsync(BaseKeys.UpstreamIp, "10.0.0.250/24"u8.ToArray());
+
+        var status = await ClusterStatusReader.ReadAsync(connection);
+
+        Assert.Equal("hv2", status.PrimaryNode);
+        Assert.Equal("1.0.2", status.PvcVersion);
+        Assert.Equal("10.0.0.250/24", status.UpstreamIp);
+        Assert.Equal(4, status.NodeCount);
+        Assert.Equal(4, status.VmCount);
+        Assert.Equal((1, 2, 1), (status.NetworkCount, status.OsdCount, status.PoolCount));
+        Assert.Equal(
+        [
+            new NodeStateCount(NodeDaemonState.Run, NodeDomainState.Unknown, 1),
+            new NodeStateCount(NodeDaemonState.Run, NodeDomainState.Ready, 2),
+            new NodeStateCount(NodeDaemonState.Dead, NodeDomainState.FenceFlush, 1),
+        ], status.NodeStates);
+        Assert.Equal(
+        [
+            new VmStateCount(VmState.Start, 2),
+            new VmStateCount(VmState.Disable, 1),
+            new VmStateCount(VmState.MigrateLive, 1),
+        ], status.VmStates);
+    }
+
+    [Fact]
+    public async Task Health_is_100_minus_the_unacknowledged_deltas_never_below_0()
+    {
+        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        var client = connection.ZooKeeper;
+        await ZnodeSeed.FaultAsync(client, "VM_FAILED_WEB1", "2025-03-01 09:00:00", "2025-03-01 13:00:00", 10, "VM web1 was failed");
+        await ZnodeSeed.FaultAsync(client, "CEPH_WARN_X", "2025-03-01 09:00:00", "2025-03-01 14:00:00", 10, "warn");
+        await ZnodeSeed.FaultAsync(client, "DEAD_NODE_HV2", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "Node hv2 dead");
+        await ZnodeSeed.FaultAsync(client, "CEPH_ERR_Y", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "err", status: "ack", ackTime: "2025-03-01 12:30:00");
+
+        var status = await ClusterStatusReader.ReadAsync(connection);
+        Assert.Equal(100 - 10 - 10 - 50, status.Health);
+        // largest delta first, then most recently reported first; the acknowledged one is not active
+        Assert.Equal(["DEAD_NODE_HV2", "CEPH_WARN_X", "VM_FAILED_WEB1"], status.ActiveFaults.Select(f => f.Id));
+
+        await FaultStore.AcknowledgeAsync(connection, ["DEAD_NODE_HV2"]);
+        Assert.Equal(80, (await ClusterStatusReader.ReadAsync(connection)).Health);
+
+        await ZnodeSeed.FaultAsync(client, "MEMORY_OVERPROVISIONED", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "mem");
+        await ZnodeSeed.FaultAsync(client, "NODE_PLUGIN_DISK_HV1", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 40, "disk");
+        Assert.Equal(0, (await ClusterStatusReader.ReadAsync(connection)).Health);
+
+        await FaultStore.AcknowledgeAllAsync(connection);
+        var acked = await ClusterStatusReader.ReadAsync(connection);
+        Assert.Equal(100, acked.Health);
+        Assert.Empty(acked.ActiveFaults);
+    }
+
+    [Fact]
+    public async Task Reading_takes_two_round_trips_however_large_the_cluster()
+    {
+        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        var client = connection.ZooKeeper;
+        for (var i = 0; i < 10; i++)
+            await NodeAsync(client, $"hv{i}", "run", "ready");
+        for (var i = 0; i < 40; i++)
+            await VmAsync(client, $"vm{i}", "start");
+        for (var i = 0; i < 5; i++)
+            await ZnodeSeed.FaultAsync(client, $"F{i}", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 1, "x");
+        await client.SetDataAsync(BaseKeys.PrimaryNode, "hv3"u8.ToArray());
+
+        var counter = new ReadCounter();
+        var status = await ClusterStatusReader.ReadAsync(connection, counter: counter);
+
+        Assert.Equal((10, 40, 95), (status.NodeCount, status.VmCount, status.Health));
+        Assert.Equal(2, counter.Waves);
+    }
+
+    [Fact]
+    public async Task Maintenance_is_written_lowercase_with_a_version_check_and_read_back()
+    {
+        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        var client = connection.ZooKeeper;
+
+        Assert.True(await ClusterMaintenance.SetAsync(connection, true));
+        Assert.Equal("true", await ZnodeSeed.ReadAsync(client, BaseKeys.Maintenance));
+        Assert.True((await ClusterStatusReader.ReadAsync(connection)).Maintenance);
+        var stat = await client.ExistsAsync(BaseKeys.Maintenance);
+
+        Assert.False(await ClusterMaintenance.SetAsync(connection, true));
+        Assert.Equal(stat, await client.ExistsAsync(BaseKeys.Maintenance));
+
+        Assert.True(await ClusterMaintenance.SetAsync(connection, false));
+        Assert.Equal("false", await ZnodeSeed.ReadAsync(client, BaseKeys.Maintenance));
+        Assert.False((await ClusterStatusReader.ReadAsync(connection)).Maintenance);
+    }
+
+    [Fact]
+    public async Task Status_and_maintenance_need_an_initialised_cluster_of_schema_15()
+    {
+        await using var empty = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
+        Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterStatusReader.ReadAsync(empty))).ErrorId);
+        Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterMaintenance.SetAsync(empty, true))).ErrorId);
+        Assert.Empty((await empty.ZooKeeper.GetChildrenAsync("/")).Children);
+
+        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await connection.ZooKeeper.SetDataAsync(BaseKeys.SchemaVersion, "16"u8.ToArray());
+        var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
+        var e = await Assert.ThrowsAsync<PvcDataException>(() => ClusterMaintenance.SetAsync(connection, true));
+        Assert.Equal("UnsupportedSchemaVersion", e.ErrorId);
+        Assert.Contains("'16'", e.Message, StringComparison.Ordinal);
+        Assert.Equal("UnsupportedSchemaVersion", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterStatusReader.ReadAsync(connection))).ErrorId);
+        Assert.Equal(before, await ZnodeSeed.DumpAsync(connection.ZooKeeper));
+    }
+}
