@@ -41,7 +41,13 @@ public sealed class NodeOperationTests(ZooKeeperFixture zk)
         Assert.Equal("flush", await c.ReadAsync("/nodes/hv1/domainstate"));
 
         var seen = new List<NodeDomainState>();
-        var waiting = ops.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], TimeSpan.FromSeconds(10), seen.Add);
+        var watching = new TaskCompletionSource();
+        var waiting = ops.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], TimeSpan.FromSeconds(10), s =>
+        {
+            seen.Add(s);
+            watching.TrySetResult();
+        });
+        await watching.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the waiter has read "flush" and set its watch
         await c.Raw.SetDataAsync("/nodes/hv1/domainstate", "flushed"u8.ToArray()); // the node finished draining
         Assert.Equal(NodeDomainState.Flushed, await waiting);
         Assert.Equal([NodeDomainState.Flush, NodeDomainState.Flushed], seen.Distinct());
