@@ -357,6 +357,34 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal("stop", await c.ReadAsync(S(first, "/state")));
     }
 
+    [Theory]
+    [InlineData("14")]
+    [InlineData("16")]
+    public async Task An_unknown_schema_version_is_refused_by_reads_and_writes_and_nothing_changes(string version)
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "stop");
+        var vm = await new VmOperations(c.Connection).ResolveAsync("web1");
+        await c.Raw.SetDataAsync("/schema/version", System.Text.Encoding.UTF8.GetBytes(version));
+        var before = await PvcSeed.SnapshotAsync(c.Raw);
+
+        var refusals = new Func<Task>[]
+        {
+            () => VmReader.ListAsync(c.Connection.ZooKeeper),
+            () => VmReader.GetAsync(c.Connection.ZooKeeper, vm.Uuid),
+            () => new VmOperations(c.Connection).StartAsync(vm),
+            () => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "new") }),
+            () => new Nodes.NodeOperations(c.Connection).ListAsync(),
+        };
+        foreach (var refusal in refusals)
+        {
+            var e = await Assert.ThrowsAsync<PvcDataException>(refusal);
+            Assert.Equal("UnsupportedSchemaVersion", e.ErrorId);
+            Assert.Contains(version, e.Message, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+    }
+
     [Fact]
     public async Task Console_log_and_waiting_for_a_state()
     {

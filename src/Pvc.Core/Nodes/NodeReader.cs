@@ -20,8 +20,9 @@ public static class NodeReader
     /// <summary>Every node, sorted by name.</summary>
     public static async Task<IReadOnlyList<Node>> ListAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Nodes);
+        var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Nodes).Data(BaseKeys.SchemaVersion);
         await batch.ReadAsync(cancellationToken);
+        SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
         var names = LockNodes.Without(batch.ChildrenOf(BaseKeys.Nodes) ?? []).Order(StringComparer.Ordinal).ToList();
         return await ReadAsync(zk, names, cancellationToken, counter);
     }
@@ -29,7 +30,7 @@ public static class NodeReader
     /// <summary>The named nodes that exist (in the order given).</summary>
     public static async Task<IReadOnlyList<Node>> ReadAsync(ZooKeeperClient zk, IReadOnlyList<string> names, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        var batch = new ZnodeBatch(zk, counter);
+        var batch = new ZnodeBatch(zk, counter).Data(BaseKeys.SchemaVersion);
         foreach (var name in names)
         {
             batch.Data(NodeKeys.Path(name));
@@ -37,6 +38,7 @@ public static class NodeReader
                 batch.Data(NodeKeys.Path(name, key));
         }
         await batch.ReadAsync(cancellationToken);
+        SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
         return [.. names.Where(n => batch.Text(NodeKeys.Path(n)) is not null).Select(n => FromBatch(batch, n))];
     }
 

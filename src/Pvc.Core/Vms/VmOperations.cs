@@ -27,8 +27,13 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         VmResolver.ResolveAsync(cluster, nameOrUuid, cancellationToken);
 
     /// <summary>Reads a VM's keys with their versions.</summary>
-    private Task<VersionedKeys> ReadAsync(VmRef vm, CancellationToken cancellationToken, params string[] keys) =>
-        VersionedKeys.ReadAsync(Zk, keys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)), cancellationToken);
+    /// <remarks>The schema version is read (and checked in the write) with them: no extra round trip.</remarks>
+    private async Task<VersionedKeys> ReadAsync(VmRef vm, CancellationToken cancellationToken, params string[] keys)
+    {
+        var read = await VersionedKeys.ReadAsync(Zk, keys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion), cancellationToken);
+        SchemaVersion.EnsureSupported(read[BaseKeys.SchemaVersion]);
+        return read;
+    }
 
     private static VmState StateOf(VersionedKeys keys, VmRef vm) => Wire.VmState.Decode(keys[P(vm, DomainKeys.State)]);
 

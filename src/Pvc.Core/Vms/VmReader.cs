@@ -22,8 +22,9 @@ public static class VmReader
     public static async Task<IReadOnlyList<Vm>> ListAsync(ZooKeeperClient zk, VmFilter? filter = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         filter ??= VmFilter.All;
-        var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Domains);
+        var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Domains).Data(BaseKeys.SchemaVersion);
         await batch.ReadAsync(cancellationToken);
+        SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
         var uuids = UuidsOf(batch.ChildrenOf(BaseKeys.Domains));
         foreach (var uuid in uuids)
             batch.Data(DomainKeys.Path(uuid)).Data(DomainKeys.Path(uuid, DomainKeys.Node)).Data(DomainKeys.Path(uuid, DomainKeys.State)).Children(DomainKeys.Path(uuid, DomainKeys.Tags));
@@ -37,9 +38,10 @@ public static class VmReader
     /// <exception cref="PvcNotFoundException">No VM has that UUID.</exception>
     public static async Task<Vm> GetAsync(ZooKeeperClient zk, Guid uuid, CancellationToken cancellationToken = default)
     {
-        var batch = new ZnodeBatch(zk);
+        var batch = new ZnodeBatch(zk).Data(BaseKeys.SchemaVersion);
         batch.Data(DomainKeys.Path(uuid)).Data(DomainKeys.Path(uuid, DomainKeys.Node)).Data(DomainKeys.Path(uuid, DomainKeys.State)).Children(DomainKeys.Path(uuid, DomainKeys.Tags));
         await batch.ReadAsync(cancellationToken);
+        SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
         if (batch.Text(DomainKeys.Path(uuid)) is null)
             throw new PvcNotFoundException("VmNotFound", $"No VM has the UUID {uuid}.") { Target = uuid };
         return (await DetailsAsync(batch, [uuid], cancellationToken))[0];
