@@ -10,7 +10,7 @@ namespace Pvc.Core.Reading;
 /// </summary>
 public sealed class ZnodeBatch(ZooKeeperClient client, ReadCounter? counter = null)
 {
-    private const int ChunkSize = 500;
+    private const int ChunkSize = 1000;
     private readonly List<ReadOp> _ops = [];
     private readonly Dictionary<string, ReadResult> _results = new(StringComparer.Ordinal);
     private readonly HashSet<(string, bool)> _queued = [];
