@@ -10,8 +10,32 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('Pvc.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-PvcVmTag'
+        'Confirm-PvcFault'
         'Connect-PvcCluster'
+        'Disable-PvcVm'
         'Disconnect-PvcCluster'
+        'Get-PvcCluster'
+        'Get-PvcFault'
+        'Get-PvcNode'
+        'Get-PvcNodeLog'
+        'Get-PvcVm'
+        'Get-PvcVmLog'
+        'Initialize-PvcCluster'
+        'Move-PvcVm'
+        'New-PvcVm'
+        'Remove-PvcFault'
+        'Remove-PvcVm'
+        'Remove-PvcVmTag'
+        'Rename-PvcVm'
+        'Restart-PvcVm'
+        'Resume-PvcNode'
+        'Set-PvcCluster'
+        'Set-PvcNode'
+        'Set-PvcVm'
+        'Start-PvcVm'
+        'Stop-PvcVm'
+        'Suspend-PvcNode'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

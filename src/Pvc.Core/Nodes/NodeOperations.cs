@@ -30,6 +30,40 @@ public sealed class NodeOperations(ClusterConnection cluster)
     public Task<Node> FlushAsync(string name, CancellationToken cancellationToken = default) =>
         SetDomainStateAsync(name, NodeDomainState.Flush, [NodeDomainState.Flushed, NodeDomainState.Flush], cancellationToken);
 
+    /// <summary>
+    /// Where a flush of the node would send each of its running VMs, by the rules its node service follows
+    /// (each VM's selector and limit, among the other run/ready nodes). Writes nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<FlushPlanEntry>> PlanFlushAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var nodes = await NodeReader.ListAsync(Zk, cancellationToken);
+        if (nodes.All(n => n.Name != name))
+            throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
+        // the flushing node takes no VMs while it drains
+        var others = nodes.Select(n => n.Name == name ? n with { DomainState = NodeDomainState.Flush } : n).ToList();
+        var vms = await Vms.VmReader.ListAsync(Zk, new Vms.VmFilter { Node = name, State = Vms.VmState.Start }, cancellationToken);
+        var clusterDefault = Wire.NodeSelector.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(BaseKeys.MigrationTargetSelector, cancellationToken: cancellationToken)).Data));
+        return [.. vms.Select(vm =>
+        {
+            var result = Placement.TargetNodeSelector.Select(others, new Placement.PlacementRequest(vm.LastNode ?? vm.Node, vm.NodeLimit, vm.NodeSelector, clusterDefault));
+            return new FlushPlanEntry(new Vms.VmRef(vm.Uuid, vm.Name), result.Target, result.Target is null ? result.Explanation : null);
+        })];
+    }
+
+    /// <summary>Reports how many VMs the node runs, each time its keepalive changes that, until cancelled.</summary>
+    public async Task WatchRunningVmCountAsync(string name, Action<int> progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(name, NodeKeys.RunningDomains), text => PvcList.DecodeSpace(text).Count, _ => false,
+                Timeout.InfiniteTimeSpan, progress, () => new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name },
+                _ => new PvcTimeoutException("WaitTimeout", "unreachable"), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>Asks a node to take its VMs back (domain state "unflush"); a ready node is left as it is.</summary>
     public Task<Node> ReadyAsync(string name, CancellationToken cancellationToken = default) =>
         SetDomainStateAsync(name, NodeDomainState.Unflush, [NodeDomainState.Ready, NodeDomainState.Unflush], cancellationToken);

@@ -46,6 +46,34 @@ public sealed class LimitPattern
     /// <summary>The filter of a limit; null or "" is <see cref="All"/>.</summary>
     public static LimitPattern Of(string? limit) => string.IsNullOrEmpty(limit) ? All : new LimitPattern(limit);
 
+    /// <summary>A shell wildcard (<c>*</c>, <c>?</c>, <c>[abc]</c>) matched against the whole name, case-insensitively.</summary>
+    public static LimitPattern FromWildcard(string wildcard)
+    {
+        var regex = new System.Text.StringBuilder(@"\A");
+        foreach (var ch in wildcard)
+            regex.Append(ch switch
+            {
+                '*' => ".*",
+                '?' => ".",
+                '[' or ']' => ch.ToString(),
+                _ => Regex.Escape(ch.ToString()),
+            });
+        try
+        {
+            return new LimitPattern(wildcard, new Regex(regex.Append(@"\z").ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)));
+        }
+        catch (ArgumentException e)
+        {
+            throw new PvcArgumentException("InvalidLimit", $"The wildcard '{wildcard}' is not valid: {e.Message}") { Target = wildcard };
+        }
+    }
+
+    private LimitPattern(string text, Regex regex)
+    {
+        Text = text;
+        _regex = regex;
+    }
+
     /// <summary>The limit as given.</summary>
     public string Text { get; }
 

@@ -44,6 +44,55 @@ public abstract class PvcCmdlet : PSCmdlet, IDisposable
             return true;
         });
 
+    /// <summary>
+    /// Runs an operation for one input object; a Core or ZooKeeper error becomes a non-terminating ErrorRecord
+    /// (the pipeline goes on with the next object) and the result is false.
+    /// </summary>
+    protected bool TryAwait(Func<CancellationToken, Task> operation, object? target)
+    {
+        try
+        {
+            Await(operation);
+            return true;
+        }
+        catch (Exception e) when (PvcErrorRecords.IsReportable(e))
+        {
+            WriteError(PvcErrorRecords.From(e, target));
+            return false;
+        }
+    }
+
+    /// <summary>As <see cref="TryAwait(Func{CancellationToken, Task}, object?)"/>, with a result (default on error).</summary>
+    protected T? TryAwait<T>(Func<CancellationToken, Task<T>> operation, object? target)
+    {
+        try
+        {
+            return Await(operation);
+        }
+        catch (Exception e) when (PvcErrorRecords.IsReportable(e))
+        {
+            WriteError(PvcErrorRecords.From(e, target));
+            return default;
+        }
+    }
+
+    /// <summary>Runs an operation whose failure ends the command (a terminating error).</summary>
+    protected T AwaitOrThrow<T>(Func<CancellationToken, Task<T>> operation, object? target)
+    {
+        try
+        {
+            return Await(operation);
+        }
+        catch (Exception e) when (PvcErrorRecords.IsReportable(e))
+        {
+            ThrowTerminatingError(PvcErrorRecords.From(e, target));
+            throw; // unreachable: ThrowTerminatingError throws
+        }
+    }
+
+    /// <summary>Writes a progress record from any thread (queued for the pipeline thread).</summary>
+    protected void QueueProgress(ProgressRecord record) => OnPipelineThread(() => WriteProgress(record));
+
     /// <summary>Queues an action for the pipeline thread (from any thread, while <see cref="Await{T}"/> runs).</summary>
     protected void OnPipelineThread(Action action) => _pipelineActions.Add(action);
 

@@ -1,0 +1,9 @@
+using Pvc.Core.Vms;
+
+namespace Pvc.Core.Nodes;
+
+/// <summary>Where a flush would send one VM.</summary>
+/// <param name="Vm">The VM.</param>
+/// <param name="Target">The node it would migrate to; null when none qualifies (it would be shut down, autostart set).</param>
+/// <param name="Reason">Why no node qualifies, when none does.</param>
+public sealed record FlushPlanEntry(VmRef Vm, string? Target, string? Reason);

@@ -1,0 +1,53 @@
+using System.Text;
+using Pvc.Core.Errors;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+
+namespace Pvc.Core.Vms;
+
+// Waiting for the node to carry out a change, on watches with a deadline.
+public sealed partial class VmOperations
+{
+    /// <summary>The states a node is still working on (PVC's --wait loops on these).</summary>
+    public static bool IsTransitional(VmState state) =>
+        state is VmState.Restart or VmState.Shutdown or VmState.Migrate or VmState.MigrateLive or VmState.Unmigrate;
+
+    /// <summary>
+    /// Waits until the VM's node has finished: the state is no longer restart, shutdown or migrate. A VM that ends
+    /// in "fail" is an error carrying its failed reason.
+    /// </summary>
+    public async Task<VmState> WaitSettledAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var state = await VmStateWaiter.WaitAsync(Zk, vm, s => !IsTransitional(s), timeout, progress, cancellationToken);
+        if (state == VmState.Fail)
+            await ThrowFailedAsync(vm, cancellationToken);
+        return state;
+    }
+
+    /// <summary>Waits until the VM runs on its node (the node lists it among its running VMs); "fail" is an error.</summary>
+    public async Task WaitRunningAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var failed = VmStateWaiter.WaitAsync(Zk, vm, s => s == VmState.Fail, timeout, progress, stop.Token);
+        var node = await ReadAsync(vm, cancellationToken, DomainKeys.Node);
+        var nodeName = PvcText.Decode(node[P(vm, DomainKeys.Node)]) ?? throw new PvcDataException("VmWithoutNode", $"The VM '{vm.Name}' has no node.") { Target = vm.Name };
+        var uuid = DomainKeys.Format(vm.Uuid);
+        var running = ZnodeWaiter.WaitAsync(Zk, Schema.NodeKeys.Path(nodeName, Schema.NodeKeys.RunningDomains),
+            text => PvcList.DecodeSpace(text).Contains(uuid), found => found, timeout, null,
+            () => new PvcNotFoundException("NodeNotFound", $"The VM '{vm.Name}''s node '{nodeName}' does not exist.") { Target = vm.Name },
+            _ => new PvcTimeoutException("WaitTimeout", $"The VM '{vm.Name}' is not running on '{nodeName}' after {timeout.TotalSeconds:0.#} s; is the node's service running?") { Target = vm.Name },
+            stop.Token);
+        var first = await Task.WhenAny(failed, running);
+        await stop.CancelAsync();
+        if (first == failed && failed.IsCompletedSuccessfully)
+            await ThrowFailedAsync(vm, cancellationToken);
+        await first; // rethrows a timeout or a missing node
+    }
+
+    private async Task ThrowFailedAsync(VmRef vm, CancellationToken cancellationToken)
+    {
+        var data = await Zk.GetDataAsync(P(vm, DomainKeys.FailedReason), cancellationToken: cancellationToken);
+        var reason = Encoding.UTF8.GetString(data.Data);
+        throw new PvcInvalidOperationException("VmFailed", $"The VM '{vm.Name}' failed: {(reason.Length == 0 ? "its node gave no reason" : reason)}") { Target = vm.Name };
+    }
+}

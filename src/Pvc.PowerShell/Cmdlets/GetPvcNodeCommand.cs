@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using Pvc.Core.Nodes;
+using Pvc.Core.Reading;
+using Pvc.PowerShell.Infrastructure;
+
+namespace Pvc.PowerShell.Cmdlets;
+
+/// <summary>Gets nodes, with PVC's list filters.</summary>
+[Cmdlet(VerbsCommon.Get, "PvcNode")]
+[OutputType(typeof(Node))]
+public sealed class GetPvcNodeCommand : ClusterCmdlet
+{
+    /// <summary>Names (wildcards allowed); all nodes when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only nodes whose service is in this state.</summary>
+    [Parameter]
+    public NodeDaemonState? DaemonState { get; set; }
+
+    /// <summary>Only nodes in this coordinator state.</summary>
+    [Parameter]
+    public CoordinatorState? CoordinatorState { get; set; }
+
+    /// <summary>Only nodes in this domain state.</summary>
+    [Parameter]
+    public NodeDomainState? DomainState { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var filter = new NodeFilter { DaemonState = DaemonState, CoordinatorState = CoordinatorState, DomainState = DomainState };
+        var nodes = TryAwait(token => new NodeOperations(Connection).ListAsync(filter, token), null);
+        if (nodes is null)
+            return;
+        if (Name is null || Name.Length == 0)
+        {
+            WriteObject(nodes, enumerateCollection: true);
+            return;
+        }
+        foreach (var name in Name)
+        {
+            var pattern = LimitPattern.FromWildcard(name);
+            var found = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
+            WriteObject(found, enumerateCollection: true);
+            if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no node '{name}'. Get-PvcNode lists the nodes."), "NodeNotFound", ErrorCategory.ObjectNotFound, name));
+        }
+    }
+}

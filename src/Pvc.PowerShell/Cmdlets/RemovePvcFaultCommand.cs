@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using Pvc.Core.Faults;
+using Pvc.PowerShell.Infrastructure;
+
+namespace Pvc.PowerShell.Cmdlets;
+
+/// <summary>Deletes faults (a fault whose cause remains is raised again by the health checks).</summary>
+[Cmdlet(VerbsCommon.Remove, "PvcFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Id")]
+[OutputType(typeof(void))]
+public sealed class RemovePvcFaultCommand : ClusterCmdlet
+{
+    /// <summary>The fault ids.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+    public string[] Id { get; set; } = [];
+
+    /// <summary>Delete every fault.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "All")]
+    public SwitchParameter All { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (All)
+        {
+            if (ShouldProcess(Connection.ToString(), "Delete every fault"))
+                TryAwait(token => FaultStore.DeleteAllAsync(Connection, token), null);
+            return;
+        }
+        foreach (var id in Id)
+            if (ShouldProcess(id, "Delete fault"))
+                TryAwait(token => FaultStore.DeleteAsync(Connection, [id], token), id);
+    }
+}

@@ -1,0 +1,20 @@
+using System.Management.Automation;
+using Pvc.Core.Vms;
+using Pvc.PowerShell.Infrastructure;
+
+namespace Pvc.PowerShell.Cmdlets;
+
+/// <summary>Restarts running VMs (state "restart").</summary>
+[Cmdlet(VerbsLifecycle.Restart, "PvcVm", SupportsShouldProcess = true)]
+[OutputType(typeof(Vm))]
+public sealed class RestartPvcVmCommand : VmChangeCmdlet
+{
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Restart VM"))
+            return;
+        if (TryAwait(token => Vms.RestartAsync(vm, token), vm.Name))
+            Finish(vm, "Restarting VM", (v, p, t) => Vms.WaitSettledAsync(v, Timeout, p, t));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using Pvc.Core.Nodes;
+using Pvc.PowerShell.Infrastructure;
+
+namespace Pvc.PowerShell.Cmdlets;
+
+/// <summary>Makes drained nodes ready again (PVC's unflush/ready): their VMs come back.</summary>
+[Cmdlet(VerbsLifecycle.Resume, "PvcNode", SupportsShouldProcess = true)]
+[OutputType(typeof(Node))]
+public sealed class ResumePvcNodeCommand : NodeCmdlet
+{
+    /// <summary>Wait until the node is ready, showing progress.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>How long -Wait waits (seconds or a TimeSpan). Default 30 minutes.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Return the node (implied by -Wait).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Name, "Make node ready (its VMs return)"))
+            return;
+        var node = TryAwait(token => Nodes.ReadyAsync(Name, token), Name);
+        if (node is not null && Wait)
+        {
+            var progress = new ProgressRecord(Math.Abs(Name.GetHashCode()), $"Readying node {Name}", "waiting for its node service");
+            node = TryAwait(async token =>
+            {
+                await Nodes.WaitForDomainStateAsync(Name, [NodeDomainState.Ready], Timeout, s =>
+                {
+                    progress.StatusDescription = s.ToString().ToLowerInvariant();
+                    QueueProgress(progress);
+                }, token);
+                return await Nodes.GetAsync(Name, token);
+            }, Name);
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+        if (node is not null && (Wait || PassThru))
+            WriteObject(node);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Management.Automation;
+using Pvc.Core.Vms;
+using Pvc.PowerShell.Infrastructure;
+
+namespace Pvc.PowerShell.Cmdlets;
+
+/// <summary>Changes a VM's PVC metadata (<c>pvc vm meta</c>) and/or its libvirt XML (<c>pvc vm modify</c>).</summary>
+[Cmdlet(VerbsCommon.Set, "PvcVm", SupportsShouldProcess = true)]
+[OutputType(typeof(Vm))]
+public sealed class SetPvcVmCommand : VmCmdlet
+{
+    /// <summary>The nodes it may run on (an empty list: any node).</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[]? NodeLimit { get; set; }
+
+    /// <summary>How its target node is chosen.</summary>
+    [Parameter]
+    public NodeSelector? NodeSelector { get; set; }
+
+    /// <summary>PVC's node autostart flag.</summary>
+    [Parameter]
+    public bool? Autostart { get; set; }
+
+    /// <summary>How it migrates.</summary>
+    [Parameter]
+    public MigrationMethod? MigrationMethod { get; set; }
+
+    /// <summary>Maximum live-migration downtime, milliseconds.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaxDowntime { get; set; }
+
+    /// <summary>The provisioner profile.</summary>
+    [Parameter]
+    public string? Profile { get; set; }
+
+    /// <summary>New libvirt XML (same UUID).</summary>
+    [Parameter]
+    public string? Xml { get; set; }
+
+    /// <summary>With -Xml: restart the VM if it runs, so the new definition takes effect.</summary>
+    [Parameter]
+    public SwitchParameter Restart { get; set; }
+
+    /// <summary>Return the VM after the change.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var change = new VmMetadataChange
+        {
+            NodeLimit = NodeLimit, NodeSelector = NodeSelector, Autostart = Autostart, MigrationMethod = MigrationMethod,
+            MigrationMaxDowntime = MaxDowntime, Profile = Profile,
+        };
+        if (change.IsEmpty && Xml is null)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("Nothing to change: give metadata parameters or -Xml."), "NoChange", ErrorCategory.InvalidArgument, Name));
+            return;
+        }
+        if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Change VM"))
+            return;
+        if (!change.IsEmpty && !TryAwait(token => Vms.SetMetadataAsync(vm, change, token), vm.Name))
+            return;
+        if (Xml is not null && !TryAwait(token => Vms.ModifyXmlAsync(vm, Xml, Restart, token), vm.Name))
+            return;
+        if (PassThru && ReadVm(vm) is { } now)
+            WriteObject(now);
+    }
+}
