@@ -18,12 +18,11 @@ public sealed class DisablePvcVmCommand : VmChangeCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Disable VM"))
             return;
-        var progress = new ProgressRecord(Math.Abs(vm.Uuid.GetHashCode()), "Disabling VM", vm.Name);
-        if (!TryAwait(token => Vms.DisableAsync(vm, Force, Timeout, s =>
-            {
-                progress.StatusDescription = $"{vm.Name}: {s.ToString().ToLowerInvariant()}";
-                QueueProgress(progress);
-            }, token), vm.Name))
+        var id = Math.Abs(vm.Uuid.GetHashCode());
+        var ok = TryAwait(token => Vms.DisableAsync(vm, Force, Timeout, s =>
+            QueueProgress(new ProgressRecord(id, "Disabling VM", $"{vm.Name}: {s.ToString().ToLowerInvariant()}")), token), vm.Name);
+        WriteProgress(new ProgressRecord(id, "Disabling VM", vm.Name) { RecordType = ProgressRecordType.Completed });
+        if (!ok)
             return;
         if ((Wait || PassThru) && ReadVm(vm) is { } now)
             WriteObject(now);

@@ -30,18 +30,15 @@ public sealed class ResumePvcNodeCommand : NodeCmdlet
         var node = TryAwait(token => Nodes.ReadyAsync(Name, token), Name);
         if (node is not null && Wait)
         {
-            var progress = new ProgressRecord(Math.Abs(Name.GetHashCode()), $"Readying node {Name}", "waiting for its node service");
+            var id = Math.Abs(Name.GetHashCode());
+            var activity = $"Readying node {Name}";
             node = TryAwait(async token =>
             {
                 await Nodes.WaitForDomainStateAsync(Name, [NodeDomainState.Ready], Timeout, s =>
-                {
-                    progress.StatusDescription = s.ToString().ToLowerInvariant();
-                    QueueProgress(progress);
-                }, token);
+                    QueueProgress(new ProgressRecord(id, activity, s.ToString().ToLowerInvariant())), token);
                 return await Nodes.GetAsync(Name, token);
             }, Name);
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(id, activity, "done") { RecordType = ProgressRecordType.Completed });
         }
         if (node is not null && (Wait || PassThru))
             WriteObject(node);

@@ -36,28 +36,23 @@ public sealed class SuspendPvcNodeCommand : NodeCmdlet
             return;
         if (Wait)
         {
-            var progress = new ProgressRecord(Math.Abs(Name.GetHashCode()), $"Flushing node {Name}", $"{plan.Count} VMs to move");
+            var id = Math.Abs(Name.GetHashCode());
+            var activity = $"Flushing node {Name}";
             node = TryAwait(async token =>
             {
                 using var watching = CancellationTokenSource.CreateLinkedTokenSource(token);
-                var counting = Nodes.WatchRunningVmCountAsync(Name, count =>
+                // a record a write: the stream keeps the objects it is given
+                var counting = Nodes.WatchRunningVmCountAsync(Name, count => QueueProgress(new ProgressRecord(id, activity, $"{count} VMs still on {Name}")
                 {
-                    progress.StatusDescription = $"{count} VMs still on {Name}";
-                    if (plan.Count > 0)
-                        progress.PercentComplete = Math.Clamp(100 * (plan.Count - count) / plan.Count, 0, 100);
-                    QueueProgress(progress);
-                }, watching.Token);
+                    PercentComplete = plan.Count > 0 ? Math.Clamp(100 * (plan.Count - count) / plan.Count, 0, 100) : -1,
+                }), watching.Token);
                 await Nodes.WaitForDomainStateAsync(Name, [NodeDomainState.Flushed], Timeout, s =>
-                {
-                    progress.CurrentOperation = s.ToString().ToLowerInvariant();
-                    QueueProgress(progress);
-                }, token);
+                    QueueProgress(new ProgressRecord(id, activity, $"node {s.ToString().ToLowerInvariant()}")), token);
                 await watching.CancelAsync();
                 await counting;
                 return await Nodes.GetAsync(Name, token);
             }, Name);
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(id, activity, "done") { RecordType = ProgressRecordType.Completed });
         }
         if (node is not null && (Wait || PassThru))
             WriteObject(node);

@@ -24,14 +24,11 @@ public abstract class VmChangeCmdlet : VmCmdlet
     {
         if (Wait)
         {
-            var progress = new ProgressRecord(Math.Abs(vm.Uuid.GetHashCode()), activity, $"{vm.Name}: waiting for its node");
+            var id = Math.Abs(vm.Uuid.GetHashCode());
+            // a record a write: the stream keeps the objects it is given
             var ok = TryAwait(token => wait(vm, state =>
-            {
-                progress.StatusDescription = $"{vm.Name}: {state.ToString().ToLowerInvariant()}";
-                QueueProgress(progress);
-            }, token), vm.Name);
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+                QueueProgress(new ProgressRecord(id, activity, $"{vm.Name}: {state.ToString().ToLowerInvariant()}")), token), vm.Name);
+            WriteProgress(new ProgressRecord(id, activity, ok ? $"{vm.Name}: done" : $"{vm.Name}: failed") { RecordType = ProgressRecordType.Completed });
             if (!ok)
                 return;
         }
