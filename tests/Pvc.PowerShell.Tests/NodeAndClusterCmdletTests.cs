@@ -1,0 +1,122 @@
+using System.Management.Automation;
+using Pvc.Core.Cluster;
+using Pvc.Core.Faults;
+using Pvc.Core.Nodes;
+using Pvc.Testing.PowerShell;
+using Pvc.Testing.ZooKeeper;
+using Pvc.ZooKeeper;
+
+namespace Pvc.PowerShell.Tests;
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class NodeAndClusterCmdletTests(ZooKeeperFixture zk)
+{
+    [Fact]
+    public async Task Get_PvcNode_and_its_table_view()
+    {
+        await using var c = await SeededCluster.StartAsync(zk);
+        var nodes = c.Ps.Run("Get-PvcNode").ThrowIfErrors().OutputOf<Node>();
+        Assert.Equal(["hv1", "hv2", "hv3"], nodes.Select(n => n.Name));
+        Assert.Equal(["hv2"], c.Ps.Run("Get-PvcNode *2").ThrowIfErrors().OutputOf<Node>().Select(n => n.Name));
+        Assert.Equal("NodeNotFound,Pvc.PowerShell.Cmdlets.GetPvcNodeCommand", Assert.Single(c.Ps.Run("Get-PvcNode hv9").Errors).FullyQualifiedErrorId);
+
+        var text = c.Ps.Render("Get-PvcNode").ThrowIfErrors().HostText;
+        var header = text.Split('\n').First(l => l.Contains("Daemon", StringComparison.Ordinal));
+        foreach (var column in new[] { "Name", "Version", "Health", "Daemon", "Coordinator", "Domain", "VMs", "Load", "Free" })
+            Assert.Contains(column, header, StringComparison.Ordinal);
+        Assert.Contains(text.Split('\n'), l => l.StartsWith("hv1 ", StringComparison.Ordinal) && l.Contains("run", StringComparison.Ordinal) && l.Contains("ready", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Suspend_WhatIf_says_where_each_VM_would_go_and_Wait_follows_the_node()
+    {
+        await using var c = await SeededCluster.StartAsync(zk);
+        var whatIf = c.Ps.Run("Get-PvcNode hv1 | Suspend-PvcNode -WhatIf").ThrowIfErrors();
+        Assert.Contains("web1 -> hv3", whatIf.HostText, StringComparison.Ordinal); // hv3 has the most free memory
+        Assert.Contains("web2 -> hv3", whatIf.HostText, StringComparison.Ordinal);
+        Assert.Equal("ready", await c.ReadAsync("/nodes/hv1/domainstate"));
+
+        // play the node service: once asked, report the VMs gone and the node flushed
+        var nodeService = Task.Run(async () =>
+        {
+            var path = "/nodes/hv1/domainstate";
+            while (true)
+            {
+                var changed = new TaskCompletionSource();
+                var state = System.Text.Encoding.UTF8.GetString((await c.Raw.GetDataAsync(path, _ => changed.TrySetResult())).Data);
+                if (state == "flush")
+                    break;
+                await changed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            await c.Raw.MultiAsync([Op.SetData("/nodes/hv1/runningdomains", ""u8.ToArray()), Op.SetData(path, "flushed"u8.ToArray())]);
+        });
+        var result = c.Ps.Run("Suspend-PvcNode hv1 -Wait -Timeout 20 -Confirm:$false").ThrowIfErrors();
+        await nodeService;
+        Assert.Equal(NodeDomainState.Flushed, Assert.Single(result.OutputOf<Node>()).DomainState);
+        Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed && p.Activity == "Flushing node hv1");
+
+        c.Ps.Run("Resume-PvcNode hv1").ThrowIfErrors();
+        Assert.Equal("unflush", await c.ReadAsync("/nodes/hv1/domainstate"));
+    }
+
+    [Fact]
+    public async Task Coordinator_hand_over_and_node_log()
+    {
+        await using var c = await SeededCluster.StartAsync(zk);
+        c.Ps.Run("Set-PvcNode hv2 -CoordinatorState Primary").ThrowIfErrors();
+        Assert.Equal("hv2", await c.ReadAsync("/config/primary_node"));
+        c.Ps.Run("Set-PvcNode hv2 -CoordinatorState Secondary").ThrowIfErrors();
+        Assert.Equal("none", await c.ReadAsync("/config/primary_node"));
+
+        await c.Raw.CreateAsync("/logs/hv1", ReadOnlyMemory<byte>.Empty);
+        await c.Raw.CreateAsync("/logs/hv1/messages", "a\nb\nc"u8.ToArray());
+        Assert.Equal(["b", "c"], c.Ps.Run("Get-PvcNodeLog hv1 -Tail 2").ThrowIfErrors().OutputOf<string>());
+    }
+
+    [Fact]
+    public async Task Cluster_status_maintenance_and_faults()
+    {
+        await using var c = await SeededCluster.StartAsync(zk);
+        foreach (var (id, delta) in new[] { ("DEAD_NODE_HV3", "50"), ("VM_FAILED_BROKEN", "10") })
+        {
+            await c.Raw.CreateAsync($"/faults/{id}", ReadOnlyMemory<byte>.Empty);
+            foreach (var (key, value) in new[] { ("first_time", "2026-11-24 10:00:00"), ("last_time", "2026-11-24 10:05:00"), ("ack_time", ""), ("status", "new"), ("delta", delta), ("message", $"{id} happened") })
+                await c.Raw.CreateAsync($"/faults/{id}/{key}", System.Text.Encoding.UTF8.GetBytes(value));
+        }
+        var status = c.Ps.Run("Get-PvcCluster").ThrowIfErrors().OutputOf<ClusterStatus>().Single();
+        Assert.Equal(("lab", 40, false, 4), (status.Name, status.Health, status.Maintenance, status.VmCount));
+
+        Assert.Equal(2, c.Ps.Run("Get-PvcFault").ThrowIfErrors().OutputOf<Fault>().Count);
+        c.Ps.Run("Get-PvcFault DEAD* | Confirm-PvcFault").ThrowIfErrors();
+        Assert.Equal("ack", await c.ReadAsync("/faults/DEAD_NODE_HV3/status"));
+        Assert.Equal(90, c.Ps.Run("Get-PvcCluster").ThrowIfErrors().OutputOf<ClusterStatus>().Single().Health);
+        var missing = c.Ps.Run("Confirm-PvcFault NOPE");
+        Assert.Equal("FaultNotFound,Pvc.PowerShell.Cmdlets.ConfirmPvcFaultCommand", Assert.Single(missing.Errors).FullyQualifiedErrorId);
+        c.Ps.Run("Remove-PvcFault VM_FAILED_BROKEN -Confirm:$false").ThrowIfErrors();
+        Assert.Null(await c.Raw.ExistsAsync("/faults/VM_FAILED_BROKEN"));
+
+        var on = c.Ps.Run("Set-PvcCluster -Maintenance $true -PassThru").ThrowIfErrors().OutputOf<ClusterStatus>().Single();
+        Assert.True(on.Maintenance);
+        Assert.Equal("true", await c.ReadAsync("/config/maintenance"));
+        var rendered = c.Ps.Render("Get-PvcCluster").ThrowIfErrors().HostText;
+        Assert.Contains("(maintenance on)", rendered, StringComparison.Ordinal);
+        Assert.Contains("3/3 run,ready", rendered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Initialize_creates_a_cluster_on_an_empty_ZooKeeper_and_refuses_an_existing_one()
+    {
+        var chroot = await zk.NewChrootAsync();
+        using var ps = PowerShellSession.Open();
+        ps.Run("Connect-PvcCluster $args[0] | Out-Null", chroot).ThrowIfErrors();
+        var status = ps.Run("Initialize-PvcCluster lab2 -Confirm:$false").ThrowIfErrors().OutputOf<ClusterStatus>().Single();
+        Assert.Equal(("lab2", 100), (status.Name, status.Health));
+        var again = ps.Run("Initialize-PvcCluster lab3 -Confirm:$false");
+        Assert.Equal("ClusterAlreadyInitialized,Pvc.PowerShell.Cmdlets.InitializePvcClusterCommand", Assert.Single(again.Errors).FullyQualifiedErrorId);
+        // ConfirmImpact High: asked, and "No" changes nothing
+        ps.Host.Recorded.ChoiceAnswers.Enqueue("No");
+        ps.Run("Initialize-PvcCluster lab4 -Overwrite").ThrowIfErrors();
+        Assert.Equal("lab2", ps.Run("(Get-PvcCluster).Name").OutputOf<string>().Single());
+        ps.Run("Disconnect-PvcCluster");
+    }
+}
