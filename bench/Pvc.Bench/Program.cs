@@ -8,3 +8,5 @@ if (which is "all" or "zookeeper")
     await ZooKeeperClientBenchmark.RunAsync(runs);
 if (which is "all" or "core")
     await CoreBenchmark.RunAsync(Math.Max(runs, 5) * 4);
+if (which is "all" or "powershell")
+    await PowerShellBenchmark.RunAsync(Math.Max(runs, 5));
