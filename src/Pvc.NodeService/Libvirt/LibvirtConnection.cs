@@ -1,0 +1,208 @@
+using System.Runtime.InteropServices;
+
+namespace Pvc.NodeService.Libvirt;
+
+/// <summary>
+/// A connection to one hypervisor through libvirt (<c>virConnectOpen</c>): <c>qemu:///system</c>,
+/// <c>qemu+unix:///system?socket=/path</c>, <c>qemu+tcp://host/system</c>, or libvirt's test driver
+/// <c>test:///abs/path/node.xml</c> (where each open starts from the file's state: keep one connection per node).
+/// </summary>
+/// <remarks>
+/// Calls are synchronous and may block on the hypervisor; a libvirt connection may be used from several threads
+/// at once. Domains it hands out are separate references that must be disposed too (<see cref="LibvirtDomain"/>);
+/// <see cref="Close"/> reports any still alive.
+/// </remarks>
+public sealed unsafe class LibvirtConnection : IDisposable
+{
+    private readonly ConnectionHandle handle;
+
+    private LibvirtConnection(ConnectionHandle handle, string uri)
+    {
+        this.handle = handle;
+        Uri = uri;
+    }
+
+    /// <summary>The URI the connection was opened with.</summary>
+    public string Uri { get; }
+
+    /// <summary>
+    /// What closing returned: null while open, 0 when the connection was freed, above 0 when that many references
+    /// were left (domain handles not disposed: a leak), -1 when libvirt failed to close.
+    /// </summary>
+    public int? CloseResult => handle.CloseResult;
+
+    /// <summary>Opens a read-write connection.</summary>
+    /// <param name="uri">The libvirt URI.</param>
+    /// <returns>The open connection; dispose it.</returns>
+    /// <exception cref="LibvirtException">libvirt could not open it (no such driver or socket, unreadable test file...).</exception>
+    public static LibvirtConnection Open(string uri)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uri);
+        LibvirtErrors.EnsureInitialized();
+        ConnectionHandle handle = LibvirtNative.virConnectOpen(uri);
+        if (handle.IsInvalid)
+        {
+            LibvirtException error = LibvirtErrors.Create("virConnectOpen");
+            handle.Dispose();
+            throw error;
+        }
+        return new LibvirtConnection(handle, uri);
+    }
+
+    /// <summary>The host's name, CPUs and memory (<c>virConnectGetHostname</c>, <c>virNodeGetInfo</c>).</summary>
+    /// <returns>The host as libvirt describes it.</returns>
+    public HostInfo GetHostInfo()
+    {
+        IntPtr hostname = LibvirtNative.virConnectGetHostname(handle);
+        if (hostname == IntPtr.Zero)
+            LibvirtErrors.Throw("virConnectGetHostname");
+        string name = LibvirtStrings.TakeOwned(hostname);
+
+        if (LibvirtNative.virNodeGetInfo(handle, out LibvirtNative.VirNodeInfo info) < 0)
+            LibvirtErrors.Throw("virNodeGetInfo");
+        string model = Marshal.PtrToStringUTF8((IntPtr)info.Model) ?? "";
+        return new HostInfo(name, model, (int)info.Cpus, (int)info.Mhz, (int)info.Nodes, (int)info.Sockets,
+            (int)info.Cores, (int)info.Threads, info.MemoryKiB);
+    }
+
+    /// <summary>Every domain on the host, running or not, with its state (<c>virConnectListAllDomains</c>).</summary>
+    /// <returns>The domains; one that disappears while being listed is left out.</returns>
+    public IReadOnlyList<DomainSummary> ListDomains()
+    {
+        DomainHandle[] handles = ListAllDomainHandles();
+        var summaries = new List<DomainSummary>(handles.Length);
+        try
+        {
+            foreach (DomainHandle domainHandle in handles)
+            {
+                using LibvirtDomain domain = LibvirtDomain.FromHandle(domainHandle);
+                try
+                {
+                    (DomainState state, int reason) = domain.GetState();
+                    summaries.Add(new DomainSummary(domain.Name, domain.Uuid, state, reason));
+                }
+                catch (LibvirtException e) when (e.IsNoDomain)
+                {
+                    // gone between the listing and the state query
+                }
+            }
+        }
+        finally
+        {
+            foreach (DomainHandle domainHandle in handles)
+                domainHandle.Dispose();
+        }
+        return summaries;
+    }
+
+    /// <summary>Opens every domain on the host (<c>virConnectListAllDomains</c>).</summary>
+    /// <returns>The domains; the caller disposes each.</returns>
+    public IReadOnlyList<LibvirtDomain> OpenAllDomains()
+    {
+        DomainHandle[] handles = ListAllDomainHandles();
+        var domains = new List<LibvirtDomain>(handles.Length);
+        try
+        {
+            foreach (DomainHandle domainHandle in handles)
+                domains.Add(LibvirtDomain.FromHandle(domainHandle));
+            return domains;
+        }
+        catch
+        {
+            foreach (DomainHandle domainHandle in handles)
+                domainHandle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Looks a domain up by UUID (<c>virDomainLookupByUUIDString</c>).</summary>
+    /// <param name="uuid">The domain's UUID.</param>
+    /// <returns>The domain; dispose it.</returns>
+    /// <exception cref="LibvirtException">No such domain (<see cref="LibvirtException.IsNoDomain"/>) or another failure.</exception>
+    public LibvirtDomain LookupDomain(Guid uuid) =>
+        TakeDomain(LibvirtNative.virDomainLookupByUUIDString(handle, uuid.ToString("D")), "virDomainLookupByUUIDString");
+
+    /// <summary>Looks a domain up by UUID, answering null when the host has none with that UUID.</summary>
+    /// <param name="uuid">The domain's UUID.</param>
+    /// <returns>The domain (dispose it), or null.</returns>
+    public LibvirtDomain? TryLookupDomain(Guid uuid)
+    {
+        try
+        {
+            return LookupDomain(uuid);
+        }
+        catch (LibvirtException e) when (e.IsNoDomain)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Looks a domain up by name (<c>virDomainLookupByName</c>).</summary>
+    /// <param name="name">The domain's name.</param>
+    /// <returns>The domain; dispose it.</returns>
+    /// <exception cref="LibvirtException">No such domain (<see cref="LibvirtException.IsNoDomain"/>) or another failure.</exception>
+    public LibvirtDomain LookupDomain(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return TakeDomain(LibvirtNative.virDomainLookupByName(handle, name), "virDomainLookupByName");
+    }
+
+    /// <summary>
+    /// Creates and starts a transient domain from its XML (<c>virDomainCreateXML</c>). Pass XML the hypervisor
+    /// accepts: see <see cref="DomainXmlAdapter"/> for KVM XML on a test-driver or TCG-only host.
+    /// </summary>
+    /// <param name="xml">The domain's XML description.</param>
+    /// <returns>The running domain; dispose it.</returns>
+    /// <exception cref="LibvirtException">libvirt refused it (invalid XML, a domain of that name or UUID is
+    /// already active: <see cref="LibvirtErrorCode.OperationInvalid"/>, an unsupported device...).</exception>
+    public LibvirtDomain CreateDomain(string xml)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(xml);
+        return TakeDomain(LibvirtNative.virDomainCreateXML(handle, xml, 0), "virDomainCreateXML");
+    }
+
+    /// <summary>Closes the connection (<c>virConnectClose</c>) and returns the references left.</summary>
+    /// <returns>0 when the connection is freed; above 0 when domain handles were still alive (a leak: they keep the
+    /// connection open until disposed). Repeated calls return the first result.</returns>
+    public int Close()
+    {
+        handle.Dispose();
+        return handle.CloseResult ?? 0;
+    }
+
+    /// <summary>Closes the connection (see <see cref="Close"/>).</summary>
+    public void Dispose() => Close();
+
+    /// <inheritdoc/>
+    public override string ToString() => Uri;
+
+    private static LibvirtDomain TakeDomain(DomainHandle domain, string operation)
+    {
+        if (domain.IsInvalid)
+        {
+            LibvirtException error = LibvirtErrors.Create(operation);
+            domain.Dispose();
+            throw error;
+        }
+        return LibvirtDomain.FromHandle(domain);
+    }
+
+    private DomainHandle[] ListAllDomainHandles()
+    {
+        int count = LibvirtNative.virConnectListAllDomains(handle, out IntPtr array, 0);
+        if (count < 0)
+            LibvirtErrors.Throw("virConnectListAllDomains");
+        var handles = new DomainHandle[count];
+        try
+        {
+            // Each element is an owned reference: wrap them all before anything can fail.
+            for (int i = 0; i < count; i++)
+                handles[i] = new DomainHandle(((IntPtr*)array)[i]);
+        }
+        finally
+        {
+            NativeMemory.Free((void*)array);
+        }
+        return handles;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Runtime.InteropServices;
+
+namespace Pvc.NodeService.Libvirt;
+
+/// <summary>
+/// The raw libvirt C API (libvirt.so.0, libvirt 9.0), source-generated with <see cref="LibraryImportAttribute"/>.
+/// Synchronous and unchecked: callers go through <see cref="LibvirtConnection"/> and <see cref="LibvirtDomain"/>,
+/// which check every result and read the error with <see cref="LibvirtErrors"/> on the same thread.
+/// </summary>
+/// <remarks>
+/// Memory rules (see ../shared/lab/README.md, "P/Invoke gotchas"): a <c>const char*</c> result is declared
+/// <see cref="IntPtr"/> and copied, never freed; an owned <c>char*</c> result is declared <see cref="IntPtr"/>,
+/// copied, then freed with <see cref="NativeMemory.Free(void*)"/> (libc free). C <c>unsigned long</c> is
+/// <see cref="nuint"/> (64-bit on Linux x86-64).
+/// </remarks>
+internal static unsafe partial class LibvirtNative
+{
+    private const string Lib = "libvirt.so.0";
+
+    /// <summary>VIR_UUID_STRING_BUFLEN: 36 characters and the terminating NUL.</summary>
+    internal const int UuidStringBufferLength = 37;
+
+    [LibraryImport(Lib)]
+    internal static partial int virInitialize();
+
+    [LibraryImport(Lib)]
+    internal static partial void virSetErrorFunc(IntPtr userData, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, void> handler);
+
+    /// <summary>Thread-local, owned by libvirt: never free the result.</summary>
+    [LibraryImport(Lib)]
+    internal static partial VirError* virGetLastError();
+
+    // ---- connections
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial ConnectionHandle virConnectOpen(string? name);
+
+    /// <summary>Returns the references left (0: freed), or -1 on error.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virConnectClose(IntPtr conn);
+
+    /// <summary>Owned <c>char*</c>: copy, then free.</summary>
+    [LibraryImport(Lib)]
+    internal static partial IntPtr virConnectGetHostname(ConnectionHandle conn);
+
+    [LibraryImport(Lib)]
+    internal static partial int virNodeGetInfo(ConnectionHandle conn, out VirNodeInfo info);
+
+    /// <summary>Fills a NULL-terminated, owned array of owned <c>virDomainPtr</c>: free each, then the array.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virConnectListAllDomains(ConnectionHandle conn, out IntPtr domains, uint flags);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial DomainHandle virDomainLookupByUUIDString(ConnectionHandle conn, string uuid);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial DomainHandle virDomainLookupByName(ConnectionHandle conn, string name);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial DomainHandle virDomainCreateXML(ConnectionHandle conn, string xml, uint flags);
+
+    // ---- domains
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainFree(IntPtr domain);
+
+    /// <summary><c>const char*</c> owned by the domain object: copy, never free.</summary>
+    [LibraryImport(Lib)]
+    internal static partial IntPtr virDomainGetName(DomainHandle domain);
+
+    /// <summary>Writes 36 characters and a NUL into <paramref name="buffer"/> (at least 37 bytes).</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virDomainGetUUIDString(DomainHandle domain, byte* buffer);
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainGetState(DomainHandle domain, out int state, out int reason, uint flags);
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainGetInfo(DomainHandle domain, out VirDomainInfo info);
+
+    /// <summary>Owned <c>char*</c>: copy, then free.</summary>
+    [LibraryImport(Lib)]
+    internal static partial IntPtr virDomainGetXMLDesc(DomainHandle domain, uint flags);
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainShutdown(DomainHandle domain);
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainDestroy(DomainHandle domain);
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainMigrateSetMaxDowntime(DomainHandle domain, ulong downtimeMilliseconds, uint flags);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainMigrateToURI(DomainHandle domain, string destinationUri, nuint flags, string? destinationName, nuint bandwidthMiBs);
+
+    // ---- structures
+
+    /// <summary>virError (libvirt 9.0 layout).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirError
+    {
+        public int Code;
+        public int Domain;
+        public IntPtr Message;
+        public int Level;
+        public IntPtr Conn;
+        public IntPtr Dom;
+        public IntPtr Str1;
+        public IntPtr Str2;
+        public IntPtr Str3;
+        public int Int1;
+        public int Int2;
+        public IntPtr Net;
+    }
+
+    /// <summary>virNodeInfo.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirNodeInfo
+    {
+        public fixed byte Model[32];
+        public nuint MemoryKiB;
+        public uint Cpus;
+        public uint Mhz;
+        public uint Nodes;
+        public uint Sockets;
+        public uint Cores;
+        public uint Threads;
+    }
+
+    /// <summary>virDomainInfo.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirDomainInfo
+    {
+        public byte State;
+        public nuint MaxMemoryKiB;
+        public nuint MemoryKiB;
+        public ushort VirtualCpus;
+        public ulong CpuTimeNanoseconds;
+    }
+}
