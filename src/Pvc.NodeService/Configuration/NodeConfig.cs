@@ -1,0 +1,43 @@
+namespace Pvc.NodeService.Configuration;
+
+/// <summary>
+/// The node service's settings: the subset of PVC's <c>/etc/pvc/pvc.conf</c> it uses, with PVC's defaults, plus
+/// Pvc's own <c>node</c> section (name, libvirt URI, XML adaptation, drain settings) for hosts that are not
+/// named like PVC expects, or whose hypervisor is libvirt's test driver.
+/// </summary>
+public sealed record NodeConfig
+{
+    /// <summary><c>cluster.name</c>.</summary>
+    public required string ClusterName { get; init; }
+    /// <summary><c>cluster.coordinator_nodes</c>.</summary>
+    public IReadOnlyList<string> CoordinatorNodes { get; init; } = [];
+    /// <summary>This node's name: <c>node.name</c>, else the short host name.</summary>
+    public required string NodeName { get; init; }
+    /// <summary>ZooKeeper: <c>node.zookeeper</c> (a connection string), else the coordinators on <c>database.zookeeper.port</c>.</summary>
+    public required string ZooKeeper { get; init; }
+    /// <summary><c>timer.keepalive_interval</c>, default 5 s.</summary>
+    public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary><c>timer.vm_shutdown_timeout</c>, default 180 s.</summary>
+    public TimeSpan VmShutdownTimeout { get; init; } = TimeSpan.FromSeconds(180);
+    /// <summary><c>migration.target_selector</c>, default mem.</summary>
+    public string MigrationTargetSelector { get; init; } = "mem";
+    /// <summary><c>node.libvirt_uri</c>, default qemu:///system.</summary>
+    public string LibvirtUri { get; init; } = "qemu:///system";
+    /// <summary><c>node.domain_type</c>: the domain type this hypervisor takes instead of the stored one (test, qemu).</summary>
+    public string? DomainTypeOverride { get; init; }
+    /// <summary><c>node.remove_devices</c>: device elements this hypervisor cannot take.</summary>
+    public IReadOnlyList<string> RemoveDevices { get; init; } = [];
+    /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>
+    public int FlushConcurrency { get; init; } = 1;
+    /// <summary><c>node.flush_on_stop</c>: drain the node before the service stops, default false.</summary>
+    public bool FlushOnStop { get; init; }
+    /// <summary><c>fencing.ipmi.hostname</c>.</summary>
+    public string? IpmiHostname { get; init; }
+    /// <summary><c>fencing.ipmi.username</c>.</summary>
+    public string? IpmiUsername { get; init; }
+    /// <summary><c>fencing.ipmi.password</c> (never logged).</summary>
+    public string? IpmiPassword { get; init; }
+
+    /// <summary>True when this node is a coordinator.</summary>
+    public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
+}

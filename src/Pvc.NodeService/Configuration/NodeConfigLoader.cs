@@ -1,0 +1,100 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Pvc.NodeService.Configuration;
+
+/// <summary>Reads <see cref="NodeConfig"/> from a pvc.conf-layout YAML file.</summary>
+public static class NodeConfigLoader
+{
+    /// <summary>The default path, as PVC's (<c>PVC_CONFIG_FILE</c> overrides it).</summary>
+    public const string DefaultPath = "/etc/pvc/pvc.conf";
+
+    /// <summary>Loads and validates the file.</summary>
+    /// <exception cref="NodeConfigException">The file or a key is not valid; the message names it.</exception>
+    public static NodeConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new NodeConfigException($"The configuration file {path} does not exist (set PVC_CONFIG_FILE or --config to another).");
+        YamlMappingNode root;
+        try
+        {
+            var yaml = new YamlStream();
+            using var reader = File.OpenText(path);
+            yaml.Load(reader);
+            root = yaml.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
+                ?? throw new NodeConfigException($"{path} is empty or not a YAML mapping.");
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new NodeConfigException($"{path} is not valid YAML (line {e.Start.Line}): {e.Message}", e);
+        }
+        return Parse(root, path);
+    }
+
+    /// <summary>Validates a parsed document.</summary>
+    public static NodeConfig Parse(YamlMappingNode root, string source)
+    {
+        string? Text(string key) => Find(root, key) switch
+        {
+            null => null,
+            YamlScalarNode s => s.Value,
+            _ => throw new NodeConfigException($"{source}: '{key}' must be a single value."),
+        };
+        IReadOnlyList<string> List(string key) => Find(root, key) switch
+        {
+            null => [],
+            YamlSequenceNode seq => [.. seq.Children.Select(c => (c as YamlScalarNode)?.Value ?? throw new NodeConfigException($"{source}: '{key}' must be a list of names."))],
+            YamlScalarNode s when string.IsNullOrEmpty(s.Value) => [],
+            _ => throw new NodeConfigException($"{source}: '{key}' must be a list."),
+        };
+        int Int(string key, int fallback, int min)
+        {
+            var text = Text(key);
+            if (text is null)
+                return fallback;
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min)
+                throw new NodeConfigException($"{source}: '{key}' is '{text}'; it must be a whole number of at least {min}.");
+            return value;
+        }
+        bool Bool(string key) => Text(key) is { } t && (bool.TryParse(t, out var b) ? b : throw new NodeConfigException($"{source}: '{key}' is '{t}'; it must be true or false."));
+
+        var cluster = Text("cluster.name") ?? throw new NodeConfigException($"{source}: 'cluster.name' is required.");
+        var coordinators = List("cluster.coordinator_nodes");
+        var name = Text("node.name") ?? System.Net.Dns.GetHostName().Split('.')[0];
+        var port = Int("database.zookeeper.port", 2181, 1);
+        var zookeeper = Text("node.zookeeper") ?? (coordinators.Count > 0 ? string.Join(',', coordinators.Select(c => $"{c}:{port}"))
+            : throw new NodeConfigException($"{source}: 'cluster.coordinator_nodes' is empty, so there is no ZooKeeper to connect to (or set 'node.zookeeper')."));
+        var selector = Text("migration.target_selector") ?? "mem";
+        if (selector is not ("mem" or "memprov" or "load" or "vcpus" or "vms"))
+            throw new NodeConfigException($"{source}: 'migration.target_selector' is '{selector}'; it must be mem, memprov, load, vcpus or vms.");
+        return new NodeConfig
+        {
+            ClusterName = cluster,
+            CoordinatorNodes = coordinators,
+            NodeName = name,
+            ZooKeeper = zookeeper,
+            KeepaliveInterval = TimeSpan.FromSeconds(Int("timer.keepalive_interval", 5, 1)),
+            VmShutdownTimeout = TimeSpan.FromSeconds(Int("timer.vm_shutdown_timeout", 180, 1)),
+            MigrationTargetSelector = selector,
+            LibvirtUri = Text("node.libvirt_uri") ?? "qemu:///system",
+            DomainTypeOverride = Text("node.domain_type"),
+            RemoveDevices = List("node.remove_devices"),
+            FlushConcurrency = Int("node.flush_concurrency", 1, 1),
+            FlushOnStop = Bool("node.flush_on_stop"),
+            IpmiHostname = Text("fencing.ipmi.hostname"),
+            IpmiUsername = Text("fencing.ipmi.username"),
+            IpmiPassword = Text("fencing.ipmi.password"),
+        };
+    }
+
+    private static YamlNode? Find(YamlMappingNode root, string dottedKey)
+    {
+        YamlNode? node = root;
+        foreach (var part in dottedKey.Split('.'))
+        {
+            if (node is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(part), out node))
+                return null;
+        }
+        return node;
+    }
+}

@@ -1,0 +1,84 @@
+using Pvc.NodeService.Libvirt;
+
+namespace Pvc.NodeService.Daemon;
+
+/// <summary>
+/// This node's libvirt connection, used from several tasks: calls are serialised (libvirt's last error is per
+/// thread and read right after each call), and stored XML is adapted to what this hypervisor takes.
+/// </summary>
+public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter adapter) : IDisposable
+{
+    private readonly Lock _lock = new();
+
+    /// <summary>The libvirt URI.</summary>
+    public string Uri => connection.Uri;
+
+    /// <summary>Host CPUs and memory.</summary>
+    public HostInfo HostInfo()
+    {
+        lock (_lock)
+            return connection.GetHostInfo();
+    }
+
+    /// <summary>Every domain libvirt knows here, with its state.</summary>
+    public IReadOnlyList<DomainSummary> Domains()
+    {
+        lock (_lock)
+            return connection.ListDomains();
+    }
+
+    /// <summary>True when the domain exists here and runs (or is paused).</summary>
+    public bool IsRunning(Guid uuid) => Domains().Any(d => d.Uuid == uuid && d.State is DomainState.Running or DomainState.Paused or DomainState.Blocked);
+
+    /// <summary>Memory (KiB) and vCPUs of a domain here, or null.</summary>
+    public DomainInfo? Info(Guid uuid)
+    {
+        lock (_lock)
+        {
+            using var domain = connection.TryLookupDomain(uuid);
+            return domain?.GetInfo();
+        }
+    }
+
+    /// <summary>Starts a transient domain from the stored XML, adapted for this hypervisor.</summary>
+    public void Start(string storedXml)
+    {
+        var xml = adapter.Adapt(storedXml);
+        lock (_lock)
+            connection.CreateDomain(xml).Dispose();
+    }
+
+    /// <summary>Asks the guest to shut down.</summary>
+    public void Shutdown(Guid uuid)
+    {
+        lock (_lock)
+        {
+            using var domain = connection.TryLookupDomain(uuid);
+            domain?.Shutdown();
+        }
+    }
+
+    /// <summary>Stops the domain at once (no error when it is already gone).</summary>
+    public void Destroy(Guid uuid)
+    {
+        lock (_lock)
+        {
+            using var domain = connection.TryLookupDomain(uuid);
+            if (domain is not null && domain.GetState().State is not (DomainState.Shutoff or DomainState.NoState))
+                domain.Destroy();
+        }
+    }
+
+    /// <summary>Live-migrates the domain to another libvirt (throws <see cref="LibvirtException"/>, e.g. unsupported on the test driver).</summary>
+    public void Migrate(Guid uuid, string destinationUri, TimeSpan maxDowntime)
+    {
+        lock (_lock)
+        {
+            using var domain = connection.LookupDomain(uuid);
+            domain.Migrate(destinationUri, new MigrationOptions { MaxDowntime = maxDowntime });
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => connection.Dispose();
+}
