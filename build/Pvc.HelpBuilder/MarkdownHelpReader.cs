@@ -117,7 +117,7 @@ public static class MarkdownHelpReader
                 links.Add(new LinkHelp(MarkdownText.Inline(p.Inline), null));
             foreach (var link in found)
             {
-                var text = MarkdownText.Inline(link);
+                var text = MarkdownText.Label(link);
                 links.Add(new LinkHelp(text.Length == 0 ? link.Url ?? "" : text, MarkdownText.IsAbsolute(link.Url) ? link.Url : null));
             }
         }

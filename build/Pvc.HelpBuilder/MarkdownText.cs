@@ -25,6 +25,15 @@ internal static class MarkdownText
         return text.ToString().Trim();
     }
 
+    /// <summary>The plain text of a link's label (without its target).</summary>
+    public static string Label(LinkInline link)
+    {
+        var text = new StringBuilder();
+        foreach (var child in link)
+            Append(text, child);
+        return text.ToString().Trim();
+    }
+
     /// <summary>The text of a code block, lines joined with LF, without a trailing newline.</summary>
     public static string Code(LeafBlock block) => block.Lines.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
 
