@@ -27,6 +27,10 @@ public sealed record NodeConfig
     public string? DomainTypeOverride { get; init; }
     /// <summary><c>node.remove_devices</c>: device elements this hypervisor cannot take.</summary>
     public IReadOnlyList<string> RemoveDevices { get; init; } = [];
+    /// <summary><c>node.migration_uri</c>: the libvirt URI of a target, <c>{node}</c> replaced by its name (PVC: qemu+tcp://{node}/system); none: shutdown migration.</summary>
+    public string? MigrationUriTemplate { get; init; }
+    /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
+    public bool AutoReady { get; init; }
     /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>
     public int FlushConcurrency { get; init; } = 1;
     /// <summary><c>node.flush_on_stop</c>: drain the node before the service stops, default false.</summary>

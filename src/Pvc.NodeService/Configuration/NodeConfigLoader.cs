@@ -79,6 +79,8 @@ public static class NodeConfigLoader
             LibvirtUri = Text("node.libvirt_uri") ?? "qemu:///system",
             DomainTypeOverride = Text("node.domain_type"),
             RemoveDevices = List("node.remove_devices"),
+            MigrationUriTemplate = Text("node.migration_uri"),
+            AutoReady = Bool("node.autoready"),
             FlushConcurrency = Int("node.flush_concurrency", 1, 1),
             FlushOnStop = Bool("node.flush_on_stop"),
             IpmiHostname = Text("fencing.ipmi.hostname"),

@@ -1,0 +1,140 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.NodeService.Configuration;
+using Pvc.ZooKeeper;
+
+namespace Pvc.NodeService.Daemon;
+
+/// <summary>
+/// Drains and refills this node when its domain state says so (PVC's flush and unflush), event-driven: each VM's
+/// migration is followed on a watch, with up to <c>node.flush_concurrency</c> at once, instead of PVC's fixed polling
+/// and strictly serial waits. A new request (flush during unflush, or the reverse) cancels the one running.
+/// </summary>
+internal sealed class FlushController(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, ILogger log)
+{
+    private static readonly TimeSpan PerVmTimeout = TimeSpan.FromMinutes(10);
+    private readonly Signal _changed = new();
+    private ZooKeeperClient Zk => cluster.ZooKeeper;
+    private string StatePath => NodeKeys.Path(config.NodeName, NodeKeys.DomainState);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        CancellationTokenSource? current = null;
+        Task work = Task.CompletedTask;
+        string? handling = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var state = Encoding.UTF8.GetString((await Zk.GetDataAsync(StatePath, _ => _changed.Set(), cancellationToken)).Data);
+                if (state != handling && state is "flush" or "unflush")
+                {
+                    if (current is not null)
+                    {
+                        await current.CancelAsync();
+                        await work.ContinueWith(_ => { }, TaskScheduler.Default);
+                    }
+                    current = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var token = current.Token;
+                    work = state == "flush" ? FlushAsync(token) : UnflushAsync(token);
+                }
+                handling = state;
+                await _changed.WaitAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        if (current is not null)
+        {
+            await current.CancelAsync();
+            await work.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Moves every VM running here to another node, then marks the node flushed.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ops = new VmOperations(cluster);
+            var running = hypervisor.Domains().Where(d => d.State == Libvirt.DomainState.Running).Select(d => d.Uuid).ToHashSet();
+            var vms = (await VmReader.ListAsync(Zk, new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid)).ToList();
+            log.LogInformation("Flushing: {Count} VMs to move, {Concurrency} at once", vms.Count, config.FlushConcurrency);
+            await Parallel.ForEachAsync(vms, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
+                async (vm, token) => await MoveAwayAsync(ops, new VmRef(vm.Uuid, vm.Name), token));
+            await Zk.MultiAsync([Op.SetData(NodeKeys.Path(config.NodeName, NodeKeys.RunningDomains), ""u8.ToArray()), Op.SetData(StatePath, "flushed"u8.ToArray())], cancellationToken);
+            log.LogInformation("Flushed");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.LogInformation("Flush cancelled");
+        }
+    }
+
+    private async Task MoveAwayAsync(VmOperations ops, VmRef vm, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // PVC waits while a restart or shutdown is under way
+            var state = await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
+            try
+            {
+                await ops.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, Force: true), cancellationToken);
+                await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
+            }
+            catch (PvcResourceUnavailableException) when (state == VmState.Start)
+            {
+                // no node can take it: shut it down and mark it to start again when this node returns
+                log.LogWarning("No node can take VM {Name}; shutting it down with autostart", vm.Name);
+                await Zk.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "shutdown"u8.ToArray()),
+                    Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), Encoding.UTF8.GetBytes(PvcBool.Encode(true)))], cancellationToken);
+                await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
+            }
+        }
+        catch (PvcException e)
+        {
+            log.LogWarning("Flush of VM {Name}: {Message}", vm.Name, e.Message);
+        }
+    }
+
+    /// <summary>Brings back the VMs that were flushed away (or stopped with autostart), then marks the node ready.</summary>
+    public async Task UnflushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ops = new VmOperations(cluster);
+            var vms = await VmReader.ListAsync(Zk, cancellationToken: cancellationToken);
+            foreach (var vm in vms.Where(v => v.Autostart && v.Node == config.NodeName))
+                await Zk.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "start"u8.ToArray()),
+                    Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.LastNode), ""u8.ToArray()),
+                    Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), Encoding.UTF8.GetBytes(PvcBool.Encode(false)))], cancellationToken);
+            var returning = vms.Where(v => v.LastNode == config.NodeName).ToList();
+            log.LogInformation("Unflushing: {Count} VMs return", returning.Count);
+            await Parallel.ForEachAsync(returning, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
+                async (vm, token) =>
+                {
+                    var vmRef = new VmRef(vm.Uuid, vm.Name);
+                    try
+                    {
+                        await ops.MigrateAsync(vmRef, new MigrationRequest(MigrationKind.Unmigrate), token);
+                        await ops.WaitSettledAsync(vmRef, PerVmTimeout, cancellationToken: token);
+                    }
+                    catch (PvcException e)
+                    {
+                        log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
+                    }
+                });
+            await Zk.SetDataAsync(StatePath, "ready"u8.ToArray(), cancellationToken: cancellationToken);
+            log.LogInformation("Ready");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.LogInformation("Unflush cancelled");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Cluster;
+using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Libvirt;
+using Pvc.ZooKeeper;
+
+namespace Pvc.NodeService.Daemon;
+
+/// <summary>
+/// The node service: opens this node's hypervisor, then keeps a ZooKeeper session going, starting a new
+/// <see cref="NodeSession"/> after every expiry. Losing ZooKeeper never stops running VMs.
+/// </summary>
+internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : BackgroundService
+{
+    private NodeSession? _session;
+    private ClusterConnection? _cluster;
+
+    /// <summary>The current session, for the watchdog.</summary>
+    public NodeSession? Session => _session;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
+        using var hypervisor = new Hypervisor(LibvirtConnection.Open(config.LibvirtUri), adapter);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                _cluster = await ClusterConnection.ConnectAsync(new ClusterConnectionOptions
+                {
+                    Servers = [config.ZooKeeper],
+                    SessionTimeout = TimeSpan.FromSeconds(Math.Max(4, config.KeepaliveInterval.TotalSeconds * 2)),
+                    ConnectTimeout = TimeSpan.FromSeconds(10),
+                }, stoppingToken);
+                _session = new NodeSession(_cluster, config, hypervisor, log);
+                await _session.RunAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ZooKeeperException e)
+            {
+                log.LogWarning("ZooKeeper at {Servers}: {Message}; retrying", config.ZooKeeper, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            finally
+            {
+                if (_cluster is not null && stoppingToken.IsCancellationRequested == false)
+                    await _cluster.DisposeAsync();
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_session is not null && _cluster is { State: ZooKeeperState.Connected })
+        {
+            try
+            {
+                await _session.ShutdownAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+            {
+                log.LogWarning("Clean stop incomplete: {Message}", e.Message);
+            }
+        }
+        await base.StopAsync(cancellationToken);
+        if (_cluster is not null)
+            await _cluster.DisposeAsync();
+    }
+}

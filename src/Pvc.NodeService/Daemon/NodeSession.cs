@@ -1,0 +1,100 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Cluster;
+using Pvc.Core.Schema;
+using Pvc.NodeService.Configuration;
+using Pvc.ZooKeeper;
+
+namespace Pvc.NodeService.Daemon;
+
+/// <summary>
+/// The node service over one ZooKeeper session: registration, keepalive, VM supervision, the coordinator election
+/// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
+/// what runs here.
+/// </summary>
+internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, ILogger log)
+{
+    private readonly VmSupervisor _vms = new(cluster.ZooKeeper, config, hypervisor, log);
+    private PrimaryElection? _election;
+    private FlushController? _flush;
+
+    /// <summary>The last keepalive that reached ZooKeeper (the systemd watchdog follows it).</summary>
+    public DateTimeOffset LastKeepalive { get; private set; } = DateTimeOffset.UtcNow;
+
+    private ZooKeeperClient Zk => cluster.ZooKeeper;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await NodeRegistration.RegisterAsync(Zk, config, hypervisor, cancellationToken);
+        if (config.AutoReady)
+        {
+            var state = await Zk.GetDataAsync(NodeKeys.Path(config.NodeName, NodeKeys.DomainState), cancellationToken: cancellationToken);
+            if (Encoding.UTF8.GetString(state.Data) is "flushed")
+                await Zk.SetDataAsync(NodeKeys.Path(config.NodeName, NodeKeys.DomainState), "unflush"u8.ToArray(), state.Stat.Version, cancellationToken);
+        }
+        log.LogInformation("Registered node {Node} ({Mode}) on {Hypervisor}", config.NodeName, config.IsCoordinator ? "coordinator" : "hypervisor", hypervisor.Uri);
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnState(object? sender, ZooKeeperStateChangedEventArgs e)
+        {
+            if (e.Current is ZooKeeperState.Expired or ZooKeeperState.Closed)
+                expired.TrySetResult();
+        }
+        Zk.StateChanged += OnState;
+        var keepalive = new KeepaliveWriter(Zk, config, hypervisor, _vms);
+        _flush = new FlushController(cluster, config, hypervisor, log);
+        var tasks = new List<Task> { KeepaliveLoopAsync(keepalive, session.Token), _vms.RunAsync(session.Token), _flush.RunAsync(session.Token) };
+        if (config.IsCoordinator)
+        {
+            _election = new PrimaryElection(Zk, config, [new ClusterDefaultsDuty(Zk, config)], log);
+            tasks.Add(_election.RunAsync(session.Token));
+        }
+        try
+        {
+            await Task.WhenAny(expired.Task, Task.Delay(Timeout.Infinite, cancellationToken));
+        }
+        finally
+        {
+            Zk.StateChanged -= OnState;
+            await session.CancelAsync();
+            await Task.WhenAll(tasks).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        if (!cancellationToken.IsCancellationRequested)
+            log.LogWarning("The ZooKeeper session ended; VMs keep running, reconnecting");
+    }
+
+    private async Task KeepaliveLoopAsync(KeepaliveWriter keepalive, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(config.KeepaliveInterval);
+        do
+        {
+            try
+            {
+                await keepalive.WriteAsync(cancellationToken);
+                LastKeepalive = DateTimeOffset.UtcNow;
+                _vms.ReconcileAll(); // PVC's keepalive restarts crashed VMs; every instance looks again
+            }
+            catch (Exception e) when (e is ZooKeeperException or Libvirt.LibvirtException or IOException)
+            {
+                log.LogWarning("Keepalive failed: {Message}", e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+    }
+
+    /// <summary>A clean stop: drain first when configured, hand over the primary role, then daemon state shutdown and stop.</summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        var daemonState = NodeKeys.Path(config.NodeName, NodeKeys.DaemonState);
+        await Zk.SetDataAsync(daemonState, "shutdown"u8.ToArray(), cancellationToken: cancellationToken);
+        if (config.FlushOnStop && _flush is not null)
+        {
+            log.LogInformation("Draining before stop");
+            await _flush.FlushAsync(cancellationToken);
+        }
+        if (_election is not null)
+            await _election.HandOverAsync(cancellationToken);
+        await Zk.SetDataAsync(daemonState, "stop"u8.ToArray(), cancellationToken: cancellationToken);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Schema;
+using Pvc.NodeService.Configuration;
+using Pvc.ZooKeeper;
+using Pvc.ZooKeeper.Recipes;
+
+namespace Pvc.NodeService.Daemon;
+
+/// <summary>
+/// PVC's coordinator election on <c>/config/primary_node</c>: when it reads "none", running coordinators contend
+/// under the znode's kazoo-compatible lock and the winner writes its name; the named node takes over
+/// (secondary, takeover, primary) and starts the primary duties; a primary that is no longer named relinquishes
+/// (relinquish, secondary). A stopping primary writes "none" so that another takes over.
+/// </summary>
+internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IReadOnlyList<IPrimaryDuty> duties, ILogger log)
+{
+    private readonly Signal _changed = new();
+    private CancellationTokenSource? _duties;
+    private Task _dutiesTask = Task.CompletedTask;
+
+    private string RouterPath => NodeKeys.Path(config.NodeName, NodeKeys.RouterState);
+
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, _ => _changed.Set(), cancellationToken);
+                var named = Encoding.UTF8.GetString(primary.Data);
+                var router = Encoding.UTF8.GetString((await zk.GetDataAsync(RouterPath, cancellationToken: cancellationToken)).Data);
+                if (named is "" or "none")
+                    await ContendAsync(primary.Stat.Version, cancellationToken);
+                else if (named == config.NodeName && router is not "primary")
+                    await TakeOverAsync(cancellationToken);
+                else if (named != config.NodeName && router is "primary" or "takeover")
+                    await RelinquishAsync(cancellationToken);
+                // a node that was not running yet when "none" was written tries again at its next keepalive
+                await _changed.WaitAsync(config.KeepaliveInterval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        await StopDutiesAsync();
+    }
+
+    private async Task ContendAsync(int version, CancellationToken cancellationToken)
+    {
+        var daemon = Encoding.UTF8.GetString((await zk.GetDataAsync(NodeKeys.Path(config.NodeName, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data);
+        if (daemon != "run")
+            return;
+        var electionLock = new ZooKeeperLock(zk, BaseKeys.PrimaryNode, LockKind.Exclusive, config.NodeName);
+        if (!await electionLock.TryAcquireAsync(TimeSpan.FromMilliseconds(400), cancellationToken))
+            return;
+        try
+        {
+            await zk.SetDataAsync(BaseKeys.PrimaryNode, B(config.NodeName), version, cancellationToken);
+            log.LogInformation("Elected primary coordinator");
+        }
+        catch (BadVersionException)
+        {
+            // another coordinator won
+        }
+        finally
+        {
+            await electionLock.ReleaseAsync();
+        }
+    }
+
+    private async Task TakeOverAsync(CancellationToken cancellationToken)
+    {
+        log.LogInformation("Taking over as primary coordinator");
+        await zk.SetDataAsync(RouterPath, B("takeover"), cancellationToken: cancellationToken);
+        await StopDutiesAsync();
+        _duties = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = _duties.Token;
+        _dutiesTask = Task.WhenAll(duties.Select(d => RunDutyAsync(d, token)));
+        await zk.SetDataAsync(RouterPath, B("primary"), cancellationToken: cancellationToken);
+    }
+
+    private async Task RunDutyAsync(IPrimaryDuty duty, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await duty.RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is ZooKeeperException or IOException)
+            {
+                log.LogWarning("Primary duty {Duty} failed: {Message}; restarting it", duty.Name, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task RelinquishAsync(CancellationToken cancellationToken)
+    {
+        log.LogInformation("Relinquishing the primary coordinator role");
+        await zk.SetDataAsync(RouterPath, B("relinquish"), cancellationToken: cancellationToken);
+        await StopDutiesAsync();
+        await zk.SetDataAsync(RouterPath, B("secondary"), cancellationToken: cancellationToken);
+    }
+
+    private async Task StopDutiesAsync()
+    {
+        if (_duties is null)
+            return;
+        await _duties.CancelAsync();
+        await _dutiesTask.ContinueWith(_ => { }, TaskScheduler.Default);
+        _duties.Dispose();
+        _duties = null;
+    }
+
+    /// <summary>At service stop: a primary hands over ("none"), stops its duties and becomes secondary.</summary>
+    public async Task HandOverAsync(CancellationToken cancellationToken)
+    {
+        var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, cancellationToken: cancellationToken);
+        if (Encoding.UTF8.GetString(primary.Data) == config.NodeName)
+        {
+            try
+            {
+                await zk.SetDataAsync(BaseKeys.PrimaryNode, B("none"), primary.Stat.Version, cancellationToken);
+            }
+            catch (BadVersionException)
+            {
+            }
+        }
+        await StopDutiesAsync();
+        if (config.IsCoordinator)
+            await zk.SetDataAsync(RouterPath, B("secondary"), cancellationToken: cancellationToken);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Schema;
+using Pvc.NodeService.Configuration;
+using Pvc.ZooKeeper;
+
+namespace Pvc.NodeService.Daemon;
+
+/// <summary>
+/// Watches <c>/domains</c> and keeps one <see cref="VmInstance"/> per VM, each carrying out its VM's state on this
+/// node. A VM removed from the cluster while it runs here is stopped.
+/// </summary>
+internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, ILogger log)
+{
+    private readonly ConcurrentDictionary<Guid, VmInstance> _instances = new();
+    private readonly Signal _changed = new();
+
+    /// <summary>What the node knows of every VM, for the keepalive.</summary>
+    public IReadOnlyList<KnownVm> Snapshot() => [.. _instances.Values.Select(i => i.Known).OfType<KnownVm>()];
+
+    /// <summary>Every instance (the flush and the keepalive's crash check use them).</summary>
+    public IReadOnlyCollection<VmInstance> Instances => [.. _instances.Values];
+
+    /// <summary>Asks every instance to compare its VM with libvirt again (the keepalive's crashed-VM restart).</summary>
+    public void ReconcileAll()
+    {
+        foreach (var instance in _instances.Values)
+            instance.Wake();
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var tasks = new ConcurrentDictionary<Guid, Task>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var children = await zk.GetChildrenAsync(BaseKeys.Domains, _ => _changed.Set(), cancellationToken);
+                var uuids = children.Children.Select(c => Guid.TryParse(c, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
+                foreach (var uuid in uuids.Where(u => !_instances.ContainsKey(u)))
+                {
+                    var instance = new VmInstance(uuid, zk, config, hypervisor, log);
+                    _instances[uuid] = instance;
+                    tasks[uuid] = instance.RunAsync(cancellationToken);
+                }
+                foreach (var gone in _instances.Keys.Where(u => !uuids.Contains(u)).ToList())
+                {
+                    _instances.TryRemove(gone, out var instance);
+                    instance?.Wake(); // it sees its VM gone, stops it if it runs here, and ends
+                    tasks.TryRemove(gone, out _);
+                }
+                await _changed.WaitAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        await Task.WhenAll(tasks.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+}

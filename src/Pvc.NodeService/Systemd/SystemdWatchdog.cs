@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Pvc.NodeService.Daemon;
+
+namespace Pvc.NodeService.Systemd;
+
+/// <summary>
+/// Pings systemd's watchdog (WatchdogSec= in the unit) while the service is healthy: the hosting library sends
+/// only READY and STOPPING. A node whose keepalive has not reached ZooKeeper for two intervals stops pinging, so
+/// systemd restarts a hung service; running VMs survive a restart.
+/// </summary>
+internal sealed class SystemdWatchdog(ISystemdNotifier notifier, NodeDaemon daemon, Configuration.NodeConfig config) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!notifier.IsEnabled || !long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), out var usec) || usec <= 0)
+            return;
+        using var timer = new PeriodicTimer(TimeSpan.FromMicroseconds(usec / 2.0));
+        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
+        {
+            var session = daemon.Session;
+            var healthy = session is null || DateTimeOffset.UtcNow - session.LastKeepalive < config.KeepaliveInterval * 2 + TimeSpan.FromSeconds(1);
+            if (healthy)
+                notifier.Notify(new ServiceState("WATCHDOG=1"));
+        }
+    }
+}
