@@ -1,0 +1,137 @@
+using System.Text;
+using Pvc.Core.Cluster;
+using Pvc.Core.Nodes;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.Testing.ZooKeeper;
+
+namespace Pvc.NodeService.Tests.Cluster;
+
+/// <summary>
+/// A real cluster on one machine: a private ZooKeeper (in its own chroot), an initialised PVC cluster, and one
+/// pvcnoded process per node, each with its own libvirt test-driver host (test:///path.xml).
+/// </summary>
+internal sealed class NodeServiceCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly string _dir;
+
+    private NodeServiceCluster(string dir, ClusterConnection connection, IReadOnlyList<NodeServiceProcess> nodes)
+    {
+        _dir = dir;
+        Connection = connection;
+        Nodes = nodes;
+    }
+
+    public ClusterConnection Connection { get; }
+
+    public IReadOnlyList<NodeServiceProcess> Nodes { get; }
+
+    public VmOperations Vms => new(Connection);
+
+    public NodeOperations NodeOps => new(Connection);
+
+    public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "")
+    {
+        var chroot = await zk.NewChrootAsync("nodes");
+        var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" });
+        var dir = Directory.CreateTempSubdirectory("pvc-nodes-").FullName;
+        var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
+        var nodes = new List<NodeServiceProcess>();
+        foreach (var name in names)
+        {
+            var host = Path.Combine(dir, $"{name}.xml");
+            await File.WriteAllTextAsync(host, """
+                <node>
+                  <cpu><mhz>2400</mhz><model>x86_64</model><active>16</active><nodes>1</nodes><sockets>1</sockets><cores>8</cores><threads>2</threads></cpu>
+                  <memory>33554432</memory>
+                </node>
+                """);
+            var config = Path.Combine(dir, $"{name}.conf");
+            await File.WriteAllTextAsync(config, $"""
+                cluster:
+                  name: lab
+                  coordinator_nodes: [{string.Join(", ", names)}]
+                timer:
+                  keepalive_interval: 1
+                  vm_shutdown_timeout: 10
+                node:
+                  name: {name}
+                  zookeeper: "{chroot}"
+                  libvirt_uri: "test://{host}"
+                  domain_type: test
+                  autoready: true
+                {extraNodeConfig}
+                """);
+            nodes.Add(new NodeServiceProcess(name, config, Path.Combine(dir, $"{name}.log")));
+        }
+        var cluster = new NodeServiceCluster(dir, connection, nodes);
+        foreach (var node in nodes)
+            node.Start();
+        return cluster;
+    }
+
+    /// <summary>Waits until every running node is run/ready.</summary>
+    public async Task WaitReadyAsync()
+    {
+        foreach (var node in Nodes.Where(n => n.IsRunning))
+        {
+            await WaitAsync(NodeKeys.Path(node.Name, NodeKeys.DaemonState), s => s == "run", $"{node.Name} run");
+            await NodeOps.WaitForDomainStateAsync(node.Name, [NodeDomainState.Ready], Deadline);
+        }
+    }
+
+    /// <summary>Waits on watches until the znode's text satisfies the condition.</summary>
+    public async Task<string> WaitAsync(string path, Func<string, bool> done, string what)
+    {
+        try
+        {
+            return (await ZnodeWaiter.WaitAsync(Connection.ZooKeeper, path, t => new Wrapped(t), w => done(w.Text), Deadline, null,
+                () => new InvalidOperationException($"{path} does not exist"),
+                last => new TimeoutException($"waiting for {what}: {path} is still '{last?.Text}'\n{Logs()}"), CancellationToken.None)).Text;
+        }
+        catch (InvalidOperationException) when (!path.StartsWith("/", StringComparison.Ordinal))
+        {
+            throw;
+        }
+    }
+
+    private readonly record struct Wrapped(string Text);
+
+    /// <summary>Waits until a VM runs on exactly the given node, as each node's keepalive reports from its libvirt.</summary>
+    public async Task WaitRunningOnAsync(Guid uuid, string node)
+    {
+        var id = DomainKeys.Format(uuid);
+        await WaitAsync(NodeKeys.Path(node, NodeKeys.RunningDomains), t => PvcList.DecodeSpace(t).Contains(id), $"{id} running on {node}");
+        foreach (var other in Nodes.Where(n => n.Name != node && n.IsRunning))
+            await WaitAsync(NodeKeys.Path(other.Name, NodeKeys.RunningDomains), t => !PvcList.DecodeSpace(t).Contains(id), $"{id} not running on {other.Name}");
+    }
+
+    /// <summary>Waits until a VM runs nowhere.</summary>
+    public async Task WaitNotRunningAsync(Guid uuid)
+    {
+        var id = DomainKeys.Format(uuid);
+        foreach (var node in Nodes.Where(n => n.IsRunning))
+            await WaitAsync(NodeKeys.Path(node.Name, NodeKeys.RunningDomains), t => !PvcList.DecodeSpace(t).Contains(id), $"{id} not running on {node.Name}");
+    }
+
+    public async Task<string> ReadAsync(string path) => Encoding.UTF8.GetString((await Connection.ZooKeeper.GetDataAsync(path)).Data);
+
+    public string Logs() => string.Join("\n", Nodes.Select(n => $"--- {n.Name}\n{n.Log()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+            node.Dispose();
+        await Connection.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
