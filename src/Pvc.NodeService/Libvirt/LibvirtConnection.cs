@@ -10,11 +10,13 @@ namespace Pvc.NodeService.Libvirt;
 /// <remarks>
 /// Calls are synchronous and may block on the hypervisor; a libvirt connection may be used from several threads
 /// at once. Domains it hands out are separate references that must be disposed too (<see cref="LibvirtDomain"/>);
-/// <see cref="Close"/> reports any still alive.
+/// <see cref="Close"/> reports any still alive. Lifecycle events: <see cref="SubscribeLifecycleEvents"/>.
 /// </remarks>
 public sealed unsafe class LibvirtConnection : IDisposable
 {
     private readonly ConnectionHandle handle;
+    private readonly Lock eventsGate = new();
+    private DomainEventDispatcher? events;
 
     private LibvirtConnection(ConnectionHandle handle, string uri)
     {
@@ -161,12 +163,35 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return TakeDomain(LibvirtNative.virDomainCreateXML(handle, xml, 0), "virDomainCreateXML");
     }
 
+    /// <summary>
+    /// Calls <paramref name="handler"/> for every lifecycle event (started, stopped, suspended...) of any domain on
+    /// this connection, on libvirt's event loop thread, until the subscription or the connection is disposed.
+    /// </summary>
+    /// <param name="handler">Receives each event; keep it short (queue the work) and do not block.</param>
+    /// <returns>The subscription; dispose it to stop.</returns>
+    /// <exception cref="LibvirtException">The driver refused the registration.</exception>
+    public DomainEventSubscription SubscribeLifecycleEvents(Action<DomainLifecycleEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (eventsGate)
+        {
+            ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+            events ??= DomainEventDispatcher.Register(handle);
+            return new DomainEventSubscription(events, handler);
+        }
+    }
+
     /// <summary>Closes the connection (<c>virConnectClose</c>) and returns the references left.</summary>
     /// <returns>0 when the connection is freed; above 0 when domain handles were still alive (a leak: they keep the
     /// connection open until disposed). Repeated calls return the first result.</returns>
     public int Close()
     {
-        handle.Dispose();
+        lock (eventsGate)
+        {
+            if (!handle.IsClosed)
+                events?.Close();
+            handle.Dispose();
+        }
         return handle.CloseResult ?? 0;
     }
 

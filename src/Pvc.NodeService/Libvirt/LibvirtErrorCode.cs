@@ -32,6 +32,8 @@ public enum LibvirtErrorCode
     DomainExists = 28,
     /// <summary>VIR_ERR_OPERATION_DENIED: forbidden on a read-only connection.</summary>
     OperationDenied = 29,
+    /// <summary>VIR_ERR_XML_DETAIL: details of an XML parse error (what a malformed document gives).</summary>
+    XmlDetail = 35,
     /// <summary>VIR_ERR_SYSTEM_ERROR: an operating system call failed (socket missing, permission denied...).</summary>
     SystemError = 38,
     /// <summary>VIR_ERR_RPC: a failure talking to the daemon.</summary>

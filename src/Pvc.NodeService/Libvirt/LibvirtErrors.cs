@@ -5,15 +5,15 @@ namespace Pvc.NodeService.Libvirt;
 
 /// <summary>
 /// libvirt's process-wide set-up and its error reporting: <see cref="EnsureInitialized"/> runs
-/// <c>virInitialize</c> and installs a no-op global error handler once (without it libvirt prints every error
-/// to stderr); <see cref="Throw"/> turns the calling thread's last libvirt error into a <see cref="LibvirtException"/>.
+/// <c>virInitialize</c>, installs a no-op global error handler (without it libvirt prints every error to stderr)
+/// and starts the event loop (<see cref="LibvirtEventLoop"/>), once; <see cref="Throw"/> turns the calling thread's last libvirt error into a <see cref="LibvirtException"/>.
 /// </summary>
 internal static unsafe class LibvirtErrors
 {
     private static readonly Lock InitLock = new();
     private static bool initialized;
 
-    /// <summary>Initializes libvirt for use from many threads and silences its stderr printing. Idempotent.</summary>
+    /// <summary>Initializes libvirt for use from many threads, silences its stderr printing and starts its event loop. Idempotent.</summary>
     public static void EnsureInitialized()
     {
         if (Volatile.Read(ref initialized))
@@ -25,6 +25,7 @@ internal static unsafe class LibvirtErrors
             if (LibvirtNative.virInitialize() < 0)
                 Throw("virInitialize");
             LibvirtNative.virSetErrorFunc(IntPtr.Zero, &IgnoreError);
+            LibvirtEventLoop.Start();
             Volatile.Write(ref initialized, true);
         }
     }

@@ -68,6 +68,14 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     internal static partial IntPtr virDomainGetName(DomainHandle domain);
 
+    /// <summary><see cref="virDomainGetName(DomainHandle)"/> for a borrowed pointer (an event callback's domain).</summary>
+    [LibraryImport(Lib, EntryPoint = "virDomainGetName")]
+    internal static partial IntPtr virDomainGetNameBorrowed(IntPtr domain);
+
+    /// <summary><see cref="virDomainGetUUIDString(DomainHandle, byte*)"/> for a borrowed pointer.</summary>
+    [LibraryImport(Lib, EntryPoint = "virDomainGetUUIDString")]
+    internal static partial int virDomainGetUUIDStringBorrowed(IntPtr domain, byte* buffer);
+
     /// <summary>Writes 36 characters and a NUL into <paramref name="buffer"/> (at least 37 bytes).</summary>
     [LibraryImport(Lib)]
     internal static partial int virDomainGetUUIDString(DomainHandle domain, byte* buffer);
@@ -93,6 +101,35 @@ internal static unsafe partial class LibvirtNative
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainMigrateToURI(DomainHandle domain, string destinationUri, nuint flags, string? destinationName, nuint bandwidthMiBs);
+
+    // ---- events
+
+    /// <summary>Registers libvirt's own poll-based event loop; a thread must then run <see cref="virEventRunDefaultImpl"/>.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virEventRegisterDefaultImpl();
+
+    /// <summary>Runs one iteration of the default event loop (blocks until something happens).</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virEventRunDefaultImpl();
+
+    /// <summary>VIR_DOMAIN_EVENT_ID_LIFECYCLE.</summary>
+    internal const int DomainEventIdLifecycle = 0;
+
+    /// <summary>
+    /// Registers a domain event callback; <paramref name="domain"/> NULL for every domain. Returns the callback id,
+    /// or -1. libvirt calls <paramref name="freeOpaque"/> with <paramref name="opaque"/> once it drops the callback.
+    /// </summary>
+    [LibraryImport(Lib)]
+    internal static partial int virConnectDomainEventRegisterAny(
+        ConnectionHandle conn,
+        IntPtr domain,
+        int eventId,
+        delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int, int, IntPtr, int> callback,
+        IntPtr opaque,
+        delegate* unmanaged[Cdecl]<IntPtr, void> freeOpaque);
+
+    [LibraryImport(Lib)]
+    internal static partial int virConnectDomainEventDeregisterAny(ConnectionHandle conn, int callbackId);
 
     // ---- structures
 
