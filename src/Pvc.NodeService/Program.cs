@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pvc.NodeService.Configuration;
@@ -21,6 +22,8 @@ catch (NodeConfigException e)
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddSystemd();
+// AddSystemd registers the notifier only under systemd; the watchdog asks for it everywhere (it is a no-op without NOTIFY_SOCKET)
+builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o =>
 {

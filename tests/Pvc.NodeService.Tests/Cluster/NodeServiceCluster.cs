@@ -86,6 +86,21 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     /// <summary>Waits on watches until the znode's text satisfies the condition.</summary>
     public async Task<string> WaitAsync(string path, Func<string, bool> done, string what)
     {
+        // the znode may not exist yet (a node service still starting): wait for it on an exists watch
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            var created = new TaskCompletionSource();
+            if (await Connection.ZooKeeper.ExistsAsync(path, _ => created.TrySetResult()) is not null)
+                break;
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                throw new TimeoutException($"waiting for {what}: {path} was never created\n{Logs()}");
+            if (Nodes.Any(n => n.HasExited))
+                throw new InvalidOperationException($"waiting for {what}: a node service exited\n{Logs()}");
+            // also wake each second to notice a node service that died
+            await created.Task.WaitAsync(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
         try
         {
             return (await ZnodeWaiter.WaitAsync(Connection.ZooKeeper, path, t => new Wrapped(t), w => done(w.Text), Deadline, null,

@@ -22,6 +22,11 @@ internal sealed class NodeServiceProcess : IDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>True when the process was started and has ended (by itself or stopped).</summary>
+    public bool HasExited => _process is { HasExited: true } && !_stopped;
+
+    private bool _stopped;
+
     public void Start()
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
@@ -37,6 +42,7 @@ internal sealed class NodeServiceProcess : IDisposable
     /// <summary>A clean stop (SIGTERM, as systemd sends), waiting for the process to end.</summary>
     public void Stop(TimeSpan? timeout = null)
     {
+        _stopped = true;
         if (_process is not { HasExited: false } p)
             return;
         using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -48,6 +54,7 @@ internal sealed class NodeServiceProcess : IDisposable
     /// <summary>A crash (SIGKILL).</summary>
     public void Kill()
     {
+        _stopped = true;
         if (_process is { HasExited: false } p)
         {
             p.Kill();
