@@ -20,5 +20,10 @@ function Invoke-Native([string] $File, [string[]] $Arguments) {
 
 if ($Task -ne 'build') { Invoke-Native 'bash' @('build/deps.sh') }
 if ($Task -eq 'deps') { return }
+if ($Task -eq 'sandbox') {
+    Invoke-Native 'dotnet' @('msbuild', 'build/Pvc.Build.proj', '-nologo', '-v:m', '-tl:off', '-t:Build')
+    & dotnet sandbox/Pvc.Sandbox/bin/Release/net10.0/Pvc.Sandbox.dll @($Rest | Where-Object { $_ -ne '--' })
+    exit $LASTEXITCODE
+}
 $target = (Get-Culture).TextInfo.ToTitleCase($Task)
 Invoke-Native 'dotnet' (@('msbuild', 'build/Pvc.Build.proj', '-nologo', '-v:m', '-tl:off', "-t:$target") + $Rest)

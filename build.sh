@@ -19,6 +19,8 @@ case "$task" in
   build)   msbuild -t:Build "$@" ;;
   test)    build/deps.sh && msbuild -t:Test "$@" ;;
   bench)   build/deps.sh && msbuild -t:Bench "$@" ;;
-  sandbox) build/deps.sh && msbuild -t:Sandbox "$@" ;;
+  sandbox) # interactive: the sandbox runs in this terminal, not under MSBuild (which does not pass stdin on)
+           [ "${1:-}" = "--" ] && shift
+           build/deps.sh && msbuild -t:Build && exec dotnet sandbox/Pvc.Sandbox/bin/Release/net10.0/Pvc.Sandbox.dll "$@" ;;
   *)       echo "usage: ./build.sh deps|build|test|sandbox|bench" >&2; exit 2 ;;
 esac

@@ -44,6 +44,22 @@ public sealed partial class VmOperations
         await first; // rethrows a timeout or a missing node
     }
 
+    /// <summary>Waits until no node lists the VM among its running VMs (its node has stopped it).</summary>
+    public async Task WaitStoppedAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.Node);
+        var nodeName = PvcText.Decode(read[P(vm, DomainKeys.Node)]);
+        progress?.Invoke(StateOf(read, vm));
+        if (nodeName is null)
+            return;
+        var uuid = DomainKeys.Format(vm.Uuid);
+        await ZnodeWaiter.WaitAsync(Zk, Schema.NodeKeys.Path(nodeName, Schema.NodeKeys.RunningDomains),
+            text => PvcList.DecodeSpace(text).Contains(uuid), running => !running, timeout, null,
+            () => new PvcNotFoundException("NodeNotFound", $"The VM '{vm.Name}''s node '{nodeName}' does not exist.") { Target = vm.Name },
+            _ => new PvcTimeoutException("WaitTimeout", $"The VM '{vm.Name}' still runs on '{nodeName}' after {timeout.TotalSeconds:0.#} s; is the node's service running?") { Target = vm.Name },
+            cancellationToken);
+    }
+
     private async Task ThrowFailedAsync(VmRef vm, CancellationToken cancellationToken)
     {
         var data = await Zk.GetDataAsync(P(vm, DomainKeys.FailedReason), cancellationToken: cancellationToken);

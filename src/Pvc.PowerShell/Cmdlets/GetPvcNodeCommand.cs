@@ -42,7 +42,9 @@ public sealed class GetPvcNodeCommand : ClusterCmdlet
         }
         foreach (var name in Name)
         {
-            var pattern = LimitPattern.FromWildcard(name);
+            var pattern = TryAwait(_ => Task.FromResult(LimitPattern.FromWildcard(name)), name);
+            if (pattern is null)
+                continue;
             var found = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
             WriteObject(found, enumerateCollection: true);
             if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))

@@ -44,7 +44,9 @@ public sealed class GetPvcVmCommand : ClusterCmdlet
         }
         foreach (var name in Name)
         {
-            var limit = Guid.TryParse(name, out _) ? new LimitPattern(name) : LimitPattern.FromWildcard(name);
+            var limit = TryAwait(_ => Task.FromResult(Guid.TryParse(name, out var _) ? new LimitPattern(name) : LimitPattern.FromWildcard(name)), name);
+            if (limit is null)
+                continue;
             var found = WriteVms(filter with { Limit = limit }, name);
             if (found == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No VM is named '{name}'. Get-PvcVm without -Name lists the VMs."),

@@ -4,6 +4,7 @@ using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
+using Pvc.Testing.Lab;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.NodeService.Tests.Cluster;
@@ -42,30 +43,8 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         var nodes = new List<NodeServiceProcess>();
         foreach (var name in names)
         {
-            var host = Path.Combine(dir, $"{name}.xml");
-            await File.WriteAllTextAsync(host, """
-                <node>
-                  <cpu><mhz>2400</mhz><model>x86_64</model><active>16</active><nodes>1</nodes><sockets>1</sockets><cores>8</cores><threads>2</threads></cpu>
-                  <memory>33554432</memory>
-                </node>
-                """);
-            var config = Path.Combine(dir, $"{name}.conf");
-            await File.WriteAllTextAsync(config, $"""
-                cluster:
-                  name: lab
-                  coordinator_nodes: [{string.Join(", ", names)}]
-                timer:
-                  keepalive_interval: 1
-                  vm_shutdown_timeout: 10
-                node:
-                  name: {name}
-                  zookeeper: "{chroot}"
-                  libvirt_uri: "test://{host}"
-                  domain_type: test
-                  autoready: true
-                {extraNodeConfig}
-                """);
-            nodes.Add(new NodeServiceProcess(name, config, Path.Combine(dir, $"{name}.log")));
+            var config = LabNode.Write(dir, name, names, chroot, extraNodeConfig);
+            nodes.Add(new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log")));
         }
         var cluster = new NodeServiceCluster(dir, connection, nodes);
         foreach (var node in nodes)

@@ -1,25 +1,34 @@
 using System.Diagnostics;
 
-namespace Pvc.NodeService.Tests.Cluster;
+namespace Pvc.Testing.Lab;
 
 /// <summary>One real pvcnoded process (the built service), with its own config and libvirt test-driver host.</summary>
-internal sealed class NodeServiceProcess : IDisposable
+public sealed class NodeServiceProcess : IDisposable
 {
     private Process? _process;
 
-    public NodeServiceProcess(string name, string configPath, string logPath)
+    /// <summary>A node service to be started from <paramref name="executable"/> with <paramref name="configPath"/>.</summary>
+    public NodeServiceProcess(string executable, string name, string configPath, string logPath)
     {
+        Executable = executable;
         Name = name;
         ConfigPath = configPath;
         LogPath = logPath;
     }
 
+    /// <summary>The pvcnoded executable.</summary>
+    public string Executable { get; }
+
+    /// <summary>The node's name.</summary>
     public string Name { get; }
 
+    /// <summary>Its configuration file.</summary>
     public string ConfigPath { get; }
 
+    /// <summary>Its output.</summary>
     public string LogPath { get; }
 
+    /// <summary>True while the process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>True when the process was started and has ended (by itself or stopped).</summary>
@@ -27,9 +36,10 @@ internal sealed class NodeServiceProcess : IDisposable
 
     private bool _stopped;
 
+    /// <summary>Starts the process.</summary>
     public void Start()
     {
-        var exe = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
+        var exe = Executable;
         var psi = new ProcessStartInfo("/bin/sh")
         {
             // the service's output goes to a log file; exec keeps the PID the service's own
@@ -62,8 +72,10 @@ internal sealed class NodeServiceProcess : IDisposable
         }
     }
 
+    /// <summary>The last lines of its output.</summary>
     public string Log() => File.Exists(LogPath) ? string.Join('\n', File.ReadLines(LogPath).TakeLast(40)) : "(no log)";
 
+    /// <inheritdoc />
     public void Dispose()
     {
         Kill();

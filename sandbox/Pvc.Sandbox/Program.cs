@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Pvc.Core.Cluster;
+using Pvc.Core.Nodes;
+using Pvc.Core.Vms;
+using Pvc.Testing.Lab;
+using Pvc.Testing.PowerShell;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+
+// ./build.sh sandbox [-- -File script.ps1 | -Command "..."]: a private cluster and a PowerShell session on it.
+// Everything it starts is stopped when it ends.
+string? file = null, command = null;
+for (var i = 0; i < args.Length - 1; i++)
+{
+    if (args[i].Equals("-File", StringComparison.OrdinalIgnoreCase))
+        file = Path.GetFullPath(args[i + 1]);
+    else if (args[i].Equals("-Command", StringComparison.OrdinalIgnoreCase))
+        command = args[i + 1];
+}
+
+Console.WriteLine("Pvc sandbox: starting ZooKeeper...");
+await using var zookeeper = await ZooKeeperServer.StartStandaloneAsync();
+var dir = Directory.CreateTempSubdirectory("pvc-sandbox-").FullName;
+var nodes = new List<NodeServiceProcess>();
+try
+{
+    await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] });
+    await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox" });
+    string[] names = ["hv1", "hv2", "hv3"];
+    var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
+    foreach (var name in names)
+    {
+        var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint), Path.Combine(dir, $"{name}.log"));
+        node.Start();
+        nodes.Add(node);
+    }
+    Console.WriteLine("Pvc sandbox: three node services (libvirt test-driver hosts) starting...");
+    var nodeOps = new NodeOperations(cluster);
+    foreach (var name in names)
+        await WaitForNodeAsync(nodeOps, name, nodes);
+    var vms = new VmOperations(cluster);
+    foreach (var (name, node) in new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") })
+    {
+        var vm = await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), name, memoryMiB: 2048, vcpus: 2), TargetNode = node, Tags = [("sandbox", false)] });
+        await vms.StartAsync(vm);
+        await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60));
+    }
+    await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" });
+    Console.WriteLine($"Pvc sandbox: cluster 'sandbox' is up at {zookeeper.Endpoint} (node logs in {dir}).");
+    return await RunPowerShellAsync(zookeeper.Endpoint, file, command);
+}
+finally
+{
+    foreach (var node in nodes)
+        node.Stop(TimeSpan.FromSeconds(30));
+    Directory.Delete(dir, recursive: true);
+    Console.WriteLine("Pvc sandbox: stopped.");
+}
+
+static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeServiceProcess> processes)
+{
+    var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+    while (true)
+    {
+        try
+        {
+            await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(2));
+            return;
+        }
+        catch (Exception e) when (e is Pvc.Core.Errors.PvcNotFoundException or Pvc.Core.Errors.PvcTimeoutException)
+        {
+            if (processes.Any(p => p.HasExited) || DateTime.UtcNow > until)
+                throw new InvalidOperationException($"Node {name} did not become ready:\n{string.Join("\n", processes.Select(p => p.Log()))}");
+        }
+    }
+}
+
+static async Task<int> RunPowerShellAsync(string endpoint, string? file, string? command)
+{
+    var setup = $"Import-Module '{PowerShellSession.ModuleManifest}'; Connect-PvcCluster '{endpoint}' | Out-Null";
+    var pwsh = Environment.GetEnvironmentVariable("PATH")?.Split(':').Select(p => Path.Combine(p, "pwsh")).FirstOrDefault(File.Exists);
+    if (pwsh is not null)
+    {
+        var psi = new ProcessStartInfo(pwsh) { UseShellExecute = false };
+        foreach (var a in file is not null ? ["-NoProfile", "-Command", $"{setup}; & '{file}'; exit $LASTEXITCODE"]
+                 : command is not null ? ["-NoProfile", "-Command", $"{setup}; {command}"]
+                 : new[] { "-NoProfile", "-NoExit", "-Command", setup })
+            psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+    // no pwsh here: the project's own console host on the PowerShell engine
+    using var session = PowerShellSession.Open(importModule: true, echo: Console.Out);
+    session.Host.Recorded.Input = Console.In;
+    session.Run($"Connect-PvcCluster '{endpoint}' | Out-Null").ThrowIfErrors();
+    if (file is not null || command is not null)
+    {
+        var result = session.Render(file is not null ? $". '{file.Replace("'", "''", StringComparison.Ordinal)}'" : command!);
+        PrintErrors(result);
+        return result.Errors.Count == 0 ? session.Host.ExitCode ?? 0 : 1;
+    }
+    Console.WriteLine("PowerShell (Pvc console host; Get-Command -Module Pvc lists the cmdlets; 'exit' leaves).");
+    while (true)
+    {
+        Console.Write("PVC> ");
+        var line = Console.ReadLine();
+        if (line is null || line.Trim() is "exit" or "quit")
+            return 0;
+        if (line.Trim().Length == 0)
+            continue;
+        PrintErrors(session.Render(line));
+    }
+}
+
+static void PrintErrors(PowerShellResult result)
+{
+    foreach (var error in result.Errors)
+        Console.Error.WriteLine($"{error} ({error.FullyQualifiedErrorId})");
+}
