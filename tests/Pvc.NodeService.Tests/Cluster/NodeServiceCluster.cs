@@ -33,7 +33,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 
     public NodeOperations NodeOps => new(Connection);
 
-    public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "")
+    public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null)
     {
         var chroot = await zk.NewChrootAsync("nodes");
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
@@ -43,7 +43,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         var nodes = new List<NodeServiceProcess>();
         foreach (var name in names)
         {
-            var config = LabNode.Write(dir, name, names, chroot, extraNodeConfig);
+            var config = LabNode.Write(dir, name, names, zookeeperFor?.Invoke(name, chroot) ?? chroot, extraNodeConfig);
             nodes.Add(new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log")));
         }
         var cluster = new NodeServiceCluster(dir, connection, nodes);
