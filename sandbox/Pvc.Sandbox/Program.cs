@@ -59,19 +59,13 @@ finally
 
 static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeServiceProcess> processes)
 {
-    var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-    while (true)
+    try
     {
-        try
-        {
-            await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(2));
-            return;
-        }
-        catch (Exception e) when (e is Pvc.Core.Errors.PvcNotFoundException or Pvc.Core.Errors.PvcTimeoutException)
-        {
-            if (processes.Any(p => p.HasExited) || DateTime.UtcNow > until)
-                throw new InvalidOperationException($"Node {name} did not become ready:\n{string.Join("\n", processes.Select(p => p.Log()))}");
-        }
+        await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), waitForNode: true);
+    }
+    catch (Pvc.Core.Errors.PvcTimeoutException e)
+    {
+        throw new InvalidOperationException($"Node {name} did not become ready ({e.Message}):\n{string.Join("\n", processes.Select(p => p.Log()))}");
     }
 }
 

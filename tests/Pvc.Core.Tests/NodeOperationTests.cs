@@ -64,6 +64,17 @@ public sealed class NodeOperationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_wait_can_start_before_the_node_registers()
+    {
+        await using var c = await TestCluster.StartAsync(zk, nodes: 0);
+        var ops = new NodeOperations(c.Connection);
+        await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.WaitForDomainStateAsync("hv7", [NodeDomainState.Ready], TimeSpan.FromSeconds(5)));
+        var waiting = ops.WaitForDomainStateAsync("hv7", [NodeDomainState.Ready], TimeSpan.FromSeconds(20), waitForNode: true);
+        await PvcSeed.AddNodeAsync(c.Raw, "hv7", domainState: "ready");
+        Assert.Equal(NodeDomainState.Ready, await waiting);
+    }
+
+    [Fact]
     public async Task Primary_and_secondary_hand_over_only_between_running_coordinators()
     {
         await using var c = await TestCluster.StartAsync(zk);

@@ -154,7 +154,6 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
 
         // play the node: once asked to shut down, report the VM stopped
         var state = S(uuid, "/state");
-        var asked = new TaskCompletionSource();
         while (await c.ReadAsync(state) != "shutdown")
         {
             var changed = new TaskCompletionSource();
@@ -268,7 +267,6 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", tags: [("t", false)]);
-        await using var kazooLike = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(c.Connection.Servers);
         await PvcSeed.AddLockChildAsync(c.Raw, S(uuid, "/state"));
         var vm = await ops.ResolveAsync("web1");
         var stateSeen = new TaskCompletionSource<string>();
@@ -355,6 +353,23 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var stale = new VmRef(first, "web1");
         Assert.Equal("VmRenamedMeanwhile", (await Assert.ThrowsAsync<PvcWriteConflictException>(() => ops.StartAsync(stale))).ErrorId);
         Assert.Equal("stop", await c.ReadAsync(S(first, "/state")));
+    }
+
+    [Fact]
+    public async Task Lock_flush_follows_PVCs_state_rule()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        var uuid = Guid.NewGuid();
+        await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", uuid: uuid, xml: PvcSeed.Xml(uuid, "db1", rbd: "vms/db1_disk0"));
+        var vm = await ops.ResolveAsync("db1");
+        Assert.Equal("VmNotStopped", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.PrepareLockFlushAsync(vm))).ErrorId);
+        Assert.Equal(["vms/db1_disk0"], await ops.PrepareLockFlushAsync(vm, force: true));
+        foreach (var state in new[] { "stop", "disable", "fail", "mirror" })
+        {
+            await c.Raw.SetDataAsync($"/domains/{uuid}/state", System.Text.Encoding.UTF8.GetBytes(state));
+            Assert.Equal(["vms/db1_disk0"], await ops.PrepareLockFlushAsync(vm));
+        }
     }
 
     [Theory]

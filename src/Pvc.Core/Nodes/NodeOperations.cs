@@ -156,10 +156,16 @@ public sealed class NodeOperations(ClusterConnection cluster)
 
     /// <summary>Waits, on a watch, until the node's domain state is one of <paramref name="states"/>; reports each state seen.</summary>
     /// <exception cref="PvcTimeoutException">The deadline passed first.</exception>
+    /// <param name="name">The node.</param>
+    /// <param name="states">The states that end the wait.</param>
+    /// <param name="timeout">The deadline.</param>
+    /// <param name="progress">Called with each state seen.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="waitForNode">Wait for a node that has not registered yet instead of failing with NodeNotFound.</param>
     public Task<NodeDomainState> WaitForDomainStateAsync(string name, IReadOnlyCollection<NodeDomainState> states, TimeSpan timeout,
-        Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default) =>
+        Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default, bool waitForNode = false) =>
         Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(name, NodeKeys.DomainState), Wire.DomainState.Decode, states.Contains, timeout, progress,
             () => new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name },
             last => new PvcTimeoutException("WaitTimeout", $"The node '{name}' is still {Wire.DomainState.Describe(last)} after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name },
-            cancellationToken);
+            cancellationToken, waitForNode);
 }

@@ -19,8 +19,9 @@ public static class ZnodeWaiter
     /// <param name="missing">The exception when the znode does not exist (or goes away).</param>
     /// <param name="timedOut">The exception when the deadline passes, given the last value seen.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="waitForCreation">Wait for a missing znode to be created (a node service still registering) instead of failing.</param>
     public static async Task<T> WaitAsync<T>(ZooKeeperClient zk, string path, Func<string, T> decode, Func<T, bool> done, TimeSpan timeout,
-        Action<T>? progress, Func<Exception> missing, Func<T?, Exception> timedOut, CancellationToken cancellationToken)
+        Action<T>? progress, Func<Exception> missing, Func<T?, Exception> timedOut, CancellationToken cancellationToken, bool waitForCreation = false)
         where T : struct
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -35,6 +36,12 @@ public static class ZnodeWaiter
                 try
                 {
                     data = await zk.GetDataAsync(path, _ => changed.TrySetResult(), deadline.Token);
+                }
+                catch (NoNodeException) when (waitForCreation)
+                {
+                    if (await zk.ExistsAsync(path, _ => changed.TrySetResult(), deadline.Token) is null)
+                        await changed.Task.WaitAsync(deadline.Token);
+                    continue;
                 }
                 catch (NoNodeException)
                 {

@@ -121,6 +121,23 @@ public sealed partial class VmOperations(ClusterConnection cluster)
             throw new PvcInvalidOperationException("VmNotRunning", $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}, not start: only a running VM can be {verb}.") { Target = vm.Name };
     }
 
+    /// <summary>
+    /// PVC's rule for flushing a VM's stale RBD locks (<c>pvc vm flush-locks</c>): only while the VM cannot be using
+    /// its disks (stop, disable, fail or mirror), unless forced. Returns the RBD volumes (pool/volume) whose locks may
+    /// be removed; removing them is the storage layer's part.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PrepareLockFlushAsync(VmRef vm, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Xml);
+        if (read[P(vm, DomainKeys.Root)] is null)
+            throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+        var state = StateOf(read, vm);
+        if (!force && state is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Mirror))
+            throw new PvcInvalidOperationException("VmNotStopped",
+                $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; its disk locks may be flushed only while it is stopped, disabled, failed or a mirror (or with -Force).") { Target = vm.Name };
+        return DomainXml.Parse(read[P(vm, DomainKeys.Xml)] ?? "").RbdVolumes;
+    }
+
     /// <summary>Reads the console log, its last <paramref name="lines"/> lines.</summary>
     public async Task<string> GetConsoleLogAsync(VmRef vm, int lines = 1000, CancellationToken cancellationToken = default)
     {

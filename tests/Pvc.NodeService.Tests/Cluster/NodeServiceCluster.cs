@@ -58,7 +58,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         foreach (var node in Nodes.Where(n => n.IsRunning))
         {
             await WaitAsync(NodeKeys.Path(node.Name, NodeKeys.DaemonState), s => s == "run", $"{node.Name} run");
-            await NodeOps.WaitForDomainStateAsync(node.Name, [NodeDomainState.Ready], Deadline);
+            await NodeOps.WaitForDomainStateAsync(node.Name, [NodeDomainState.Ready], Deadline, waitForNode: true);
         }
     }
 

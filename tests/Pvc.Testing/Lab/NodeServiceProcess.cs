@@ -28,6 +28,9 @@ public sealed class NodeServiceProcess : IDisposable
     /// <summary>Its output.</summary>
     public string LogPath { get; }
 
+    /// <summary>The process id while it runs.</summary>
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 

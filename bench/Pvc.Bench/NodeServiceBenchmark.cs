@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pvc.Core.Cluster;
+using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.Testing.Lab;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+
+namespace Pvc.Bench;
+
+/// <summary>
+/// pvcnoded processes on libvirt test-driver hosts: the wall time of a flush of 50 VMs at concurrency 1 and 4,
+/// and one node service's resident memory and CPU at idle with 100 VMs running (PVC's default 5 s keepalive).
+/// </summary>
+internal static class NodeServiceBenchmark
+{
+    public static async Task RunAsync()
+    {
+        Console.WriteLine();
+        Console.WriteLine("## Node service on libvirt test-driver hosts");
+        await using var server = await ZooKeeperServer.StartStandaloneAsync(ZooKeeperServer.ProductionJvmOptions);
+        var rows = new List<string>();
+        foreach (var concurrency in new[] { 1, 4 })
+        {
+            var (wall, back) = await FlushAsync(server.Endpoint, concurrency, 50);
+            rows.Add(string.Create(CultureInfo.InvariantCulture, $"| flush of 50 running VMs, concurrency {concurrency} | {wall:0.0} s | unflush (all 50 back) {back:0.0} s |"));
+        }
+        var (rss, cpu) = await IdleAsync(server.Endpoint, 100);
+        Console.WriteLine();
+        Console.WriteLine("| measure | result | |");
+        Console.WriteLine("|---|---:|---|");
+        foreach (var row in rows)
+            Console.WriteLine(row);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| idle with 100 VMs: resident memory | {rss:0.0} MB | VmRSS after 30 s |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| idle with 100 VMs: CPU | {cpu:0.00} % of a core | over 30 s |"));
+    }
+
+    private static async Task<(ClusterConnection Cluster, List<NodeServiceProcess> Nodes, string Dir)> StartAsync(string endpoint, int count, string extra, int keepalive)
+    {
+        var chroot = $"/bench-{Guid.NewGuid():N}";
+        await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(endpoint))
+            await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
+        var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [endpoint + chroot] });
+        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench" });
+        var dir = Directory.CreateTempSubdirectory("pvc-bench-").FullName;
+        var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
+        var nodes = names.Select(n => new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), n,
+            LabNode.Write(dir, n, names, endpoint + chroot, extra, keepalive), Path.Combine(dir, $"{n}.log"))).ToList();
+        foreach (var node in nodes)
+            node.Start();
+        try
+        {
+            var ops = new NodeOperations(cluster);
+            foreach (var name in names)
+                await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), waitForNode: true);
+        }
+        catch
+        {
+            foreach (var node in nodes)
+                node.Kill();
+            throw;
+        }
+        return (cluster, nodes, dir);
+    }
+
+    private static async Task<List<VmRef>> StartVmsAsync(ClusterConnection cluster, string node, int count)
+    {
+        var ops = new VmOperations(cluster);
+        var vms = new List<VmRef>();
+        for (var i = 0; i < count; i++)
+        {
+            var vm = await ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"vm{i:D3}", memoryMiB: 256, vcpus: 1), TargetNode = node });
+            await ops.StartAsync(vm);
+            vms.Add(vm);
+        }
+        foreach (var vm in vms)
+            await ops.WaitRunningAsync(vm, TimeSpan.FromSeconds(120));
+        return vms;
+    }
+
+    private static async Task<(double Flush, double Unflush)> FlushAsync(string endpoint, int concurrency, int vmCount)
+    {
+        var (cluster, nodes, dir) = await StartAsync(endpoint, 3, $"  flush_concurrency: {concurrency}", keepalive: 1);
+        try
+        {
+            await StartVmsAsync(cluster, "hv1", vmCount);
+            var ops = new NodeOperations(cluster);
+            var t0 = Stopwatch.GetTimestamp();
+            await ops.FlushAsync("hv1");
+            await ops.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], TimeSpan.FromMinutes(10));
+            var flush = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            t0 = Stopwatch.GetTimestamp();
+            await ops.ReadyAsync("hv1");
+            await ops.WaitForDomainStateAsync("hv1", [NodeDomainState.Ready], TimeSpan.FromMinutes(10));
+            return (flush, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+                node.Stop();
+            await cluster.DisposeAsync();
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static async Task<(double RssMb, double CpuPercent)> IdleAsync(string endpoint, int vmCount)
+    {
+        var (cluster, nodes, dir) = await StartAsync(endpoint, 1, "", keepalive: 5);
+        try
+        {
+            await StartVmsAsync(cluster, "hv1", vmCount);
+            var pid = nodes[0].Pid ?? throw new InvalidOperationException("pvcnoded is not running");
+            await Task.Delay(TimeSpan.FromSeconds(10)); // let start-up work settle before measuring idle
+            var cpu0 = CpuTicks(pid);
+            var t0 = Stopwatch.GetTimestamp();
+            await Task.Delay(TimeSpan.FromSeconds(30));
+            var cpu = (CpuTicks(pid) - cpu0) / 100.0 / Stopwatch.GetElapsedTime(t0).TotalSeconds * 100;
+            var rss = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            return (double.Parse(rss, CultureInfo.InvariantCulture) / 1024, cpu);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+                node.Stop();
+            await cluster.DisposeAsync();
+            Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>utime + stime of a process, in clock ticks (100 a second on Linux).</summary>
+    private static long CpuTicks(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,53 @@
+using Pvc.NodeService.Configuration;
+
+namespace Pvc.NodeService.Tests;
+
+public sealed class NodeConfigLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pvc-conf-").FullName;
+
+    private string Write(string yaml)
+    {
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public void Reads_PVCs_layout_with_PVCs_defaults()
+    {
+        var config = NodeConfigLoader.Load(Write("""
+            cluster:
+              name: cluster1
+              coordinator_nodes: [hv1, hv2, hv3]
+            node:
+              name: hv2
+            """));
+        Assert.Equal(("cluster1", "hv2", true), (config.ClusterName, config.NodeName, config.IsCoordinator));
+        Assert.Equal("hv1:2181,hv2:2181,hv3:2181", config.ZooKeeper);
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(180), "mem", 1), (config.KeepaliveInterval, config.VmShutdownTimeout, config.MigrationTargetSelector, config.FlushConcurrency));
+        Assert.Equal("qemu:///system", config.LibvirtUri);
+    }
+
+    [Theory]
+    [InlineData("cluster:\n  coordinator_nodes: [hv1]\n", "cluster.name")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\ntimer:\n  keepalive_interval: soon\n", "timer.keepalive_interval")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nmigration:\n  target_selector: random\n", "migration.target_selector")]
+    [InlineData("cluster:\n  name: c\n", "cluster.coordinator_nodes")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  flush_on_stop: maybe\n", "node.flush_on_stop")]
+    [InlineData("cluster: [unclosed\n", "not valid YAML")]
+    public void A_bad_file_is_refused_naming_the_key(string yaml, string named)
+    {
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(yaml)));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_file_is_refused_naming_it()
+    {
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Path.Combine(_dir, "none.conf")));
+        Assert.Contains("none.conf", e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
