@@ -28,7 +28,14 @@ public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter ad
     }
 
     /// <summary>True when the domain exists here and runs (or is paused).</summary>
-    public bool IsRunning(Guid uuid) => Domains().Any(d => d.Uuid == uuid && d.State is DomainState.Running or DomainState.Paused or DomainState.Blocked);
+    public bool IsRunning(Guid uuid)
+    {
+        lock (_lock)
+        {
+            using var domain = connection.TryLookupDomain(uuid);
+            return domain is not null && domain.GetState().State is DomainState.Running or DomainState.Paused or DomainState.Blocked;
+        }
+    }
 
     /// <summary>Memory (KiB) and vCPUs of a domain here, or null.</summary>
     public DomainInfo? Info(Guid uuid)

@@ -15,7 +15,8 @@ internal sealed class KeepaliveWriter(ZooKeeperClient zk, NodeConfig config, Hyp
 
     private string P(string key) => NodeKeys.Path(config.NodeName, key);
 
-    public async Task WriteAsync(CancellationToken cancellationToken)
+    /// <summary>Writes one keepalive; returns the cluster VMs libvirt runs here.</summary>
+    public async Task<IReadOnlyCollection<Guid>> WriteAsync(CancellationToken cancellationToken)
     {
         var domains = hypervisor.Domains();
         var running = domains.Where(d => d.State is Libvirt.DomainState.Running or Libvirt.DomainState.Paused or Libvirt.DomainState.Blocked).ToList();
@@ -63,5 +64,6 @@ internal sealed class KeepaliveWriter(ZooKeeperClient zk, NodeConfig config, Hyp
         if (daemonState is not ("run" or "shutdown"))
             ops.Add(Op.SetData(P(NodeKeys.DaemonState), B("run"), state.Stat.Version));
         await zk.MultiAsync(ops, cancellationToken);
+        return [.. running.Select(d => d.Uuid)];
     }
 }

@@ -71,9 +71,10 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         {
             try
             {
-                await keepalive.WriteAsync(cancellationToken);
+                var running = await keepalive.WriteAsync(cancellationToken);
                 LastKeepalive = DateTimeOffset.UtcNow;
-                _vms.ReconcileAll(); // PVC's keepalive restarts crashed VMs; every instance looks again
+                _vms.Reconcile(running); // PVC's keepalive restarts crashed VMs
+
             }
             catch (Exception e) when (e is ZooKeeperException or Libvirt.LibvirtException or IOException)
             {

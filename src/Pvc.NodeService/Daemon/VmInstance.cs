@@ -18,6 +18,7 @@ namespace Pvc.NodeService.Daemon;
 internal sealed class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, ILogger log)
 {
     private readonly Signal _wake = new();
+    private Watcher? _watcher;
     private readonly string _me = config.NodeName;
 
     public Guid Uuid { get; } = uuid;
@@ -56,6 +57,11 @@ internal sealed class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig confi
     /// <summary>One comparison and at most one action. False when the VM is gone from the cluster.</summary>
     private async Task<bool> EvaluateAsync(CancellationToken cancellationToken)
     {
+        // arm the watches before reading: a change made after this point wakes us again, so none is missed
+        // one delegate for all: the client keeps one registration per watcher, however often it is re-armed
+        _watcher ??= _ => Wake();
+        await zk.ExistsAsync(P(DomainKeys.State), _watcher, cancellationToken);
+        await zk.ExistsAsync(P(DomainKeys.Node), _watcher, cancellationToken);
         var batch = new ZnodeBatch(zk);
         foreach (var key in new[] { DomainKeys.Root, DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.Xml, DomainKeys.MigrationMethod, DomainKeys.MigrationMaxDowntime })
             batch.Data(P(key));
@@ -71,9 +77,6 @@ internal sealed class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig confi
             Known = null;
             return false;
         }
-        // re-arm the watches after the read: a change after this point wakes us again
-        await zk.ExistsAsync(P(DomainKeys.State), _ => Wake(), cancellationToken);
-        await zk.ExistsAsync(P(DomainKeys.Node), _ => Wake(), cancellationToken);
 
         var stateText = batch.Text(P(DomainKeys.State)) ?? "";
         var stateVersion = batch.StatOf(P(DomainKeys.State))?.Version ?? -1;

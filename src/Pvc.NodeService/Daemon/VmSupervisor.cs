@@ -21,11 +21,21 @@ internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hyperv
     /// <summary>Every instance (the flush and the keepalive's crash check use them).</summary>
     public IReadOnlyCollection<VmInstance> Instances => [.. _instances.Values];
 
-    /// <summary>Asks every instance to compare its VM with libvirt again (the keepalive's crashed-VM restart).</summary>
-    public void ReconcileAll()
+    /// <summary>
+    /// PVC's keepalive check, from one listing of libvirt: wakes the instances whose VM runs here but should not, or
+    /// should run here and does not (crashed), so that they act; the others are left alone.
+    /// </summary>
+    public void Reconcile(IReadOnlyCollection<Guid> runningHere)
     {
         foreach (var instance in _instances.Values)
-            instance.Wake();
+        {
+            var known = instance.Known;
+            var running = runningHere.Contains(instance.Uuid);
+            var shouldRun = known is { State: "start" } && known.Node == config.NodeName;
+            var mayRun = known is not null && known.Node == config.NodeName && known.State is not ("stop" or "disable" or "fail" or "delete");
+            if ((shouldRun && !running) || (running && !mayRun && known?.State is not ("migrate" or "migrate-live")))
+                instance.Wake();
+        }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
