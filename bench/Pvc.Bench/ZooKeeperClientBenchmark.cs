@@ -79,6 +79,8 @@ internal static class ZooKeeperClientBenchmark
         // kazoo has no multiRead; this row shows what Pvc.Core's bulk reads use
         var batched = Measurement.Median(await OursAsync(server.Endpoint, "multiread", runs));
         Console.WriteLine(batched.Row("Pvc.ZooKeeper multiRead (batches of 500)", "getData x10,000 (1 KiB)"));
+        var tree = Measurement.Median(await OursAsync(server.Endpoint, "treemulti", runs));
+        Console.WriteLine(tree.Row("Pvc.ZooKeeper getChildren + one multiRead", "getChildren + getData x1,000"));
     }
 
     private static string KazooVersion()
@@ -109,6 +111,7 @@ internal static class ZooKeeperClientBenchmark
             {
                 "flat" => await FlatAsync(client),
                 "tree" => await TreeAsync(client),
+                "treemulti" => await TreeMultiReadAsync(client),
                 _ => await MultiReadAsync(client),
             };
             if (run >= 0)
@@ -140,6 +143,16 @@ internal static class ZooKeeperClientBenchmark
             tasks[b] = Timed(client.MultiReadAsync(Enumerable.Range(b * batch, batch).Select(i => ReadOp.GetData($"/flat/{i:D5}"))), latencies, b);
         await Task.WhenAll(tasks);
         return new Measurement(FlatCount, Stopwatch.GetElapsedTime(start).TotalSeconds, latencies, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
+    }
+
+    private static async Task<Measurement> TreeMultiReadAsync(ZooKeeperClient client)
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
+        var start = Stopwatch.GetTimestamp();
+        var children = (await client.GetChildrenAsync("/tree")).Children;
+        var latencies = new double[1];
+        await Timed(client.MultiReadAsync(children.Select(c => ReadOp.GetData("/tree/" + c))), latencies, 0);
+        return new Measurement(children.Count + 1, Stopwatch.GetElapsedTime(start).TotalSeconds, latencies, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
     }
 
     private static async Task<Measurement> TreeAsync(ZooKeeperClient client)
