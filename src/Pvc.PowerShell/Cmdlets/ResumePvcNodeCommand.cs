@@ -7,21 +7,8 @@ namespace Pvc.PowerShell.Cmdlets;
 /// <summary>Makes drained nodes ready again (PVC's unflush/ready): their VMs come back.</summary>
 [Cmdlet(VerbsLifecycle.Resume, "PvcNode", SupportsShouldProcess = true)]
 [OutputType(typeof(Node))]
-public sealed class ResumePvcNodeCommand : NodeCmdlet
+public sealed class ResumePvcNodeCommand : NodeChangeCmdlet
 {
-    /// <summary>Wait until the node is ready, showing progress.</summary>
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
-
-    /// <summary>How long -Wait waits (seconds or a TimeSpan). Default 30 minutes.</summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>Return the node (implied by -Wait).</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {

@@ -7,21 +7,8 @@ namespace Pvc.PowerShell.Cmdlets;
 /// <summary>Drains nodes (PVC's flush): their node services migrate their VMs to other nodes.</summary>
 [Cmdlet(VerbsLifecycle.Suspend, "PvcNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Node))]
-public sealed class SuspendPvcNodeCommand : NodeCmdlet
+public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
 {
-    /// <summary>Wait until the node is flushed, showing progress.</summary>
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
-
-    /// <summary>How long -Wait waits (seconds or a TimeSpan). Default 30 minutes.</summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>Return the node (implied by -Wait).</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
