@@ -47,7 +47,7 @@ public sealed partial class VmOperations
     /// <summary>Waits until no node lists the VM among its running VMs (its node has stopped it).</summary>
     public async Task WaitStoppedAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.Node);
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.Node, DomainKeys.State);
         var nodeName = PvcText.Decode(read[P(vm, DomainKeys.Node)]);
         progress?.Invoke(StateOf(read, vm));
         if (nodeName is null)
