@@ -55,6 +55,13 @@ public sealed class LiveClusterTests(ZooKeeperFixture zk)
             ps.Run("Resume-PvcNode hv2 -Wait -Timeout 60").ThrowIfErrors();
             Assert.All(ps.Run("Get-PvcVm").ThrowIfErrors().OutputOf<Vm>(), v => Assert.Equal("hv2", v.Node));
 
+            // -AsJob: the migration runs in a job; Receive-Job returns the VM once its node has moved it
+            var job = ps.Run("Move-PvcVm web2 -Node hv1 -AsJob").ThrowIfErrors().Output.Single().BaseObject;
+            Assert.Equal("PvcJob", Assert.IsAssignableFrom<Job>(job).PSJobTypeName);
+            var received = ps.Run("$args[0] | Wait-Job -Timeout 60 | Receive-Job", job).ThrowIfErrors().OutputOf<Vm>().Single();
+            Assert.Equal((VmState.Start, "hv1", "hv2"), (received.State, received.Node, received.LastNode));
+            Assert.Equal("Completed", ps.Run("$args[0].State.ToString()", job).OutputOf<string>().Single());
+
             // stop, then Get-PvcVm -State Stop | Start-PvcVm -Wait
             ps.Run("Stop-PvcVm web1 -Force -Wait -Timeout 60").ThrowIfErrors();
             var started = ps.Run("Get-PvcVm -State Stop | Start-PvcVm -Wait -Timeout 60").ThrowIfErrors().OutputOf<Vm>();
