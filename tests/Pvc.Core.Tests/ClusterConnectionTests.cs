@@ -45,6 +45,14 @@ public sealed class ClusterConnectionTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public void The_password_never_shows_in_the_options_text()
+    {
+        var options = new ClusterConnectionOptions { Servers = ["hv1"], User = "admin", Password = "pw-s3cret" };
+        Assert.DoesNotContain("pw-s3cret", options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("admin", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Malformed_servers_are_an_argument_error()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => ClusterConnection.ConnectAsync(new() { Servers = ["hv1:99999"] }));

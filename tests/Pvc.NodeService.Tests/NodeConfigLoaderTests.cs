@@ -29,6 +29,24 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal("qemu:///system", config.LibvirtUri);
     }
 
+    [Fact]
+    public void The_IPMI_password_never_shows_in_the_configuration_text()
+    {
+        var config = NodeConfigLoader.Load(Write("""
+            cluster:
+              name: c
+              coordinator_nodes: [hv1]
+            fencing:
+              ipmi:
+                hostname: hv1-lom
+                username: admin
+                password: "s3cret-ipmi"
+            """));
+        Assert.Equal("s3cret-ipmi", config.IpmiPassword);
+        Assert.DoesNotContain("s3cret-ipmi", config.ToString(), StringComparison.Ordinal);
+        Assert.Contains("hv1-lom", config.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("cluster:\n  coordinator_nodes: [hv1]\n", "cluster.name")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\ntimer:\n  keepalive_interval: soon\n", "timer.keepalive_interval")]

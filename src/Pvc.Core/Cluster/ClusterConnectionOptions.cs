@@ -18,6 +18,13 @@ public sealed record ClusterConnectionOptions
     /// <summary>The ZooKeeper session timeout.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The record's text without the password, so that logging the options never shows it.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Servers = {ConnectionString}, User = {User}, Password = {(Password is null ? "" : "***")}, ConnectTimeout = {ConnectTimeout}, SessionTimeout = {SessionTimeout}");
+        return true;
+    }
+
     /// <summary>The servers joined as a ZooKeeper connection string.</summary>
     public string ConnectionString => string.Join(',', Servers.Select(s => s.Trim()));
 }
