@@ -7,30 +7,16 @@ namespace Pvc.PowerShell.Cmdlets;
 /// <summary>Adds tags to VMs.</summary>
 [Cmdlet(VerbsCommon.Add, "PvcVmTag", SupportsShouldProcess = true)]
 [OutputType(typeof(Vm))]
-public sealed class AddPvcVmTagCommand : VmCmdlet
+public sealed class AddPvcVmTagCommand : VmTagCmdlet
 {
-    /// <summary>The tags.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string[] Tag { get; set; } = [];
-
     /// <summary>Make the tags protected (they cannot be removed).</summary>
     [Parameter]
     public SwitchParameter Protected { get; set; }
 
-    /// <summary>Return the VM.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    /// <inheritdoc />
+    protected override string Action => "Add tag";
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        if (ResolveVm() is not { } vm)
-            return;
-        foreach (var tag in Tag)
-            if (ShouldProcess(vm.Name, $"Add tag {tag}"))
-                TryAwait(token => Vms.AddTagAsync(vm, tag, Protected, token), vm.Name);
-        if (PassThru && ReadVm(vm) is { } now)
-            WriteObject(now);
-    }
+    protected override Task ChangeAsync(VmRef vm, string tag, CancellationToken cancellationToken) =>
+        Vms.AddTagAsync(vm, tag, Protected, cancellationToken);
 }

@@ -7,26 +7,12 @@ namespace Pvc.PowerShell.Cmdlets;
 /// <summary>Removes tags from VMs (protected tags are refused).</summary>
 [Cmdlet(VerbsCommon.Remove, "PvcVmTag", SupportsShouldProcess = true)]
 [OutputType(typeof(Vm))]
-public sealed class RemovePvcVmTagCommand : VmCmdlet
+public sealed class RemovePvcVmTagCommand : VmTagCmdlet
 {
-    /// <summary>The tags.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string[] Tag { get; set; } = [];
-
-    /// <summary>Return the VM.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    /// <inheritdoc />
+    protected override string Action => "Remove tag";
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        if (ResolveVm() is not { } vm)
-            return;
-        foreach (var tag in Tag)
-            if (ShouldProcess(vm.Name, $"Remove tag {tag}"))
-                TryAwait(token => Vms.RemoveTagAsync(vm, tag, token), vm.Name);
-        if (PassThru && ReadVm(vm) is { } now)
-            WriteObject(now);
-    }
+    protected override Task ChangeAsync(VmRef vm, string tag, CancellationToken cancellationToken) =>
+        Vms.RemoveTagAsync(vm, tag, cancellationToken);
 }
