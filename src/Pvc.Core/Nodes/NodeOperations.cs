@@ -50,6 +50,26 @@ public sealed class NodeOperations(ClusterConnection cluster)
         })];
     }
 
+    /// <summary>
+    /// Waits, on watches, until the node is flushed, reporting its domain state and how many VMs it still runs
+    /// (each time its keepalive changes that); returns the node as it then is.
+    /// </summary>
+    public async Task<Node> WaitFlushedAsync(string name, TimeSpan timeout, Action<FlushProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var counting = WatchRunningVmCountAsync(name, count => progress?.Invoke(new FlushProgress(null, count)), watching.Token);
+        try
+        {
+            await WaitForDomainStateAsync(name, [NodeDomainState.Flushed], timeout, s => progress?.Invoke(new FlushProgress(s, null)), cancellationToken);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await counting;
+        }
+        return await GetAsync(name, cancellationToken);
+    }
+
     /// <summary>Reports how many VMs the node runs, each time its keepalive changes that, until cancelled.</summary>
     public async Task WatchRunningVmCountAsync(string name, Action<int> progress, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
 using Pvc.ZooKeeper;
@@ -40,12 +41,12 @@ internal static class NodeRegistration
             [NodeKeys.NetworkCount] = "0",
             [NodeKeys.MonitoringHealth] = "None",
         };
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        var root = NodeKeys.Path(name);
-        if (await zk.ExistsAsync(root, cancellationToken: cancellationToken) is not null)
-            foreach (var key in NodeKeys.Schema.SubPaths)
-                if (await zk.ExistsAsync(NodeKeys.Path(name, key), cancellationToken: cancellationToken) is not null)
-                    existing.Add(key);
+        // which keys exist: one round trip for all of them
+        var batch = new ZnodeBatch(zk);
+        foreach (var key in NodeKeys.Schema.SubPaths)
+            batch.Data(NodeKeys.Path(name, key));
+        await batch.ReadAsync(cancellationToken);
+        var existing = NodeKeys.Schema.SubPaths.Where(key => batch.StatOf(NodeKeys.Path(name, key)) is not null).ToHashSet(StringComparer.Ordinal);
         var ops = new List<Op>();
         foreach (var key in NodeKeys.Schema.SubPaths)
         {

@@ -60,8 +60,7 @@ internal sealed class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig confi
         // arm the watches before reading: a change made after this point wakes us again, so none is missed
         // one delegate for all: the client keeps one registration per watcher, however often it is re-armed
         _watcher ??= _ => Wake();
-        await zk.ExistsAsync(P(DomainKeys.State), _watcher, cancellationToken);
-        await zk.ExistsAsync(P(DomainKeys.Node), _watcher, cancellationToken);
+        await Task.WhenAll(zk.ExistsAsync(P(DomainKeys.State), _watcher, cancellationToken), zk.ExistsAsync(P(DomainKeys.Node), _watcher, cancellationToken));
         var batch = new ZnodeBatch(zk);
         foreach (var key in new[] { DomainKeys.Root, DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.Xml, DomainKeys.MigrationMethod, DomainKeys.MigrationMaxDowntime })
             batch.Data(P(key));

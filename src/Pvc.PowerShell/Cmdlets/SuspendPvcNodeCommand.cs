@@ -31,9 +31,8 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
             {
                 // a worker thread: everything goes to the job's streams, never to this pipeline
                 await nodes.FlushAsync(name, token);
-                await nodes.WaitForDomainStateAsync(name, [NodeDomainState.Flushed], timeout, s =>
-                    j.Progress.Add(new ProgressRecord(1, $"Flushing node {name}", $"node {s.ToString().ToLowerInvariant()}")), token);
-                j.Output.Add(PSObject.AsPSObject(await nodes.GetAsync(name, token)));
+                var flushed = await nodes.WaitFlushedAsync(name, timeout, p => j.Progress.Add(Record(1, name, plan.Count, p)), token);
+                j.Output.Add(PSObject.AsPSObject(flushed));
             }, Name);
             WriteObject(job);
             return;
@@ -45,23 +44,19 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
         {
             var id = Math.Abs(Name.GetHashCode());
             var activity = $"Flushing node {Name}";
-            node = TryAwait(async token =>
-            {
-                using var watching = CancellationTokenSource.CreateLinkedTokenSource(token);
-                // a record a write: the stream keeps the objects it is given
-                var counting = Nodes.WatchRunningVmCountAsync(Name, count => QueueProgress(new ProgressRecord(id, activity, $"{count} VMs still on {Name}")
-                {
-                    PercentComplete = plan.Count > 0 ? Math.Clamp(100 * (plan.Count - count) / plan.Count, 0, 100) : -1,
-                }), watching.Token);
-                await Nodes.WaitForDomainStateAsync(Name, [NodeDomainState.Flushed], Timeout, s =>
-                    QueueProgress(new ProgressRecord(id, activity, $"node {s.ToString().ToLowerInvariant()}")), token);
-                await watching.CancelAsync();
-                await counting;
-                return await Nodes.GetAsync(Name, token);
-            }, Name);
+            // a record a write: the stream keeps the objects it is given
+            node = TryAwait(token => Nodes.WaitFlushedAsync(Name, Timeout, p => QueueProgress(Record(id, Name, plan.Count, p)), token), Name);
             WriteProgress(new ProgressRecord(id, activity, "done") { RecordType = ProgressRecordType.Completed });
         }
         if (node is not null && (Wait || PassThru))
             WriteObject(node);
     }
+
+    private static ProgressRecord Record(int id, string node, int planned, FlushProgress progress) =>
+        progress.VmsRemaining is int left
+            ? new ProgressRecord(id, $"Flushing node {node}", $"{left} VMs still on {node}")
+            {
+                PercentComplete = planned > 0 ? Math.Clamp(100 * (planned - left) / planned, 0, 100) : -1,
+            }
+            : new ProgressRecord(id, $"Flushing node {node}", $"node {progress.DomainState.ToString()!.ToLowerInvariant()}");
 }
