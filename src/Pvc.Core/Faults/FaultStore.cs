@@ -79,6 +79,55 @@ public static class FaultStore
     public static Task<IReadOnlyList<Fault>> DeleteAllAsync(ClusterConnection connection, CancellationToken cancellationToken = default) =>
         DeleteCoreAsync(connection, null, cancellationToken);
 
+    /// <summary>
+    /// Raises a fault as PVC's health daemon does: a new fault gets first_time, last_time, status "new" and an
+    /// empty ack_time; an existing one only gets last_time, delta and message updated (its status, so an
+    /// acknowledgement, stays). Nothing is written while the cluster is in maintenance. One transaction.
+    /// </summary>
+    /// <param name="connection">The cluster.</param>
+    /// <param name="id">The fault id, uppercase as PVC's (<c>DEAD_NODE_HV1</c>); see <see cref="FaultIds"/>.</param>
+    /// <param name="healthDelta">What it takes off the cluster's health while unacknowledged.</param>
+    /// <param name="message">What happened, for people.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>False when maintenance kept it from being written.</returns>
+    /// <exception cref="PvcWriteConflictException">"FaultWriteConflict": the fault kept changing meanwhile; nothing is changed.</exception>
+    public static async Task<bool> RaiseAsync(ClusterConnection connection, string id, int healthDelta, string message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(message);
+        var client = connection.ZooKeeper;
+        return await WithRetriesAsync(async attempt =>
+        {
+            var batch = new ZnodeBatch(client).Data(BaseKeys.Maintenance);
+            foreach (var key in FaultKeys.Schema.SubPaths)
+                batch.Data(FaultKeys.Path(id, key));
+            await batch.ReadAsync(cancellationToken);
+            if (PvcBool.Decode(batch.Text(BaseKeys.Maintenance)))
+                return false;
+            var now = PvcTime.Encode(DateTimeOffset.UtcNow);
+            var values = new Dictionary<string, string>
+            {
+                [FaultKeys.LastTime] = now,
+                [FaultKeys.Delta] = PvcNumber.Encode(healthDelta),
+                [FaultKeys.Message] = message,
+            };
+            var ops = new List<Op>();
+            if (batch.StatOf(FaultKeys.Path(id)) is null)
+            {
+                values[FaultKeys.FirstTime] = now;
+                values[FaultKeys.AckTime] = "";
+                values[FaultKeys.Status] = Wire.FaultStatus.Encode(FaultStatus.New);
+                ops.Add(Op.Create(FaultKeys.Path(id), ReadOnlyMemory<byte>.Empty));
+            }
+            foreach (var (key, value) in values)
+                ops.Add(Write(batch, FaultKeys.Path(id, key), value));
+            await (BeforeWrite.Value?.Invoke(attempt) ?? Task.CompletedTask);
+            await client.MultiAsync(ops, cancellationToken);
+            return true;
+        });
+    }
+
     private static async Task<IReadOnlyList<Fault>> AcknowledgeCoreAsync(ClusterConnection connection, IReadOnlyList<string>? ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);

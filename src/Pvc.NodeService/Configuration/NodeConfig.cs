@@ -42,6 +42,9 @@ public sealed record NodeConfig
     /// <summary><c>fencing.ipmi.password</c> (never logged).</summary>
     public string? IpmiPassword { get; init; }
 
+    /// <summary>The <c>fencing</c> intervals and actions.</summary>
+    public FencingSettings Fencing { get; init; } = new();
+
     /// <summary>True when this node is a coordinator.</summary>
     public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
 

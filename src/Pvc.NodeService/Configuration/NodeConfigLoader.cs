@@ -56,6 +56,13 @@ public static class NodeConfigLoader
                 throw new NodeConfigException($"{source}: '{key}' is '{text}'; it must be a whole number of at least {min}.");
             return value;
         }
+        FenceAction Action(string key, FenceAction fallback) => Text(key) switch
+        {
+            null => fallback,
+            "migrate" => FenceAction.Migrate,
+            "none" => FenceAction.None,
+            var t => throw new NodeConfigException($"{source}: '{key}' is '{t}'; it must be migrate or none."),
+        };
         bool Bool(string key) => Text(key) is { } t && (bool.TryParse(t, out var b) ? b : throw new NodeConfigException($"{source}: '{key}' is '{t}'; it must be true or false."));
 
         var cluster = Text("cluster.name") ?? throw new NodeConfigException($"{source}: 'cluster.name' is required.");
@@ -86,6 +93,14 @@ public static class NodeConfigLoader
             IpmiHostname = Text("fencing.ipmi.hostname"),
             IpmiUsername = Text("fencing.ipmi.username"),
             IpmiPassword = Text("fencing.ipmi.password"),
+            Fencing = new FencingSettings
+            {
+                FenceIntervals = Int("fencing.intervals.fence_intervals", 6, 1),
+                SavingThrows = Int("fencing.intervals.saving_throws", 6, 0),
+                SuicideIntervals = Int("fencing.intervals.suicide_intervals", Int("fencing.intervals.suicide_interval", 0, 0), 0),
+                SuccessfulFence = Action("fencing.actions.successful_fence", FenceAction.Migrate),
+                FailedFence = Action("fencing.actions.failed_fence", FenceAction.None),
+            },
         };
     }
 

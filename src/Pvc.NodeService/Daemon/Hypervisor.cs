@@ -13,6 +13,9 @@ public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter ad
     /// <summary>The libvirt URI.</summary>
     public string Uri => connection.Uri;
 
+    /// <summary>True for libvirt's test driver, in this process (test:///...) or in a libvirtd (test+unix:///...).</summary>
+    public bool IsTestDriver => Uri.StartsWith("test:", StringComparison.Ordinal) || Uri.StartsWith("test+", StringComparison.Ordinal);
+
     /// <summary>Host CPUs and memory.</summary>
     public HostInfo HostInfo()
     {

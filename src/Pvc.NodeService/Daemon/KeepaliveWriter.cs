@@ -35,7 +35,7 @@ internal sealed class KeepaliveWriter(ZooKeeperClient zk, NodeConfig config, Hyp
         }
         var memProv = memAlloc + assigned.Where(v => v.Node == config.NodeName && !runningHere.Contains(DomainKeys.Format(v.Uuid))).Sum(v => v.MemoryMiB);
         long total, used, free;
-        if (hypervisor.Uri.StartsWith("test:", StringComparison.Ordinal))
+        if (hypervisor.IsTestDriver)
         {
             // a test-driver host has no memory of its own: its VMs use what libvirt says it has
             total = (long)hypervisor.HostInfo().MemoryMiB;

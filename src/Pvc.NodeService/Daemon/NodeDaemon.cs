@@ -16,40 +16,48 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
     private NodeSession? _session;
     private ClusterConnection? _cluster;
 
-    /// <summary>The current session, for the watchdog.</summary>
-    public NodeSession? Session => _session;
+    /// <summary>When a keepalive last reached ZooKeeper (the watchdog and self-fencing follow it).</summary>
+    public KeepaliveClock Keepalives { get; } = new(TimeProvider.System);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
         using var hypervisor = new Hypervisor(LibvirtConnection.Open(config.LibvirtUri), adapter);
-        while (!stoppingToken.IsCancellationRequested)
+        var selfFence = new Fencing.SelfFence(config, hypervisor, Keepalives, log, TimeProvider.System).RunAsync(stoppingToken);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                _cluster = await ClusterConnection.ConnectAsync(new ClusterConnectionOptions
+                try
                 {
-                    Servers = [config.ZooKeeper],
-                    SessionTimeout = TimeSpan.FromSeconds(Math.Max(4, config.KeepaliveInterval.TotalSeconds * 2)),
-                    ConnectTimeout = TimeSpan.FromSeconds(10),
-                }, stoppingToken);
-                _session = new NodeSession(_cluster, config, hypervisor, log);
-                await _session.RunAsync(stoppingToken);
+                    _cluster = await ClusterConnection.ConnectAsync(new ClusterConnectionOptions
+                    {
+                        Servers = [config.ZooKeeper],
+                        SessionTimeout = TimeSpan.FromSeconds(Math.Max(4, config.KeepaliveInterval.TotalSeconds * 2)),
+                        ConnectTimeout = TimeSpan.FromSeconds(10),
+                    }, stoppingToken);
+                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, log);
+                    await _session.RunAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (ZooKeeperException e)
+                {
+                    log.LogWarning("ZooKeeper at {Servers}: {Message}; retrying", config.ZooKeeper, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+                finally
+                {
+                    if (_cluster is not null && stoppingToken.IsCancellationRequested == false)
+                        await _cluster.DisposeAsync();
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ZooKeeperException e)
-            {
-                log.LogWarning("ZooKeeper at {Servers}: {Message}; retrying", config.ZooKeeper, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-            finally
-            {
-                if (_cluster is not null && stoppingToken.IsCancellationRequested == false)
-                    await _cluster.DisposeAsync();
-            }
+        }
+        finally
+        {
+            await selfFence; // it uses the hypervisor, which closes when this returns
         }
     }
 

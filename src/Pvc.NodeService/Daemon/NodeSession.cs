@@ -12,14 +12,11 @@ namespace Pvc.NodeService.Daemon;
 /// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
 /// what runs here.
 /// </summary>
-internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, ILogger log)
+internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
     private readonly VmSupervisor _vms = new(cluster.ZooKeeper, config, hypervisor, log);
     private PrimaryElection? _election;
     private FlushController? _flush;
-
-    /// <summary>The last keepalive that reached ZooKeeper (the systemd watchdog follows it).</summary>
-    public DateTimeOffset LastKeepalive { get; private set; } = DateTimeOffset.UtcNow;
 
     private ZooKeeperClient Zk => cluster.ZooKeeper;
 
@@ -49,6 +46,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         {
             _election = new PrimaryElection(Zk, config, [new ClusterDefaultsDuty(Zk, config)], log);
             tasks.Add(_election.RunAsync(session.Token));
+            var fencer = new Fencing.NodeFencer(cluster, config, new Fencing.BmcFence(new Fencing.IpmiTool()), log);
+            tasks.Add(new Fencing.FenceMonitor(Zk, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try
         {
@@ -72,7 +71,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
             try
             {
                 var running = await keepalive.WriteAsync(cancellationToken);
-                LastKeepalive = DateTimeOffset.UtcNow;
+                keepalives.Record();
                 _vms.Reconcile(running); // PVC's keepalive restarts crashed VMs
 
             }

@@ -18,9 +18,7 @@ internal sealed class SystemdWatchdog(ISystemdNotifier notifier, NodeDaemon daem
         using var timer = new PeriodicTimer(TimeSpan.FromMicroseconds(usec / 2.0));
         while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
         {
-            var session = daemon.Session;
-            var healthy = session is null || DateTimeOffset.UtcNow - session.LastKeepalive < config.KeepaliveInterval * 2 + TimeSpan.FromSeconds(1);
-            if (healthy)
+            if (daemon.Keepalives.Since < config.KeepaliveInterval * 2 + TimeSpan.FromSeconds(1))
                 notifier.Notify(new ServiceState("WATCHDOG=1"));
         }
     }

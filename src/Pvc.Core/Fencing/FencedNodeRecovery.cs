@@ -1,0 +1,121 @@
+using System.Text;
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+using Pvc.Core.Nodes;
+using Pvc.Core.Placement;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Fencing;
+
+/// <summary>
+/// What the fencing coordinator writes about a dead node once fencing is decided (PVC's fence_node after the BMC,
+/// and migrateFromFencedNode): the node's daemon state "fenced", its coordinator role given up, its counters reset,
+/// and each VM that should run there started on a node the selector and node limits allow (spread, see
+/// <see cref="PlacementPlanner"/>) or stopped with autostart when none fits.
+/// </summary>
+/// <remarks>
+/// All of it is one transaction that checks the versions of every key the decision read, including that the node
+/// is still "dead" when no BMC confirmed it off: a node that came back meanwhile, or a VM changed by someone else, fails the write, which is then
+/// decided afresh. PVC writes each VM in turn (a coordinator dying half-way leaves half the VMs recovered) and passes
+/// through a visible "fence-flush" domain state; here the node goes from dead straight to fenced and flushed.
+/// </remarks>
+public static class FencedNodeRecovery
+{
+    private const int Attempts = 5;
+
+    /// <summary>VM states that mean "should be running on its node" (PVC uses the dead node's running list).</summary>
+    private static readonly HashSet<VmState> Running = [VmState.Start, VmState.Restart, VmState.Migrate, VmState.MigrateLive, VmState.Unmigrate];
+
+    /// <summary>Recovers <paramref name="node"/>, which must be "dead" unless <see cref="FenceRecoveryOptions.Fenced"/>.</summary>
+    /// <returns>Each VM that was running there and where it went (empty when VMs are not recovered).</returns>
+    /// <exception cref="PvcInvalidOperationException">"NodeNotDead": the node's daemon state is not "dead" (it came back); nothing was written.</exception>
+    /// <exception cref="PvcNotFoundException">"NodeNotFound".</exception>
+    /// <exception cref="PvcWriteConflictException">"RecoveryWriteConflict": the cluster kept changing; nothing was written.</exception>
+    public static async Task<IReadOnlyList<RecoveredVm>> RecoverAsync(ClusterConnection connection, string node, FenceRecoveryOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(options);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AttemptAsync(connection.ZooKeeper, node, options, cancellationToken);
+            }
+            catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException && attempt < Attempts)
+            {
+            }
+            catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
+            {
+                throw new PvcWriteConflictException("RecoveryWriteConflict", $"The cluster kept changing while node '{node}' was being recovered ({e.Message}); nothing was written.", e);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<RecoveredVm>> AttemptAsync(ZooKeeperClient zk, string node, FenceRecoveryOptions options, CancellationToken cancellationToken)
+    {
+        var nodes = await NodeReader.ListAsync(zk, cancellationToken);
+        var dead = nodes.FirstOrDefault(n => n.Name == node)
+            ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{node}'.") { Target = node };
+        var vms = options.RecoverVms ? await VmReader.ListAsync(zk, new VmFilter { Node = node }, cancellationToken) : [];
+        var toRecover = vms.Where(v => v.Node == node && (Running.Contains(v.State) || dead.RunningVms.Contains(v.Uuid))
+                && v.State is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Delete))
+            .OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
+
+        var keys = new List<string> { NodeKeys.Path(node, NodeKeys.DaemonState), BaseKeys.PrimaryNode, BaseKeys.MigrationTargetSelector };
+        foreach (var vm in toRecover)
+        {
+            keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.State));
+            keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.Node));
+        }
+        var read = await VersionedKeys.ReadAsync(zk, keys, cancellationToken);
+        // once its BMC confirmed it off, whatever the node wrote last is stale; without that it must still be dead
+        if (!options.Fenced && read[NodeKeys.Path(node, NodeKeys.DaemonState)] != "dead")
+            throw new PvcInvalidOperationException("NodeNotDead",
+                $"Node '{node}' is '{read[NodeKeys.Path(node, NodeKeys.DaemonState)]}', not dead: it came back, so its VMs stay where they are.") { Target = node };
+
+        var ops = new List<Op>(read.Checks);
+        void Set(string path, string value) => ops.Add(Op.SetData(path, Encoding.UTF8.GetBytes(value)));
+
+        var clusterDefault = Wire.NodeSelector.Decode(read[BaseKeys.MigrationTargetSelector]);
+        var planner = new PlacementPlanner(nodes.Where(n => n.Name != node));
+        var recovered = new List<RecoveredVm>();
+        foreach (var vm in toRecover)
+        {
+            var placement = planner.Place(vm, new PlacementRequest(node, vm.NodeLimit, vm.NodeSelector, clusterDefault));
+            if (options.BeforeRecovery is { } hook)
+                await hook(vm, cancellationToken);
+            if (placement.Target is { } target)
+            {
+                Set(DomainKeys.Path(vm.Uuid, DomainKeys.State), Wire.VmState.Encode(VmState.Start));
+                Set(DomainKeys.Path(vm.Uuid, DomainKeys.Node), target);
+                Set(DomainKeys.Path(vm.Uuid, DomainKeys.LastNode), node);
+            }
+            else
+            {
+                Set(DomainKeys.Path(vm.Uuid, DomainKeys.State), Wire.VmState.Encode(VmState.Stop));
+                Set(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), PvcBool.Encode(true));
+            }
+            recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null));
+        }
+
+        if (options.Fenced)
+            Set(NodeKeys.Path(node, NodeKeys.DaemonState), "fenced");
+        if (options.RecoverVms)
+            Set(NodeKeys.Path(node, NodeKeys.DomainState), Wire.DomainState.Encode(NodeDomainState.Flushed));
+        if (dead.Mode == NodeMode.Coordinator)
+            Set(NodeKeys.Path(node, NodeKeys.RouterState), Wire.CoordinatorState.Encode(CoordinatorState.Secondary));
+        if (read[BaseKeys.PrimaryNode] == node)
+            Set(BaseKeys.PrimaryNode, "none");
+        // the dead node runs nothing now; PVC writes "0" into the running list too, which is no UUID list
+        Set(NodeKeys.Path(node, NodeKeys.RunningDomains), "");
+        foreach (var counter in new[] { NodeKeys.DomainCount, NodeKeys.CpuLoad, NodeKeys.VcpuAllocated, NodeKeys.MemoryUsed, NodeKeys.MemoryFree, NodeKeys.MemoryAllocated, NodeKeys.MemoryProvisioned })
+            Set(NodeKeys.Path(node, counter), "0");
+        Set(NodeKeys.Path(node, NodeKeys.MonitoringHealth), "None");
+        await zk.MultiAsync(ops, cancellationToken);
+        return recovered;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+using Pvc.Core.Faults;
+using Pvc.Core.Fencing;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.NodeService.Configuration;
+using Pvc.ZooKeeper;
+
+namespace Pvc.NodeService.Fencing;
+
+/// <summary>
+/// Fences one dead node, as PVC's fence_node: the node is marked dead (with the DEAD_NODE fault), gets its saving
+/// throws (it may come back), is powered off through its BMC, and only once the BMC confirms it off are its VMs
+/// started elsewhere. A fence that fails leaves the VMs where they are and raises FENCE_FAILED; they move anyway only
+/// under failed_fence "migrate" with self-fencing on, once the node must have stopped them itself.
+/// </summary>
+internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, BmcFence bmc, ILogger log)
+{
+    private ZooKeeperClient Zk => cluster.ZooKeeper;
+
+    private FencingSettings Settings => config.Fencing;
+
+    /// <summary>How long without a keepalive makes a node dead.</summary>
+    public TimeSpan DeathThreshold => config.KeepaliveInterval * Settings.FenceIntervals;
+
+    /// <summary>Marks a running node dead (unless it wrote meanwhile) and fences it; false when it had come back.</summary>
+    public async Task<FenceOutcome> DeclareDeadAndFenceAsync(string node, TimeSpan silentFor, CancellationToken cancellationToken)
+    {
+        var path = NodeKeys.Path(node, NodeKeys.DaemonState);
+        var state = await Zk.GetDataAsync(path, cancellationToken: cancellationToken);
+        if (Encoding.UTF8.GetString(state.Data) != "run")
+            return FenceOutcome.CameBack;
+        try
+        {
+            await Zk.SetDataAsync(path, "dead"u8.ToArray(), state.Stat.Version, cancellationToken);
+        }
+        catch (BadVersionException)
+        {
+            return FenceOutcome.CameBack; // it wrote its state just now
+        }
+        log.LogWarning("Node {Node} sent no keepalive for {Seconds:0.0} s: marked dead", node, silentFor.TotalSeconds);
+        return await FenceAsync(node, silentFor, cancellationToken);
+    }
+
+    /// <summary>Fences a node already marked dead (by this monitor, or by one that died while fencing it).</summary>
+    public async Task<FenceOutcome> FenceAsync(string node, TimeSpan silentFor, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await RaiseAsync(FaultIds.DeadNode(node), FaultIds.DeadNodeDelta, $"Node {node} is dead: no keepalive for {silentFor.TotalSeconds:0} s", cancellationToken);
+
+        var savingThrows = config.KeepaliveInterval * Settings.SavingThrows;
+        if (savingThrows > TimeSpan.Zero && await CameBackAsync(node, savingThrows, cancellationToken))
+        {
+            log.LogInformation("Node {Node} came back within its saving throws: not fenced", node);
+            return FenceOutcome.CameBack;
+        }
+
+        var keys = await VersionedKeys.ReadAsync(Zk, [NodeKeys.Path(node, NodeKeys.IpmiHostname), NodeKeys.Path(node, NodeKeys.IpmiUsername), NodeKeys.Path(node, NodeKeys.IpmiPassword)], cancellationToken);
+        var address = BmcAddress.FromKeys(keys[NodeKeys.Path(node, NodeKeys.IpmiHostname)], keys[NodeKeys.Path(node, NodeKeys.IpmiUsername)], keys[NodeKeys.Path(node, NodeKeys.IpmiPassword)]);
+        log.LogWarning("Fencing node {Node} through its BMC {Bmc}", node, address?.ToString() ?? "(none)");
+        var result = await bmc.FenceAsync(address, cancellationToken);
+        if (result.PoweredOff)
+        {
+            log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
+            await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
+            return FenceOutcome.Fenced;
+        }
+
+        log.LogError("Fencing node {Node} failed: {Detail}; its VMs stay assigned to it", node, result.Detail);
+        await RaiseAsync(FaultIds.FenceFailed(node), FaultIds.FenceFailedDelta, $"Fencing node {node} failed: {result.Detail}. Its VMs were not started elsewhere; power it off and run Resume-PvcNode elsewhere, or fix its BMC", cancellationToken);
+        if (Settings.FailedFence == FenceAction.Migrate && Settings.SuicideIntervals > 0)
+        {
+            // a node cut off for suicide_intervals stops its own VMs; one more interval covers the stopping itself
+            var selfFenced = config.KeepaliveInterval * (Settings.SuicideIntervals + 1);
+            var wait = selfFenced - (silentFor + clock.Elapsed);
+            if (wait > TimeSpan.Zero && await CameBackAsync(node, wait, cancellationToken))
+            {
+                log.LogInformation("Node {Node} came back after a failed fence: its VMs stay", node);
+                return FenceOutcome.CameBack;
+            }
+            log.LogWarning("Node {Node} has been silent past its self-fencing limit: recovering its VMs (failed_fence migrate)", node);
+            await RecoverAsync(node, fenced: false, recoverVms: true, cancellationToken);
+            return FenceOutcome.RecoveredWithoutFence;
+        }
+        return FenceOutcome.Failed;
+    }
+
+    private async Task RecoverAsync(string node, bool fenced, bool recoverVms, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var moved = await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = fenced, RecoverVms = recoverVms }, cancellationToken);
+            foreach (var vm in moved)
+            {
+                if (vm.Target is { } target)
+                    log.LogInformation("VM {Vm} of fenced node {Node} starts on {Target}", vm.Vm.Name, node, target);
+                else
+                    log.LogWarning("VM {Vm} of fenced node {Node} is stopped with autostart: {Reason}", vm.Vm.Name, node, vm.Reason);
+            }
+        }
+        catch (PvcInvalidOperationException e) when (e.ErrorId == "NodeNotDead")
+        {
+            log.LogInformation("{Message}", e.Message);
+        }
+    }
+
+    /// <summary>Waits on a watch for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>
+    private async Task<bool> CameBackAsync(string node, TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(within);
+        try
+        {
+            while (true)
+            {
+                var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var state = await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), _ => changed.TrySetResult(), deadline.Token);
+                if (Encoding.UTF8.GetString(state.Data) != "dead")
+                    return true;
+                await changed.Task.WaitAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task RaiseAsync(string id, int delta, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FaultStore.RaiseAsync(cluster, id, delta, message, cancellationToken);
+        }
+        catch (PvcWriteConflictException e)
+        {
+            log.LogWarning("Could not record fault {Fault}: {Message}", id, e.Message);
+        }
+    }
+}
