@@ -25,6 +25,12 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         Nodes = nodes;
     }
 
+    /// <summary>With <see cref="StartWithBmcsAsync"/>: each node's hypervisor, a libvirtd of its own.</summary>
+    public IReadOnlyList<TestDriverDaemon> Hosts { get; private init; } = [];
+
+    /// <summary>With <see cref="StartWithBmcsAsync"/>: each node's BMC, whose power-off kills the node's service and hypervisor.</summary>
+    public IReadOnlyList<SimulatedBmc> Bmcs { get; private init; } = [];
+
     public ClusterConnection Connection { get; }
 
     public IReadOnlyList<NodeServiceProcess> Nodes { get; }
@@ -49,6 +55,54 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         var cluster = new NodeServiceCluster(dir, connection, nodes);
         foreach (var node in nodes)
             node.Start();
+        return cluster;
+    }
+
+    /// <summary>
+    /// A cluster made to be fenced: each node's hypervisor is a libvirtd of its own (VMs outlive a hung or killed node
+    /// service, and the test can see them) and each node has a BMC (ipmi_sim) whose power-off kills both.
+    /// </summary>
+    /// <param name="zookeeper">The ZooKeeper connection string, with a chroot.</param>
+    /// <param name="count">Nodes (all coordinators).</param>
+    /// <param name="fencing">The <c>fencing.intervals</c> and <c>fencing.actions</c> lines, indented under <c>fencing:</c>.</param>
+    /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
+    public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1)
+    {
+        var connection = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper] });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" });
+        var dir = Directory.CreateTempSubdirectory("pvc-ha-").FullName;
+        var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
+        var hosts = new List<TestDriverDaemon>();
+        var bmcs = new List<SimulatedBmc>();
+        var nodes = new List<NodeServiceProcess>();
+        var cluster = new NodeServiceCluster(dir, connection, nodes) { Hosts = hosts, Bmcs = bmcs };
+        try
+        {
+            foreach (var name in names)
+            {
+                var host = await TestDriverDaemon.StartAsync(Path.Combine(dir, $"{name}-host"));
+                hosts.Add(host);
+                var bmc = await SimulatedBmc.StartAsync(Path.Combine(dir, $"{name}-bmc"), name);
+                bmcs.Add(bmc);
+                var config = LabNode.Write(dir, name, names, zookeeper, $"""
+                    fencing:
+                    {fencing}
+                      ipmi:
+                        hostname: "{bmc.Address}"
+                        username: {bmc.User}
+                        password: "{bmc.Password}"
+                    """, keepaliveSeconds, host.Uri);
+                var node = new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log"));
+                nodes.Add(node);
+                node.Start();
+                bmc.PowerControls(node.Pid ?? throw new InvalidOperationException($"pvcnoded {name} did not start"), host.Pid);
+            }
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
         return cluster;
     }
 
@@ -113,12 +167,17 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 
     public async Task<string> ReadAsync(string path) => Encoding.UTF8.GetString((await Connection.ZooKeeper.GetDataAsync(path)).Data);
 
-    public string Logs() => string.Join("\n", Nodes.Select(n => $"--- {n.Name}\n{n.Log()}"));
+    public string Logs() => string.Join("\n", Nodes.Select(n => $"--- {n.Name}\n{n.Log()}"))
+        + string.Concat(Bmcs.Select((b, i) => $"\n--- BMC of {Nodes[i].Name}: {string.Join(", ", b.Calls)}"));
 
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes)
             node.Dispose();
+        foreach (var host in Hosts)
+            host.Dispose();
+        foreach (var bmc in Bmcs)
+            bmc.Dispose();
         await Connection.DisposeAsync();
         try
         {

@@ -1,15 +1,23 @@
 namespace Pvc.Testing.Lab;
 
 /// <summary>
-/// A node of a lab cluster on one machine: a libvirt test-driver host (test:///path.xml, 16 CPUs, 32 GiB) and a
-/// pvc.conf for its node service.
+/// A node of a lab cluster on one machine: a pvc.conf for its node service, and a libvirt test-driver host inside the
+/// service (test:///path.xml, 16 CPUs, 32 GiB) unless another hypervisor URI is given.
 /// </summary>
 public static class LabNode
 {
     /// <summary>Writes the host XML and the configuration of <paramref name="name"/> into <paramref name="directory"/>; returns the config path.</summary>
-    public static string Write(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, string extraNodeConfig = "", int keepaliveSeconds = 1)
+    /// <param name="directory">Where the files go.</param>
+    /// <param name="name">The node's name.</param>
+    /// <param name="allNodes">Every node (all coordinators).</param>
+    /// <param name="zookeeper">The ZooKeeper connection string (with chroot).</param>
+    /// <param name="extraNodeConfig">More top-level YAML sections.</param>
+    /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
+    /// <param name="libvirtUri">The hypervisor; null for a test-driver host inside the service.</param>
+    public static string Write(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, string extraNodeConfig = "", int keepaliveSeconds = 1, string? libvirtUri = null)
     {
         var host = Path.Combine(directory, $"{name}.xml");
+        libvirtUri ??= $"test://{host}";
         File.WriteAllText(host, """
             <node>
               <cpu><mhz>2400</mhz><model>x86_64</model><active>16</active><nodes>1</nodes><sockets>1</sockets><cores>8</cores><threads>2</threads></cpu>
@@ -17,6 +25,10 @@ public static class LabNode
             </node>
             """);
         var config = Path.Combine(directory, $"{name}.conf");
+        // it may hold the BMC's password: the owner's only, as pvc.conf should be
+        File.WriteAllText(config, "");
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.WriteAllText(config, $"""
             cluster:
               name: lab
@@ -27,7 +39,7 @@ public static class LabNode
             node:
               name: {name}
               zookeeper: "{zookeeper}"
-              libvirt_uri: "test://{host}"
+              libvirt_uri: "{libvirtUri}"
               domain_type: test
               autoready: true
             {extraNodeConfig}

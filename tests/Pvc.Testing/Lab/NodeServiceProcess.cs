@@ -64,6 +64,23 @@ public sealed class NodeServiceProcess : IDisposable
             throw new TimeoutException($"pvcnoded {Name} did not stop within the timeout; log:\n{Log()}");
     }
 
+    /// <summary>The process is about to be killed from elsewhere (a BMC's power-off): its end is no failure.</summary>
+    public void ExpectDown() => _stopped = true;
+
+    /// <summary>A hung service (SIGSTOP): it does nothing until <see cref="Thaw"/>; what it started runs on.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>The hung service runs again (SIGCONT).</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } p)
+            return;
+        using var kill = Process.Start("kill", [$"-{signal}", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>A crash (SIGKILL).</summary>
     public void Kill()
     {

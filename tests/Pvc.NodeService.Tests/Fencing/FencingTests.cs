@@ -1,0 +1,101 @@
+using Pvc.Core.Faults;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.Testing.ZooKeeper;
+
+namespace Pvc.NodeService.Tests.Fencing;
+
+/// <summary>
+/// The fault-injection suite: real node services, hypervisors (libvirtd) and BMCs (ipmi_sim), faults made with
+/// signals. In every scenario no VM may ever run on two hosts (checked about ten times a second from outside), and
+/// at the end every VM that should run runs.
+/// </summary>
+[Collection(ZooKeeperCollection.Name)]
+public sealed class FencingTests(ZooKeeperFixture zk)
+{
+    [Fact]
+    public async Task A_crashed_node_is_fenced_through_its_BMC_and_its_VMs_start_spread_over_the_others()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"));
+        lab.Crash("hv3");
+
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced");
+        await lab.WaitAllRunningAsync("hv3's VMs running on hv1 and hv2", node => node != "hv3");
+
+        Assert.Contains("set power 0", lab.PowerRequests("hv3"));
+        var moved = await Task.WhenAll(lab.VmsOf["hv3"].Select(v => VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, v.Uuid)));
+        Assert.All(moved, v => Assert.Equal("hv3", v.LastNode));
+        Assert.Equal(2, moved.Select(v => v.Node).Distinct().Count()); // spread, not all onto the emptiest node
+        Assert.Equal("flushed", await lab.Cluster.ReadAsync(NodeKeys.Path("hv3", NodeKeys.DomainState)));
+        var fault = await FaultStore.GetAsync(lab.Cluster.Connection, FaultIds.DeadNode("hv3"));
+        Assert.Equal(FaultIds.DeadNodeDelta, fault.HealthDelta);
+        Assert.Empty(lab.PowerRequests("hv1").Concat(lab.PowerRequests("hv2")));
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
+    public async Task A_hung_node_service_whose_VMs_run_on_is_powered_off_before_they_start_elsewhere()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"));
+        // the service hangs; its hypervisor, and so its VMs, run on: starting them elsewhere now would run them twice
+        lab.Cluster.Nodes[2].ExpectDown();
+        lab.Cluster.Nodes[2].Freeze();
+
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced");
+        await lab.WaitAllRunningAsync("hv3's VMs running on hv1 and hv2", node => node != "hv3");
+        Assert.False(lab.Cluster.Hosts[2].IsRunning, "the BMC's power-off took the hypervisor down");
+        // the zombie wakes: it was powered off, so nothing of it comes back
+        lab.Cluster.Nodes[2].Thaw();
+        await lab.WaitKeepalivesAsync(3);
+        await lab.WaitAllRunningAsync("every VM still running once", node => node != "hv3");
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
+    public async Task A_node_that_wakes_within_its_saving_throws_is_not_fenced_and_keeps_its_VMs()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), """
+              intervals:
+                fence_intervals: 3
+                saving_throws: 8
+            """);
+        lab.Cluster.Nodes[2].Freeze();
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "dead", "hv3 marked dead");
+        lab.Cluster.Nodes[2].Thaw();
+
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "run", "hv3 back to run");
+        await lab.WaitKeepalivesAsync(3);
+        await lab.WaitAllRunningAsync("every VM still where it was defined", node => true);
+        foreach (var vm in lab.VmsOf["hv3"])
+            Assert.Equal("hv3", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Node);
+        Assert.Empty(lab.PowerRequests("hv3"));
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
+    public async Task A_node_whose_BMC_does_not_answer_keeps_its_VMs_assigned_until_a_fence_succeeds()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"));
+        lab.Cluster.Bmcs[2].Hang();
+        lab.Crash("hv3");
+
+        await lab.Cluster.WaitAsync(FaultKeys.Path(FaultIds.FenceFailed("hv3"), FaultKeys.Message), m => m.Contains("hv3", StringComparison.Ordinal), "the failed fence's fault");
+        // nothing moved: the node could still be running them
+        Assert.Equal("dead", await lab.DaemonStateAsync("hv3"));
+        foreach (var vm in lab.VmsOf["hv3"])
+            Assert.Equal(("hv3", VmState.Start), await NodeAndStateAsync(lab, vm));
+        Assert.All(lab.VmsOf["hv3"], vm => Assert.False(lab.Invariant.Last.ContainsKey(vm.Uuid)));
+
+        // the BMC answers again: the monitor's next try fences the node and only then are the VMs recovered
+        lab.Cluster.Bmcs[2].Answer();
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced on the retry");
+        await lab.WaitAllRunningAsync("hv3's VMs running elsewhere", node => node != "hv3");
+        lab.Invariant.AssertHeld();
+    }
+
+    private static async Task<(string?, VmState)> NodeAndStateAsync(HaLab lab, VmRef vm)
+    {
+        var read = await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid);
+        return (read.Node, read.State);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Pvc.Testing.Lab;
+
+/// <summary>
+/// A hypervisor host of its own: a libvirtd process serving libvirt's test driver (<c>test:///default</c>, shared by
+/// every connection to that daemon) on a private UNIX socket. Unlike <c>test:///path.xml</c> opened inside the node
+/// service, its VMs live apart from the node service, as QEMU's do: the service can hang or die while they run, and
+/// anyone (a test's invariant checker) can look at them. It loads no other driver.
+/// </summary>
+/// <remarks>
+/// libvirt frees <c>test:///default</c> when its last connection closes and starts the next one from the driver's
+/// sample state, so a host would forget its VMs whenever no node service is connected. An interactive virsh stays
+/// connected for the daemon's life to keep the state, as a real host keeps its VMs.
+/// </remarks>
+public sealed class TestDriverDaemon : IDisposable
+{
+    private readonly Process _process;
+    private Process? _pin;
+
+    private TestDriverDaemon(string directory, Process process)
+    {
+        Directory_ = directory;
+        _process = process;
+    }
+
+    private string Directory_ { get; }
+
+    /// <summary>The libvirt URI of this host.</summary>
+    public string Uri => $"test+unix:///default?socket={Directory_}/libvirt-sock";
+
+    /// <summary>The daemon's process id.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>True while the daemon runs.</summary>
+    public bool IsRunning => !_process.HasExited;
+
+    /// <summary>Starts a daemon in <paramref name="directory"/> and waits until it answers; removes the driver's sample domain.</summary>
+    public static async Task<TestDriverDaemon> StartAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(directory);
+        var config = Path.Combine(directory, "libvirtd.conf");
+        File.WriteAllText(config, $"""
+            unix_sock_dir = "{directory}"
+            unix_sock_rw_perms = "0700"
+            auth_unix_rw = "none"
+            auth_unix_ro = "none"
+            listen_tcp = 0
+            listen_tls = 0
+            """);
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            // exec keeps the PID libvirtd's own, so that a BMC's power-off can kill it
+            ArgumentList = { "-c", $"exec /usr/sbin/libvirtd --config '{config}' --pid-file '{directory}/libvirtd.pid' >'{directory}/libvirtd.log' 2>&1" },
+            UseShellExecute = false,
+        };
+        // no driver modules: only the test driver built into libvirt.so, so no QEMU probing and no shared state dirs
+        psi.Environment["LIBVIRT_DRIVER_DIR"] = Path.Combine(directory, "no-drivers");
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start libvirtd (is the libvirt-daemon package installed?).");
+        var daemon = new TestDriverDaemon(directory, process);
+        try
+        {
+            await daemon.WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            await daemon.PinAsync(cancellationToken);
+        }
+        catch
+        {
+            daemon.Dispose();
+            throw;
+        }
+        return daemon;
+    }
+
+    private async Task WaitAnsweringAsync(TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var socket = Path.Combine(Directory_, "libvirt-sock");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"libvirtd exited while starting: {Log()}");
+            if (File.Exists(socket))
+            {
+                try
+                {
+                    using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await probe.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellationToken);
+                    return;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+            if (clock.Elapsed > deadline)
+                throw new TimeoutException($"libvirtd did not open {socket} within {deadline}: {Log()}");
+            await Task.Delay(25, cancellationToken);
+        }
+    }
+
+    /// <summary>Connects the pinning virsh and, through it, removes the driver's sample domain "test".</summary>
+    private async Task PinAsync(CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo("virsh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Uri);
+        _pin = Process.Start(psi) ?? throw new InvalidOperationException("Could not start virsh.");
+        await _pin.StandardInput.WriteLineAsync("destroy test");
+        await _pin.StandardInput.WriteLineAsync("undefine test");
+        await _pin.StandardInput.FlushAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        var output = new System.Text.StringBuilder();
+        while (!output.ToString().Contains("has been undefined", StringComparison.Ordinal))
+        {
+            var line = await _pin.StandardOutput.ReadLineAsync(deadline.Token)
+                ?? throw new InvalidOperationException($"virsh on {Uri} ended: {output}{await _pin.StandardError.ReadToEndAsync(cancellationToken)}");
+            output.AppendLine(line);
+        }
+    }
+
+    /// <summary>Runs virsh against this host; returns its output (throws when it fails).</summary>
+    public async Task<string> VirshAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    {
+        var psi = new ProcessStartInfo("virsh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Uri);
+        foreach (var a in arguments)
+            psi.ArgumentList.Add(a);
+        using var virsh = Process.Start(psi) ?? throw new InvalidOperationException("Could not start virsh.");
+        var output = await virsh.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = await virsh.StandardError.ReadToEndAsync(cancellationToken);
+        await virsh.WaitForExitAsync(cancellationToken);
+        return virsh.ExitCode == 0 ? output : throw new InvalidOperationException($"virsh {string.Join(' ', psi.ArgumentList)}: {error}");
+    }
+
+    /// <summary>The daemon's own output.</summary>
+    public string Log()
+    {
+        var log = Path.Combine(Directory_, "libvirtd.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "(no log)";
+    }
+
+    /// <summary>A host crash: SIGKILL (its VMs are gone with it).</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        if (_pin is { HasExited: false })
+        {
+            _pin.Kill();
+            _pin.WaitForExit();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+        _pin?.Dispose();
+    }
+}
