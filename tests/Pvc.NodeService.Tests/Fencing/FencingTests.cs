@@ -93,6 +93,86 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         lab.Invariant.AssertHeld();
     }
 
+    [Fact]
+    public async Task When_the_fencing_coordinator_dies_mid_fence_another_finishes_it_and_fences_it_too()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"));
+        var zkc = lab.Cluster.Connection.ZooKeeper;
+        // the coordinator holding the fence lock, made primary so that the primary is what dies
+        // kazoo's contenders are <guid>__lock__<sequence>: the lowest sequence holds the lock, and its data names the node
+        var first = (await zkc.GetChildrenAsync(BaseKeys.FenceLock)).Children.Where(c => c.Contains("__lock__", StringComparison.Ordinal))
+            .MinBy(c => c[(c.LastIndexOf("__", StringComparison.Ordinal) + 2)..], StringComparer.Ordinal)!;
+        var holder = System.Text.Encoding.UTF8.GetString((await zkc.GetDataAsync($"{BaseKeys.FenceLock}/{first}")).Data);
+        await lab.Cluster.NodeOps.SetPrimaryAsync(holder);
+        await lab.Cluster.WaitAsync(NodeKeys.Path(holder, NodeKeys.RouterState), s => s == "primary", $"{holder} primary");
+        var victim = lab.VmsOf.Keys.First(n => n != holder);
+        var survivor = lab.VmsOf.Keys.Single(n => n != holder && n != victim);
+
+        lab.Crash(victim);
+        await lab.Cluster.WaitAsync(NodeKeys.Path(victim, NodeKeys.DaemonState), s => s == "dead", $"{victim} marked dead");
+        lab.Crash(holder);
+
+        await lab.Cluster.WaitAsync(NodeKeys.Path(victim, NodeKeys.DaemonState), s => s == "fenced", $"{victim} fenced by {survivor}");
+        await lab.Cluster.WaitAsync(NodeKeys.Path(holder, NodeKeys.DaemonState), s => s == "fenced", $"{holder} fenced by {survivor}");
+        await lab.WaitAllRunningAsync($"every VM running on {survivor}", node => node == survivor);
+        await lab.Cluster.WaitAsync(BaseKeys.PrimaryNode, s => s == survivor, $"{survivor} elected primary");
+        Assert.Contains("set power 0", lab.PowerRequests(victim));
+        Assert.Contains("set power 0", lab.PowerRequests(holder));
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
+    public async Task Losing_one_ZooKeeper_member_fences_nobody_and_moves_nothing()
+    {
+        await using var ensemble = await ZooKeeperEnsemble.StartAsync(3);
+        var chroot = await NewChrootAsync(ensemble.ConnectionString);
+        await using var lab = await HaLab.StartAsync(chroot);
+        ensemble.Members[await ensemble.LeaderIndexAsync() ?? 0].Kill();
+
+        // long enough for a death, the saving throws and a fence, many times over
+        await lab.WaitKeepalivesAsync(12);
+        await AssertNobodyFencedAsync(lab);
+    }
+
+    [Fact]
+    public async Task Losing_all_of_ZooKeeper_for_30_seconds_fences_nobody_and_the_VMs_run_on()
+    {
+        await using var server = await ZooKeeperServer.StartStandaloneAsync();
+        var chroot = await NewChrootAsync(server.Endpoint);
+        await using var lab = await HaLab.StartAsync(chroot);
+        server.Kill();
+        // the outage itself: every keepalive is 30 s old when ZooKeeper returns
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        Assert.All(lab.AllVms, vm => Assert.Single(lab.Invariant.Last[vm.Uuid]));
+        await server.StartAsync();
+        await lab.Cluster.Connection.ZooKeeper.WaitConnectedAsync(TimeSpan.FromSeconds(30));
+
+        await lab.WaitKeepalivesAsync(8);
+        await AssertNobodyFencedAsync(lab);
+    }
+
+    private static async Task<string> NewChrootAsync(string servers)
+    {
+        await using var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(servers);
+        var name = $"/ha-{Guid.NewGuid():N}";
+        await root.CreateAsync(name, ReadOnlyMemory<byte>.Empty);
+        return servers + name;
+    }
+
+    private static async Task AssertNobodyFencedAsync(HaLab lab)
+    {
+        foreach (var node in lab.VmsOf.Keys)
+        {
+            Assert.Equal("run", await lab.DaemonStateAsync(node));
+            Assert.Empty(lab.PowerRequests(node));
+        }
+        Assert.DoesNotContain(await FaultStore.ListAsync(lab.Cluster.Connection), f => f.Id.StartsWith("DEAD_NODE", StringComparison.Ordinal));
+        await lab.WaitAllRunningAsync("every VM where it was defined", node => true);
+        foreach (var (node, vms) in lab.VmsOf)
+            Assert.All(vms, vm => Assert.Equal([node], lab.Invariant.Last[vm.Uuid]));
+        lab.Invariant.AssertHeld();
+    }
+
     private static async Task<(string?, VmState)> NodeAndStateAsync(HaLab lab, VmRef vm)
     {
         var read = await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid);
