@@ -1,0 +1,77 @@
+using Pvc.Core.Errors;
+using Pvc.Core.Faults;
+using Pvc.Core.Fencing;
+using Pvc.Core.Vms;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+
+namespace Pvc.Core.Tests;
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
+{
+    [Fact]
+    public async Task A_fenced_nodes_VMs_spread_over_the_nodes_allowed_and_a_VM_with_no_node_left_stops_with_autostart()
+    {
+        await using var c = await TestCluster.StartAsync(zk, nodes: 4);
+        await c.Raw.SetDataAsync("/nodes/hv3/daemonstate", "dead"u8.ToArray());
+        await c.Raw.SetDataAsync("/nodes/hv4/domainstate", "flushed"u8.ToArray()); // takes no VMs
+        await c.Raw.SetDataAsync("/config/primary_node", "hv3"u8.ToArray());
+        var a = await PvcSeed.AddVmAsync(c.Raw, "a", "hv3");
+        var b = await PvcSeed.AddVmAsync(c.Raw, "b", "hv3");
+        var limited = await PvcSeed.AddVmAsync(c.Raw, "limited", "hv3", nodeLimit: "hv1");
+        var stranded = await PvcSeed.AddVmAsync(c.Raw, "stranded", "hv3", nodeLimit: "hv4");
+        var stopped = await PvcSeed.AddVmAsync(c.Raw, "stopped", "hv3", state: "stop");
+
+        var result = await FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = true });
+
+        // hv2 has the most free memory, so "a" goes there; charged for it, hv1 is then the best for "b"
+        Assert.Equal([("a", "hv2"), ("b", "hv1"), ("limited", "hv1"), ("stranded", null)], result.Select(r => (r.Vm.Name, r.Target)));
+        Assert.Contains("hv4", result[3].Reason, StringComparison.Ordinal);
+        Assert.Equal(("start", "hv2", "hv3"), (await c.ReadAsync($"/domains/{a}/state"), await c.ReadAsync($"/domains/{a}/node"), await c.ReadAsync($"/domains/{a}/lastnode")));
+        Assert.Equal(("stop", "True", "hv3"), (await c.ReadAsync($"/domains/{stranded}/state"), await c.ReadAsync($"/domains/{stranded}/node_autostart"), await c.ReadAsync($"/domains/{stranded}/node")));
+        Assert.Equal(("stop", "hv3"), (await c.ReadAsync($"/domains/{stopped}/state"), await c.ReadAsync($"/domains/{stopped}/node")));
+        Assert.Equal("hv1", await c.ReadAsync($"/domains/{limited}/node"));
+        Assert.Equal(("fenced", "flushed", "secondary", "none"), (await c.ReadAsync("/nodes/hv3/daemonstate"), await c.ReadAsync("/nodes/hv3/domainstate"),
+            await c.ReadAsync("/nodes/hv3/routerstate"), await c.ReadAsync("/config/primary_node")));
+        Assert.Equal(("", "0"), (await c.ReadAsync("/nodes/hv3/runningdomains"), await c.ReadAsync("/nodes/hv3/memalloc")));
+        Assert.Equal(("start", "hv1"), (await c.ReadAsync($"/domains/{b}/state"), await c.ReadAsync($"/domains/{b}/node")));
+    }
+
+    [Fact]
+    public async Task A_node_that_came_back_before_an_unconfirmed_recovery_keeps_everything_unwritten()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var vm = await PvcSeed.AddVmAsync(c.Raw, "a", "hv3");
+        var before = await PvcSeed.SnapshotAsync(c.Raw);
+
+        // the node is "run" (it wrote a keepalive), and no BMC confirmed it off
+        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() =>
+            FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = false }));
+        Assert.Equal("NodeNotDead", e.ErrorId);
+        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal("hv3", await c.ReadAsync($"/domains/{vm}/node"));
+    }
+
+    [Fact]
+    public async Task A_raised_fault_is_created_new_then_only_updated_and_never_written_in_maintenance()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var id = FaultIds.DeadNode("hv2");
+        Assert.Equal("DEAD_NODE_HV2", id);
+        Assert.True(await FaultStore.RaiseAsync(c.Connection, id, 50, "Node hv2 is dead"));
+        var first = await FaultStore.GetAsync(c.Connection, id);
+        Assert.Equal((FaultStatus.New, 50, "Node hv2 is dead"), (first.Status, first.HealthDelta, first.Message));
+        Assert.Equal("", await c.ReadAsync($"/faults/{id}/ack_time"));
+
+        await FaultStore.AcknowledgeAsync(c.Connection, [id]);
+        Assert.True(await FaultStore.RaiseAsync(c.Connection, id, 40, "Node hv2 is still dead"));
+        var again = await FaultStore.GetAsync(c.Connection, id);
+        // the acknowledgement and the first time stay; the rest is the latest report
+        Assert.Equal((FaultStatus.Ack, 40, "Node hv2 is still dead", first.FirstReported), (again.Status, again.HealthDelta, again.Message, again.FirstReported));
+
+        await c.Raw.SetDataAsync("/config/maintenance", "true"u8.ToArray());
+        Assert.False(await FaultStore.RaiseAsync(c.Connection, FaultIds.FenceFailed("hv2"), 50, "x"));
+        Assert.Null(await c.Raw.ExistsAsync($"/faults/{FaultIds.FenceFailed("hv2")}"));
+    }
+}
