@@ -66,7 +66,8 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     /// <param name="count">Nodes (all coordinators).</param>
     /// <param name="fencing">The <c>fencing.intervals</c> and <c>fencing.actions</c> lines, indented under <c>fencing:</c>.</param>
     /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
-    public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1)
+    /// <param name="zookeeperFor">Per node, its ZooKeeper connection string (a proxy to cut); null for <paramref name="zookeeper"/>.</param>
+    public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1, Func<string, string>? zookeeperFor = null)
     {
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper] });
         await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" });
@@ -84,7 +85,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
                 hosts.Add(host);
                 var bmc = await SimulatedBmc.StartAsync(Path.Combine(dir, $"{name}-bmc"), name);
                 bmcs.Add(bmc);
-                var config = LabNode.Write(dir, name, names, zookeeper, $"""
+                var config = LabNode.Write(dir, name, names, zookeeperFor?.Invoke(name) ?? zookeeper, $"""
                     fencing:
                     {fencing}
                       ipmi:

@@ -151,6 +151,37 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await AssertNobodyFencedAsync(lab);
     }
 
+    [Fact]
+    public async Task A_node_cut_off_from_ZooKeeper_stops_its_own_VMs_before_a_failed_fence_lets_them_start_elsewhere()
+    {
+        // self-fencing on, and failed_fence "migrate": the VMs move without a BMC, once hv3 must have stopped them
+        await using var proxy = new Pvc.Testing.Network.TcpProxy(zk.Server.ClientPort);
+        var chroot = await zk.NewChrootAsync("fence");
+        await using var lab = await HaLab.StartAsync(chroot, """
+              intervals:
+                fence_intervals: 3
+                saving_throws: 2
+                suicide_intervals: 3
+              actions:
+                failed_fence: migrate
+            """, zookeeperFor: node => node == "hv3" ? proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..] : chroot);
+        lab.Cluster.Bmcs[2].Hang();
+        proxy.Cut();
+
+        await lab.WaitAllRunningAsync("hv3's VMs running on hv1 and hv2", node => node != "hv3", TimeSpan.FromSeconds(90));
+        Assert.Equal("dead", await lab.DaemonStateAsync("hv3")); // never confirmed off
+        Assert.True(lab.Cluster.Hosts[2].IsRunning, "hv3's hypervisor runs on: only its VMs were stopped, by hv3 itself");
+        Assert.Contains("stopping 2 VMs on this node", File.ReadAllText(lab.Cluster.Nodes[2].LogPath), StringComparison.Ordinal);
+        lab.Invariant.AssertHeld();
+
+        // back: hv3 finds its VMs assigned elsewhere and starts nothing
+        proxy.Restore();
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "run", "hv3 back");
+        await lab.WaitKeepalivesAsync(3);
+        await lab.WaitAllRunningAsync("hv3's VMs still on hv1 and hv2", node => node != "hv3");
+        lab.Invariant.AssertHeld();
+    }
+
     private static async Task<string> NewChrootAsync(string servers)
     {
         await using var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(servers);

@@ -35,9 +35,9 @@ internal sealed class HaLab : IAsyncDisposable
 
     public IEnumerable<VmRef> AllVms => VmsOf.Values.SelectMany(v => v);
 
-    public static async Task<HaLab> StartAsync(string zookeeper, string fencing = Tight, int vmsPerNode = 2)
+    public static async Task<HaLab> StartAsync(string zookeeper, string fencing = Tight, int vmsPerNode = 2, Func<string, string>? zookeeperFor = null)
     {
-        var c = await NodeServiceCluster.StartWithBmcsAsync(zookeeper, 3, fencing);
+        var c = await NodeServiceCluster.StartWithBmcsAsync(zookeeper, 3, fencing, zookeeperFor: zookeeperFor);
         SingleRunInvariant? invariant = null;
         try
         {
