@@ -10,5 +10,7 @@ if (which is "all" or "core")
     await CoreBenchmark.RunAsync(Math.Max(runs, 5) * 4);
 if (which is "all" or "nodeservice")
     await NodeServiceBenchmark.RunAsync();
+if (which is "all" or "fencing")
+    await FencingBenchmark.RunAsync(Math.Max(runs, 5));
 if (which is "all" or "powershell")
     await PowerShellBenchmark.RunAsync(Math.Max(runs, 5));
