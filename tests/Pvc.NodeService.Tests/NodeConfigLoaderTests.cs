@@ -47,6 +47,21 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Contains("hv1-lom", config.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Fencing_takes_PVCs_defaults_and_both_spellings_of_suicide_intervals()
+    {
+        var defaults = NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\n")).Fencing;
+        Assert.Equal((6, 6, 0, FenceAction.Migrate, FenceAction.None),
+            (defaults.FenceIntervals, defaults.SavingThrows, defaults.SuicideIntervals, defaults.SuccessfulFence, defaults.FailedFence));
+        // PVC's parser reads "suicide_interval" (so its documented key never takes effect); both are read here
+        foreach (var key in new[] { "suicide_intervals", "suicide_interval" })
+        {
+            var fencing = NodeConfigLoader.Load(Write($"cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  intervals:\n    fence_intervals: 3\n    saving_throws: 2\n    {key}: 4\n  actions:\n    successful_fence: none\n    failed_fence: migrate\n")).Fencing;
+            Assert.Equal((3, 2, 4, FenceAction.None, FenceAction.Migrate),
+                (fencing.FenceIntervals, fencing.SavingThrows, fencing.SuicideIntervals, fencing.SuccessfulFence, fencing.FailedFence));
+        }
+    }
+
     [Theory]
     [InlineData("cluster:\n  coordinator_nodes: [hv1]\n", "cluster.name")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\ntimer:\n  keepalive_interval: soon\n", "timer.keepalive_interval")]
@@ -54,6 +69,8 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("cluster:\n  name: c\n", "cluster.coordinator_nodes")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  flush_on_stop: maybe\n", "node.flush_on_stop")]
     [InlineData("cluster: [unclosed\n", "not valid YAML")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  actions:\n    failed_fence: reboot\n", "fencing.actions.failed_fence")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  intervals:\n    fence_intervals: 0\n", "fencing.intervals.fence_intervals")]
     public void A_bad_file_is_refused_naming_the_key(string yaml, string named)
     {
         var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(yaml)));
