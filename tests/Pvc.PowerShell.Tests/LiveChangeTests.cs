@@ -78,6 +78,10 @@ public sealed class LiveChangeTests(LiveCluster live) : IClassFixture<LiveCluste
 
         // the command returns the job at once; the job returns the VM once it runs
         var job = AsJob(Ps.Run("Start-PvcVm job1 -AsJob").ThrowIfErrors());
+        // shown as PowerShell shows every job (PvcJob derives from Job and takes the engine's job table view)
+        var rendered = Ps.Render("$args[0]", job).ThrowIfErrors().HostText.Split('\n');
+        Assert.Contains(rendered, l => l.Contains("PSJobTypeName", StringComparison.Ordinal) && l.Contains("State", StringComparison.Ordinal));
+        Assert.Contains(rendered, l => l.Contains("Start-PvcVm job1", StringComparison.Ordinal) && l.Contains("PvcJob", StringComparison.Ordinal));
         var received = Ps.Run("$args[0] | Wait-Job -Timeout 60 | Receive-Job", job).ThrowIfErrors();
         Assert.Equal((VmState.Start, "hv2"), (received.OutputOf<Vm>().Single().State, received.OutputOf<Vm>().Single().Node));
         Assert.Equal(JobState.Completed, job.JobStateInfo.State);
