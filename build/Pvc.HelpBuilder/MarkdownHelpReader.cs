@@ -73,8 +73,10 @@ public static class MarkdownHelpReader
                 throw Fail("## " + required, 0, "the section is missing");
 
         var reader = new SectionReader(file);
-        var parameterSets = reader.Syntax(sections["SYNTAX"]);
+        var syntax = reader.Syntax(sections["SYNTAX"]);
+        var parameterSets = syntax.Select(b => b.ParameterSet).ToList();
         var (parameters, common) = reader.Parameters(sections["PARAMETERS"], parameterSets);
+        reader.CheckSyntax(syntax, parameters);
         return new CommandHelp(
             Name: name,
             ExternalHelpFile: front["external help file"],

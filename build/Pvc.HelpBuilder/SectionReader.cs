@@ -3,7 +3,7 @@ using Markdig.Syntax;
 namespace Pvc.HelpBuilder;
 
 /// <summary>Reads the content of a page's <c>##</c> sections, failing with the file and section named.</summary>
-internal sealed class SectionReader(string file)
+internal sealed partial class SectionReader(string file)
 {
     private HelpFormatException Fail(string section, int line, string problem) => new(file, section, line, problem);
 
@@ -16,30 +16,52 @@ internal sealed class SectionReader(string file)
         return paragraphs;
     }
 
-    /// <summary>The parameter sets of SYNTAX: its <c>###</c> headings (less " (Default)"), or the one unnamed set.</summary>
-    public List<string> Syntax(MarkdownSection section)
+    /// <summary>The parameter sets of SYNTAX: its <c>###</c> headings (less " (Default)"), or the one unnamed set; each with its syntax block.</summary>
+    public List<SyntaxBlock> Syntax(MarkdownSection section)
     {
         var (preamble, sets) = section.Subsections(3);
         if (sets.Count == 0)
         {
-            if (!preamble.OfType<FencedCodeBlock>().Any())
+            if (preamble.OfType<FencedCodeBlock>().FirstOrDefault() is not { } code)
                 throw Fail("## SYNTAX", section.Line, "there is no syntax code block");
-            return [CommandHelp.AllParameterSets];
+            return [new SyntaxBlock(CommandHelp.AllParameterSets, "## SYNTAX", code.Line + 1, MarkdownText.Code(code))];
         }
         if (preamble.Count > 0)
             throw Fail("## SYNTAX", preamble[0].Line + 1, "text before the first parameter set heading");
-        var names = new List<string>();
+        var blocks = new List<SyntaxBlock>();
         foreach (var set in sets)
         {
-            if (!set.Blocks.OfType<FencedCodeBlock>().Any())
+            if (set.Blocks.OfType<FencedCodeBlock>().FirstOrDefault() is not { } code)
                 throw Fail("### " + set.Title, set.Line, "the parameter set has no syntax code block");
             var setName = set.Title.EndsWith(" (Default)", StringComparison.Ordinal) ? set.Title[..^" (Default)".Length].Trim() : set.Title;
-            if (names.Contains(setName, StringComparer.OrdinalIgnoreCase))
+            if (blocks.Any(b => b.ParameterSet.Equals(setName, StringComparison.OrdinalIgnoreCase)))
                 throw Fail("### " + set.Title, set.Line, "the parameter set appears twice");
-            names.Add(setName);
+            blocks.Add(new SyntaxBlock(setName, "### " + set.Title, code.Line + 1, MarkdownText.Code(code)));
         }
-        return names;
+        return blocks;
     }
+
+    /// <summary>
+    /// Each syntax block shows exactly the parameters documented for its set. The MAML syntax Get-Help shows is made
+    /// from the parameter sections, so a block that drifted from them (a parameter left out of the help, such as a
+    /// hidden one, but still in the block) would tell readers of the page something Get-Help does not.
+    /// </summary>
+    public void CheckSyntax(IEnumerable<SyntaxBlock> blocks, IReadOnlyList<ParameterHelp> parameters)
+    {
+        foreach (var block in blocks)
+        {
+            var shown = SyntaxParameter().Matches(block.Code).Select(m => m.Groups[1].Value).ToList();
+            var documented = parameters.Where(p => p.UsageIn(block.ParameterSet) is not null).Select(p => p.Name).ToList();
+            if (shown.FirstOrDefault(n => !documented.Contains(n, StringComparer.OrdinalIgnoreCase)) is { } extra)
+                throw Fail(block.Heading, block.Line, $"the syntax shows -{extra}, which has no '### -{extra}' section in this parameter set");
+            if (documented.FirstOrDefault(n => !shown.Contains(n, StringComparer.OrdinalIgnoreCase)) is { } missing)
+                throw Fail(block.Heading, block.Line, $"the syntax lacks -{missing}, which is documented for this parameter set");
+        }
+    }
+
+    // "-Name" after "[", a space or the line's start: not the dash inside the cmdlet's own Verb-Noun name
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w-])-([A-Za-z][A-Za-z0-9]*)")]
+    private static partial System.Text.RegularExpressions.Regex SyntaxParameter();
 
     /// <summary>The examples: at least one <c>### Example</c>, each with a code block.</summary>
     public List<ExampleHelp> Examples(MarkdownSection section)

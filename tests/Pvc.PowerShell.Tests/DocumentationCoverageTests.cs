@@ -26,9 +26,16 @@ public sealed class DocumentationCoverageTests
     private static Dictionary<string, CommandHelp> Pages() =>
         Directory.GetFiles(Docs, "*.md").Select(MarkdownHelpReader.Read).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The parameters a page must document: all but the common ones (-WhatIf and -Confirm are documented, as platyPS does).</summary>
+    /// <summary>
+    /// The parameters a page must document: all but the common ones (-WhatIf and -Confirm are documented, as platyPS
+    /// does) and the hidden ones.
+    /// </summary>
     private static IEnumerable<string> DocumentedParameters(CmdletInfo cmdlet) =>
-        cmdlet.Parameters.Keys.Where(p => !Cmdlet.CommonParameters.Contains(p));
+        cmdlet.Parameters.Keys.Where(p => !Cmdlet.CommonParameters.Contains(p) && !IsHidden(cmdlet, p));
+
+    /// <summary>A DontShow parameter: for pipeline binding, not for people; what a page documents Get-Help shows, so its page must not.</summary>
+    internal static bool IsHidden(CmdletInfo cmdlet, string parameter) =>
+        cmdlet.Parameters[parameter].Attributes.OfType<ParameterAttribute>().Any(a => a.DontShow);
 
     [Fact]
     public void Every_cmdlet_and_parameter_has_documentation_and_every_documented_parameter_exists()
@@ -48,6 +55,8 @@ public sealed class DocumentationCoverageTests
                 problems.Add($"{cmdlet.Name}: -{parameter} has no '### -{parameter}' section in {cmdlet.Name}.md");
             foreach (var extra in documented.Where(p => !cmdlet.Parameters.ContainsKey(p)))
                 problems.Add($"{cmdlet.Name}.md documents -{extra}, which {cmdlet.Name} does not have");
+            foreach (var hidden in documented.Where(p => cmdlet.Parameters.ContainsKey(p) && IsHidden(cmdlet, p)))
+                problems.Add($"{cmdlet.Name}.md documents -{hidden}, which is hidden (DontShow): Get-Help would show it; take its section and syntax out");
             if (!page.SupportsCommonParameters)
                 problems.Add($"{cmdlet.Name}.md has no '### CommonParameters' section");
         }

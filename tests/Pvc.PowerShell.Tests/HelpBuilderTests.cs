@@ -212,6 +212,8 @@ public sealed class HelpBuilderTests
     [InlineData("unknown parameter set", "### -Id", "'Nowhere' is not one of ## SYNTAX's")]
     [InlineData("no schema", "front matter", "lacks 'schema:'")]
     [InlineData("title not the file name", "# Name", "does not match the file name")]
+    [InlineData("syntax shows an undocumented parameter", "### ById", "the syntax shows -Uuid, which has no '### -Uuid' section")]
+    [InlineData("syntax lacks a documented parameter", "### ByName (Default)", "the syntax lacks -Force, which is documented")]
     public void A_malformed_page_is_refused_naming_the_file_and_section(string fault, string section, string problem)
     {
         var page = fault switch
@@ -227,6 +229,8 @@ public sealed class HelpBuilderTests
             "unknown parameter set" => Page.Replace("Parameter Sets: ById", "Parameter Sets: Nowhere", StringComparison.Ordinal),
             "no schema" => Page.Replace("schema: 2.0.0\n", "", StringComparison.Ordinal),
             "title not the file name" => Page.Replace("# Get-PvcThing", "# Get-PvcThings", StringComparison.Ordinal),
+            "syntax shows an undocumented parameter" => Page.Replace("Get-PvcThing -Id <Guid> [-Force]", "Get-PvcThing -Id <Guid> [-Force] [-Uuid <Guid>]", StringComparison.Ordinal),
+            "syntax lacks a documented parameter" => Page.Replace("Get-PvcThing [[-Name] <String[]>] [-Force]", "Get-PvcThing [[-Name] <String[]>]", StringComparison.Ordinal),
             _ => throw new ArgumentOutOfRangeException(nameof(fault)),
         };
         Assert.NotEqual(Page, page);

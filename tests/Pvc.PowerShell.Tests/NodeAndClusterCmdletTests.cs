@@ -68,6 +68,16 @@ public sealed class NodeAndClusterCmdletTests(ZooKeeperFixture zk)
         c.Ps.Run("Set-PvcNode hv2 -CoordinatorState Secondary").ThrowIfErrors();
         Assert.Equal("none", await c.ReadAsync("/config/primary_node"));
 
+        // with no other coordinator running, a step-down would elect the same node again: refused, nothing written
+        await c.Raw.SetDataAsync("/config/primary_node", "hv2"u8.ToArray());
+        await c.Raw.SetDataAsync("/nodes/hv2/routerstate", "primary"u8.ToArray());
+        foreach (var other in new[] { "hv1", "hv3" })
+            await c.Raw.SetDataAsync($"/nodes/{other}/daemonstate", "stop"u8.ToArray());
+        var alone = Assert.Single(c.Ps.Run("Set-PvcNode hv2 -CoordinatorState Secondary").Errors);
+        Assert.Equal(("NoOtherCoordinator,Pvc.PowerShell.Cmdlets.SetPvcNodeCommand", ErrorCategory.InvalidOperation, "hv2"),
+            (alone.FullyQualifiedErrorId, alone.CategoryInfo.Category, alone.TargetObject as string));
+        Assert.Equal("hv2", await c.ReadAsync("/config/primary_node"));
+
         await c.Raw.CreateAsync("/logs/hv1", ReadOnlyMemory<byte>.Empty);
         await c.Raw.CreateAsync("/logs/hv1/messages", "a\nb\nc"u8.ToArray());
         Assert.Equal(["b", "c"], c.Ps.Run("Get-PvcNodeLog hv1 -Tail 2").ThrowIfErrors().OutputOf<string>());

@@ -179,4 +179,25 @@ public sealed class VmCmdletTests(ZooKeeperFixture zk)
         Assert.Equal("NotConnected,Pvc.PowerShell.Cmdlets.GetPvcVmCommand", error.FullyQualifiedErrorId);
         Assert.Contains("Connect-PvcCluster", error.Exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_AsJob_wait_stops_with_Stop_Job_and_fails_with_WaitTimeout_at_its_timeout()
+    {
+        // no node service runs here: a start is asked for and never carried out, so the job's wait cannot end by itself
+        await using var c = await SeededCluster.StartAsync(zk);
+        var running = (Job)c.Ps.Run("Start-PvcVm db1 -AsJob").ThrowIfErrors().Output.Single().BaseObject;
+        Assert.Equal("start", await c.StateAsync("db1")); // the change is asked for before the job starts
+        Assert.Equal(JobState.Running, running.JobStateInfo.State);
+        c.Ps.Run("Stop-Job $args[0]", running).ThrowIfErrors();
+        Assert.Equal(JobState.Stopped, running.JobStateInfo.State);
+        Assert.Empty(c.Ps.Run("Receive-Job $args[0]", running).ThrowIfErrors().Output);
+
+        var timingOut = (Job)c.Ps.Run("Restart-PvcVm web1 -AsJob -Timeout 1").ThrowIfErrors().Output.Single().BaseObject;
+        var received = c.Ps.Run("$args[0] | Wait-Job -Timeout 30 | Receive-Job", timingOut);
+        Assert.Equal(JobState.Failed, timingOut.JobStateInfo.State);
+        var error = Assert.Single(received.Errors);
+        Assert.Equal(("WaitTimeout", ErrorCategory.OperationTimeout, "web1"), (error.FullyQualifiedErrorId, error.CategoryInfo.Category, error.TargetObject as string));
+        Assert.Empty(received.Output);
+        c.Ps.Run("Get-Job | Remove-Job -Force").ThrowIfErrors();
+    }
 }

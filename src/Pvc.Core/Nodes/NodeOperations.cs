@@ -7,7 +7,7 @@ using Pvc.ZooKeeper;
 namespace Pvc.Core.Nodes;
 
 /// <summary>The operations on nodes: list, flush (drain), ready, coordinator hand-over, log; and waiting for a node's domain state.</summary>
-public sealed class NodeOperations(ClusterConnection cluster)
+public sealed partial class NodeOperations(ClusterConnection cluster)
 {
     private ZooKeeperClient Zk => cluster.ZooKeeper;
 
@@ -117,46 +117,6 @@ public sealed class NodeOperations(ClusterConnection cluster)
         {
             throw new PvcNotFoundException("NodeNotFound", $"There is no node '{node}'. Get-PvcNode lists the nodes.") { Target = node };
         }
-    }
-
-    /// <summary>Makes a coordinator the primary (<c>/config/primary_node</c> = its name); it must be a running coordinator.</summary>
-    public async Task SetPrimaryAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var node = await GetAsync(name, cancellationToken);
-        RequireRunningCoordinator(node);
-        if (node.CoordinatorState == CoordinatorState.Primary)
-            return;
-        await Zk.SetDataAsync(BaseKeys.PrimaryNode, Utf8(name), cancellationToken: cancellationToken);
-    }
-
-    /// <summary>Makes the primary coordinator step down (<c>/config/primary_node</c> = "none": a new election follows).</summary>
-    public async Task SetSecondaryAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var node = await GetAsync(name, cancellationToken);
-        RequireRunningCoordinator(node);
-        var primary = await Zk.GetDataAsync(BaseKeys.PrimaryNode, cancellationToken: cancellationToken);
-        if (Encoding.UTF8.GetString(primary.Data) != name)
-        {
-            if (node.CoordinatorState is CoordinatorState.Secondary)
-                return;
-            throw new PvcInvalidOperationException("NotPrimary", $"The node '{name}' is not the primary coordinator; there is nothing to hand over.") { Target = name };
-        }
-        try
-        {
-            await Zk.SetDataAsync(BaseKeys.PrimaryNode, Utf8("none"), primary.Stat.Version, cancellationToken);
-        }
-        catch (BadVersionException e)
-        {
-            throw new PvcWriteConflictException("PrimaryChangedMeanwhile", "The primary coordinator changed meanwhile; nothing was written.", e) { Target = name };
-        }
-    }
-
-    private static void RequireRunningCoordinator(Node node)
-    {
-        if (node.Mode != NodeMode.Coordinator)
-            throw new PvcInvalidOperationException("NotCoordinator", $"The node '{node.Name}' is a hypervisor, not a coordinator; only coordinators can be primary.") { Target = node.Name };
-        if (node.DaemonState != NodeDaemonState.Run)
-            throw new PvcInvalidOperationException("NodeNotRunning", $"The node '{node.Name}''s service is {node.DaemonState.ToString().ToLowerInvariant()}, not run.") { Target = node.Name };
     }
 
     /// <summary>The last <paramref name="lines"/> lines of a node's log (<c>/logs/&lt;node&gt;/messages</c>).</summary>

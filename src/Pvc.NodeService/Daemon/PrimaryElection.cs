@@ -12,12 +12,24 @@ namespace Pvc.NodeService.Daemon;
 /// under the znode's kazoo-compatible lock and the winner writes its name; the named node takes over
 /// (secondary, takeover, primary) and starts the primary duties; a primary that is no longer named relinquishes
 /// (relinquish, secondary). A stopping primary writes "none" so that another takes over.
+/// The hand-over is ordered, as PVC interlocks its phases: the node taking over starts the duties and writes
+/// "primary" only once no other live coordinator is primary, taking over or relinquishing, so there is never a
+/// moment with two primaries (two nodes running the primary's duties).
 /// </summary>
 internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IReadOnlyList<IPrimaryDuty> duties, ILogger log)
 {
+    /// <summary>
+    /// How long a node taking over waits for the old primary to relinquish. A live one does so in well under a second;
+    /// one that died without being declared dead (its states stale) must not keep the cluster without a primary.
+    /// </summary>
+    private static readonly TimeSpan StandDownTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly string[] HoldingRole = ["primary", "takeover", "relinquish"];
+
     private readonly Signal _changed = new();
     private CancellationTokenSource? _duties;
     private Task _dutiesTask = Task.CompletedTask;
+    private (int Version, DateTime Since)? _noneSeen;
 
     private string RouterPath => NodeKeys.Path(config.NodeName, NodeKeys.RouterState);
 
@@ -33,7 +45,12 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
                 var named = Encoding.UTF8.GetString(primary.Data);
                 var router = Encoding.UTF8.GetString((await zk.GetDataAsync(RouterPath, cancellationToken: cancellationToken)).Data);
                 if (named is "" or "none")
-                    await ContendAsync(primary.Stat.Version, cancellationToken);
+                {
+                    // the primary that was asked to step down leaves the election to the others; only when none of
+                    // them has won for a whole keepalive interval does it take the role back (PVC's keepalive re-assert)
+                    if (!HoldingRole.Contains(router) || StillNone(primary.Stat.Version))
+                        await ContendAsync(primary.Stat.Version, cancellationToken);
+                }
                 else if (named == config.NodeName && router is not "primary")
                     await TakeOverAsync(cancellationToken);
                 else if (named != config.NodeName && router is "primary" or "takeover")
@@ -46,6 +63,15 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
         {
         }
         await StopDutiesAsync();
+    }
+
+    /// <summary>True when "none" (at this version) has stood for a keepalive interval since this node first saw it.</summary>
+    private bool StillNone(int version)
+    {
+        if (_noneSeen is { } seen && seen.Version == version)
+            return DateTime.UtcNow - seen.Since >= config.KeepaliveInterval;
+        _noneSeen = (version, DateTime.UtcNow);
+        return false;
     }
 
     private async Task ContendAsync(int version, CancellationToken cancellationToken)
@@ -75,11 +101,65 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
     {
         log.LogInformation("Taking over as primary coordinator");
         await zk.SetDataAsync(RouterPath, B("takeover"), cancellationToken: cancellationToken);
+        if (!await WaitForOthersToStandDownAsync(cancellationToken))
+        {
+            log.LogInformation("No longer named primary; taking over abandoned");
+            await zk.SetDataAsync(RouterPath, B("secondary"), cancellationToken: cancellationToken);
+            return;
+        }
         await StopDutiesAsync();
         _duties = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = _duties.Token;
         _dutiesTask = Task.WhenAll(duties.Select(d => RunDutyAsync(d, token)));
         await zk.SetDataAsync(RouterPath, B("primary"), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits, on watches, until no other live coordinator holds the role (primary, takeover or relinquish); false when
+    /// meanwhile this node is no longer the one named (another request came), so that it must not take over.
+    /// </summary>
+    private async Task<bool> WaitForOthersToStandDownAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StandDownTimeout;
+        while (true)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void Wake(WatchedEvent _) => changed.TrySetResult();
+            if (Encoding.UTF8.GetString((await zk.GetDataAsync(BaseKeys.PrimaryNode, Wake, cancellationToken)).Data) != config.NodeName)
+                return false;
+            var holding = new List<string>();
+            foreach (var other in config.CoordinatorNodes.Where(n => n != config.NodeName))
+            {
+                var router = await ReadWatchedAsync(NodeKeys.Path(other, NodeKeys.RouterState), Wake, cancellationToken);
+                var daemon = await ReadWatchedAsync(NodeKeys.Path(other, NodeKeys.DaemonState), Wake, cancellationToken);
+                // a node whose service is stopped, dead or fenced runs no duties, whatever its stale state says
+                if (HoldingRole.Contains(router) && daemon is "init" or "run" or "shutdown")
+                    holding.Add($"{other} ({router})");
+            }
+            if (holding.Count == 0)
+                return true;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                log.LogWarning("Taking over although {Nodes} did not stand down within {Seconds} s", string.Join(", ", holding), StandDownTimeout.TotalSeconds);
+                return true;
+            }
+            await changed.Task.WaitAsync(left, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>A znode's text with a watch on it; "" for a node that is not (or no longer) registered.</summary>
+    private async Task<string> ReadWatchedAsync(string path, Watcher watch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString((await zk.GetDataAsync(path, watch, cancellationToken)).Data);
+        }
+        catch (NoNodeException)
+        {
+            return "";
+        }
     }
 
     private async Task RunDutyAsync(IPrimaryDuty duty, CancellationToken cancellationToken)
@@ -112,12 +192,12 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
 
     private async Task StopDutiesAsync()
     {
-        if (_duties is null)
+        // a stop (HandOverAsync) and the election loop's relinquish may both get here: only one stops the duties
+        if (Interlocked.Exchange(ref _duties, null) is not { } running)
             return;
-        await _duties.CancelAsync();
+        await running.CancelAsync();
         await _dutiesTask.ContinueWith(_ => { }, TaskScheduler.Default);
-        _duties.Dispose();
-        _duties = null;
+        running.Dispose();
     }
 
     /// <summary>At service stop: a primary hands over ("none"), stops its duties and becomes secondary.</summary>

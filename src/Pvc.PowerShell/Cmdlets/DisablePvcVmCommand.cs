@@ -6,7 +6,7 @@ namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Disables VMs (state "disable"): a running VM is shut down first (or stopped at once with -Force).</summary>
 [Cmdlet(VerbsLifecycle.Disable, "PvcVm", SupportsShouldProcess = true)]
-[OutputType(typeof(Vm))]
+[OutputType(typeof(Vm), typeof(PvcJob))]
 public sealed class DisablePvcVmCommand : VmChangeCmdlet
 {
     /// <summary>Stop a running VM at once instead of shutting it down; also disable a mirror.</summary>
@@ -18,13 +18,8 @@ public sealed class DisablePvcVmCommand : VmChangeCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Disable VM"))
             return;
-        var id = Math.Abs(vm.Uuid.GetHashCode());
-        var ok = TryAwait(token => Vms.DisableAsync(vm, Force, Timeout, s =>
-            QueueProgress(new ProgressRecord(id, "Disabling VM", $"{vm.Name}: {s.ToString().ToLowerInvariant()}")), token), vm.Name);
-        WriteProgress(new ProgressRecord(id, "Disabling VM", vm.Name) { RecordType = ProgressRecordType.Completed });
-        if (!ok)
-            return;
-        if ((Wait || PassThru) && ReadVm(vm) is { } now)
-            WriteObject(now);
+        // disabling a running VM waits for its shutdown whether or not -Wait is given (PVC's order: shutdown, then disable)
+        var (vms, force, timeout) = (Vms, Force.IsPresent, Timeout);
+        Run(vm, "Disabling VM", (progress, token) => vms.DisableAsync(vm, force, timeout, progress, token), output: Wait || PassThru);
     }
 }

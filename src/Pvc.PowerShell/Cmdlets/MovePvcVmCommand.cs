@@ -34,10 +34,6 @@ public sealed class MovePvcVmCommand : VmChangeCmdlet
     [Parameter]
     public SwitchParameter Live { get; set; }
 
-    /// <summary>Run as a background job (one per VM); Receive-Job returns the VM once its node has moved it.</summary>
-    [Parameter]
-    public SwitchParameter AsJob { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -48,22 +44,6 @@ public sealed class MovePvcVmCommand : VmChangeCmdlet
         var plan = TryAwait(token => Vms.PlanMigrationAsync(vm, request, token), vm.Name);
         if (plan is null || !ShouldProcess(vm.Name, $"{(kind == MigrationKind.Unmigrate ? "Return" : kind == MigrationKind.Move ? "Move" : "Migrate")} VM from {plan.From} to {plan.To}"))
             return;
-        if (AsJob)
-        {
-            var job = new PvcJob(MyInvocation.Line, $"Move-PvcVm {vm.Name}");
-            JobRepository.Add(job);
-            var operations = Vms;
-            var timeout = Timeout;
-            job.Start(async (j, token) =>
-            {
-                // a worker thread: everything goes to the job's streams, never to this pipeline
-                await operations.MigrateAsync(vm, request, token);
-                await operations.WaitSettledAsync(vm, timeout, s => j.Progress.Add(new ProgressRecord(1, $"Migrating VM to {plan.To}", $"{vm.Name}: {s.ToString().ToLowerInvariant()}")), token);
-                j.Output.Add(PSObject.AsPSObject(await VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token)));
-            }, vm.Name);
-            WriteObject(job);
-            return;
-        }
         if (TryAwait(token => Vms.MigrateAsync(vm, request, token), vm.Name) is not null)
             Finish(vm, $"Migrating VM to {plan.To}", (v, p, t) => Vms.WaitSettledAsync(v, Timeout, p, t));
     }

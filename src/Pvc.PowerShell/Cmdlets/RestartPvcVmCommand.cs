@@ -6,7 +6,7 @@ namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Restarts running VMs (state "restart").</summary>
 [Cmdlet(VerbsLifecycle.Restart, "PvcVm", SupportsShouldProcess = true)]
-[OutputType(typeof(Vm))]
+[OutputType(typeof(Vm), typeof(PvcJob))]
 public sealed class RestartPvcVmCommand : VmChangeCmdlet
 {
     /// <inheritdoc />

@@ -6,7 +6,7 @@ namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Makes drained nodes ready again (PVC's unflush/ready): their VMs come back.</summary>
 [Cmdlet(VerbsLifecycle.Resume, "PvcNode", SupportsShouldProcess = true)]
-[OutputType(typeof(Node))]
+[OutputType(typeof(Node), typeof(PvcJob))]
 public sealed class ResumePvcNodeCommand : NodeChangeCmdlet
 {
     /// <inheritdoc />
@@ -14,20 +14,13 @@ public sealed class ResumePvcNodeCommand : NodeChangeCmdlet
     {
         if (!ShouldProcess(Name, "Make node ready (its VMs return)"))
             return;
-        var node = TryAwait(token => Nodes.ReadyAsync(Name, token), Name);
-        if (node is not null && Wait)
+        if (TryAwait(token => Nodes.ReadyAsync(Name, token), Name) is not { } node)
+            return;
+        var (nodes, name, timeout) = (Nodes, Name, Timeout);
+        Finish($"Readying node {name}", () => node, async (progress, token) =>
         {
-            var id = Math.Abs(Name.GetHashCode());
-            var activity = $"Readying node {Name}";
-            node = TryAwait(async token =>
-            {
-                await Nodes.WaitForDomainStateAsync(Name, [NodeDomainState.Ready], Timeout, s =>
-                    QueueProgress(new ProgressRecord(id, activity, s.ToString().ToLowerInvariant())), token);
-                return await Nodes.GetAsync(Name, token);
-            }, Name);
-            WriteProgress(new ProgressRecord(id, activity, "done") { RecordType = ProgressRecordType.Completed });
-        }
-        if (node is not null && (Wait || PassThru))
-            WriteObject(node);
+            await nodes.WaitForDomainStateAsync(name, [NodeDomainState.Ready], timeout, s => progress(s.ToString().ToLowerInvariant(), -1), token);
+            return await nodes.GetAsync(name, token);
+        });
     }
 }

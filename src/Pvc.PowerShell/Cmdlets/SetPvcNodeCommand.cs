@@ -6,17 +6,16 @@ namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Makes a coordinator the primary, or has the primary step down (a new election follows).</summary>
 [Cmdlet(VerbsCommon.Set, "PvcNode", SupportsShouldProcess = true)]
-[OutputType(typeof(Node))]
-public sealed class SetPvcNodeCommand : NodeCmdlet
+[OutputType(typeof(Node), typeof(PvcJob))]
+public sealed class SetPvcNodeCommand : NodeChangeCmdlet
 {
     /// <summary>Primary or Secondary.</summary>
     [Parameter(Mandatory = true)]
     [ValidateSet("Primary", "Secondary")]
     public string CoordinatorState { get; set; } = "";
 
-    /// <summary>Return the node.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    /// <summary>The hand-over takes seconds, not a drain's minutes: a shorter default than other node changes.</summary>
+    public SetPvcNodeCommand() => Timeout = TimeSpan.FromMinutes(2);
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -24,8 +23,10 @@ public sealed class SetPvcNodeCommand : NodeCmdlet
         var primary = CoordinatorState.Equals("Primary", StringComparison.OrdinalIgnoreCase);
         if (!ShouldProcess(Name, primary ? "Make primary coordinator" : "Step down as primary coordinator"))
             return;
-        if (TryAwait(token => primary ? Nodes.SetPrimaryAsync(Name, token) : Nodes.SetSecondaryAsync(Name, token), Name) && PassThru
-            && TryAwait(token => Nodes.GetAsync(Name, token), Name) is { } node)
-            WriteObject(node);
+        if (!TryAwait(token => primary ? Nodes.SetPrimaryAsync(Name, token) : Nodes.SetSecondaryAsync(Name, token), Name))
+            return;
+        var (nodes, name, timeout) = (Nodes, Name, Timeout);
+        Finish(primary ? $"Making {name} primary" : $"{name} stepping down", () => TryAwait(token => nodes.GetAsync(name, token), name),
+            (progress, token) => nodes.WaitCoordinatorAsync(name, primary, timeout, s => progress(s, -1), token));
     }
 }

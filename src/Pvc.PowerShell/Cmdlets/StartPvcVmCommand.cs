@@ -6,7 +6,7 @@ namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Starts VMs (state "start"); with -Wait, until they run on their node.</summary>
 [Cmdlet(VerbsLifecycle.Start, "PvcVm", SupportsShouldProcess = true)]
-[OutputType(typeof(Vm))]
+[OutputType(typeof(Vm), typeof(PvcJob))]
 public sealed class StartPvcVmCommand : VmChangeCmdlet
 {
     /// <summary>Start a snapshot mirror too.</summary>

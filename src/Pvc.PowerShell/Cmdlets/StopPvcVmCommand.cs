@@ -6,7 +6,7 @@ namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Shuts VMs down gracefully (state "shutdown"), or with -Force stops them at once (state "stop").</summary>
 [Cmdlet(VerbsLifecycle.Stop, "PvcVm", SupportsShouldProcess = true)]
-[OutputType(typeof(Vm))]
+[OutputType(typeof(Vm), typeof(PvcJob))]
 public sealed class StopPvcVmCommand : VmChangeCmdlet
 {
     /// <summary>Stop at once (PVC's "stop": the VM is destroyed, like pulling the plug), also for a mirror.</summary>

@@ -9,10 +9,6 @@ namespace Pvc.PowerShell.Cmdlets;
 [OutputType(typeof(Node), typeof(PvcJob))]
 public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
 {
-    /// <summary>Run as a background job; Receive-Job returns the node once it is flushed.</summary>
-    [Parameter]
-    public SwitchParameter AsJob { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -22,41 +18,15 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
         var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(e => e.Target is null ? $"{e.Vm.Name}: no node qualifies, shut down ({e.Reason})" : $"{e.Vm.Name} -> {e.Target}"));
         if (!ShouldProcess(Name, $"Flush node ({where})"))
             return;
-        if (AsJob)
-        {
-            var job = new PvcJob(MyInvocation.Line, $"Suspend-PvcNode {Name}");
-            JobRepository.Add(job);
-            var (nodes, name, timeout) = (Nodes, Name, Timeout);
-            job.Start(async (j, token) =>
-            {
-                // a worker thread: everything goes to the job's streams, never to this pipeline
-                await nodes.FlushAsync(name, token);
-                var flushed = await nodes.WaitFlushedAsync(name, timeout, p => j.Progress.Add(Record(1, name, plan.Count, p)), token);
-                j.Output.Add(PSObject.AsPSObject(flushed));
-            }, Name);
-            WriteObject(job);
+        if (TryAwait(token => Nodes.FlushAsync(Name, token), Name) is not { } node)
             return;
-        }
-        var node = TryAwait(token => Nodes.FlushAsync(Name, token), Name);
-        if (node is null)
-            return;
-        if (Wait)
+        var (nodes, name, timeout, planned) = (Nodes, Name, Timeout, plan.Count);
+        Finish($"Flushing node {name}", () => node, (progress, token) => nodes.WaitFlushedAsync(name, timeout, p =>
         {
-            var id = Math.Abs(Name.GetHashCode());
-            var activity = $"Flushing node {Name}";
-            // a record a write: the stream keeps the objects it is given
-            node = TryAwait(token => Nodes.WaitFlushedAsync(Name, Timeout, p => QueueProgress(Record(id, Name, plan.Count, p)), token), Name);
-            WriteProgress(new ProgressRecord(id, activity, "done") { RecordType = ProgressRecordType.Completed });
-        }
-        if (node is not null && (Wait || PassThru))
-            WriteObject(node);
+            if (p.VmsRemaining is int left)
+                progress($"{left} VMs still on {name}", planned > 0 ? Math.Clamp(100 * (planned - left) / planned, 0, 100) : -1);
+            else
+                progress($"node {p.DomainState.ToString()!.ToLowerInvariant()}", -1);
+        }, token));
     }
-
-    private static ProgressRecord Record(int id, string node, int planned, FlushProgress progress) =>
-        progress.VmsRemaining is int left
-            ? new ProgressRecord(id, $"Flushing node {node}", $"{left} VMs still on {node}")
-            {
-                PercentComplete = planned > 0 ? Math.Clamp(100 * (planned - left) / planned, 0, 100) : -1,
-            }
-            : new ProgressRecord(id, $"Flushing node {node}", $"node {progress.DomainState.ToString()!.ToLowerInvariant()}");
 }

@@ -90,6 +90,35 @@ public abstract class PvcCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the long part of a change (the wait for a node service) in the foreground, or with <paramref name="asJob"/>
+    /// as a <see cref="PvcJob"/>, and writes its result (or the job). <paramref name="work"/> reports progress only
+    /// through the callback it is given: in the foreground that queues records for the pipeline thread, in a job it
+    /// adds them to the job's stream. So whichever way it runs, nothing is written from a worker thread to the pipeline.
+    /// Errors are non-terminating in the foreground and the job's error records (a failed job) in the background.
+    /// </summary>
+    /// <param name="asJob">Run as a job (the value of the cmdlet's <c>-AsJob</c>).</param>
+    /// <param name="target">The target object of error records.</param>
+    /// <param name="work">The work; its result (when not null) is the output.</param>
+    protected void RunInForegroundOrJob<T>(bool asJob, object? target, Func<Action<ProgressRecord>, CancellationToken, Task<T?>> work)
+        where T : class
+    {
+        if (!asJob)
+        {
+            if (TryAwait(token => work(QueueProgress, token), target) is { } result)
+                WriteObject(result);
+            return;
+        }
+        var job = new PvcJob(MyInvocation.Line, $"{MyInvocation.MyCommand.Name} {target}");
+        JobRepository.Add(job);
+        job.Start(async (j, token) =>
+        {
+            if (await work(j.Progress.Add, token) is { } output)
+                j.Output.Add(PSObject.AsPSObject(output));
+        }, target);
+        WriteObject(job);
+    }
+
     /// <summary>Writes a progress record from any thread (queued for the pipeline thread).</summary>
     protected void QueueProgress(ProgressRecord record) => OnPipelineThread(() => WriteProgress(record));
 

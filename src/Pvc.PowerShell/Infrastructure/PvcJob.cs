@@ -28,7 +28,7 @@ public sealed class PvcJob : Job
         SetJobState(JobState.Stopped);
     }
 
-    /// <summary>Runs the work; Core and ZooKeeper errors become the job's error records and fail it.</summary>
+    /// <summary>Runs the work on a worker thread; an error becomes the job's error record and fails it.</summary>
     internal void Start(Func<PvcJob, CancellationToken, Task> work, object? target)
     {
         SetJobState(JobState.Running);
@@ -40,10 +40,14 @@ public sealed class PvcJob : Job
                 if (!_stop.IsCancellationRequested)
                     SetJobState(Error.Count > 0 ? JobState.Failed : JobState.Completed);
             }
-            catch (Exception e) when (PvcErrorRecords.IsReportable(e) || e is OperationCanceledException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
-                if (e is not OperationCanceledException)
-                    Error.Add(PvcErrorRecords.From(e, target));
+                // StopJob has set the state
+            }
+            catch (Exception e)
+            {
+                // on a worker thread nothing would see an exception that escaped: every one becomes the job's error
+                Error.Add(PvcErrorRecords.From(e, target));
                 if (!_stop.IsCancellationRequested)
                     SetJobState(JobState.Failed);
             }

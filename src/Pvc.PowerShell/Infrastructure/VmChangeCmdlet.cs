@@ -3,7 +3,10 @@ using Pvc.Core.Vms;
 
 namespace Pvc.PowerShell.Infrastructure;
 
-/// <summary>A VM change a node carries out: <c>-Wait</c> (with progress) until it has, <c>-Timeout</c>, <c>-PassThru</c>.</summary>
+/// <summary>
+/// A VM change a node carries out: <c>-Wait</c> (with progress) until it has, <c>-AsJob</c> to wait in a background
+/// job instead, <c>-Timeout</c>, <c>-PassThru</c>.
+/// </summary>
 public abstract class VmChangeCmdlet : VmCmdlet
 {
     /// <summary>Wait until the VM's node has carried out the change, then return the VM.</summary>
@@ -19,20 +22,52 @@ public abstract class VmChangeCmdlet : VmCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>With -Wait, waits (showing progress) by <paramref name="wait"/>; then writes the VM when asked to.</summary>
+    /// <summary>
+    /// Wait in a background job (one per VM) instead: the cmdlet returns the job at once, and Receive-Job returns the
+    /// VM once its node has carried out the change. The change itself is asked for before the job starts.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    /// <summary>
+    /// After the change was asked for: with -Wait or -AsJob waits by <paramref name="wait"/> (showing progress) and
+    /// writes the VM, or the job; otherwise writes the VM when -PassThru asks for it.
+    /// </summary>
     protected void Finish(VmRef vm, string activity, Func<VmRef, Action<VmState>, CancellationToken, Task> wait)
     {
-        if (Wait)
+        if (!Wait && !AsJob)
         {
-            var id = Math.Abs(vm.Uuid.GetHashCode());
-            // a record a write: the stream keeps the objects it is given
-            var ok = TryAwait(token => wait(vm, state =>
-                QueueProgress(new ProgressRecord(id, activity, $"{vm.Name}: {state.ToString().ToLowerInvariant()}")), token), vm.Name);
-            WriteProgress(new ProgressRecord(id, activity, ok ? $"{vm.Name}: done" : $"{vm.Name}: failed") { RecordType = ProgressRecordType.Completed });
-            if (!ok)
-                return;
+            if (PassThru && ReadVm(vm) is { } now)
+                WriteObject(now);
+            return;
         }
-        if ((Wait || PassThru) && ReadVm(vm) is { } now)
-            WriteObject(now);
+        Run(vm, activity, (progress, token) => wait(vm, progress, token), output: true);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (which reports the VM's states) in the foreground, or in a job with -AsJob, with a
+    /// progress record per state and a completed one at the end; then writes the VM as it is when
+    /// <paramref name="output"/> (a job always returns it).
+    /// </summary>
+    protected void Run(VmRef vm, string activity, Func<Action<VmState>, CancellationToken, Task> work, bool output)
+    {
+        var zk = Connection.ZooKeeper;
+        var id = Math.Abs(vm.Uuid.GetHashCode());
+        var asJob = AsJob;
+        RunInForegroundOrJob(asJob, vm.Name, async (progress, token) =>
+        {
+            var done = false;
+            try
+            {
+                // a record a write: the stream keeps the objects it is given
+                await work(state => progress(new ProgressRecord(id, activity, $"{vm.Name}: {state.ToString().ToLowerInvariant()}")), token);
+                done = true;
+            }
+            finally
+            {
+                progress(new ProgressRecord(id, activity, done ? $"{vm.Name}: done" : $"{vm.Name}: failed") { RecordType = ProgressRecordType.Completed });
+            }
+            return output || asJob ? await VmReader.GetAsync(zk, vm.Uuid, token) : null;
+        });
     }
 }
