@@ -27,6 +27,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal("hv1:2181,hv2:2181,hv3:2181", config.ZooKeeper);
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(180), "mem", 1), (config.KeepaliveInterval, config.VmShutdownTimeout, config.MigrationTargetSelector, config.FlushConcurrency));
         Assert.Equal("qemu:///system", config.LibvirtUri);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.MigrationPeerTimeout);
     }
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nmigration:\n  target_selector: random\n", "migration.target_selector")]
     [InlineData("cluster:\n  name: c\n", "cluster.coordinator_nodes")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  flush_on_stop: maybe\n", "node.flush_on_stop")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  migration_peer_timeout: 0\n", "node.migration_peer_timeout")]
     [InlineData("cluster: [unclosed\n", "not valid YAML")]
     public void A_bad_file_is_refused_naming_the_key(string yaml, string named)
     {
