@@ -33,7 +33,15 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 
     public NodeOperations NodeOps => new(Connection);
 
-    public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null)
+    /// <summary>Starts <paramref name="count"/> node services (hv1, hv2, ...) on a fresh chroot of <paramref name="zk"/>.</summary>
+    /// <param name="zk">The ZooKeeper server.</param>
+    /// <param name="count">How many nodes.</param>
+    /// <param name="extraNodeConfig">YAML appended to each node's pvc.conf (indent it to put it under <c>node:</c>).</param>
+    /// <param name="zookeeperFor">Each node's ZooKeeper connection string, from its name and the chroot's.</param>
+    /// <param name="writeConfig">Writes a node's pvc.conf (folder, name, all names, ZooKeeper) and returns its path;
+    /// <see cref="LabNode.Write"/> (a test-driver host) by default.</param>
+    public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null,
+        Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null)
     {
         var chroot = await zk.NewChrootAsync("nodes");
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
@@ -43,7 +51,8 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         var nodes = new List<NodeServiceProcess>();
         foreach (var name in names)
         {
-            var config = LabNode.Write(dir, name, names, zookeeperFor?.Invoke(name, chroot) ?? chroot, extraNodeConfig);
+            var zookeeper = zookeeperFor?.Invoke(name, chroot) ?? chroot;
+            var config = writeConfig is null ? LabNode.Write(dir, name, names, zookeeper, extraNodeConfig) : writeConfig(dir, name, names, zookeeper);
             nodes.Add(new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log")));
         }
         var cluster = new NodeServiceCluster(dir, connection, nodes);
