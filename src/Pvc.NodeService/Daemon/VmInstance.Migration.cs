@@ -139,7 +139,7 @@ internal sealed partial class VmInstance
     /// <summary>
     /// The receiver: announces itself in migrate_sync_lock, holds the lock until the sender has queued behind it
     /// (phase A), queues again behind the sender (phase B) and, once the sender is done, decides from what runs here
-    /// and what the state says; then clears the key.
+    /// and what the state says, clearing the key in the same transaction.
     /// </summary>
     private async Task ReceiveAsync(string name, string source, CancellationToken cancellationToken)
     {
@@ -172,13 +172,12 @@ internal sealed partial class VmInstance
         await phaseB.AcquireAsync(cancellationToken: cancellationToken);
         try
         {
-            await DecideReceivedAsync(name, cancellationToken);
+            await DecideReceivedAsync(name, sync, cancellationToken);
         }
         finally
         {
             await phaseB.ReleaseAsync();
         }
-        await sync.ClearAsync(cancellationToken);
         _wake.Set(); // look again: a VM handed over by shutdown is started now
     }
 
@@ -189,27 +188,21 @@ internal sealed partial class VmInstance
         return state is not (VmState.Migrate or VmState.MigrateLive) || node != _me || hypervisor.IsRunning(Uuid);
     }
 
-    private async Task DecideReceivedAsync(string name, CancellationToken cancellationToken)
+    private async Task DecideReceivedAsync(string name, MigrationSyncLock sync, CancellationToken cancellationToken)
     {
         var (state, version, node, _) = await ReadPlacementAsync(cancellationToken);
         var here = hypervisor.State(Uuid);
+        Op[] decision = [];
         if (here is DomainState.Running or DomainState.Paused or DomainState.Blocked)
         {
             log.LogInformation("Received VM {Name}: it runs here", name);
             if (node == _me)
-                await WriteStateAsync(VmState.Start, version, cancellationToken);
+                decision = [Op.SetData(P(DomainKeys.State), "start"u8.ToArray())];
         }
         else if (here is not null)
         {
             log.LogWarning("Failed to receive VM {Name}: libvirt has it {State}", name, here);
-            try
-            {
-                await zk.MultiAsync([Op.Check(P(DomainKeys.State), version), Op.SetData(P(DomainKeys.State), "fail"u8.ToArray()),
-                    Op.SetData(P(DomainKeys.FailedReason), "Failed to receive migration"u8.ToArray())], cancellationToken);
-            }
-            catch (BadVersionException)
-            {
-            }
+            decision = [Op.SetData(P(DomainKeys.State), "fail"u8.ToArray()), Op.SetData(P(DomainKeys.FailedReason), "Failed to receive migration"u8.ToArray())];
         }
         else if (node == _me)
         {
@@ -220,13 +213,29 @@ internal sealed partial class VmInstance
                     break;
                 case VmState.Stop:
                     log.LogInformation("VM {Name} was shut down on its old node for the move; starting it here", name);
-                    await WriteStateAsync(VmState.Start, version, cancellationToken);
+                    decision = [Op.SetData(P(DomainKeys.State), "start"u8.ToArray())];
                     break;
                 default:
                     log.LogWarning("Migration of VM {Name} aborted or failed; its state is {State}", name, Wire.VmState.Encode(state));
                     break;
             }
         }
+
+        // PVC clears the key after releasing the lock; here it goes with the decision, in one transaction, so that
+        // the announcement of a receiver of the next migration (which can only follow this state) is never wiped out
+        if (decision.Length > 0)
+        {
+            try
+            {
+                await zk.MultiAsync([Op.Check(P(DomainKeys.State), version), .. decision, Op.SetData(sync.Path, ""u8.ToArray())], cancellationToken);
+                return;
+            }
+            catch (BadVersionException)
+            {
+                // someone changed the state meanwhile: theirs stands, and the watch decides again
+            }
+        }
+        await sync.ClearAsync(cancellationToken);
     }
 
     private async Task<(VmState State, int StateVersion, string? Node, string? LastNode)> ReadPlacementAsync(CancellationToken cancellationToken)
