@@ -120,6 +120,21 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
             await WaitAsync(NodeKeys.Path(node.Name, NodeKeys.RunningDomains), t => !PvcList.DecodeSpace(t).Contains(id), $"{id} not running on {node.Name}");
     }
 
+    /// <summary>
+    /// Waits until a node service's log has a line containing <paramref name="text"/> (its logger writes on a
+    /// background thread, so a line may follow the ZooKeeper write it reports). Looks at the file every 50 ms.
+    /// </summary>
+    public async Task WaitForLogAsync(NodeServiceProcess node, string text)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!(File.Exists(node.LogPath) && File.ReadAllText(node.LogPath).Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"{node.Name}'s log never said '{text}'\n{Logs()}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<string> ReadAsync(string path) => Encoding.UTF8.GetString((await Connection.ZooKeeper.GetDataAsync(path)).Data);
 
     public string Logs() => string.Join("\n", Nodes.Select(n => $"--- {n.Name}\n{n.Log()}"));
