@@ -32,20 +32,25 @@ public sealed partial class VmOperations
             // ends at that "stop"; this one waits for the new node's decision, on watches armed before the reads.
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var lockPath = P(vm, DomainKeys.MigrateSyncLock);
-            var now = Zk.GetDataAsync(P(vm, DomainKeys.State), _ => changed.TrySetResult(), cancellationToken);
-            var contenders = Zk.GetChildrenAsync(lockPath, _ => changed.TrySetResult(), cancellationToken);
-            var key = Zk.GetDataAsync(lockPath, cancellationToken: cancellationToken);
+            string key, now;
+            IReadOnlyList<string> contenders;
             try
             {
-                await Task.WhenAll(now, contenders, key);
+                // in this order: the new node writes "start" and clears the key together (PVC: start, then the key),
+                // and lock nodes stand on the key throughout (the old node's while it writes "stop", the new node's
+                // queued behind it until after "start"); so a key and lock read before a state that still says "stop"
+                // belong to that "stop"
+                key = Encoding.UTF8.GetString((await Zk.GetDataAsync(lockPath, cancellationToken: cancellationToken)).Data);
+                contenders = (await Zk.GetChildrenAsync(lockPath, _ => changed.TrySetResult(), cancellationToken)).Children;
+                now = Encoding.UTF8.GetString((await Zk.GetDataAsync(P(vm, DomainKeys.State), _ => changed.TrySetResult(), cancellationToken)).Data);
             }
             catch (NoNodeException)
             {
                 break; // no such key (or no VM any more): nothing is being handed over
             }
-            if (Wire.VmState.Decode(Encoding.UTF8.GetString((await now).Data)) != VmState.Stop)
+            if (Wire.VmState.Decode(now) != VmState.Stop)
                 continue; // moved on meanwhile: look again
-            if (Encoding.UTF8.GetString((await key).Data) != DomainKeys.Format(vm.Uuid) || (await contenders).Children.Count == 0)
+            if (key != DomainKeys.Format(vm.Uuid) || contenders.Count == 0)
                 break; // really stopped (a key left over by a receiver that died has no live lock nodes)
             try
             {
