@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages in build/debian-packages.txt that are missing. Idempotent: with all of
-# them present it changes nothing and needs no root.
+# Installs the Debian packages in build/debian-packages.txt that are missing, and does the one-time host setup the
+# QEMU lab needs (the user libvirt-qemu). Idempotent: with everything in place it changes nothing and needs no root.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mapfile -t packages < <(grep -v '^\s*#' "$here/debian-packages.txt" | grep -v '^\s*$')
@@ -14,16 +14,30 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "deps: all ${#packages[@]} Debian packages are installed."
+# libvirt's QEMU driver looks this user up before it reads qemu.conf (which makes the lab's QEMU run as root); the
+# package that would create it, libvirt-daemon-system, also brings services this machine does not run
+need_user=0
+getent passwd libvirt-qemu >/dev/null || need_user=1
+if [ ${#missing[@]} -eq 0 ] && [ "$need_user" = 0 ]; then
+  echo "deps: all ${#packages[@]} Debian packages are installed and the host is set up."
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "deps: missing Debian packages: ${missing[*]}. Run './build.sh deps' as root (it uses apt-get), or install them yourself." >&2
+  [ ${#missing[@]} -gt 0 ] && echo "deps: missing Debian packages: ${missing[*]}." >&2
+  [ "$need_user" = 1 ] && echo "deps: the user libvirt-qemu is missing." >&2
+  echo "deps: run './build.sh deps' as root (it uses apt-get and useradd), or do it yourself." >&2
   exit 1
 fi
+if [ "$need_user" = 1 ]; then
+  echo "deps: creating the system user libvirt-qemu (group kvm)"
+  getent group kvm >/dev/null || groupadd -r kvm
+  getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+  useradd -r -g kvm -G libvirt-qemu -d /var/lib/libvirt -M -s /usr/sbin/nologin libvirt-qemu
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
 
-# Package scripts must not start daemons (zookeeper, dnsmasq, ...) on their default ports.
+# Package scripts must not start daemons (zookeeper, libvirtd, dnsmasq, ...) on their default ports: a policy-rc.d
+# that refuses every start, for the time of the install (a machine that has its own, like a container's, keeps it).
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then
@@ -35,5 +49,7 @@ trap '[ "$made_policy" = 1 ] && rm -f "$policy"' EXIT
 
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+started=$(date +%s)
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "deps: installed in $(( $(date +%s) - started )) s"

@@ -27,6 +27,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal("hv1:2181,hv2:2181,hv3:2181", config.ZooKeeper);
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(180), "mem", 1), (config.KeepaliveInterval, config.VmShutdownTimeout, config.MigrationTargetSelector, config.FlushConcurrency));
         Assert.Equal("qemu:///system", config.LibvirtUri);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.MigrationPeerTimeout);
     }
 
     [Fact]
@@ -68,6 +69,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nmigration:\n  target_selector: random\n", "migration.target_selector")]
     [InlineData("cluster:\n  name: c\n", "cluster.coordinator_nodes")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  flush_on_stop: maybe\n", "node.flush_on_stop")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  migration_peer_timeout: 0\n", "node.migration_peer_timeout")]
     [InlineData("cluster: [unclosed\n", "not valid YAML")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  actions:\n    failed_fence: reboot\n", "fencing.actions.failed_fence")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  intervals:\n    fence_intervals: 0\n", "fencing.intervals.fence_intervals")]

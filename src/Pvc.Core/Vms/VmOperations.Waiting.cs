@@ -2,6 +2,7 @@ using System.Text;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Vms;
 
@@ -13,12 +14,53 @@ public sealed partial class VmOperations
         state is VmState.Restart or VmState.Shutdown or VmState.Migrate or VmState.MigrateLive or VmState.Unmigrate;
 
     /// <summary>
-    /// Waits until the VM's node has finished: the state is no longer restart, shutdown or migrate. A VM that ends
-    /// in "fail" is an error carrying its failed reason.
+    /// Waits until the VM's node has finished: the state is no longer restart, shutdown or migrate, and no shutdown
+    /// migration is half done (see below). A VM that ends in "fail" is an error carrying its failed reason.
     /// </summary>
     public async Task<VmState> WaitSettledAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
-        var state = await VmStateWaiter.WaitAsync(Zk, vm, s => !IsTransitional(s), timeout, progress, cancellationToken);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan Left() => timeout - waited.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        VmState state;
+        while (true)
+        {
+            state = await VmStateWaiter.WaitAsync(Zk, vm, s => !IsTransitional(s), Left(), progress, cancellationToken);
+            if (state != VmState.Stop)
+                break;
+            // A shutdown migration passes through "stop": the old node has stopped the VM and the new one, queued on
+            // migrate_sync_lock (whose key holds the VM's UUID meanwhile), is about to write "start". PVC's own --wait
+            // ends at that "stop"; this one waits for the new node's decision, on watches armed before the reads.
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var lockPath = P(vm, DomainKeys.MigrateSyncLock);
+            string key, now;
+            IReadOnlyList<string> contenders;
+            try
+            {
+                // in this order: the new node writes "start" and clears the key together (PVC: start, then the key),
+                // and lock nodes stand on the key throughout (the old node's while it writes "stop", the new node's
+                // queued behind it until after "start"); so a key and lock read before a state that still says "stop"
+                // belong to that "stop"
+                key = Encoding.UTF8.GetString((await Zk.GetDataAsync(lockPath, cancellationToken: cancellationToken)).Data);
+                contenders = (await Zk.GetChildrenAsync(lockPath, _ => changed.TrySetResult(), cancellationToken)).Children;
+                now = Encoding.UTF8.GetString((await Zk.GetDataAsync(P(vm, DomainKeys.State), _ => changed.TrySetResult(), cancellationToken)).Data);
+            }
+            catch (NoNodeException)
+            {
+                break; // no such key (or no VM any more): nothing is being handed over
+            }
+            if (Wire.VmState.Decode(now) != VmState.Stop)
+                continue; // moved on meanwhile: look again
+            if (key != DomainKeys.Format(vm.Uuid) || contenders.Count == 0)
+                break; // really stopped (a key left over by a receiver that died has no live lock nodes)
+            try
+            {
+                await changed.Task.WaitAsync(Left(), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                throw new PvcTimeoutException("WaitTimeout", $"The VM '{vm.Name}' is still being handed over to its new node after {timeout.TotalSeconds:0.#} s. Check the nodes with Get-PvcNode.") { Target = vm.Name };
+            }
+        }
         if (state == VmState.Fail)
             await ThrowFailedAsync(vm, cancellationToken);
         return state;

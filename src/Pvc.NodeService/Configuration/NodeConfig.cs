@@ -29,6 +29,11 @@ public sealed record NodeConfig
     public IReadOnlyList<string> RemoveDevices { get; init; } = [];
     /// <summary><c>node.migration_uri</c>: the libvirt URI of a target, <c>{node}</c> replaced by its name (PVC: qemu+tcp://{node}/system); none: shutdown migration.</summary>
     public string? MigrationUriTemplate { get; init; }
+    /// <summary>
+    /// <c>node.migration_peer_timeout</c> (seconds): how long each side of a migration waits for the other on
+    /// <c>migrate_sync_lock</c> before it gives up, default 30 s (PVC's fixed value).
+    /// </summary>
+    public TimeSpan MigrationPeerTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
     public bool AutoReady { get; init; }
     /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>

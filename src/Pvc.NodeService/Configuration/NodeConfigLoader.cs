@@ -87,6 +87,7 @@ public static class NodeConfigLoader
             DomainTypeOverride = Text("node.domain_type"),
             RemoveDevices = List("node.remove_devices"),
             MigrationUriTemplate = Text("node.migration_uri"),
+            MigrationPeerTimeout = TimeSpan.FromSeconds(Int("node.migration_peer_timeout", 30, 1)),
             AutoReady = Bool("node.autoready"),
             FlushConcurrency = Int("node.flush_concurrency", 1, 1),
             FlushOnStop = Bool("node.flush_on_stop"),

@@ -40,6 +40,16 @@ public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter ad
         }
     }
 
+    /// <summary>The domain's state here, or null when libvirt does not know it here.</summary>
+    public DomainState? State(Guid uuid)
+    {
+        lock (_lock)
+        {
+            using var domain = connection.TryLookupDomain(uuid);
+            return domain?.GetState().State;
+        }
+    }
+
     /// <summary>Memory (KiB) and vCPUs of a domain here, or null.</summary>
     public DomainInfo? Info(Guid uuid)
     {
@@ -79,13 +89,21 @@ public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter ad
         }
     }
 
-    /// <summary>Live-migrates the domain to another libvirt (throws <see cref="LibvirtException"/>, e.g. unsupported on the test driver).</summary>
+    /// <summary>
+    /// Live-migrates the domain to another libvirt, peer to peer (the source libvirt connects to
+    /// <paramref name="destinationUri"/> itself). The domain stays transient, as PVC's are (they are created from
+    /// ZooKeeper's XML, never defined). Throws <see cref="LibvirtException"/>, e.g. unsupported on the test driver.
+    /// </summary>
     public void Migrate(Guid uuid, string destinationUri, TimeSpan maxDowntime)
     {
+        LibvirtDomain domain;
         lock (_lock)
+            domain = connection.LookupDomain(uuid);
+        using (domain)
         {
-            using var domain = connection.LookupDomain(uuid);
-            domain.Migrate(destinationUri, new MigrationOptions { MaxDowntime = maxDowntime });
+            // outside the lock: a migration takes seconds, libvirt's connections take calls from several threads, and
+            // the keepalive and the other VMs must go on meanwhile (the last error is per thread, read on this one)
+            domain.Migrate(destinationUri, new MigrationOptions { Flags = MigrationFlags.Live | MigrationFlags.PeerToPeer, MaxDowntime = maxDowntime });
         }
     }
 

@@ -27,6 +27,10 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
     private static readonly string[] HoldingRole = ["primary", "takeover", "relinquish"];
 
     private readonly Signal _changed = new();
+    // the loop's actions and the hand-over at stop take turns, and after the hand-over the loop acts no more: else the
+    // loop, seeing the new primary, could write "relinquish" after the hand-over's final "secondary"
+    private readonly SemaphoreSlim _acting = new(1, 1);
+    private bool _handedOver;
     private CancellationTokenSource? _duties;
     private Task _dutiesTask = Task.CompletedTask;
     private (int Version, DateTime Since)? _noneSeen;
@@ -41,20 +45,30 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, _ => _changed.Set(), cancellationToken);
-                var named = Encoding.UTF8.GetString(primary.Data);
-                var router = Encoding.UTF8.GetString((await zk.GetDataAsync(RouterPath, cancellationToken: cancellationToken)).Data);
-                if (named is "" or "none")
+                await _acting.WaitAsync(cancellationToken);
+                try
                 {
-                    // the primary that was asked to step down leaves the election to the others; only when none of
-                    // them has won for a whole keepalive interval does it take the role back (PVC's keepalive re-assert)
-                    if (!HoldingRole.Contains(router) || StillNone(primary.Stat.Version))
-                        await ContendAsync(primary.Stat.Version, cancellationToken);
+                    var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, _ => _changed.Set(), cancellationToken);
+                    var named = Encoding.UTF8.GetString(primary.Data);
+                    var router = Encoding.UTF8.GetString((await zk.GetDataAsync(RouterPath, cancellationToken: cancellationToken)).Data);
+                    if (_handedOver)
+                        break; // the node is stopping: the hand-over had the last word
+                    if (named is "" or "none")
+                    {
+                        // the primary that was asked to step down leaves the election to the others; only when none of
+                        // them has won for a whole keepalive interval does it take the role back (PVC's keepalive re-assert)
+                        if (!HoldingRole.Contains(router) || StillNone(primary.Stat.Version))
+                            await ContendAsync(primary.Stat.Version, cancellationToken);
+                    }
+                    else if (named == config.NodeName && router is not "primary")
+                        await TakeOverAsync(cancellationToken);
+                    else if (named != config.NodeName && router is "primary" or "takeover")
+                        await RelinquishAsync(cancellationToken);
                 }
-                else if (named == config.NodeName && router is not "primary")
-                    await TakeOverAsync(cancellationToken);
-                else if (named != config.NodeName && router is "primary" or "takeover")
-                    await RelinquishAsync(cancellationToken);
+                finally
+                {
+                    _acting.Release();
+                }
                 // a node that was not running yet when "none" was written tries again at its next keepalive
                 await _changed.WaitAsync(config.KeepaliveInterval, cancellationToken);
             }
@@ -202,6 +216,20 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
 
     /// <summary>At service stop: a primary hands over ("none"), stops its duties and becomes secondary.</summary>
     public async Task HandOverAsync(CancellationToken cancellationToken)
+    {
+        await _acting.WaitAsync(cancellationToken);
+        try
+        {
+            _handedOver = true;
+            await HandOverNowAsync(cancellationToken);
+        }
+        finally
+        {
+            _acting.Release();
+        }
+    }
+
+    private async Task HandOverNowAsync(CancellationToken cancellationToken)
     {
         var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, cancellationToken: cancellationToken);
         if (Encoding.UTF8.GetString(primary.Data) == config.NodeName)

@@ -14,8 +14,9 @@ namespace Pvc.NodeService.Daemon;
 /// One VM as this node sees it: each change of its state or node (a watch), and each keepalive, compares what the
 /// cluster wants with what libvirt runs here, and acts as PVC's VMInstance does (start, restart, shutdown, stop,
 /// migrate out or in, stop a VM that belongs elsewhere). One action at a time; each decision is re-read afterwards.
+/// Migration (both sides of PVC's hand-shake) is in VmInstance.Migration.cs.
 /// </summary>
-internal sealed class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, ILogger log)
+internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, ILogger log)
 {
     private readonly Signal _wake = new();
     private Watcher? _watcher;
@@ -91,21 +92,28 @@ internal sealed class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig confi
         {
         }
         Known = new KnownVm(Uuid, name, node, stateText, parsed?.MemoryMiB ?? 0, parsed?.Vcpus ?? 0);
+        var lastNode = batch.Text(P(DomainKeys.LastNode)) ?? "";
+        if (state is not (VmState.Migrate or VmState.MigrateLive))
+            _settledLastNode = lastNode; // PVC's last_lastnode: what an aborted migration puts back
 
         if (node == _me)
-            await ActAsOwnerAsync(name, state, stateVersion, running, xml, cancellationToken);
+            await ActAsOwnerAsync(name, state, stateVersion, running, xml, lastNode, cancellationToken);
         else if (running)
             await ActAsOtherAsync(name, state, stateVersion, node, batch, cancellationToken);
         return true;
     }
 
-    private async Task ActAsOwnerAsync(string name, VmState state, int stateVersion, bool running, string xml, CancellationToken cancellationToken)
+    private async Task ActAsOwnerAsync(string name, VmState state, int stateVersion, bool running, string xml, string lastNode, CancellationToken cancellationToken)
     {
         switch (state, running)
         {
             case (VmState.Migrate or VmState.MigrateLive, true):
+                // PVC: a VM to be received that already runs here counts as received
                 log.LogInformation("VM {Name} arrived; it runs here", name);
                 await WriteStateAsync(VmState.Start, stateVersion, cancellationToken);
+                break;
+            case (VmState.Migrate or VmState.MigrateLive, false):
+                await ReceiveAsync(name, lastNode, cancellationToken);
                 break;
             case (VmState.Restart, true):
                 log.LogInformation("Restarting VM {Name}", name);
@@ -132,37 +140,11 @@ internal sealed class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig confi
 
     private async Task ActAsOtherAsync(string name, VmState state, int stateVersion, string? target, ZnodeBatch batch, CancellationToken cancellationToken)
     {
-        if (state is VmState.Migrate or VmState.MigrateLive)
+        if (state is VmState.Migrate or VmState.MigrateLive && target is not null)
         {
             var method = Wire.MigrationMethod.Decode(batch.Text(P(DomainKeys.MigrationMethod)));
-            var liveOnly = state == VmState.MigrateLive || method == MigrationMethod.Live;
-            if (method != MigrationMethod.Shutdown && config.MigrationUriTemplate is { } template && target is not null)
-            {
-                try
-                {
-                    var downtime = TimeSpan.FromMilliseconds(PvcNumber.DecodeInt(batch.Text(P(DomainKeys.MigrationMaxDowntime))) ?? 300);
-                    log.LogInformation("Migrating VM {Name} live to {Target}", name, target);
-                    await Task.Run(() => hypervisor.Migrate(Uuid, template.Replace("{node}", target, StringComparison.Ordinal), downtime), cancellationToken);
-                    return; // the receiver sees it running and writes start
-                }
-                catch (LibvirtException e)
-                {
-                    log.LogWarning("Live migration of VM {Name} to {Target} failed: {Message}", name, target, e.Message);
-                    if (liveOnly)
-                    {
-                        // PVC: a live-only migration that fails goes back to running here
-                        var lastNode = batch.Text(P(DomainKeys.LastNode)) ?? "";
-                        await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion),
-                            Op.SetData(P(DomainKeys.State), "start"u8.ToArray()), Op.SetData(P(DomainKeys.Node), Encoding.UTF8.GetBytes(_me)),
-                            Op.SetData(P(DomainKeys.LastNode), Encoding.UTF8.GetBytes(lastNode == target ? "" : lastNode))], cancellationToken);
-                        return;
-                    }
-                }
-            }
-            // shutdown migration: the VM stops here before the target starts it, so it never runs twice
-            log.LogInformation("Migrating VM {Name} to {Target} by shutdown", name, target);
-            await StopGuestAsync(name, graceful: true, cancellationToken);
-            await WriteStateAsync(VmState.Start, stateVersion, cancellationToken);
+            var downtime = TimeSpan.FromMilliseconds(PvcNumber.DecodeInt(batch.Text(P(DomainKeys.MigrationMaxDowntime))) ?? 300);
+            await SendAsync(name, state, stateVersion, target, method, downtime, cancellationToken);
         }
         else if (state == VmState.Shutdown)
         {

@@ -72,6 +72,25 @@ public sealed unsafe class LibvirtDomain : IDisposable
         return LibvirtStrings.TakeOwned(xml);
     }
 
+    /// <summary>
+    /// Reads the guest's memory at a guest-physical address (<c>virDomainMemoryPeek</c> with VIR_MEMORY_PHYSICAL; QEMU
+    /// saves the range through its monitor). For diagnostics and tests, such as following a counter the guest keeps.
+    /// </summary>
+    /// <param name="address">The guest-physical start address.</param>
+    /// <param name="length">How many bytes (a few, for a counter: libvirt's remote protocol bounds one read).</param>
+    /// <returns>The bytes read.</returns>
+    public byte[] PeekPhysicalMemory(ulong address, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        var buffer = new byte[length];
+        fixed (byte* p = buffer)
+        {
+            if (LibvirtNative.virDomainMemoryPeek(handle, address, (nuint)length, p, LibvirtNative.MemoryPhysical) < 0)
+                LibvirtErrors.Throw("virDomainMemoryPeek");
+        }
+        return buffer;
+    }
+
     /// <summary>Asks the guest to shut down (ACPI power button or agent); returns before it is off (<c>virDomainShutdown</c>).</summary>
     public void Shutdown()
     {

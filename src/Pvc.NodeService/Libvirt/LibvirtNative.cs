@@ -96,6 +96,12 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     internal static partial int virDomainDestroy(DomainHandle domain);
 
+    /// <summary>VIR_MEMORY_PHYSICAL: <see cref="virDomainMemoryPeek"/> reads guest-physical addresses.</summary>
+    internal const uint MemoryPhysical = 2;
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainMemoryPeek(DomainHandle domain, ulong start, nuint size, byte* buffer, uint flags);
+
     [LibraryImport(Lib)]
     internal static partial int virDomainMigrateSetMaxDowntime(DomainHandle domain, ulong downtimeMilliseconds, uint flags);
 

@@ -39,7 +39,15 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 
     public NodeOperations NodeOps => new(Connection);
 
-    public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null)
+    /// <summary>Starts <paramref name="count"/> node services (hv1, hv2, ...) on a fresh chroot of <paramref name="zk"/>.</summary>
+    /// <param name="zk">The ZooKeeper server.</param>
+    /// <param name="count">How many nodes.</param>
+    /// <param name="extraNodeConfig">YAML appended to each node's pvc.conf (indent it to put it under <c>node:</c>).</param>
+    /// <param name="zookeeperFor">Each node's ZooKeeper connection string, from its name and the chroot's.</param>
+    /// <param name="writeConfig">Writes a node's pvc.conf (folder, name, all names, ZooKeeper) and returns its path;
+    /// <see cref="LabNode.Write"/> (a test-driver host) by default.</param>
+    public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null,
+        Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null)
     {
         var chroot = await zk.NewChrootAsync("nodes");
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
@@ -49,7 +57,8 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         var nodes = new List<NodeServiceProcess>();
         foreach (var name in names)
         {
-            var config = LabNode.Write(dir, name, names, zookeeperFor?.Invoke(name, chroot) ?? chroot, extraNodeConfig);
+            var zookeeper = zookeeperFor?.Invoke(name, chroot) ?? chroot;
+            var config = writeConfig is null ? LabNode.Write(dir, name, names, zookeeper, extraNodeConfig) : writeConfig(dir, name, names, zookeeper);
             nodes.Add(new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log")));
         }
         var cluster = new NodeServiceCluster(dir, connection, nodes);
@@ -164,6 +173,21 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         var id = DomainKeys.Format(uuid);
         foreach (var node in Nodes.Where(n => n.IsRunning))
             await WaitAsync(NodeKeys.Path(node.Name, NodeKeys.RunningDomains), t => !PvcList.DecodeSpace(t).Contains(id), $"{id} not running on {node.Name}");
+    }
+
+    /// <summary>
+    /// Waits until a node service's log has a line containing <paramref name="text"/> (its logger writes on a
+    /// background thread, so a line may follow the ZooKeeper write it reports). Looks at the file every 50 ms.
+    /// </summary>
+    public async Task WaitForLogAsync(NodeServiceProcess node, string text)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!(File.Exists(node.LogPath) && File.ReadAllText(node.LogPath).Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"{node.Name}'s log never said '{text}'\n{Logs()}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<string> ReadAsync(string path) => Encoding.UTF8.GetString((await Connection.ZooKeeper.GetDataAsync(path)).Data);

@@ -1,0 +1,103 @@
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+using Pvc.ZooKeeper.Recipes;
+
+namespace Pvc.NodeService.Tests.Cluster;
+
+/// <summary>
+/// PVC's migration hand-shake on <c>/domains/&lt;uuid&gt;/migrate_sync_lock</c> between real node services (libvirt
+/// test-driver hosts, so the VM moves by shutdown), observed from outside with the same kazoo-compatible lock.
+/// </summary>
+[Collection(ZooKeeperCollection.Name)]
+public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task The_receiver_writes_the_key_the_sender_waits_on_its_lock_and_the_receiver_clears_it()
+    {
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
+        await c.WaitReadyAsync();
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "hs1"), TargetNode = "hv1" });
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+        Assert.Equal("", await c.ReadAsync(key));
+
+        // a third contender holds the lock first: the receiver announces itself and then has to queue, so the
+        // written key can be seen, and the sender must not move the VM while neither of them holds the lock
+        await using (var outsider = new ZooKeeperLock(c.Connection.ZooKeeper, key, LockKind.Exclusive, "test"))
+        {
+            await outsider.AcquireAsync(Wait);
+            await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2"));
+            await c.WaitAsync(key, v => v == DomainKeys.Format(uuid), "the receiver's announcement");
+            // the receiver's and the sender's lock nodes queue behind ours
+            await WaitForContendersAsync(c, key, 3);
+            Assert.Equal("migrate", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
+            await c.WaitRunningOnAsync(uuid, "hv1");
+        }
+
+        Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
+        await c.WaitRunningOnAsync(uuid, "hv2");
+        await c.WaitAsync(key, v => v == "", "the receiver clearing the key");
+        var now = await VmReader.GetAsync(c.Connection.ZooKeeper, uuid);
+        Assert.Equal(("hv2", "hv1"), (now.Node, now.LastNode));
+        await WaitForContendersAsync(c, key, 0); // the receiver lets go of its lock right after its decision
+        await c.WaitForLogAsync(c.Nodes[1], "Receiving VM hs1 from hv1");
+        await c.WaitForLogAsync(c.Nodes[0], "Migrating VM hs1 to hv2 by shutdown");
+    }
+
+    [Fact]
+    public async Task A_sender_whose_peer_never_answers_aborts_back_to_start_on_the_source_with_the_reason()
+    {
+        // a short peer timeout (PVC's is 30 s); the YAML line goes under node:
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1, extraNodeConfig: "  migration_peer_timeout: 2");
+        await c.WaitReadyAsync();
+        // a node that is run/ready in ZooKeeper but has no node service: nobody will receive
+        await PvcSeed.AddNodeAsync(c.Connection.ZooKeeper, "hv9");
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "lonely"), TargetNode = "hv1" });
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+
+        var started = DateTime.UtcNow;
+        await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv9"));
+        Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
+        var took = DateTime.UtcNow - started;
+        var now = await VmReader.GetAsync(c.Connection.ZooKeeper, uuid);
+        Assert.Equal(("hv1", (string?)null), (now.Node, now.LastNode));
+        Assert.InRange(took, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        await c.WaitForLogAsync(c.Nodes[0], "Aborted migration of VM lonely: Timed out waiting for peer");
+        Assert.Equal("", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock)));
+        // the sender lets go of every lock it took (just after its abort's write)
+        foreach (var locked in new[] { DomainKeys.State, DomainKeys.Node, DomainKeys.MigrateSyncLock })
+            await WaitForContendersAsync(c, DomainKeys.Path(uuid, locked), 0);
+    }
+
+    /// <summary>Waits on a children watch until the lock has <paramref name="count"/> contenders (at least; exactly for 0).</summary>
+    private static async Task WaitForContendersAsync(NodeServiceCluster c, string path, int count)
+    {
+        using var deadline = new CancellationTokenSource(Wait);
+        while (true)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var children = await c.Connection.ZooKeeper.GetChildrenAsync(path, _ => changed.TrySetResult(), deadline.Token);
+            var contenders = children.Children.Count(n => n.Contains("__lock__", StringComparison.Ordinal));
+            if (count == 0 ? contenders == 0 : contenders >= count)
+                return;
+            try
+            {
+                await changed.Task.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{path} has {string.Join(", ", children.Children)}, not {count} contenders\n{c.Logs()}");
+            }
+        }
+    }
+}
