@@ -213,6 +213,21 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_forced_migration_of_a_migrated_VM_never_picks_its_last_node_which_the_nodes_would_refuse()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        // hv1 has by far the most free memory: PVC's selector would pick it, and the sender would abort
+        await c.Raw.SetDataAsync("/nodes/hv1/memfree", "30000"u8.ToArray());
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv2", lastNode: "hv1");
+        var ops = new VmOperations(c.Connection);
+
+        var plan = await ops.MigrateAsync(await ops.ResolveAsync("web1"), new(MigrationKind.Migrate, Force: true));
+
+        Assert.Equal(("hv3", "hv1"), (plan.To, plan.LastNode));
+        Assert.Equal(("hv3", "hv1"), (await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+    }
+
+    [Fact]
     public async Task Migration_without_a_target_explains_when_no_node_qualifies()
     {
         await using var c = await TestCluster.StartAsync(zk);

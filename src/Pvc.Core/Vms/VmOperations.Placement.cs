@@ -56,7 +56,10 @@ public sealed partial class VmOperations
         string target;
         if (request.Target is null)
         {
-            var placement = TargetNodeSelector.Select(nodes, new PlacementRequest(current, limit,
+            // a forced migration of a migrated VM keeps its last node, and the nodes refuse a migration to the last
+            // node (PVC's rule), so that node is no candidate; PVC's findTargetNode may pick it and the flush then aborts
+            var candidates = request.Kind == MigrationKind.Migrate && request.Force && lastNode is not null ? nodes.Where(n => n.Name != lastNode) : nodes;
+            var placement = TargetNodeSelector.Select(candidates, new PlacementRequest(current, limit,
                 Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), await ClusterSelectorAsync(cancellationToken)));
             target = placement.Target ?? throw new PvcResourceUnavailableException("NoTargetNode",
                 $"No node can take the VM '{vm.Name}': {placement.Explanation}.") { Target = vm.Name };
