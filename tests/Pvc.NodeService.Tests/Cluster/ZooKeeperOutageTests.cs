@@ -46,17 +46,23 @@ public sealed class ZooKeeperOutageTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_restarted_node_service_adopts_the_VMs_running_on_its_host()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1);
+        // the hypervisor is a libvirtd of its own, so its VMs outlive the service, as QEMU guests do
+        await using var c = await NodeServiceCluster.StartWithBmcsAsync(await zk.NewChrootAsync("adopt"), 1, "  intervals:\n    fence_intervals: 6");
         await c.WaitReadyAsync();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "long-lived"), TargetNode = "hv1" });
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "long-lived", memoryMiB: 256, vcpus: 1), TargetNode = "hv1" });
         await c.Vms.StartAsync(vm);
         await c.WaitRunningOnAsync(vm.Uuid, "hv1");
-        // the test-driver host lives in the service process, so a restart of the process is a new host: what can be
-        // checked here is that the restarted service starts what should run and reports it, with no manual step
+        var id = (await c.Hosts[0].VirshAsync(["domid", "long-lived"])).Trim();
+
         c.Nodes[0].Kill();
         c.Nodes[0].Start();
         await c.WaitAsync(Pvc.Core.Schema.NodeKeys.Path("hv1", Pvc.Core.Schema.NodeKeys.DaemonState), s => s == "run", "hv1 run again");
         await c.WaitRunningOnAsync(vm.Uuid, "hv1");
+
+        // the same domain, never stopped and started again: a new start would get a new id
+        Assert.Equal(id, (await c.Hosts[0].VirshAsync(["domid", "long-lived"])).Trim());
         Assert.Equal(VmState.Start, (await VmReader.GetAsync(c.Connection.ZooKeeper, vm.Uuid)).State);
+        var log = File.ReadAllText(c.Nodes[0].LogPath);
+        Assert.True(log.Split("Starting VM long-lived").Length == 2, log);
     }
 }
