@@ -39,6 +39,38 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task VMs_caught_migrating_stay_with_their_sender_or_start_on_their_receiver()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync("/nodes/hv3/daemonstate", "dead"u8.ToArray());
+        // on its way to hv3 and never arrived: it still runs on hv1, whose migration aborts back to it
+        var arriving = await PvcSeed.AddVmAsync(c.Raw, "arriving", "hv3", state: "migrate", lastNode: "hv1");
+        // on its way to hv3 and reported running there: it died with hv3
+        var arrived = await PvcSeed.AddVmAsync(c.Raw, "arrived", "hv3", state: "migrate-live", lastNode: "hv1");
+        await c.Raw.SetDataAsync("/nodes/hv3/runningdomains", System.Text.Encoding.UTF8.GetBytes(arrived.ToString()));
+        // on its way from hv3 to hv2: hv2 waits for a sender that is gone
+        var leaving = await PvcSeed.AddVmAsync(c.Raw, "leaving", "hv2", state: "migrate", lastNode: "hv3");
+
+        var result = await FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = true });
+
+        Assert.Equal(["arrived"], result.Select(r => r.Vm.Name));
+        Assert.Equal(("migrate", "hv3", "hv1"), (await c.ReadAsync($"/domains/{arriving}/state"), await c.ReadAsync($"/domains/{arriving}/node"), await c.ReadAsync($"/domains/{arriving}/lastnode")));
+        Assert.Equal("start", await c.ReadAsync($"/domains/{arrived}/state"));
+        Assert.NotEqual("hv3", await c.ReadAsync($"/domains/{arrived}/node"));
+        Assert.Equal(("start", "hv2"), (await c.ReadAsync($"/domains/{leaving}/state"), await c.ReadAsync($"/domains/{leaving}/node")));
+    }
+
+    [Fact]
+    public async Task A_failed_fence_still_gives_up_the_dead_nodes_coordinator_role()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync("/nodes/hv2/routerstate", "primary"u8.ToArray());
+        await c.Raw.SetDataAsync("/config/primary_node", "hv2"u8.ToArray());
+        await FencedNodeRecovery.ReleaseCoordinatorRoleAsync(c.Connection, "hv2");
+        Assert.Equal(("secondary", "none"), (await c.ReadAsync("/nodes/hv2/routerstate"), await c.ReadAsync("/config/primary_node")));
+    }
+
+    [Fact]
     public async Task A_node_that_came_back_before_an_unconfirmed_recovery_keeps_everything_unwritten()
     {
         await using var c = await TestCluster.StartAsync(zk);

@@ -27,7 +27,10 @@ public static class FencedNodeRecovery
     private const int Attempts = 5;
 
     /// <summary>VM states that mean "should be running on its node" (PVC uses the dead node's running list).</summary>
-    private static readonly HashSet<VmState> Running = [VmState.Start, VmState.Restart, VmState.Migrate, VmState.MigrateLive, VmState.Unmigrate];
+    private static readonly HashSet<VmState> Running = [VmState.Start, VmState.Restart];
+
+    /// <summary>States of a migration under way: the node key names the receiver, the sender still runs the VM.</summary>
+    private static readonly HashSet<VmState> Migrating = [VmState.Migrate, VmState.MigrateLive, VmState.Unmigrate];
 
     /// <summary>Recovers <paramref name="node"/>, which must be "dead" unless <see cref="FenceRecoveryOptions.Fenced"/>.</summary>
     /// <returns>Each VM that was running there and where it went (empty when VMs are not recovered).</returns>
@@ -43,7 +46,10 @@ public static class FencedNodeRecovery
         {
             try
             {
-                return await AttemptAsync(connection.ZooKeeper, node, options, cancellationToken);
+                if (await AttemptAsync(connection.ZooKeeper, node, options, cancellationToken) is { } done)
+                    return done;
+                if (attempt == Attempts)
+                    throw new PvcWriteConflictException("RecoveryWriteConflict", $"The cluster kept changing while node '{node}' was being recovered; nothing was written.");
             }
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException && attempt < Attempts)
             {
@@ -55,18 +61,24 @@ public static class FencedNodeRecovery
         }
     }
 
-    private static async Task<IReadOnlyList<RecoveredVm>> AttemptAsync(ZooKeeperClient zk, string node, FenceRecoveryOptions options, CancellationToken cancellationToken)
+    /// <summary>One decision and its transaction; null when the VMs changed between the two reads (decide again).</summary>
+    private static async Task<IReadOnlyList<RecoveredVm>?> AttemptAsync(ZooKeeperClient zk, string node, FenceRecoveryOptions options, CancellationToken cancellationToken)
     {
         var nodes = await NodeReader.ListAsync(zk, cancellationToken);
         var dead = nodes.FirstOrDefault(n => n.Name == node)
             ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{node}'.") { Target = node };
-        var vms = options.RecoverVms ? await VmReader.ListAsync(zk, new VmFilter { Node = node }, cancellationToken) : [];
+        var vms = options.RecoverVms ? await VmReader.ListAsync(zk, cancellationToken: cancellationToken) : [];
+        // running there: started (or restarting) on it, or reported running by its last keepalive; a VM on its way to
+        // the dead node that never arrived still runs on its sender, whose migration aborts back to it
         var toRecover = vms.Where(v => v.Node == node && (Running.Contains(v.State) || dead.RunningVms.Contains(v.Uuid))
                 && v.State is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Delete))
             .OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
+        // on their way from the dead node: its receiver may wait for a sender that is gone; it now runs nowhere but
+        // may run on its receiver, so "start" there (a receiver that has it running leaves it as it is)
+        var toRelease = vms.Where(v => v.LastNode == node && v.Node is { } n && n != node && Migrating.Contains(v.State)).ToList();
 
         var keys = new List<string> { NodeKeys.Path(node, NodeKeys.DaemonState), BaseKeys.PrimaryNode, BaseKeys.MigrationTargetSelector };
-        foreach (var vm in toRecover)
+        foreach (var vm in toRecover.Concat(toRelease))
         {
             keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.State));
             keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.Node));
@@ -76,6 +88,12 @@ public static class FencedNodeRecovery
         if (!options.Fenced && read[NodeKeys.Path(node, NodeKeys.DaemonState)] != "dead")
             throw new PvcInvalidOperationException("NodeNotDead",
                 $"Node '{node}' is '{read[NodeKeys.Path(node, NodeKeys.DaemonState)]}', not dead: it came back, so its VMs stay where they are.") { Target = node };
+        // the decision was made on the first read; the transaction checks the second: they must agree
+        foreach (var vm in toRecover.Concat(toRelease))
+        {
+            if (read[DomainKeys.Path(vm.Uuid, DomainKeys.State)] != Wire.VmState.Encode(vm.State) || read[DomainKeys.Path(vm.Uuid, DomainKeys.Node)] != vm.Node)
+                return null;
+        }
 
         var ops = new List<Op>(read.Checks);
         void Set(string path, string value) => ops.Add(Op.SetData(path, Encoding.UTF8.GetBytes(value)));
@@ -102,6 +120,9 @@ public static class FencedNodeRecovery
             recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null));
         }
 
+        foreach (var vm in toRelease)
+            Set(DomainKeys.Path(vm.Uuid, DomainKeys.State), Wire.VmState.Encode(VmState.Start));
+
         if (options.Fenced)
             Set(NodeKeys.Path(node, NodeKeys.DaemonState), "fenced");
         if (options.RecoverVms)
@@ -117,5 +138,32 @@ public static class FencedNodeRecovery
         Set(NodeKeys.Path(node, NodeKeys.MonitoringHealth), "None");
         await zk.MultiAsync(ops, cancellationToken);
         return recovered;
+    }
+
+    /// <summary>
+    /// A dead coordinator gives up its role, whatever its fence's result (as PVC): routerstate "secondary", and
+    /// <c>/config/primary_node</c> "none" when it names the node, so that the live coordinators elect another.
+    /// </summary>
+    public static async Task ReleaseCoordinatorRoleAsync(ClusterConnection connection, string node, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var zk = connection.ZooKeeper;
+        for (var attempt = 1; ; attempt++)
+        {
+            var read = await VersionedKeys.ReadAsync(zk, [NodeKeys.Path(node, NodeKeys.Mode), BaseKeys.PrimaryNode], cancellationToken);
+            var ops = new List<Op>(read.Checks);
+            if (read[NodeKeys.Path(node, NodeKeys.Mode)] == "coordinator")
+                ops.Add(Op.SetData(NodeKeys.Path(node, NodeKeys.RouterState), Encoding.UTF8.GetBytes(Wire.CoordinatorState.Encode(CoordinatorState.Secondary))));
+            if (read[BaseKeys.PrimaryNode] == node)
+                ops.Add(Op.SetData(BaseKeys.PrimaryNode, "none"u8.ToArray()));
+            try
+            {
+                await zk.MultiAsync(ops, cancellationToken);
+                return;
+            }
+            catch (BadVersionException) when (attempt < Attempts)
+            {
+            }
+        }
     }
 }

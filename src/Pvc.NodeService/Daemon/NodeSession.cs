@@ -14,7 +14,7 @@ namespace Pvc.NodeService.Daemon;
 /// </summary>
 internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
-    private readonly VmSupervisor _vms = new(cluster.ZooKeeper, config, hypervisor, log);
+    private readonly VmSupervisor _vms = new(cluster.ZooKeeper, config, hypervisor, keepalives, log);
     private PrimaryElection? _election;
     private FlushController? _flush;
 

