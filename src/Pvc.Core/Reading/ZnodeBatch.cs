@@ -75,7 +75,15 @@ public sealed class ZnodeBatch(ZooKeeperClient client, ReadCounter? counter = nu
     }
 
     /// <summary>Reads everything queued since the last call, in one wave.</summary>
-    public async Task ReadAsync(CancellationToken cancellationToken)
+    public Task ReadAsync(CancellationToken cancellationToken) => ReadAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Reads everything queued since the last call, in one wave, calling <paramref name="onRead"/> with each range
+    /// of slots (first slot, count) as soon as its answer is in: the caller can work on early answers while the
+    /// server still answers later ones. The calls come from pool threads, possibly several at once (for different
+    /// slots), and all have returned when the read completes.
+    /// </summary>
+    public async Task ReadAsync(Action<int, int>? onRead, CancellationToken cancellationToken)
     {
         var first = _firstUnread;
         if (first == _count)
@@ -83,27 +91,31 @@ public sealed class ZnodeBatch(ZooKeeperClient client, ReadCounter? counter = nu
         _firstUnread = _count;
         counter?.Add(_count - first);
         // one request a page (or the part of a page this wave queued), all in flight at once
-        var parts = new List<(int Page, ArraySegment<ReadOp> Reads)>();
+        var parts = new List<Task>();
         for (var start = first; start < _count; start = (start / PageSize + 1) * PageSize)
         {
             var page = start / PageSize;
-            parts.Add((page, new ArraySegment<ReadOp>(_reads[page], start % PageSize, Math.Min(_count, (page + 1) * PageSize) - start)));
+            parts.Add(ReadPartAsync(page, start % PageSize, Math.Min(_count, (page + 1) * PageSize) - start, onRead, cancellationToken));
         }
-        IReadOnlyList<ReadResult>[] answers;
+        await Task.WhenAll(parts);
+    }
+
+    private async Task ReadPartAsync(int page, int offset, int count, Action<int, int>? onRead, CancellationToken cancellationToken)
+    {
+        var reads = new ArraySegment<ReadOp>(_reads[page], offset, count);
+        IReadOnlyList<ReadResult> answers;
         try
         {
-            answers = await Task.WhenAll(parts.Select(p => client.MultiReadAsync(p.Reads, cancellationToken)));
+            answers = await client.MultiReadAsync(reads, cancellationToken);
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.Unimplemented)
         {
-            answers = await Task.WhenAll(parts.Select(p => Task.WhenAll(p.Reads.Select(op => ReadOneAsync(op, cancellationToken)))));
+            answers = await Task.WhenAll(reads.Select(op => ReadOneAsync(op, cancellationToken)));
         }
-        for (var i = 0; i < parts.Count; i++)
-        {
-            var (page, reads) = parts[i];
-            for (var j = 0; j < reads.Count; j++)
-                _results[page][reads.Offset + j] = answers[i][j];
-        }
+        var results = _results[page];
+        for (var j = 0; j < count; j++)
+            results[offset + j] = answers[j];
+        onRead?.Invoke(page * PageSize + offset, count);
     }
 
     private async Task<ReadResult> ReadOneAsync(ReadOp op, CancellationToken cancellationToken)

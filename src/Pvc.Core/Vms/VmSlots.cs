@@ -1,3 +1,5 @@
+using System.Text;
+using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 
@@ -12,9 +14,12 @@ internal sealed class VmSlots
 {
     private readonly string _root;
     private int _name, _node, _state, _tags;
-    private int _xml, _lastNode, _failedReason, _profile, _stats, _autostart, _migrationMethod, _maxDowntime,
+    private int _xml = -1, _lastNode, _failedReason, _profile, _stats, _autostart, _migrationMethod, _maxDowntime,
         _nodeSelector, _nodeLimit, _vnc, _snapshots;
     private List<(string Name, int Type, int Protected)>? _tagDetails;
+    private string? _xmlText;
+    private DomainXml? _parsed;
+    private string? _xmlError;
 
     public VmSlots(Guid uuid)
     {
@@ -77,12 +82,37 @@ internal sealed class VmSlots
     /// <summary>The tag names, lock nodes left out.</summary>
     public List<string> TagNames(ZnodeBatch batch) => [.. LockNodes.Without(batch.ChildrenOf(_tags) ?? [])];
 
-    /// <summary>The domain XML as stored (UTF-8), null when missing; needs the detail read.</summary>
-    public byte[]? Xml(ZnodeBatch batch) => batch.Bytes(_xml);
-
-    /// <summary>The VM from its summary, detail and tag reads, and its parsed XML (null with the reason when unreadable).</summary>
-    public Vm Build(ZnodeBatch batch, string xml, DomainXml? parsed, string? xmlError)
+    /// <summary>
+    /// Reads the domain XML once its slot is among <paramref name="count"/> slots from <paramref name="first"/>
+    /// (see <see cref="ZnodeBatch.ReadAsync(Action{int, int}?, CancellationToken)"/>): the parse, the heavy part of
+    /// a VM, then runs while the server still answers the reads of other VMs.
+    /// </summary>
+    public void ReadXmlIfIn(ZnodeBatch batch, int first, int count)
     {
+        if (_xml >= first && _xml < first + count)
+            ReadXml(batch);
+    }
+
+    private void ReadXml(ZnodeBatch batch)
+    {
+        var bytes = batch.Bytes(_xml) ?? [];
+        try
+        {
+            _parsed = DomainXml.Parse(bytes);
+        }
+        catch (PvcArgumentException e)
+        {
+            _xmlError = e.Message;
+        }
+        _xmlText = Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>The VM from its summary, detail and tag reads (and its XML, parsed now if not yet).</summary>
+    public Vm Build(ZnodeBatch batch)
+    {
+        if (_xmlText is null)
+            ReadXml(batch);
+        var parsed = _parsed;
         string? Get(int slot) => batch.Text(slot);
         List<VmTag> tags = [];
         foreach (var (tag, type, isProtected) in _tagDetails ?? [])
@@ -111,8 +141,8 @@ internal sealed class VmSlots
             Stats = VmStats.Parse(Get(_stats)),
             Snapshots = [.. LockNodes.Without(batch.ChildrenOf(_snapshots) ?? []).Order(StringComparer.Ordinal)],
             Vnc = PvcText.Decode(Get(_vnc)),
-            Xml = xml,
-            XmlError = xmlError,
+            Xml = _xmlText!,
+            XmlError = _xmlError,
         };
     }
 }
