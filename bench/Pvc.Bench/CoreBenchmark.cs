@@ -34,16 +34,25 @@ internal static class CoreBenchmark
         var ops = new VmOperations(cluster);
 
         var list = new List<double>();
+        var listCpu = new List<double>();
         var counter = new ReadCounter();
+        var me = Process.GetCurrentProcess();
         for (var run = -3; run < runs; run++)
         {
             counter = new ReadCounter();
+            me.Refresh();
+            var cpu0 = me.TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
             var vms = await VmReader.ListAsync(cluster.ZooKeeper, counter: counter);
+            var wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            me.Refresh();
             if (vms.Count != VmCount)
                 throw new InvalidOperationException($"listed {vms.Count} VMs");
             if (run >= 0)
-                list.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            {
+                list.Add(wall);
+                listCpu.Add((me.TotalProcessorTime - cpu0).TotalMilliseconds);
+            }
         }
 
         var change = new List<double>();
@@ -62,6 +71,8 @@ internal static class CoreBenchmark
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         Console.WriteLine(Row("list 1,000 VMs, full detail (VmReader.ListAsync)", list, counter.Waves.ToString(CultureInfo.InvariantCulture), counter.Reads.ToString("N0", CultureInfo.InvariantCulture)));
         Console.WriteLine(Row("start one VM by name, warm connection (name hint check + read + transaction)", change, "3", "~4"));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Listing: client CPU (this process, all threads) median {listCpu.Order().ElementAt(listCpu.Count / 2):0.0} ms a listing; load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}."));
     }
 
     private static string Row(string label, List<double> samples, string waves, string reads)
