@@ -17,10 +17,16 @@ internal static class CoreBenchmark
 {
     private const int VmCount = 1000;
 
+    // Warm-up listings before the measured ones: 30, so that the client's methods that run once a listing reach their
+    // optimised (tier-1) code and the ZooKeeper server's JVM has compiled its read path; with 3, both were still
+    // compiling in the background during the measured runs, on the same 2 cores, and client CPU a listing was 3 times
+    // its steady value.
+    private const int WarmUp = 30;
+
     public static async Task RunAsync(int runs)
     {
         Console.WriteLine();
-        Console.WriteLine($"## Pvc.Core on {VmCount:N0} VMs ({runs} runs each after warm-up; median)");
+        Console.WriteLine($"## Pvc.Core on {VmCount:N0} VMs ({runs} runs each after warm-up ({WarmUp} listings, 3 state changes); median)");
         await using var server = await ZooKeeperServer.StartStandaloneAsync(ZooKeeperServer.ProductionJvmOptions);
         await using (var raw = await ZooKeeperClient.ConnectAsync(server.Endpoint))
         {
@@ -37,7 +43,7 @@ internal static class CoreBenchmark
         var listCpu = new List<double>();
         var counter = new ReadCounter();
         var me = Process.GetCurrentProcess();
-        for (var run = -3; run < runs; run++)
+        for (var run = -WarmUp; run < runs; run++)
         {
             counter = new ReadCounter();
             me.Refresh();
