@@ -55,19 +55,18 @@ internal sealed class VmSlots
         _snapshots = batch.ChildrenSlot(_root + DomainKeys.Snapshots);
     }
 
-    /// <summary>Queues each tag's type and protected flag; needs the summary read. False when it has no tags.</summary>
-    public bool QueueTagDetail(ZnodeBatch batch)
+    /// <summary>Queues each tag's type and protected flag; needs the summary read.</summary>
+    public void QueueTagDetail(ZnodeBatch batch)
     {
         var names = TagNames(batch);
         if (names.Count == 0)
-            return false;
+            return;
         _tagDetails = new(names.Count);
         foreach (var tag in names)
         {
             var tagRoot = $"{_root}{DomainKeys.Tags}/{tag}";
             _tagDetails.Add((tag, batch.DataSlot(tagRoot + DomainKeys.TagType), batch.DataSlot(tagRoot + DomainKeys.TagProtected)));
         }
-        return true;
     }
 
     /// <summary>False when the VM's root znode is gone (removed since /domains was listed).</summary>
