@@ -41,6 +41,8 @@ public sealed class DomainXmlTests
         """,
         // first of each element counts; comments and elements inside a value; units
         $"""<domain><name>a<!-- c -->b</name><name>second</name><uuid>{Uuid}</uuid><memory unit="GiB">2</memory><vcpu>1</vcpu><description>x<b>y</b>z</description><devices/></domain>""",
+        // elements in a namespace are not libvirt's, wherever they are
+        $"""<domain xmlns:x="urn:x"><name>ns</name><uuid>{Uuid}</uuid><memory>1024</memory><vcpu>1</vcpu><devices><x:disk type="file"/><disk type="file"><x:source file="/no"/><source file="/yes"/></disk></devices><x:devices><disk type="file"><source file="/not-a-device"/></disk></x:devices><x:name>other</x:name></domain>""",
         $"""<domain><name>n1</name><uuid>{Uuid}</uuid><memory unit="KB">1500</memory><vcpu>1</vcpu><description>   </description></domain>""",
         $"""<?xml version="1.0" encoding="UTF-8"?><domain><name>decl</name><uuid>{Uuid}</uuid><memory>1024</memory><vcpu>1</vcpu></domain>""",
         $"""<domain xmlns="urn:other"><name>nons</name><uuid>{Uuid}</uuid><memory>1024</memory><vcpu>1</vcpu></domain>""",

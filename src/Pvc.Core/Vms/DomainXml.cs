@@ -77,11 +77,12 @@ public sealed record DomainXml
                         rootName = reader.LocalName;
                         continue;
                     }
-                    if (reader.NamespaceURI.Length != 0)
-                        continue;
                     if (reader.Depth == 1)
                     {
+                        // any next child of the root ends the devices element, a namespaced one too
                         inDevices = false;
+                        if (reader.NamespaceURI.Length != 0)
+                            continue;
                         switch (reader.LocalName)
                         {
                             case "name" when name is null:
@@ -106,7 +107,7 @@ public sealed record DomainXml
                                 break;
                         }
                     }
-                    else if (reader.Depth == 2 && inDevices)
+                    else if (reader.Depth == 2 && inDevices && reader.NamespaceURI.Length == 0)
                     {
                         if (reader.LocalName == "disk" && reader.GetAttribute("device", "") is null or "disk")
                             disks.Add(ReadDisk(reader));
