@@ -20,7 +20,10 @@ catch (NodeConfigException e)
     return 1;
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+// The empty builder: the service reads its own YAML file and nothing from IConfiguration, so the default builder's
+// configuration sources (appsettings.json files with a file watcher on each, environment, command line) and its
+// extra logging providers would only cost memory on every hypervisor: a thread, a dozen assemblies and their JIT code.
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
 builder.Services.AddSystemd();
 // AddSystemd registers the notifier only under systemd; the watchdog asks for it everywhere (it is a no-op without NOTIFY_SOCKET)
 builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
@@ -35,6 +38,7 @@ builder.Services.AddSingleton(config);
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();
+builder.Services.AddHostedService<NativeHeapTrimmer>();
 using var host = builder.Build();
 await host.RunAsync();
 return 0;

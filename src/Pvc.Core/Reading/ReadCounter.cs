@@ -1,7 +1,7 @@
 namespace Pvc.Core.Reading;
 
 /// <summary>
-/// Counts a reader's sequential round-trip waits ("waves"): each <see cref="ZnodeBatch.ReadAsync"/>
+/// Counts a reader's sequential round-trip waits ("waves"): each <see cref="ZnodeBatch.ReadAsync(CancellationToken)"/>
 /// is one, however many znodes it reads. Listings must keep this constant as the cluster grows.
 /// </summary>
 public sealed class ReadCounter

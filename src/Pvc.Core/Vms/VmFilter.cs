@@ -19,6 +19,9 @@ public sealed record VmFilter
     /// <summary>Negate the node, state and tag filters, as PVC's --negate does.</summary>
     public bool Negate { get; init; }
 
+    /// <summary>True when it lets every VM through (a listing then reads every VM's detail at once).</summary>
+    internal bool IsEmpty => Limit is null && Node is null && State is null && Tag is null;
+
     internal bool Matches(Guid uuid, string name, string? node, VmState state, IReadOnlyCollection<string> tags) =>
         (Limit is null || Limit.IsMatch(name, uuid)) &&
         (Node is null || (node == Node) != Negate) &&

@@ -6,18 +6,12 @@ using Pvc.ZooKeeper;
 namespace Pvc.Core.Vms;
 
 /// <summary>
-/// Reads VMs in three round trips whatever their number: the UUID list; every VM's name, node, state and
-/// tag names; then the rest of the keys of the VMs that pass the filter.
+/// Reads VMs in three round trips whatever their number: the UUID list; every VM's keys (with a filter:
+/// first what the filter looks at, then the rest for the VMs that pass); then the type and protected flag
+/// of each tag.
 /// </summary>
 public static class VmReader
 {
-    private static readonly string[] DetailKeys =
-    [
-        DomainKeys.Xml, DomainKeys.LastNode, DomainKeys.FailedReason, DomainKeys.Profile, DomainKeys.Stats,
-        DomainKeys.Autostart, DomainKeys.MigrationMethod, DomainKeys.MigrationMaxDowntime, DomainKeys.NodeSelector,
-        DomainKeys.NodeLimit, DomainKeys.ConsoleVnc,
-    ];
-
     /// <summary>The VMs that pass the filter, sorted by name.</summary>
     public static async Task<IReadOnlyList<Vm>> ListAsync(ZooKeeperClient zk, VmFilter? filter = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
@@ -25,12 +19,20 @@ public static class VmReader
         var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Domains).Data(BaseKeys.SchemaVersion);
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
-        var uuids = UuidsOf(batch.ChildrenOf(BaseKeys.Domains));
-        foreach (var uuid in uuids)
-            batch.Data(DomainKeys.Path(uuid)).Data(DomainKeys.Path(uuid, DomainKeys.Node)).Data(DomainKeys.Path(uuid, DomainKeys.State)).Children(DomainKeys.Path(uuid, DomainKeys.Tags));
-        await batch.ReadAsync(cancellationToken);
-        var matched = uuids.Where(u => batch.Text(DomainKeys.Path(u)) is string name &&
-            filter.Matches(u, name, batch.Text(DomainKeys.Path(u, DomainKeys.Node)), Wire.VmState.Decode(batch.Text(DomainKeys.Path(u, DomainKeys.State))), TagNames(batch, u))).ToList();
+        var vms = UuidsOf(batch.ChildrenOf(BaseKeys.Domains)).Select(u => new VmSlots(u)).ToList();
+        foreach (var vm in vms)
+        {
+            vm.QueueSummary(batch);
+            // with no filter every VM is listed: read its detail in the same wave
+            if (filter.IsEmpty)
+                vm.QueueDetail(batch);
+        }
+        await batch.ReadAsync(filter.IsEmpty ? ReadXmlOf(batch, vms) : null, cancellationToken);
+        var matched = vms.Where(vm => vm.Exists(batch) &&
+            filter.Matches(vm.Uuid, vm.Name(batch), vm.Node(batch), vm.State(batch), vm.TagNames(batch))).ToList();
+        if (!filter.IsEmpty)
+            foreach (var vm in matched)
+                vm.QueueDetail(batch);
         return await DetailsAsync(batch, matched, cancellationToken);
     }
 
@@ -39,77 +41,39 @@ public static class VmReader
     public static async Task<Vm> GetAsync(ZooKeeperClient zk, Guid uuid, CancellationToken cancellationToken = default)
     {
         var batch = new ZnodeBatch(zk).Data(BaseKeys.SchemaVersion);
-        batch.Data(DomainKeys.Path(uuid)).Data(DomainKeys.Path(uuid, DomainKeys.Node)).Data(DomainKeys.Path(uuid, DomainKeys.State)).Children(DomainKeys.Path(uuid, DomainKeys.Tags));
+        var vm = new VmSlots(uuid);
+        vm.QueueSummary(batch);
+        vm.QueueDetail(batch);
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
-        if (batch.Text(DomainKeys.Path(uuid)) is null)
+        if (!vm.Exists(batch))
             throw new PvcNotFoundException("VmNotFound", $"No VM has the UUID {uuid}.") { Target = uuid };
-        return (await DetailsAsync(batch, [uuid], cancellationToken))[0];
+        return (await DetailsAsync(batch, [vm], cancellationToken))[0];
     }
 
-    private static async Task<IReadOnlyList<Vm>> DetailsAsync(ZnodeBatch batch, IReadOnlyList<Guid> uuids, CancellationToken cancellationToken)
+    /// <summary>Reads the tags' detail (the detail of the VMs is queued already), then builds the VMs.</summary>
+    private static async Task<IReadOnlyList<Vm>> DetailsAsync(ZnodeBatch batch, List<VmSlots> vms, CancellationToken cancellationToken)
     {
-        foreach (var uuid in uuids)
-        {
-            foreach (var key in DetailKeys)
-                batch.Data(DomainKeys.Path(uuid, key));
-            batch.Children(DomainKeys.Path(uuid, DomainKeys.Snapshots));
-            foreach (var tag in TagNames(batch, uuid))
-                batch.Data(DomainKeys.TagPath(uuid, tag, DomainKeys.TagType)).Data(DomainKeys.TagPath(uuid, tag, DomainKeys.TagProtected));
-        }
-        await batch.ReadAsync(cancellationToken);
-        var vms = new Vm[uuids.Count];
-        // XML parsing is the CPU-heavy part of a large listing
-        Parallel.For(0, uuids.Count, i => vms[i] = Build(batch, uuids[i]));
-        return [.. vms.OrderBy(v => v.Name, StringComparer.Ordinal)];
+        foreach (var vm in vms)
+            vm.QueueTagDetail(batch);
+        await batch.ReadAsync(ReadXmlOf(batch, vms), cancellationToken);
+        var result = new Vm[vms.Count];
+        // on both cores: what is left of the XML parsing (see ReadAsync's callers), and the rest
+        Parallel.For(0, vms.Count, i => result[i] = vms[i].Build(batch));
+        // by name; equal names (a damaged cluster) by UUID, so the order never depends on the server's
+        Array.Sort(result, static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var c and not 0 ? c : a.Uuid.CompareTo(b.Uuid));
+        return result;
     }
 
-    private static Vm Build(ZnodeBatch batch, Guid uuid)
+    /// <summary>
+    /// Parses each VM's XML as soon as its read is in (the parse is most of the client's work in a listing, and this
+    /// way it runs while the server still answers the rest). A VM whose XML is not in this wave is left alone.
+    /// </summary>
+    private static Action<int, int> ReadXmlOf(ZnodeBatch batch, List<VmSlots> vms) => (first, count) =>
     {
-        string? Get(string key) => batch.Text(DomainKeys.Path(uuid, key));
-        var xml = Get(DomainKeys.Xml) ?? "";
-        DomainXml? parsed = null;
-        string? xmlError = null;
-        try
-        {
-            parsed = DomainXml.Parse(xml);
-        }
-        catch (PvcArgumentException e)
-        {
-            xmlError = e.Message;
-        }
-        return new Vm
-        {
-            Uuid = uuid,
-            Name = batch.Text(DomainKeys.Path(uuid)) ?? "",
-            State = Wire.VmState.Decode(Get(DomainKeys.State)),
-            Node = PvcText.Decode(Get(DomainKeys.Node)),
-            LastNode = PvcText.Decode(Get(DomainKeys.LastNode)),
-            FailedReason = PvcText.Decode(Get(DomainKeys.FailedReason)),
-            Profile = PvcText.Decode(Get(DomainKeys.Profile)),
-            Description = parsed?.Description,
-            Vcpus = parsed?.Vcpus ?? 0,
-            MemoryMiB = parsed?.MemoryMiB ?? 0,
-            Disks = parsed?.Disks ?? [],
-            Nics = parsed?.Nics ?? [],
-            Tags = [.. TagNames(batch, uuid).Select(t => new VmTag(t,
-                PvcText.Decode(batch.Text(DomainKeys.TagPath(uuid, t, DomainKeys.TagType))) ?? "user",
-                PvcBool.Decode(batch.Text(DomainKeys.TagPath(uuid, t, DomainKeys.TagProtected))))).OrderBy(t => t.Name, StringComparer.Ordinal)],
-            NodeLimit = PvcList.DecodeComma(Get(DomainKeys.NodeLimit)),
-            NodeSelector = Wire.NodeSelector.Decode(Get(DomainKeys.NodeSelector)),
-            Autostart = PvcBool.Decode(Get(DomainKeys.Autostart)),
-            MigrationMethod = Wire.MigrationMethod.Decode(Get(DomainKeys.MigrationMethod)),
-            MigrationMaxDowntime = PvcNumber.DecodeInt(Get(DomainKeys.MigrationMaxDowntime)) ?? 300,
-            Stats = VmStats.Parse(Get(DomainKeys.Stats)),
-            Snapshots = [.. LockNodes.Without(batch.ChildrenOf(DomainKeys.Path(uuid, DomainKeys.Snapshots)) ?? []).Order(StringComparer.Ordinal)],
-            Vnc = PvcText.Decode(Get(DomainKeys.ConsoleVnc)),
-            Xml = xml,
-            XmlError = xmlError,
-        };
-    }
-
-    private static IReadOnlyCollection<string> TagNames(ZnodeBatch batch, Guid uuid) =>
-        [.. LockNodes.Without(batch.ChildrenOf(DomainKeys.Path(uuid, DomainKeys.Tags)) ?? [])];
+        foreach (var vm in vms)
+            vm.ReadXmlIfIn(batch, first, count);
+    };
 
     /// <summary>The children of /domains that are VM UUIDs (lock nodes and strays skipped).</summary>
     internal static List<Guid> UuidsOf(IReadOnlyList<string>? children) =>
