@@ -52,8 +52,10 @@ public sealed class NodeConfigLoaderTests : IDisposable
     public void Fencing_takes_PVCs_defaults_and_both_spellings_of_suicide_intervals()
     {
         var defaults = NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\n")).Fencing;
-        Assert.Equal((6, 6, 0, FenceAction.Migrate, FenceAction.None),
-            (defaults.FenceIntervals, defaults.SavingThrows, defaults.SuicideIntervals, defaults.SuccessfulFence, defaults.FailedFence));
+        Assert.Equal((6, 6, 0, FenceAction.Migrate, FenceAction.None, 3),
+            (defaults.FenceIntervals, defaults.SavingThrows, defaults.SuicideIntervals, defaults.SuccessfulFence, defaults.FailedFence, defaults.IpmiCipherSuite));
+        Assert.Null(NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  ipmi:\n    cipher_suite: auto\n")).Fencing.IpmiCipherSuite);
+        Assert.Equal(17, NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  ipmi:\n    cipher_suite: 17\n")).Fencing.IpmiCipherSuite);
         // PVC's parser reads "suicide_interval" (so its documented key never takes effect); both are read here
         foreach (var key in new[] { "suicide_intervals", "suicide_interval" })
         {
@@ -73,6 +75,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("cluster: [unclosed\n", "not valid YAML")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  actions:\n    failed_fence: reboot\n", "fencing.actions.failed_fence")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  intervals:\n    fence_intervals: 0\n", "fencing.intervals.fence_intervals")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  ipmi:\n    cipher_suite: 18\n", "fencing.ipmi.cipher_suite")]
     public void A_bad_file_is_refused_naming_the_key(string yaml, string named)
     {
         var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(yaml)));

@@ -19,6 +19,12 @@ public sealed record FencingSettings
     /// </summary>
     public int SuicideIntervals { get; init; }
 
+    /// <summary>
+    /// <c>fencing.ipmi.cipher_suite</c> (Pvc's): the RMCP+ cipher suite ipmitool asks the BMCs for, default 3 (without
+    /// one, ipmitool spends seconds a call trying others); null ("auto") lets ipmitool choose, as PVC does.
+    /// </summary>
+    public int? IpmiCipherSuite { get; init; } = 3;
+
     /// <summary><c>fencing.actions.successful_fence</c>, default migrate.</summary>
     public FenceAction SuccessfulFence { get; init; } = FenceAction.Migrate;
 

@@ -101,6 +101,8 @@ public static class NodeConfigLoader
                 SuicideIntervals = Int("fencing.intervals.suicide_intervals", Int("fencing.intervals.suicide_interval", 0, 0), 0),
                 SuccessfulFence = Action("fencing.actions.successful_fence", FenceAction.Migrate),
                 FailedFence = Action("fencing.actions.failed_fence", FenceAction.None),
+                IpmiCipherSuite = Text("fencing.ipmi.cipher_suite") is "auto" ? null : Int("fencing.ipmi.cipher_suite", 3, 0) is var suite and <= 17 ? suite
+                    : throw new NodeConfigException($"{source}: 'fencing.ipmi.cipher_suite' must be a cipher suite number from 0 to 17, or auto."),
             },
         };
     }

@@ -52,7 +52,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         {
             _election = new PrimaryElection(Zk, config, [new ClusterDefaultsDuty(Zk, config)], log);
             tasks.Add(_election.RunAsync(session.Token));
-            var fencer = new Fencing.NodeFencer(cluster, config, new Fencing.BmcFence(new Fencing.IpmiTool()), log);
+            var fencer = new Fencing.NodeFencer(cluster, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), log);
             tasks.Add(new Fencing.FenceMonitor(Zk, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try

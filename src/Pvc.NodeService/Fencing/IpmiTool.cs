@@ -5,12 +5,15 @@ namespace Pvc.NodeService.Fencing;
 
 /// <summary>
 /// Chassis power control through <c>ipmitool -I lanplus</c>, as PVC fences. The password goes in the environment
-/// (<c>-E</c>), never on the command line where any local user could read it in the process list; cipher suite 3
-/// is asked for (<c>-C 3</c>), else ipmitool spends seconds per call negotiating; each call has a deadline, so a
+/// (<c>-E</c>), never on the command line where any local user could read it in the process list; a cipher suite
+/// is asked for (<c>-C 3</c> unless configured), else ipmitool spends seconds per call negotiating; each call has a deadline, so a
 /// BMC that does not answer is a failure, not a hang.
 /// </summary>
 internal sealed class IpmiTool(string executable = "/usr/bin/ipmitool")
 {
+    /// <summary>The RMCP+ cipher suite to ask for (<c>-C</c>); null lets ipmitool choose.</summary>
+    public int? CipherSuite { get; init; } = 3;
+
     /// <summary>How long one call may take.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -40,8 +43,13 @@ internal sealed class IpmiTool(string executable = "/usr/bin/ipmitool")
             UseShellExecute = false,
         };
         // one try a second, twice: a lost UDP datagram is retried, a dead BMC fails within the call's deadline
-        foreach (var a in new[] { "-I", "lanplus", "-C", "3", "-N", "1", "-R", "2", "-H", bmc.Host, "-U", bmc.User, "-E" })
+        foreach (var a in new[] { "-I", "lanplus", "-N", "1", "-R", "2", "-H", bmc.Host, "-U", bmc.User, "-E" })
             psi.ArgumentList.Add(a);
+        if (CipherSuite is { } suite)
+        {
+            psi.ArgumentList.Add("-C");
+            psi.ArgumentList.Add(suite.ToString(CultureInfo.InvariantCulture));
+        }
         if (bmc.Port is { } port)
         {
             psi.ArgumentList.Add("-p");

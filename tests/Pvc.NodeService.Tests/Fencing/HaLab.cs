@@ -106,7 +106,17 @@ internal sealed class HaLab : IAsyncDisposable
         while (seen < count)
         {
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var data = await zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.Keepalive), _ => changed.TrySetResult(), deadline.Token);
+            Pvc.ZooKeeper.DataResult data;
+            try
+            {
+                data = await zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.Keepalive), _ => changed.TrySetResult(), deadline.Token);
+            }
+            catch (Pvc.ZooKeeper.ConnectionLossException)
+            {
+                // the test's own session was on the ZooKeeper member a fault took down: it moves to another
+                await zk.WaitConnectedAsync(TimeSpan.FromSeconds(30), deadline.Token);
+                continue;
+            }
             if (data.Stat.ModifiedZxid != last)
             {
                 last = data.Stat.ModifiedZxid;
