@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
+using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
@@ -54,34 +55,16 @@ internal static class FencingBenchmark
         await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench" });
         var dir = Directory.CreateTempSubdirectory("pvc-fence-bench-").FullName;
         var names = new[] { "hv1", "hv2", "hv3" };
-        var parts = new List<IDisposable>();
-        var nodes = new List<NodeServiceProcess>();
-        var hosts = new List<TestDriverDaemon>();
+        var nodes = new List<FencedLabNode>();
         try
         {
+            var fencing = $"""
+                  intervals:
+                    fence_intervals: {setting.FenceIntervals}
+                    saving_throws: {setting.SavingThrows}
+                """;
             foreach (var name in names)
-            {
-                var host = await TestDriverDaemon.StartAsync(Path.Combine(dir, $"{name}-host"));
-                parts.Add(host);
-                hosts.Add(host);
-                var bmc = await SimulatedBmc.StartAsync(Path.Combine(dir, $"{name}-bmc"), name);
-                parts.Add(bmc);
-                var config = LabNode.Write(dir, name, names, endpoint + chroot, $"""
-                    fencing:
-                      intervals:
-                        fence_intervals: {setting.FenceIntervals}
-                        saving_throws: {setting.SavingThrows}
-                      ipmi:
-                        hostname: "{bmc.Address}"
-                        username: {bmc.User}
-                        password: "{bmc.Password}"
-                    """, setting.Keepalive, host.Uri);
-                var node = new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log"));
-                parts.Add(node);
-                nodes.Add(node);
-                node.Start();
-                bmc.PowerControls(node.Pid!.Value, host.Pid);
-            }
+                nodes.Add(await FencedLabNode.StartAsync(dir, name, names, endpoint + chroot, fencing, setting.Keepalive, Path.Combine(AppContext.BaseDirectory, "pvcnoded")));
             var ops = new NodeOperations(cluster);
             foreach (var name in names)
                 await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), waitForNode: true);
@@ -99,8 +82,8 @@ internal static class FencingBenchmark
             await Task.Delay(TimeSpan.FromSeconds(setting.Keepalive * 2));
 
             var t0 = Stopwatch.GetTimestamp();
-            nodes[2].Kill();
-            hosts[2].Kill();
+            nodes[2].Service.Kill();
+            nodes[2].Host.Kill();
             var deadline = TimeSpan.FromMinutes(5);
             foreach (var vm in vms)
             {
@@ -117,23 +100,16 @@ internal static class FencingBenchmark
         }
         finally
         {
-            foreach (var part in parts)
-                part.Dispose();
+            foreach (var node in nodes)
+                node.Dispose();
             Directory.Delete(dir, true);
         }
     }
 
+    private readonly record struct Text(string Value);
+
     /// <summary>Waits on watches until a znode's text satisfies the condition.</summary>
-    private static async Task ZnodeWait(ClusterConnection cluster, string path, Func<string, bool> done, TimeSpan deadline)
-    {
-        using var cts = new CancellationTokenSource(deadline);
-        while (true)
-        {
-            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var data = await cluster.ZooKeeper.GetDataAsync(path, _ => changed.TrySetResult(), cts.Token);
-            if (done(Encoding.UTF8.GetString(data.Data)))
-                return;
-            await changed.Task.WaitAsync(cts.Token);
-        }
-    }
+    private static Task ZnodeWait(ClusterConnection cluster, string path, Func<string, bool> done, TimeSpan deadline) =>
+        ZnodeWaiter.WaitAsync(cluster.ZooKeeper, path, t => new Text(t), t => done(t.Value), deadline, null,
+            () => new InvalidOperationException($"{path} does not exist"), last => new TimeoutException($"{path} is still '{last?.Value}'"), CancellationToken.None);
 }

@@ -15,7 +15,8 @@ internal static class NodeRegistration
 {
     public const string Version = "1.0.3-pvc";
 
-    public static async Task RegisterAsync(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, CancellationToken cancellationToken)
+    /// <summary>Registers the node; returns the daemon state it had before (null for a new node).</summary>
+    public static async Task<string?> RegisterAsync(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, CancellationToken cancellationToken)
     {
         var host = hypervisor.HostInfo();
         var name = config.NodeName;
@@ -57,5 +58,6 @@ internal static class NodeRegistration
             ops.Add(existing.Contains(key) ? Op.SetData(path, Encoding.UTF8.GetBytes(value)) : Op.Create(path, Encoding.UTF8.GetBytes(value)));
         }
         await zk.MultiAsync(ops, cancellationToken);
+        return batch.Text(NodeKeys.Path(name, NodeKeys.DaemonState));
     }
 }

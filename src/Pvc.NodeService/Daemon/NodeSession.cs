@@ -24,16 +24,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
     {
         // a node the cluster wrote off (fenced, or dead with its VMs moved) stays flushed until someone readies it,
         // as PVC's does: autoready would pull its VMs straight back onto a host that just failed
-        string? before = null;
-        try
-        {
-            before = Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(config.NodeName, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data);
-        }
-        catch (NoNodeException)
-        {
-            // a new node
-        }
-        await NodeRegistration.RegisterAsync(Zk, config, hypervisor, cancellationToken);
+        var before = await NodeRegistration.RegisterAsync(Zk, config, hypervisor, cancellationToken);
         if (before is "dead" or "fenced")
             log.LogWarning("This node was {State}: it stays flushed until it is readied (Resume-PvcNode)", before);
         else if (config.AutoReady)

@@ -90,22 +90,11 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         {
             foreach (var name in names)
             {
-                var host = await TestDriverDaemon.StartAsync(Path.Combine(dir, $"{name}-host"));
-                hosts.Add(host);
-                var bmc = await SimulatedBmc.StartAsync(Path.Combine(dir, $"{name}-bmc"), name);
-                bmcs.Add(bmc);
-                var config = LabNode.Write(dir, name, names, zookeeperFor?.Invoke(name) ?? zookeeper, $"""
-                    fencing:
-                    {fencing}
-                      ipmi:
-                        hostname: "{bmc.Address}"
-                        username: {bmc.User}
-                        password: "{bmc.Password}"
-                    """, keepaliveSeconds, host.Uri);
-                var node = new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log"));
-                nodes.Add(node);
-                node.Start();
-                bmc.PowerControls(node.Pid ?? throw new InvalidOperationException($"pvcnoded {name} did not start"), host.Pid);
+                var node = await FencedLabNode.StartAsync(dir, name, names, zookeeperFor?.Invoke(name) ?? zookeeper, fencing, keepaliveSeconds,
+                    Path.Combine(AppContext.BaseDirectory, "pvcnoded"));
+                hosts.Add(node.Host);
+                bmcs.Add(node.Bmc);
+                nodes.Add(node.Service);
             }
         }
         catch

@@ -14,16 +14,21 @@ public static class LabNode
     /// <param name="extraNodeConfig">More top-level YAML sections.</param>
     /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
     /// <param name="libvirtUri">The hypervisor; null for a test-driver host inside the service.</param>
-    public static string Write(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, string extraNodeConfig = "", int keepaliveSeconds = 1, string? libvirtUri = null)
+    /// <param name="domainType">node.domain_type: what the hypervisor runs the stored KVM XML as.</param>
+    public static string Write(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, string extraNodeConfig = "", int keepaliveSeconds = 1,
+        string? libvirtUri = null, string domainType = "test")
     {
-        var host = Path.Combine(directory, $"{name}.xml");
-        libvirtUri ??= $"test://{host}";
-        File.WriteAllText(host, """
-            <node>
-              <cpu><mhz>2400</mhz><model>x86_64</model><active>16</active><nodes>1</nodes><sockets>1</sockets><cores>8</cores><threads>2</threads></cpu>
-              <memory>33554432</memory>
-            </node>
-            """);
+        if (libvirtUri is null)
+        {
+            var host = Path.Combine(directory, $"{name}.xml");
+            libvirtUri = $"test://{host}";
+            File.WriteAllText(host, """
+                <node>
+                  <cpu><mhz>2400</mhz><model>x86_64</model><active>16</active><nodes>1</nodes><sockets>1</sockets><cores>8</cores><threads>2</threads></cpu>
+                  <memory>33554432</memory>
+                </node>
+                """);
+        }
         var config = Path.Combine(directory, $"{name}.conf");
         // it may hold the BMC's password: the owner's only, as pvc.conf should be
         File.WriteAllText(config, "");
@@ -40,7 +45,7 @@ public static class LabNode
               name: {name}
               zookeeper: "{zookeeper}"
               libvirt_uri: "{libvirtUri}"
-              domain_type: test
+              domain_type: {domainType}
               autoready: true
             {extraNodeConfig}
             """);

@@ -11,22 +11,7 @@ public static class QemuLabNode
     public static string Write(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, QemuLabHost host, int keepaliveSeconds = 1)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var config = Path.Combine(directory, $"{name}.conf");
-        File.WriteAllText(config, $"""
-            cluster:
-              name: lab
-              coordinator_nodes: [{string.Join(", ", allNodes)}]
-            timer:
-              keepalive_interval: {keepaliveSeconds}
-              vm_shutdown_timeout: 10
-            node:
-              name: {name}
-              zookeeper: "{zookeeper}"
-              libvirt_uri: "{host.LibvirtUri}"
-              domain_type: qemu
-              migration_uri: "qemu+tcp://{"{node}"}/system"
-              autoready: true
-            """);
-        return config;
+        // the node section goes on with the migration URI (the extra lines keep its indentation)
+        return LabNode.Write(directory, name, allNodes, zookeeper, $"  migration_uri: \"qemu+tcp://{"{node}"}/system\"", keepaliveSeconds, host.LibvirtUri, domainType: "qemu");
     }
 }
