@@ -10,6 +10,16 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# pwsh 7.6.9 (with PSReadLine and the built-in modules) as a .NET tool in the repository's .tools/: the sandbox, the
+# Pester suite and build.ps1 run it from there. No root needed; a no-op when that version is in place.
+pwsh_version=7.6.9
+tools=$(cd "$here/.." && pwd)/.tools
+if [ "$("$tools/pwsh" -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]; then
+  echo "deps: installing pwsh $pwsh_version into $tools"
+  rm -rf "$tools"
+  dotnet tool install PowerShell --version "$pwsh_version" --tool-path "$tools" >/dev/null
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -6,15 +6,18 @@ namespace Pvc.Testing.Network;
 /// <summary>
 /// A loopback TCP relay in front of a real server, so a test can cut a client's connection (and keep
 /// it cut) without touching the server: <see cref="Cut"/> drops every relayed connection and refuses
-/// new ones until <see cref="Restore"/>.
+/// new ones until <see cref="Restore"/>. The listener keeps its port for the proxy's whole life: a cut
+/// accepts and resets at once, because giving the port up and binding it again can fail when another
+/// socket took it meanwhile.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly IPEndPoint _target;
     private readonly Lock _lock = new();
     private readonly List<TcpClient> _open = [];
-    private TcpListener? _listener;
-    private CancellationTokenSource _accepting = new();
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _disposed = new();
+    private bool _cut;
     private TaskCompletionSource _repliesFlow = Open();
 
     private static TaskCompletionSource Open()
@@ -31,7 +34,7 @@ public sealed class TcpProxy : IAsyncDisposable
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _ = AcceptLoopAsync(_listener, _accepting.Token);
+        _ = AcceptLoopAsync(_disposed.Token);
     }
 
     /// <summary>The port clients connect to.</summary>
@@ -48,9 +51,7 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         lock (_lock)
         {
-            _accepting.Cancel();
-            _listener?.Stop();
-            _listener = null;
+            _cut = true;
             foreach (var c in _open)
                 c.Client.Close(0);
             _open.Clear();
@@ -78,28 +79,35 @@ public sealed class TcpProxy : IAsyncDisposable
             return _repliesFlow.Task;
     }
 
-    /// <summary>Accepts connections again on the same port.</summary>
+    /// <summary>Relays new connections again, on the same port.</summary>
     public void Restore()
     {
         lock (_lock)
+            _cut = false;
+    }
+
+    private bool IsCut
+    {
+        get
         {
-            if (_listener is not null)
-                return;
-            _accepting = new CancellationTokenSource();
-            _listener = new TcpListener(IPAddress.Loopback, Port);
-            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _listener.Start();
-            _ = AcceptLoopAsync(_listener, _accepting.Token);
+            lock (_lock)
+                return _cut;
         }
     }
 
-    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken token)
+    private async Task AcceptLoopAsync(CancellationToken token)
     {
         try
         {
             while (!token.IsCancellationRequested)
             {
-                var inbound = await listener.AcceptTcpClientAsync(token);
+                var inbound = await _listener.AcceptTcpClientAsync(token);
+                if (IsCut)
+                {
+                    // refused: a reset before the client can send anything
+                    inbound.Client.Close(0);
+                    continue;
+                }
                 var outbound = new TcpClient { NoDelay = true };
                 inbound.NoDelay = true;
                 try
@@ -114,11 +122,12 @@ public sealed class TcpProxy : IAsyncDisposable
                 }
                 lock (_lock)
                 {
-                    if (token.IsCancellationRequested)
+                    if (_cut)
                     {
-                        inbound.Dispose();
+                        // cut while connecting onward
+                        inbound.Client.Close(0);
                         outbound.Dispose();
-                        return;
+                        continue;
                     }
                     _open.Add(inbound);
                     _open.Add(outbound);
@@ -130,7 +139,7 @@ public sealed class TcpProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            // cut
+            // disposed
         }
     }
 
@@ -163,6 +172,9 @@ public sealed class TcpProxy : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Cut();
+        _disposed.Cancel();
+        _listener.Stop();
+        _disposed.Dispose();
         return ValueTask.CompletedTask;
     }
 }
