@@ -1,16 +1,38 @@
+using System.Globalization;
 using Pvc.Bench;
 
 // Benchmarks that need real servers and other clients side by side (BenchmarkDotNet suits in-process
 // micro-benchmarks; these start ZooKeeper and run kazoo in the same run). Prints Markdown for bench/RESULTS.md.
+// Exit status: 0 when every benchmark asked for ran to its end, 1 when one threw (the others still run), 2 for bad arguments.
+var benchmarks = new (string Name, Func<int, Task> Run)[]
+{
+    ("zookeeper", runs => ZooKeeperClientBenchmark.RunAsync(runs)),
+    ("core", runs => CoreBenchmark.RunAsync(Math.Max(runs, 5) * 4)),
+    ("nodeservice", _ => NodeServiceBenchmark.RunAsync()),
+    ("fencing", runs => FencingBenchmark.RunAsync(Math.Max(runs, 5))),
+    ("powershell", runs => PowerShellBenchmark.RunAsync(Math.Max(runs, 5))),
+};
 var which = args.Length > 0 ? args[0] : "all";
-var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
-if (which is "all" or "zookeeper")
-    await ZooKeeperClientBenchmark.RunAsync(runs);
-if (which is "all" or "core")
-    await CoreBenchmark.RunAsync(Math.Max(runs, 5) * 4);
-if (which is "all" or "nodeservice")
-    await NodeServiceBenchmark.RunAsync();
-if (which is "all" or "fencing")
-    await FencingBenchmark.RunAsync(Math.Max(runs, 5));
-if (which is "all" or "powershell")
-    await PowerShellBenchmark.RunAsync(Math.Max(runs, 5));
+var runs = 5;
+if ((which != "all" && !benchmarks.Any(b => b.Name == which))
+    || (args.Length > 1 && (!int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs < 1)))
+{
+    await Console.Error.WriteLineAsync($"usage: Pvc.Bench [all|{string.Join('|', benchmarks.Select(b => b.Name))}] [runs >= 1]; got '{string.Join(' ', args)}'");
+    return 2;
+}
+var failed = new List<string>();
+foreach (var (name, run) in benchmarks.Where(b => which == "all" || b.Name == which))
+{
+    try
+    {
+        await run(runs);
+    }
+    catch (Exception e)
+    {
+        failed.Add(name);
+        await Console.Error.WriteLineAsync($"benchmark {name} failed: {e}");
+    }
+}
+if (failed.Count > 0)
+    await Console.Error.WriteLineAsync($"{failed.Count} benchmark(s) failed: {string.Join(", ", failed)}");
+return failed.Count > 0 ? 1 : 0;

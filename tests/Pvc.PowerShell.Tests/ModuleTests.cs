@@ -48,6 +48,19 @@ public sealed class ModuleTests
             Assert.Contains(typeName, types);
     }
 
+    [Fact]
+    public void The_hosted_engine_has_the_built_in_cmdlets_users_combine_ours_with()
+    {
+        // Microsoft.PowerShell.SDK, not the bare engine: the tests see what a pwsh user sees
+        using var ps = PowerShellSession.Open(importModule: false);
+        var text = ps.Run("[pscustomobject]@{ Name = 'web1'; Node = 'hv1' } | Select-Object Name | Format-Table | Out-String").ThrowIfErrors()
+            .Output.Single().ToString();
+        Assert.Contains("web1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("hv1", text, StringComparison.Ordinal);
+        var json = ps.Run("@{ a = 1 } | ConvertTo-Json -Compress").ThrowIfErrors().Output.Single().ToString();
+        Assert.Equal("{\"a\":1}", json);
+    }
+
     private static IEnumerable<string> TypeNames(string assemblyPath)
     {
         using var pe = new PEReader(File.OpenRead(assemblyPath));
