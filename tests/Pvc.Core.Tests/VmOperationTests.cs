@@ -423,7 +423,11 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "migrate");
         await c.Raw.SetDataAsync(S(uuid, "/consolelog"), "line1\nline2\nline3"u8.ToArray());
         var vm = await ops.ResolveAsync("web1");
-        Assert.Equal("line2\nline3", await ops.GetConsoleLogAsync(vm, 2));
+        Assert.Equal(["line2", "line3"], await ops.GetConsoleLogAsync(vm, 2));
+        await c.Raw.SetDataAsync(S(uuid, "/consolelog"), "line1\nline2\n"u8.ToArray());
+        Assert.Equal(["line2"], await ops.GetConsoleLogAsync(vm, 1));
+        await c.Raw.SetDataAsync(S(uuid, "/consolelog"), ""u8.ToArray());
+        Assert.Empty(await ops.GetConsoleLogAsync(vm, 5));
 
         var waiting = VmStateWaiter.WaitAsync(c.Connection.ZooKeeper, vm, s => s == VmState.Start, TimeSpan.FromSeconds(10));
         await c.Raw.SetDataAsync(S(uuid, "/state"), "start"u8.ToArray());

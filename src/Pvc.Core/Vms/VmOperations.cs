@@ -138,14 +138,15 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         return DomainXml.Parse(read[P(vm, DomainKeys.Xml)] ?? "").RbdVolumes;
     }
 
-    /// <summary>Reads the console log, its last <paramref name="lines"/> lines.</summary>
-    public async Task<string> GetConsoleLogAsync(VmRef vm, int lines = 1000, CancellationToken cancellationToken = default)
+    /// <summary>Reads the console log, its last <paramref name="lines"/> lines (none for an empty log).</summary>
+    public async Task<IReadOnlyList<string>> GetConsoleLogAsync(VmRef vm, int lines = 1000, CancellationToken cancellationToken = default)
     {
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.ConsoleLog);
         if (read[P(vm, DomainKeys.Root)] is null)
             throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
-        var log = read[P(vm, DomainKeys.ConsoleLog)] ?? "";
-        return string.Join('\n', log.Split('\n').TakeLast(Math.Max(0, lines)));
+        // the text ends with a newline as PVC writes it: the empty piece after it is no line, and an empty log has none
+        var log = (read[P(vm, DomainKeys.ConsoleLog)] ?? "").TrimEnd('\n');
+        return log.Length == 0 ? [] : [.. log.Split('\n').TakeLast(Math.Max(0, lines))];
     }
 
     private async Task<IReadOnlyList<Node>> NodesAsync(CancellationToken cancellationToken) => await NodeReader.ListAsync(Zk, cancellationToken);

@@ -18,8 +18,7 @@ public sealed class GetPvcVmLogCommand : VmCmdlet
     {
         if (ResolveVm() is not { } vm)
             return;
-        if (TryAwait(token => Vms.GetConsoleLogAsync(vm, Tail, token), vm.Name) is { } log)
-            foreach (var line in log.Split('\n'))
-                WriteObject(line);
+        if (TryAwait(token => Vms.GetConsoleLogAsync(vm, Tail, token), vm.Name) is { } lines)
+            WriteObject(lines, enumerateCollection: true);
     }
 }
