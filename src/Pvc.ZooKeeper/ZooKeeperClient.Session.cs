@@ -49,7 +49,7 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                 SetState(ZooKeeperState.Connected, host.ToString());
                 backoff = TimeSpan.FromMilliseconds(50);
                 // the Java client's read timeout: two thirds of the session timeout
-                await connection.RunAsync(_outgoing.Reader, this, _chroot, _watches, SessionTimeout * 2 / 3);
+                await connection.RunAsync(_outgoing.Reader, this, _chroot, _watches, SessionTimeout * 2 / 3, _options.MaxRequestSize);
             }
             catch (Exception) when (!token.IsCancellationRequested)
             {

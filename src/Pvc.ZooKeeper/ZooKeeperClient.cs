@@ -33,6 +33,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
 
     private ZooKeeperClient(ConnectionString connectionString, ZooKeeperClientOptions options)
     {
+        // below a few KiB even the session's own setWatches and credentials after a reconnect would be refused
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRequestSize, 4096, nameof(options));
         _connectionString = connectionString;
         _options = options;
         _chroot = new Chroot(connectionString.Chroot);

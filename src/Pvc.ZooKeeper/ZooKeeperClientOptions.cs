@@ -15,6 +15,19 @@ public sealed record ZooKeeperClientOptions
     /// </summary>
     public TimeSpan? ReconnectWait { get; init; }
 
+    /// <summary>
+    /// ZooKeeper's default jute.maxbuffer (1 MiB) less 1 KiB: the server drops a connection whose request is larger
+    /// than its jute.maxbuffer, and a transaction must still fit, with its own header, in the packets the leader
+    /// sends its followers.
+    /// </summary>
+    public const int DefaultMaxRequestSize = 1024 * 1024 - 1024;
+
+    /// <summary>
+    /// The largest request (header and body, in bytes) the client sends; a larger one fails with
+    /// <see cref="RequestTooLargeException"/> before it is sent. Raise it only with the servers' jute.maxbuffer.
+    /// </summary>
+    public int MaxRequestSize { get; init; } = DefaultMaxRequestSize;
+
     /// <summary>Credentials sent with every connection (scheme, auth bytes), e.g. ("digest", "user:password").</summary>
     public IReadOnlyList<(string Scheme, byte[] Auth)> Auth { get; init; } = [];
 }

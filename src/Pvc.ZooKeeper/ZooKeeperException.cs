@@ -84,6 +84,21 @@ public sealed class BadArgumentsException(string? path)
     : ZooKeeperException(ZooKeeperErrorCode.BadArguments, path, $"ZooKeeper refused the arguments for {path}.");
 
 /// <summary>
+/// The request is larger than the client's <see cref="ZooKeeperClientOptions.MaxRequestSize"/> (the servers'
+/// jute.maxbuffer): it was not sent, and the connection and the other requests carry on.
+/// </summary>
+public sealed class RequestTooLargeException(string? path, int size, int limit)
+    : ZooKeeperException(ZooKeeperErrorCode.BadArguments, path,
+        $"The request{(path is null ? "" : $" for {path}")} is {size} bytes; ZooKeeper takes at most {limit} (jute.maxbuffer). It was not sent.")
+{
+    /// <summary>The request's size in bytes (header and body).</summary>
+    public int Size { get; } = size;
+
+    /// <summary>The client's limit in bytes.</summary>
+    public int Limit { get; } = limit;
+}
+
+/// <summary>
 /// The connection dropped before the answer arrived: the operation may or may not have been applied.
 /// The session may still be alive; the client reconnects on its own.
 /// </summary>

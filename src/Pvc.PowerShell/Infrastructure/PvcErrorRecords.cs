@@ -11,6 +11,7 @@ internal static class PvcErrorRecords
     {
         PvcException p => new ErrorRecord(p, p.ErrorId, Category(p.Kind), p.Target ?? target),
         NoAuthException z => new ErrorRecord(z, "AccessDenied", ErrorCategory.PermissionDenied, target),
+        RequestTooLargeException z => new ErrorRecord(z, "RequestTooLarge", ErrorCategory.LimitsExceeded, target),
         SessionExpiredException z => new ErrorRecord(z, "SessionExpired", ErrorCategory.ConnectionError, target),
         ZooKeeperException z => new ErrorRecord(z, "ZooKeeper" + z.Code, ErrorCategory.ConnectionError, target),
         _ => new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target),

@@ -22,6 +22,9 @@ internal sealed class JuteWriter
 
     public void Reset() => _length = 0;
 
+    /// <summary>Drops everything written after <paramref name="length"/> bytes (a frame that must not be sent).</summary>
+    public void Truncate(int length) => _length = Math.Min(_length, length);
+
     public int BeginFrame()
     {
         var start = _length;

@@ -143,10 +143,10 @@ internal sealed class ServerConnection : IAsyncDisposable
     /// Runs the connection until it fails or is stopped; then fails every request in flight with
     /// ConnectionLoss. Returns the reason it ended.
     /// </summary>
-    public async Task<Exception?> RunAsync(ChannelReader<PendingRequest> outgoing, IConnectionEvents events, Chroot chroot, WatchRegistry watches, TimeSpan readTimeout)
+    public async Task<Exception?> RunAsync(ChannelReader<PendingRequest> outgoing, IConnectionEvents events, Chroot chroot, WatchRegistry watches, TimeSpan readTimeout, int maxRequestSize)
     {
         var token = _stop.Token;
-        var send = SendLoopAsync(outgoing, chroot, token);
+        var send = SendLoopAsync(outgoing, chroot, maxRequestSize, token);
         var receive = ReceiveLoopAsync(events, chroot, watches, token);
         var ping = PingLoopAsync(readTimeout, token);
         var first = await Task.WhenAny(send, receive, ping);
@@ -181,7 +181,7 @@ internal sealed class ServerConnection : IAsyncDisposable
     /// <summary>Stops the connection (the session loop then decides what comes next).</summary>
     public void Stop() => _stop.Cancel();
 
-    private async Task SendLoopAsync(ChannelReader<PendingRequest> outgoing, Chroot chroot, CancellationToken token)
+    private async Task SendLoopAsync(ChannelReader<PendingRequest> outgoing, Chroot chroot, int maxRequestSize, CancellationToken token)
     {
         while (await outgoing.WaitToReadAsync(token))
         {
@@ -193,6 +193,17 @@ internal sealed class ServerConnection : IAsyncDisposable
                 {
                     if (request.IsCompleted)
                         continue; // cancelled while it waited
+                    var start = _sendBuffer.Length;
+                    WriteFrame(_sendBuffer, request is AuthRequest ? SpecialXid.Auth : _nextXid, request, chroot);
+                    var size = _sendBuffer.Length - start - 4;
+                    if (size > maxRequestSize)
+                    {
+                        // the server would drop the connection, failing every request in flight: refuse this one alone
+                        _sendBuffer.Truncate(start);
+                        request.Fail(new RequestTooLargeException(request.Path, size, maxRequestSize));
+                        continue;
+                    }
+                    // queued before the batch is written, so the reply always finds its request
                     lock (_inFlightLock)
                     {
                         if (request is AuthRequest auth)
@@ -205,7 +216,6 @@ internal sealed class ServerConnection : IAsyncDisposable
                             _inFlight.Enqueue(request);
                         }
                     }
-                    WriteFrame(_sendBuffer, request is AuthRequest ? SpecialXid.Auth : request.Xid, request, chroot);
                 }
                 if (_sendBuffer.Length > 0)
                 {
