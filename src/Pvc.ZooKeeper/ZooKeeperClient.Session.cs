@@ -121,7 +121,10 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
         }
     }
 
-    /// <summary>The session is over (expired or closed): fail everything waiting and stop the event loop after the last event.</summary>
+    /// <summary>
+    /// The session is over (expired or closed): fail everything waiting, fire every watch with the end, and stop the
+    /// event loop after the last event.
+    /// </summary>
     private void End(ZooKeeperState final)
     {
         ZooKeeperState previous;
@@ -139,8 +142,15 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
         Exception failure = final == ZooKeeperState.Expired ? new SessionExpiredException() : new ClientClosedException();
         while (_outgoing.Reader.TryRead(out var request))
             request.Fail(failure);
-        _watches.Clear();
         RaiseStateChanged(previous, final, null);
+        // no change will ever fire these watches now: each fires once with the session's end, after the state
+        // change, so that a waiter never waits forever and can tell this from a change
+        var ended = final == ZooKeeperState.Expired ? WatchEventType.SessionExpired : WatchEventType.ClientClosed;
+        foreach (var (path, watcher) in _watches.Clear())
+        {
+            var watchedEvent = new WatchedEvent(ended, path);
+            _events.Writer.TryWrite(() => watcher(watchedEvent));
+        }
         _events.Writer.TryComplete();
         if (final == ZooKeeperState.Expired)
             _shutdown.Cancel();

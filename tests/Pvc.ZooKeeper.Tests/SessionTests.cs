@@ -126,8 +126,6 @@ public sealed class SessionTests(ZooKeeperFixture zk)
                 expired.TrySetResult(e);
         };
         await client.CreateAsync("/mine", B(""), CreateMode.Ephemeral);
-        var pendingWatch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await client.GetDataAsync("/mine", _ => pendingWatch.TrySetResult());
 
         proxy.Cut();
         // wait until the server has expired the session: its ephemeral node is gone
@@ -142,7 +140,52 @@ public sealed class SessionTests(ZooKeeperFixture zk)
         Assert.Equal(ZooKeeperState.Expired, client.State);
         await Assert.ThrowsAsync<SessionExpiredException>(() => client.GetDataAsync("/"));
         await Assert.ThrowsAsync<SessionExpiredException>(() => client.WaitConnectedAsync(TimeSpan.FromSeconds(1)));
-        Assert.False(pendingWatch.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Every_outstanding_watch_completes_with_SessionExpired_when_the_session_expires()
+    {
+        var chroot = await zk.NewChrootAsync();
+        await using var proxy = new TcpProxy(zk.Server.ClientPort);
+        await using var client = await ZooKeeperClient.ConnectAsync(proxy.Endpoint + ChrootOf(chroot), new() { SessionTimeout = TimeSpan.FromSeconds(1) });
+        await client.CreateAsync("/data", B(""));
+        await client.CreateAsync("/mine", B(""), CreateMode.Ephemeral);
+        var data = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var children = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var creation = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.GetDataAsync("/data", e => data.TrySetResult(e));
+        await client.GetChildrenAsync("/data", e => children.TrySetResult(e));
+        Assert.Null(await client.ExistsAsync("/missing", e => creation.TrySetResult(e)));
+
+        proxy.Cut();
+        await using var observer = await ZooKeeperClient.ConnectAsync(chroot);
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (await observer.ExistsAsync("/mine", _ => gone.TrySetResult()) is not null)
+            await gone.Task.WaitAsync(Deadline);
+        // the session is gone on the server; a change now must not be what the watches report
+        await observer.SetDataAsync("/data", B("changed"));
+        proxy.Restore();
+
+        Assert.Equal(new WatchedEvent(WatchEventType.SessionExpired, "/data"), await data.Task.WaitAsync(Deadline));
+        Assert.Equal(new WatchedEvent(WatchEventType.SessionExpired, "/data"), await children.Task.WaitAsync(Deadline));
+        var missing = await creation.Task.WaitAsync(Deadline);
+        Assert.Equal(new WatchedEvent(WatchEventType.SessionExpired, "/missing"), missing);
+        Assert.True(missing.IsSessionEnd);
+        Assert.Equal(ZooKeeperState.Expired, client.State);
+    }
+
+    [Fact]
+    public async Task Outstanding_watches_complete_with_ClientClosed_when_the_client_closes()
+    {
+        var chroot = await zk.NewChrootAsync();
+        var client = await ZooKeeperClient.ConnectAsync(chroot);
+        await client.CreateAsync("/data", B(""));
+        var fired = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.GetDataAsync("/data", e => fired.TrySetResult(e));
+
+        await client.CloseAsync();
+
+        Assert.Equal(new WatchedEvent(WatchEventType.ClientClosed, "/data"), await fired.Task.WaitAsync(Deadline));
     }
 
     [Fact]

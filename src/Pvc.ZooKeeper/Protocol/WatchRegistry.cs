@@ -88,12 +88,18 @@ internal sealed class WatchRegistry
             return ([.. _data.Keys], [.. _exist.Keys], [.. _child.Keys]);
     }
 
-    /// <summary>Forgets every watch (the session is gone).</summary>
-    public List<Watcher> Clear()
+    /// <summary>
+    /// Removes every watch (the session is gone) and returns each watcher with its path, once per path however many
+    /// of the three tables held it there (as one change fires it once).
+    /// </summary>
+    public List<(string Path, Watcher Watcher)> Clear()
     {
         lock (_lock)
         {
-            var all = _data.Values.Concat(_exist.Values).Concat(_child.Values).SelectMany(s => s).Distinct().ToList();
+            var all = new[] { _data, _exist, _child }
+                .SelectMany(table => table.SelectMany(entry => entry.Value.Select(watcher => (entry.Key, watcher))))
+                .Distinct()
+                .ToList();
             _data.Clear();
             _exist.Clear();
             _child.Clear();
