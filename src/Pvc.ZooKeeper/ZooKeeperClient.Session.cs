@@ -22,12 +22,15 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
         var next = 0;
         var backoff = TimeSpan.FromMilliseconds(50);
         var token = _shutdown.Token;
+        // what was last reported of each server during an outage: a repeat goes to Debug, not to Warning every second
+        var reported = new Dictionary<DnsEndPointText, string>();
         while (!token.IsCancellationRequested && !_closing)
         {
             var host = hosts[next];
             next = (next + 1) % hosts.Count;
             var connectTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, RequestedTimeout.TotalMilliseconds / hosts.Count));
             ServerConnection? connection = null;
+            var established = false;
             try
             {
                 connection = await ServerConnection.OpenAsync(host, connectTimeout, token);
@@ -35,9 +38,11 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                     Interlocked.Read(ref _lastZxid), (int)RequestedTimeout.TotalMilliseconds, SessionId, _password, connectTimeout, token);
                 if (response.TimeoutMs <= 0)
                 {
+                    Log(ZooKeeperLogLevel.Error, $"ZooKeeper session 0x{SessionId:x} expired (server {host}); this client is finished, connect again with a new one.");
                     End(ZooKeeperState.Expired);
                     return;
                 }
+                var resumed = SessionId != 0;
                 SessionId = response.SessionId;
                 _password = response.Password;
                 SessionTimeout = TimeSpan.FromMilliseconds(response.TimeoutMs);
@@ -46,14 +51,33 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                     auth = [.. _auth.Select(a => new AuthRequest(a.Scheme, a.Auth))];
                 await connection.SendPreambleAsync(auth, _watches, Interlocked.Read(ref _lastZxid), _chroot, token);
                 _connection = connection;
+                var away = Stopwatch.GetElapsedTime(_disconnectedAt);
                 SetState(ZooKeeperState.Connected, host.ToString());
+                established = true;
+                reported.Clear();
+                Log(ZooKeeperLogLevel.Information, resumed
+                    ? $"Reconnected to ZooKeeper server {host} after {away.TotalSeconds:0.#} s; session 0x{SessionId:x} lives on."
+                    : $"Connected to ZooKeeper server {host}; session 0x{SessionId:x}, timeout {SessionTimeout.TotalSeconds:0.#} s.");
                 backoff = TimeSpan.FromMilliseconds(50);
                 // the Java client's read timeout: two thirds of the session timeout
-                await connection.RunAsync(_outgoing.Reader, this, _chroot, _watches, SessionTimeout * 2 / 3, _options.MaxRequestSize);
+                var reason = await connection.RunAsync(_outgoing.Reader, this, _chroot, _watches, SessionTimeout * 2 / 3, _options.MaxRequestSize);
+                if (!_closing && !token.IsCancellationRequested)
+                    Log(ZooKeeperLogLevel.Warning, $"Lost the connection to ZooKeeper server {host}: {reason?.Message ?? "it ended"}; reconnecting.", reason);
             }
-            catch (Exception) when (!token.IsCancellationRequested)
+            catch (Exception e) when (!token.IsCancellationRequested)
             {
                 // this server is unreachable or dropped us; try the next one
+                if (established)
+                {
+                    Log(ZooKeeperLogLevel.Warning, $"Lost the connection to ZooKeeper server {host}: {e.Message}; reconnecting.", e);
+                }
+                else
+                {
+                    var message = $"Could not connect to ZooKeeper server {host}: {e.Message}";
+                    var repeat = reported.TryGetValue(host, out var last) && last == e.Message;
+                    reported[host] = e.Message;
+                    Log(repeat ? ZooKeeperLogLevel.Debug : ZooKeeperLogLevel.Warning, message, e);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -81,6 +105,21 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                 }
                 backoff = TimeSpan.FromMilliseconds(Math.Min(1000, backoff.TotalMilliseconds * 2));
             }
+        }
+    }
+
+    /// <summary>Hands an entry to the options' log hook; a hook that throws does not stop the client.</summary>
+    private void Log(ZooKeeperLogLevel level, string message, Exception? exception = null)
+    {
+        if (_options.Log is not { } log)
+            return;
+        try
+        {
+            log(new ZooKeeperLogEntry(level, message, exception));
+        }
+        catch (Exception)
+        {
+            // the hook's own failure must not end the session loop or the event loop
         }
     }
 
@@ -172,6 +211,7 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
             }
             catch (Exception e)
             {
+                Log(ZooKeeperLogLevel.Error, $"A watch or state callback threw: {e.Message}", e);
                 try
                 {
                     WatcherFailed?.Invoke(this, e);

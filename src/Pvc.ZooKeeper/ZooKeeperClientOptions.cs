@@ -28,6 +28,12 @@ public sealed record ZooKeeperClientOptions
     /// </summary>
     public int MaxRequestSize { get; init; } = DefaultMaxRequestSize;
 
+    /// <summary>
+    /// The client's logging hook: connection failures, reconnects, session expiry and watch callbacks that threw.
+    /// Called on the client's own threads; it must be quick and must not throw (what it throws is ignored).
+    /// </summary>
+    public Action<ZooKeeperLogEntry>? Log { get; init; }
+
     /// <summary>Credentials sent with every connection (scheme, auth bytes), e.g. ("digest", "user:password").</summary>
     public IReadOnlyList<(string Scheme, byte[] Auth)> Auth { get; init; } = [];
 }

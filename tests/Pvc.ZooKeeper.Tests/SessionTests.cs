@@ -189,6 +189,43 @@ public sealed class SessionTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task Connection_losses_and_failed_reconnects_are_reported_through_the_log_hook()
+    {
+        var chroot = await zk.NewChrootAsync();
+        await using var proxy = new TcpProxy(zk.Server.ClientPort);
+        var log = new ConcurrentQueue<ZooKeeperLogEntry>();
+        await using var client = await ZooKeeperClient.ConnectAsync(proxy.Endpoint + ChrootOf(chroot),
+            new() { SessionTimeout = TimeSpan.FromSeconds(20), Log = log.Enqueue, Auth = [("digest", B("admin:not-to-be-logged"))] });
+        var states = new States(client);
+
+        proxy.Cut();
+        states.WaitFor(ZooKeeperState.Suspended);
+        // the client keeps trying; each attempt is accepted by the proxy and reset at once
+        await WaitForAsync(() => log.Any(e => e.Level == ZooKeeperLogLevel.Warning && e.Message.StartsWith("Could not connect", StringComparison.Ordinal)));
+        proxy.Restore();
+        states.WaitFor(ZooKeeperState.Connected);
+        await WaitForAsync(() => log.Any(e => e.Level == ZooKeeperLogLevel.Information && e.Message.Contains("Reconnected", StringComparison.Ordinal)));
+
+        var lost = Assert.Single(log, e => e.Message.StartsWith("Lost the connection", StringComparison.Ordinal));
+        Assert.Equal(ZooKeeperLogLevel.Warning, lost.Level);
+        Assert.Contains(proxy.Endpoint, lost.Message, StringComparison.Ordinal);
+        var failed = log.First(e => e.Message.StartsWith("Could not connect", StringComparison.Ordinal));
+        Assert.Contains(proxy.Endpoint, failed.Message, StringComparison.Ordinal);
+        Assert.NotNull(failed.Exception);
+        Assert.DoesNotContain(log, e => (e.Message + e.Exception).Contains("not-to-be-logged", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"the condition did not hold within {Deadline}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task Requests_fail_with_ConnectionLoss_when_no_server_comes_back_within_the_reconnect_wait()
     {
         var chroot = await zk.NewChrootAsync();

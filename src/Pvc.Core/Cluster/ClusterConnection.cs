@@ -65,6 +65,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             ConnectTimeout = options.ConnectTimeout,
             SessionTimeout = options.SessionTimeout,
             Auth = auth,
+            Log = options.Log,
         }, cancellationToken);
         try
         {

@@ -1,3 +1,5 @@
+using Pvc.ZooKeeper;
+
 namespace Pvc.Core.Cluster;
 
 /// <summary>How to reach a cluster's ZooKeeper ensemble.</summary>
@@ -17,6 +19,9 @@ public sealed record ClusterConnectionOptions
 
     /// <summary>The ZooKeeper session timeout.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The ZooKeeper client's logging hook (connection losses, failed reconnects, expiry); none by default.</summary>
+    public Action<ZooKeeperLogEntry>? Log { get; init; }
 
     /// <summary>The record's text without the password, so that logging the options never shows it.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)

@@ -30,12 +30,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
             {
                 try
                 {
-                    _cluster = await ClusterConnection.ConnectAsync(new ClusterConnectionOptions
-                    {
-                        Servers = [config.ZooKeeper],
-                        SessionTimeout = TimeSpan.FromSeconds(Math.Max(4, config.KeepaliveInterval.TotalSeconds * 2)),
-                        ConnectTimeout = TimeSpan.FromSeconds(10),
-                    }, stoppingToken);
+                    _cluster = await ClusterConnection.ConnectAsync(NodeConnection.Options(config, log), stoppingToken);
                     _session = new NodeSession(_cluster, config, hypervisor, Keepalives, log);
                     await _session.RunAsync(stoppingToken);
                 }
