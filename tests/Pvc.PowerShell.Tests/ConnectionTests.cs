@@ -1,4 +1,5 @@
 using Pvc.Core.Cluster;
+using Pvc.Testing.Network;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
@@ -36,6 +37,44 @@ public sealed class ConnectionTests(ZooKeeperFixture zk)
         Assert.Equal(ZooKeeperState.Closed, connection.State);
         var again = ps.Run("Disconnect-PvcCluster");
         Assert.Equal("NotConnected,Pvc.PowerShell.Cmdlets.DisconnectPvcClusterCommand", Assert.Single(again.Errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public async Task After_the_session_expired_the_next_cmdlet_opens_a_new_session_and_says_so()
+    {
+        var chroot = await zk.NewChrootAsync();
+        await using (var seed = await ClusterConnection.ConnectAsync(new ClusterConnectionOptions { Servers = [chroot] }))
+            await ClusterInitializer.InitializeAsync(seed, new ClusterInitOptions { Name = "lab" });
+        await using var proxy = new TcpProxy(zk.Server.ClientPort);
+        using var ps = PowerShellSession.Open();
+        var connection = ps.Run("Connect-PvcCluster -Server $args[0] -SessionTimeout 1", proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..])
+            .ThrowIfErrors().OutputOf<ClusterConnection>().Single();
+        var firstSession = connection.ZooKeeper.SessionId;
+        // a marker that goes when the server expires the session (the module itself creates no ephemeral znode)
+        await connection.ZooKeeper.CreateAsync("/marker", ReadOnlyMemory<byte>.Empty, CreateMode.Ephemeral);
+
+        proxy.Cut();
+        await using (var observer = await ZooKeeperClient.ConnectAsync(chroot))
+        {
+            var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (await observer.ExistsAsync("/marker", _ => gone.TrySetResult()) is not null)
+                await gone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        proxy.Restore();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (connection.State != ZooKeeperState.Expired)
+        {
+            Assert.True(DateTime.UtcNow < until, $"the connection is {connection.State}, not Expired");
+            await Task.Delay(20);
+        }
+
+        var status = ps.Run("Get-PvcCluster").ThrowIfErrors();
+        Assert.Equal("lab", status.OutputOf<ClusterStatus>().Single().Name);
+        Assert.Contains(status.Warnings, w => w.Message.Contains("expired", StringComparison.Ordinal) && w.Message.Contains("new session", StringComparison.Ordinal));
+        Assert.Equal(ZooKeeperState.Connected, connection.State);
+        Assert.NotEqual(firstSession, connection.ZooKeeper.SessionId);
+        // once renewed, the next cmdlet says nothing more
+        Assert.Empty(ps.Run("Get-PvcCluster").ThrowIfErrors().Warnings);
     }
 
     [Fact]

@@ -10,16 +10,21 @@ namespace Pvc.Core.Cluster;
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
-    private ClusterConnection(ZooKeeperClient client, string servers, string? name, int? schemaVersion)
+    private readonly ZooKeeperClientOptions _clientOptions;
+    private readonly SemaphoreSlim _renewing = new(1, 1);
+    private volatile ZooKeeperClient _client;
+
+    private ClusterConnection(ZooKeeperClient client, ZooKeeperClientOptions clientOptions, string servers, string? name, int? schemaVersion)
     {
-        ZooKeeper = client;
+        _client = client;
+        _clientOptions = clientOptions;
         Servers = servers;
         Name = name;
         SchemaVersion = schemaVersion;
     }
 
-    /// <summary>The ZooKeeper session.</summary>
-    public ZooKeeperClient ZooKeeper { get; }
+    /// <summary>The ZooKeeper session (another one after <see cref="RenewExpiredSessionAsync"/>).</summary>
+    public ZooKeeperClient ZooKeeper => _client;
 
     /// <summary>The connection string used.</summary>
     public string Servers { get; }
@@ -60,25 +65,54 @@ public sealed class ClusterConnection : IAsyncDisposable
         var auth = options.User is null
             ? []
             : new List<(string, byte[])> { ("digest", Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")) };
-        var client = await ZooKeeperClient.ConnectAsync(parsed.ToString(), new ZooKeeperClientOptions
+        var clientOptions = new ZooKeeperClientOptions
         {
             ConnectTimeout = options.ConnectTimeout,
             SessionTimeout = options.SessionTimeout,
             Auth = auth,
             Log = options.Log,
-        }, cancellationToken);
+        };
+        var client = await ZooKeeperClient.ConnectAsync(parsed.ToString(), clientOptions, cancellationToken);
         try
         {
             // both reads in flight at once
             var name = ReadOptionalAsync(client, "/config", cancellationToken);
             var version = ReadOptionalAsync(client, "/schema/version", cancellationToken);
             var schema = int.TryParse(await version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null;
-            return new ClusterConnection(client, parsed.ToString(), await name, schema);
+            return new ClusterConnection(client, clientOptions, parsed.ToString(), await name, schema);
         }
         catch
         {
             await client.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// When the session has expired, opens a new one with the same servers, credentials and options, and returns
+    /// true; otherwise does nothing and returns false. For clients that hold no ephemeral znodes and no locks (the
+    /// PowerShell module), to which an expiry loses nothing: the new session has none of the old one's ephemeral
+    /// znodes or watches. A node service must not use it; it starts over with a new connection instead.
+    /// </summary>
+    /// <exception cref="ConnectionLossException">No server answered within the connect timeout; the connection stays expired.</exception>
+    public async Task<bool> RenewExpiredSessionAsync(CancellationToken cancellationToken = default)
+    {
+        if (_client.State != ZooKeeperState.Expired)
+            return false;
+        await _renewing.WaitAsync(cancellationToken);
+        try
+        {
+            // another caller may have renewed it while this one waited
+            var expired = _client;
+            if (expired.State != ZooKeeperState.Expired)
+                return false;
+            _client = await ZooKeeperClient.ConnectAsync(Servers, _clientOptions, cancellationToken);
+            await expired.DisposeAsync();
+            return true;
+        }
+        finally
+        {
+            _renewing.Release();
         }
     }
 
@@ -99,5 +133,16 @@ public sealed class ClusterConnection : IAsyncDisposable
     public override string ToString() => Name is null ? Servers : $"{Name} ({Servers})";
 
     /// <summary>Closes the session.</summary>
-    public ValueTask DisposeAsync() => ZooKeeper.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _renewing.WaitAsync();
+        try
+        {
+            await _client.DisposeAsync();
+        }
+        finally
+        {
+            _renewing.Release();
+        }
+    }
 }

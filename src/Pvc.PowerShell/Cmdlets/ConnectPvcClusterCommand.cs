@@ -27,6 +27,11 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The ZooKeeper session timeout asked of the servers (seconds, or a TimeSpan). Default 10 s.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Do not make this connection the runspace's default.</summary>
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
@@ -40,6 +45,7 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
             User = Credential?.UserName,
             Password = Credential is null ? null : new NetworkCredential("", Credential.Password).Password,
             ConnectTimeout = Timeout,
+            SessionTimeout = SessionTimeout,
         };
         ClusterConnection connection;
         try

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.ZooKeeper;
 
 namespace Pvc.PowerShell.Infrastructure;
 
@@ -22,5 +23,9 @@ public abstract class ClusterCmdlet : PvcCmdlet
             ThrowTerminatingError(new ErrorRecord(
                 new InvalidOperationException("Not connected to a Pvc cluster. Run Connect-PvcCluster first, or pass -Cluster."),
                 "NotConnected", ErrorCategory.ConnectionError, null));
+        // the module holds no ephemeral znodes between commands, so a session the cluster expired (a laptop asleep, a
+        // network outage) is replaced rather than reported on every command until the user connects again
+        if (Connection.State == ZooKeeperState.Expired && AwaitOrThrow(Connection.RenewExpiredSessionAsync, Connection.Servers))
+            WriteWarning($"The ZooKeeper session with {Connection} had expired; a new session was opened (0x{Connection.ZooKeeper.SessionId:x}).");
     }
 }
