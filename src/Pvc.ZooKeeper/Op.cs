@@ -9,9 +9,9 @@ public abstract record Op(string Path)
 
     internal abstract void Write(JuteWriter writer, string serverPath);
 
-    /// <summary>Create a znode.</summary>
+    /// <summary>Create a znode, with <paramref name="acl"/> or, when null, the client's <see cref="ZooKeeperClient.DefaultAcl"/>.</summary>
     public static Op Create(string path, ReadOnlyMemory<byte> data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<Acl>? acl = null) =>
-        new CreateOp(path, data, mode, acl ?? Acl.OpenUnsafe);
+        new CreateOp(path, data, mode, acl);
 
     /// <summary>Delete a znode (version -1: any version).</summary>
     public static Op Delete(string path, int version = -1) => new DeleteOp(path, version);
@@ -23,8 +23,8 @@ public abstract record Op(string Path)
     public static Op Check(string path, int version) => new CheckOp(path, version);
 }
 
-/// <summary>Creates a znode within a transaction.</summary>
-public sealed record CreateOp(string Path, ReadOnlyMemory<byte> Data, CreateMode Mode, IReadOnlyList<Acl> Acl) : Op(Path)
+/// <summary>Creates a znode within a transaction; a null <paramref name="Acl"/> is the client's <see cref="ZooKeeperClient.DefaultAcl"/>.</summary>
+public sealed record CreateOp(string Path, ReadOnlyMemory<byte> Data, CreateMode Mode, IReadOnlyList<Acl>? Acl) : Op(Path)
 {
     internal override OpCode Code => OpCode.Create;
 
@@ -32,7 +32,8 @@ public sealed record CreateOp(string Path, ReadOnlyMemory<byte> Data, CreateMode
     {
         writer.WriteString(serverPath);
         writer.WriteBuffer(Data.Span);
-        writer.WriteAcls(Acl);
+        // MultiAsync has put the client's default in place of null
+        writer.WriteAcls(Acl ?? throw new InvalidOperationException($"The create of {Path} has no ACL."));
         writer.WriteInt((int)Mode);
     }
 }

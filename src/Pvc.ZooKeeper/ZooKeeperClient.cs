@@ -30,6 +30,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     private Task _eventLoop = Task.CompletedTask;
     private ServerConnection? _connection;
     private volatile bool _closing;
+    private volatile IReadOnlyList<Acl> _defaultAcl;
 
     private ZooKeeperClient(ConnectionString connectionString, ZooKeeperClientOptions options)
     {
@@ -39,6 +40,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         _options = options;
         _chroot = new Chroot(connectionString.Chroot);
         _auth = [.. options.Auth];
+        _defaultAcl = ValidAcl(options.DefaultAcl, nameof(options));
     }
 
     /// <summary>Connects to the ensemble and waits for a session (at most <see cref="ZooKeeperClientOptions.ConnectTimeout"/>).</summary>
@@ -115,11 +117,36 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The ACL of every znode this client creates without naming one: plain creates, creates within transactions, and
+    /// the recipes' lock nodes. A cluster's connection sets it to the cluster's ACL, so that nothing it creates is
+    /// more open than the rest of the cluster.
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty (ZooKeeper refuses a znode without an ACL).</exception>
+    public IReadOnlyList<Acl> DefaultAcl
+    {
+        get => _defaultAcl;
+        set => _defaultAcl = ValidAcl(value, nameof(value));
+    }
+
+    private static IReadOnlyList<Acl> ValidAcl(IReadOnlyList<Acl> acl, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(acl, parameter);
+        if (acl.Count == 0)
+            throw new ArgumentException("An ACL needs at least one entry; ZooKeeper refuses a znode without one.", parameter);
+        return [.. acl];
+    }
+
     /// <summary>Creates a znode and returns its path (with the sequence suffix for sequential modes).</summary>
+    /// <param name="path">The znode.</param>
+    /// <param name="data">Its data.</param>
+    /// <param name="mode">Persistent, ephemeral, sequential.</param>
+    /// <param name="acl">Its ACL; null for the client's <see cref="DefaultAcl"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     public Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<Acl>? acl = null, CancellationToken cancellationToken = default)
     {
         PathValidation.Validate(path, sequential: mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential);
-        return Submit(new CreateRequest(path, data, acl ?? Acl.OpenUnsafe, mode), cancellationToken);
+        return Submit(new CreateRequest(path, data, acl ?? _defaultAcl, mode), cancellationToken);
     }
 
     /// <summary>Deletes a znode; with a version other than -1 only when it is at that version.</summary>
@@ -157,6 +184,13 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         return Submit(new GetChildrenRequest(path, watcher), cancellationToken);
     }
 
+    /// <summary>Replaces the znode's ACL; with a version other than -1 only when its ACL is at that version (Stat.Aversion).</summary>
+    public Task<Stat> SetAclAsync(string path, IReadOnlyList<Acl> acl, int version = -1, CancellationToken cancellationToken = default)
+    {
+        PathValidation.Validate(path);
+        return Submit(new SetAclRequest(path, ValidAcl(acl, nameof(acl)), version), cancellationToken);
+    }
+
     /// <summary>The znode's ACL and metadata.</summary>
     public Task<(IReadOnlyList<Acl> Acl, Stat Stat)> GetAclAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -171,7 +205,9 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     /// </summary>
     public Task<IReadOnlyList<OpResult>> MultiAsync(IEnumerable<Op> operations, CancellationToken cancellationToken = default)
     {
-        var ops = operations.ToList();
+        var defaultAcl = _defaultAcl;
+        // a create that names no ACL gets the client's default, as a plain create does
+        var ops = operations.Select(op => op is CreateOp { Acl: null } create ? create with { Acl = defaultAcl } : op).ToList();
         foreach (var op in ops)
             PathValidation.Validate(op.Path, op is CreateOp { Mode: CreateMode.PersistentSequential or CreateMode.EphemeralSequential });
         if (ops.Count == 0)

@@ -34,6 +34,13 @@ public sealed record ZooKeeperClientOptions
     /// </summary>
     public Action<ZooKeeperLogEntry>? Log { get; init; }
 
+    /// <summary>
+    /// The ACL of the znodes this client creates when a create names none (<see cref="ZooKeeperClient.CreateAsync"/>,
+    /// <see cref="Op.Create"/>, lock nodes); <see cref="ZooKeeperClient.DefaultAcl"/> changes it later. Open to
+    /// everyone unless given.
+    /// </summary>
+    public IReadOnlyList<Acl> DefaultAcl { get; init; } = Acl.OpenUnsafe;
+
     /// <summary>Credentials sent with every connection (scheme, auth bytes), e.g. ("digest", "user:password").</summary>
     public IReadOnlyList<(string Scheme, byte[] Auth)> Auth { get; init; } = [];
 }

@@ -123,6 +123,20 @@ internal sealed class GetAclRequest(string path) : PendingRequest<(IReadOnlyList
         (reader.ReadAcls(), reader.ReadStat());
 }
 
+internal sealed class SetAclRequest(string path, IReadOnlyList<Acl> acl, int version) : PendingRequest<Stat>(path)
+{
+    public override OpCode OpCode => OpCode.SetAcl;
+
+    public override void WriteBody(JuteWriter writer, Chroot chroot)
+    {
+        writer.WriteString(chroot.ToServer(Path!));
+        writer.WriteAcls(acl);
+        writer.WriteInt(version);
+    }
+
+    protected override Stat Read(ZooKeeperErrorCode error, ref JuteReader reader, Chroot chroot, WatchRegistry watches) => reader.ReadStat();
+}
+
 internal sealed class SyncRequest(string path) : PendingRequest<string>(path)
 {
     public override OpCode OpCode => OpCode.Sync;
