@@ -33,7 +33,7 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
             var established = false;
             try
             {
-                connection = await ServerConnection.OpenAsync(host, connectTimeout, token);
+                connection = await ServerConnection.OpenAsync(host, _options.Tls, connectTimeout, token);
                 var response = await connection.HandshakeAsync(
                     Interlocked.Read(ref _lastZxid), (int)RequestedTimeout.TotalMilliseconds, SessionId, _password, connectTimeout, token);
                 if (response.TimeoutMs <= 0)
@@ -54,6 +54,7 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                 var away = Stopwatch.GetElapsedTime(_disconnectedAt);
                 SetState(ZooKeeperState.Connected, host.ToString());
                 established = true;
+                _lastConnectError = null;
                 reported.Clear();
                 Log(ZooKeeperLogLevel.Information, resumed
                     ? $"Reconnected to ZooKeeper server {host} after {away.TotalSeconds:0.#} s; session 0x{SessionId:x} lives on."
@@ -73,6 +74,7 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                 }
                 else
                 {
+                    _lastConnectError = e;
                     var message = $"Could not connect to ZooKeeper server {host}: {e.Message}";
                     var repeat = reported.TryGetValue(host, out var last) && last == e.Message;
                     reported[host] = e.Message;

@@ -31,6 +31,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     private ServerConnection? _connection;
     private volatile bool _closing;
     private volatile IReadOnlyList<Acl> _defaultAcl;
+    private volatile Exception? _lastConnectError;
 
     private ZooKeeperClient(ConnectionString connectionString, ZooKeeperClientOptions options)
     {
@@ -113,7 +114,10 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         }
         catch (TimeoutException e)
         {
-            throw new ConnectionLossException(null, $"No ZooKeeper server of {_connectionString} accepted a session within {timeout.TotalSeconds:0.#} s.", e);
+            // the last attempt's failure says why (refused, a certificate not trusted, ...)
+            var last = _lastConnectError;
+            throw new ConnectionLossException(null, $"No ZooKeeper server of {_connectionString} accepted a session within {timeout.TotalSeconds:0.#} s" +
+                (last is null ? "." : $"; the last attempt: {last.Message}"), last ?? e);
         }
     }
 

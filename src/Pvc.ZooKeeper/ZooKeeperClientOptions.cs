@@ -28,6 +28,9 @@ public sealed record ZooKeeperClientOptions
     /// </summary>
     public int MaxRequestSize { get; init; } = DefaultMaxRequestSize;
 
+    /// <summary>TLS to the servers (their secure client port); null (the default): plain TCP.</summary>
+    public ZooKeeperTlsOptions? Tls { get; init; }
+
     /// <summary>
     /// The client's logging hook: connection failures, reconnects, session expiry and watch callbacks that threw.
     /// Called on the client's own threads; it must be quick and must not throw (what it throws is ignored).

@@ -15,7 +15,7 @@ internal sealed class ServerConnection : IAsyncDisposable
     private const int MaxBatchBytes = 256 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly Queue<PendingRequest> _inFlight = new();
     private readonly Queue<AuthRequest> _authInFlight = new();
     private readonly Lock _inFlightLock = new();
@@ -29,31 +29,36 @@ internal sealed class ServerConnection : IAsyncDisposable
     private long _lastSend = Stopwatch.GetTimestamp();
     private int _nextXid = 1;
 
-    private ServerConnection(Socket socket, DnsEndPointText server)
+    private ServerConnection(Socket socket, Stream stream, DnsEndPointText server)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         Server = server;
     }
 
     public DnsEndPointText Server { get; }
 
-    public static async Task<ServerConnection> OpenAsync(DnsEndPointText server, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Connects, and with <paramref name="tls"/> authenticates the server (and offers the client certificate) before anything else is sent.</summary>
+    public static async Task<ServerConnection> OpenAsync(DnsEndPointText server, ZooKeeperTlsOptions? tls, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         // large socket buffers let a bulk read keep thousands of requests and answers on the wire
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = 1 << 20, ReceiveBufferSize = 1 << 20 };
+        Stream stream;
         try
         {
             await socket.ConnectAsync(server.Host, server.Port, cts.Token);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+                stream = await ServerCertificateCheck.AuthenticateAsync(stream, server, tls, cts.Token);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-        return new ServerConnection(socket, server);
+        return new ServerConnection(socket, stream, server);
     }
 
     /// <summary>Sends the ConnectRequest and reads the ConnectResponse.</summary>

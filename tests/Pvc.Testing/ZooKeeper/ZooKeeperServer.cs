@@ -12,7 +12,8 @@ namespace Pvc.Testing.ZooKeeper;
 /// </summary>
 public sealed class ZooKeeperServer : IAsyncDisposable
 {
-    private const string JavaClassPath = "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar";
+    // zookeeper.jar's manifest names most of Netty, but not the codec and resolver its TLS handler needs
+    private const string JavaClassPath = "/usr/share/java/zookeeper.jar:/usr/share/java/netty-codec.jar:/usr/share/java/netty-resolver.jar:/usr/share/java/slf4j-nop.jar";
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -47,6 +48,12 @@ public sealed class ZooKeeperServer : IAsyncDisposable
     /// <summary><c>127.0.0.1:port</c>.</summary>
     public string Endpoint => $"127.0.0.1:{ClientPort}";
 
+    /// <summary>The TLS client port on 127.0.0.1 of a server started with <see cref="StartTlsAsync"/>, else null.</summary>
+    public int? SecureClientPort { get; private init; }
+
+    /// <summary><c>127.0.0.1:securePort</c> of a TLS server.</summary>
+    public string SecureEndpoint => $"127.0.0.1:{SecureClientPort ?? throw new InvalidOperationException("This server has no TLS port.")}";
+
     /// <summary>The java process id while the server runs, else null.</summary>
     public int? Pid { get; private set; }
 
@@ -62,6 +69,37 @@ public sealed class ZooKeeperServer : IAsyncDisposable
         var config = Path.Combine(dataDir, "zoo.cfg");
         await File.WriteAllTextAsync(config, BaseConfig(dataDir, port), cancellationToken);
         var server = new ZooKeeperServer(dataDir, port, config, "org.apache.zookeeper.server.ZooKeeperServerMain") { JvmOptions = jvmOptions };
+        await server.StartAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>
+    /// Starts a standalone server that also serves TLS (Netty's connection factory, <c>secureClientPort</c>) with the
+    /// PKI's server certificate in a PKCS12 key store and its authority as the trust store. <c>ssl.clientAuth</c> stays
+    /// ZooKeeper's default, <c>need</c>: a client must present a certificate the authority signed.
+    /// </summary>
+    public static async Task<ZooKeeperServer> StartTlsAsync(TestPki pki, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        var dataDir = Directory.CreateTempSubdirectory("pvc-zk-tls-").FullName;
+        var port = FreePort();
+        var securePort = FreePort();
+        var (keyStore, password, trustStore) = pki.WriteServerStores(dataDir);
+        var config = Path.Combine(dataDir, "zoo.cfg");
+        await File.WriteAllTextAsync(config, BaseConfig(dataDir, port) + $"""
+            serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory
+            secureClientPort={securePort}
+            secureClientPortAddress=127.0.0.1
+            ssl.keyStore.location={keyStore}
+            ssl.keyStore.password={password}
+            ssl.keyStore.type=PKCS12
+            ssl.trustStore.location={trustStore}
+            ssl.trustStore.type=PEM
+
+            """, cancellationToken);
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var server = new ZooKeeperServer(dataDir, port, config, "org.apache.zookeeper.server.ZooKeeperServerMain") { SecureClientPort = securePort };
         await server.StartAsync(cancellationToken);
         return server;
     }
