@@ -5,6 +5,7 @@ using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.Pvc;
@@ -52,7 +53,7 @@ internal static class FencingBenchmark
         await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(endpoint))
             await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
         await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [endpoint + chroot] });
-        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench" });
+        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench", Access = ClusterAccessMode.Open });
         var dir = Directory.CreateTempSubdirectory("pvc-fence-bench-").FullName;
         var names = new[] { "hv1", "hv2", "hv3" };
         var nodes = new List<FencedLabNode>();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.Pvc;
@@ -43,7 +44,7 @@ internal static class NodeServiceBenchmark
         await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(endpoint))
             await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
         var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [endpoint + chroot] });
-        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench" });
+        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench", Access = ClusterAccessMode.Open });
         var dir = Directory.CreateTempSubdirectory("pvc-bench-").FullName;
         var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
         var nodes = names.Select(n => new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), n,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.PowerShell;
@@ -25,7 +26,7 @@ var nodes = new List<NodeServiceProcess>();
 try
 {
     await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] });
-    await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox" });
+    await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox", Access = ClusterAccessMode.Open });
     string[] names = ["hv1", "hv2", "hv3"];
     var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
     foreach (var name in names)

@@ -1,6 +1,7 @@
 using Pvc.Core.Cluster;
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
@@ -29,7 +30,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         var chroot = await zk.NewChrootAsync();
         await using (var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] }))
         {
-            await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" });
+            await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
             var tree = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
             Assert.Equal(Expected, DataOf(tree));
             Assert.Equal(BaseKeys.All.Order(StringComparer.Ordinal), tree.Keys.Where(k => k != "/"));
@@ -45,7 +46,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
     public async Task The_target_selector_can_be_given()
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", MigrationTargetSelector = NodeSelector.Load });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, MigrationTargetSelector = NodeSelector.Load });
         Assert.Equal("load", await ZnodeSeed.ReadAsync(connection.ZooKeeper, BaseKeys.MigrationTargetSelector));
     }
 
@@ -57,7 +58,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
 
         var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() =>
-            ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "other" }));
+            ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "other", Access = ClusterAccessMode.Open }));
         Assert.Equal("ClusterAlreadyInitialized", e.ErrorId);
         Assert.Contains("overwrite", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, await ZnodeSeed.DumpAsync(connection.ZooKeeper));
@@ -71,7 +72,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
 
         var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() =>
-            ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" }));
+            ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open }));
         Assert.Equal("ClusterDataPresent", e.ErrorId);
         Assert.Contains("/nodes", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, await ZnodeSeed.DumpAsync(connection.ZooKeeper));
@@ -96,7 +97,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         await held.AcquireAsync(TimeSpan.FromSeconds(10));
         var before = await ZnodeSeed.DumpAsync(client);
 
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Overwrite = true });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, Overwrite = true });
 
         var after = await ZnodeSeed.DumpAsync(client);
         var foreign = new[] { "/patroni", "/patroni/pvc", "/patroni/pvc/leader", "/db_device", "/zookeeper", "/zookeeper/quota" };
@@ -116,7 +117,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         for (var i = 0; i < 20; i++)
             await ZnodeSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()));
 
-        await ClusterInitializer.InitializeCoreAsync(connection, new ClusterInitOptions { Name = "lab", Overwrite = true }, 2048, CancellationToken.None);
+        await ClusterInitializer.InitializeCoreAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, Overwrite = true }, 2048, CancellationToken.None);
 
         Assert.Equal(Expected, DataOf(await ZnodeSeed.DumpAsync(client)));
     }
@@ -125,7 +126,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
     public async Task Overwrite_on_an_empty_ZooKeeper_just_initialises()
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Overwrite = true });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, Overwrite = true });
         Assert.Equal(Expected, DataOf(await ZnodeSeed.DumpAsync(connection.ZooKeeper)));
     }
 
@@ -136,7 +137,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
     public async Task A_bad_name_is_refused_before_anything_is_written(string name)
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        var e = await Assert.ThrowsAsync<PvcArgumentException>(() => ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = name }));
+        var e = await Assert.ThrowsAsync<PvcArgumentException>(() => ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = name, Access = ClusterAccessMode.Open }));
         Assert.Equal("InvalidClusterName", e.ErrorId);
         Assert.Empty((await connection.ZooKeeper.GetChildrenAsync("/")).Children);
     }

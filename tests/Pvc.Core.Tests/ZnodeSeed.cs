@@ -1,6 +1,7 @@
 using System.Text;
 using Pvc.Core.Cluster;
 using Pvc.Core.Schema;
+using Pvc.Core.Security;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 
@@ -13,7 +14,7 @@ internal static class ZnodeSeed
     public static async Task<ClusterConnection> InitializedAsync(ZooKeeperFixture zk, string name = "lab")
     {
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = name });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = name, Access = ClusterAccessMode.Open });
         return connection;
     }
 

@@ -1,4 +1,5 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Security;
 using Pvc.Testing.Network;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.ZooKeeper;
@@ -44,7 +45,7 @@ public sealed class ConnectionTests(ZooKeeperFixture zk)
     {
         var chroot = await zk.NewChrootAsync();
         await using (var seed = await ClusterConnection.ConnectAsync(new ClusterConnectionOptions { Servers = [chroot] }))
-            await ClusterInitializer.InitializeAsync(seed, new ClusterInitOptions { Name = "lab" });
+            await ClusterInitializer.InitializeAsync(seed, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
         await using var proxy = new TcpProxy(zk.Server.ClientPort);
         using var ps = PowerShellSession.Open();
         var connection = ps.Run("Connect-PvcCluster -Server $args[0] -SessionTimeout 1", proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..])

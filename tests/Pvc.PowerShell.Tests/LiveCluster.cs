@@ -1,5 +1,6 @@
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.PowerShell;
@@ -35,7 +36,7 @@ public sealed class LiveCluster(ZooKeeperFixture zk) : IAsyncLifetime
     {
         var chroot = await zk.NewChrootAsync("live");
         Connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
-        await ClusterInitializer.InitializeAsync(Connection, new ClusterInitOptions { Name = "live" });
+        await ClusterInitializer.InitializeAsync(Connection, new ClusterInitOptions { Name = "live", Access = ClusterAccessMode.Open });
         _dir = Directory.CreateTempSubdirectory("pvc-live-").FullName;
         foreach (var name in Names)
             _nodes.Add(new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name,

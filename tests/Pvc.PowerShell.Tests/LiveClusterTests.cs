@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.PowerShell;
@@ -18,7 +19,7 @@ public sealed class LiveClusterTests(ZooKeeperFixture zk)
     {
         var chroot = await zk.NewChrootAsync("live");
         await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
-        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "live" });
+        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "live", Access = ClusterAccessMode.Open });
         var dir = Directory.CreateTempSubdirectory("pvc-live-").FullName;
         string[] names = ["hv1", "hv2", "hv3"];
         var nodes = names.Select(n => new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), n,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pvc.Core.Security;
 using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Cluster;
@@ -14,11 +15,12 @@ public sealed class ClusterConnection : IAsyncDisposable
     private readonly SemaphoreSlim _renewing = new(1, 1);
     private volatile ZooKeeperClient _client;
 
-    private ClusterConnection(ZooKeeperClient client, ZooKeeperClientOptions clientOptions, string servers, string? name, int? schemaVersion)
+    private ClusterConnection(ZooKeeperClient client, ZooKeeperClientOptions clientOptions, string servers, ClusterCredential? credential, string? name, int? schemaVersion)
     {
         _client = client;
         _clientOptions = clientOptions;
         Servers = servers;
+        Credential = credential;
         Name = name;
         SchemaVersion = schemaVersion;
     }
@@ -36,6 +38,18 @@ public sealed class ClusterConnection : IAsyncDisposable
     public int? SchemaVersion { get; }
 
     /// <summary>
+    /// Closed (only the cluster's digest users) or open (PVC-compatible) as the ACL of <c>/config</c> says, or null on
+    /// an uninitialised ZooKeeper. In a closed cluster every znode this connection creates carries the cluster's ACL.
+    /// </summary>
+    public ClusterAccessMode? AccessMode { get; private set; }
+
+    /// <summary>The digest user this connection authenticated as, or null for an anonymous connection.</summary>
+    public string? User => Credential?.User;
+
+    /// <summary>The connection's credential (kept for the session's re-authentication and to grant it when initialising).</summary>
+    internal ClusterCredential? Credential { get; }
+
+    /// <summary>
     /// VM names to UUIDs seen on this connection: a hint that saves listing every VM to find one by name.
     /// Every use checks the name at the UUID, so a stale entry costs a fresh lookup, never a wrong VM.
     /// </summary>
@@ -50,6 +64,8 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects and reads the cluster's name and schema version.</summary>
     /// <exception cref="ArgumentException">The server list is empty or malformed.</exception>
     /// <exception cref="ConnectionLossException">No server answered within the timeout.</exception>
+    /// <exception cref="NoAuthException">The cluster is closed and the credentials are missing or not among its users.</exception>
+    /// <exception cref="Errors.PvcArgumentException">"InvalidCredential": the user name or password cannot be a digest credential.</exception>
     public static async Task<ClusterConnection> ConnectAsync(ClusterConnectionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -62,24 +78,27 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             throw new ArgumentException(e.Message, nameof(options), e);
         }
-        var auth = options.User is null
-            ? []
-            : new List<(string, byte[])> { ("digest", Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")) };
+        var credential = options.User is null ? null : new ClusterCredential(options.User, options.Password ?? "");
         var clientOptions = new ZooKeeperClientOptions
         {
             ConnectTimeout = options.ConnectTimeout,
             SessionTimeout = options.SessionTimeout,
-            Auth = auth,
+            Auth = credential is null ? [] : [credential.AuthData],
+            Tls = options.Tls,
             Log = options.Log,
         };
         var client = await ZooKeeperClient.ConnectAsync(parsed.ToString(), clientOptions, cancellationToken);
         try
         {
-            // both reads in flight at once
+            // the three reads in flight at once
             var name = ReadOptionalAsync(client, "/config", cancellationToken);
             var version = ReadOptionalAsync(client, "/schema/version", cancellationToken);
+            var acl = ReadAclAsync(client, cancellationToken);
             var schema = int.TryParse(await version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null;
-            return new ClusterConnection(client, clientOptions, parsed.ToString(), await name, schema);
+            var connection = new ClusterConnection(client, clientOptions, parsed.ToString(), credential, await name, schema);
+            if (await acl is { } clusterAcl)
+                connection.ApplyAccess(ClusterAcl.ModeOf(clusterAcl), clusterAcl);
+            return connection;
         }
         catch
         {
@@ -106,13 +125,36 @@ public sealed class ClusterConnection : IAsyncDisposable
             var expired = _client;
             if (expired.State != ZooKeeperState.Expired)
                 return false;
-            _client = await ZooKeeperClient.ConnectAsync(Servers, _clientOptions, cancellationToken);
+            var renewed = await ZooKeeperClient.ConnectAsync(Servers, _clientOptions, cancellationToken);
+            renewed.DefaultAcl = expired.DefaultAcl;
+            _client = renewed;
             await expired.DisposeAsync();
             return true;
         }
         finally
         {
             _renewing.Release();
+        }
+    }
+
+    /// <summary>Makes the cluster's ACL the one this connection's creates carry (on connecting, and after an initialisation).</summary>
+    internal void ApplyAccess(ClusterAccessMode mode, IReadOnlyList<Acl> acl)
+    {
+        // an open cluster's znodes stay open whatever /config carries besides world:anyone, as PVC's tools create them
+        _client.DefaultAcl = mode == ClusterAccessMode.Open ? Acl.OpenUnsafe : acl;
+        AccessMode = mode;
+    }
+
+    /// <summary>The ACL of <c>/config</c>, or null when the cluster is not initialised.</summary>
+    private static async Task<IReadOnlyList<Acl>?> ReadAclAsync(ZooKeeperClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.GetAclAsync(ClusterAcl.Anchor, cancellationToken)).Acl;
+        }
+        catch (NoNodeException)
+        {
+            return null;
         }
     }
 

@@ -20,13 +20,16 @@ public sealed record ClusterConnectionOptions
     /// <summary>The ZooKeeper session timeout.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>TLS to the servers' secure client port (with their certificate authority, and a client certificate); none by default.</summary>
+    public ZooKeeperTlsOptions? Tls { get; init; }
+
     /// <summary>The ZooKeeper client's logging hook (connection losses, failed reconnects, expiry); none by default.</summary>
     public Action<ZooKeeperLogEntry>? Log { get; init; }
 
     /// <summary>The record's text without the password, so that logging the options never shows it.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Servers = {ConnectionString}, User = {User}, Password = {(Password is null ? "" : "***")}, ConnectTimeout = {ConnectTimeout}, SessionTimeout = {SessionTimeout}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Servers = {ConnectionString}, User = {User}, Password = {(Password is null ? "" : "***")}, ConnectTimeout = {ConnectTimeout}, SessionTimeout = {SessionTimeout}, Tls = {(Tls is null ? "off" : "on")}");
         return true;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 
@@ -53,6 +54,10 @@ public static class ClusterInitializer
     /// (<c>/schema</c>, <c>/config</c>, <c>/logs</c>, <c>/faults</c>, <c>/nodes</c>, <c>/domains</c>,
     /// <c>/networks</c>, <c>/ceph</c>) are deleted, lock children included, and the base keys re-created.
     /// Other root znodes (<c>/zookeeper</c>, <c>/patroni</c>, anything unknown) are never touched.</para>
+    /// <para>Access: a closed cluster (the default) carries, on every znode, an ACL that grants everything to the
+    /// connection's digest user and the granted credentials and nothing to anyone else, and the chroot's znode gets it too;
+    /// the connection then creates every znode with it. An open cluster is PVC's: world:anyone on everything (a chroot
+    /// a closed cluster had is opened again).</para>
     /// <para>Atomicity: when the deletions and creations together fit in one transaction (about 512 KiB of
     /// operations, some thousands of znodes), they are one transaction: the old cluster is replaced
     /// entirely or not at all, and a znode created under the old tree meanwhile makes the whole transaction
@@ -66,6 +71,10 @@ public static class ClusterInitializer
     /// "ClusterAlreadyInitialized": <c>/schema/version</c> exists and overwrite was not asked for.
     /// "ClusterDataPresent": there is no schema version but some base keys exist, and overwrite was not asked for.
     /// Nothing is changed in either case.
+    /// </exception>
+    /// <exception cref="PvcInvalidOperationException">
+    /// "CredentialRequired": a closed cluster asked of a connection without credentials.
+    /// "ChrootNotAdministrable": the connection may not close the chroot's znode. Nothing is changed in either case.
     /// </exception>
     /// <exception cref="PvcWriteConflictException">"ClusterChangedDuringInitialization": the tree kept changing meanwhile.</exception>
     public static Task InitializeAsync(ClusterConnection connection, ClusterInitOptions options, CancellationToken cancellationToken = default) =>
@@ -81,8 +90,9 @@ public static class ClusterInitializer
             throw new PvcArgumentException("InvalidTargetSelector",
                 "The cluster's target selector must be mem, memprov, load, vcpus or vms.") { Target = options.MigrationTargetSelector };
 
+        var acl = AclFor(connection, options);
         var creates = InitialValues(options.Name, options.MigrationTargetSelector)
-            .Select(kv => Op.Create(kv.Key, Encoding.UTF8.GetBytes(kv.Value)))
+            .Select(kv => Op.Create(kv.Key, Encoding.UTF8.GetBytes(kv.Value), acl: acl))
             .ToList();
         var client = connection.ZooKeeper;
         for (var attempt = 1; ; attempt++)
@@ -90,11 +100,14 @@ public static class ClusterInitializer
             var existing = await ExistingTopLevelAsync(client, cancellationToken);
             if (existing.Count > 0 && !options.Overwrite)
                 throw Refusal(existing);
+            if (attempt == 1)
+                await SetChrootAccessAsync(connection, options.Access, acl, cancellationToken);
             try
             {
                 if (existing.Count == 0)
                 {
                     await client.MultiAsync(creates, cancellationToken);
+                    connection.ApplyAccess(options.Access, acl);
                     return;
                 }
                 var tree = await ZnodeTree.WalkAsync(client, existing.Keys.Intersect(TopLevelKeys), withVersions: false, null, cancellationToken);
@@ -102,11 +115,13 @@ public static class ClusterInitializer
                 if (Size(deletes) + Size(creates) <= transactionBudget)
                 {
                     await client.MultiAsync([.. deletes, .. creates], cancellationToken);
+                    connection.ApplyAccess(options.Access, acl);
                     return;
                 }
                 foreach (var chunk in Chunks(deletes, transactionBudget))
                     await client.MultiAsync(chunk, cancellationToken);
                 await client.MultiAsync(creates, cancellationToken);
+                connection.ApplyAccess(options.Access, acl);
                 return;
             }
             catch (ZooKeeperException e) when (e is NodeExistsException or NoNodeException or NotEmptyException)
@@ -116,6 +131,45 @@ public static class ClusterInitializer
                     throw new PvcWriteConflictException("ClusterChangedDuringInitialization",
                         $"The cluster's znodes kept changing while it was being initialised ({e.Message}). Stop the node services and try again.", e);
             }
+        }
+    }
+
+    /// <summary>The ACL of every znode of the new cluster.</summary>
+    private static IReadOnlyList<Acl> AclFor(ClusterConnection connection, ClusterInitOptions options)
+    {
+        if (options.Access == ClusterAccessMode.Open)
+            return Acl.OpenUnsafe;
+        // without its own identity in the ACL the initialising session would lock itself out of what it creates
+        if (connection.Credential is not { } own)
+            throw new PvcInvalidOperationException("CredentialRequired",
+                "A closed cluster is readable only by its digest users, and this connection has no credentials: connect with a " +
+                "user name and password (Connect-PvcCluster -Credential), or initialise an open, PVC-compatible cluster.");
+        return ClusterAcl.Closed([own, .. options.GrantedCredentials]);
+    }
+
+    /// <summary>
+    /// Gives the chroot's own znode the cluster's access: closed, since while it is open anyone may create znodes beside
+    /// the cluster's and delete those of its top-level znodes that have no children; open again for an open cluster
+    /// that replaces a closed one, so that PVC's tools can create their top-level znodes. The ZooKeeper root (no
+    /// chroot) is left alone: it is shared with everything else on the ensemble.
+    /// </summary>
+    private static async Task SetChrootAccessAsync(ClusterConnection connection, ClusterAccessMode access, IReadOnlyList<Acl> acl, CancellationToken cancellationToken)
+    {
+        var client = connection.ZooKeeper;
+        if (client.Chroot is null)
+            return;
+        try
+        {
+            var (current, _) = await client.GetAclAsync("/", cancellationToken);
+            if (access == ClusterAccessMode.Open ? ClusterAcl.ModeOf(current) == ClusterAccessMode.Open : current.SequenceEqual(acl))
+                return;
+            await client.SetAclAsync("/", acl, cancellationToken: cancellationToken);
+        }
+        catch (NoAuthException e)
+        {
+            throw new PvcInvalidOperationException("ChrootNotAdministrable",
+                $"This connection may not change the ACL of the chroot {client.Chroot} ({e.Message}). Nothing was created; " +
+                "connect as a user with the Admin permission on the chroot, or give the cluster a chroot of its own.");
         }
     }
 
@@ -146,7 +200,7 @@ public static class ClusterInitializer
     /// <summary>An estimate of the operations' size on the wire (path, data, ACL and framing).</summary>
     private static long Size(IEnumerable<Op> ops) => ops.Sum(op => 32L + Encoding.UTF8.GetByteCount(op.Path) + op switch
     {
-        CreateOp c => c.Data.Length + 64,
+        CreateOp c => c.Data.Length + 8 + (c.Acl ?? Acl.OpenUnsafe).Sum(a => 12 + a.Scheme.Length + a.Id.Length),
         _ => 0,
     });
 

@@ -3,6 +3,7 @@ using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.ZooKeeper;
@@ -51,7 +52,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     {
         var chroot = await zk.NewChrootAsync("nodes");
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
         var dir = Directory.CreateTempSubdirectory("pvc-nodes-").FullName;
         var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
         var nodes = new List<NodeServiceProcess>();
@@ -79,7 +80,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1, Func<string, string>? zookeeperFor = null)
     {
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper] });
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" });
+        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
         var dir = Directory.CreateTempSubdirectory("pvc-ha-").FullName;
         var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
         var hosts = new List<TestDriverDaemon>();
