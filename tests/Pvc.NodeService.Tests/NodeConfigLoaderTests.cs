@@ -2,6 +2,7 @@ using Pvc.NodeService.Configuration;
 
 namespace Pvc.NodeService.Tests;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class NodeConfigLoaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("pvc-conf-").FullName;
@@ -80,6 +81,88 @@ public sealed class NodeConfigLoaderTests : IDisposable
     {
         var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(yaml)));
         Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    private string WritePrivate(string yaml)
+    {
+        var path = Write("");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private const string WithZooKeeperCredential = """
+        cluster:
+          name: c
+          coordinator_nodes: [hv1]
+        database:
+          zookeeper:
+            port: 2181
+            username: pvcnode
+            password: "zk-s3cret"
+        """;
+
+    [Fact]
+    public void Reads_the_ZooKeeper_member_credential_and_never_shows_its_password()
+    {
+        var config = NodeConfigLoader.Load(WritePrivate(WithZooKeeperCredential));
+        Assert.Equal(("pvcnode", "zk-s3cret"), (config.ZooKeeperUser, config.ZooKeeperPassword));
+        Assert.DoesNotContain("zk-s3cret", config.ToString(), StringComparison.Ordinal);
+        Assert.Contains("pvcnode", config.ToString(), StringComparison.Ordinal);
+        Assert.Null(config.ZooKeeperTls);
+    }
+
+    [Fact]
+    public void A_file_with_the_ZooKeeper_password_that_others_may_read_is_refused()
+    {
+        var path = Write(WithZooKeeperCredential);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(path));
+        Assert.Contains("chmod 600", e.Message, StringComparison.Ordinal);
+        Assert.Contains("0644", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("zk-s3cret", e.Message, StringComparison.Ordinal);
+        // without a ZooKeeper password the mode is the operator's business, as with PVC's own file
+        NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\n"));
+    }
+
+    [Theory]
+    [InlineData("    username: pvcnode\n")]
+    [InlineData("    password: pw\n")]
+    [InlineData("    username: \"a:b\"\n    password: pw\n")]
+    [InlineData("    username: pvcnode\n    password: \"\"\n")]
+    public void A_half_or_malformed_ZooKeeper_credential_is_refused(string lines)
+    {
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(WritePrivate($"cluster:\n  name: c\n  coordinator_nodes: [hv1]\ndatabase:\n  zookeeper:\n{lines}")));
+        Assert.Contains("database.zookeeper.username", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_the_TLS_settings_and_checks_their_files()
+    {
+        using var pki = Pvc.Testing.ZooKeeper.TestPki.Create();
+        var (authority, certificate, key) = pki.WriteClientFiles(_dir);
+        var yaml = $"""
+            cluster:
+              name: c
+              coordinator_nodes: [hv1]
+            database:
+              zookeeper:
+                tls:
+                  ca_file: {authority}
+                  certificate_file: {certificate}
+                  key_file: {key}
+                  server_name: zk.cluster.example
+            """;
+        var tls = NodeConfigLoader.Load(Write(yaml)).ZooKeeperTls;
+        Assert.Equal(new ZooKeeperTlsSettings { CaFile = authority, CertificateFile = certificate, KeyFile = key, ServerName = "zk.cluster.example" }, tls);
+
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        Assert.Contains("key_file", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(yaml))).Message, StringComparison.Ordinal);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(authority, "not a certificate");
+        Assert.Contains("database.zookeeper.tls", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(yaml))).Message, StringComparison.Ordinal);
+        Assert.Contains("ca_file", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(
+            "cluster:\n  name: c\n  coordinator_nodes: [hv1]\ndatabase:\n  zookeeper:\n    tls:\n      key_file: x\n"))).Message, StringComparison.Ordinal);
     }
 
     [Fact]

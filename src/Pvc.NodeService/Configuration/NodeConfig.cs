@@ -47,16 +47,26 @@ public sealed record NodeConfig
     /// <summary><c>fencing.ipmi.password</c> (never logged).</summary>
     public string? IpmiPassword { get; init; }
 
+    /// <summary>
+    /// <c>database.zookeeper.username</c> (Pvc's own): the cluster member's digest user, the same on every node. Without
+    /// it the node connects anonymously, which only an open (PVC-compatible) cluster allows.
+    /// </summary>
+    public string? ZooKeeperUser { get; init; }
+    /// <summary><c>database.zookeeper.password</c> (never logged; the file must then be mode 0600).</summary>
+    public string? ZooKeeperPassword { get; init; }
+    /// <summary><c>database.zookeeper.tls</c>, or null for plain TCP.</summary>
+    public ZooKeeperTlsSettings? ZooKeeperTls { get; init; }
+
     /// <summary>The <c>fencing</c> intervals and actions.</summary>
     public FencingSettings Fencing { get; init; } = new();
 
     /// <summary>True when this node is a coordinator.</summary>
     public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
 
-    /// <summary>The record's text without the IPMI password, so that logging a configuration never shows it.</summary>
+    /// <summary>The record's text without the passwords, so that logging a configuration never shows them.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}");
         return true;
     }
 }

@@ -28,7 +28,37 @@ public static class NodeConfigLoader
         {
             throw new NodeConfigException($"{path} is not valid YAML (line {e.Start.Line}): {e.Message}", e);
         }
-        return Parse(root, path);
+        var config = Parse(root, path);
+        // a ZooKeeper member credential opens the whole closed cluster, its BMC passwords included
+        if (config.ZooKeeperPassword is not null)
+            RequireOwnerOnly(path, "the ZooKeeper password (database.zookeeper.password)");
+        if (config.ZooKeeperTls is { } tls)
+        {
+            if (tls.KeyFile is not null)
+                RequireOwnerOnly(tls.KeyFile, "the ZooKeeper client key (database.zookeeper.tls.key_file)");
+            try
+            {
+                NodeConnection.Tls(tls);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new NodeConfigException($"{path}: database.zookeeper.tls: {e.Message}", e);
+            }
+        }
+        return config;
+    }
+
+    /// <summary>Refuses a file that holds a secret and that others than its owner may read or write (as ssh does for keys).</summary>
+    private static void RequireOwnerOnly(string path, string what)
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists(path))
+            return;
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+            UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & others) != 0)
+            throw new NodeConfigException($"{path} holds {what} but others than its owner may read it (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}); " +
+                $"run chmod 600 {path}.");
     }
 
     /// <summary>Validates a parsed document.</summary>
@@ -71,6 +101,21 @@ public static class NodeConfigLoader
         var port = Int("database.zookeeper.port", 2181, 1);
         var zookeeper = Text("node.zookeeper") ?? (coordinators.Count > 0 ? string.Join(',', coordinators.Select(c => $"{c}:{port}"))
             : throw new NodeConfigException($"{source}: 'cluster.coordinator_nodes' is empty, so there is no ZooKeeper to connect to (or set 'node.zookeeper')."));
+        var zkUser = Text("database.zookeeper.username");
+        var zkPassword = Text("database.zookeeper.password");
+        if ((zkUser is null) != (zkPassword is null) || zkUser == "" || zkPassword == "")
+            throw new NodeConfigException($"{source}: 'database.zookeeper.username' and 'database.zookeeper.password' go together, both non-empty.");
+        if (zkUser is not null && zkUser.Contains(':', StringComparison.Ordinal))
+            throw new NodeConfigException($"{source}: 'database.zookeeper.username' must not contain ':' (ZooKeeper's digest user:password).");
+        ZooKeeperTlsSettings? tls = null;
+        if (Find(root, "database.zookeeper.tls") is not null)
+            tls = new ZooKeeperTlsSettings
+            {
+                CaFile = Text("database.zookeeper.tls.ca_file") ?? throw new NodeConfigException($"{source}: 'database.zookeeper.tls' needs 'ca_file', the servers' certificate authority (PEM)."),
+                CertificateFile = Text("database.zookeeper.tls.certificate_file"),
+                KeyFile = Text("database.zookeeper.tls.key_file"),
+                ServerName = Text("database.zookeeper.tls.server_name"),
+            };
         var selector = Text("migration.target_selector") ?? "mem";
         if (selector is not ("mem" or "memprov" or "load" or "vcpus" or "vms"))
             throw new NodeConfigException($"{source}: 'migration.target_selector' is '{selector}'; it must be mem, memprov, load, vcpus or vms.");
@@ -94,6 +139,9 @@ public static class NodeConfigLoader
             IpmiHostname = Text("fencing.ipmi.hostname"),
             IpmiUsername = Text("fencing.ipmi.username"),
             IpmiPassword = Text("fencing.ipmi.password"),
+            ZooKeeperUser = zkUser,
+            ZooKeeperPassword = zkPassword,
+            ZooKeeperTls = tls,
             Fencing = new FencingSettings
             {
                 FenceIntervals = Int("fencing.intervals.fence_intervals", 6, 1),

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Security;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Configuration;
@@ -14,8 +15,32 @@ internal static class NodeConnection
         // twice the keepalive interval: a node that misses two keepalives has lost its session, as PVC's
         SessionTimeout = TimeSpan.FromSeconds(Math.Max(4, config.KeepaliveInterval.TotalSeconds * 2)),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        User = config.ZooKeeperUser,
+        Password = config.ZooKeeperPassword,
+        Tls = config.ZooKeeperTls is { } tls ? Tls(tls) : null,
         Log = entry => log.Log(Level(entry.Level), entry.Exception, "ZooKeeper: {Message}", entry.Message),
     };
+
+    /// <summary>Reads the TLS files (the loader calls it too, so that a bad file stops the service at once).</summary>
+    public static ZooKeeperTlsOptions Tls(ZooKeeperTlsSettings tls) =>
+        ZooKeeperTlsOptions.FromPemFiles(tls.CaFile, tls.CertificateFile, tls.KeyFile, tls.ServerName);
+
+    /// <summary>
+    /// Says so, once a connection, when the cluster is open (PVC-compatible): then this node's BMC password, which PVC's
+    /// fencer reads from ZooKeeper, is readable by anyone who reaches ZooKeeper. The password itself is never logged.
+    /// </summary>
+    public static void WarnIfOpen(ClusterConnection cluster, NodeConfig config, ILogger log)
+    {
+        if (cluster.AccessMode != ClusterAccessMode.Open)
+            return;
+        if (config.IpmiPassword is not null)
+            log.LogWarning("The cluster's ZooKeeper is open (PVC-compatible mode): anyone who reaches {Servers} can read this node's IPMI password " +
+                "at /nodes/{Node}/ipmipassword and change any VM. Initialise the cluster closed unless PVC's own tools must share it (README, Security)",
+                config.ZooKeeper, config.NodeName);
+        else
+            log.LogWarning("The cluster's ZooKeeper is open (PVC-compatible mode): anyone who reaches {Servers} can change any VM or node (README, Security)",
+                config.ZooKeeper);
+    }
 
     private static LogLevel Level(ZooKeeperLogLevel level) => level switch
     {

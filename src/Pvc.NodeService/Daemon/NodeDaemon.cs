@@ -31,6 +31,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
                 try
                 {
                     _cluster = await ClusterConnection.ConnectAsync(NodeConnection.Options(config, log), stoppingToken);
+                    NodeConnection.WarnIfOpen(_cluster, config, log);
                     _session = new NodeSession(_cluster, config, hypervisor, Keepalives, log);
                     await _session.RunAsync(stoppingToken);
                 }
