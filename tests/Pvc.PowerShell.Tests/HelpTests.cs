@@ -39,7 +39,7 @@ public sealed class HelpTests
         Assert.Equal(page.Description, Texts(help.Properties["description"].Value));
 
         var parameters = Items(help, "parameters", "parameter");
-        Assert.Equal(["Server", "Credential", "Timeout", "SessionTimeout", "NoDefault"], parameters.Select(p => Text(p, "name")));
+        Assert.Equal(["Server", "Credential", "CertificateAuthorityFile", "ClientCertificate", "Timeout", "SessionTimeout", "NoDefault"], parameters.Select(p => Text(p, "name")));
         foreach (var parameter in parameters)
         {
             var name = Text(parameter, "name");
@@ -62,7 +62,7 @@ public sealed class HelpTests
         Assert.Contains("makes the connection the default one", string.Join(" ", Texts(first.Properties["remarks"].Value)), StringComparison.Ordinal);
 
         var syntax = Items(help, "syntax", "syntaxItem").Single();
-        Assert.Equal(["Server", "Credential", "Timeout", "SessionTimeout", "NoDefault"], Items(syntax, "parameter").Select(p => Text(p, "name")));
+        Assert.Equal(["Server", "Credential", "CertificateAuthorityFile", "ClientCertificate", "Timeout", "SessionTimeout", "NoDefault"], Items(syntax, "parameter").Select(p => Text(p, "name")));
         Assert.Equal("Pvc.Core.Cluster.ClusterConnection", ReturnTypeNames(help).Single());
     }
 

@@ -119,13 +119,13 @@ public sealed class NodeAndClusterCmdletTests(ZooKeeperFixture zk)
         var chroot = await zk.NewChrootAsync();
         using var ps = PowerShellSession.Open();
         ps.Run("Connect-PvcCluster $args[0] | Out-Null", chroot).ThrowIfErrors();
-        var status = ps.Run("Initialize-PvcCluster lab2 -Confirm:$false").ThrowIfErrors().OutputOf<ClusterStatus>().Single();
+        var status = ps.Run("Initialize-PvcCluster lab2 -Open -Confirm:$false").ThrowIfErrors().OutputOf<ClusterStatus>().Single();
         Assert.Equal(("lab2", 100), (status.Name, status.Health));
-        var again = ps.Run("Initialize-PvcCluster lab3 -Confirm:$false");
+        var again = ps.Run("Initialize-PvcCluster lab3 -Open -Confirm:$false");
         Assert.Equal("ClusterAlreadyInitialized,Pvc.PowerShell.Cmdlets.InitializePvcClusterCommand", Assert.Single(again.Errors).FullyQualifiedErrorId);
         // ConfirmImpact High: asked, and "No" changes nothing
         ps.Host.Recorded.ChoiceAnswers.Enqueue("No");
-        ps.Run("Initialize-PvcCluster lab4 -Overwrite").ThrowIfErrors();
+        ps.Run("Initialize-PvcCluster lab4 -Open -Overwrite").ThrowIfErrors();
         Assert.Equal("lab2", ps.Run("(Get-PvcCluster).Name").OutputOf<string>().Single());
         ps.Run("Disconnect-PvcCluster");
     }

@@ -1,6 +1,9 @@
 using System.Management.Automation;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
 using Pvc.PowerShell.Infrastructure;
 using Pvc.ZooKeeper;
 
@@ -17,10 +20,20 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Server { get; set; } = [];
 
-    /// <summary>Digest credentials, when the cluster's znodes have digest ACLs.</summary>
+    /// <summary>Digest credentials: a closed cluster's administrator (or member) user and password.</summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    /// <summary>The PEM file of the certificate authority that signs the servers' certificates; connects with TLS.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CertificateAuthorityFile { get; set; }
+
+    /// <summary>A client certificate with its private key, for TLS servers that ask for one (ZooKeeper's default).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public X509Certificate2? ClientCertificate { get; set; }
 
     /// <summary>How long to wait for a session (seconds, or a TimeSpan). Default 15 s.</summary>
     [Parameter]
@@ -39,6 +52,10 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        if (ClientCertificate is not null && CertificateAuthorityFile is null)
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("A client certificate is for TLS: give the servers' certificate authority with -CertificateAuthorityFile too."),
+                "ClientCertificateWithoutTls", ErrorCategory.InvalidArgument, ClientCertificate));
         var options = new ClusterConnectionOptions
         {
             Servers = Server,
@@ -46,6 +63,7 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
             Password = Credential is null ? null : new NetworkCredential("", Credential.Password).Password,
             ConnectTimeout = Timeout,
             SessionTimeout = SessionTimeout,
+            Tls = Tls(),
         };
         ClusterConnection connection;
         try
@@ -55,6 +73,11 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
         catch (ArgumentException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "InvalidServer", ErrorCategory.InvalidArgument, Server));
+            return;
+        }
+        catch (PvcException e)
+        {
+            ThrowTerminatingError(PvcErrorRecords.From(e, Credential?.UserName));
             return;
         }
         catch (NoAuthException e)
@@ -70,5 +93,21 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
         if (!NoDefault)
             DefaultCluster.Set(connection);
         WriteObject(connection);
+    }
+
+    private ZooKeeperTlsOptions? Tls()
+    {
+        if (CertificateAuthorityFile is null)
+            return null;
+        var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityFile);
+        try
+        {
+            return ZooKeeperTlsOptions.FromPemFiles(path) with { ClientCertificate = ClientCertificate };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidCertificateAuthorityFile", ErrorCategory.InvalidArgument, CertificateAuthorityFile));
+            return null;
+        }
     }
 }
