@@ -25,13 +25,18 @@ var dir = Directory.CreateTempSubdirectory("pvc-sandbox-").FullName;
 var nodes = new List<NodeServiceProcess>();
 try
 {
-    await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] });
-    await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox", Access = ClusterAccessMode.Open });
+    // a closed cluster, as Pvc makes them: an administrator (this session) and the node services' member credential,
+    // with passwords made up for this run; the nodes read theirs from their pvc.conf (0600)
+    var admin = new ClusterCredential("admin", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+    var member = new ClusterCredential("pvcnode", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+    await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint], User = admin.User, Password = admin.Password });
+    await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox", GrantedCredentials = [member] });
     string[] names = ["hv1", "hv2", "hv3"];
     var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
+    var memberConfig = $"database:\n  zookeeper:\n    username: {member.User}\n    password: \"{member.Password}\"\n";
     foreach (var name in names)
     {
-        var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint), Path.Combine(dir, $"{name}.log"));
+        var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint, memberConfig), Path.Combine(dir, $"{name}.log"));
         node.Start();
         nodes.Add(node);
     }
@@ -47,8 +52,8 @@ try
         await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60));
     }
     await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" });
-    Console.WriteLine($"Pvc sandbox: cluster 'sandbox' is up at {zookeeper.Endpoint} (node logs in {dir}).");
-    return await RunPowerShellAsync(zookeeper.Endpoint, file, command);
+    Console.WriteLine($"Pvc sandbox: closed cluster 'sandbox' is up at {zookeeper.Endpoint}, connected as {admin.User} (node logs in {dir}).");
+    return await RunPowerShellAsync(zookeeper.Endpoint, admin, file, command);
 }
 finally
 {
@@ -70,13 +75,18 @@ static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeSer
     }
 }
 
-static async Task<int> RunPowerShellAsync(string endpoint, string? file, string? command)
+static async Task<int> RunPowerShellAsync(string endpoint, ClusterCredential admin, string? file, string? command)
 {
-    var setup = $"Import-Module '{PowerShellSession.ModuleManifest}'; Connect-PvcCluster '{endpoint}' | Out-Null";
+    // the password reaches pwsh in its environment (read once and removed), never on its command line
+    var setup = $"Import-Module '{PowerShellSession.ModuleManifest}'; " +
+        $"$PvcSandboxCredential = [pscredential]::new('{admin.User}', [System.Net.NetworkCredential]::new('', $env:PVC_SANDBOX_PASSWORD).SecurePassword); " +
+        "Remove-Item env:PVC_SANDBOX_PASSWORD; " +
+        $"Connect-PvcCluster '{endpoint}' -Credential $PvcSandboxCredential | Out-Null";
     var pwsh = Environment.GetEnvironmentVariable("PATH")?.Split(':').Select(p => Path.Combine(p, "pwsh")).FirstOrDefault(File.Exists);
     if (pwsh is not null)
     {
         var psi = new ProcessStartInfo(pwsh) { UseShellExecute = false };
+        psi.Environment["PVC_SANDBOX_PASSWORD"] = admin.Password;
         foreach (var a in file is not null ? ["-NoProfile", "-Command", $"{setup}; & '{file}'; exit $LASTEXITCODE"]
                  : command is not null ? ["-NoProfile", "-Command", $"{setup}; {command}"]
                  : new[] { "-NoProfile", "-NoExit", "-Command", setup })
@@ -88,7 +98,9 @@ static async Task<int> RunPowerShellAsync(string endpoint, string? file, string?
     // no pwsh here: the project's own console host on the PowerShell engine
     using var session = PowerShellSession.Open(importModule: true, echo: Console.Out);
     session.Host.Recorded.Input = Console.In;
-    session.Run($"Connect-PvcCluster '{endpoint}' | Out-Null").ThrowIfErrors();
+    var password = new System.Net.NetworkCredential("", admin.Password).SecurePassword;
+    session.Run($"$PvcSandboxCredential = $args[0]; Connect-PvcCluster '{endpoint}' -Credential $PvcSandboxCredential | Out-Null",
+        new System.Management.Automation.PSCredential(admin.User, password)).ThrowIfErrors();
     if (file is not null || command is not null)
     {
         var result = session.Render(file is not null ? $". '{file.Replace("'", "''", StringComparison.Ordinal)}'" : command!);
