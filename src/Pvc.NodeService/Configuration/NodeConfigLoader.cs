@@ -105,8 +105,18 @@ public static class NodeConfigLoader
         var zkPassword = Text("database.zookeeper.password");
         if ((zkUser is null) != (zkPassword is null) || zkUser == "" || zkPassword == "")
             throw new NodeConfigException($"{source}: 'database.zookeeper.username' and 'database.zookeeper.password' go together, both non-empty.");
-        if (zkUser is not null && zkUser.Contains(':', StringComparison.Ordinal))
-            throw new NodeConfigException($"{source}: 'database.zookeeper.username' must not contain ':' (ZooKeeper's digest user:password).");
+        if (zkUser is not null)
+        {
+            try
+            {
+                // Core's own check of a digest user (no ':', no control characters), so the service cannot fail on it later
+                _ = new Pvc.Core.Security.ClusterCredential(zkUser, zkPassword!);
+            }
+            catch (Pvc.Core.Errors.PvcArgumentException e)
+            {
+                throw new NodeConfigException($"{source}: 'database.zookeeper.username': {e.Message}", e);
+            }
+        }
         ZooKeeperTlsSettings? tls = null;
         if (Find(root, "database.zookeeper.tls") is not null)
             tls = new ZooKeeperTlsSettings
