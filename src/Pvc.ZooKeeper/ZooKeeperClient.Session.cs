@@ -81,9 +81,10 @@ public sealed partial class ZooKeeperClient : IConnectionEvents
                     Log(repeat ? ZooKeeperLogLevel.Debug : ZooKeeperLogLevel.Warning, message, e);
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception)
             {
-                // closing
+                // closing: whatever the connection threw while it was torn down (a cancelled TLS hand-shake throws an
+                // AuthenticationException, a closed socket an IOException) must not fault the loop that CloseAsync awaits
             }
             finally
             {

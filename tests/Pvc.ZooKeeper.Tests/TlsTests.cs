@@ -77,6 +77,23 @@ public sealed class TlsTests(ZooKeeperTlsFixture zk)
     }
 
     [Fact]
+    public async Task A_connect_that_times_out_during_a_refused_hand_shake_fails_with_ConnectionLoss_only()
+    {
+        // the connect timeout closes the client while a hand-shake is under way; the hand-shake's own failure
+        // (AuthenticationException, IOException) must not replace the ConnectionLoss the caller expects
+        using var other = TestPki.Create("Some other CA");
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            var timeout = TimeSpan.FromMilliseconds(5 + (attempt * 3 % 60));
+            await Assert.ThrowsAsync<ConnectionLossException>(() => ZooKeeperClient.ConnectAsync(zk.Server.SecureEndpoint, new()
+            {
+                Tls = new() { CertificateAuthorities = other.Trust, ClientCertificate = zk.Pki.Client },
+                ConnectTimeout = timeout,
+            }));
+        }
+    }
+
+    [Fact]
     public async Task A_server_whose_certificate_does_not_carry_the_expected_name_is_refused()
     {
         var refused = await Assert.ThrowsAsync<ConnectionLossException>(() => ZooKeeperClient.ConnectAsync(zk.Server.SecureEndpoint, new()
