@@ -170,9 +170,10 @@ Describe '-AsJob' {
         Get-Job -Id $job.Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
-    It 'Get-Job and Wait-Job see the job as any other' {
+    It 'Get-Job and Wait-Job see the job as any other, its command as typed' {
         $job = Start-PvcVm $vm -AsJob
-        (Get-Job -Id $job.Id).Command | Should -Match ([regex]::Escape('Start-PvcVm $vm -AsJob'))
+        (Get-Job -Id $job.Id).Command | Should -Be 'Start-PvcVm $vm -AsJob'
+        $job.Name | Should -Be "Start-PvcVm $vm"
         $job | Wait-Job -Timeout 60 | Should -Be $job
         $job.State | Should -Be 'Completed'
         $job | Remove-Job
