@@ -33,57 +33,97 @@ if (!File.Exists(PowerShellSession.ModuleManifest))
     return 1;
 }
 
+// Ctrl+C while the cluster starts, or SIGTERM/SIGHUP at any time, stops everything the sandbox started. While pwsh runs,
+// Ctrl+C is pwsh's (one terminal, one process group: it reaches both), and the sandbox must not end under it.
+using var stopping = new CancellationTokenSource();
+Process? pwshProcess = null;
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+{
+    c.Cancel = true;
+    if (Volatile.Read(ref pwshProcess) is null)
+        stopping.Cancel();
+});
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c));
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Stop(c));
+var token = stopping.Token;
+
 Status("starting ZooKeeper...");
-await using var zookeeper = await ZooKeeperServer.StartStandaloneAsync();
-var dir = Directory.CreateTempSubdirectory("pvc-sandbox-").FullName;
 var nodes = new List<NodeServiceProcess>();
+var dir = Directory.CreateTempSubdirectory("pvc-sandbox-").FullName;
 try
 {
-    await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] });
-    await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox" });
-    string[] names = ["hv1", "hv2", "hv3"];
-    var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
-    foreach (var name in names)
+    await using var zookeeper = await ZooKeeperServer.StartStandaloneAsync(token);
+    try
     {
-        var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint), Path.Combine(dir, $"{name}.log"));
-        node.Start();
-        nodes.Add(node);
+        await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] }, token);
+        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox" }, token);
+        string[] names = ["hv1", "hv2", "hv3"];
+        var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
+        foreach (var name in names)
+        {
+            // Ctrl+C in pwsh reaches the whole foreground process group: the services must not be in it
+            var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint), Path.Combine(dir, $"{name}.log")) { OwnSession = true };
+            node.Start();
+            nodes.Add(node);
+        }
+        Status("three node services (libvirt test-driver hosts) starting...");
+        var second = await SeedSecondClusterAsync(cluster.ZooKeeper, zookeeper.Endpoint);
+        var nodeOps = new NodeOperations(cluster);
+        foreach (var name in names)
+            await WaitForNodeAsync(nodeOps, name, nodes, token);
+        var vms = new VmOperations(cluster);
+        var started = new List<VmRef>();
+        foreach (var (name, node) in new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") })
+        {
+            var vm = await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), name, memoryMiB: 2048, vcpus: 2), TargetNode = node, Tags = [("sandbox", false)] }, token);
+            await vms.StartAsync(vm, cancellationToken: token);
+            started.Add(vm);
+        }
+        foreach (var vm in started)
+            await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60), cancellationToken: token);
+        await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" }, token);
+        Status($"cluster 'sandbox' is up at {zookeeper.Endpoint}, 'sandbox2' at {second} (node logs in {dir}).");
+        return await RunPwshAsync(pwsh, dir, zookeeper.Endpoint, second, args, p => Volatile.Write(ref pwshProcess, p), token);
     }
-    Status("three node services (libvirt test-driver hosts) starting...");
-    var second = await SeedSecondClusterAsync(cluster.ZooKeeper, zookeeper.Endpoint);
-    var nodeOps = new NodeOperations(cluster);
-    foreach (var name in names)
-        await WaitForNodeAsync(nodeOps, name, nodes);
-    var vms = new VmOperations(cluster);
-    var started = new List<VmRef>();
-    foreach (var (name, node) in new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") })
+    finally
     {
-        var vm = await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), name, memoryMiB: 2048, vcpus: 2), TargetNode = node, Tags = [("sandbox", false)] });
-        await vms.StartAsync(vm);
-        started.Add(vm);
+        foreach (var node in nodes)
+            node.Stop(TimeSpan.FromSeconds(30));
     }
-    foreach (var vm in started)
-        await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60));
-    await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" });
-    Status($"cluster 'sandbox' is up at {zookeeper.Endpoint}, 'sandbox2' at {second} (node logs in {dir}).");
-    return await RunPwshAsync(pwsh, dir, zookeeper.Endpoint, second, args);
+}
+catch (OperationCanceledException) when (token.IsCancellationRequested)
+{
+    Status("interrupted.");
+    return 130;
 }
 finally
 {
-    foreach (var node in nodes)
-        node.Stop(TimeSpan.FromSeconds(30));
     Directory.Delete(dir, recursive: true);
     Status("stopped.");
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stopping.Cancel();
+    try
+    {
+        Volatile.Read(ref pwshProcess)?.Kill(entireProcessTree: true);
+    }
+    catch (InvalidOperationException)
+    {
+        // already gone
+    }
 }
 
 // The sandbox's own messages go to stderr: stdout is pwsh's, for whoever reads a script's output.
 static void Status(string message) => Console.Error.WriteLine($"Pvc sandbox: {message}");
 
-static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeServiceProcess> processes)
+static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeServiceProcess> processes, CancellationToken token)
 {
     try
     {
-        await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), waitForNode: true);
+        await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), cancellationToken: token, waitForNode: true);
     }
     catch (Pvc.Core.Errors.PvcTimeoutException e)
     {
@@ -109,7 +149,7 @@ static async Task<string> SeedSecondClusterAsync(ZooKeeperClient root, string en
 }
 
 // Runs pwsh with the caller's arguments and a profile that imports the module and connects; returns its exit status.
-static async Task<int> RunPwshAsync(string pwsh, string dir, string server, string server2, string[] args)
+static async Task<int> RunPwshAsync(string pwsh, string dir, string server, string server2, string[] args, Action<Process> started, CancellationToken token)
 {
     // pwsh reads the current user's profiles from $XDG_CONFIG_HOME/powershell: the sandbox's; the profile puts the
     // caller's XDG_CONFIG_HOME back at once, so the session's child processes (git, a runbook's pwsh) see the user's.
@@ -125,7 +165,7 @@ static async Task<int> RunPwshAsync(string pwsh, string dir, string server, stri
             [Console]::Error.WriteLine("Pvc sandbox: the session could not connect: $_")
             [Environment]::Exit(1)
         }
-        """);
+        """, token);
     var psi = new ProcessStartInfo(pwsh) { UseShellExecute = false };
     foreach (var a in args)
         psi.ArgumentList.Add(a);
@@ -141,26 +181,11 @@ static async Task<int> RunPwshAsync(string pwsh, string dir, string server, stri
     if (args.Length == 0)
         Status("pwsh with the module imported and 'sandbox' connected. Try Get-PvcVm, Get-PvcNode, Get-Help Move-PvcVm -Examples; 'exit' stops the cluster.");
 
+    token.ThrowIfCancellationRequested();
     using var process = Process.Start(psi)!;
-    // Ctrl+C reaches pwsh too (one terminal, one process group), which handles it: the sandbox must not end under it.
-    // SIGTERM or SIGHUP end pwsh, and the sandbox then stops what it started.
-    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
-    using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => c.Cancel = true);
-    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, process));
-    using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Stop(c, process));
-    await process.WaitForExitAsync();
+    started(process);
+    if (token.IsCancellationRequested) // a SIGTERM between the check and the start: it did not see this process
+        process.Kill(entireProcessTree: true);
+    await process.WaitForExitAsync(CancellationToken.None);
     return process.ExitCode;
-
-    static void Stop(PosixSignalContext context, Process process)
-    {
-        context.Cancel = true;
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-    }
 }
