@@ -38,18 +38,6 @@ function New-TestVmXml {
     $xml.OuterXml
 }
 
-# Polls a read until it is true, failing after a deadline (for what no cmdlet's -Wait covers).
-function Wait-Until {
-    param([Parameter(Mandatory)][scriptblock] $Condition, [Parameter(Mandatory)][string] $What, [double] $TimeoutSeconds = 30)
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while (-not (& $Condition)) {
-        if ([DateTime]::UtcNow -gt $deadline) {
-            throw "Waited $TimeoutSeconds s for $What."
-        }
-        Start-Sleep -Milliseconds 100
-    }
-}
-
 # Runs pwsh as a process of its own (a scheduled task's view) with the session's environment; standard input is closed,
 # so anything that prompts gets no answer. Returns its exit code, output and error text, and how long it ran.
 function Invoke-Pwsh {
