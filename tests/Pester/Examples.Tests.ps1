@@ -1208,22 +1208,26 @@ namespace PvcExamples
 
         # --- VMs of the examples' own -----------------------------------------------------------------------------
         function New-TestVmXml {
-            # a sandbox VM's XML (web1's) with another name, UUID and MACs
+            # a sandbox VM's XML (web1's), as a user would copy it: another name (throughout, as pvc vm rename does:
+            # disk and console log names too), UUID, MACs, memory and vCPUs
             param([Parameter(Mandatory, Position = 0)][string]$Name, [int]$MemoryMiB = 1024, [int]$Vcpus = 1, [switch]$Failing)
             $xml = [xml]$script:Baseline.Vm['web1'].RawXml
-            $old = $xml.domain.name
-            $xml.domain.name = $Name
-            $xml.domain.uuid = [guid]::NewGuid().ToString()
-            if ($xml.domain.description) { $xml.domain.description = "test VM $Name (docs example)" }
+            $old = $xml.domain.SelectSingleNode('name').InnerText
+            foreach ($node in @($xml.SelectNodes('//@*') + $xml.SelectNodes('//text()'))) {
+                if ($node.Value -and $node.Value.Contains($old)) { $node.Value = $node.Value.Replace($old, $Name) }
+            }
+            $xml.domain.SelectSingleNode('uuid').InnerText = [guid]::NewGuid().ToString()
             $memory = $xml.domain.SelectSingleNode('memory')
             $memory.SetAttribute('unit', 'MiB')
             $memory.InnerText = "$MemoryMiB"
             foreach ($node in @($xml.domain.SelectNodes('currentMemory'))) { $xml.domain.RemoveChild($node) | Out-Null }
             $xml.domain.SelectSingleNode('vcpu').InnerText = "$Vcpus"
+            foreach ($topology in @($xml.SelectNodes('/domain/cpu/topology'))) {
+                $topology.SetAttribute('sockets', '1'); $topology.SetAttribute('cores', "$Vcpus"); $topology.SetAttribute('threads', '1')
+            }
             foreach ($mac in @($xml.SelectNodes('//interface/mac'))) {
                 $mac.SetAttribute('address', ('52:54:00:{0:x2}:{1:x2}:{2:x2}' -f (Get-Random -Maximum 256), (Get-Random -Maximum 256), (Get-Random -Maximum 256)))
             }
-            foreach ($source in @($xml.SelectNodes('//disk/source[@name]'))) { $source.SetAttribute('name', $source.GetAttribute('name').Replace($old, $Name)) }
             if ($Failing) {
                 # libvirt refuses to start it: "unsupported configuration: unknown clock offset 'bogus'"
                 $clock = $xml.domain.SelectSingleNode('clock')
