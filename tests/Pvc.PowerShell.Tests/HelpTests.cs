@@ -25,6 +25,19 @@ public sealed class HelpTests
     }
 
     [Fact]
+    public void Get_Help_about_Pvc_shows_the_conceptual_topic_shipped_with_the_module()
+    {
+        using var ps = PowerShellSession.Open();
+        var text = ps.Run("Get-Help about_Pvc | Out-String").ThrowIfErrors().Output.Single().ToString()!;
+
+        Assert.Contains("about_Pvc", text, StringComparison.Ordinal);
+        foreach (var section in new[] { "CONNECTIONS", "WAITING: -Wait, -Timeout AND -AsJob", "WHAT FAILOVER AND FENCING PROMISE" })
+            Assert.Contains(section, text, StringComparison.Ordinal);
+        // found as the module's own topic, not by a full-text search that returned something else
+        Assert.Equal("about_Pvc", ps.Run("(Get-Help about_Pvc).Name").ThrowIfErrors().Output.Single().ToString());
+    }
+
+    [Fact]
     public void Get_Help_Full_shows_the_synopsis_description_parameters_and_examples_of_Connect_PvcCluster()
     {
         var page = Page("Connect-PvcCluster");
