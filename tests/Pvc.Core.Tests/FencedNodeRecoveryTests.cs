@@ -61,6 +61,24 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_VM_whose_XML_cannot_be_read_does_not_stop_the_recovery_of_the_others()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync("/nodes/hv3/daemonstate", "dead"u8.ToArray());
+        var a = await PvcSeed.AddVmAsync(c.Raw, "a", "hv3");
+        // a VM elsewhere whose memory no host can have: every listing reads it
+        var huge = Guid.NewGuid();
+        await PvcSeed.AddVmAsync(c.Raw, "huge", "hv1", state: "stop", uuid: huge,
+            xml: PvcSeed.Xml(huge, "huge").Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+
+        var result = await FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = true });
+
+        Assert.Equal(["a"], result.Select(r => r.Vm.Name));
+        Assert.Equal("start", await c.ReadAsync($"/domains/{a}/state"));
+        Assert.NotEqual("hv3", await c.ReadAsync($"/domains/{a}/node"));
+    }
+
+    [Fact]
     public async Task A_failed_fence_still_gives_up_the_dead_nodes_coordinator_role()
     {
         await using var c = await TestCluster.StartAsync(zk);

@@ -46,8 +46,10 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
             {
                 return;
             }
-            catch (Exception e) when (e is ZooKeeperException or LibvirtException or IOException)
+            catch (Exception e)
             {
+                // any error, not only ZooKeeper's and libvirt's: an instance that ended here would leave its VM
+                // unsupervised on this node for the rest of the session (one bad VM definition did that)
                 log.LogWarning("VM {Uuid}: {Message}; trying again", Uuid, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 _wake.Set();

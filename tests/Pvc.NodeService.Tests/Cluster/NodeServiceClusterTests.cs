@@ -92,6 +92,29 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_VM_whose_XML_cannot_be_read_fails_with_the_reason_and_its_instance_carries_out_the_next_change()
+    {
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1);
+        await c.WaitReadyAsync();
+        // memory no host can have (10^15 TiB), as a PVC tool could have stored it: Core's define refuses such XML
+        var uuid = Guid.NewGuid();
+        var good = PvcSeed.Xml(uuid, "huge");
+        await PvcSeed.AddVmAsync(c.Connection.ZooKeeper, "huge", "hv1", state: "start", uuid: uuid,
+            xml: good.Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+        var vm = new VmRef(uuid, "huge");
+
+        var failed = await Assert.ThrowsAsync<Pvc.Core.Errors.PvcInvalidOperationException>(() => c.Vms.WaitRunningAsync(vm, Wait));
+        Assert.Equal("VmFailed", failed.ErrorId);
+        Assert.NotNull((await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).FailedReason);
+
+        // the same instance takes the repaired VM and starts it
+        await c.Vms.ModifyXmlAsync(vm, good);
+        await c.Vms.StartAsync(vm);
+        await c.Vms.WaitRunningAsync(vm, Wait);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+    }
+
+    [Fact]
     public async Task Flush_moves_every_VM_off_a_node_and_unflush_brings_them_back()
     {
         await using var c = await NodeServiceCluster.StartAsync(zk);
