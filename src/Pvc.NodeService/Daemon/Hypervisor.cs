@@ -40,6 +40,19 @@ public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter ad
         }
     }
 
+    /// <summary>
+    /// True when the domain here is paused by a migration (<see cref="DomainSummary.IsPausedForMigration"/>): on the
+    /// node receiving it, a guest that has not arrived yet, whose sender still runs it.
+    /// </summary>
+    public bool IsPausedForMigration(Guid uuid)
+    {
+        lock (_lock)
+        {
+            using var domain = connection.TryLookupDomain(uuid);
+            return domain?.GetState() is (DomainState.Paused, DomainSummary.PausedMigration);
+        }
+    }
+
     /// <summary>The domain's state here, or null when libvirt does not know it here.</summary>
     public DomainState? State(Guid uuid)
     {

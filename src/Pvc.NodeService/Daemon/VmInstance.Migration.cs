@@ -90,9 +90,23 @@ internal sealed partial class VmInstance
         }
         finally
         {
-            await syncLock.ReleaseAsync();
-            await stateLock.ReleaseAsync();
-            await nodeLock.ReleaseAsync();
+            // each on its own: one release that failed must not leave the other locks held
+            await ReleaseAsync(name, syncLock);
+            await ReleaseAsync(name, stateLock);
+            await ReleaseAsync(name, nodeLock);
+        }
+    }
+
+    /// <summary>Lets a lock go; a failure is logged (the lock's node then goes with the session at the latest).</summary>
+    private async Task ReleaseAsync(string name, ZooKeeperLock held)
+    {
+        try
+        {
+            await held.ReleaseAsync();
+        }
+        catch (ZooKeeperException e)
+        {
+            log.LogWarning("VM {Name}: letting go of the lock on {Path} failed: {Message}", name, held.Path, e.Message);
         }
     }
 
@@ -167,16 +181,26 @@ internal sealed partial class VmInstance
             log.LogWarning("VM {Name}: migrate_sync_lock stayed taken for {Seconds} s", name, timeout.TotalSeconds);
         }
 
-        // no limit here: the sender holds the lock for as long as the migration takes
+        // the sender holds the lock while it sends: its handshake and checks (peer timeout), its live attempts, or a
+        // shutdown of up to vm_shutdown_timeout. Past that, the lock is taken by something that will not let go (a
+        // lock node whose release was lost while its session lives on), and waiting on it would keep this VM's instance
+        // from acting on anything else: give up, withdraw the announcement, and decide again from the VM's state.
         var phaseB = sync.NewLock();
-        await phaseB.AcquireAsync(cancellationToken: cancellationToken);
+        var limit = timeout + config.VmShutdownTimeout + timeout;
+        if (!await phaseB.TryAcquireAsync(limit, cancellationToken))
+        {
+            log.LogWarning("VM {Name}: migrate_sync_lock was kept from this receiver for {Seconds:0} s; withdrawing, and looking at the VM again", name, limit.TotalSeconds);
+            await sync.ClearAsync(cancellationToken);
+            _wake.Set();
+            return;
+        }
         try
         {
             await DecideReceivedAsync(name, sync, cancellationToken);
         }
         finally
         {
-            await phaseB.ReleaseAsync();
+            await ReleaseAsync(name, phaseB);
         }
         _wake.Set(); // look again: a VM handed over by shutdown is started now
     }

@@ -109,6 +109,11 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
     {
         switch (state, running)
         {
+            case (VmState.Migrate or VmState.MigrateLive, true) when hypervisor.IsPausedForMigration(Uuid):
+                // still coming in: its sender runs it until libvirt resumes it here; counted as arrived, it would be
+                // written "start" while the sender may yet fail and keep it
+                await ReceiveAsync(name, lastNode, cancellationToken);
+                break;
             case (VmState.Migrate or VmState.MigrateLive, true):
                 // PVC: a VM to be received that already runs here counts as received
                 log.LogInformation("VM {Name} arrived; it runs here", name);

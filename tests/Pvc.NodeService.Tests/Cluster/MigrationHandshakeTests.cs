@@ -79,8 +79,36 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
             await WaitForContendersAsync(c, DomainKeys.Path(uuid, locked), 0);
     }
 
+    [Fact]
+    public async Task A_receiver_whose_sender_never_lets_go_of_migrate_sync_lock_gives_up_in_time_and_withdraws()
+    {
+        // PVC's 30 s becomes 2 s (the YAML line goes under node:); vm_shutdown_timeout is the lab's 10 s
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
+        await c.WaitReadyAsync();
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "stuck"), TargetNode = "hv1" });
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+
+        // a lock node that is never deleted, as a release lost to a connection loss left one for its session's life
+        await using var leaked = new ZooKeeperLock(c.Connection.ZooKeeper, key, LockKind.Exclusive, "leaked");
+        await leaked.AcquireAsync(Wait);
+        await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2"));
+        // the sender gives up on the peer and keeps the VM
+        Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
+        Assert.Equal("hv1", (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).Node);
+
+        // the receiver must not wait for that lock for ever (its VM instance would act on nothing else): it gives up,
+        // takes its lock node away and clears its announcement
+        await WaitForContendersAsync(c, key, 1, exactly: true);
+        await c.WaitAsync(key, v => v == "", "the receiver withdrawing its announcement");
+        await c.WaitForLogAsync(c.Nodes[1], "migrate_sync_lock was kept from this receiver");
+        await c.WaitRunningOnAsync(uuid, "hv1");
+    }
+
     /// <summary>Waits on a children watch until the lock has <paramref name="count"/> contenders (at least; exactly for 0).</summary>
-    private static async Task WaitForContendersAsync(NodeServiceCluster c, string path, int count)
+    private static async Task WaitForContendersAsync(NodeServiceCluster c, string path, int count, bool exactly = false)
     {
         using var deadline = new CancellationTokenSource(Wait);
         while (true)
@@ -88,7 +116,7 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var children = await c.Connection.ZooKeeper.GetChildrenAsync(path, _ => changed.TrySetResult(), deadline.Token);
             var contenders = children.Children.Count(n => n.Contains("__lock__", StringComparison.Ordinal));
-            if (count == 0 ? contenders == 0 : contenders >= count)
+            if (count == 0 || exactly ? contenders == count : contenders >= count)
                 return;
             try
             {
