@@ -179,6 +179,31 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits on a children watch until the lock on <paramref name="path"/> has <paramref name="count"/> contenders (at
+    /// least; exactly for 0 or with <paramref name="exactly"/>).
+    /// </summary>
+    public async Task WaitForContendersAsync(string path, int count, bool exactly = false)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var children = await Connection.ZooKeeper.GetChildrenAsync(path, _ => changed.TrySetResult(), deadline.Token);
+            var contenders = children.Children.Count(n => n.Contains("__lock__", StringComparison.Ordinal));
+            if (count == 0 || exactly ? contenders == count : contenders >= count)
+                return;
+            try
+            {
+                await changed.Task.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{path} has {string.Join(", ", children.Children)}, not {count} contenders\n{Logs()}");
+            }
+        }
+    }
+
     public async Task<string> ReadAsync(string path) => Encoding.UTF8.GetString((await Connection.ZooKeeper.GetDataAsync(path)).Data);
 
     public string Logs() => string.Join("\n", Nodes.Select(n => $"--- {n.Name}\n{n.Log()}"))
