@@ -56,17 +56,35 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
         }
     }
 
-    /// <summary>Moves every VM running here to another node, then marks the node flushed.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves every VM running here to another node, then marks the node flushed. "flushed" means that nothing of the
+    /// cluster runs here (PVC marks it so whatever became of the moves): while a VM is left (its migration aborted, a
+    /// live-only VM where no live migration is possible, ...), the node stays "flush", PVC's state of a flush under
+    /// way, which Suspend-PvcNode -Wait waits out, and the VMs left are tried again every
+    /// <see cref="RetryIntervals"/> keepalive intervals, until they are gone or the flush is cancelled (an unflush,
+    /// or the service stopping). With <paramref name="retry"/> false (the flush before a stop) one pass is all.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken, bool retry = true)
     {
         try
         {
             var ops = new VmOperations(cluster);
-            var running = hypervisor.Domains().Where(d => d.State == Libvirt.DomainState.Running).Select(d => d.Uuid).ToHashSet();
-            var vms = (await VmReader.ListAsync(Zk, new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid)).ToList();
-            log.LogInformation("Flushing: {Count} VMs to move, {Concurrency} at once", vms.Count, config.FlushConcurrency);
-            await Parallel.ForEachAsync(vms, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
-                async (vm, token) => await MoveAwayAsync(ops, new VmRef(vm.Uuid, vm.Name), token));
+            var vms = await RunningHereAsync(cancellationToken);
+            while (true)
+            {
+                log.LogInformation("Flushing: {Count} VMs to move, {Concurrency} at once", vms.Count, config.FlushConcurrency);
+                await Parallel.ForEachAsync(vms, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
+                    async (vm, token) => await MoveAwayAsync(ops, new VmRef(vm.Uuid, vm.Name), token));
+                vms = await RunningHereAsync(cancellationToken);
+                if (vms.Count == 0)
+                    break;
+                var delay = config.KeepaliveInterval * RetryIntervals;
+                log.LogWarning("Flush incomplete: {Vms} still run here; the node stays flushing{Retry}", string.Join(", ", vms.Select(v => v.Name)),
+                    retry ? $" and tries again in {delay.TotalSeconds:0} s" : "");
+                if (!retry)
+                    return;
+                await Task.Delay(delay, cancellationToken);
+            }
             await Zk.MultiAsync([Op.SetData(NodeKeys.Path(config.NodeName, NodeKeys.RunningDomains), ""u8.ToArray()), Op.SetData(StatePath, "flushed"u8.ToArray())], cancellationToken);
             log.LogInformation("Flushed");
         }
@@ -74,6 +92,17 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
         {
             log.LogInformation("Flush cancelled");
         }
+    }
+
+    /// <summary>Keepalive intervals between the tries of a flush that left VMs behind.</summary>
+    private const int RetryIntervals = 5;
+
+    /// <summary>The cluster's VMs assigned to this node that libvirt runs here (a paused one occupies the host too).</summary>
+    private async Task<List<Vm>> RunningHereAsync(CancellationToken cancellationToken)
+    {
+        var running = hypervisor.Domains().Where(d => d.State is Libvirt.DomainState.Running or Libvirt.DomainState.Paused or Libvirt.DomainState.Blocked)
+            .Select(d => d.Uuid).ToHashSet();
+        return [.. (await VmReader.ListAsync(Zk, new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid))];
     }
 
     private async Task MoveAwayAsync(VmOperations ops, VmRef vm, CancellationToken cancellationToken)

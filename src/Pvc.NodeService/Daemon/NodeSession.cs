@@ -95,7 +95,9 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         if (config.FlushOnStop && _flush is not null)
         {
             log.LogInformation("Draining before stop");
-            await _flush.FlushAsync(cancellationToken);
+            // one pass: a VM that cannot move must not hold the stop up (the node stays "flush", and the flush goes on
+            // when the service runs again)
+            await _flush.FlushAsync(cancellationToken, retry: false);
         }
         if (_election is not null)
             await _election.HandOverAsync(cancellationToken);

@@ -165,16 +165,16 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until a node service's log has a line containing <paramref name="text"/> (its logger writes on a
+    /// Waits until a node service's log has a line containing one of <paramref name="anyOf"/> (its logger writes on a
     /// background thread, so a line may follow the ZooKeeper write it reports). Looks at the file every 50 ms.
     /// </summary>
-    public async Task WaitForLogAsync(NodeServiceProcess node, string text)
+    public async Task WaitForLogAsync(NodeServiceProcess node, params string[] anyOf)
     {
         var until = DateTime.UtcNow + Deadline;
-        while (!(File.Exists(node.LogPath) && File.ReadAllText(node.LogPath).Contains(text, StringComparison.Ordinal)))
+        while (!(File.Exists(node.LogPath) && File.ReadAllText(node.LogPath) is var log && anyOf.Any(t => log.Contains(t, StringComparison.Ordinal))))
         {
             if (DateTime.UtcNow > until)
-                throw new TimeoutException($"{node.Name}'s log never said '{text}'\n{Logs()}");
+                throw new TimeoutException($"{node.Name}'s log never said '{string.Join("' or '", anyOf)}'\n{Logs()}");
             await Task.Delay(50);
         }
     }
