@@ -40,5 +40,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();
 builder.Services.AddHostedService<NativeHeapTrimmer>();
 using var host = builder.Build();
+var daemon = host.Services.GetRequiredService<NodeDaemon>();
 await host.RunAsync();
-return 0;
+// non-zero after a failure, so that systemd (Restart=on-failure) starts the service again
+return daemon.Failed ? 1 : 0;

@@ -11,10 +11,13 @@ namespace Pvc.NodeService.Daemon;
 /// The node service: opens this node's hypervisor, then keeps a ZooKeeper session going, starting a new
 /// <see cref="NodeSession"/> after every expiry. Losing ZooKeeper never stops running VMs.
 /// </summary>
-internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : BackgroundService
+internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime) : BackgroundService
 {
     private NodeSession? _session;
     private ClusterConnection? _cluster;
+
+    /// <summary>True when the service stopped on a failure (<see cref="NodeServiceFailureException"/>): it exits non-zero.</summary>
+    public bool Failed { get; private set; }
 
     /// <summary>When a keepalive last reached ZooKeeper (the watchdog and self-fencing follow it).</summary>
     public KeepaliveClock Keepalives { get; } = new(TimeProvider.System);
@@ -48,6 +51,15 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
                     log.LogWarning("ZooKeeper at {Servers}: {Message}; retrying", config.ZooKeeper, e.Message);
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 }
+                catch (NodeServiceFailureException e)
+                {
+                    // no clean stop (it would flush the node and write it stopped): exit non-zero, and systemd starts
+                    // the service again within seconds, well inside the cluster's death threshold; VMs run on
+                    log.LogCritical(e, "{Message}; stopping the node service so that it is started afresh", e.Message);
+                    Failed = true;
+                    lifetime.StopApplication();
+                    return;
+                }
                 finally
                 {
                     if (_cluster is not null && stoppingToken.IsCancellationRequested == false)
@@ -63,7 +75,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_session is not null && _cluster is { State: ZooKeeperState.Connected })
+        if (!Failed && _session is not null && _cluster is { State: ZooKeeperState.Connected })
         {
             try
             {

@@ -47,9 +47,13 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     /// <param name="writeConfig">Writes a node's pvc.conf (folder, name, all names, ZooKeeper) and returns its path;
     /// <see cref="LabNode.Write"/> (a test-driver host) by default.</param>
     public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null,
+        Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null) =>
+        await StartAsync(await zk.NewChrootAsync("nodes"), count, extraNodeConfig, zookeeperFor, writeConfig);
+
+    /// <summary>Starts <paramref name="count"/> node services on <paramref name="chroot"/> (a connection string with a chroot), e.g. a private server's.</summary>
+    public static async Task<NodeServiceCluster> StartAsync(string chroot, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null,
         Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null)
     {
-        var chroot = await zk.NewChrootAsync("nodes");
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
         await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab" });
         var dir = Directory.CreateTempSubdirectory("pvc-nodes-").FullName;
