@@ -25,7 +25,8 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
-        using var hypervisor = new Hypervisor(LibvirtConnection.Open(config.LibvirtUri), adapter);
+        // opened on first use, and again whenever libvirtd went away meanwhile
+        using var hypervisor = new Hypervisor(config.LibvirtUri, adapter);
         var selfFence = new Fencing.SelfFence(config, hypervisor, Keepalives, log, TimeProvider.System).RunAsync(stoppingToken);
         try
         {
@@ -45,6 +46,12 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     return;
+                }
+                catch (HypervisorUnreachableException e)
+                {
+                    // at registration: libvirtd is down; its VMs (if any) run on, and the node registers once it is back
+                    log.LogWarning("{Message}; retrying", e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 }
                 catch (ZooKeeperException e)
                 {

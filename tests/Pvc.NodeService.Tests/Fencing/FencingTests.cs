@@ -255,6 +255,23 @@ public sealed class FencingTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_libvirtd_restart_does_not_get_a_healthy_node_fenced()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), vmsPerNode: 1);
+        await lab.Cluster.Hosts[1].RestartAsync();
+        lab.Cluster.Bmcs[1].PowerControls(lab.Cluster.Nodes[1].Pid ?? 0, lab.Cluster.Hosts[1].Pid);
+
+        // hv2's service talks to the new libvirtd: its keepalives go on, well past a death threshold and saving throws
+        await lab.WaitKeepalivesAsync(8);
+        Assert.Equal("run", await lab.DaemonStateAsync("hv2"));
+        Assert.Empty(lab.PowerRequests("hv2"));
+        // the test driver's VMs went with its libvirtd (QEMU guests would have run on): hv2 starts its own again
+        await lab.WaitAllRunningAsync("every VM running where it was defined", node => true);
+        Assert.Equal("hv2", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, lab.VmsOf["hv2"][0].Uuid)).Node);
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
     public async Task Nothing_is_fenced_in_maintenance_and_a_node_that_died_meanwhile_is_fenced_when_it_ends()
     {
         await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"));
