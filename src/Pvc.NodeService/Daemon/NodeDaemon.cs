@@ -19,8 +19,12 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
     /// <summary>True when the service stopped on a failure (<see cref="NodeServiceFailureException"/>): it exits non-zero.</summary>
     public bool Failed { get; private set; }
 
-    /// <summary>When a keepalive last reached ZooKeeper (the watchdog and self-fencing follow it).</summary>
-    public KeepaliveClock Keepalives { get; } = new(TimeProvider.System);
+    /// <summary>
+    /// When a keepalive last reached ZooKeeper (the watchdog and self-fencing follow it), on the boot clock and stamped
+    /// under node.run_directory, so that a restarted service goes on counting.
+    /// </summary>
+    public KeepaliveClock Keepalives { get; } = new(new BootTimeProvider(), Path.Combine(config.RunDirectory, "keepalive"),
+        e => log.LogError("The keepalive stamp in {Directory} cannot be written ({Message}): a restart of the service would count its silence afresh", config.RunDirectory, e.Message));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,11 +86,13 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        var clean = false;
         if (!Failed && _session is not null && _cluster is { State: ZooKeeperState.Connected })
         {
             try
             {
                 await _session.ShutdownAsync(cancellationToken);
+                clean = true;
             }
             catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
             {
@@ -94,6 +100,10 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
             }
         }
         await base.StopAsync(cancellationToken);
+        // the cluster knows the node stopped (nobody fences it or moves its VMs for its silence): the next start counts
+        // afresh; after any other end the count goes on
+        if (clean)
+            Keepalives.ForgetStamp();
         if (_cluster is not null)
             await _cluster.DisposeAsync();
     }
