@@ -19,6 +19,21 @@ catch (NodeConfigException e)
     Console.Error.WriteLine($"pvcnoded: {e.Message}");
     return 1;
 }
+// settings that are valid one by one but together would undo self-fencing: refused, as a bad key is
+if (Pvc.NodeService.Systemd.WatchdogPolicy.Check(config, Pvc.NodeService.Systemd.WatchdogPolicy.FromEnvironment()) is { } conflict)
+{
+    Console.Error.WriteLine($"pvcnoded: {conflict}.");
+    return 1;
+}
+try
+{
+    Directory.CreateDirectory(config.RunDirectory);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"pvcnoded: node.run_directory {config.RunDirectory} cannot be created: {e.Message}");
+    return 1;
+}
 
 // The empty builder: the service reads its own YAML file and nothing from IConfiguration, so the default builder's
 // configuration sources (appsettings.json files with a file watcher on each, environment, command line) and its
@@ -40,5 +55,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();
 builder.Services.AddHostedService<NativeHeapTrimmer>();
 using var host = builder.Build();
+var daemon = host.Services.GetRequiredService<NodeDaemon>();
 await host.RunAsync();
-return 0;
+// non-zero after a failure, so that systemd (Restart=on-failure) starts the service again
+return daemon.Failed ? 1 : 0;

@@ -39,25 +39,73 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
     }
 
     [Fact]
-    public async Task VMs_caught_migrating_stay_with_their_sender_or_start_on_their_receiver()
+    public async Task VMs_caught_migrating_belong_to_the_side_that_runs_them()
     {
         await using var c = await TestCluster.StartAsync(zk);
         await c.Raw.SetDataAsync("/nodes/hv3/daemonstate", "dead"u8.ToArray());
-        // on its way to hv3 and never arrived: it still runs on hv1, whose migration aborts back to it
+        // on its way to hv3 and never arrived: it still runs on hv1 (hv1's keepalive lists it), whose migration aborts back to it
         var arriving = await PvcSeed.AddVmAsync(c.Raw, "arriving", "hv3", state: "migrate", lastNode: "hv1");
-        // on its way to hv3 and reported running there: it died with hv3
+        // on its way to hv3, live: libvirt keeps the guest coming in paused on hv3, and hv3's last keepalive listed it;
+        // hv1 still runs it and holds its state lock, as a sender does for the whole send (hv1's last keepalive fell in
+        // the migration's final pause, so it does not list it)
+        var caught = await PvcSeed.AddVmAsync(c.Raw, "caught", "hv3", state: "migrate-live", lastNode: "hv1");
+        await using var senderSession = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(c.Connection.Servers);
+        await using var senderLock = new Pvc.ZooKeeper.Recipes.ZooKeeperLock(senderSession, $"/domains/{caught}/state", Pvc.ZooKeeper.Recipes.LockKind.Exclusive, "hv1");
+        await senderLock.AcquireAsync(TimeSpan.FromSeconds(10));
+        // on its way to hv3, listed there, no sender left: it arrived, and died with hv3
         var arrived = await PvcSeed.AddVmAsync(c.Raw, "arrived", "hv3", state: "migrate-live", lastNode: "hv1");
-        await c.Raw.SetDataAsync("/nodes/hv3/runningdomains", System.Text.Encoding.UTF8.GetBytes(arrived.ToString()));
+        await c.Raw.SetDataAsync($"/domains/{arrived}/migrate_sync_lock", System.Text.Encoding.UTF8.GetBytes(arrived.ToString()));
+        // shut down by hv1 for hv3 ("stop"), and hv3 died before it decided (the key still names the VM): it runs nowhere
+        var handedOver = await PvcSeed.AddVmAsync(c.Raw, "handed-over", "hv3", state: "stop", lastNode: "hv1");
+        await c.Raw.SetDataAsync($"/domains/{handedOver}/migrate_sync_lock", System.Text.Encoding.UTF8.GetBytes(handedOver.ToString()));
+        await c.Raw.SetDataAsync("/nodes/hv3/runningdomains", System.Text.Encoding.UTF8.GetBytes($"{caught} {arrived}"));
+        await c.Raw.SetDataAsync("/nodes/hv1/runningdomains", System.Text.Encoding.UTF8.GetBytes(arriving.ToString()));
         // on its way from hv3 to hv2: hv2 waits for a sender that is gone
         var leaving = await PvcSeed.AddVmAsync(c.Raw, "leaving", "hv2", state: "migrate", lastNode: "hv3");
 
         var result = await FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = true });
 
-        Assert.Equal(["arrived"], result.Select(r => r.Vm.Name));
+        Assert.Equal(["arrived", "handed-over"], result.Select(r => r.Vm.Name));
         Assert.Equal(("migrate", "hv3", "hv1"), (await c.ReadAsync($"/domains/{arriving}/state"), await c.ReadAsync($"/domains/{arriving}/node"), await c.ReadAsync($"/domains/{arriving}/lastnode")));
-        Assert.Equal("start", await c.ReadAsync($"/domains/{arrived}/state"));
-        Assert.NotEqual("hv3", await c.ReadAsync($"/domains/{arrived}/node"));
+        // never started elsewhere while its sender runs it
+        Assert.Equal(("migrate-live", "hv3"), (await c.ReadAsync($"/domains/{caught}/state"), await c.ReadAsync($"/domains/{caught}/node")));
+        foreach (var vm in new[] { arrived, handedOver })
+        {
+            Assert.Equal("start", await c.ReadAsync($"/domains/{vm}/state"));
+            Assert.NotEqual("hv3", await c.ReadAsync($"/domains/{vm}/node"));
+            Assert.Equal("", await c.ReadAsync($"/domains/{vm}/migrate_sync_lock"));
+        }
         Assert.Equal(("start", "hv2"), (await c.ReadAsync($"/domains/{leaving}/state"), await c.ReadAsync($"/domains/{leaving}/node")));
+    }
+
+    [Fact]
+    public async Task A_stopped_VM_whose_key_names_no_hand_over_stays_stopped()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync("/nodes/hv3/daemonstate", "dead"u8.ToArray());
+        var stopped = await PvcSeed.AddVmAsync(c.Raw, "stopped", "hv3", state: "stop");
+        await c.Raw.SetDataAsync($"/domains/{stopped}/migrate_sync_lock", System.Text.Encoding.UTF8.GetBytes(Guid.NewGuid().ToString()));
+
+        Assert.Empty(await FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = true }));
+        Assert.Equal(("stop", "hv3"), (await c.ReadAsync($"/domains/{stopped}/state"), await c.ReadAsync($"/domains/{stopped}/node")));
+    }
+
+    [Fact]
+    public async Task A_VM_whose_XML_cannot_be_read_does_not_stop_the_recovery_of_the_others()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync("/nodes/hv3/daemonstate", "dead"u8.ToArray());
+        var a = await PvcSeed.AddVmAsync(c.Raw, "a", "hv3");
+        // a VM elsewhere whose memory no host can have: every listing reads it
+        var huge = Guid.NewGuid();
+        await PvcSeed.AddVmAsync(c.Raw, "huge", "hv1", state: "stop", uuid: huge,
+            xml: PvcSeed.Xml(huge, "huge").Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+
+        var result = await FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = true });
+
+        Assert.Equal(["a"], result.Select(r => r.Vm.Name));
+        Assert.Equal("start", await c.ReadAsync($"/domains/{a}/state"));
+        Assert.NotEqual("hv3", await c.ReadAsync($"/domains/{a}/node"));
     }
 
     [Fact]

@@ -76,6 +76,8 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     [InlineData("<domain><name>baduuid</name><uuid>not-a-uuid</uuid><memory>1024</memory><vcpu>1</vcpu></domain>", "InvalidXml", "not a valid UUID")]
     [InlineData("<domain><name>nomem</name><uuid>5b0c7e43-2f5e-4a51-9f0c-6d1f3c2b9e71</uuid><vcpu>1</vcpu></domain>", "InvalidXml", "<memory>")]
     [InlineData("<domain><name>novcpu</name><uuid>5b0c7e43-2f5e-4a51-9f0c-6d1f3c2b9e71</uuid><memory>1024</memory><vcpu>x</vcpu></domain>", "InvalidXml", "<vcpu>")]
+    [InlineData("<domain><name>huge</name><uuid>5b0c7e43-2f5e-4a51-9f0c-6d1f3c2b9e71</uuid><memory unit='TiB'>1000000000000000</memory><vcpu>1</vcpu></domain>", "InvalidXml", "<memory>")]
+    [InlineData("<domain><name>huger</name><uuid>5b0c7e43-2f5e-4a51-9f0c-6d1f3c2b9e71</uuid><memory unit='TiB'>79228162514264337593543950335</memory><vcpu>1</vcpu></domain>", "InvalidXml", "<memory>")]
     public async Task Bad_definitions_are_refused_naming_the_problem_and_write_nothing(string xml, string errorId, string says)
     {
         await using var c = await TestCluster.StartAsync(zk);
@@ -271,6 +273,12 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal(uuid, (await ops.ResolveAsync("web2")).Uuid);
 
         await Assert.ThrowsAsync<PvcArgumentException>(() => ops.ModifyXmlAsync(renamed, PvcSeed.Xml(Guid.NewGuid(), "web2")));
+        // more memory than any host can have: refused as bad XML (it was an OverflowException), nothing written
+        var unchanged = await PvcSeed.SnapshotAsync(c.Raw);
+        var huge = await Assert.ThrowsAsync<PvcArgumentException>(() => ops.ModifyXmlAsync(renamed,
+            PvcSeed.Xml(uuid, "web2").Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal)));
+        Assert.Equal("InvalidXml", huge.ErrorId);
+        Assert.Equal(unchanged, await PvcSeed.SnapshotAsync(c.Raw));
         await ops.ModifyXmlAsync(renamed, PvcSeed.Xml(uuid, "web2", memoryMiB: 4096, rbd: "vms/web2"));
         Assert.Equal(4096, (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).MemoryMiB);
         Assert.Equal("vms/web2", await c.ReadAsync(S(uuid, "/rbdlist")));

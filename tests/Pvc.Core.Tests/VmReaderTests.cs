@@ -45,6 +45,23 @@ public sealed class VmReaderTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_VM_whose_memory_no_host_can_have_is_listed_as_bad_and_the_others_read_as_usual()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
+        // 10^15 TiB: more MiB than a long holds
+        var huge = Guid.NewGuid();
+        await PvcSeed.AddVmAsync(c.Raw, "huge", "hv2", uuid: huge, xml: PvcSeed.Xml(huge, "huge").Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+
+        var vms = await VmReader.ListAsync(c.Connection.ZooKeeper);
+        Assert.Equal(["huge", "web1"], vms.Select(v => v.Name));
+        Assert.Contains("<memory>", vms[0].XmlError, StringComparison.Ordinal);
+        Assert.Equal(0, vms[0].MemoryMiB);
+        Assert.Null(vms[1].XmlError);
+        Assert.Contains("<memory>", (await VmReader.GetAsync(c.Connection.ZooKeeper, huge)).XmlError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Filters_work_like_PVCs_vm_list()
     {
         await using var c = await TestCluster.StartAsync(zk);

@@ -29,6 +29,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(180), "mem", 1), (config.KeepaliveInterval, config.VmShutdownTimeout, config.MigrationTargetSelector, config.FlushConcurrency));
         Assert.Equal("qemu:///system", config.LibvirtUri);
         Assert.Equal(TimeSpan.FromSeconds(30), config.MigrationPeerTimeout);
+        Assert.Equal("/run/pvc", config.RunDirectory);
     }
 
     [Fact]
@@ -74,6 +75,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  flush_on_stop: maybe\n", "node.flush_on_stop")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  migration_peer_timeout: 0\n", "node.migration_peer_timeout")]
     [InlineData("cluster: [unclosed\n", "not valid YAML")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  run_directory: run/pvc\n", "node.run_directory")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  actions:\n    failed_fence: reboot\n", "fencing.actions.failed_fence")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  intervals:\n    fence_intervals: 0\n", "fencing.intervals.fence_intervals")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  ipmi:\n    cipher_suite: 18\n", "fencing.ipmi.cipher_suite")]

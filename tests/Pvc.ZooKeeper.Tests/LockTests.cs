@@ -78,6 +78,39 @@ public sealed class LockTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_release_cut_short_by_a_connection_loss_still_lets_the_lock_go_once_the_session_is_back()
+    {
+        var chroot = await zk.NewChrootAsync();
+        await using var proxy = new Pvc.Testing.Network.TcpProxy(zk.Server.ClientPort);
+        // the session outlives the cut; requests queued in it fail after half a second
+        await using var holder = await ZooKeeperClient.ConnectAsync(proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..],
+            new() { SessionTimeout = TimeSpan.FromSeconds(20), ReconnectWait = TimeSpan.FromMilliseconds(500) });
+        await using var other = await ZooKeeperClient.ConnectAsync(chroot);
+        var held = new ZooKeeperLock(holder, "/l", identifier: "holder");
+        await held.AcquireAsync(Deadline);
+        var suspended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        holder.StateChanged += (_, e) =>
+        {
+            if (e.Current == ZooKeeperState.Suspended)
+                suspended.TrySetResult();
+        };
+        proxy.Cut();
+        await suspended.Task.WaitAsync(Deadline);
+
+        var release = held.ReleaseAsync();
+        // queued after the release's delete: once it has failed with ConnectionLoss, so has the first try of the delete
+        await Assert.ThrowsAsync<ConnectionLossException>(() => holder.ExistsAsync("/l").WaitAsync(Deadline));
+        proxy.Restore();
+
+        // the release ends only with the node gone (it used to fail here, having forgotten its node, which then stayed
+        // for the session's whole life and with it the lock)
+        await release.WaitAsync(Deadline);
+        Assert.False(held.IsAcquired);
+        Assert.Empty((await other.GetChildrenAsync("/l")).Children);
+        await new ZooKeeperLock(other, "/l").AcquireAsync(Deadline);
+    }
+
+    [Fact]
     public async Task Read_locks_share_and_write_locks_exclude()
     {
         var chroot = await zk.NewChrootAsync();

@@ -21,6 +21,15 @@ namespace Pvc.Core.Fencing;
 /// is still "dead" when no BMC confirmed it off: a node that came back meanwhile, or a VM changed by someone else, fails the write, which is then
 /// decided afresh. PVC writes each VM in turn (a coordinator dying half-way leaves half the VMs recovered) and passes
 /// through a visible "fence-flush" domain state; here the node goes from dead straight to fenced and flushed.
+/// <para>
+/// A VM caught migrating to the dead node belongs to the side that really runs it. While a live sender holds it (a
+/// contender on its state or node lock, which the sender keeps for the whole send, or a running node whose keepalive
+/// lists it) it is left to that sender, which gives up on a dead receiver and keeps it; PVC instead trusts the dead
+/// node's running list, where a guest still coming in (paused by libvirt) is listed too, and starts a second copy.
+/// Only with no live sender left did it run on the dead node, and it is started elsewhere. A VM handed over by
+/// shutdown ("stop", with <c>migrate_sync_lock</c> still naming it: the receiver never decided) was to start on the
+/// dead node, so it is started elsewhere too, where PVC leaves it stopped.
+/// </para>
 /// </remarks>
 public static class FencedNodeRecovery
 {
@@ -68,34 +77,72 @@ public static class FencedNodeRecovery
         var dead = nodes.FirstOrDefault(n => n.Name == node)
             ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{node}'.") { Target = node };
         var vms = options.RecoverVms ? await VmReader.ListAsync(zk, cancellationToken: cancellationToken) : [];
-        // running there: started (or restarting) on it, or reported running by its last keepalive; a VM on its way to
-        // the dead node that never arrived still runs on its sender, whose migration aborts back to it
-        var toRecover = vms.Where(v => v.Node == node && (Running.Contains(v.State) || dead.RunningVms.Contains(v.Uuid))
-                && v.State is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Delete))
-            .OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
+        // running there: started (or restarting) on it, or reported running by its last keepalive
+        var settled = vms.Where(v => v.Node == node && !Migrating.Contains(v.State) && (Running.Contains(v.State) || dead.RunningVms.Contains(v.Uuid))
+            && v.State is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Delete)).ToList();
+        // on their way to the dead node, or handed over to it by shutdown: which of them ran there needs their locks
+        var arriving = vms.Where(v => v.Node == node && Migrating.Contains(v.State)).ToList();
+        var stopped = vms.Where(v => v.Node == node && v.State == VmState.Stop).ToList();
+        var locks = new ZnodeBatch(zk);
+        foreach (var vm in arriving)
+            locks.Children(DomainKeys.Path(vm.Uuid, DomainKeys.State)).Children(DomainKeys.Path(vm.Uuid, DomainKeys.Node));
+        foreach (var vm in stopped)
+            locks.Data(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock));
+        await locks.ReadAsync(cancellationToken);
+        // a live node that runs it: its keepalive lists it (the dead node's own list is no evidence: it lists a guest
+        // that was still coming in)
+        var runningElsewhere = nodes.Where(n => n.Name != node && n.DaemonState == NodeDaemonState.Run).SelectMany(n => n.RunningVms).ToHashSet();
+        var heldBySender = new List<(Vm Vm, string? Contender)>();
+        var arrived = new List<Vm>();
+        foreach (var vm in arriving)
+        {
+            var contender = SenderLock(locks, vm.Uuid);
+            if (contender is not null || runningElsewhere.Contains(vm.Uuid))
+                heldBySender.Add((vm, contender));
+            else
+                arrived.Add(vm);
+        }
+        // "stop" with migrate_sync_lock still naming it: its sender shut it down for the dead receiver, which never
+        // decided (it writes "start" and clears the key at once)
+        var handedOver = stopped.Where(v => locks.Text(DomainKeys.Path(v.Uuid, DomainKeys.MigrateSyncLock)) == DomainKeys.Format(v.Uuid)).ToList();
+        var toRecover = settled.Concat(arrived).Concat(handedOver).OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
         // on their way from the dead node: its receiver may wait for a sender that is gone; it now runs nowhere but
         // may run on its receiver, so "start" there (a receiver that has it running leaves it as it is)
         var toRelease = vms.Where(v => v.LastNode == node && v.Node is { } n && n != node && Migrating.Contains(v.State)).ToList();
 
         var keys = new List<string> { NodeKeys.Path(node, NodeKeys.DaemonState), BaseKeys.PrimaryNode, BaseKeys.MigrationTargetSelector };
-        foreach (var vm in toRecover.Concat(toRelease))
+        foreach (var vm in toRecover.Concat(toRelease).Concat(heldBySender.Select(h => h.Vm)))
         {
             keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.State));
             keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.Node));
         }
+        foreach (var vm in handedOver)
+            keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock));
         var read = await VersionedKeys.ReadAsync(zk, keys, cancellationToken);
         // once its BMC confirmed it off, whatever the node wrote last is stale; without that it must still be dead
         if (!options.Fenced && read[NodeKeys.Path(node, NodeKeys.DaemonState)] != "dead")
             throw new PvcInvalidOperationException("NodeNotDead",
                 $"Node '{node}' is '{read[NodeKeys.Path(node, NodeKeys.DaemonState)]}', not dead: it came back, so its VMs stay where they are.") { Target = node };
         // the decision was made on the first read; the transaction checks the second: they must agree
-        foreach (var vm in toRecover.Concat(toRelease))
+        foreach (var vm in toRecover.Concat(toRelease).Concat(heldBySender.Select(h => h.Vm)))
         {
             if (read[DomainKeys.Path(vm.Uuid, DomainKeys.State)] != Wire.VmState.Encode(vm.State) || read[DomainKeys.Path(vm.Uuid, DomainKeys.Node)] != vm.Node)
                 return null;
         }
+        foreach (var vm in handedOver)
+        {
+            if (read[DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock)] != DomainKeys.Format(vm.Uuid))
+                return null;
+        }
 
         var ops = new List<Op>(read.Checks);
+        // a VM left to its sender because of its lock: the lock must still be held when this is written (a sender that
+        // let go of it without changing the state finished a live migration onto the dead node), else decide again
+        foreach (var (_, contender) in heldBySender)
+        {
+            if (contender is not null)
+                ops.Add(Op.Check(contender, -1));
+        }
         void Set(string path, string value) => ops.Add(Op.SetData(path, Encoding.UTF8.GetBytes(value)));
 
         var clusterDefault = Wire.NodeSelector.Decode(read[BaseKeys.MigrationTargetSelector]);
@@ -117,6 +164,9 @@ public static class FencedNodeRecovery
                 Set(DomainKeys.Path(vm.Uuid, DomainKeys.State), Wire.VmState.Encode(VmState.Stop));
                 Set(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), PvcBool.Encode(true));
             }
+            // the dead receiver's announcement would never be cleared; left, it would make a later "stop" look handed over
+            if (arrived.Contains(vm) || handedOver.Contains(vm))
+                Set(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock), "");
             recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null));
         }
 
@@ -138,6 +188,21 @@ public static class FencedNodeRecovery
         Set(NodeKeys.Path(node, NodeKeys.MonitoringHealth), "None");
         await zk.MultiAsync(ops, cancellationToken);
         return recovered;
+    }
+
+    /// <summary>
+    /// A contender on the VM's state or node lock, which the sender of a migration holds from before it looks for its
+    /// receiver until it is done (a kazoo lock node is ephemeral: it exists only while its holder's session lives).
+    /// </summary>
+    private static string? SenderLock(ZnodeBatch locks, Guid uuid)
+    {
+        foreach (var key in new[] { DomainKeys.State, DomainKeys.Node })
+        {
+            var path = DomainKeys.Path(uuid, key);
+            if ((locks.ChildrenOf(path) ?? []).FirstOrDefault(LockNodes.IsLockNode) is { } contender)
+                return $"{path}/{contender}";
+        }
+        return null;
     }
 
     /// <summary>

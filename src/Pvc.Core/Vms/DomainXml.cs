@@ -233,7 +233,10 @@ public sealed record DomainXml
         return more?.ToString() ?? first ?? "";
     }
 
-    /// <summary>libvirt's memory units to MiB.</summary>
+    /// <summary>
+    /// libvirt's memory units to MiB; null for no valid amount, one too large included: the product would overflow
+    /// (an OverflowException out of every listing that reads the VM), and no host has that much memory anyway.
+    /// </summary>
     private static long? ToMiB(string value, string? unit)
     {
         if (!decimal.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
@@ -251,6 +254,17 @@ public sealed record DomainXml
             "T" or "TiB" => 1024m * 1024 * 1024 * 1024,
             _ => 0m,
         };
-        return bytes == 0 ? null : (long)Math.Ceiling(amount * bytes / (1024m * 1024));
+        if (bytes == 0)
+            return null;
+        decimal mib;
+        try
+        {
+            mib = Math.Ceiling(amount * bytes / (1024m * 1024));
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+        return mib <= long.MaxValue ? (long)mib : null;
     }
 }

@@ -40,6 +40,11 @@ public sealed record NodeConfig
     public int FlushConcurrency { get; init; } = 1;
     /// <summary><c>node.flush_on_stop</c>: drain the node before the service stops, default false.</summary>
     public bool FlushOnStop { get; init; }
+    /// <summary>
+    /// <c>node.run_directory</c>: where the service keeps what must outlive its own restarts but not a reboot (the
+    /// stamp of its last keepalive, for self-fencing), default /run/pvc (a tmpfs, emptied at boot).
+    /// </summary>
+    public string RunDirectory { get; init; } = "/run/pvc";
     /// <summary><c>fencing.ipmi.hostname</c>.</summary>
     public string? IpmiHostname { get; init; }
     /// <summary><c>fencing.ipmi.username</c>.</summary>

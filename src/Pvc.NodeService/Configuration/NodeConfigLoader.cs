@@ -146,6 +146,8 @@ public static class NodeConfigLoader
             AutoReady = Bool("node.autoready"),
             FlushConcurrency = Int("node.flush_concurrency", 1, 1),
             FlushOnStop = Bool("node.flush_on_stop"),
+            RunDirectory = Text("node.run_directory") is { Length: > 0 } run ? (Path.IsPathRooted(run) ? run
+                : throw new NodeConfigException($"{source}: 'node.run_directory' is '{run}'; it must be an absolute path.")) : "/run/pvc",
             IpmiHostname = Text("fencing.ipmi.hostname"),
             IpmiUsername = Text("fencing.ipmi.username"),
             IpmiPassword = Text("fencing.ipmi.password"),

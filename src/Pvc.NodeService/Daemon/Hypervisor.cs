@@ -6,88 +6,83 @@ namespace Pvc.NodeService.Daemon;
 /// This node's libvirt connection, used from several tasks: calls are serialised (libvirt's last error is per
 /// thread and read right after each call), and stored XML is adapted to what this hypervisor takes.
 /// </summary>
-public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter adapter) : IDisposable
+/// <remarks>
+/// The connection is opened on first use and opened again when it dies (libvirtd restarted, upgraded, crashed): a
+/// connection to a daemon that went away fails every call for good, and a node whose keepalive can no longer list its
+/// domains is fenced, healthy as it is. A read that meets a dead connection is tried once more on a new one; a call
+/// that changes something is not (it may have happened), and neither is anything while libvirtd cannot be reached:
+/// those throw <see cref="HypervisorUnreachableException"/>, which the callers treat as passing.
+/// </remarks>
+public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string, LibvirtConnection>? open = null) : IDisposable
 {
     private readonly Lock _lock = new();
+    private readonly Func<string, LibvirtConnection> _open = open ?? LibvirtConnection.Open;
+    private LibvirtConnection? _connection;
 
     /// <summary>The libvirt URI.</summary>
-    public string Uri => connection.Uri;
+    public string Uri => uri;
 
     /// <summary>True for libvirt's test driver, in this process (test:///...) or in a libvirtd (test+unix:///...).</summary>
     public bool IsTestDriver => Uri.StartsWith("test:", StringComparison.Ordinal) || Uri.StartsWith("test+", StringComparison.Ordinal);
 
     /// <summary>Host CPUs and memory.</summary>
-    public HostInfo HostInfo()
-    {
-        lock (_lock)
-            return connection.GetHostInfo();
-    }
+    public HostInfo HostInfo() => Read(c => c.GetHostInfo());
 
     /// <summary>Every domain libvirt knows here, with its state.</summary>
-    public IReadOnlyList<DomainSummary> Domains()
-    {
-        lock (_lock)
-            return connection.ListDomains();
-    }
+    public IReadOnlyList<DomainSummary> Domains() => Read(c => c.ListDomains());
 
     /// <summary>True when the domain exists here and runs (or is paused).</summary>
-    public bool IsRunning(Guid uuid)
+    public bool IsRunning(Guid uuid) => Read(c =>
     {
-        lock (_lock)
-        {
-            using var domain = connection.TryLookupDomain(uuid);
-            return domain is not null && domain.GetState().State is DomainState.Running or DomainState.Paused or DomainState.Blocked;
-        }
-    }
+        using var domain = c.TryLookupDomain(uuid);
+        return domain is not null && domain.GetState().State is DomainState.Running or DomainState.Paused or DomainState.Blocked;
+    });
+
+    /// <summary>
+    /// True when the domain here is paused by a migration (<see cref="DomainSummary.IsPausedForMigration"/>): on the
+    /// node receiving it, a guest that has not arrived yet, whose sender still runs it.
+    /// </summary>
+    public bool IsPausedForMigration(Guid uuid) => Read(c =>
+    {
+        using var domain = c.TryLookupDomain(uuid);
+        return domain?.GetState() is (DomainState.Paused, DomainSummary.PausedMigration);
+    });
 
     /// <summary>The domain's state here, or null when libvirt does not know it here.</summary>
-    public DomainState? State(Guid uuid)
+    public DomainState? State(Guid uuid) => Read(c =>
     {
-        lock (_lock)
-        {
-            using var domain = connection.TryLookupDomain(uuid);
-            return domain?.GetState().State;
-        }
-    }
+        using var domain = c.TryLookupDomain(uuid);
+        return domain?.GetState().State;
+    });
 
     /// <summary>Memory (KiB) and vCPUs of a domain here, or null.</summary>
-    public DomainInfo? Info(Guid uuid)
+    public DomainInfo? Info(Guid uuid) => Read(c =>
     {
-        lock (_lock)
-        {
-            using var domain = connection.TryLookupDomain(uuid);
-            return domain?.GetInfo();
-        }
-    }
+        using var domain = c.TryLookupDomain(uuid);
+        return domain?.GetInfo();
+    });
 
     /// <summary>Starts a transient domain from the stored XML, adapted for this hypervisor.</summary>
     public void Start(string storedXml)
     {
         var xml = adapter.Adapt(storedXml);
-        lock (_lock)
-            connection.CreateDomain(xml).Dispose();
+        Change(c => c.CreateDomain(xml).Dispose());
     }
 
     /// <summary>Asks the guest to shut down.</summary>
-    public void Shutdown(Guid uuid)
+    public void Shutdown(Guid uuid) => Change(c =>
     {
-        lock (_lock)
-        {
-            using var domain = connection.TryLookupDomain(uuid);
-            domain?.Shutdown();
-        }
-    }
+        using var domain = c.TryLookupDomain(uuid);
+        domain?.Shutdown();
+    });
 
     /// <summary>Stops the domain at once (no error when it is already gone).</summary>
-    public void Destroy(Guid uuid)
+    public void Destroy(Guid uuid) => Change(c =>
     {
-        lock (_lock)
-        {
-            using var domain = connection.TryLookupDomain(uuid);
-            if (domain is not null && domain.GetState().State is not (DomainState.Shutoff or DomainState.NoState))
-                domain.Destroy();
-        }
-    }
+        using var domain = c.TryLookupDomain(uuid);
+        if (domain is not null && domain.GetState().State is not (DomainState.Shutoff or DomainState.NoState))
+            domain.Destroy();
+    });
 
     /// <summary>
     /// Live-migrates the domain to another libvirt, peer to peer (the source libvirt connects to
@@ -96,9 +91,7 @@ public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter ad
     /// </summary>
     public void Migrate(Guid uuid, string destinationUri, TimeSpan maxDowntime)
     {
-        LibvirtDomain domain;
-        lock (_lock)
-            domain = connection.LookupDomain(uuid);
+        var domain = Read(c => c.LookupDomain(uuid));
         using (domain)
         {
             // outside the lock: a migration takes seconds, libvirt's connections take calls from several threads, and
@@ -108,5 +101,64 @@ public sealed class Hypervisor(LibvirtConnection connection, DomainXmlAdapter ad
     }
 
     /// <inheritdoc />
-    public void Dispose() => connection.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
+
+    /// <summary>A call that only reads: on a connection found dead, tried once more on a new one.</summary>
+    private T Read<T>(Func<LibvirtConnection, T> call)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                return Call(call);
+            }
+            catch (HypervisorUnreachableException e) when (e.InnerException is LibvirtException { } cause && cause.Operation != "virConnectOpen")
+            {
+                return Call(call);
+            }
+        }
+    }
+
+    /// <summary>A call that changes something: not repeated (it may have taken effect before the connection died).</summary>
+    private void Change(Action<LibvirtConnection> call)
+    {
+        lock (_lock)
+            Call<bool>(c =>
+            {
+                call(c);
+                return true;
+            });
+    }
+
+    /// <summary>Runs <paramref name="call"/> on the open connection, opening one when there is none; under the lock.</summary>
+    private T Call<T>(Func<LibvirtConnection, T> call)
+    {
+        LibvirtConnection connection;
+        try
+        {
+            connection = _connection ??= _open(uri);
+        }
+        catch (LibvirtException e)
+        {
+            throw new HypervisorUnreachableException($"libvirt at {uri} cannot be reached: {e.Message}", e);
+        }
+        try
+        {
+            return call(connection);
+        }
+        catch (LibvirtException e) when (!connection.IsAlive)
+        {
+            // dead for good (its daemon went away): the next call opens a new one
+            _connection = null;
+            connection.Dispose();
+            throw new HypervisorUnreachableException($"The connection to libvirt at {uri} was lost: {e.Message}", e);
+        }
+    }
 }

@@ -19,8 +19,12 @@ internal sealed class KeepaliveWriter(ZooKeeperClient zk, NodeConfig config, Hyp
     public async Task<IReadOnlyCollection<Guid>> WriteAsync(CancellationToken cancellationToken)
     {
         var domains = hypervisor.Domains();
-        var running = domains.Where(d => d.State is Libvirt.DomainState.Running or Libvirt.DomainState.Paused or Libvirt.DomainState.Blocked).ToList();
         var assigned = vms.Snapshot();
+        // a guest still coming in by live migration is paused here while its sender runs it: listed, it would tell a
+        // fencer (PVC's reads this list) that it ran here, and a second copy would be started if this node died now
+        bool Arriving(Libvirt.DomainSummary d) => d.IsPausedForMigration
+            && assigned.FirstOrDefault(v => v.Uuid == d.Uuid) is { State: "migrate" or "migrate-live" } k && k.Node == config.NodeName;
+        var running = domains.Where(d => d.State is Libvirt.DomainState.Running or Libvirt.DomainState.Paused or Libvirt.DomainState.Blocked && !Arriving(d)).ToList();
         long memAlloc = 0;
         var vcpuAlloc = 0;
         var runningHere = new List<string>();

@@ -11,18 +11,26 @@ namespace Pvc.NodeService.Daemon;
 /// The node service: opens this node's hypervisor, then keeps a ZooKeeper session going, starting a new
 /// <see cref="NodeSession"/> after every expiry. Losing ZooKeeper never stops running VMs.
 /// </summary>
-internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : BackgroundService
+internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime) : BackgroundService
 {
     private NodeSession? _session;
     private ClusterConnection? _cluster;
 
-    /// <summary>When a keepalive last reached ZooKeeper (the watchdog and self-fencing follow it).</summary>
-    public KeepaliveClock Keepalives { get; } = new(TimeProvider.System);
+    /// <summary>True when the service stopped on a failure (<see cref="NodeServiceFailureException"/>): it exits non-zero.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>
+    /// When a keepalive last reached ZooKeeper (the watchdog and self-fencing follow it), on the boot clock and stamped
+    /// under node.run_directory, so that a restarted service goes on counting.
+    /// </summary>
+    public KeepaliveClock Keepalives { get; } = new(new BootTimeProvider(), Path.Combine(config.RunDirectory, "keepalive"),
+        e => log.LogError("The keepalive stamp in {Directory} cannot be written ({Message}): a restart of the service would count its silence afresh", config.RunDirectory, e.Message));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
-        using var hypervisor = new Hypervisor(LibvirtConnection.Open(config.LibvirtUri), adapter);
+        // opened on first use, and again whenever libvirtd went away meanwhile
+        using var hypervisor = new Hypervisor(config.LibvirtUri, adapter);
         var selfFence = new Fencing.SelfFence(config, hypervisor, Keepalives, log, TimeProvider.System).RunAsync(stoppingToken);
         try
         {
@@ -39,10 +47,25 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
                 {
                     return;
                 }
+                catch (HypervisorUnreachableException e)
+                {
+                    // at registration: libvirtd is down; its VMs (if any) run on, and the node registers once it is back
+                    log.LogWarning("{Message}; retrying", e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
                 catch (ZooKeeperException e)
                 {
                     log.LogWarning("ZooKeeper at {Servers}: {Message}; retrying", config.ZooKeeper, e.Message);
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+                catch (NodeServiceFailureException e)
+                {
+                    // no clean stop (it would flush the node and write it stopped): exit non-zero, and systemd starts
+                    // the service again within seconds, well inside the cluster's death threshold; VMs run on
+                    log.LogCritical(e, "{Message}; stopping the node service so that it is started afresh", e.Message);
+                    Failed = true;
+                    lifetime.StopApplication();
+                    return;
                 }
                 finally
                 {
@@ -59,11 +82,13 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_session is not null && _cluster is { State: ZooKeeperState.Connected })
+        var clean = false;
+        if (!Failed && _session is not null && _cluster is { State: ZooKeeperState.Connected })
         {
             try
             {
                 await _session.ShutdownAsync(cancellationToken);
+                clean = true;
             }
             catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
             {
@@ -71,6 +96,10 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log) : B
             }
         }
         await base.StopAsync(cancellationToken);
+        // the cluster knows the node stopped (nobody fences it or moves its VMs for its silence): the next start counts
+        // afresh; after any other end the count goes on
+        if (clean)
+            Keepalives.ForgetStamp();
         if (_cluster is not null)
             await _cluster.DisposeAsync();
     }

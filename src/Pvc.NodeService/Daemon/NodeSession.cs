@@ -45,23 +45,33 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         Zk.StateChanged += OnState;
         var keepalive = new KeepaliveWriter(Zk, config, hypervisor, _vms);
         _flush = new FlushController(cluster, config, hypervisor, log);
-        var tasks = new List<Task> { KeepaliveLoopAsync(keepalive, session.Token), _vms.RunAsync(session.Token), _flush.RunAsync(session.Token) };
+        var loops = new SessionLoops();
+        loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
+        loops.Add("VM supervision", _vms.RunAsync(session.Token));
+        loops.Add("flush", _flush.RunAsync(session.Token));
         if (config.IsCoordinator)
         {
             _election = new PrimaryElection(Zk, config, [new ClusterDefaultsDuty(Zk, config)], log);
-            tasks.Add(_election.RunAsync(session.Token));
+            loops.Add("primary election", _election.RunAsync(session.Token));
             var fencer = new Fencing.NodeFencer(cluster, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), log);
-            tasks.Add(new Fencing.FenceMonitor(Zk, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
+            loops.Add("fence monitor", new Fencing.FenceMonitor(Zk, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try
         {
-            await Task.WhenAny(expired.Task, Task.Delay(Timeout.Infinite, cancellationToken));
+            var ended = loops.WhenOneEndsAsync();
+            if (await Task.WhenAny(expired.Task, ended, Task.Delay(Timeout.Infinite, cancellationToken)) == ended && !cancellationToken.IsCancellationRequested)
+            {
+                // every loop survives its own errors; one that ended anyway leaves the node half working (a node whose
+                // election or VM supervision is gone still writes its keepalives): fail loudly instead
+                var (name, error) = await ended;
+                throw new NodeServiceFailureException($"The {name} loop ended while the session ran{(error is null ? "" : $": {error.Message}")}", error);
+            }
         }
         finally
         {
             Zk.StateChanged -= OnState;
             await session.CancelAsync();
-            await Task.WhenAll(tasks).ContinueWith(_ => { }, TaskScheduler.Default);
+            await loops.WhenAllEndAsync();
         }
         if (!cancellationToken.IsCancellationRequested)
             log.LogWarning("The ZooKeeper session ended; VMs keep running, reconnecting");
@@ -79,7 +89,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
                 _vms.Reconcile(running); // PVC's keepalive restarts crashed VMs
 
             }
-            catch (Exception e) when (e is ZooKeeperException or Libvirt.LibvirtException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 log.LogWarning("Keepalive failed: {Message}", e.Message);
             }
@@ -95,7 +105,9 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         if (config.FlushOnStop && _flush is not null)
         {
             log.LogInformation("Draining before stop");
-            await _flush.FlushAsync(cancellationToken);
+            // one pass: a VM that cannot move must not hold the stop up (the node stays "flush", and the flush goes on
+            // when the service runs again)
+            await _flush.FlushAsync(cancellationToken, retry: false);
         }
         if (_election is not null)
             await _election.HandOverAsync(cancellationToken);

@@ -41,42 +41,59 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                await _acting.WaitAsync(cancellationToken);
-                try
-                {
-                    var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, _ => _changed.Set(), cancellationToken);
-                    var named = Encoding.UTF8.GetString(primary.Data);
-                    var router = Encoding.UTF8.GetString((await zk.GetDataAsync(RouterPath, cancellationToken: cancellationToken)).Data);
-                    if (_handedOver)
-                        break; // the node is stopping: the hand-over had the last word
-                    if (named is "" or "none")
-                    {
-                        // the primary that was asked to step down leaves the election to the others; only when none of
-                        // them has won for a whole keepalive interval does it take the role back (PVC's keepalive re-assert)
-                        if (!HoldingRole.Contains(router) || StillNone(primary.Stat.Version))
-                            await ContendAsync(primary.Stat.Version, cancellationToken);
-                    }
-                    else if (named == config.NodeName && router is not "primary")
-                        await TakeOverAsync(cancellationToken);
-                    else if (named != config.NodeName && router is "primary" or "takeover")
-                        await RelinquishAsync(cancellationToken);
-                }
-                finally
-                {
-                    _acting.Release();
-                }
-                // a node that was not running yet when "none" was written tries again at its next keepalive
-                await _changed.WaitAsync(config.KeepaliveInterval, cancellationToken);
+                if (!await RoundAsync(cancellationToken))
+                    break;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // a round that failed (ZooKeeper unreachable past the reconnect wait, ...) must not end the election for
+                // the rest of the session: after one outage no coordinator would take over from a primary that stops
+                log.LogWarning("Primary election: {Message}; trying again", e.Message);
+                await Task.Delay(config.KeepaliveInterval, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
         await StopDutiesAsync();
+    }
+
+    /// <summary>One look at the election and at most one action, then a wait for a change; false once handed over.</summary>
+    private async Task<bool> RoundAsync(CancellationToken cancellationToken)
+    {
+        await _acting.WaitAsync(cancellationToken);
+        try
+        {
+            var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, _ => _changed.Set(), cancellationToken);
+            var named = Encoding.UTF8.GetString(primary.Data);
+            var router = Encoding.UTF8.GetString((await zk.GetDataAsync(RouterPath, cancellationToken: cancellationToken)).Data);
+            if (_handedOver)
+                return false; // the node is stopping: the hand-over had the last word
+            if (named is "" or "none")
+            {
+                // the primary that was asked to step down leaves the election to the others; only when none of
+                // them has won for a whole keepalive interval does it take the role back (PVC's keepalive re-assert)
+                if (!HoldingRole.Contains(router) || StillNone(primary.Stat.Version))
+                    await ContendAsync(primary.Stat.Version, cancellationToken);
+            }
+            else if (named == config.NodeName && router is not "primary")
+                await TakeOverAsync(cancellationToken);
+            // "relinquish" too: a relinquish cut short by an error is finished on the next round
+            else if (named != config.NodeName && router is "primary" or "takeover" or "relinquish")
+                await RelinquishAsync(cancellationToken);
+        }
+        finally
+        {
+            _acting.Release();
+        }
+        // a node that was not running yet when "none" was written tries again at its next keepalive
+        await _changed.WaitAsync(config.KeepaliveInterval, cancellationToken);
+        return true;
     }
 
     /// <summary>True when "none" (at this version) has stood for a keepalive interval since this node first saw it.</summary>
@@ -188,7 +205,7 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
             {
                 return;
             }
-            catch (Exception e) when (e is ZooKeeperException or IOException)
+            catch (Exception e)
             {
                 log.LogWarning("Primary duty {Duty} failed: {Message}; restarting it", duty.Name, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);

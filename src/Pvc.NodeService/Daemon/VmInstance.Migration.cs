@@ -83,16 +83,38 @@ internal sealed partial class VmInstance
                 return;
             }
             // shutdown migration: the VM stops here before the receiver starts it, so it never runs twice; "stop" is what
-            // tells the receiver (PVC's too) that it was handed over this way
+            // tells the receiver (PVC's too) that it was handed over this way. Only to a receiver that still runs: one
+            // that died after the hand-shake (its lock node gone with its session, its announcement left) would never
+            // start it, and a VM written "stop" on a dead node is one nobody runs.
+            var (receiver, receiverVersion) = await ReceiverStateAsync(target, cancellationToken);
+            if (receiver != "run")
+            {
+                await AbortMigrationAsync(name, stateVersion, $"The receiving node {target} is {receiver}", cancellationToken);
+                return;
+            }
             log.LogInformation("Migrating VM {Name} to {Target} by shutdown", name, target);
             await StopGuestAsync(name, graceful: true, cancellationToken);
-            await WriteStateAsync(VmState.Stop, stateVersion, cancellationToken);
+            await HandOverStoppedAsync(name, stateVersion, target, receiverVersion, cancellationToken);
         }
         finally
         {
-            await syncLock.ReleaseAsync();
-            await stateLock.ReleaseAsync();
-            await nodeLock.ReleaseAsync();
+            // each on its own: one release that failed must not leave the other locks held
+            await ReleaseAsync(name, syncLock);
+            await ReleaseAsync(name, stateLock);
+            await ReleaseAsync(name, nodeLock);
+        }
+    }
+
+    /// <summary>Lets a lock go; a failure is logged (the lock's node then goes with the session at the latest).</summary>
+    private async Task ReleaseAsync(string name, ZooKeeperLock held)
+    {
+        try
+        {
+            await held.ReleaseAsync();
+        }
+        catch (ZooKeeperException e)
+        {
+            log.LogWarning("VM {Name}: letting go of the lock on {Path} failed: {Message}", name, held.Path, e.Message);
         }
     }
 
@@ -120,7 +142,44 @@ internal sealed partial class VmInstance
         }
     }
 
-    /// <summary>PVC's abort_migrate: the VM stays here and runs, and the request is undone.</summary>
+    /// <summary>The receiver's daemon state and its version (a node that is not registered reads as "gone").</summary>
+    private async Task<(string State, int Version)> ReceiverStateAsync(string target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var read = await zk.GetDataAsync(NodeKeys.Path(target, NodeKeys.DaemonState), cancellationToken: cancellationToken);
+            return (Encoding.UTF8.GetString(read.Data), read.Stat.Version);
+        }
+        catch (NoNodeException)
+        {
+            return ("gone", -1);
+        }
+    }
+
+    /// <summary>
+    /// Writes "stop" for the receiver, on condition that the receiver's daemon state is still the "run" read before the
+    /// shutdown: a receiver marked dead meanwhile will never start the VM, and the fencer may already have decided
+    /// about it, so this node takes it back (it runs nowhere now) and starts it again.
+    /// </summary>
+    private async Task HandOverStoppedAsync(string name, int stateVersion, string target, int receiverVersion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion), Op.Check(NodeKeys.Path(target, NodeKeys.DaemonState), receiverVersion),
+                Op.SetData(P(DomainKeys.State), Encoding.UTF8.GetBytes(Wire.VmState.Encode(VmState.Stop)))], cancellationToken);
+        }
+        catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
+        {
+            // the abort checks the VM's state version too: a state someone else wrote stands
+            await AbortMigrationAsync(name, stateVersion, $"The receiving node {target} left while the VM shut down for the move", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// PVC's abort_migrate: the VM stays here and runs, and the request is undone. The receiver's announcement goes
+    /// too (a receiver still waiting clears it anyway): one left by a receiver that died would make a later "stop" of
+    /// this VM look like a hand-over to a fencer recovering that node.
+    /// </summary>
     private async Task AbortMigrationAsync(string name, int stateVersion, string reason, CancellationToken cancellationToken)
     {
         var lastNode = _settledLastNode ?? "";
@@ -128,7 +187,8 @@ internal sealed partial class VmInstance
         try
         {
             await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion), Op.SetData(P(DomainKeys.State), "start"u8.ToArray()),
-                Op.SetData(P(DomainKeys.Node), Encoding.UTF8.GetBytes(_me)), Op.SetData(P(DomainKeys.LastNode), Encoding.UTF8.GetBytes(lastNode))], cancellationToken);
+                Op.SetData(P(DomainKeys.Node), Encoding.UTF8.GetBytes(_me)), Op.SetData(P(DomainKeys.LastNode), Encoding.UTF8.GetBytes(lastNode)),
+                Op.SetData(P(DomainKeys.MigrateSyncLock), ""u8.ToArray())], cancellationToken);
         }
         catch (BadVersionException)
         {
@@ -167,16 +227,26 @@ internal sealed partial class VmInstance
             log.LogWarning("VM {Name}: migrate_sync_lock stayed taken for {Seconds} s", name, timeout.TotalSeconds);
         }
 
-        // no limit here: the sender holds the lock for as long as the migration takes
+        // the sender holds the lock while it sends: its handshake and checks (peer timeout), its live attempts, or a
+        // shutdown of up to vm_shutdown_timeout. Past that, the lock is taken by something that will not let go (a
+        // lock node whose release was lost while its session lives on), and waiting on it would keep this VM's instance
+        // from acting on anything else: give up, withdraw the announcement, and decide again from the VM's state.
         var phaseB = sync.NewLock();
-        await phaseB.AcquireAsync(cancellationToken: cancellationToken);
+        var limit = timeout + config.VmShutdownTimeout + timeout;
+        if (!await phaseB.TryAcquireAsync(limit, cancellationToken))
+        {
+            log.LogWarning("VM {Name}: migrate_sync_lock was kept from this receiver for {Seconds:0} s; withdrawing, and looking at the VM again", name, limit.TotalSeconds);
+            await sync.ClearAsync(cancellationToken);
+            _wake.Set();
+            return;
+        }
         try
         {
             await DecideReceivedAsync(name, sync, cancellationToken);
         }
         finally
         {
-            await phaseB.ReleaseAsync();
+            await ReleaseAsync(name, phaseB);
         }
         _wake.Set(); // look again: a VM handed over by shutdown is started now
     }

@@ -46,8 +46,10 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
             {
                 return;
             }
-            catch (Exception e) when (e is ZooKeeperException or LibvirtException or IOException)
+            catch (Exception e)
             {
+                // any error, not only ZooKeeper's and libvirt's: an instance that ended here would leave its VM
+                // unsupervised on this node for the rest of the session (one bad VM definition did that)
                 log.LogWarning("VM {Uuid}: {Message}; trying again", Uuid, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 _wake.Set();
@@ -107,6 +109,11 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
     {
         switch (state, running)
         {
+            case (VmState.Migrate or VmState.MigrateLive, true) when hypervisor.IsPausedForMigration(Uuid):
+                // still coming in: its sender runs it until libvirt resumes it here; counted as arrived, it would be
+                // written "start" while the sender may yet fail and keep it
+                await ReceiveAsync(name, lastNode, cancellationToken);
+                break;
             case (VmState.Migrate or VmState.MigrateLive, true):
                 // PVC: a VM to be received that already runs here counts as received
                 log.LogInformation("VM {Name} arrived; it runs here", name);

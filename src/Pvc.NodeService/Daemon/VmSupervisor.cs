@@ -41,9 +41,9 @@ internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hyperv
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var tasks = new ConcurrentDictionary<Guid, Task>();
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
                 var children = await zk.GetChildrenAsync(BaseKeys.Domains, _ => _changed.Set(), cancellationToken);
                 var uuids = children.Children.Select(c => Guid.TryParse(c, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
@@ -61,9 +61,17 @@ internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hyperv
                 }
                 await _changed.WaitAsync(cancellationToken);
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // the read after a change failed (a connection loss): without a new read no new VM would ever get its
+                // instance this session, so read again after a pause (the watch is armed again by that read)
+                log.LogWarning("VM supervision: {Message}; reading the VMs again", e.Message);
+                await Task.Delay(config.KeepaliveInterval, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
         await Task.WhenAll(tasks.Values).ContinueWith(_ => { }, TaskScheduler.Default);
     }

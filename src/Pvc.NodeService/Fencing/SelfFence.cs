@@ -51,9 +51,10 @@ internal sealed class SelfFence(NodeConfig config, Hypervisor hypervisor, Keepal
                     foreach (var domain in running)
                         hypervisor.Destroy(domain.Uuid);
                 }
-                catch (Libvirt.LibvirtException e)
+                catch (Exception e)
                 {
-                    // keep trying: a self-fence that gave up would leave the VMs running while they start elsewhere
+                    // keep trying, whatever the error: a self-fence that gave up would leave the VMs running while they
+                    // start elsewhere
                     log.LogError("Self-fencing: {Message}", e.Message);
                 }
             }

@@ -51,6 +51,12 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return new LibvirtConnection(handle, uri);
     }
 
+    /// <summary>
+    /// False once the connection is dead for good (<c>virConnectIsAlive</c>): the daemon behind a remote URI went away,
+    /// and every call on this connection fails from then on; a new connection is needed. Always true in-process.
+    /// </summary>
+    public bool IsAlive => !handle.IsClosed && LibvirtNative.virConnectIsAlive(handle) == 1;
+
     /// <summary>The host's name, CPUs and memory (<c>virConnectGetHostname</c>, <c>virNodeGetInfo</c>).</summary>
     /// <returns>The host as libvirt describes it.</returns>
     public HostInfo GetHostInfo()

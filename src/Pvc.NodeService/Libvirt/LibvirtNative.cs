@@ -39,6 +39,10 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     internal static partial int virConnectClose(IntPtr conn);
 
+    /// <summary>1 while the connection (to a daemon, for remote URIs) is alive, 0 once it is dead, -1 on error.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virConnectIsAlive(ConnectionHandle conn);
+
     /// <summary>Owned <c>char*</c>: copy, then free.</summary>
     [LibraryImport(Lib)]
     internal static partial IntPtr virConnectGetHostname(ConnectionHandle conn);

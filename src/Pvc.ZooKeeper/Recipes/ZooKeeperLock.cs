@@ -100,21 +100,26 @@ public sealed class ZooKeeperLock : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await RemoveNodeAsync();
+            await RemoveNodeAsync(cancellationToken);
             return false;
         }
         catch
         {
-            await RemoveNodeAsync();
+            await RemoveNodeAsync(cancellationToken);
             throw;
         }
     }
 
-    /// <summary>Releases the lock (deletes this contender's node).</summary>
-    public async Task ReleaseAsync()
+    /// <summary>
+    /// Releases the lock (deletes this contender's node). A connection loss does not end it: it waits for the session
+    /// to come back and deletes again, so that it returns only once the node is gone, or the session is over (which
+    /// takes its ephemeral node along). Cancelled, or failing otherwise, it keeps the node, and a later call deletes it.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the connection (the lock may then still be held).</param>
+    public async Task ReleaseAsync(CancellationToken cancellationToken = default)
     {
         IsAcquired = false;
-        await RemoveNodeAsync();
+        await RemoveNodeAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -187,22 +192,39 @@ public sealed class ZooKeeperLock : IAsyncDisposable
 
     private static string Sequence(string node) => node.Length >= 10 && node[^11] == '-' ? node[^11..] : node[^10..];
 
-    private async Task RemoveNodeAsync()
+    // The node is forgotten only once it is known to be gone: forgotten earlier (a delete lost to a connection loss),
+    // it would stay for the rest of a session that may live for weeks, and every other contender would wait on it.
+    private async Task RemoveNodeAsync(CancellationToken cancellationToken = default)
     {
-        if (_node is null)
-            return;
-        var path = $"{Path}/{_node}";
-        _node = null;
-        try
+        while (_node is { } node)
         {
-            await _client.DeleteAsync(path);
-        }
-        catch (NoNodeException)
-        {
-        }
-        catch (ZooKeeperException) when (_client.State is ZooKeeperState.Expired or ZooKeeperState.Closed)
-        {
-            // the session is gone, and its ephemeral node with it
+            try
+            {
+                await _client.DeleteAsync($"{Path}/{node}", cancellationToken: cancellationToken);
+            }
+            catch (NoNodeException)
+            {
+            }
+            catch (ConnectionLossException) when (!SessionOver)
+            {
+                // the delete may or may not have reached the server: once connected again, delete again (NoNode is fine)
+                try
+                {
+                    await _client.WaitConnectedAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+                }
+                catch (ZooKeeperException) when (SessionOver)
+                {
+                }
+                if (!SessionOver)
+                    continue;
+            }
+            catch (ZooKeeperException) when (SessionOver)
+            {
+                // the session is gone, and its ephemeral node with it
+            }
+            _node = null;
         }
     }
+
+    private bool SessionOver => _client.State is ZooKeeperState.Expired or ZooKeeperState.Closed;
 }

@@ -36,7 +36,7 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
             await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2"));
             await c.WaitAsync(key, v => v == DomainKeys.Format(uuid), "the receiver's announcement");
             // the receiver's and the sender's lock nodes queue behind ours
-            await WaitForContendersAsync(c, key, 3);
+            await c.WaitForContendersAsync(key, 3);
             Assert.Equal("migrate", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
             await c.WaitRunningOnAsync(uuid, "hv1");
         }
@@ -46,7 +46,7 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
         await c.WaitAsync(key, v => v == "", "the receiver clearing the key");
         var now = await VmReader.GetAsync(c.Connection.ZooKeeper, uuid);
         Assert.Equal(("hv2", "hv1"), (now.Node, now.LastNode));
-        await WaitForContendersAsync(c, key, 0); // the receiver lets go of its lock right after its decision
+        await c.WaitForContendersAsync(key, 0); // the receiver lets go of its lock right after its decision
         await c.WaitForLogAsync(c.Nodes[1], "Receiving VM hs1 from hv1");
         await c.WaitForLogAsync(c.Nodes[0], "Migrating VM hs1 to hv2 by shutdown");
     }
@@ -76,28 +76,34 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
         Assert.Equal("", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock)));
         // the sender lets go of every lock it took (just after its abort's write)
         foreach (var locked in new[] { DomainKeys.State, DomainKeys.Node, DomainKeys.MigrateSyncLock })
-            await WaitForContendersAsync(c, DomainKeys.Path(uuid, locked), 0);
+            await c.WaitForContendersAsync(DomainKeys.Path(uuid, locked), 0);
     }
 
-    /// <summary>Waits on a children watch until the lock has <paramref name="count"/> contenders (at least; exactly for 0).</summary>
-    private static async Task WaitForContendersAsync(NodeServiceCluster c, string path, int count)
+    [Fact]
+    public async Task A_receiver_whose_sender_never_lets_go_of_migrate_sync_lock_gives_up_in_time_and_withdraws()
     {
-        using var deadline = new CancellationTokenSource(Wait);
-        while (true)
-        {
-            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var children = await c.Connection.ZooKeeper.GetChildrenAsync(path, _ => changed.TrySetResult(), deadline.Token);
-            var contenders = children.Children.Count(n => n.Contains("__lock__", StringComparison.Ordinal));
-            if (count == 0 ? contenders == 0 : contenders >= count)
-                return;
-            try
-            {
-                await changed.Task.WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"{path} has {string.Join(", ", children.Children)}, not {count} contenders\n{c.Logs()}");
-            }
-        }
+        // PVC's 30 s becomes 2 s (the YAML line goes under node:); vm_shutdown_timeout is the lab's 10 s
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
+        await c.WaitReadyAsync();
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "stuck"), TargetNode = "hv1" });
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+
+        // a lock node that is never deleted, as a release lost to a connection loss left one for its session's life
+        await using var leaked = new ZooKeeperLock(c.Connection.ZooKeeper, key, LockKind.Exclusive, "leaked");
+        await leaked.AcquireAsync(Wait);
+        await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2"));
+        // the sender gives up on the peer and keeps the VM
+        Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
+        Assert.Equal("hv1", (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).Node);
+
+        // the receiver must not wait for that lock for ever (its VM instance would act on nothing else): it gives up,
+        // takes its lock node away and clears its announcement
+        await c.WaitForContendersAsync(key, 1, exactly: true);
+        await c.WaitAsync(key, v => v == "", "the receiver withdrawing its announcement");
+        await c.WaitForLogAsync(c.Nodes[1], "migrate_sync_lock was kept from this receiver");
+        await c.WaitRunningOnAsync(uuid, "hv1");
     }
 }

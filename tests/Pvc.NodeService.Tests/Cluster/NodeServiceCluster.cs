@@ -48,9 +48,13 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     /// <param name="writeConfig">Writes a node's pvc.conf (folder, name, all names, ZooKeeper) and returns its path;
     /// <see cref="LabNode.Write"/> (a test-driver host) by default.</param>
     public static async Task<NodeServiceCluster> StartAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null,
+        Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null) =>
+        await StartAsync(await zk.NewChrootAsync("nodes"), count, extraNodeConfig, zookeeperFor, writeConfig);
+
+    /// <summary>Starts <paramref name="count"/> node services on <paramref name="chroot"/> (a connection string with a chroot), e.g. a private server's.</summary>
+    public static async Task<NodeServiceCluster> StartAsync(string chroot, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null,
         Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null)
     {
-        var chroot = await zk.NewChrootAsync("nodes");
         var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
         await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
         var dir = Directory.CreateTempSubdirectory("pvc-nodes-").FullName;
@@ -166,17 +170,42 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until a node service's log has a line containing <paramref name="text"/> (its logger writes on a
+    /// Waits until a node service's log has a line containing one of <paramref name="anyOf"/> (its logger writes on a
     /// background thread, so a line may follow the ZooKeeper write it reports). Looks at the file every 50 ms.
     /// </summary>
-    public async Task WaitForLogAsync(NodeServiceProcess node, string text)
+    public async Task WaitForLogAsync(NodeServiceProcess node, params string[] anyOf)
     {
         var until = DateTime.UtcNow + Deadline;
-        while (!(File.Exists(node.LogPath) && File.ReadAllText(node.LogPath).Contains(text, StringComparison.Ordinal)))
+        while (!(File.Exists(node.LogPath) && File.ReadAllText(node.LogPath) is var log && anyOf.Any(t => log.Contains(t, StringComparison.Ordinal))))
         {
             if (DateTime.UtcNow > until)
-                throw new TimeoutException($"{node.Name}'s log never said '{text}'\n{Logs()}");
+                throw new TimeoutException($"{node.Name}'s log never said '{string.Join("' or '", anyOf)}'\n{Logs()}");
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Waits on a children watch until the lock on <paramref name="path"/> has <paramref name="count"/> contenders (at
+    /// least; exactly for 0 or with <paramref name="exactly"/>).
+    /// </summary>
+    public async Task WaitForContendersAsync(string path, int count, bool exactly = false)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var children = await Connection.ZooKeeper.GetChildrenAsync(path, _ => changed.TrySetResult(), deadline.Token);
+            var contenders = children.Children.Count(n => n.Contains("__lock__", StringComparison.Ordinal));
+            if (count == 0 || exactly ? contenders == count : contenders >= count)
+                return;
+            try
+            {
+                await changed.Task.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{path} has {string.Join(", ", children.Children)}, not {count} contenders\n{Logs()}");
+            }
         }
     }
 

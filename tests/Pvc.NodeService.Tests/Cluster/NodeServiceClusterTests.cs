@@ -92,6 +92,59 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_VM_whose_XML_cannot_be_read_fails_with_the_reason_and_its_instance_carries_out_the_next_change()
+    {
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1);
+        await c.WaitReadyAsync();
+        // memory no host can have (10^15 TiB), as a PVC tool could have stored it: Core's define refuses such XML
+        var uuid = Guid.NewGuid();
+        var good = PvcSeed.Xml(uuid, "huge");
+        await PvcSeed.AddVmAsync(c.Connection.ZooKeeper, "huge", "hv1", state: "start", uuid: uuid,
+            xml: good.Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+        var vm = new VmRef(uuid, "huge");
+
+        var failed = await Assert.ThrowsAsync<Pvc.Core.Errors.PvcInvalidOperationException>(() => c.Vms.WaitRunningAsync(vm, Wait));
+        Assert.Equal("VmFailed", failed.ErrorId);
+        Assert.NotNull((await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).FailedReason);
+
+        // the same instance takes the repaired VM and starts it
+        await c.Vms.ModifyXmlAsync(vm, good);
+        await c.Vms.StartAsync(vm);
+        await c.Vms.WaitRunningAsync(vm, Wait);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+    }
+
+    [Fact]
+    public async Task A_flush_that_could_not_move_every_VM_keeps_the_node_flushing_and_ends_once_it_can()
+    {
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
+        await c.WaitReadyAsync();
+        var free = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "free"), TargetNode = "hv1" });
+        // live migration only, which the test driver cannot do: its migration aborts and it stays on hv1
+        var pinned = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "pinned"), TargetNode = "hv1", MigrationMethod = MigrationMethod.Live });
+        await c.Vms.StartAsync(free);
+        await c.Vms.StartAsync(pinned);
+        await c.WaitRunningOnAsync(free.Uuid, "hv1");
+        await c.WaitRunningOnAsync(pinned.Uuid, "hv1");
+
+        await c.NodeOps.FlushAsync("hv1");
+        await c.WaitRunningOnAsync(free.Uuid, "hv2");
+        await c.WaitForLogAsync(c.Nodes[0], "Aborted migration of VM pinned");
+        // the end of the flush's pass, however it ended
+        await c.WaitForLogAsync(c.Nodes[0], "Flushed", "Flush incomplete");
+        // a VM still runs on hv1: it is not flushed, and its running list says so
+        Assert.Equal("flush", await c.ReadAsync(NodeKeys.Path("hv1", NodeKeys.DomainState)));
+        Assert.Contains(DomainKeys.Format(pinned.Uuid), await c.ReadAsync(NodeKeys.Path("hv1", NodeKeys.RunningDomains)), StringComparison.Ordinal);
+        await c.WaitRunningOnAsync(pinned.Uuid, "hv1");
+
+        // once the VM can move, the flush's next try moves it and only then is the node flushed
+        await c.Vms.SetMetadataAsync(pinned, new VmMetadataChange { MigrationMethod = MigrationMethod.Default });
+        await c.NodeOps.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], Wait);
+        await c.WaitRunningOnAsync(pinned.Uuid, "hv2");
+        Assert.Equal("", await c.ReadAsync(NodeKeys.Path("hv1", NodeKeys.RunningDomains)));
+    }
+
+    [Fact]
     public async Task Flush_moves_every_VM_off_a_node_and_unflush_brings_them_back()
     {
         await using var c = await NodeServiceCluster.StartAsync(zk);

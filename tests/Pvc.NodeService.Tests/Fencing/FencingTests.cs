@@ -2,6 +2,7 @@ using Pvc.Core.Faults;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.ZooKeeper;
+using Pvc.ZooKeeper.Recipes;
 
 namespace Pvc.NodeService.Tests.Fencing;
 
@@ -184,6 +185,89 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "run", "hv3 back");
         await lab.WaitKeepalivesAsync(3);
         await lab.WaitAllRunningAsync("hv3's VMs still on hv1 and hv2", node => node != "hv3");
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
+    public async Task A_VM_whose_receiver_dies_mid_migration_is_never_started_elsewhere_while_its_sender_runs_it()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), vmsPerNode: 1);
+        var vm = lab.VmsOf["hv1"][0];
+        await using var gate = await HoldMigrationAtHandshakeAsync(lab, vm, "hv3");
+        // what a live migration looks like on its receiver (the test driver cannot migrate live): the guest there,
+        // paused, and listed by the receiver's keepalive, while the sender runs it and holds its locks
+        var xml = (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Xml.Replace("type=\"kvm\"", "type=\"test\"", StringComparison.Ordinal);
+        var file = Path.Combine(Path.GetTempPath(), $"incoming-{vm.Uuid}.xml");
+        await File.WriteAllTextAsync(file, xml);
+        await lab.Cluster.Hosts[2].VirshAsync(["create", file]);
+        await lab.Cluster.Hosts[2].VirshAsync(["suspend", vm.Name]);
+        File.Delete(file);
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.RunningDomains), t => t.Contains(DomainKeys.Format(vm.Uuid), StringComparison.Ordinal), "hv3 listing the guest coming in");
+
+        lab.Crash("hv3");
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced");
+        await gate.ReleaseAsync();
+
+        // the sender, finding its receiver fenced, keeps the VM
+        await lab.WaitAllRunningAsync("every VM running, the migrating one on its sender", node => node != "hv3");
+        // the only VM ever seen on two hosts is the paused guest coming in on hv3 beside its sender's (it runs no code):
+        // never a copy started on hv2 while hv1 ran it
+        Assert.All(lab.Invariant.Violations, v => Assert.EndsWith($"VM {vm.Uuid} running on hv1 and hv3", v));
+        Assert.True(lab.Invariant.Samples > 10);
+        Assert.Equal("hv1", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Node);
+    }
+
+    [Fact]
+    public async Task A_VM_whose_receiver_dies_after_the_handshake_runs_again_and_is_not_left_stopped()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), vmsPerNode: 1);
+        var vm = lab.VmsOf["hv1"][0];
+        await using var gate = await HoldMigrationAtHandshakeAsync(lab, vm, "hv3");
+
+        lab.Crash("hv3");
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced");
+        // the sender gets migrate_sync_lock now: its receiver announced itself and is gone
+        await gate.ReleaseAsync();
+
+        await lab.WaitAllRunningAsync("every VM running, the migrating one too", node => node != "hv3");
+        Assert.Equal("hv1", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Node);
+        lab.Invariant.AssertHeld();
+    }
+
+    /// <summary>
+    /// Migrates <paramref name="vm"/> to <paramref name="target"/> while the test holds migrate_sync_lock first: the
+    /// receiver announces itself and queues, the sender (holding the VM's state and node locks) queues behind it, and
+    /// both wait until the returned lock is released. The VM may run only on its sender or the target, so a recovery
+    /// that started it elsewhere would be on the third node.
+    /// </summary>
+    private static async Task<ZooKeeperLock> HoldMigrationAtHandshakeAsync(HaLab lab, VmRef vm, string target)
+    {
+        var zkc = lab.Cluster.Connection.ZooKeeper;
+        var key = DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock);
+        var third = lab.VmsOf.Keys.Single(n => n != target && n != lab.VmsOf.Single(v => v.Value.Contains(vm)).Key);
+        await zkc.SetDataAsync(DomainKeys.Path(vm.Uuid, DomainKeys.NodeLimit), System.Text.Encoding.UTF8.GetBytes($"{target},{third}"));
+        var gate = new ZooKeeperLock(zkc, key, LockKind.Exclusive, "test");
+        await gate.AcquireAsync(TimeSpan.FromSeconds(30));
+        await lab.Cluster.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, target));
+        await lab.Cluster.WaitAsync(key, v => v == DomainKeys.Format(vm.Uuid), $"{target} announcing itself");
+        await lab.Cluster.WaitForContendersAsync(key, 3);
+        return gate;
+    }
+
+    [Fact]
+    public async Task A_libvirtd_restart_does_not_get_a_healthy_node_fenced()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), vmsPerNode: 1);
+        await lab.Cluster.Hosts[1].RestartAsync();
+        lab.Cluster.Bmcs[1].PowerControls(lab.Cluster.Nodes[1].Pid ?? 0, lab.Cluster.Hosts[1].Pid);
+
+        // hv2's service talks to the new libvirtd: its keepalives go on, well past a death threshold and saving throws
+        await lab.WaitKeepalivesAsync(8);
+        Assert.Equal("run", await lab.DaemonStateAsync("hv2"));
+        Assert.Empty(lab.PowerRequests("hv2"));
+        // the test driver's VMs went with its libvirtd (QEMU guests would have run on): hv2 starts its own again
+        await lab.WaitAllRunningAsync("every VM running where it was defined", node => true);
+        Assert.Equal("hv2", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, lab.VmsOf["hv2"][0].Uuid)).Node);
         lab.Invariant.AssertHeld();
     }
 

@@ -47,6 +47,7 @@ public static class LabNode
               libvirt_uri: "{libvirtUri}"
               domain_type: {domainType}
               autoready: true
+              run_directory: "{Path.Combine(directory, $"{name}-run")}"
             {extraNodeConfig}
             """);
         return config;

@@ -34,6 +34,12 @@ public sealed class NodeServiceProcess : IDisposable
     /// </summary>
     public bool OwnSession { get; init; }
 
+    /// <summary>Environment variables the process starts with, beside this one's (systemd's WATCHDOG_USEC, ...).</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The exit code once the process has ended, else null.</summary>
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
     /// <summary>The process id while it runs.</summary>
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
@@ -56,8 +62,13 @@ public sealed class NodeServiceProcess : IDisposable
             ArgumentList = { "-c", $"exec {(OwnSession ? "setsid " : "")}'{exe}' --config '{ConfigPath}' >>'{LogPath}' 2>&1" },
             UseShellExecute = false,
         };
+        foreach (var (name, value) in Environment)
+            psi.Environment[name] = value;
         _process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start pvcnoded.");
     }
+
+    /// <summary>Waits for the process to end by itself; false when it still runs after <paramref name="timeout"/>.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process is not null && _process.WaitForExit(timeout);
 
     /// <summary>A clean stop (SIGTERM, as systemd sends), waiting for the process to end.</summary>
     public void Stop(TimeSpan? timeout = null)

@@ -16,7 +16,7 @@ namespace Pvc.Testing.Lab;
 /// </remarks>
 public sealed class TestDriverDaemon : IDisposable
 {
-    private readonly Process _process;
+    private Process _process;
     private Process? _pin;
 
     private TestDriverDaemon(string directory, Process process)
@@ -39,6 +39,37 @@ public sealed class TestDriverDaemon : IDisposable
     /// <summary>Starts a daemon in <paramref name="directory"/> and waits until it answers; removes the driver's sample domain.</summary>
     public static async Task<TestDriverDaemon> StartAsync(string directory, CancellationToken cancellationToken = default)
     {
+        var daemon = new TestDriverDaemon(directory, Launch(directory));
+        try
+        {
+            await daemon.WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            await daemon.PinAsync(cancellationToken);
+        }
+        catch
+        {
+            daemon.Dispose();
+            throw;
+        }
+        return daemon;
+    }
+
+    /// <summary>
+    /// libvirtd restarted (an upgrade, a crash and systemd's restart): killed, then started again on the same socket.
+    /// The test driver's domains go with it (QEMU guests would run on); connections to the old daemon are dead.
+    /// <see cref="Pid"/> is the new daemon's.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        Kill();
+        _process.Dispose();
+        _pin?.Dispose();
+        _process = Launch(Directory_);
+        await WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        await PinAsync(cancellationToken);
+    }
+
+    private static Process Launch(string directory)
+    {
         Directory.CreateDirectory(directory);
         var config = Path.Combine(directory, "libvirtd.conf");
         File.WriteAllText(config, $"""
@@ -57,19 +88,7 @@ public sealed class TestDriverDaemon : IDisposable
         };
         // no driver modules: only the test driver built into libvirt.so, so no QEMU probing and no shared state dirs
         psi.Environment["LIBVIRT_DRIVER_DIR"] = Path.Combine(directory, "no-drivers");
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start libvirtd (is the libvirt-daemon package installed?).");
-        var daemon = new TestDriverDaemon(directory, process);
-        try
-        {
-            await daemon.WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
-            await daemon.PinAsync(cancellationToken);
-        }
-        catch
-        {
-            daemon.Dispose();
-            throw;
-        }
-        return daemon;
+        return Process.Start(psi) ?? throw new InvalidOperationException("Could not start libvirtd (is the libvirt-daemon package installed?).");
     }
 
     private async Task WaitAnsweringAsync(TimeSpan deadline, CancellationToken cancellationToken)
