@@ -66,6 +66,32 @@ public sealed class LockTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_timeout_that_strikes_while_the_contenders_node_is_being_created_leaves_no_node_behind()
+    {
+        // PrimaryElection tries the coordinator lock with short timeouts: a node left by a timed-out try belongs to a
+        // live session and would block every later contender, the whole cluster without a primary, for weeks
+        var chroot = await zk.NewChrootAsync();
+        await using var client = await ZooKeeperClient.ConnectAsync(chroot);
+        await client.CreateAsync("/locked", ReadOnlyMemory<byte>.Empty);
+        var timedOut = 0;
+        for (var i = 0; i < 300 && timedOut < 100; i++)
+        {
+            var attempt = new ZooKeeperLock(client, "/locked");
+            if (await attempt.TryAcquireAsync(TimeSpan.FromTicks(1_000 + (i % 30) * 1_000)))
+                await attempt.ReleaseAsync();
+            else
+                timedOut++;
+        }
+
+        Assert.True(timedOut > 0, "no try timed out: the test did not reach the case it is about");
+        Assert.Empty((await client.GetChildrenAsync("/locked")).Children);
+        await using var other = await ZooKeeperClient.ConnectAsync(chroot);
+        var fresh = new ZooKeeperLock(other, "/locked");
+        Assert.True(await fresh.TryAcquireAsync(TimeSpan.FromSeconds(5)));
+        await fresh.ReleaseAsync();
+    }
+
+    [Fact]
     public async Task A_lock_holders_session_ending_releases_the_lock()
     {
         var chroot = await zk.NewChrootAsync();

@@ -18,6 +18,7 @@ public sealed class ZooKeeperLock : IAsyncDisposable
     private readonly Regex _contenders;
     private readonly byte[] _identifier;
     private string? _node;
+    private bool _creating;
 
     /// <summary>Creates a lock on <paramref name="path"/> (not acquired yet).</summary>
     /// <param name="client">The session that will own the lock node.</param>
@@ -68,7 +69,9 @@ public sealed class ZooKeeperLock : IAsyncDisposable
         try
         {
             await EnsurePathAsync(deadline.Token);
+            _creating = true;
             _node = await CreateNodeAsync(deadline.Token);
+            _creating = false;
             while (true)
             {
                 var predecessor = await PredecessorAsync(deadline.Token);
@@ -196,6 +199,13 @@ public sealed class ZooKeeperLock : IAsyncDisposable
     // it would stay for the rest of a session that may live for weeks, and every other contender would wait on it.
     private async Task RemoveNodeAsync(CancellationToken cancellationToken = default)
     {
+        if (_creating)
+        {
+            // given up while the create was on its way: the server may have made the node all the same. It handles a
+            // session's requests in order, so a listing sent now sees it if it was made
+            _node = await FindOwnNodeAsync(cancellationToken);
+            _creating = false;
+        }
         while (_node is { } node)
         {
             try
@@ -223,6 +233,37 @@ public sealed class ZooKeeperLock : IAsyncDisposable
                 // the session is gone, and its ephemeral node with it
             }
             _node = null;
+        }
+    }
+
+    private async Task<string?> FindOwnNodeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var children = await _client.GetChildrenAsync(Path, cancellationToken: cancellationToken);
+                return children.Children.FirstOrDefault(c => c.StartsWith(_prefix, StringComparison.Ordinal));
+            }
+            catch (NoNodeException)
+            {
+                return null;
+            }
+            catch (ConnectionLossException) when (!SessionOver)
+            {
+                try
+                {
+                    await _client.WaitConnectedAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+                }
+                catch (ZooKeeperException) when (SessionOver)
+                {
+                    return null;
+                }
+            }
+            catch (ZooKeeperException) when (SessionOver)
+            {
+                return null;
+            }
         }
     }
 
