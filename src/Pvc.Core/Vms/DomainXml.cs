@@ -29,13 +29,13 @@ public sealed record DomainXml
     /// <summary>The RBD images (pool/volume) of the disks: PVC's <c>/rbdlist</c>.</summary>
     public IReadOnlyList<string> RbdVolumes => [.. Disks.Where(d => d.Type == "rbd").Select(d => d.Source)];
 
-    // XDocument.Parse's own reader settings (whitespace-only text dropped, DTDs parsed with entities capped), so
-    // the same documents are well-formed or not as when this parsed with XDocument
+    // whitespace-only text dropped as XDocument.Parse does; no DTD at all (libvirt writes none): a DOCTYPE is an
+    // error, so no entity is ever expanded (no billion laughs in a listing) and none names an outside file
     private static readonly XmlReaderSettings Settings = new()
     {
         IgnoreWhitespace = true,
-        DtdProcessing = DtdProcessing.Parse,
-        MaxCharactersFromEntities = 10_000_000,
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
     };
 
     /// <summary>Parses and validates domain XML; a <see cref="PvcArgumentException"/> names what is wrong.</summary>
@@ -233,7 +233,10 @@ public sealed record DomainXml
         return more?.ToString() ?? first ?? "";
     }
 
-    /// <summary>libvirt's memory units to MiB.</summary>
+    /// <summary>
+    /// libvirt's memory units to MiB; null for no valid amount, one too large included: the product would overflow
+    /// (an OverflowException out of every listing that reads the VM), and no host has that much memory anyway.
+    /// </summary>
     private static long? ToMiB(string value, string? unit)
     {
         if (!decimal.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
@@ -251,6 +254,17 @@ public sealed record DomainXml
             "T" or "TiB" => 1024m * 1024 * 1024 * 1024,
             _ => 0m,
         };
-        return bytes == 0 ? null : (long)Math.Ceiling(amount * bytes / (1024m * 1024));
+        if (bytes == 0)
+            return null;
+        decimal mib;
+        try
+        {
+            mib = Math.Ceiling(amount * bytes / (1024m * 1024));
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+        return mib <= long.MaxValue ? (long)mib : null;
     }
 }

@@ -25,6 +25,7 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
     /// <summary>How long to wait for a session (seconds, or a TimeSpan). Default 15 s.</summary>
     [Parameter]
     [TimeoutTransformation]
+    [ValidateTimeout]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Do not make this connection the runspace's default.</summary>
