@@ -1,67 +1,129 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
 using Pvc.Core.Vms;
+using Pvc.Testing;
 using Pvc.Testing.Lab;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
+using Pvc.ZooKeeper;
 
-// ./build.sh sandbox [-- -File script.ps1 | -Command "..."]: a private cluster and a PowerShell session on it.
-// Everything it starts is stopped when it ends.
-string? file = null, command = null;
-for (var i = 0; i < args.Length - 1; i++)
+// ./build.sh sandbox [-- <pwsh arguments>]: a private cluster and real pwsh on it. Everything it starts is stopped when
+// it ends. Its arguments are pwsh's own (-Command "...", -File script.ps1 [args...], -NonInteractive, ...) and mean
+// exactly what they mean to pwsh, since pwsh runs them itself; its exit status is pwsh's. The session has the module
+// imported and the cluster connected (by a profile the sandbox gives pwsh, so -NoProfile leaves both out), and
+// scripts find the endpoints in the environment:
+//   PVC_SANDBOX_SERVER    the cluster 'sandbox': three node services on libvirt test-driver hosts, VMs web1, web2, db1
+//                         running and spare stopped
+//   PVC_SANDBOX_SERVER2   a second cluster 'sandbox2' in a chroot of the same ZooKeeper, written as PVC writes one (no
+//                         node services: nothing happens there), with nodes kvm1, kvm2, VMs mail1, mail2, dns1 and two
+//                         faults; for -Cluster
+// and PSModulePath starts with the build's out/, so `Import-Module Pvc` loads this build (in child pwsh processes too).
+var pwsh = Path.Combine(RepositoryRoot.Path, ".tools", "pwsh");
+if (!File.Exists(pwsh))
 {
-    if (args[i].Equals("-File", StringComparison.OrdinalIgnoreCase))
-        file = Path.GetFullPath(args[i + 1]);
-    else if (args[i].Equals("-Command", StringComparison.OrdinalIgnoreCase))
-        command = args[i + 1];
+    Console.Error.WriteLine($"Pvc sandbox: pwsh is not installed at {pwsh}. Run ./build.sh deps (it installs pwsh 7.6.9 there; ./build.sh sandbox runs it first).");
+    return 1;
+}
+if (!File.Exists(PowerShellSession.ModuleManifest))
+{
+    Console.Error.WriteLine($"Pvc sandbox: the module is not built ({PowerShellSession.ModuleManifest} is missing). Run ./build.sh build.");
+    return 1;
 }
 
-Console.WriteLine("Pvc sandbox: starting ZooKeeper...");
-await using var zookeeper = await ZooKeeperServer.StartStandaloneAsync();
-var dir = Directory.CreateTempSubdirectory("pvc-sandbox-").FullName;
+// Ctrl+C while the cluster starts, or SIGTERM/SIGHUP at any time, stops everything the sandbox started. While pwsh runs,
+// Ctrl+C is pwsh's (one terminal, one process group: it reaches both), and the sandbox must not end under it.
+using var stopping = new CancellationTokenSource();
+Process? pwshProcess = null;
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+{
+    c.Cancel = true;
+    if (Volatile.Read(ref pwshProcess) is null)
+        stopping.Cancel();
+});
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c));
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Stop(c));
+var token = stopping.Token;
+
+Status("starting ZooKeeper...");
 var nodes = new List<NodeServiceProcess>();
+var dir = Directory.CreateTempSubdirectory("pvc-sandbox-").FullName;
 try
 {
-    await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] });
-    await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox" });
-    string[] names = ["hv1", "hv2", "hv3"];
-    var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
-    foreach (var name in names)
+    await using var zookeeper = await ZooKeeperServer.StartStandaloneAsync(token);
+    try
     {
-        var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint), Path.Combine(dir, $"{name}.log"));
-        node.Start();
-        nodes.Add(node);
+        await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] }, token);
+        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox" }, token);
+        string[] names = ["hv1", "hv2", "hv3"];
+        var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
+        foreach (var name in names)
+        {
+            // Ctrl+C in pwsh reaches the whole foreground process group: the services must not be in it
+            var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint), Path.Combine(dir, $"{name}.log")) { OwnSession = true };
+            node.Start();
+            nodes.Add(node);
+        }
+        Status("three node services (libvirt test-driver hosts) starting...");
+        var second = await SeedSecondClusterAsync(cluster.ZooKeeper, zookeeper.Endpoint);
+        var nodeOps = new NodeOperations(cluster);
+        foreach (var name in names)
+            await WaitForNodeAsync(nodeOps, name, nodes, token);
+        var vms = new VmOperations(cluster);
+        var started = new List<VmRef>();
+        foreach (var (name, node) in new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") })
+        {
+            var vm = await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), name, memoryMiB: 2048, vcpus: 2), TargetNode = node, Tags = [("sandbox", false)] }, token);
+            await vms.StartAsync(vm, cancellationToken: token);
+            started.Add(vm);
+        }
+        foreach (var vm in started)
+            await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60), cancellationToken: token);
+        await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" }, token);
+        Status($"cluster 'sandbox' is up at {zookeeper.Endpoint}, 'sandbox2' at {second} (node logs in {dir}).");
+        return await RunPwshAsync(pwsh, dir, zookeeper.Endpoint, second, args, p => Volatile.Write(ref pwshProcess, p), token);
     }
-    Console.WriteLine("Pvc sandbox: three node services (libvirt test-driver hosts) starting...");
-    var nodeOps = new NodeOperations(cluster);
-    foreach (var name in names)
-        await WaitForNodeAsync(nodeOps, name, nodes);
-    var vms = new VmOperations(cluster);
-    foreach (var (name, node) in new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") })
+    finally
     {
-        var vm = await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), name, memoryMiB: 2048, vcpus: 2), TargetNode = node, Tags = [("sandbox", false)] });
-        await vms.StartAsync(vm);
-        await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60));
+        foreach (var node in nodes)
+            node.Stop(TimeSpan.FromSeconds(30));
     }
-    await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" });
-    Console.WriteLine($"Pvc sandbox: cluster 'sandbox' is up at {zookeeper.Endpoint} (node logs in {dir}).");
-    return await RunPowerShellAsync(zookeeper.Endpoint, file, command);
+}
+catch (OperationCanceledException) when (token.IsCancellationRequested)
+{
+    Status("interrupted.");
+    return 130;
 }
 finally
 {
-    foreach (var node in nodes)
-        node.Stop(TimeSpan.FromSeconds(30));
     Directory.Delete(dir, recursive: true);
-    Console.WriteLine("Pvc sandbox: stopped.");
+    Status("stopped.");
 }
 
-static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeServiceProcess> processes)
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stopping.Cancel();
+    try
+    {
+        Volatile.Read(ref pwshProcess)?.Kill(entireProcessTree: true);
+    }
+    catch (InvalidOperationException)
+    {
+        // already gone
+    }
+}
+
+// The sandbox's own messages go to stderr: stdout is pwsh's, for whoever reads a script's output.
+static void Status(string message) => Console.Error.WriteLine($"Pvc sandbox: {message}");
+
+static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeServiceProcess> processes, CancellationToken token)
 {
     try
     {
-        await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), waitForNode: true);
+        await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), cancellationToken: token, waitForNode: true);
     }
     catch (Pvc.Core.Errors.PvcTimeoutException e)
     {
@@ -69,46 +131,61 @@ static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeSer
     }
 }
 
-static async Task<int> RunPowerShellAsync(string endpoint, string? file, string? command)
+// The second cluster, in the chroot /sandbox2, as PVC writes one; returns its connection string.
+static async Task<string> SeedSecondClusterAsync(ZooKeeperClient root, string endpoint)
 {
-    var setup = $"Import-Module '{PowerShellSession.ModuleManifest}'; Connect-PvcCluster '{endpoint}' | Out-Null";
-    var pwsh = Environment.GetEnvironmentVariable("PATH")?.Split(':').Select(p => Path.Combine(p, "pwsh")).FirstOrDefault(File.Exists);
-    if (pwsh is not null)
-    {
-        var psi = new ProcessStartInfo(pwsh) { UseShellExecute = false };
-        foreach (var a in file is not null ? ["-NoProfile", "-Command", $"{setup}; & '{file}'; exit $LASTEXITCODE"]
-                 : command is not null ? ["-NoProfile", "-Command", $"{setup}; {command}"]
-                 : new[] { "-NoProfile", "-NoExit", "-Command", setup })
-            psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        await process.WaitForExitAsync();
-        return process.ExitCode;
-    }
-    // no pwsh here: the project's own console host on the PowerShell engine
-    using var session = PowerShellSession.Open(importModule: true, echo: Console.Out);
-    session.Host.Recorded.Input = Console.In;
-    session.Run($"Connect-PvcCluster '{endpoint}' | Out-Null").ThrowIfErrors();
-    if (file is not null || command is not null)
-    {
-        var result = session.Render(file is not null ? $". '{file.Replace("'", "''", StringComparison.Ordinal)}'" : command!);
-        PrintErrors(result);
-        return result.Errors.Count == 0 ? session.Host.ExitCode ?? 0 : 1;
-    }
-    Console.WriteLine("PowerShell (Pvc console host; Get-Command -Module Pvc lists the cmdlets; 'exit' leaves).");
-    while (true)
-    {
-        Console.Write("PVC> ");
-        var line = Console.ReadLine();
-        if (line is null || line.Trim() is "exit" or "quit")
-            return 0;
-        if (line.Trim().Length == 0)
-            continue;
-        PrintErrors(session.Render(line));
-    }
+    await root.CreateAsync("/sandbox2", ReadOnlyMemory<byte>.Empty);
+    var server = $"{endpoint}/sandbox2";
+    await using var zk = await ZooKeeperClient.ConnectAsync(server);
+    await PvcSeed.InitAsync(zk, "sandbox2");
+    await PvcSeed.AddNodeAsync(zk, "kvm1", routerState: "primary");
+    await PvcSeed.AddNodeAsync(zk, "kvm2");
+    await PvcSeed.AddVmAsync(zk, "mail1", "kvm1");
+    await PvcSeed.AddVmAsync(zk, "mail2", "kvm2");
+    await PvcSeed.AddVmAsync(zk, "dns1", "kvm2", state: "stop");
+    await PvcSeed.AddFaultAsync(zk, "NODE_PLUGIN_DISK_KVM2", 10, "Disk usage on kvm2 is 91%");
+    await PvcSeed.AddFaultAsync(zk, "VM_FAILED_DNS1", 10, "VM dns1 failed to start");
+    return server;
 }
 
-static void PrintErrors(PowerShellResult result)
+// Runs pwsh with the caller's arguments and a profile that imports the module and connects; returns its exit status.
+static async Task<int> RunPwshAsync(string pwsh, string dir, string server, string server2, string[] args, Action<Process> started, CancellationToken token)
 {
-    foreach (var error in result.Errors)
-        Console.Error.WriteLine($"{error} ({error.FullyQualifiedErrorId})");
+    // pwsh reads the current user's profiles from $XDG_CONFIG_HOME/powershell: the sandbox's; the profile puts the
+    // caller's XDG_CONFIG_HOME back at once, so the session's child processes (git, a runbook's pwsh) see the user's.
+    var config = Directory.CreateDirectory(Path.Combine(dir, "config", "powershell")).Parent!.FullName;
+    await File.WriteAllTextAsync(Path.Combine(config, "powershell", "profile.ps1"), """
+        # Pvc sandbox profile: the caller's configuration folder back, the module imported, the cluster connected
+        if ($null -ne $env:PVC_SANDBOX_XDG_CONFIG_HOME) { $env:XDG_CONFIG_HOME = $env:PVC_SANDBOX_XDG_CONFIG_HOME } else { Remove-Item Env:XDG_CONFIG_HOME }
+        Remove-Item Env:PVC_SANDBOX_XDG_CONFIG_HOME -ErrorAction Ignore
+        try {
+            Import-Module $env:PVC_SANDBOX_MODULE -ErrorAction Stop
+            Connect-PvcCluster $env:PVC_SANDBOX_SERVER -ErrorAction Stop | Out-Null
+        } catch {
+            [Console]::Error.WriteLine("Pvc sandbox: the session could not connect: $_")
+            [Environment]::Exit(1)
+        }
+        """, token);
+    var psi = new ProcessStartInfo(pwsh) { UseShellExecute = false };
+    foreach (var a in args)
+        psi.ArgumentList.Add(a);
+    var env = psi.Environment;
+    if (env.TryGetValue("XDG_CONFIG_HOME", out var callers) && callers is not null)
+        env["PVC_SANDBOX_XDG_CONFIG_HOME"] = callers;
+    env["XDG_CONFIG_HOME"] = config;
+    env["PVC_SANDBOX_MODULE"] = PowerShellSession.ModuleManifest;
+    env["PVC_SANDBOX_SERVER"] = server;
+    env["PVC_SANDBOX_SERVER2"] = server2;
+    var modulePath = env.TryGetValue("PSModulePath", out var inherited) && !string.IsNullOrEmpty(inherited) ? inherited : null;
+    env["PSModulePath"] = Path.Combine(RepositoryRoot.Path, "out") + (modulePath is null ? "" : Path.PathSeparator + modulePath);
+    if (args.Length == 0)
+        Status("pwsh with the module imported and 'sandbox' connected. Try Get-PvcVm, Get-PvcNode, Get-Help Move-PvcVm -Examples; 'exit' stops the cluster.");
+
+    token.ThrowIfCancellationRequested();
+    using var process = Process.Start(psi)!;
+    started(process);
+    if (token.IsCancellationRequested) // a SIGTERM between the check and the start: it did not see this process
+        process.Kill(entireProcessTree: true);
+    await process.WaitForExitAsync(CancellationToken.None);
+    return process.ExitCode;
 }

@@ -77,7 +77,8 @@ public sealed class LiveChangeTests(LiveCluster live) : IClassFixture<LiveCluste
         live.NewVm("jobbad", "hv2", xml => xml.Replace("<devices>", "<devices><disk type='file' device='disk'><source file='/x'/><target dev='vda' bus='nonsense'/></disk>", StringComparison.Ordinal));
 
         // the command returns the job at once; the job returns the VM once it runs
-        var job = AsJob(Ps.Run("Start-PvcVm job1 -AsJob").ThrowIfErrors());
+        var job = AsJob(Ps.Run("$job = Start-PvcVm job1 -AsJob; $job").ThrowIfErrors());
+        Assert.Equal("Start-PvcVm job1 -AsJob", job.Command); // the command as typed, not the line around it
         // shown as PowerShell shows every job (PvcJob derives from Job and takes the engine's job table view)
         var rendered = Ps.Render("$args[0]", job).ThrowIfErrors().HostText.Split('\n');
         Assert.Contains(rendered, l => l.Contains("PSJobTypeName", StringComparison.Ordinal) && l.Contains("State", StringComparison.Ordinal));

@@ -97,6 +97,8 @@ public sealed class NodeAndClusterCmdletTests(ZooKeeperFixture zk)
         Assert.Equal(("lab", 40, false, 4), (status.Name, status.Health, status.Maintenance, status.VmCount));
 
         Assert.Equal(2, c.Ps.Run("Get-PvcFault").ThrowIfErrors().OutputOf<Fault>().Count);
+        Assert.Equal(["DEAD_NODE_HV3"], c.Ps.Run("(TabExpansion2 -inputScript 'Get-PvcFault de' -cursorColumn 15).CompletionMatches | ForEach-Object CompletionText").ThrowIfErrors().OutputOf<string>());
+        Assert.Equal(["DEAD_NODE_HV3", "VM_FAILED_BROKEN"], c.Ps.Run("(TabExpansion2 -inputScript 'Remove-PvcFault -Id ' -cursorColumn 20).CompletionMatches | ForEach-Object CompletionText").ThrowIfErrors().OutputOf<string>());
         c.Ps.Run("Get-PvcFault DEAD* | Confirm-PvcFault").ThrowIfErrors();
         Assert.Equal("ack", await c.ReadAsync("/faults/DEAD_NODE_HV3/status"));
         Assert.Equal(90, c.Ps.Run("Get-PvcCluster").ThrowIfErrors().OutputOf<ClusterStatus>().Single().Health);

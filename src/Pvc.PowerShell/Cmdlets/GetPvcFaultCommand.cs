@@ -11,6 +11,7 @@ public sealed class GetPvcFaultCommand : ClusterCmdlet
 {
     /// <summary>Fault ids (wildcards allowed); all faults when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(FaultIdCompleter))]
     [SupportsWildcards]
     public string[]? Id { get; set; }
 

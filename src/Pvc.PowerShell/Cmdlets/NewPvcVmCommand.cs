@@ -5,7 +5,9 @@ using Pvc.PowerShell.Infrastructure;
 namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Defines a VM from libvirt domain XML, with PVC's metadata (<c>pvc vm define</c>).</summary>
-[Cmdlet(VerbsCommon.New, "PvcVm", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
+// No default parameter set: with one (Path), PowerShell settles on it before it binds pipeline input, so XML piped as a
+// string could never bind to Xml (InputObjectNotBound). Without it, a piped file (FullName) still binds to Path.
+[Cmdlet(VerbsCommon.New, "PvcVm", SupportsShouldProcess = true)]
 [OutputType(typeof(Vm))]
 public sealed class NewPvcVmCommand : ClusterCmdlet
 {

@@ -11,6 +11,7 @@ public sealed class RemovePvcFaultCommand : ClusterCmdlet
 {
     /// <summary>The fault ids.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+    [ArgumentCompleter(typeof(FaultIdCompleter))]
     public string[] Id { get; set; } = [];
 
     /// <summary>Delete every fault.</summary>

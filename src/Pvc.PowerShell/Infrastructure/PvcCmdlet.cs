@@ -109,7 +109,8 @@ public abstract class PvcCmdlet : PSCmdlet, IDisposable
                 WriteObject(result);
             return;
         }
-        var job = new PvcJob(MyInvocation.Line, $"{MyInvocation.MyCommand.Name} {target}");
+        // the job's Command (Get-Job's column) is this command as typed, not the whole line around it
+        var job = new PvcJob(MyInvocation.Statement is { Length: > 0 } typed ? typed : MyInvocation.MyCommand.Name, $"{MyInvocation.MyCommand.Name} {target}");
         JobRepository.Add(job);
         job.Start(async (j, token) =>
         {

@@ -28,6 +28,12 @@ public sealed class NodeServiceProcess : IDisposable
     /// <summary>Its output.</summary>
     public string LogPath { get; }
 
+    /// <summary>
+    /// Runs the service in a session of its own (setsid), out of reach of the signals a terminal sends its foreground
+    /// processes: the sandbox's, where Ctrl+C in pwsh must not stop the cluster. Off for tests, whose Ctrl+C stops it.
+    /// </summary>
+    public bool OwnSession { get; init; }
+
     /// <summary>The process id while it runs.</summary>
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
@@ -46,7 +52,8 @@ public sealed class NodeServiceProcess : IDisposable
         var psi = new ProcessStartInfo("/bin/sh")
         {
             // the service's output goes to a log file; exec keeps the PID the service's own
-            ArgumentList = { "-c", $"exec '{exe}' --config '{ConfigPath}' >>'{LogPath}' 2>&1" },
+            // setsid does not fork here (sh is no process group leader): the PID stays the service's
+            ArgumentList = { "-c", $"exec {(OwnSession ? "setsid " : "")}'{exe}' --config '{ConfigPath}' >>'{LogPath}' 2>&1" },
             UseShellExecute = false,
         };
         _process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start pvcnoded.");

@@ -25,9 +25,9 @@ public sealed class PowerShellSession : IDisposable
     public static string ModuleManifest => Path.Combine(RepositoryRoot.Path, "out", "Pvc", "Pvc.psd1");
 
     /// <summary>Opens a runspace and imports the module (unless <paramref name="importModule"/> is false).</summary>
-    public static PowerShellSession Open(bool importModule = true, TextWriter? echo = null)
+    public static PowerShellSession Open(bool importModule = true)
     {
-        var host = new RecordingHost(echo);
+        var host = new RecordingHost();
         var state = InitialSessionState.CreateDefault2();
         var runspace = RunspaceFactory.CreateRunspace(host, state);
         runspace.Open();

@@ -4,7 +4,7 @@ using System.Management.Automation.Host;
 namespace Pvc.Testing.PowerShell;
 
 /// <summary>
-/// A PowerShell host for tests (and a plain console host): it keeps what is written to it (the
+/// A PowerShell host for tests: it keeps what is written to it (the
 /// text Out-Default renders, warnings, progress records) and answers prompts from a script of
 /// answers, failing loudly when something prompts that the test did not expect.
 /// </summary>
@@ -12,8 +12,8 @@ public sealed class RecordingHost : PSHost
 {
     private readonly RecordingHostUserInterface _ui;
 
-    /// <summary>Creates a host; with <paramref name="echo"/> it also writes everything to a text writer (a console).</summary>
-    public RecordingHost(TextWriter? echo = null, int width = 160) => _ui = new RecordingHostUserInterface(echo, width);
+    /// <summary>Creates a host whose UI is <paramref name="width"/> columns wide.</summary>
+    public RecordingHost(int width = 160) => _ui = new RecordingHostUserInterface(width);
 
     /// <inheritdoc />
     public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
@@ -36,9 +36,6 @@ public sealed class RecordingHost : PSHost
     /// <summary>The host's recordings.</summary>
     public RecordingHostUserInterface Recorded => _ui;
 
-    /// <summary>The exit code a script asked for with <c>exit</c>.</summary>
-    public int? ExitCode { get; private set; }
-
     /// <inheritdoc />
     public override void EnterNestedPrompt() => throw new NotSupportedException("The test host has no nested prompt.");
 
@@ -56,5 +53,7 @@ public sealed class RecordingHost : PSHost
     }
 
     /// <inheritdoc />
-    public override void SetShouldExit(int exitCode) => ExitCode = exitCode;
+    public override void SetShouldExit(int exitCode)
+    {
+    }
 }

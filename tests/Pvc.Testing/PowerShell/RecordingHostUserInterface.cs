@@ -8,7 +8,7 @@ using System.Text;
 namespace Pvc.Testing.PowerShell;
 
 /// <summary>The UI half of <see cref="RecordingHost"/>.</summary>
-public sealed class RecordingHostUserInterface(TextWriter? echo, int width) : PSHostUserInterface
+public sealed class RecordingHostUserInterface(int width) : PSHostUserInterface
 {
     private readonly StringBuilder _text = new();
     private readonly Lock _lock = new();
@@ -36,9 +36,6 @@ public sealed class RecordingHostUserInterface(TextWriter? echo, int width) : PS
     /// </summary>
     public ConcurrentQueue<string> ChoiceAnswers { get; } = new();
 
-    /// <summary>Where a console host reads prompt answers from; null in tests (an unplanned prompt fails).</summary>
-    public TextReader? Input { get; set; }
-
     /// <summary>The captions of the prompts that were answered.</summary>
     public ConcurrentQueue<string> Prompts { get; } = new();
 
@@ -59,7 +56,6 @@ public sealed class RecordingHostUserInterface(TextWriter? echo, int width) : PS
     {
         lock (_lock)
             _text.Append(text);
-        echo?.Write(text);
     }
 
     /// <inheritdoc />
@@ -94,14 +90,7 @@ public sealed class RecordingHostUserInterface(TextWriter? echo, int width) : PS
     public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
     {
         if (!ChoiceAnswers.TryDequeue(out var answer))
-        {
-            if (Input is null)
-                throw new PSInvalidOperationException($"Unexpected prompt: {caption}: {message}");
-            // a console: ask the person
-            Append($"{caption}\n{message}\n{string.Join("  ", choices.Select(c => $"[{c.Label.Replace("&", "", StringComparison.Ordinal)}]"))} (default {choices[defaultChoice].Label.Replace("&", "", StringComparison.Ordinal)}): ");
-            answer = Input.ReadLine()?.Trim() is { Length: > 0 } typed ? typed : choices[defaultChoice].Label;
-            answer = choices.Select(c => c.Label.Replace("&", "", StringComparison.Ordinal)).FirstOrDefault(l => l.StartsWith(answer.Replace("&", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)) ?? answer;
-        }
+            throw new PSInvalidOperationException($"Unexpected prompt: {caption}: {message}");
         Prompts.Enqueue($"{caption}: {message}");
         for (var i = 0; i < choices.Count; i++)
             if (string.Equals(choices[i].Label.Replace("&", "", StringComparison.Ordinal), answer.Replace("&", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
