@@ -22,10 +22,13 @@ public sealed record ConnectionString(IReadOnlyList<DnsEndPointText> Hosts, stri
         {
             hostsPart = text[..slash];
             chroot = text[slash..].TrimEnd('/');
+            // 'hv1:2181/pvc,hv2:2181' would connect to hv1 alone, in a chroot named "/pvc,hv2:2181"
+            if (chroot.Contains(',', StringComparison.Ordinal))
+                throw new FormatException($"The ZooKeeper connection string '{text}' has a chroot ('{chroot}') before its last server; the chroot goes once, after the last server: host:port,host:port/chroot.");
             if (chroot.Length == 0)
                 chroot = null;
             else
-                PathValidation.Validate(chroot);
+                ValidateChroot(chroot, text);
         }
         var hosts = new List<DnsEndPointText>();
         foreach (var raw in hostsPart.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -33,6 +36,18 @@ public sealed record ConnectionString(IReadOnlyList<DnsEndPointText> Hosts, stri
         if (hosts.Count == 0)
             throw new FormatException($"The ZooKeeper connection string '{text}' names no server; give host:port[,host:port...][/chroot].");
         return new ConnectionString(hosts, chroot);
+    }
+
+    private static void ValidateChroot(string chroot, string whole)
+    {
+        try
+        {
+            PathValidation.Validate(chroot);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"The chroot of the ZooKeeper connection string '{whole}' is not a valid path: {e.Message}", e);
+        }
     }
 
     private static DnsEndPointText ParseHost(string raw, string whole)

@@ -823,6 +823,13 @@ BeforeDiscovery {
                 Wait-Until -Because 'web2 to return to hv2' { $vm = Get-PvcVm web2; $vm.Node -eq 'hv2' -and $vm.State -eq 'Start' } | Out-Null
             }
         }
+        'Set-PvcCluster 3' = @{
+            Assert = { param($r)
+                "$($r.Output.AllowedDomainXml)" | Should -Be 'HostDevice'
+                "$((Get-PvcCluster).AllowedDomainXml)" | Should -Be 'HostDevice'
+                $r.Text | Should -Match '(?m)^AllowedDomainXml\s+: HostDevice\s*$'
+            }
+        }
 
         # ---------------------------------------------------------------- Set-PvcNode
         'Set-PvcNode 1' = @{
@@ -1372,6 +1379,7 @@ namespace PvcExamples
             [pscustomobject]@{
                 ClusterName = $cluster.Name
                 Maintenance = $cluster.Maintenance
+                AllowedDomainXml = $cluster.AllowedDomainXml -join ', '
                 Primary = ($nodes | Where-Object CoordinatorState -EQ Primary).Name -join ', '
                 Nodes = ($nodes | ForEach-Object { "$($_.Name) $($_.DaemonState),$($_.DomainState)" }) -join '; '
                 Faults = (Get-PvcFault | ForEach-Object { "$($_.Id) $($_.Status)" } | Sort-Object) -join ', '
@@ -1380,7 +1388,7 @@ namespace PvcExamples
             }
         }
         function Compare-SandboxState($want, $have) {
-            foreach ($key in 'Maintenance', 'Primary', 'Nodes', 'Faults') {
+            foreach ($key in 'Maintenance', 'AllowedDomainXml', 'Primary', 'Nodes', 'Faults') {
                 if ("$($want.$key)" -ne "$($have.$key)") { "$key is '$($have.$key)', was '$($want.$key)'" }
             }
             $haveByUuid = @{}
@@ -1413,6 +1421,9 @@ namespace PvcExamples
             Wait-Settled
             $cluster = Get-PvcCluster
             if ($cluster.Maintenance -ne $want.Maintenance) { Set-PvcCluster -Maintenance $want.Maintenance -Confirm:$false -ErrorAction Stop }
+            if (($cluster.AllowedDomainXml -join ', ') -ne $want.AllowedDomainXml) {
+                Set-PvcCluster -AllowDomainXml @($want.AllowedDomainXml -split ', ' | Where-Object { $_ }) -Confirm:$false -ErrorAction Stop
+            }
             foreach ($node in Get-PvcNode) {
                 if ($node.DomainState -ne 'Ready') { Resume-PvcNode $node.Name -Wait -Timeout 60 -Confirm:$false -ErrorAction Stop | Out-Null }
             }

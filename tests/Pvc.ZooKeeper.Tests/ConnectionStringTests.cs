@@ -18,6 +18,8 @@ public sealed class ConnectionStringTests
     [InlineData("hv1:70000", "port")]
     [InlineData(":2181", "no host")]
     [InlineData("[::1:2181", "IPv6")]
+    [InlineData("hv1:2181/pvc,hv2:2181", "chroot")] // the chroot would swallow the second server
+    [InlineData("hv1:2181/a//b", "chroot")]
     public void Refuses_bad_strings_with_the_reason(string text, string reason)
     {
         var e = Assert.Throws<FormatException>(() => ConnectionString.Parse(text));

@@ -14,6 +14,9 @@ public sealed record ClusterStatus
     /// <summary>True when the cluster is in maintenance (no faults are raised then).</summary>
     public required bool Maintenance { get; init; }
 
+    /// <summary>The host-reaching parts of domain XML the cluster allows (<see cref="DomainXmlAllowList"/>); empty for none.</summary>
+    public IReadOnlyList<Vms.DomainXmlFeature> AllowedDomainXml { get; init; } = [];
+
     /// <summary>The primary coordinator's name, or null when there is none.</summary>
     public string? PrimaryNode { get; init; }
 

@@ -17,7 +17,7 @@ public static class ClusterStatusReader
         ArgumentNullException.ThrowIfNull(connection);
         var batch = new ZnodeBatch(connection.ZooKeeper, counter);
         batch.Data(BaseKeys.SchemaVersion).Data(BaseKeys.Config).Data(BaseKeys.Maintenance).Data(BaseKeys.PrimaryNode)
-            .Data(BaseKeys.UpstreamIp).Children(BaseKeys.Nodes).Children(BaseKeys.Domains).Children(BaseKeys.Faults)
+            .Data(BaseKeys.UpstreamIp).Data(DomainXmlAllowList.Path).Children(BaseKeys.Nodes).Children(BaseKeys.Domains).Children(BaseKeys.Faults)
             .Children(BaseKeys.Networks).Children(BaseKeys.Osds).Children(BaseKeys.Pools);
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
@@ -60,6 +60,7 @@ public static class ClusterStatusReader
             Name = PvcText.Decode(batch.Text(BaseKeys.Config)),
             Health = ClusterHealth.Compute(faults),
             Maintenance = batch.Text(BaseKeys.Maintenance) == PvcBool.EncodeLowercase(true),
+            AllowedDomainXml = [.. DomainXmlAllowList.Decode(batch.Text(DomainXmlAllowList.Path)).Order()],
             PrimaryNode = primary,
             PvcVersion = primary is null ? null : PvcText.Decode(batch.Text(NodeKeys.Path(primary, NodeKeys.PvcVersion))),
             UpstreamIp = PvcText.Decode(batch.Text(BaseKeys.UpstreamIp)),

@@ -35,6 +35,8 @@ public enum PvcErrorKind
     OperationTimeout,
     /// <summary>Someone else changed the object meanwhile.</summary>
     WriteConflict,
+    /// <summary>The cluster's policy does not allow it (an administrator can change the policy).</summary>
+    NotAllowed,
 }
 
 /// <summary>An argument is malformed.</summary>

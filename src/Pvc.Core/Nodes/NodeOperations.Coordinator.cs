@@ -25,6 +25,7 @@ public sealed partial class NodeOperations
     /// </summary>
     public async Task SetSecondaryAsync(string name, CancellationToken cancellationToken = default)
     {
+        NodeName.Validate(name);
         var nodes = await NodeReader.ListAsync(Zk, cancellationToken);
         var node = nodes.SingleOrDefault(n => n.Name == name)
             ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
@@ -65,6 +66,8 @@ public sealed partial class NodeOperations
     /// <exception cref="PvcTimeoutException">The deadline passed first.</exception>
     public async Task<Node> WaitCoordinatorAsync(string name, bool primary, TimeSpan timeout, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
+        NodeName.Validate(name);
+        Reading.WaitTimeout.Validate(timeout, name);
         var deadline = DateTime.UtcNow + timeout;
         TimeSpan Left() => deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
         await WaitRouterStateAsync(name, primary ? CoordinatorState.Primary : CoordinatorState.Secondary, Left(), timeout,

@@ -1,6 +1,7 @@
 using System.Text;
 using Pvc.Core.Cluster;
 using Pvc.Core.Errors;
+using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.ZooKeeper;
 
@@ -19,8 +20,9 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
 
     /// <summary>One node.</summary>
     /// <exception cref="PvcNotFoundException">There is no such node.</exception>
+    /// <exception cref="PvcArgumentException">"InvalidNodeName": the name cannot be a node's (see <see cref="NodeName"/>).</exception>
     public async Task<Node> GetAsync(string name, CancellationToken cancellationToken = default) =>
-        (await NodeReader.ReadAsync(Zk, [name], cancellationToken)).SingleOrDefault()
+        (await NodeReader.ReadAsync(Zk, [Checked(name)], cancellationToken)).SingleOrDefault()
         ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
 
     /// <summary>
@@ -36,6 +38,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
     /// </summary>
     public async Task<IReadOnlyList<FlushPlanEntry>> PlanFlushAsync(string name, CancellationToken cancellationToken = default)
     {
+        NodeName.Validate(name);
         var nodes = await NodeReader.ListAsync(Zk, cancellationToken);
         if (nodes.All(n => n.Name != name))
             throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
@@ -56,6 +59,8 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
     /// </summary>
     public async Task<Node> WaitFlushedAsync(string name, TimeSpan timeout, Action<FlushProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        NodeName.Validate(name);
+        WaitTimeout.Validate(timeout, name);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var counting = WatchRunningVmCountAsync(name, count => progress?.Invoke(new FlushProgress(null, count)), watching.Token);
         try
@@ -73,6 +78,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
     /// <summary>Reports how many VMs the node runs, each time its keepalive changes that, until cancelled.</summary>
     public async Task WatchRunningVmCountAsync(string name, Action<int> progress, CancellationToken cancellationToken)
     {
+        NodeName.Validate(name);
         try
         {
             await Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(name, NodeKeys.RunningDomains), text => PvcList.DecodeSpace(text).Count, _ => false,
@@ -90,6 +96,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
 
     private async Task<Node> SetDomainStateAsync(string name, NodeDomainState state, NodeDomainState[] alreadyThere, CancellationToken cancellationToken)
     {
+        NodeName.Validate(name);
         var path = NodeKeys.Path(name, NodeKeys.DomainState);
         var current = await ReadVersionedAsync(name, path, cancellationToken);
         if (!alreadyThere.Contains(Wire.DomainState.Decode(current.Text)))
@@ -144,8 +151,15 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
     /// <param name="waitForNode">Wait for a node that has not registered yet instead of failing with NodeNotFound.</param>
     public Task<NodeDomainState> WaitForDomainStateAsync(string name, IReadOnlyCollection<NodeDomainState> states, TimeSpan timeout,
         Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default, bool waitForNode = false) =>
-        Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(name, NodeKeys.DomainState), Wire.DomainState.Decode, states.Contains, timeout, progress,
+        Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(Checked(name), NodeKeys.DomainState), Wire.DomainState.Decode, states.Contains, timeout, progress,
             () => new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name },
             last => new PvcTimeoutException("WaitTimeout", $"The node '{name}' is still {Wire.DomainState.Describe(last)} after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name },
             cancellationToken, waitForNode);
+
+    /// <summary>The name, once <see cref="NodeName.Validate"/> has passed it: for expressions that build a node's paths.</summary>
+    private static string Checked(string name)
+    {
+        NodeName.Validate(name);
+        return name;
+    }
 }

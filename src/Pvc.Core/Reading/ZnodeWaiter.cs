@@ -24,6 +24,7 @@ public static class ZnodeWaiter
         Action<T>? progress, Func<Exception> missing, Func<T?, Exception> timedOut, CancellationToken cancellationToken, bool waitForCreation = false)
         where T : struct
     {
+        WaitTimeout.Validate(timeout);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         T? last = null;

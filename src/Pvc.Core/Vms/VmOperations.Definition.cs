@@ -1,4 +1,6 @@
+using System.Xml;
 using System.Xml.Linq;
+using Pvc.Core.Cluster;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
@@ -12,17 +14,21 @@ namespace Pvc.Core.Vms;
 public sealed partial class VmOperations
 {
     /// <summary>Defines a VM from libvirt XML with PVC's metadata, in one transaction.</summary>
-    /// <exception cref="PvcArgumentException">The XML or an option is not valid.</exception>
+    /// <exception cref="PvcArgumentException">The XML or an option is not valid (the XML's checks: see <see cref="DomainXmlPolicy.Inspect"/>).</exception>
+    /// <exception cref="DomainXmlNotAllowedException">The XML reaches into the host further than the cluster allows.</exception>
     /// <exception cref="PvcAlreadyExistsException">A VM has the name or the UUID already.</exception>
     /// <exception cref="PvcNotFoundException">A node named does not exist.</exception>
     /// <exception cref="PvcResourceUnavailableException">No node fits, or the node named is too small.</exception>
+    /// <exception cref="PvcWriteConflictException">"DomainXmlPolicyChanged": the allow-list the XML relied on changed meanwhile.</exception>
     public async Task<VmRef> DefineAsync(VmDefinition definition, CancellationToken cancellationToken = default)
     {
-        var xml = DomainXml.Parse(definition.Xml);
+        ArgumentNullException.ThrowIfNull(definition);
+        var (xml, uses) = ParseForWrite(definition.Xml);
         foreach (var (tag, _) in definition.Tags)
             ValidateTag(tag);
         if (definition.MigrationMaxDowntime <= 0)
             throw new PvcArgumentException("InvalidMaxDowntime", $"The maximum downtime must be a positive number of milliseconds, not {definition.MigrationMaxDowntime}.");
+        var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
         var existing = await VmResolver.ListAsync(Zk, cancellationToken);
         if (existing.FirstOrDefault(v => v.Uuid == xml.Uuid || v.Name == xml.Name) is { } clash)
             throw new PvcAlreadyExistsException("VmExists", clash.Uuid == xml.Uuid
@@ -45,7 +51,7 @@ public sealed partial class VmOperations
         RequireFits(xml, node);
 
         var vm = new VmRef(xml.Uuid, xml.Name);
-        var ops = new List<Op>
+        var ops = new List<Op>(allowed.Checks)
         {
             Op.Create(P(vm, DomainKeys.Root), Utf8(xml.Name)),
             Op.Create(P(vm, DomainKeys.Xml), Utf8(definition.Xml)),
@@ -77,30 +83,61 @@ public sealed partial class VmOperations
         {
             throw new PvcAlreadyExistsException("VmExists", $"A VM with the UUID {xml.Uuid} was defined meanwhile; nothing was written.") { Target = xml.Name };
         }
+        catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
+        {
+            // only the allow-list's check can fail so: every other operation creates
+            throw PolicyChanged(xml.Name, e);
+        }
         cluster.VmNameHints[vm.Name] = vm.Uuid;
         return vm;
     }
 
     /// <summary>Replaces a VM's XML (same UUID; a new name must be free), optionally restarting it if it runs.</summary>
-    public async Task ModifyXmlAsync(VmRef vm, string newXml, bool restart = false, CancellationToken cancellationToken = default)
+    public Task ModifyXmlAsync(VmRef vm, string newXml, bool restart = false, CancellationToken cancellationToken = default) =>
+        ModifyAsync(vm, null, newXml, restart, cancellationToken);
+
+    /// <summary>
+    /// Changes a VM's metadata (<c>pvc vm meta</c>) and/or replaces its XML (<c>pvc vm modify</c>; same UUID, a new name
+    /// must be free), optionally restarting it if it runs: one transaction, so either everything asked for is written
+    /// or nothing is. Every check (the XML's, the cluster's allow-list, the nodes, the name) comes before the write.
+    /// </summary>
+    /// <exception cref="PvcArgumentException">"NoChange", "InvalidMaxDowntime", "UuidMismatch", or the XML's (see <see cref="DomainXmlPolicy.Inspect"/>, <see cref="DomainXml.Parse(string)"/>).</exception>
+    /// <exception cref="DomainXmlNotAllowedException">The XML reaches into the host further than the cluster allows.</exception>
+    /// <exception cref="PvcNotFoundException">A node in the limit does not exist, or the VM does not.</exception>
+    /// <exception cref="PvcAlreadyExistsException">The new name is another VM's.</exception>
+    /// <exception cref="PvcResourceUnavailableException">The VM's node cannot hold the new definition.</exception>
+    /// <exception cref="PvcWriteConflictException">The VM (or the allow-list) changed meanwhile; nothing was written.</exception>
+    public async Task ModifyAsync(VmRef vm, VmMetadataChange? metadata, string? newXml, bool restart = false, CancellationToken cancellationToken = default)
     {
-        var xml = DomainXml.Parse(newXml);
-        if (xml.Uuid != vm.Uuid)
-            throw new PvcArgumentException("UuidMismatch", $"The new XML has the UUID {xml.Uuid}, but the VM '{vm.Name}' is {vm.Uuid}; a VM's UUID cannot change.") { Target = vm.Name };
+        metadata ??= new VmMetadataChange();
+        if (metadata.IsEmpty && newXml is null)
+            throw new PvcArgumentException("NoChange", $"No metadata to change and no XML was given for the VM '{vm.Name}'.") { Target = vm.Name };
+        if (metadata.MigrationMaxDowntime is <= 0)
+            throw new PvcArgumentException("InvalidMaxDowntime", $"The maximum downtime must be a positive number of milliseconds, not {metadata.MigrationMaxDowntime}.") { Target = vm.Name };
+        (DomainXml Xml, IReadOnlyList<DomainXmlUse> Uses)? parsed = newXml is null ? null : ParseForWrite(newXml);
+        if (parsed is { } p && p.Xml.Uuid != vm.Uuid)
+            throw new PvcArgumentException("UuidMismatch", $"The new XML has the UUID {p.Xml.Uuid}, but the VM '{vm.Name}' is {vm.Uuid}; a VM's UUID cannot change.") { Target = vm.Name };
+        var allowed = parsed is { } q ? await RequireAllowedAsync(q.Xml, q.Uses, cancellationToken) : DomainXmlAllowList.None;
+        IReadOnlyList<Node>? nodes = null;
+        if (metadata.NodeLimit is { Count: > 0 } limit)
+            RequireNodes(nodes = await NodesAsync(cancellationToken), limit);
+
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node);
-        if (xml.Name != vm.Name)
-            await RequireFreeNameAsync(xml.Name, cancellationToken);
-        var nodes = await NodesAsync(cancellationToken);
-        if (nodes.FirstOrDefault(n => n.Name == PvcText.Decode(read[P(vm, DomainKeys.Node)])) is { } node)
-            RequireFits(xml, node);
-        var writes = new List<Op>
+        var writes = MetadataWrites(vm, metadata);
+        if (parsed is { Xml: var xml })
         {
-            Op.SetData(P(vm, DomainKeys.Root), Utf8(xml.Name)),
-            Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))),
-            Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml)),
-        };
-        if (restart && StateOf(read, vm) == VmState.Start)
-            writes.Add(Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(VmState.Restart))));
+            if (xml.Name != vm.Name)
+                await RequireFreeNameAsync(xml.Name, cancellationToken);
+            nodes ??= await NodesAsync(cancellationToken);
+            if (nodes.FirstOrDefault(n => n.Name == PvcText.Decode(read[P(vm, DomainKeys.Node)])) is { } node)
+                RequireFits(xml, node);
+            writes.AddRange(allowed.Checks);
+            writes.Add(Op.SetData(P(vm, DomainKeys.Root), Utf8(xml.Name)));
+            writes.Add(Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))));
+            writes.Add(Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml!)));
+            if (restart && StateOf(read, vm) == VmState.Start)
+                writes.Add(Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(VmState.Restart))));
+        }
         await CommitAsync(vm, read, writes, cancellationToken);
     }
 
@@ -115,18 +152,72 @@ public sealed partial class VmOperations
         if (newName == vm.Name)
             return vm;
         await RequireFreeNameAsync(newName, cancellationToken);
-        var doc = XDocument.Parse(read[P(vm, DomainKeys.Xml)] ?? throw new PvcDataException("VmXmlMissing", $"The VM '{vm.Name}' has no XML."));
-        doc.Root!.Element("name")!.Value = newName;
-        var newXml = doc.ToString(SaveOptions.DisableFormatting);
+        var newXml = WithName(vm, read[P(vm, DomainKeys.Xml)], newName);
+        // the renamed XML is written like any other: a VM defined before the allow-list (or by PVC) is held to it now
+        var (xml, uses) = ParseForWrite(newXml);
+        var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
         await CommitAsync(vm, read,
         [
+            .. allowed.Checks,
             Op.SetData(P(vm, DomainKeys.Root), Utf8(newName)),
             Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml)),
             // PVC writes a key outside its schema here, so its rbdlist goes stale; this keeps it right
-            Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(DomainXml.Parse(newXml).RbdVolumes))),
+            Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))),
         ], cancellationToken);
         return vm with { Name = newName };
     }
+
+    /// <summary>
+    /// The stored XML with its name element (the one <see cref="DomainXml"/> reads) set to <paramref name="newName"/>,
+    /// its layout kept. Stored XML that cannot be read is the cluster's data at fault, not the caller's input.
+    /// </summary>
+    private static string WithName(VmRef vm, string? stored, string newName)
+    {
+        if (stored is null)
+            throw new PvcDataException("VmXmlMissing", $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
+        XDocument doc;
+        try
+        {
+            DomainXml.Parse(stored);
+            using var reader = XmlReader.Create(new StringReader(stored), StoredXmlSettings);
+            doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+        catch (Exception e) when (e is PvcArgumentException or XmlException)
+        {
+            throw new PvcDataException("VmXmlInvalid",
+                $"The VM '{vm.Name}''s stored XML cannot be read ({e.Message}); give it a valid definition with Set-PvcVm -Xml, then rename it.") { Target = vm.Name };
+        }
+        // DomainXml read a <domain> root with a name child in no namespace: both are there
+        doc.Root!.Element("name")!.Value = newName;
+        return doc.ToString(SaveOptions.DisableFormatting);
+    }
+
+    // as DomainXml's, but keeping whitespace: the renamed XML keeps the stored layout
+    private static readonly XmlReaderSettings StoredXmlSettings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
+    /// <summary>The checks every XML to be written passes that need no cluster data: the policy's, then DomainXml's.</summary>
+    private static (DomainXml Xml, IReadOnlyList<DomainXmlUse> Uses) ParseForWrite(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var uses = DomainXmlPolicy.Inspect(text);
+        return (DomainXml.Parse(text), uses);
+    }
+
+    /// <summary>
+    /// Refuses host access the cluster does not allow. The allow-list is read only when the XML reaches into the host
+    /// (most does not); its version then goes into the write's checks, so a list changed meanwhile fails the write.
+    /// </summary>
+    private async Task<DomainXmlAllowList> RequireAllowedAsync(DomainXml xml, IReadOnlyList<DomainXmlUse> uses, CancellationToken cancellationToken)
+    {
+        if (uses.Count == 0)
+            return DomainXmlAllowList.None;
+        var allowed = await DomainXmlAllowList.ReadAsync(Zk, cancellationToken);
+        DomainXmlPolicy.RequireAllowed(uses, allowed, xml.Name);
+        return allowed;
+    }
+
+    private static PvcWriteConflictException PolicyChanged(string vmName, Exception inner) =>
+        new("DomainXmlPolicyChanged", $"The cluster's domain XML allow-list ({DomainXmlAllowList.Path}) changed while the VM '{vmName}' was being written; nothing was written. Try again.", inner) { Target = vmName };
 
     /// <summary>
     /// Removes a VM from the cluster (its disks stay). As PVC does, a VM that is not stopped is stopped first

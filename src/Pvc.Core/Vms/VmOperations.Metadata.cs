@@ -8,15 +8,11 @@ namespace Pvc.Core.Vms;
 public sealed partial class VmOperations
 {
     /// <summary>Changes PVC's metadata of a VM in one transaction.</summary>
-    public async Task SetMetadataAsync(VmRef vm, VmMetadataChange change, CancellationToken cancellationToken = default)
+    public Task SetMetadataAsync(VmRef vm, VmMetadataChange change, CancellationToken cancellationToken = default) =>
+        ModifyAsync(vm, change ?? throw new ArgumentNullException(nameof(change)), null, false, cancellationToken);
+
+    private static List<Op> MetadataWrites(VmRef vm, VmMetadataChange change)
     {
-        if (change.IsEmpty)
-            throw new PvcArgumentException("NoChange", $"No metadata to change was given for the VM '{vm.Name}'.") { Target = vm.Name };
-        if (change.MigrationMaxDowntime is <= 0)
-            throw new PvcArgumentException("InvalidMaxDowntime", $"The maximum downtime must be a positive number of milliseconds, not {change.MigrationMaxDowntime}.") { Target = vm.Name };
-        if (change.NodeLimit is { Count: > 0 } limit)
-            RequireNodes(await NodesAsync(cancellationToken), limit);
-        var read = await ReadAsync(vm, cancellationToken);
         var writes = new List<Op>();
         if (change.NodeLimit is not null)
             writes.Add(Op.SetData(P(vm, DomainKeys.NodeLimit), Utf8(PvcList.EncodeComma(change.NodeLimit))));
@@ -30,7 +26,7 @@ public sealed partial class VmOperations
             writes.Add(Op.SetData(P(vm, DomainKeys.MigrationMethod), Utf8(Wire.MigrationMethod.Encode(method))));
         if (change.MigrationMaxDowntime is { } downtime)
             writes.Add(Op.SetData(P(vm, DomainKeys.MigrationMaxDowntime), Utf8(PvcNumber.Encode(downtime))));
-        await CommitAsync(vm, read, writes, cancellationToken);
+        return writes;
     }
 
     /// <summary>Adds a user tag (or updates its protected flag).</summary>
@@ -76,5 +72,8 @@ public sealed partial class VmOperations
             throw new PvcArgumentException("InvalidTag", $"The tag '{string.Concat(tag.Select(c => char.IsControl(c) ? '?' : c))}' contains a path separator or a control character.") { Target = tag };
         if (tag is "." or ".." || LockNodes.IsLockNode(tag))
             throw new PvcArgumentException("InvalidTag", $"'{tag}' is not a usable tag name.") { Target = tag };
+        // a tag is a znode (/domains/<uuid>/tags/<tag>): what ZooKeeper refuses in a path is refused here, as input
+        if (!ZnodeName.IsValid(tag))
+            throw new PvcArgumentException("InvalidTag", $"The tag '{tag}' has a character ZooKeeper does not take in a name (a character beyond U+FFFF such as an emoji, a private-use character, or U+FFF0 to U+FFFF).") { Target = tag };
     }
 }

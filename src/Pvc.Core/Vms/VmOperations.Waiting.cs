@@ -19,6 +19,7 @@ public sealed partial class VmOperations
     /// </summary>
     public async Task<VmState> WaitSettledAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
+        WaitTimeout.Validate(timeout, vm.Name);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan Left() => timeout - waited.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
         VmState state;
@@ -69,6 +70,7 @@ public sealed partial class VmOperations
     /// <summary>Waits until the VM runs on its node (the node lists it among its running VMs); "fail" is an error.</summary>
     public async Task WaitRunningAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
+        WaitTimeout.Validate(timeout, vm.Name);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var failed = VmStateWaiter.WaitAsync(Zk, vm, s => s == VmState.Fail, timeout, progress, stop.Token);
         var node = await ReadAsync(vm, cancellationToken, DomainKeys.Node);
@@ -89,6 +91,7 @@ public sealed partial class VmOperations
     /// <summary>Waits until no node lists the VM among its running VMs (its node has stopped it).</summary>
     public async Task WaitStoppedAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
+        WaitTimeout.Validate(timeout, vm.Name);
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.Node, DomainKeys.State);
         var nodeName = PvcText.Decode(read[P(vm, DomainKeys.Node)]);
         progress?.Invoke(StateOf(read, vm));

@@ -96,6 +96,8 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     /// </summary>
     public async Task DisableAsync(VmRef vm, bool force = false, TimeSpan? shutdownTimeout = null, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (shutdownTimeout is { } timeout)
+            WaitTimeout.Validate(timeout, vm.Name); // before the shutdown is asked for, not after
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
         RefuseMirror(vm, read, force, "disable");
         if (StateOf(read, vm) == VmState.Start)

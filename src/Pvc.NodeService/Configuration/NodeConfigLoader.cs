@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pvc.Core.Nodes;
 using YamlDotNet.RepresentationModel;
 
 namespace Pvc.NodeService.Configuration;
@@ -97,7 +98,13 @@ public static class NodeConfigLoader
 
         var cluster = Text("cluster.name") ?? throw new NodeConfigException($"{source}: 'cluster.name' is required.");
         var coordinators = List("cluster.coordinator_nodes");
+        if (coordinators.FirstOrDefault(c => !NodeName.IsValid(c)) is { } badCoordinator)
+            throw new NodeConfigException($"{source}: 'cluster.coordinator_nodes' has '{badCoordinator}', which is not a node name: {NodeName.Rule}.");
         var name = Text("node.name") ?? System.Net.Dns.GetHostName().Split('.')[0];
+        // the name becomes /nodes/<name>: "hv1/x" would register inside hv1's keys
+        if (!NodeName.IsValid(name))
+            throw new NodeConfigException($"{source}: 'node.name' is '{name}', which is not a node name: {NodeName.Rule}" +
+                (Text("node.name") is null ? " (it is this host's short name; set node.name)." : "."));
         var port = Int("database.zookeeper.port", 2181, 1);
         var zookeeper = Text("node.zookeeper") ?? (coordinators.Count > 0 ? string.Join(',', coordinators.Select(c => $"{c}:{port}"))
             : throw new NodeConfigException($"{source}: 'cluster.coordinator_nodes' is empty, so there is no ZooKeeper to connect to (or set 'node.zookeeper')."));
@@ -156,7 +163,10 @@ public static class NodeConfigLoader
             ZooKeeperTls = tls,
             Fencing = new FencingSettings
             {
-                FenceIntervals = Int("fencing.intervals.fence_intervals", 6, 1),
+                // keepalives are written once an interval and read twice an interval: a healthy node can look silent
+                // for an interval and a half, so one interval would mark healthy nodes dead (and, without saving
+                // throws, fence them)
+                FenceIntervals = Int("fencing.intervals.fence_intervals", 6, 2),
                 SavingThrows = Int("fencing.intervals.saving_throws", 6, 0),
                 SuicideIntervals = Int("fencing.intervals.suicide_intervals", Int("fencing.intervals.suicide_interval", 0, 0), 0),
                 SuccessfulFence = Action("fencing.actions.successful_fence", FenceAction.Migrate),

@@ -28,6 +28,9 @@ public sealed class DomainXmlAdapter
         this.options = options;
     }
 
+    // no DTD (libvirt writes none): a DOCTYPE is an XmlException, and no entity is expanded or fetched
+    private static readonly XmlReaderSettings NoDtd = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
     /// <summary>An adapter that changes nothing (a KVM host).</summary>
     public static DomainXmlAdapter None { get; } = new(new DomainXmlAdapterOptions());
 
@@ -42,7 +45,9 @@ public sealed class DomainXmlAdapter
         if (options.IsEmpty)
             return storedXml;
 
-        XDocument document = XDocument.Parse(storedXml, LoadOptions.PreserveWhitespace);
+        XDocument document;
+        using (var reader = XmlReader.Create(new StringReader(storedXml), NoDtd))
+            document = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
         XElement domain = document.Root!;
         if (domain.Name != "domain")
             throw new FormatException($"Expected a libvirt <domain> document, found <{domain.Name}>.");

@@ -38,6 +38,7 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
     /// <summary>How long to wait for a session (seconds, or a TimeSpan). Default 15 s.</summary>
     [Parameter]
     [TimeoutTransformation]
+    [ValidateTimeout]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The ZooKeeper session timeout asked of the servers (seconds, or a TimeSpan). Default 10 s.</summary>

@@ -1,17 +1,26 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
 
-/// <summary>Turns maintenance mode on or off (no fencing and no new faults while on).</summary>
+/// <summary>
+/// Changes cluster-wide settings: maintenance mode (no fencing and no new faults while on) and which parts of domain XML
+/// that reach into the hosts VMs may use.
+/// </summary>
 [Cmdlet(VerbsCommon.Set, "PvcCluster", SupportsShouldProcess = true)]
 [OutputType(typeof(ClusterStatus))]
 public sealed class SetPvcClusterCommand : ClusterCmdlet
 {
     /// <summary>Maintenance on ($true) or off ($false).</summary>
-    [Parameter(Mandatory = true)]
-    public bool Maintenance { get; set; }
+    [Parameter]
+    public bool? Maintenance { get; set; }
+
+    /// <summary>The host-reaching parts of domain XML VMs may use; replaces the cluster's list (an empty list allows none).</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public DomainXmlFeature[]? AllowDomainXml { get; set; }
 
     /// <summary>Return the cluster status.</summary>
     [Parameter]
@@ -20,9 +29,16 @@ public sealed class SetPvcClusterCommand : ClusterCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (!ShouldProcess(Connection.ToString(), $"Turn maintenance {(Maintenance ? "on" : "off")}"))
+        var change = new ClusterSettingsChange { Maintenance = Maintenance, AllowedDomainXml = AllowDomainXml };
+        var actions = new List<string>();
+        if (Maintenance is { } on)
+            actions.Add($"Turn maintenance {(on ? "on" : "off")}");
+        if (AllowDomainXml is { } allow)
+            actions.Add(allow.Length == 0 ? "Allow no host access in domain XML" : $"Allow in domain XML: {string.Join(", ", allow.Distinct().Order())}");
+        // an empty change is refused by Core, with nothing to confirm
+        if (!change.IsEmpty && !ShouldProcess(Connection.ToString(), string.Join("; ", actions)))
             return;
-        AwaitOrThrow(token => ClusterMaintenance.SetAsync(Connection, Maintenance, token), Connection.Servers);
+        AwaitOrThrow(token => ClusterSettings.ChangeAsync(Connection, change, token), Connection.Servers);
         if (PassThru)
             WriteObject(AwaitOrThrow(token => ClusterStatusReader.ReadAsync(Connection, token), Connection.Servers));
     }

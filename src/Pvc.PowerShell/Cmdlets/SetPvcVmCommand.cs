@@ -62,9 +62,8 @@ public sealed class SetPvcVmCommand : VmCmdlet
         }
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Change VM"))
             return;
-        if (!change.IsEmpty && !TryAwait(token => Vms.SetMetadataAsync(vm, change, token), vm.Name))
-            return;
-        if (Xml is not null && !TryAwait(token => Vms.ModifyXmlAsync(vm, Xml, Restart, token), vm.Name))
+        // one Core change, one transaction: the metadata is not written when the XML is refused
+        if (!TryAwait(token => Vms.ModifyAsync(vm, change, Xml, Restart, token), vm.Name))
             return;
         if (PassThru && ReadVm(vm) is { } now)
             WriteObject(now);

@@ -16,6 +16,7 @@ public abstract class NodeChangeCmdlet : NodeCmdlet
     /// <summary>How long -Wait waits (seconds or a TimeSpan). Default 30 minutes.</summary>
     [Parameter]
     [TimeoutTransformation]
+    [ValidateTimeout]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Return the node (implied by -Wait).</summary>

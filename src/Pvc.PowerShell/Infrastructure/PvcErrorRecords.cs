@@ -30,6 +30,7 @@ internal static class PvcErrorRecords
         PvcErrorKind.InvalidData => ErrorCategory.InvalidData,
         PvcErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         PvcErrorKind.WriteConflict => ErrorCategory.WriteError,
+        PvcErrorKind.NotAllowed => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 }

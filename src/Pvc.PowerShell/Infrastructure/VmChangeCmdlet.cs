@@ -16,6 +16,7 @@ public abstract class VmChangeCmdlet : VmCmdlet
     /// <summary>How long -Wait waits (seconds or a TimeSpan). Default 5 minutes.</summary>
     [Parameter]
     [TimeoutTransformation]
+    [ValidateTimeout]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Return the VM after the change (implied by -Wait).</summary>

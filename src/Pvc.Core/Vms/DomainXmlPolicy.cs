@@ -1,0 +1,113 @@
+using System.Text;
+using System.Xml;
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+
+namespace Pvc.Core.Vms;
+
+/// <summary>
+/// What Core checks in every domain XML before it writes one to <c>/domains/&lt;uuid&gt;/xml</c> (define, modify,
+/// rename): its size, that it has no DTD, and that it reaches into its host only as far as the cluster allows
+/// (<see cref="DomainXmlFeature"/>, <see cref="DomainXmlAllowList"/>).
+/// </summary>
+/// <remarks>
+/// Whoever can write a VM's XML can otherwise run any QEMU argument or take any host device or disk through libvirt as
+/// root on every hypervisor the VM may land on; the allow-list makes that an administrator's decision, per cluster.
+/// Other host-facing parts (file-backed disks, shared host folders, character devices on host paths) are not covered.
+/// </remarks>
+public static class DomainXmlPolicy
+{
+    /// <summary>
+    /// The largest domain XML written, in UTF-8 bytes (960 KiB): ZooKeeper refuses a request over 1 MiB (its default
+    /// <c>jute.maxbuffer</c>) by dropping the connection, and a VM's XML travels in one with its other keys.
+    /// </summary>
+    public const int MaxBytes = 960 * 1024;
+
+    /// <summary>libvirt's namespace for QEMU pass-through elements.</summary>
+    public const string QemuNamespace = "http://libvirt.org/schemas/domain/qemu/1.0";
+
+    // a DTD is read only to be refused: its DocumentType node comes before any entity could be referenced, and the
+    // cap bounds what the internal subset's own parameter entities can make of it meanwhile
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        IgnoreWhitespace = true,
+        DtdProcessing = DtdProcessing.Parse,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1024,
+        MaxCharactersInDocument = MaxBytes,
+    };
+
+    /// <summary>
+    /// Checks the size, refuses a DTD and malformed XML, and returns the elements that reach into the host (empty for
+    /// most VMs). Reads nothing from the cluster.
+    /// </summary>
+    /// <exception cref="PvcArgumentException">
+    /// "XmlTooLarge" (over <see cref="MaxBytes"/>), "XmlDtdNotAllowed" (a DOCTYPE, and so any entity), "InvalidXml".
+    /// </exception>
+    public static IReadOnlyList<DomainXmlUse> Inspect(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        // chars never outnumber UTF-8 bytes: only a long text needs counting
+        if (xml.Length > MaxBytes / 3 && Encoding.UTF8.GetByteCount(xml) is var bytes && bytes > MaxBytes)
+            throw new PvcArgumentException("XmlTooLarge",
+                $"The VM definition is {bytes:N0} bytes of XML; at most {MaxBytes:N0} (960 KiB) are accepted, since ZooKeeper takes no request over 1 MiB. Remove what the VM does not need (a large description or metadata).");
+        var uses = new List<DomainXmlUse>();
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), Settings);
+            while (reader.Read())
+            {
+                if (reader.NodeType == XmlNodeType.DocumentType)
+                    throw new PvcArgumentException("XmlDtdNotAllowed",
+                        "The VM definition has a DOCTYPE; Pvc takes no DTD and no entities in domain XML (libvirt writes none). Remove the <!DOCTYPE ...> and write entity references out.");
+                if (reader.NodeType == XmlNodeType.Element && UseOf(reader) is { } use && !uses.Contains(use))
+                    uses.Add(use);
+            }
+        }
+        catch (XmlException e)
+        {
+            throw new PvcArgumentException("InvalidXml", $"The VM definition is not well-formed XML: {e.Message}");
+        }
+        return uses;
+    }
+
+    /// <summary>Throws for the first use the allow-list does not allow.</summary>
+    /// <exception cref="DomainXmlNotAllowedException">A use is not allowed; the message says how to allow it.</exception>
+    public static void RequireAllowed(IReadOnlyList<DomainXmlUse> uses, DomainXmlAllowList allowed, string vmName)
+    {
+        ArgumentNullException.ThrowIfNull(uses);
+        ArgumentNullException.ThrowIfNull(allowed);
+        if (uses.FirstOrDefault(u => !allowed.Allows(u.Feature)) is not { } refused)
+            return;
+        // the parameter replaces the list: name what is allowed now as well, so following the advice takes nothing away
+        var wanted = allowed.Features.Append(refused.Feature).Distinct().Order().Select(f => f.ToString());
+        throw new DomainXmlNotAllowedException(refused,
+            $"The VM '{vmName}' has {refused.Element} ({Describe(refused.Feature)}), which this cluster does not allow. Remove it, or have an administrator allow it for the cluster: Set-PvcCluster -AllowDomainXml {string.Join(", ", wanted)}.")
+        {
+            Target = vmName,
+        };
+    }
+
+    private static DomainXmlUse? UseOf(XmlReader reader)
+    {
+        if (reader.NamespaceURI == QemuNamespace)
+            return new DomainXmlUse(DomainXmlFeature.QemuCommandLine, $"<{reader.Name}>");
+        if (reader.NamespaceURI.Length != 0)
+            return null;
+        return reader.LocalName switch
+        {
+            "hostdev" => new DomainXmlUse(DomainXmlFeature.HostDevice, "<hostdev>"),
+            "interface" when reader.GetAttribute("type") == "hostdev" => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='hostdev'>"),
+            "disk" when reader.GetAttribute("type") == "block" => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='block'>"),
+            _ => null,
+        };
+    }
+
+    private static string Describe(DomainXmlFeature feature) => feature switch
+    {
+        DomainXmlFeature.QemuCommandLine => "QEMU arguments passed as they are, past libvirt's checks",
+        DomainXmlFeature.HostDevice => "a host device handed to the guest",
+        DomainXmlFeature.HostBlockDevice => "a host block device as a guest disk",
+        _ => feature.ToString(),
+    };
+}

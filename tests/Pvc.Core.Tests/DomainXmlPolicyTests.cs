@@ -1,0 +1,157 @@
+using System.Text;
+using Pvc.Core.Cluster;
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
+using Pvc.Core.Vms;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Tests;
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
+{
+    private const string QemuArgs = """<qemu:commandline xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0"><qemu:arg value="-s"/></qemu:commandline>""";
+    private const string HostDev = """<hostdev mode="subsystem" type="pci" managed="yes"><source><address domain="0x0000" bus="0x06" slot="0x02" function="0x0"/></source></hostdev>""";
+    private const string BlockDisk = """<disk type="block" device="disk"><source dev="/dev/sdb"/><target dev="vdb" bus="virtio"/></disk>""";
+
+    /// <summary>A small domain with <paramref name="devices"/> in its devices and <paramref name="extra"/> after them.</summary>
+    private static string Domain(Guid uuid, string name, string devices = "", string extra = "", string description = "") =>
+        $"""<domain type="kvm"><name>{name}</name><uuid>{uuid}</uuid><description>{description}</description><memory unit="MiB">512</memory><vcpu>1</vcpu><devices>{devices}</devices>{extra}</domain>""";
+
+    [Fact]
+    public void Inspect_finds_every_element_that_reaches_into_the_host_whatever_its_prefix()
+    {
+        var uuid = Guid.NewGuid();
+        Assert.Empty(DomainXmlPolicy.Inspect(PvcSeed.Xml(uuid, "plain", rbd: "vms/plain")));
+        Assert.Equal([new DomainXmlUse(DomainXmlFeature.QemuCommandLine, "<qemu:commandline>"), new DomainXmlUse(DomainXmlFeature.QemuCommandLine, "<qemu:arg>")],
+            DomainXmlPolicy.Inspect(Domain(uuid, "a", extra: QemuArgs)));
+        // the namespace decides, not the prefix; qemu:capabilities is as much a way around libvirt as qemu:commandline
+        Assert.Equal(DomainXmlFeature.QemuCommandLine, DomainXmlPolicy.Inspect(Domain(uuid, "a", extra:
+            """<x:capabilities xmlns:x="http://libvirt.org/schemas/domain/qemu/1.0"><x:add capability="blockdev"/></x:capabilities>"""))[0].Feature);
+        Assert.Equal([new DomainXmlUse(DomainXmlFeature.HostDevice, "<hostdev>")], DomainXmlPolicy.Inspect(Domain(uuid, "a", HostDev)));
+        Assert.Equal([new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='hostdev'>")], DomainXmlPolicy.Inspect(Domain(uuid, "a",
+            """<interface type="hostdev" managed="yes"><source><address type="pci" domain="0x0000" bus="0x00" slot="0x07" function="0x0"/></source></interface>""")));
+        Assert.Equal([new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='block'>")], DomainXmlPolicy.Inspect(Domain(uuid, "a", BlockDisk)));
+        // lookalikes: an element of another namespace, a file disk, a bridged interface
+        Assert.Empty(DomainXmlPolicy.Inspect(Domain(uuid, "a",
+            """<disk type="file" device="cdrom"><source file="/srv/iso/debian.iso"/><target dev="sdc" bus="sata"/></disk><interface type="bridge"><source bridge="vmbr0"/></interface>""",
+            """<metadata><my:hostdev xmlns:my="urn:example"/></metadata>""")));
+    }
+
+    [Theory]
+    [InlineData("<!DOCTYPE domain [<!ENTITY n \"web1\">]><domain><name>&n;</name></domain>", "XmlDtdNotAllowed")]
+    [InlineData("<!DOCTYPE domain SYSTEM \"http://example.com/domain.dtd\"><domain/>", "XmlDtdNotAllowed")]
+    [InlineData("<!DOCTYPE domain [<!ENTITY % p \"<!ENTITY x 'y'>\"> %p;]><domain/>", "XmlDtdNotAllowed")]
+    [InlineData("<domain><name>web1</name>", "InvalidXml")]
+    [InlineData("<domain><name>web1</name></domain><domain/>", "InvalidXml")]
+    public void Inspect_refuses_a_DTD_and_malformed_XML(string xml, string errorId) =>
+        Assert.Equal(errorId, Assert.Throws<PvcArgumentException>(() => DomainXmlPolicy.Inspect(xml)).ErrorId);
+
+    [Fact]
+    public void Inspect_refuses_a_billion_laughs_without_expanding_it()
+    {
+        var laughs = new StringBuilder("<!DOCTYPE domain [<!ENTITY l0 \"lol\">");
+        for (var i = 1; i <= 9; i++)
+            laughs.Append(System.Globalization.CultureInfo.InvariantCulture, $"<!ENTITY l{i} \"{string.Concat(Enumerable.Repeat($"&l{i - 1};", 10))}\">");
+        laughs.Append("]><domain><name>&l9;</name></domain>");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("XmlDtdNotAllowed", Assert.Throws<PvcArgumentException>(() => DomainXmlPolicy.Inspect(laughs.ToString())).ErrorId);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        // what is stored is read without a DTD too: a listing never expands one
+        Assert.Equal("InvalidXml", Assert.Throws<PvcArgumentException>(() => DomainXml.Parse(laughs.ToString())).ErrorId);
+    }
+
+    [Fact]
+    public void Inspect_takes_XML_up_to_its_limit_and_refuses_a_byte_more()
+    {
+        var uuid = Guid.NewGuid();
+        var empty = Encoding.UTF8.GetByteCount(Domain(uuid, "big"));
+        // multi-byte characters count as their bytes, not as characters
+        var padding = new string('é', (DomainXmlPolicy.MaxBytes - empty) / 2) + ((DomainXmlPolicy.MaxBytes - empty) % 2 == 1 ? "x" : "");
+        var atLimit = Domain(uuid, "big", description: padding);
+        Assert.Equal(DomainXmlPolicy.MaxBytes, Encoding.UTF8.GetByteCount(atLimit));
+        Assert.Empty(DomainXmlPolicy.Inspect(atLimit));
+        var e = Assert.Throws<PvcArgumentException>(() => DomainXmlPolicy.Inspect(Domain(uuid, "big", description: padding + "x")));
+        Assert.Equal("XmlTooLarge", e.ErrorId);
+    }
+
+    [Fact]
+    public async Task XML_at_the_limit_is_defined_in_one_transaction()
+    {
+        // the limit leaves room for the rest of the define's transaction under ZooKeeper's 1 MiB request limit
+        await using var c = await TestCluster.StartAsync(zk);
+        var uuid = Guid.NewGuid();
+        var empty = Encoding.UTF8.GetByteCount(Domain(uuid, "big"));
+        var xml = Domain(uuid, "big", description: new string('x', DomainXmlPolicy.MaxBytes - empty));
+        await new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = xml, TargetNode = "hv1", Tags = [.. Enumerable.Range(0, 50).Select(i => ($"tag{i}", false))] });
+        Assert.Equal(xml, await c.ReadAsync($"/domains/{uuid}/xml"));
+    }
+
+    [Theory]
+    [InlineData(HostDev, "", DomainXmlFeature.HostDevice, "<hostdev>")]
+    [InlineData(BlockDisk, "", DomainXmlFeature.HostBlockDevice, "<disk type='block'>")]
+    [InlineData("", QemuArgs, DomainXmlFeature.QemuCommandLine, "<qemu:commandline>")]
+    public async Task Define_refuses_what_the_cluster_does_not_allow_and_writes_nothing(string devices, string extra, DomainXmlFeature feature, string element)
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var e = await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = Domain(Guid.NewGuid(), "vm1", devices, extra) }));
+        Assert.Equal(("DomainXmlNotAllowed", PvcErrorKind.NotAllowed, feature, element, "vm1"), (e.ErrorId, e.Kind, e.Feature, e.Element, e.Target));
+        Assert.Contains($"Set-PvcCluster -AllowDomainXml {feature}", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+    }
+
+    [Fact]
+    public async Task What_the_cluster_allows_is_defined_modified_and_renamed_and_nothing_else()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXml = [DomainXmlFeature.HostDevice] }));
+        var uuid = Guid.NewGuid();
+        var vm = await ops.DefineAsync(new VmDefinition { Xml = Domain(uuid, "gpu1", HostDev), TargetNode = "hv1" });
+
+        // more than allowed: refused, and the advice keeps what is allowed now
+        var e = await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => ops.ModifyXmlAsync(vm, Domain(uuid, "gpu1", HostDev + BlockDisk)));
+        Assert.Contains("Set-PvcCluster -AllowDomainXml HostDevice, HostBlockDevice.", e.Message, StringComparison.Ordinal);
+        await ops.ModifyXmlAsync(vm, Domain(uuid, "gpu1", HostDev, description: "with a GPU"));
+        var renamed = await ops.RenameAsync(vm, "gpu2");
+        Assert.Contains("<name>gpu2</name>", await c.ReadAsync($"/domains/{uuid}/xml"), StringComparison.Ordinal);
+
+        // taken back: the VM's XML can no longer be written, not even by a rename
+        Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXml = [] }));
+        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        Assert.Equal(DomainXmlFeature.HostDevice, (await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => ops.RenameAsync(renamed, "gpu3"))).Feature);
+        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+    }
+
+    [Fact]
+    public async Task The_allow_list_is_a_key_PVCs_schema_ignores_and_a_write_that_relied_on_it_checks_it()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        Assert.Empty((await DomainXmlAllowList.ReadAsync(c.Raw)).Features); // no key: none allowed
+        Assert.False(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { Maintenance = false }));
+        Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange
+        {
+            Maintenance = true,
+            AllowedDomainXml = [DomainXmlFeature.HostBlockDevice, DomainXmlFeature.QemuCommandLine, DomainXmlFeature.QemuCommandLine],
+        }));
+        Assert.Equal("qemu-commandline,host-block-device", await c.ReadAsync("/config/domain_xml_allow"));
+        Assert.Equal("true", await c.ReadAsync("/config/maintenance"));
+        Assert.Empty((await SchemaValidator.ValidateAsync(c.Connection)).Problems);
+        var status = await ClusterStatusReader.ReadAsync(c.Connection);
+        Assert.Equal([DomainXmlFeature.QemuCommandLine, DomainXmlFeature.HostBlockDevice], status.AllowedDomainXml);
+
+        // a newer Pvc's name allows nothing here; case does not matter
+        Assert.Equal([DomainXmlFeature.HostDevice], DomainXmlAllowList.Decode("HostDev, gpu-passthrough ,"));
+
+        // the version read goes into the write's checks: a list changed since fails the transaction
+        var read = await DomainXmlAllowList.ReadAsync(c.Raw);
+        await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXml = [DomainXmlFeature.HostBlockDevice] });
+        await Assert.ThrowsAsync<BadVersionException>(() => c.Raw.MultiAsync([.. read.Checks, Op.SetData("/config/upstream_ip", "x"u8.ToArray())]));
+        Assert.Empty(DomainXmlAllowList.None.Checks);
+
+        Assert.Equal("NoChange", (await Assert.ThrowsAsync<PvcArgumentException>(() => ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange()))).ErrorId);
+    }
+}
