@@ -99,7 +99,7 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
         // a VM elsewhere whose memory no host can have: every listing reads it
         var huge = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "huge", "hv1", state: "stop", uuid: huge,
-            xml: PvcSeed.Xml(huge, "huge").Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+            xml: PvcSeed.Xml(huge, "huge", memoryElement: "<memory unit='TiB'>1000000000000000</memory>"));
 
         var result = await FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = true });
 

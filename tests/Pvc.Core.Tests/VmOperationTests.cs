@@ -276,7 +276,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         // more memory than any host can have: refused as bad XML (it was an OverflowException), nothing written
         var unchanged = await PvcSeed.SnapshotAsync(c.Raw);
         var huge = await Assert.ThrowsAsync<PvcArgumentException>(() => ops.ModifyXmlAsync(renamed,
-            PvcSeed.Xml(uuid, "web2").Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal)));
+            PvcSeed.Xml(uuid, "web2", memoryElement: "<memory unit='TiB'>1000000000000000</memory>")));
         Assert.Equal("InvalidXml", huge.ErrorId);
         Assert.Equal(unchanged, await PvcSeed.SnapshotAsync(c.Raw));
         await ops.ModifyXmlAsync(renamed, PvcSeed.Xml(uuid, "web2", memoryMiB: 4096, rbd: "vms/web2"));

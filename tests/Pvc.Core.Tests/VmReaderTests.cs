@@ -51,7 +51,7 @@ public sealed class VmReaderTests(ZooKeeperFixture zk)
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
         // 10^15 TiB: more MiB than a long holds
         var huge = Guid.NewGuid();
-        await PvcSeed.AddVmAsync(c.Raw, "huge", "hv2", uuid: huge, xml: PvcSeed.Xml(huge, "huge").Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+        await PvcSeed.AddVmAsync(c.Raw, "huge", "hv2", uuid: huge, xml: PvcSeed.Xml(huge, "huge", memoryElement: "<memory unit='TiB'>1000000000000000</memory>"));
 
         var vms = await VmReader.ListAsync(c.Connection.ZooKeeper);
         Assert.Equal(["huge", "web1"], vms.Select(v => v.Name));

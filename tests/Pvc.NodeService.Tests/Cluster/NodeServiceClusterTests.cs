@@ -100,7 +100,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
         var uuid = Guid.NewGuid();
         var good = PvcSeed.Xml(uuid, "huge");
         await PvcSeed.AddVmAsync(c.Connection.ZooKeeper, "huge", "hv1", state: "start", uuid: uuid,
-            xml: good.Replace("<memory unit=\"MiB\">1024</memory>", "<memory unit='TiB'>1000000000000000</memory>", StringComparison.Ordinal));
+            xml: PvcSeed.Xml(uuid, "huge", memoryElement: "<memory unit='TiB'>1000000000000000</memory>"));
         var vm = new VmRef(uuid, "huge");
 
         var failed = await Assert.ThrowsAsync<Pvc.Core.Errors.PvcInvalidOperationException>(() => c.Vms.WaitRunningAsync(vm, Wait));

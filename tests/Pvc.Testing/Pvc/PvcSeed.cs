@@ -66,7 +66,9 @@ public static class PvcSeed
     /// <param name="vcpus">vCPUs (one socket, that many cores).</param>
     /// <param name="rbd">The disk's RBD image, <c>pool/volume</c>; PVC's provisioner names it <c>vms/&lt;name&gt;_sda</c>.</param>
     /// <param name="bridge">The NIC's bridge: <c>vmbr&lt;vni&gt;</c>, a PVC network's bridge.</param>
-    public static string Xml(Guid uuid, string name, int memoryMiB = 1024, int vcpus = 2, string? rbd = null, string bridge = "vmbr100")
+    /// <param name="memoryElement">The whole <c>&lt;memory&gt;</c> element instead of <paramref name="memoryMiB"/>, for bad values.</param>
+    public static string Xml(Guid uuid, string name, int memoryMiB = 1024, int vcpus = 2, string? rbd = null, string bridge = "vmbr100",
+        string? memoryElement = null)
     {
         var b = uuid.ToByteArray();
         return $"""
@@ -74,7 +76,7 @@ public static class PvcSeed
               <name>{name}</name>
               <uuid>{uuid}</uuid>
               <description>test VM {name}</description>
-              <memory unit='MiB'>{memoryMiB}</memory>
+              {memoryElement ?? $"<memory unit='MiB'>{memoryMiB}</memory>"}
               <vcpu>{vcpus}</vcpu>
               <cpu mode='host-model'>
                 <topology sockets='1' cores='{vcpus}' threads='1'/>
