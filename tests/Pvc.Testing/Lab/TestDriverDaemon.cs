@@ -39,6 +39,18 @@ public sealed class TestDriverDaemon : IDisposable
     /// <summary>Starts a daemon in <paramref name="directory"/> and waits until it answers; removes the driver's sample domain.</summary>
     public static async Task<TestDriverDaemon> StartAsync(string directory, CancellationToken cancellationToken = default)
     {
+        var daemon = Launch(directory);
+        await daemon.WaitReadyAsync(cancellationToken);
+        return daemon;
+    }
+
+    /// <summary>
+    /// Starts the daemon's process in <paramref name="directory"/> without waiting for it (its <see cref="Pid"/> is known
+    /// at once, so that whatever must be able to kill it, a BMC, learns it before the daemon does anything), possibly
+    /// again after an earlier daemon there died (same socket, same URI); then <see cref="WaitReadyAsync"/>.
+    /// </summary>
+    public static TestDriverDaemon Launch(string directory)
+    {
         Directory.CreateDirectory(directory);
         var config = Path.Combine(directory, "libvirtd.conf");
         File.WriteAllText(config, $"""
@@ -58,19 +70,26 @@ public sealed class TestDriverDaemon : IDisposable
         // no driver modules: only the test driver built into libvirt.so, so no QEMU probing and no shared state dirs
         psi.Environment["LIBVIRT_DRIVER_DIR"] = Path.Combine(directory, "no-drivers");
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start libvirtd (is the libvirt-daemon package installed?).");
-        var daemon = new TestDriverDaemon(directory, process);
+        return new TestDriverDaemon(directory, process);
+    }
+
+    /// <summary>Waits until a <see cref="Launch"/>ed daemon answers and removes the driver's sample domain; disposes it on failure.</summary>
+    public async Task WaitReadyAsync(CancellationToken cancellationToken = default)
+    {
         try
         {
-            await daemon.WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
-            await daemon.PinAsync(cancellationToken);
+            await WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            await PinAsync(cancellationToken);
         }
         catch
         {
-            daemon.Dispose();
+            Dispose();
             throw;
         }
-        return daemon;
     }
+
+    /// <summary>Completes when the daemon's process has ended (killed by a test or a BMC, or crashed).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
 
     private async Task WaitAnsweringAsync(TimeSpan deadline, CancellationToken cancellationToken)
     {
