@@ -118,13 +118,24 @@ internal sealed class NemesisLab : IAsyncDisposable
             : 0;
     }
 
+    /// <summary>Set to see teardown errors (they are no violation: the run's checks are over by then).</summary>
+    public Action<string>? TeardownError { get; set; }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes)
             await node.DisposeAsync();
         Checker.Dispose();
-        await Connection.DisposeAsync();
+        try
+        {
+            await Connection.DisposeAsync();
+        }
+        catch (ObjectDisposedException e)
+        {
+            // Pvc.ZooKeeper's close can trip over a connection that already ended (reported); the ensemble goes next anyway
+            TeardownError?.Invoke($"closing the clients' ZooKeeper connection: {e.Message}\n{e.StackTrace}");
+        }
         await Ensemble.DisposeAsync();
     }
 }

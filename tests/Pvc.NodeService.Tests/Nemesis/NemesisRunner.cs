@@ -32,6 +32,7 @@ internal static class NemesisRunner
             try
             {
                 await using var lab = await NemesisLab.StartAsync(directory, schedule.FencingYaml, log);
+                lab.TeardownError = e => log.Line($"teardown: {e}");
                 log.Line("lab up: every VM runs where it was started; faults begin");
                 await RunScheduleAsync(lab, result, log);
             }

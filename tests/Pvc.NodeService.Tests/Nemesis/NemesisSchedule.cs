@@ -65,7 +65,10 @@ internal sealed class NemesisSchedule
     public IReadOnlyList<ScheduledOp> OpList { get; }
 
     /// <summary>The pvc.conf lines under <c>fencing:</c> for <see cref="Profile"/>.</summary>
-    public string FencingYaml => Profile == NemesisProfile.SelfFence
+    public string FencingYaml => FencingYamlOf(Profile);
+
+    /// <summary>The pvc.conf lines under <c>fencing:</c> for a profile.</summary>
+    public static string FencingYamlOf(NemesisProfile profile) => profile == NemesisProfile.SelfFence
         ? """
               intervals:
                 fence_intervals: 3
