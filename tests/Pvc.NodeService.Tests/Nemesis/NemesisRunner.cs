@@ -11,7 +11,7 @@ namespace Pvc.NodeService.Tests.Nemesis;
 internal static class NemesisRunner
 {
     /// <summary>How long the cluster has to settle after the heal.</summary>
-    public static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(180);
+    public static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(120);
 
     /// <summary>Runs the schedule of <paramref name="seed"/>; its folder is kept when a violation was found (or <paramref name="keep"/>).</summary>
     /// <param name="seed">The seed.</param>
