@@ -44,7 +44,7 @@ internal static class NemesisBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"`./build.sh bench -p:BenchArgs=\"nemesis {minutes}\"`, {started:yyyy-MM-dd HH:mm} UTC, {took.TotalMinutes:0.0} min, load average {load} at the end ({Environment.ProcessorCount} cores): "
-            + $"{results.Count} schedules of {Length.TotalSeconds:0} s of faults, {results.Sum(r => r.Applied.Values.Sum())} faults applied, "
+             + $"{results.Count} schedule(s) of {Length.TotalSeconds:0} s of faults, {results.Sum(r => r.Applied.Values.Sum())} faults applied, "
             + $"{results.Sum(r => r.EventsChecked)} lifecycle events checked, {results.Sum(r => r.Violations.Count)} violations."));
         Console.WriteLine();
         Console.WriteLine("| fault | applied | skipped (moment never came) |");
@@ -57,13 +57,13 @@ internal static class NemesisBenchmark
             + $"Invariant checks: {results.Sum(r => r.EventsChecked)} lifecycle events (each checked against every host), {results.Sum(r => r.Resyncs)} hypervisor listings, "
             + $"{results.Sum(r => r.AgreementChecks)} final-agreement checks while settling."));
         Console.WriteLine();
-        Console.WriteLine("| seed | profile | faults applied | client ops | events checked | settled in | violations |");
+        Console.WriteLine("| seed | profile | faults applied | client ops | events checked | settled after the heal | violations |");
         Console.WriteLine("|---:|---|---|---|---:|---:|---:|");
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Schedule.Seed} | {r.Schedule.Profile} | {string.Join(", ", r.Applied.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))} | "
-                + $"{string.Join(", ", r.Ops.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))} | {r.EventsChecked} | {r.HealTime.TotalSeconds:0} s | {r.Violations.Count} |"));
+                + $"{string.Join(", ", r.Ops.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))} | {r.EventsChecked} | {(r.Settled ? $"{r.HealTime.TotalSeconds:0} s" : "not settled")} | {r.Violations.Count} |"));
         }
         if (failed.Count > 0)
         {

@@ -42,6 +42,9 @@ internal sealed class NemesisResult(NemesisSchedule schedule, string directory, 
     /// <summary>From the heal to agreement (or the deadline).</summary>
     public TimeSpan HealTime { get; set; }
 
+    /// <summary>True when the cluster reached agreement after the heal.</summary>
+    public bool Settled { get; set; }
+
     /// <summary>The whole run, set-up included.</summary>
     public TimeSpan Total { get; set; }
 
@@ -66,7 +69,7 @@ internal sealed class NemesisResult(NemesisSchedule schedule, string directory, 
     public string Summary()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"seed {Schedule.Seed} ({Schedule.Profile}): {Total.TotalSeconds:0} s, healed in {HealTime.TotalSeconds:0} s; ");
+        text.Append(CultureInfo.InvariantCulture, $"seed {Schedule.Seed} ({Schedule.Profile}): {Total.TotalSeconds:0} s, {(Settled ? "settled" : "not settled")} {HealTime.TotalSeconds:0} s after the heal; ");
         text.Append(CultureInfo.InvariantCulture, $"faults applied {string.Join(", ", Applied.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}");
         if (Skipped.Count > 0)
             text.Append(CultureInfo.InvariantCulture, $" (skipped {string.Join(", ", Skipped.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))})");

@@ -138,6 +138,7 @@ internal static class NemesisRunner
             result.Violations.AddRange(problems.Select(p => $"after healing: {p}"));
             return;
         }
+        result.Settled = true;
         log.Line($"settled in {deadline.Elapsed.TotalSeconds:0.0} s: ZooKeeper and libvirt agree");
         var sweep = await LockAudit.SweepAsync(lab, await LockAudit.LiveSessionsAsync(lab), CancellationToken.None);
         result.Violations.AddRange(sweep.Select(p => $"after healing: {p}"));
