@@ -4,20 +4,23 @@ using Pvc.Bench;
 // Benchmarks that need real servers and other clients side by side (BenchmarkDotNet suits in-process
 // micro-benchmarks; these start ZooKeeper and run kazoo in the same run). Prints Markdown for bench/RESULTS.md.
 // Exit status: 0 when every benchmark asked for ran to its end, 1 when one threw (the others still run), 2 for bad arguments.
-var benchmarks = new (string Name, Func<int, Task> Run)[]
+// The count is each benchmark's runs, or for the nemesis soak its minutes; null when not given (each has its default).
+var benchmarks = new (string Name, Func<int?, Task> Run)[]
 {
-    ("zookeeper", runs => ZooKeeperClientBenchmark.RunAsync(runs)),
-    ("core", runs => CoreBenchmark.RunAsync(Math.Max(runs, 5) * 4)),
+    ("zookeeper", runs => ZooKeeperClientBenchmark.RunAsync(runs ?? 5)),
+    ("core", runs => CoreBenchmark.RunAsync(Math.Max(runs ?? 5, 5) * 4)),
     ("nodeservice", _ => NodeServiceBenchmark.RunAsync()),
-    ("fencing", runs => FencingBenchmark.RunAsync(Math.Max(runs, 5))),
-    ("powershell", runs => PowerShellBenchmark.RunAsync(Math.Max(runs, 5))),
+    ("fencing", runs => FencingBenchmark.RunAsync(Math.Max(runs ?? 5, 5))),
+    ("powershell", runs => PowerShellBenchmark.RunAsync(Math.Max(runs ?? 5, 5))),
+    ("nemesis", minutes => NemesisBenchmark.RunAsync(minutes ?? 30)),
 };
 var which = args.Length > 0 ? args[0] : "all";
-var runs = 5;
-if ((which != "all" && !benchmarks.Any(b => b.Name == which))
-    || (args.Length > 1 && (!int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs < 1)))
+int? runs = null;
+if (args.Length > 1 && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given >= 1)
+    runs = given;
+if ((which != "all" && !benchmarks.Any(b => b.Name == which)) || (args.Length > 1 && runs is null))
 {
-    await Console.Error.WriteLineAsync($"usage: Pvc.Bench [all|{string.Join('|', benchmarks.Select(b => b.Name))}] [runs >= 1]; got '{string.Join(' ', args)}'");
+    await Console.Error.WriteLineAsync($"usage: Pvc.Bench [all|{string.Join('|', benchmarks.Select(b => b.Name))}] [runs >= 1, or minutes for nemesis]; got '{string.Join(' ', args)}'");
     return 2;
 }
 var failed = new List<string>();

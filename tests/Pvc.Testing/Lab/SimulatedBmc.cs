@@ -61,6 +61,8 @@ public sealed class SimulatedBmc : IDisposable
             #!/bin/sh
             # ipmi_sim chassis hook: <node> get power|boot ..., <node> set power 0|1, set reset 1, set boot X
             D='{{directory}}'; op=$2; shift 2
+            # one call at a time, and none while a test holds the power (HoldPower: a node booting under it)
+            exec 9>"$D/power.lock"; flock 9
             echo "$op $*" >> "$D/calls.log"
             case $op in
               get) for p; do case $p in
@@ -120,6 +122,41 @@ public sealed class SimulatedBmc : IDisposable
             throw;
         }
         return bmc;
+    }
+
+    /// <summary>How many times the chassis was asked to power off or reset (each kills the node's processes).</summary>
+    public int PowerCuts => Calls.Count(c => c.StartsWith("set power 0", StringComparison.Ordinal) || c.StartsWith("set reset", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Holds the chassis as it is until disposed: the BMC's power calls wait meanwhile (the chassis hook takes the same
+    /// lock). A test boots a node under it: it reads <see cref="PowerIsOn"/>, starts the processes and names them with
+    /// <see cref="PowerControls"/>, and no power-off can fall between and miss a process.
+    /// </summary>
+    public async Task<IDisposable> HoldPowerAsync(CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(_directory, "power.lock");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is flock(LOCK_EX | LOCK_NB) on Linux, the lock flock(1) takes in the hook
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                // the hook is running a call: it holds the lock for as long as one kill takes
+            }
+            try
+            {
+                await Task.Delay(10, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the BMC's power lock {path} stayed taken for 30 s (a chassis call hung?)");
+            }
+        }
     }
 
     /// <summary>Names the processes that power off kills.</summary>

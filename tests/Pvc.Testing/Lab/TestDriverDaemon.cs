@@ -39,17 +39,8 @@ public sealed class TestDriverDaemon : IDisposable
     /// <summary>Starts a daemon in <paramref name="directory"/> and waits until it answers; removes the driver's sample domain.</summary>
     public static async Task<TestDriverDaemon> StartAsync(string directory, CancellationToken cancellationToken = default)
     {
-        var daemon = new TestDriverDaemon(directory, Launch(directory));
-        try
-        {
-            await daemon.WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
-            await daemon.PinAsync(cancellationToken);
-        }
-        catch
-        {
-            daemon.Dispose();
-            throw;
-        }
+        var daemon = Launch(directory);
+        await daemon.WaitReadyAsync(cancellationToken);
         return daemon;
     }
 
@@ -63,12 +54,18 @@ public sealed class TestDriverDaemon : IDisposable
         Kill();
         _process.Dispose();
         _pin?.Dispose();
-        _process = Launch(Directory_);
-        await WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
-        await PinAsync(cancellationToken);
+        _process = StartProcess(Directory_);
+        await WaitReadyAsync(cancellationToken);
     }
 
-    private static Process Launch(string directory)
+    /// <summary>
+    /// Starts the daemon's process in <paramref name="directory"/> without waiting for it (its <see cref="Pid"/> is known
+    /// at once, so that whatever must be able to kill it, a BMC, learns it before the daemon does anything), possibly
+    /// again after an earlier daemon there died (same socket, same URI); then <see cref="WaitReadyAsync"/>.
+    /// </summary>
+    public static TestDriverDaemon Launch(string directory) => new(directory, StartProcess(directory));
+
+    private static Process StartProcess(string directory)
     {
         Directory.CreateDirectory(directory);
         var config = Path.Combine(directory, "libvirtd.conf");
@@ -90,6 +87,24 @@ public sealed class TestDriverDaemon : IDisposable
         psi.Environment["LIBVIRT_DRIVER_DIR"] = Path.Combine(directory, "no-drivers");
         return Process.Start(psi) ?? throw new InvalidOperationException("Could not start libvirtd (is the libvirt-daemon package installed?).");
     }
+
+    /// <summary>Waits until a <see cref="Launch"/>ed daemon answers and removes the driver's sample domain; disposes it on failure.</summary>
+    public async Task WaitReadyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await WaitAnsweringAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            await PinAsync(cancellationToken);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Completes when the daemon's process has ended (killed by a test or a BMC, or crashed).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
 
     private async Task WaitAnsweringAsync(TimeSpan deadline, CancellationToken cancellationToken)
     {
