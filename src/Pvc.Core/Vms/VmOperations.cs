@@ -6,13 +6,17 @@ using Pvc.Core.Placement;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.ZooKeeper;
+using Pvc.ZooKeeper.Recipes;
 
 namespace Pvc.Core.Vms;
 
 /// <summary>
 /// The operations on VMs, with PVC's rules and PVC's writes. Each change is one ZooKeeper transaction that
 /// also checks the versions of the keys its decision was based on: a concurrent change makes it fail with
-/// <see cref="PvcWriteConflictException"/> and nothing is written. Unlike PVC, no lock is taken and nothing sleeps.
+/// <see cref="PvcWriteConflictException"/> and nothing is written. A change of the VM's state is also made under the
+/// exclusive lock on its state key, as PVC's clients make it: a node migrating the VM holds that lock for the whole
+/// migration, and a state written meanwhile (a start, a stop) would be taken by its receiver while the sender still
+/// runs the VM. Nothing sleeps.
 /// </summary>
 public sealed partial class VmOperations(ClusterConnection cluster)
 {
@@ -37,6 +41,9 @@ public sealed partial class VmOperations(ClusterConnection cluster)
 
     private static VmState StateOf(VersionedKeys keys, VmRef vm) => Wire.VmState.Decode(keys[P(vm, DomainKeys.State)]);
 
+    /// <summary>How long a state change waits for the VM's state lock (a node holds it while it migrates the VM).</summary>
+    public static readonly TimeSpan StateLockTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs a transaction built on <paramref name="read"/>: its checks first, then the writes.</summary>
     private async Task CommitAsync(VmRef vm, VersionedKeys read, IEnumerable<Op> writes, CancellationToken cancellationToken)
     {
@@ -44,19 +51,48 @@ public sealed partial class VmOperations(ClusterConnection cluster)
             throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         if (name != vm.Name)
             throw new PvcWriteConflictException("VmRenamedMeanwhile", $"The VM '{vm.Name}' was renamed to '{name}' meanwhile; nothing was written.") { Target = vm.Name };
+        var ops = writes.ToList();
+        var statePath = P(vm, DomainKeys.State);
+        // the versions read before the lock still decide: a migration that ran while we waited changed the state
+        var stateLock = ops.Any(o => o is SetDataOp && o.Path == statePath) ? new ZooKeeperLock(Zk, statePath, LockKind.Exclusive, "pvc-client") : null;
+        if (stateLock is not null && !await stateLock.TryAcquireAsync(StateLockTimeout, cancellationToken))
+            throw new PvcInvalidOperationException("VmBusy",
+                $"The VM '{vm.Name}' is held by its node (its state lock, which a node keeps while it migrates the VM, stayed taken for {StateLockTimeout.TotalSeconds:0} s); nothing was written. Try again once the migration has ended.") { Target = vm.Name };
         try
         {
-            await Zk.MultiAsync(read.Checks.Concat(writes), cancellationToken);
+            await Zk.MultiAsync(read.Checks.Concat(ops), cancellationToken);
         }
         catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
         {
             throw new PvcWriteConflictException("VmChangedMeanwhile",
                 $"The VM '{vm.Name}' was changed by someone else while this change was prepared; nothing was written. Try again.", e) { Target = vm.Name };
         }
+        finally
+        {
+            if (stateLock is { IsAcquired: true })
+                await stateLock.ReleaseAsync(CancellationToken.None);
+        }
     }
 
-    private async Task SetStateAsync(VmRef vm, VersionedKeys read, VmState state, CancellationToken cancellationToken) =>
+    private async Task SetStateAsync(VmRef vm, VersionedKeys read, VmState state, CancellationToken cancellationToken)
+    {
+        RefuseMigrating(vm, read);
         await CommitAsync(vm, read, [Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(state)))], cancellationToken);
+    }
+
+    /// <summary>
+    /// A VM being migrated keeps its state until its nodes are done: the node key already names the receiver, so a start
+    /// or a stop written now would be carried out by the receiver while the sender, perhaps hung before it saw the
+    /// migration (and took no lock), still runs the VM. PVC writes it all the same; the fencer or the nodes end the
+    /// migration (an abort, a hand-over, or a fence of a dead sender).
+    /// </summary>
+    private static void RefuseMigrating(VmRef vm, VersionedKeys read)
+    {
+        var state = StateOf(read, vm);
+        if (state is VmState.Migrate or VmState.MigrateLive or VmState.Unmigrate)
+            throw new PvcInvalidOperationException("VmMigrating",
+                $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}: its state changes once its nodes have ended the migration; nothing was written. Wait for the migration to end, then try again.") { Target = vm.Name };
+    }
 
     /// <summary>Starts a VM (state "start"). A mirror VM needs <paramref name="force"/>.</summary>
     public async Task StartAsync(VmRef vm, bool force = false, CancellationToken cancellationToken = default)
@@ -103,6 +139,8 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         if (StateOf(read, vm) == VmState.Start)
         {
             await SetStateAsync(vm, read, force ? VmState.Stop : VmState.Shutdown, cancellationToken);
+            // the state written is reported at once: the node may be done with it before the wait's first read
+            progress?.Invoke(force ? VmState.Stop : VmState.Shutdown);
             if (!force)
                 await VmStateWaiter.WaitAsync(Zk, vm, s => s == VmState.Stop, shutdownTimeout ?? TimeSpan.FromMinutes(4), progress, cancellationToken);
             read = await ReadAsync(vm, cancellationToken, DomainKeys.State);

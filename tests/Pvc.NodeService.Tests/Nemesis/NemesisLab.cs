@@ -1,5 +1,6 @@
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
+using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
@@ -64,7 +65,7 @@ internal sealed class NemesisLab : IAsyncDisposable
             await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(ensemble.ConnectionString))
                 await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
             connection = await ClusterConnection.ConnectAsync(new() { Servers = [ensemble.ConnectionString + chroot], SessionTimeout = TimeSpan.FromSeconds(30) });
-            await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "nemesis" });
+            await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "nemesis", Access = ClusterAccessMode.Open });
 
             // the VMs' UUIDs are known before any node starts, so that the checker follows them from the first event
             var names = VmNames;
