@@ -18,6 +18,11 @@ if [ "$("$tools/pwsh" -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToS
   echo "deps: installing pwsh $pwsh_version into $tools"
   rm -rf "$tools"
   dotnet tool install PowerShell --version "$pwsh_version" --tool-path "$tools" >/dev/null
+  got=$("$tools/pwsh" -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>&1 || true)
+  if [ "$got" != "$pwsh_version" ]; then
+    echo "deps: pwsh $pwsh_version was installed into $tools but does not run: $got" >&2
+    exit 1
+  fi
 fi
 
 missing=()
@@ -50,12 +55,14 @@ fi
 # that refuses every start, for the time of the install (a machine that has its own, like a container's, keeps it).
 policy=/usr/sbin/policy-rc.d
 made_policy=0
+# set before the file exists, and on signals too: a policy left behind would keep the host from starting services
+trap '[ "$made_policy" = 1 ] && rm -f "$policy"' EXIT
+trap 'exit 130' INT TERM HUP
 if [ ! -e "$policy" ]; then
+  made_policy=1
   printf '#!/bin/sh\nexit 101\n' >"$policy"
   chmod 755 "$policy"
-  made_policy=1
 fi
-trap '[ "$made_policy" = 1 ] && rm -f "$policy"' EXIT
 
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

@@ -90,8 +90,19 @@ try
     }
     finally
     {
+        // every node is stopped, even when one does not stop in time (it is killed then)
         foreach (var node in nodes)
-            node.Stop(TimeSpan.FromSeconds(30));
+        {
+            try
+            {
+                node.Stop(TimeSpan.FromSeconds(30));
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                Status($"node {node.Name} did not stop ({e.Message}); killing it.");
+                node.Kill();
+            }
+        }
     }
 }
 catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -101,7 +112,14 @@ catch (OperationCanceledException) when (token.IsCancellationRequested)
 }
 finally
 {
-    Directory.Delete(dir, recursive: true);
+    try
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+    catch (IOException e)
+    {
+        Status($"could not remove {dir}: {e.Message}");
+    }
     Status("stopped.");
 }
 

@@ -84,6 +84,36 @@ public sealed class BuildExitStatusTests : IDisposable
     }
 
     [Fact]
+    public void An_xunit_run_that_ran_nothing_is_not_hidden_by_passing_Pester_tests()
+    {
+        // `-p:TestFilter=Typo -p:Pester=true`: vstest writes no result and exits 0; Pester passes
+        var tests = Path.Combine(_results.FullName, "Sample.Tests.ps1");
+        File.WriteAllText(tests, "Describe 'sample' { It 'passes' { 1 | Should -Be 1 } }");
+        RunPester(tests, Path.Combine(_results.FullName, "pester", "pester-results.xml"));
+        File.Delete(tests);
+        File.WriteAllLines(Path.Combine(_results.FullName, "runners.txt"), ["xunit 0", "pester 0"]);
+
+        var run = Summarize();
+
+        Assert.Contains("Tests: 1 passed, 0 failed, 0 skipped", run.Output, StringComparison.Ordinal);
+        Assert.Contains("xunit ran no test", run.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, run.ExitCode);
+    }
+
+    [Fact]
+    public void A_half_written_result_file_fails_the_build_and_the_summary_line_still_prints()
+    {
+        File.Copy(Sample("all-passed.trx"), Path.Combine(_results.FullName, "b.trx"));
+        File.WriteAllText(Path.Combine(_results.FullName, "c.trx"), File.ReadAllText(Sample("one-failed.trx"))[..400]);
+
+        var run = Summarize();
+
+        Assert.Contains("Tests: 1 passed, 0 failed, 1 skipped", run.Output, StringComparison.Ordinal);
+        Assert.Contains("c.trx is unreadable", run.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, run.ExitCode);
+    }
+
+    [Fact]
     public void An_unknown_benchmark_makes_the_bench_task_fail()
     {
         var run = BuildRun.Of("Bench", ("BenchArgs", "no-such-benchmark"));
