@@ -6,17 +6,15 @@ using Pvc.Core.Placement;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.ZooKeeper;
-using Pvc.ZooKeeper.Recipes;
 
 namespace Pvc.Core.Vms;
 
 /// <summary>
 /// The operations on VMs, with PVC's rules and PVC's writes. Each change is one ZooKeeper transaction that
 /// also checks the versions of the keys its decision was based on: a concurrent change makes it fail with
-/// <see cref="PvcWriteConflictException"/> and nothing is written. A change of the VM's state is also made under the
-/// exclusive lock on its state key, as PVC's clients make it: a node migrating the VM holds that lock for the whole
-/// migration, and a state written meanwhile (a start, a stop) would be taken by its receiver while the sender still
-/// runs the VM. Nothing sleeps.
+/// <see cref="PvcWriteConflictException"/> and nothing is written. Unlike PVC, no lock is taken and nothing sleeps: a
+/// VM being migrated is refused a state change instead (PVC's clients wait for the state lock a sender holds, which
+/// does not help when the sender hung before it saw the migration).
 /// </summary>
 public sealed partial class VmOperations(ClusterConnection cluster)
 {
@@ -41,9 +39,6 @@ public sealed partial class VmOperations(ClusterConnection cluster)
 
     private static VmState StateOf(VersionedKeys keys, VmRef vm) => Wire.VmState.Decode(keys[P(vm, DomainKeys.State)]);
 
-    /// <summary>How long a state change waits for the VM's state lock (a node holds it while it migrates the VM).</summary>
-    public static readonly TimeSpan StateLockTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>Runs a transaction built on <paramref name="read"/>: its checks first, then the writes.</summary>
     private async Task CommitAsync(VmRef vm, VersionedKeys read, IEnumerable<Op> writes, CancellationToken cancellationToken)
     {
@@ -51,26 +46,14 @@ public sealed partial class VmOperations(ClusterConnection cluster)
             throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         if (name != vm.Name)
             throw new PvcWriteConflictException("VmRenamedMeanwhile", $"The VM '{vm.Name}' was renamed to '{name}' meanwhile; nothing was written.") { Target = vm.Name };
-        var ops = writes.ToList();
-        var statePath = P(vm, DomainKeys.State);
-        // the versions read before the lock still decide: a migration that ran while we waited changed the state
-        var stateLock = ops.Any(o => o is SetDataOp && o.Path == statePath) ? new ZooKeeperLock(Zk, statePath, LockKind.Exclusive, "pvc-client") : null;
-        if (stateLock is not null && !await stateLock.TryAcquireAsync(StateLockTimeout, cancellationToken))
-            throw new PvcInvalidOperationException("VmBusy",
-                $"The VM '{vm.Name}' is held by its node (its state lock, which a node keeps while it migrates the VM, stayed taken for {StateLockTimeout.TotalSeconds:0} s); nothing was written. Try again once the migration has ended.") { Target = vm.Name };
         try
         {
-            await Zk.MultiAsync(read.Checks.Concat(ops), cancellationToken);
+            await Zk.MultiAsync(read.Checks.Concat(writes), cancellationToken);
         }
         catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
         {
             throw new PvcWriteConflictException("VmChangedMeanwhile",
                 $"The VM '{vm.Name}' was changed by someone else while this change was prepared; nothing was written. Try again.", e) { Target = vm.Name };
-        }
-        finally
-        {
-            if (stateLock is { IsAcquired: true })
-                await stateLock.ReleaseAsync(CancellationToken.None);
         }
     }
 
