@@ -141,15 +141,15 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
         await using var connection = await ZnodeSeed.InitializedAsync(zk);
         var client = connection.ZooKeeper;
 
-        Assert.True(await ClusterMaintenance.SetAsync(connection, true));
+        Assert.True(await ClusterSettings.ChangeAsync(connection, new() { Maintenance = true }));
         Assert.Equal("true", await ZnodeSeed.ReadAsync(client, BaseKeys.Maintenance));
         Assert.True((await ClusterStatusReader.ReadAsync(connection)).Maintenance);
         var stat = await client.ExistsAsync(BaseKeys.Maintenance);
 
-        Assert.False(await ClusterMaintenance.SetAsync(connection, true));
+        Assert.False(await ClusterSettings.ChangeAsync(connection, new() { Maintenance = true }));
         Assert.Equal(stat, await client.ExistsAsync(BaseKeys.Maintenance));
 
-        Assert.True(await ClusterMaintenance.SetAsync(connection, false));
+        Assert.True(await ClusterSettings.ChangeAsync(connection, new() { Maintenance = false }));
         Assert.Equal("false", await ZnodeSeed.ReadAsync(client, BaseKeys.Maintenance));
         Assert.False((await ClusterStatusReader.ReadAsync(connection)).Maintenance);
     }
@@ -159,13 +159,13 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     {
         await using var empty = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
         Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterStatusReader.ReadAsync(empty))).ErrorId);
-        Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterMaintenance.SetAsync(empty, true))).ErrorId);
+        Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterSettings.ChangeAsync(empty, new() { Maintenance = true }))).ErrorId);
         Assert.Empty((await empty.ZooKeeper.GetChildrenAsync("/")).Children);
 
         await using var connection = await ZnodeSeed.InitializedAsync(zk);
         await connection.ZooKeeper.SetDataAsync(BaseKeys.SchemaVersion, "16"u8.ToArray());
         var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
-        var e = await Assert.ThrowsAsync<PvcDataException>(() => ClusterMaintenance.SetAsync(connection, true));
+        var e = await Assert.ThrowsAsync<PvcDataException>(() => ClusterSettings.ChangeAsync(connection, new() { Maintenance = true }));
         Assert.Equal("UnsupportedSchemaVersion", e.ErrorId);
         Assert.Contains("'16'", e.Message, StringComparison.Ordinal);
         Assert.Equal("UnsupportedSchemaVersion", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterStatusReader.ReadAsync(connection))).ErrorId);

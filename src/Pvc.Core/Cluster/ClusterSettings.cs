@@ -24,7 +24,7 @@ public static class ClusterSettings
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(change);
         if (change.IsEmpty)
-            throw new PvcArgumentException("NoChange", "Nothing to change: give -Maintenance or -AllowDomainXml.");
+            throw new PvcArgumentException("NoChange", "Nothing to change: give a maintenance mode or a domain XML allow-list.");
         var wanted = new List<(string Path, string Value)>();
         if (change.Maintenance is { } maintenance)
             wanted.Add((BaseKeys.Maintenance, PvcBool.EncodeLowercase(maintenance)));

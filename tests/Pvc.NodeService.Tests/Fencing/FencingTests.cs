@@ -275,7 +275,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
     public async Task Nothing_is_fenced_in_maintenance_and_a_node_that_died_meanwhile_is_fenced_when_it_ends()
     {
         await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"));
-        await Pvc.Core.Cluster.ClusterMaintenance.SetAsync(lab.Cluster.Connection, true);
+        await Pvc.Core.Cluster.ClusterSettings.ChangeAsync(lab.Cluster.Connection, new() { Maintenance = true });
         lab.Crash("hv3");
 
         // many death thresholds pass: hv3 stays "run" in ZooKeeper, its BMC untouched, its VMs assigned to it
@@ -283,7 +283,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         Assert.Equal("run", await lab.DaemonStateAsync("hv3"));
         Assert.Empty(lab.PowerRequests("hv3"));
 
-        await Pvc.Core.Cluster.ClusterMaintenance.SetAsync(lab.Cluster.Connection, false);
+        await Pvc.Core.Cluster.ClusterSettings.ChangeAsync(lab.Cluster.Connection, new() { Maintenance = false });
         await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced after maintenance");
         await lab.WaitAllRunningAsync("hv3's VMs running elsewhere", node => node != "hv3");
         lab.Invariant.AssertHeld();
