@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;

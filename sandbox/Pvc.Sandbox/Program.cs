@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing;

@@ -1,5 +1,6 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;

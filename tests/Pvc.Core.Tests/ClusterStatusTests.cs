@@ -1,4 +1,5 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Nodes;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Schema;

@@ -1,6 +1,7 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;

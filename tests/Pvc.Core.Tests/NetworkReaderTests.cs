@@ -1,8 +1,10 @@
 using System.Net;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Networks;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.Core.Tests;

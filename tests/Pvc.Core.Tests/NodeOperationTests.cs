@@ -1,6 +1,7 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 

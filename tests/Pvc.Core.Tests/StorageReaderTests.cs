@@ -1,6 +1,8 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Core.Storage;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;

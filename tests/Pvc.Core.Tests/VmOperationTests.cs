@@ -1,4 +1,5 @@
 using Pvc.Core.Errors;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;

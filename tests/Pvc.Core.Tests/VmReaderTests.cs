@@ -1,4 +1,5 @@
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Python;
 using Pvc.Testing.Pvc;

@@ -1,4 +1,5 @@
 using System.Text;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;

@@ -1,7 +1,9 @@
 using System.Text;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Cluster;

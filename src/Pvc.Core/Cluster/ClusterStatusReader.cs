@@ -1,6 +1,8 @@
+using Pvc.Core.Connection;
 using Pvc.Core.Faults;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 
 namespace Pvc.Core.Cluster;
 

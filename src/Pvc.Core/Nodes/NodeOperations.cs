@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -44,7 +45,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
             throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
         // the flushing node takes no VMs while it drains
         var others = nodes.Select(n => n.Name == name ? n with { DomainState = NodeDomainState.Flush } : n).ToList();
-        var vms = await Vms.VmReader.ListAsync(Zk, new Vms.VmFilter { Node = name, State = Vms.VmState.Start }, cancellationToken);
+        var vms = await Vms.VmReader.ListAsync(Zk, new Vms.VmFilter { Node = name, State = Schema.VmState.Start }, cancellationToken);
         var clusterDefault = Wire.NodeSelector.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(BaseKeys.MigrationTargetSelector, cancellationToken: cancellationToken)).Data));
         return [.. vms.Select(vm =>
         {

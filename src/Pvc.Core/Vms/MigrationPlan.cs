@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Vms;
 
 /// <summary>What a placement change will write (also what -WhatIf shows).</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Placement;

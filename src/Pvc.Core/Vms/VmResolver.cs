@@ -1,3 +1,4 @@
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -17,7 +18,7 @@ public static class VmResolver
     /// Resolves a name or UUID using the connection's name hints: a known name costs one round trip (the name
     /// at the hinted UUID is checked), an unknown or stale one a full lookup.
     /// </summary>
-    public static Task<VmRef> ResolveAsync(Cluster.ClusterConnection cluster, string nameOrUuid, CancellationToken cancellationToken = default) =>
+    public static Task<VmRef> ResolveAsync(ClusterConnection cluster, string nameOrUuid, CancellationToken cancellationToken = default) =>
         ResolveAsync(cluster.ZooKeeper, nameOrUuid, cluster.VmNameHints, cancellationToken);
 
     private static async Task<VmRef> ResolveAsync(ZooKeeperClient zk, string nameOrUuid, System.Collections.Concurrent.ConcurrentDictionary<string, Guid>? hints, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
 using Pvc.ZooKeeper;

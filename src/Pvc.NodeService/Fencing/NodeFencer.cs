@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;

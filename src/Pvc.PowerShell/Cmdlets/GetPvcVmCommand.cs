@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 

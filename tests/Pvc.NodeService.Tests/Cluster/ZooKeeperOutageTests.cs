@@ -75,7 +75,7 @@ public sealed class ZooKeeperOutageTests(ZooKeeperFixture zk)
         await c.WaitAsync(NodeKeys.Path(next, NodeKeys.RouterState), s => s == "primary", $"{next} primary");
         // the flush goes on: once the VM can move it moves, and the node is flushed
         await c.Vms.SetMetadataAsync(pinned, new VmMetadataChange { MigrationMethod = MigrationMethod.Default });
-        await c.NodeOps.WaitForDomainStateAsync(flushing, [Pvc.Core.Nodes.NodeDomainState.Flushed], Wait);
+        await c.NodeOps.WaitForDomainStateAsync(flushing, [Pvc.Core.Schema.NodeDomainState.Flushed], Wait);
         // the VMs' supervision goes on: a VM defined now is started
         var late = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "late"), TargetNode = next });
         await c.Vms.StartAsync(late);

@@ -1,4 +1,5 @@
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 
 namespace Pvc.NodeService.Tests.Nemesis;

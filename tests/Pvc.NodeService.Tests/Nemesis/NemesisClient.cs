@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 

@@ -1,10 +1,11 @@
 using System.Text;
-using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.ZooKeeper;
 
-namespace Pvc.Core.Schema;
+namespace Pvc.Core.Cluster;
 
 /// <summary>
 /// Checks a cluster's znodes against schema version 15 and creates what is missing, as PVC's

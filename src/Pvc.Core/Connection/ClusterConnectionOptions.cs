@@ -1,6 +1,6 @@
 using Pvc.ZooKeeper;
 
-namespace Pvc.Core.Cluster;
+namespace Pvc.Core.Connection;
 
 /// <summary>How to reach a cluster's ZooKeeper ensemble.</summary>
 public sealed record ClusterConnectionOptions

@@ -3,7 +3,7 @@ using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 
-namespace Pvc.Core.Cluster;
+namespace Pvc.Core.Vms;
 
 /// <summary>
 /// The parts of domain XML that reach into the host (<see cref="DomainXmlFeature"/>) which the cluster allows, as read

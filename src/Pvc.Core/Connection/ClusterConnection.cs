@@ -3,7 +3,7 @@ using System.Text;
 using Pvc.Core.Security;
 using Pvc.ZooKeeper;
 
-namespace Pvc.Core.Cluster;
+namespace Pvc.Core.Connection;
 
 /// <summary>
 /// An open session with one PVC cluster's ZooKeeper. Every Core operation takes one; the PowerShell
