@@ -50,7 +50,7 @@ internal static class CoreBenchmark
             me.Refresh();
             var cpu0 = me.TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
-            var vms = await VmReader.ListAsync(cluster.ZooKeeper, counter: counter);
+            var vms = await cluster.Vms.ListAsync(counter: counter);
             var wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             me.Refresh();
             if (vms.Count != VmCount)

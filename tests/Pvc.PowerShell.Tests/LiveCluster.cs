@@ -62,7 +62,7 @@ public sealed class LiveCluster(ZooKeeperFixture zk) : IAsyncLifetime
     }
 
     /// <summary>The VM as ZooKeeper has it now.</summary>
-    public Task<Vm> VmAsync(string name) => VmReader.GetAsync(Connection.ZooKeeper, Ps.Run("(Get-PvcVm -Name $args[0]).Uuid", name).OutputOf<Guid>().Single());
+    public Task<Vm> VmAsync(string name) => Connection.Vms.GetAsync(Ps.Run("(Get-PvcVm -Name $args[0]).Uuid", name).OutputOf<Guid>().Single());
 
     /// <summary>The node as ZooKeeper has it now.</summary>
     public Task<Node> NodeAsync(string name) => new NodeOperations(Connection).GetAsync(name);

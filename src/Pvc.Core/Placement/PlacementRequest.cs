@@ -1,5 +1,4 @@
 using Pvc.Core.Schema;
-using Pvc.Core.Vms;
 
 namespace Pvc.Core.Placement;
 

@@ -1,6 +1,5 @@
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
-using Pvc.Core.Vms;
 
 namespace Pvc.Core.Placement;
 

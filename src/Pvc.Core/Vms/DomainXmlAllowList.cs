@@ -59,7 +59,7 @@ public sealed record DomainXmlAllowList(IReadOnlySet<DomainXmlFeature> Features,
     public IEnumerable<Op> Checks => Version is int version ? [Op.Check(Path, version)] : [];
 
     /// <summary>Reads the allow-list (one round trip).</summary>
-    public static async Task<DomainXmlAllowList> ReadAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default)
+    internal static async Task<DomainXmlAllowList> ReadAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(zk);
         try

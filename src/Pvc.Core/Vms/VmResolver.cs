@@ -7,13 +7,8 @@ using Pvc.ZooKeeper;
 namespace Pvc.Core.Vms;
 
 /// <summary>Finds a VM by name or UUID: one round trip for a UUID, two for a name (the list, then every name at once).</summary>
-public static class VmResolver
+internal static class VmResolver
 {
-    /// <summary>Resolves a name or UUID.</summary>
-    /// <exception cref="PvcNotFoundException">No VM has that name or UUID.</exception>
-    public static Task<VmRef> ResolveAsync(ZooKeeperClient zk, string nameOrUuid, CancellationToken cancellationToken = default) =>
-        ResolveAsync(zk, nameOrUuid, hints: null, cancellationToken);
-
     /// <summary>
     /// Resolves a name or UUID using the connection's name hints: a known name costs one round trip (the name
     /// at the hinted UUID is checked), an unknown or stale one a full lookup.
@@ -37,7 +32,7 @@ public static class VmResolver
             foreach (var v in all)
                 hints[v.Name] = v.Uuid;
         return all.FirstOrDefault(v => v.Name == nameOrUuid)
-            ?? throw new PvcNotFoundException("VmNotFound", $"No VM is named '{nameOrUuid}'. Get-PvcVm lists the VMs.") { Target = nameOrUuid };
+            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"No VM is named '{nameOrUuid}'.") { Target = nameOrUuid };
     }
 
     /// <summary>Every VM's UUID and name.</summary>

@@ -27,12 +27,12 @@ public sealed class ConfirmPvcFaultCommand : ClusterCmdlet
     {
         if (All)
         {
-            if (ShouldProcess(Connection.ToString(), "Acknowledge every fault") && TryAwait(token => FaultStore.AcknowledgeAllAsync(Connection, token), null) is { } all && PassThru)
+            if (ShouldProcess(Connection.ToString(), "Acknowledge every fault") && TryAwait(token => Connection.Faults.AcknowledgeAllAsync(token), null) is { } all && PassThru)
                 WriteObject(all, enumerateCollection: true);
             return;
         }
         foreach (var id in Id)
-            if (ShouldProcess(id, "Acknowledge fault") && TryAwait(token => FaultStore.AcknowledgeAsync(Connection, [id], token), id) is { } done && PassThru)
+            if (ShouldProcess(id, "Acknowledge fault") && TryAwait(token => Connection.Faults.AcknowledgeAsync([id], token), id) is { } done && PassThru)
                 WriteObject(done, enumerateCollection: true);
     }
 }

@@ -20,7 +20,7 @@ public sealed class DisconnectPvcClusterCommand : PvcCmdlet
         var connection = Cluster ?? DefaultCluster.Get();
         if (connection is null)
         {
-            WriteError(new ErrorRecord(
+            WriteError(PvcErrorRecords.Of(
                 new InvalidOperationException("Not connected to a Pvc cluster: there is nothing to disconnect."),
                 "NotConnected", ErrorCategory.ConnectionError, null));
             return;

@@ -22,7 +22,7 @@ public sealed class GetPvcFaultCommand : ClusterCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var faults = TryAwait(token => FaultStore.ListAsync(Connection, SortBy, token), null);
+        var faults = TryAwait(token => Connection.Faults.ListAsync(SortBy, token), null);
         if (faults is null)
             return;
         if (Id is null || Id.Length == 0)
@@ -36,7 +36,7 @@ public sealed class GetPvcFaultCommand : ClusterCmdlet
             var found = faults.Where(f => pattern.IsMatch(f.Id)).ToList();
             WriteObject(found, enumerateCollection: true);
             if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(id))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no fault '{id}'."), "FaultNotFound", ErrorCategory.ObjectNotFound, id));
+                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no fault '{id}'."), "FaultNotFound", ErrorCategory.ObjectNotFound, id));
         }
     }
 }

@@ -49,7 +49,7 @@ public sealed class GetPvcNodeCommand : ClusterCmdlet
             var found = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
             WriteObject(found, enumerateCollection: true);
             if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no node '{name}'. Get-PvcNode lists the nodes."), "NodeNotFound", ErrorCategory.ObjectNotFound, name));
+                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no node '{name}'. Get-PvcNode lists the nodes."), "NodeNotFound", ErrorCategory.ObjectNotFound, name));
         }
     }
 }

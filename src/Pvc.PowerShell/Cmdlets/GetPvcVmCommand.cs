@@ -50,14 +50,14 @@ public sealed class GetPvcVmCommand : ClusterCmdlet
                 continue;
             var found = WriteVms(filter with { Limit = limit }, name);
             if (found == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No VM is named '{name}'. Get-PvcVm without -Name lists the VMs."),
+                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"No VM is named '{name}'. Get-PvcVm without -Name lists the VMs."),
                     "VmNotFound", ErrorCategory.ObjectNotFound, name));
         }
     }
 
     private int WriteVms(VmFilter filter, string? target)
     {
-        var vms = TryAwait(token => VmReader.ListAsync(Connection.ZooKeeper, filter, token), target);
+        var vms = TryAwait(token => Connection.Vms.ListAsync(filter, token), target);
         foreach (var vm in vms ?? [])
             WriteObject(vm);
         return vms?.Count ?? 0;

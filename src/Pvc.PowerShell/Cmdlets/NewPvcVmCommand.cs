@@ -68,7 +68,7 @@ public sealed class NewPvcVmCommand : ClusterCmdlet
             var file = GetUnresolvedProviderPathFromPSPath(Path);
             if (!File.Exists(file))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{file}' does not exist.", file), "FileNotFound", ErrorCategory.ObjectNotFound, Path));
+                WriteError(PvcErrorRecords.Of(new FileNotFoundException($"The file '{file}' does not exist.", file), "FileNotFound", ErrorCategory.ObjectNotFound, Path));
                 return;
             }
             xml = File.ReadAllText(file);
@@ -86,7 +86,7 @@ public sealed class NewPvcVmCommand : ClusterCmdlet
         if (!ShouldProcess(ParameterSetName == "Path" ? Path : "VM from XML", "Define VM"))
             return;
         var vm = TryAwait(token => new VmOperations(Connection).DefineAsync(definition, token), ParameterSetName == "Path" ? Path : null);
-        if (vm is not null && TryAwait(token => VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token), vm.Name) is { } created)
+        if (vm is not null && TryAwait(token => Connection.Vms.GetAsync(vm.Uuid, token), vm.Name) is { } created)
             WriteObject(created);
     }
 }

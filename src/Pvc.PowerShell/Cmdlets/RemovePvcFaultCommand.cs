@@ -24,11 +24,11 @@ public sealed class RemovePvcFaultCommand : ClusterCmdlet
         if (All)
         {
             if (ShouldProcess(Connection.ToString(), "Delete every fault"))
-                TryAwait(token => FaultStore.DeleteAllAsync(Connection, token), null);
+                TryAwait(token => Connection.Faults.DeleteAllAsync(token), null);
             return;
         }
         foreach (var id in Id)
             if (ShouldProcess(id, "Delete fault"))
-                TryAwait(token => FaultStore.DeleteAsync(Connection, [id], token), id);
+                TryAwait(token => Connection.Faults.DeleteAsync([id], token), id);
     }
 }

@@ -58,7 +58,7 @@ public sealed class SetPvcVmCommand : VmCmdlet
         };
         if (change.IsEmpty && Xml is null)
         {
-            WriteError(new ErrorRecord(new ArgumentException("Nothing to change: give metadata parameters or -Xml."), "NoChange", ErrorCategory.InvalidArgument, Name));
+            WriteError(PvcErrorRecords.Of(new ArgumentException("Nothing to change: give metadata parameters or -Xml."), "NoChange", ErrorCategory.InvalidArgument, Name));
             return;
         }
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Change VM"))

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Nodes;
+using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
@@ -12,7 +13,7 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var plan = TryAwait(token => Nodes.PlanFlushAsync(Name, token), Name);
+        var plan = TryAwait(token => Connection.Vms.PlanFlushAsync(Name, token), Name);
         if (plan is null)
             return;
         var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(e => e.Target is null ? $"{e.Vm.Name}: no node qualifies, shut down ({e.Reason})" : $"{e.Vm.Name} -> {e.Target}"));

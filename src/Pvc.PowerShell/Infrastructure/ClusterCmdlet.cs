@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
-using Pvc.ZooKeeper;
 
 namespace Pvc.PowerShell.Infrastructure;
 
@@ -21,12 +20,12 @@ public abstract class ClusterCmdlet : PvcCmdlet
     {
         Connection = Cluster ?? DefaultCluster.Get()!;
         if (Connection is null)
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(PvcErrorRecords.Of(
                 new InvalidOperationException("Not connected to a Pvc cluster. Run Connect-PvcCluster first, or pass -Cluster."),
                 "NotConnected", ErrorCategory.ConnectionError, null));
         // the module holds no ephemeral znodes between commands, so a session the cluster expired (a laptop asleep, a
         // network outage) is replaced rather than reported on every command until the user connects again
-        if (Connection.State == ZooKeeperState.Expired && AwaitOrThrow(Connection.RenewExpiredSessionAsync, Connection.Servers))
-            WriteWarning($"The ZooKeeper session with {Connection} had expired; a new session was opened (0x{Connection.ZooKeeper.SessionId:x}).");
+        if (Connection.IsExpired && AwaitOrThrow(Connection.RenewExpiredSessionAsync, Connection.Servers))
+            WriteWarning($"The ZooKeeper session with {Connection} had expired; a new session was opened (0x{Connection.SessionId:x}).");
     }
 }

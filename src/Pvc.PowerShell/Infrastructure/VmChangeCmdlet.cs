@@ -53,7 +53,7 @@ public abstract class VmChangeCmdlet : VmCmdlet
     /// </summary>
     protected void Run(VmRef vm, string activity, Func<Action<VmState>, CancellationToken, Task> work, bool output)
     {
-        var zk = Connection.ZooKeeper;
+        var vms = Connection.Vms;
         var id = Math.Abs(vm.Uuid.GetHashCode());
         var asJob = AsJob;
         RunInForegroundOrJob(asJob, vm.Name, async (progress, token) =>
@@ -69,7 +69,7 @@ public abstract class VmChangeCmdlet : VmCmdlet
             {
                 progress(new ProgressRecord(id, activity, done ? $"{vm.Name}: done" : $"{vm.Name}: failed") { RecordType = ProgressRecordType.Completed });
             }
-            return output || asJob ? await VmReader.GetAsync(zk, vm.Uuid, token) : null;
+            return output || asJob ? await vms.GetAsync(vm.Uuid, token) : null;
         });
     }
 }

@@ -26,5 +26,5 @@ public abstract class VmCmdlet : ClusterCmdlet
         TryAwait(token => Vms.ResolveAsync(Uuid is Guid u && u != Guid.Empty ? u.ToString() : Name, token), Name);
 
     /// <summary>The VM as it is now, for output.</summary>
-    protected Vm? ReadVm(VmRef vm) => TryAwait(token => VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token), vm.Name);
+    protected Vm? ReadVm(VmRef vm) => TryAwait(token => Connection.Vms.GetAsync(vm.Uuid, token), vm.Name);
 }
