@@ -6,6 +6,7 @@ using Pvc.Core.Errors;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Libvirt;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;

@@ -4,6 +4,7 @@ using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Libvirt;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
