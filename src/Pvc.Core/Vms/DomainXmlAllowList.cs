@@ -56,7 +56,7 @@ public sealed record DomainXmlAllowList(IReadOnlySet<DomainXmlFeature> Features,
     /// The check a transaction carries when its decision relied on this list allowing something: it fails when the list
     /// was changed (or removed) since it was read. None when nothing was read.
     /// </summary>
-    public IEnumerable<Op> Checks => Version is int version ? [Op.Check(Path, version)] : [];
+    internal IEnumerable<Op> Checks => Version is int version ? [Op.Check(Path, version)] : [];
 
     /// <summary>Reads the allow-list (one round trip).</summary>
     internal static async Task<DomainXmlAllowList> ReadAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default)
