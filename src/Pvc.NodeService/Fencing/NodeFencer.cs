@@ -110,7 +110,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
                     log.LogWarning("VM {Vm} of fenced node {Node} is stopped with autostart: {Reason}", vm.Vm.Name, node, vm.Reason);
             }
         }
-        catch (PvcException e) when (e.Kind == PvcErrorKind.InvalidOperation && e.ErrorId == PvcErrorIds.NodeNotDead)
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.NodeNotDead)
         {
             log.LogInformation("{Message}", e.Message);
         }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.PowerShell.Infrastructure;
 
@@ -36,7 +37,7 @@ public sealed class GetPvcFaultCommand : ClusterCmdlet
             var found = faults.Where(f => pattern.IsMatch(f.Id)).ToList();
             WriteObject(found, enumerateCollection: true);
             if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(id))
-                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no fault '{id}'."), "FaultNotFound", ErrorCategory.ObjectNotFound, id));
+                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no fault '{id}'."), PvcErrorIds.FaultNotFound, ErrorCategory.ObjectNotFound, id));
         }
     }
 }

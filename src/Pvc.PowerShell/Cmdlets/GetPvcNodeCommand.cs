@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -49,7 +50,7 @@ public sealed class GetPvcNodeCommand : ClusterCmdlet
             var found = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
             WriteObject(found, enumerateCollection: true);
             if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no node '{name}'. Get-PvcNode lists the nodes."), "NodeNotFound", ErrorCategory.ObjectNotFound, name));
+                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no node '{name}'. Get-PvcNode lists the nodes."), PvcErrorIds.NodeNotFound, ErrorCategory.ObjectNotFound, name));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
@@ -51,7 +52,7 @@ public sealed class GetPvcVmCommand : ClusterCmdlet
             var found = WriteVms(filter with { Limit = limit }, name);
             if (found == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"No VM is named '{name}'. Get-PvcVm without -Name lists the VMs."),
-                    "VmNotFound", ErrorCategory.ObjectNotFound, name));
+                    PvcErrorIds.VmNotFound, ErrorCategory.ObjectNotFound, name));
         }
     }
 
