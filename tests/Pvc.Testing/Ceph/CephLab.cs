@@ -28,6 +28,8 @@ public sealed partial class CephLab : IAsyncDisposable
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
 
     private readonly List<Daemon> _daemons = [];
+    private readonly SemaphoreSlim _poolLock = new(1, 1);
+    private bool _poolMade;
 
     private CephLab(string directory, CephLabOptions options, Guid fsid, int monPort)
     {
@@ -155,6 +157,32 @@ public sealed partial class CephLab : IAsyncDisposable
     /// <exception cref="InvalidOperationException">It failed (with its error output).</exception>
     public Task<string> RbdAsync(IReadOnlyList<string> args, CancellationToken cancellationToken = default) =>
         RunCheckedAsync("rbd", ["-c", ConfigPath, .. args], cancellationToken);
+
+    /// <summary>
+    /// The pool tests share for their volumes, <see cref="SharedPool"/> (8 PGs, one copy, initialised for RBD), made by
+    /// the first caller; each test names its volumes uniquely.
+    /// </summary>
+    public async Task<string> SharedPoolAsync(CancellationToken cancellationToken = default)
+    {
+        await _poolLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_poolMade)
+            {
+                await CephAsync(["osd", "pool", "create", SharedPool, "8", "8"], cancellationToken);
+                await RbdAsync(["pool", "init", SharedPool], cancellationToken);
+                _poolMade = true;
+            }
+            return SharedPool;
+        }
+        finally
+        {
+            _poolLock.Release();
+        }
+    }
+
+    /// <summary>The name of the pool <see cref="SharedPoolAsync"/> makes.</summary>
+    public const string SharedPool = "rbd";
 
     /// <summary>The number of OSDs up (<c>ceph osd stat</c>).</summary>
     public async Task<int> OsdsUpAsync(CancellationToken cancellationToken = default)
@@ -308,6 +336,7 @@ public sealed partial class CephLab : IAsyncDisposable
         foreach (var daemon in _daemons)
             daemon.Kill();
         _daemons.Clear();
+        _poolLock.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
