@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pvc.Core.Errors;
 
 namespace Pvc.Core.Storage;
@@ -8,22 +7,17 @@ namespace Pvc.Core.Storage;
 /// first part of an RBD spec (<c>pool/volume@snapshot</c>) and an argument of ceph's and rbd's commands: a '/' or '@'
 /// would address something else, a leading '-' would be read as an option.
 /// </summary>
-public static partial class PoolName
+public static class PoolName
 {
+    private static readonly StorageNameRule Names = new("pool", 63, "InvalidPoolName");
+
     /// <summary>What a pool name may be, for messages.</summary>
-    public const string Rule = "1 to 63 letters, digits, '-', '_' or '.', beginning with a letter or digit";
+    public static string Rule => Names.Text;
 
     /// <summary>True when the name follows the rule.</summary>
-    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+    public static bool IsValid(string? name) => Names.IsValid(name);
 
     /// <summary>Throws "InvalidPoolName" when the name does not follow the rule.</summary>
     /// <exception cref="PvcArgumentException">"InvalidPoolName".</exception>
-    public static void Validate(string? name)
-    {
-        if (!IsValid(name))
-            throw new PvcArgumentException("InvalidPoolName", $"'{StorageNameText.Printable(name)}' is not a pool name: a pool name is {Rule}.") { Target = name };
-    }
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    public static void Validate(string? name) => Names.Validate(name);
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pvc.Core.Errors;
 
 namespace Pvc.Core.Storage;
@@ -8,22 +7,17 @@ namespace Pvc.Core.Storage;
 /// terminating zero); the name is a znode under <c>/ceph/volumes/&lt;pool&gt;</c> and part of an RBD spec, so no '/' or
 /// '@'; PVC names a VM's volumes <c>&lt;vm&gt;_&lt;disk&gt;</c>.
 /// </summary>
-public static partial class VolumeName
+public static class VolumeName
 {
+    private static readonly StorageNameRule Names = new("volume", 95, "InvalidVolumeName");
+
     /// <summary>What a volume name may be, for messages.</summary>
-    public const string Rule = "1 to 95 letters, digits, '-', '_' or '.', beginning with a letter or digit";
+    public static string Rule => Names.Text;
 
     /// <summary>True when the name follows the rule.</summary>
-    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+    public static bool IsValid(string? name) => Names.IsValid(name);
 
     /// <summary>Throws "InvalidVolumeName" when the name does not follow the rule.</summary>
     /// <exception cref="PvcArgumentException">"InvalidVolumeName".</exception>
-    public static void Validate(string? name)
-    {
-        if (!IsValid(name))
-            throw new PvcArgumentException("InvalidVolumeName", $"'{StorageNameText.Printable(name)}' is not a volume name: a volume name is {Rule}.") { Target = name };
-    }
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,94}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    public static void Validate(string? name) => Names.Validate(name);
 }

@@ -146,34 +146,28 @@ public sealed class RbdImages(RadosCluster cluster)
     /// <summary>Takes a snapshot of a volume (<c>rbd snap create</c>).</summary>
     /// <exception cref="Core.Errors.PvcArgumentException">"InvalidSnapshotName".</exception>
     /// <exception cref="Core.Errors.PvcAlreadyExistsException">"SnapshotExists".</exception>
-    public Task CreateSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default)
-    {
-        Validate(pool, volume);
-        SnapshotName.Validate(snapshot);
-        return InPoolAsync(pool, io =>
-        {
-            using var image = Open(io, pool, volume);
-            var result = RbdNative.rbd_snap_create(image, snapshot);
-            if (result == -CephErrors.Exists)
-                throw CephErrors.SnapshotExists(pool, volume, snapshot);
-            RadosCluster.Check(result, "taking snapshot", $"{pool}/{volume}@{snapshot}");
-            return true;
-        }, cancellationToken);
-    }
+    public Task CreateSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default) =>
+        OnSnapshotAsync(pool, volume, snapshot, "taking snapshot", RbdNative.rbd_snap_create,
+            CephErrors.Exists, () => CephErrors.SnapshotExists(pool, volume, snapshot), cancellationToken);
 
     /// <summary>Removes a snapshot (<c>rbd snap rm</c>).</summary>
     /// <exception cref="Core.Errors.PvcNotFoundException">"SnapshotNotFound".</exception>
-    public Task RemoveSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default)
+    public Task RemoveSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default) =>
+        OnSnapshotAsync(pool, volume, snapshot, "removing snapshot", RbdNative.rbd_snap_remove,
+            CephErrors.NotFound, () => CephErrors.SnapshotNotFound(pool, volume, snapshot), cancellationToken);
+
+    private Task OnSnapshotAsync(string pool, string volume, string snapshot, string operation, Func<RbdImageHandle, string, int> call,
+        int expectedErrno, Func<Exception> expectedError, CancellationToken cancellationToken)
     {
         Validate(pool, volume);
         SnapshotName.Validate(snapshot);
         return InPoolAsync(pool, io =>
         {
             using var image = Open(io, pool, volume);
-            var result = RbdNative.rbd_snap_remove(image, snapshot);
-            if (result == -CephErrors.NotFound)
-                throw CephErrors.SnapshotNotFound(pool, volume, snapshot);
-            RadosCluster.Check(result, "removing snapshot", $"{pool}/{volume}@{snapshot}");
+            var result = call(image, snapshot);
+            if (result == -expectedErrno)
+                throw expectedError();
+            RadosCluster.Check(result, operation, $"{pool}/{volume}@{snapshot}");
             return true;
         }, cancellationToken);
     }

@@ -1,16 +1,18 @@
 using Pvc.Testing.Ceph;
+using Xunit.Abstractions;
 
 namespace Pvc.NodeService.Tests.Ceph;
 
 /// <summary>The lab itself: what the storage tests rely on.</summary>
 [Collection(CephLabCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class CephLabTests(CephLabFixture fixture)
+public sealed class CephLabTests(CephLabFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task The_lab_is_healthy_with_its_OSD_up_and_its_keyrings_private()
     {
         var lab = fixture.Lab;
+        output.WriteLine($"lab start: {lab.StartTime.TotalSeconds:0.0} s");
         Assert.Equal("HEALTH_OK", await lab.HealthAsync());
         Assert.Equal(lab.Options.OsdCount, await lab.OsdsUpAsync());
         Assert.Contains("mon.a", lab.Pids.Keys);
@@ -25,6 +27,7 @@ public sealed class CephLabTests(CephLabFixture fixture)
     {
         // a second, memstore cluster beside the shared one: its own ports, folder and daemons
         var lab = await CephLab.StartAsync(new CephLabOptions { ObjectStore = CephObjectStore.Memstore });
+        output.WriteLine($"memstore lab start: {lab.StartTime.TotalSeconds:0.0} s");
         var pids = lab.Pids.Values.ToList();
         var dir = lab.Directory;
         Assert.Equal(3, pids.Count);
