@@ -44,6 +44,10 @@ internal static class CephErrors
     public static PvcInvalidOperationException ShrinkRefused(string pool, string volume, long from, long to) =>
         new("VolumeShrinkRefused", $"Volume '{pool}/{volume}' is {from} bytes; resizing it to {to} bytes would cut off its end and the data there. Shrinking must be asked for explicitly.") { Target = $"{pool}/{volume}" };
 
+    /// <summary>A Ceph tool (rbd, ceph-volume) that exited non-zero for a reason not mapped to a typed error.</summary>
+    public static PvcInvalidOperationException ToolFailed(string operation, string target, int exitCode, string message) =>
+        new("CephCallFailed", $"{operation} failed on '{target}' (exit code {exitCode}): {message}") { Target = target };
+
     /// <summary>
     /// An errno from librados or librbd (negative or positive) after <paramref name="operation"/> on
     /// <paramref name="target"/>; ENOENT and EEXIST are mapped by the caller, which knows what was missing or there.

@@ -56,8 +56,10 @@ public sealed class RbdCommandLine(CephClientOptions options, string executable 
             return;
         if (error.Contains("error opening pool", StringComparison.Ordinal) || error.Contains($"pool {pool} does not exist", StringComparison.Ordinal))
             throw CephErrors.PoolNotFound(pool);
+        // rbd exits with the errno of a failed librbd call; 1 is also its exit for a bad command line, so that one says
+        // nothing more than its message
         var message = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-        throw CephErrors.FromErrno(code, $"{operation} ({message})", target);
+        throw code > 1 ? CephErrors.FromErrno(code, $"{operation} ({message})", target) : CephErrors.ToolFailed(operation, target, code, message);
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(IEnumerable<string> args, CancellationToken cancellationToken)

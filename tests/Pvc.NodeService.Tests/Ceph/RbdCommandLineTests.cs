@@ -26,6 +26,21 @@ public sealed class RbdCommandLineTests(CephLabFixture fixture)
     }
 
     [Fact]
+    public async Task A_failure_the_tool_reports_is_typed_by_its_errno_and_says_what_rbd_said()
+    {
+        // rbd exits with librbd's errno, here ENOTEMPTY: the image has snapshots
+        var pool = await fixture.Lab.SharedPoolAsync();
+        var volume = CephLabFixture.UniqueName("snapped");
+        await Rbd.CreateAsync(pool, volume, 1L << 20);
+        await fixture.Lab.RbdAsync(["snap", "create", $"{pool}/{volume}@keep"]);
+        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() => Rbd.RemoveAsync(pool, volume));
+        Assert.Equal("CephResourceBusy", e.ErrorId);
+        Assert.Contains("snapshots", e.Message, StringComparison.Ordinal);
+        await fixture.Lab.RbdAsync(["snap", "purge", $"{pool}/{volume}"]);
+        await Rbd.RemoveAsync(pool, volume);
+    }
+
+    [Fact]
     public async Task A_missing_pool_is_refused_as_not_found()
     {
         Assert.Equal("PoolNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => Rbd.ListAsync("no-such-pool"))).ErrorId);
