@@ -17,6 +17,17 @@ public sealed class CephMonitor(RadosCluster cluster)
     public async Task<string> GetStatusJsonAsync(CancellationToken cancellationToken = default) =>
         await RunAsync(new JsonObject { ["prefix"] = "status", ["format"] = "json" }, "status", "cluster", cancellationToken);
 
+    /// <summary>
+    /// The cluster's status as <c>ceph status</c> prints it for a person (the monitor formats it): what PVC's primary
+    /// writes to <c>/ceph</c> each keepalive.
+    /// </summary>
+    public async Task<string> GetStatusTextAsync(CancellationToken cancellationToken = default) =>
+        await RunAsync(new JsonObject { ["prefix"] = "status" }, "status", "cluster", cancellationToken);
+
+    /// <summary>The cluster's utilisation as <c>ceph df</c> prints it for a person: what PVC writes to <c>/ceph/util</c>.</summary>
+    public async Task<string> GetUsageTextAsync(CancellationToken cancellationToken = default) =>
+        await RunAsync(new JsonObject { ["prefix"] = "df" }, "df", "cluster", cancellationToken);
+
     /// <summary>The cluster's health.</summary>
     public async Task<CephHealth> GetHealthAsync(CancellationToken cancellationToken = default) =>
         CephHealth.Parse(await RunAsync(new JsonObject { ["prefix"] = "health", ["format"] = "json" }, "health", "cluster", cancellationToken));

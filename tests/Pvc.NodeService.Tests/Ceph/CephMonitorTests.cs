@@ -31,6 +31,23 @@ public sealed class CephMonitorTests(CephLabFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_and_usage_for_a_person_are_what_the_ceph_tool_prints()
+    {
+        var pool = await fixture.Lab.SharedPoolAsync();
+        var status = await Monitor.GetStatusTextAsync();
+        Assert.Contains($"id:     {fixture.Lab.Fsid}", status, StringComparison.Ordinal);
+        Assert.Contains("health: HEALTH_OK", status, StringComparison.Ordinal);
+        var usage = await Monitor.GetUsageTextAsync();
+        Assert.Contains("--- POOLS ---", usage, StringComparison.Ordinal);
+        Assert.Contains(pool, usage, StringComparison.Ordinal);
+        // the same sections as the tool prints (figures may move between the two calls)
+        var byTool = await fixture.Lab.CephAsync(["df"]);
+        Assert.Equal(Headings(byTool), Headings(usage));
+    }
+
+    private static List<string> Headings(string text) => [.. text.Split('\n').Where(l => l.StartsWith("---", StringComparison.Ordinal) || l.StartsWith("CLASS", StringComparison.Ordinal) || l.StartsWith("POOL", StringComparison.Ordinal))];
+
+    [Fact]
     public async Task Health_is_what_ceph_health_says()
     {
         var health = await Monitor.GetHealthAsync();
