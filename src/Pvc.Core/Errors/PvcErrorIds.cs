@@ -213,6 +213,12 @@ public static class PvcErrorIds
     /// <summary>No volume has that name.</summary>
     public const string VolumeNotFound = nameof(VolumeNotFound);
 
+    /// <summary>A migration the node services ended without moving the VM (aborted, or failed).</summary>
+    public const string MigrationAborted = nameof(MigrationAborted);
+
+    /// <summary>The VM or its target changed after a migration was planned; nothing was written.</summary>
+    public const string PlanChangedMeanwhile = nameof(PlanChangedMeanwhile);
+
     /// <summary>A wait for an outcome ran out.</summary>
     public const string WaitTimeout = nameof(WaitTimeout);
 
@@ -221,4 +227,46 @@ public static class PvcErrorIds
 
     /// <summary>The XML is larger than PVC stores.</summary>
     public const string XmlTooLarge = nameof(XmlTooLarge);
+
+    /// <summary>Ceph refused the call to this client.</summary>
+    public const string CephAccessDenied = nameof(CephAccessDenied);
+
+    /// <summary>A Ceph call failed (the message has Ceph's error).</summary>
+    public const string CephCallFailed = nameof(CephCallFailed);
+
+    /// <summary>Ceph refused an argument.</summary>
+    public const string CephInvalidArgument = nameof(CephInvalidArgument);
+
+    /// <summary>The Ceph cluster has no space for it.</summary>
+    public const string CephNoSpace = nameof(CephNoSpace);
+
+    /// <summary>The Ceph object is in use.</summary>
+    public const string CephResourceBusy = nameof(CephResourceBusy);
+
+    /// <summary>A Ceph call timed out.</summary>
+    public const string CephTimeout = nameof(CephTimeout);
+
+    /// <summary>No CRUSH rule of that name exists.</summary>
+    public const string InvalidCrushRule = nameof(InvalidCrushRule);
+
+    /// <summary>A placement group count is not a power of two Ceph accepts.</summary>
+    public const string InvalidPlacementGroups = nameof(InvalidPlacementGroups);
+
+    /// <summary>A replication setting is not copies=N,mincopies=M as PVC writes it.</summary>
+    public const string InvalidReplication = nameof(InvalidReplication);
+
+    /// <summary>A volume size is not a positive size Ceph accepts.</summary>
+    public const string InvalidVolumeSize = nameof(InvalidVolumeSize);
+
+    /// <summary>A pool of that name exists already.</summary>
+    public const string PoolExists = nameof(PoolExists);
+
+    /// <summary>A snapshot of that name exists already.</summary>
+    public const string SnapshotExists = nameof(SnapshotExists);
+
+    /// <summary>A volume of that name exists already.</summary>
+    public const string VolumeExists = nameof(VolumeExists);
+
+    /// <summary>A volume would shrink, which loses data; it needs forcing.</summary>
+    public const string VolumeShrinkRefused = nameof(VolumeShrinkRefused);
 }

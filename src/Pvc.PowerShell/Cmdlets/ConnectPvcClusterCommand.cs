@@ -90,6 +90,8 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
             }));
             return;
         }
+        RunspaceConnections.Add(connection);
+        WriteVerbose($"Connected to {connection} (session 0x{connection.SessionId:x}, {connection.RoundTrips} round trip(s))");
         if (!NoDefault)
             DefaultCluster.Set(connection);
         WriteObject(connection);

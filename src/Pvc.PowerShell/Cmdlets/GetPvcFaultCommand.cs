@@ -23,21 +23,11 @@ public sealed class GetPvcFaultCommand : ClusterCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var faults = TryAwait(token => Connection.Faults.ListAsync(SortBy, token), null);
-        if (faults is null)
-            return;
-        if (Id is null || Id.Length == 0)
+        var (connection, sortBy) = (Connection, SortBy);
+        WriteMatching<Fault>(Id, async (limit, token) =>
         {
-            WriteObject(faults, enumerateCollection: true);
-            return;
-        }
-        foreach (var id in Id)
-        {
-            var pattern = WildcardPattern.Get(id, WildcardOptions.IgnoreCase);
-            var found = faults.Where(f => pattern.IsMatch(f.Id)).ToList();
-            WriteObject(found, enumerateCollection: true);
-            if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(id))
-                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no fault '{id}'."), PvcErrorIds.FaultNotFound, ErrorCategory.ObjectNotFound, id));
-        }
+            var faults = await connection.Faults.ListAsync(sortBy, token);
+            return limit is null ? faults : [.. faults.Where(f => limit.IsMatch(f.Id))];
+        }, "fault", PvcErrorIds.FaultNotFound);
     }
 }

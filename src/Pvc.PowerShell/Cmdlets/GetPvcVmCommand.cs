@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Pvc.Core.Errors;
-using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
@@ -39,28 +38,7 @@ public sealed class GetPvcVmCommand : ClusterCmdlet
     protected override void ProcessRecord()
     {
         var filter = new VmFilter { Node = Node, State = State, Tag = Tag, Negate = Negate };
-        if (Name is null || Name.Length == 0)
-        {
-            WriteVms(filter, null);
-            return;
-        }
-        foreach (var name in Name)
-        {
-            var limit = TryAwait(_ => Task.FromResult(Guid.TryParse(name, out var _) ? new LimitPattern(name) : LimitPattern.FromWildcard(name)), name);
-            if (limit is null)
-                continue;
-            var found = WriteVms(filter with { Limit = limit }, name);
-            if (found == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"No VM is named '{name}'. Get-PvcVm without -Name lists the VMs."),
-                    PvcErrorIds.VmNotFound, ErrorCategory.ObjectNotFound, name));
-        }
-    }
-
-    private int WriteVms(VmFilter filter, string? target)
-    {
-        var vms = TryAwait(token => Connection.Vms.ListAsync(filter, token), target);
-        foreach (var vm in vms ?? [])
-            WriteObject(vm);
-        return vms?.Count ?? 0;
+        var vms = Connection.Vms;
+        WriteMatching(Name, (limit, token) => vms.ListAsync(filter with { Limit = limit }, token), "VM", PvcErrorIds.VmNotFound);
     }
 }

@@ -85,8 +85,12 @@ public sealed class NewPvcVmCommand : ClusterCmdlet
         };
         if (!ShouldProcess(ParameterSetName == "Path" ? Path : "VM from XML", "Define VM"))
             return;
+        var before = Connection.RoundTrips;
         var vm = TryAwait(token => new VmOperations(Connection).DefineAsync(definition, token), ParameterSetName == "Path" ? Path : null);
-        if (vm is not null && TryAwait(token => Connection.Vms.GetAsync(vm.Uuid, token), vm.Name) is { } created)
-            WriteObject(created);
+        if (vm is null)
+            return;
+        Narrate($"Defined VM {vm.Name} ({vm.Uuid})", before);
+        if (TryAwait(token => Connection.Vms.GetAsync(vm.Uuid, token), vm.Name) is { } created)
+            WriteResult(created);
     }
 }
