@@ -96,11 +96,11 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     public async Task Define_refuses_what_the_cluster_does_not_allow_and_writes_nothing(string devices, string extra, DomainXmlFeature feature, string element)
     {
         await using var c = await TestCluster.StartAsync(zk);
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         var e = await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = Domain(Guid.NewGuid(), "vm1", devices, extra) }));
         Assert.Equal(("DomainXmlNotAllowed", PvcErrorKind.NotAllowed, feature, element, "vm1"), (e.ErrorId, e.Kind, e.Feature, e.Element, e.Target));
         Assert.Contains($"Set-PvcCluster -AllowDomainXml {feature}", e.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]
@@ -121,9 +121,9 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
 
         // taken back: the VM's XML can no longer be written, not even by a rename
         Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXml = [] }));
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         Assert.Equal(DomainXmlFeature.HostDevice, (await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => ops.RenameAsync(renamed, "gpu3"))).Feature);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Pvc.Core.Cluster;
 using Pvc.Core.Nodes;
-using Pvc.Core.Security;
 using Pvc.Core.Vms;
+using Pvc.Testing.Lab;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
@@ -61,11 +61,9 @@ internal sealed class NemesisLab : IAsyncDisposable
         NemesisLab? lab = null;
         try
         {
-            var chroot = $"/nemesis-{Guid.NewGuid():N}";
-            await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(ensemble.ConnectionString))
-                await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
-            connection = await ClusterConnection.ConnectAsync(new() { Servers = [ensemble.ConnectionString + chroot], SessionTimeout = TimeSpan.FromSeconds(30) });
-            await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "nemesis", Access = ClusterAccessMode.Open });
+            var servers = await LabCluster.NewChrootAsync(ensemble.ConnectionString, "nemesis");
+            var chroot = servers[ensemble.ConnectionString.Length..];
+            connection = await TestCluster.InitializeAsync(servers, "nemesis", sessionTimeout: TimeSpan.FromSeconds(30));
 
             // the VMs' UUIDs are known before any node starts, so that the checker follows them from the first event
             var names = VmNames;
