@@ -52,7 +52,7 @@ internal static class FencingBenchmark
                 fence_intervals: {setting.FenceIntervals}
                 saving_throws: {setting.SavingThrows}
             """;
-        await using var lab = await LabCluster.StartAsync(await LabCluster.NewChrootAsync(endpoint, "fence-bench"),
+        await using var lab = await LabCluster.StartAsync(await ZooKeeperChroot.CreateAsync(endpoint, "fence-bench"),
             new LabClusterOptions { Name = "bench", Fencing = fencing, KeepaliveSeconds = setting.Keepalive });
         var cluster = lab.Connection;
         await lab.WaitReadyAsync();

@@ -38,7 +38,7 @@ internal static class NodeServiceBenchmark
 
     private static async Task<LabCluster> StartAsync(string endpoint, int count, string extra, int keepalive)
     {
-        var lab = await LabCluster.StartAsync(await LabCluster.NewChrootAsync(endpoint, "bench"),
+        var lab = await LabCluster.StartAsync(await ZooKeeperChroot.CreateAsync(endpoint, "bench"),
             new LabClusterOptions { Name = "bench", NodeCount = count, ExtraNodeConfig = extra, KeepaliveSeconds = keepalive });
         try
         {

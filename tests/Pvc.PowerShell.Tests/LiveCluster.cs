@@ -41,14 +41,18 @@ public sealed class LiveCluster(ZooKeeperFixture zk) : IAsyncLifetime
         Ps.Run("Connect-PvcCluster $args[0] | Out-Null", chroot).ThrowIfErrors();
     }
 
-    /// <summary>Defines a VM (stopped) on a node with New-PvcVm; <paramref name="edit"/> may change its XML.</summary>
-    public Vm NewVm(string name, string node, Func<string, string>? edit = null)
+    /// <summary>Writes a new VM's XML (PVC-shaped, a new UUID) to a file for New-PvcVm -Path; <paramref name="edit"/> may change it.</summary>
+    public string XmlFile(string name, Func<string, string>? edit = null)
     {
         var path = Path.Combine(Lab.Directory, $"{name}.xml");
         var xml = PvcSeed.Xml(Guid.NewGuid(), name);
         File.WriteAllText(path, edit is null ? xml : edit(xml));
-        return Ps.Run("New-PvcVm -Path $args[0] -Node $args[1]", path, node).ThrowIfErrors().OutputOf<Vm>().Single();
+        return path;
     }
+
+    /// <summary>Defines a VM (stopped) on a node with New-PvcVm; <paramref name="edit"/> may change its XML.</summary>
+    public Vm NewVm(string name, string node, Func<string, string>? edit = null) =>
+        Ps.Run("New-PvcVm -Path $args[0] -Node $args[1]", XmlFile(name, edit), node).ThrowIfErrors().OutputOf<Vm>().Single();
 
     /// <summary>The VM as ZooKeeper has it now.</summary>
     public Task<Vm> VmAsync(string name) => VmReader.GetAsync(Connection.ZooKeeper, Ps.Run("(Get-PvcVm -Name $args[0]).Uuid", name).OutputOf<Guid>().Single());

@@ -1,32 +1,23 @@
 using System.Management.Automation;
 using Pvc.Core.Nodes;
 using Pvc.Core.Vms;
-using Pvc.Testing.Lab;
-using Pvc.Testing.PowerShell;
-using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.PowerShell.Tests;
 
-/// <summary>The cmdlets against a live cluster: ZooKeeper and three real node services on libvirt test-driver hosts.</summary>
+/// <summary>
+/// The documented pipelines against a live cluster of its own (<see cref="LiveCluster"/>: ZooKeeper and three real
+/// node services on libvirt test-driver hosts), so that it sees no other test's VMs.
+/// </summary>
 [Collection(ZooKeeperCollection.Name)]
-public sealed class LiveClusterTests(ZooKeeperFixture zk)
+public sealed class LiveClusterTests(LiveCluster live) : IClassFixture<LiveCluster>
 {
     [Fact]
-    public async Task The_documented_pipelines_work_against_real_node_services()
+    public void The_documented_pipelines_work_against_real_node_services()
     {
-        var chroot = await zk.NewChrootAsync("live");
-        await using var lab = await LabCluster.StartAsync(chroot, new LabClusterOptions { Name = "live" });
-        var dir = lab.Directory;
-        await lab.WaitReadyAsync();
-        using var ps = PowerShellSession.Open();
-        ps.Run("Connect-PvcCluster $args[0] | Out-Null", chroot).ThrowIfErrors();
+        var ps = live.Ps;
         foreach (var vm in new[] { "web1", "web2" })
-        {
-            var path = Path.Combine(dir, $"{vm}.xml");
-            await File.WriteAllTextAsync(path, PvcSeed.Xml(Guid.NewGuid(), vm));
-            ps.Run("New-PvcVm -Path $args[0] -Node hv1 | Start-PvcVm -Wait -Timeout 60", path).ThrowIfErrors();
-        }
+            ps.Run("New-PvcVm -Path $args[0] -Node hv1 | Start-PvcVm -Wait -Timeout 60", live.XmlFile(vm)).ThrowIfErrors();
 
         // Get-PvcVm -Node hv1 | Move-PvcVm -Node hv2 -Wait: both run on hv2, migrated from hv1
         var moved = ps.Run("Get-PvcVm -Node hv1 | Move-PvcVm -Node hv2 -Wait -Timeout 60").ThrowIfErrors().OutputOf<Vm>();
@@ -57,6 +48,5 @@ public sealed class LiveClusterTests(ZooKeeperFixture zk)
         var started = ps.Run("Get-PvcVm -State Stop | Start-PvcVm -Wait -Timeout 60").ThrowIfErrors().OutputOf<Vm>();
         Assert.Equal(VmState.Start, Assert.Single(started).State);
         Assert.Equal(100, ps.Run("(Get-PvcCluster).Health").OutputOf<int>().Single());
-        ps.Run("Disconnect-PvcCluster");
     }
 }

@@ -61,9 +61,8 @@ internal sealed class NemesisLab : IAsyncDisposable
         NemesisLab? lab = null;
         try
         {
-            var servers = await LabCluster.NewChrootAsync(ensemble.ConnectionString, "nemesis");
-            var chroot = servers[ensemble.ConnectionString.Length..];
-            connection = await TestCluster.InitializeAsync(servers, "nemesis", sessionTimeout: TimeSpan.FromSeconds(30));
+            var chroot = await ZooKeeperChroot.CreatePathAsync(ensemble.ConnectionString, "nemesis");
+            connection = await TestCluster.InitializeAsync(ensemble.ConnectionString + chroot, "nemesis", sessionTimeout: TimeSpan.FromSeconds(30));
 
             // the VMs' UUIDs are known before any node starts, so that the checker follows them from the first event
             var names = VmNames;

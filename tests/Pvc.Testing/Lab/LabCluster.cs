@@ -4,7 +4,6 @@ using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
-using Pvc.ZooKeeper;
 
 namespace Pvc.Testing.Lab;
 
@@ -68,7 +67,7 @@ public sealed class LabCluster : IAsyncDisposable
 
     /// <summary>
     /// Initialises the cluster at <paramref name="servers"/> (a connection string, with a chroot or not: see
-    /// <see cref="NewChrootAsync"/>) and starts its node services; they are not waited for (<see cref="WaitReadyAsync"/>).
+    /// <see cref="ZooKeeperChroot"/>) and starts its node services; they are not waited for (<see cref="WaitReadyAsync"/>).
     /// </summary>
     public static async Task<LabCluster> StartAsync(string servers, LabClusterOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -101,15 +100,6 @@ public sealed class LabCluster : IAsyncDisposable
             await lab.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>Creates an empty, uniquely named chroot <c>/&lt;prefix&gt;-&lt;uuid&gt;</c> on <paramref name="endpoint"/>; returns its connection string.</summary>
-    public static async Task<string> NewChrootAsync(string endpoint, string prefix)
-    {
-        var chroot = $"/{prefix}-{Guid.NewGuid():N}";
-        await using var root = await ZooKeeperClient.ConnectAsync(endpoint);
-        await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
-        return endpoint + chroot;
     }
 
     /// <summary>Waits until every running node service has made its node ready; the nodes' logs are in the error when one does not.</summary>

@@ -31,6 +31,17 @@ public static partial class PvcSeed
         await zk.MultiAsync(ops);
     }
 
+    /// <summary>
+    /// An initialised cluster (<see cref="InitAsync"/>) with <paramref name="nodes"/> run/ready coordinators hv1, hv2, ...;
+    /// hvN has 20000 + N * 1000 MiB free, so that placement by memory has an order.
+    /// </summary>
+    public static async Task ClusterAsync(ZooKeeperClient zk, string name = "pvc-test", int nodes = 3)
+    {
+        await InitAsync(zk, name);
+        for (var i = 1; i <= nodes; i++)
+            await AddNodeAsync(zk, $"hv{i}", memFree: 20000 + (i * 1000));
+    }
+
     /// <summary>A node as its daemon's startup and keepalive leave it.</summary>
     public static async Task AddNodeAsync(ZooKeeperClient zk, string name, string daemonState = "run", string domainState = "ready",
         string routerState = "secondary", string mode = "coordinator", long memTotal = 32768, long memUsed = 4096, long memFree = 28672,

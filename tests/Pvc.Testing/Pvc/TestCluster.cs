@@ -7,9 +7,8 @@ using Pvc.ZooKeeper;
 namespace Pvc.Testing.Pvc;
 
 /// <summary>
-/// The one seeded test cluster: a fresh chroot written the way PVC writes a cluster (<see cref="PvcSeed"/>), with
-/// run/ready coordinator nodes hv1, hv2, ... (hvN has 20000 + N * 1000 MiB free, so placement has an order), a plain
-/// client to seed and check with, and Core's connection. <see cref="InitializeAsync"/> instead makes a cluster
+/// The one seeded test cluster: a fresh chroot written the way PVC writes a cluster (<see cref="PvcSeed.ClusterAsync"/>:
+/// run/ready coordinator nodes hv1, hv2, ...), a plain client to seed and check with, and Core's connection. <see cref="InitializeAsync"/> instead makes a cluster
 /// the way Core's initializer does.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
@@ -37,9 +36,7 @@ public sealed class TestCluster : IAsyncDisposable
         var raw = await ZooKeeperClient.ConnectAsync(chroot);
         try
         {
-            await PvcSeed.InitAsync(raw, name);
-            for (var i = 1; i <= nodes; i++)
-                await PvcSeed.AddNodeAsync(raw, $"hv{i}", memFree: 20000 + (i * 1000));
+            await PvcSeed.ClusterAsync(raw, name, nodes);
             return new TestCluster(chroot, raw, await ClusterConnection.ConnectAsync(new() { Servers = [chroot] }));
         }
         catch
