@@ -15,20 +15,19 @@ public static partial class PvcSeed
 {
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    /// <summary>Base keys as an initialised v15 cluster has them.</summary>
-    public static async Task InitAsync(ZooKeeperClient zk, string name = "pvc-test", string selector = "mem", string primary = "none")
+    /// <summary>Base keys as an initialised v15 cluster has them, in one transaction.</summary>
+    public static Task InitAsync(ZooKeeperClient zk, string name = "pvc-test", string selector = "mem", string primary = "none")
     {
-        var ops = new List<Op>();
+        var batch = Batch(zk);
         foreach (var (path, value) in new (string, string)[]
         {
             ("/schema", ""), ("/schema/version", "15"), ("/config", name), ("/config/maintenance", "false"),
             ("/config/fence_lock", ""), ("/config/primary_node", primary), ("/config/primary_node/sync_lock", ""),
             ("/config/upstream_ip", "10.0.0.250/24"), ("/config/migration_target_selector", selector), ("/logs", ""),
-            ("/faults", ""), ("/nodes", ""), ("/domains", ""), ("/networks", ""), ("/ceph", ""), ("/ceph/health", ""),
-            ("/ceph/util", ""), ("/ceph/osds", ""), ("/ceph/pools", ""), ("/ceph/volumes", ""), ("/ceph/snapshots", ""),
+            ("/faults", ""), ("/nodes", ""), ("/domains", ""), ("/networks", ""),
         })
-            ops.Add(Op.Create(path, B(value)));
-        await zk.MultiAsync(ops);
+            batch.Add(path, value);
+        return batch.AddStorageBase().CommitAsync();
     }
 
     /// <summary>
