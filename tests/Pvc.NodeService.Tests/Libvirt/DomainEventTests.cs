@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Pvc.NodeService.Libvirt;
+using Pvc.Testing.Pvc;
 
 namespace Pvc.NodeService.Tests.Libvirt;
 
@@ -22,7 +23,7 @@ public sealed class DomainEventTests : IDisposable
 
         using (connection.SubscribeLifecycleEvents(events.Add))
         {
-            using LibvirtDomain domain = connection.CreateDomain(Adapter.Adapt(PvcVmXml.Create("ev1", uuid)));
+            using LibvirtDomain domain = connection.CreateDomain(Adapter.Adapt(PvcSeed.Xml(uuid, "ev1")));
             DomainLifecycleEvent started = Next(events);
             Assert.Equal(new DomainLifecycleEvent("ev1", uuid, DomainLifecycleEventType.Started, 0), started); // 0: booted
 
@@ -31,7 +32,7 @@ public sealed class DomainEventTests : IDisposable
             Assert.Equal(new DomainLifecycleEvent("ev1", uuid, DomainLifecycleEventType.Stopped, 1), stopped); // 1: destroyed
         }
 
-        using (LibvirtDomain after = connection.CreateDomain(Adapter.Adapt(PvcVmXml.Create("ev2", Guid.NewGuid()))))
+        using (LibvirtDomain after = connection.CreateDomain(Adapter.Adapt(PvcSeed.Xml(Guid.NewGuid(), "ev2"))))
             after.Destroy();
         Assert.False(events.TryTake(out DomainLifecycleEvent? late, TimeSpan.FromMilliseconds(300)), $"event after dispose: {late}");
         Assert.Equal(0, connection.Close());
