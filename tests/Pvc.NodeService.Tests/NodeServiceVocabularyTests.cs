@@ -84,7 +84,7 @@ public sealed partial class NodeServiceVocabularyTests
     public void TheScanSeesLiteralsAndSkipsComments()
     {
         // the scan's own parts, on lines of the shapes the node service had before it went through Core
-        Assert.Equal("if (state != \"run\")", WithoutComment("if (state != \"run\") // it wrote \"dead\""));
+        Assert.Equal("if (state != \"run\") ", WithoutComment("if (state != \"run\") // it wrote \"dead\""));
         Assert.Equal("var uri = \"test:///x\";", WithoutComment("var uri = \"test:///x\";"));
         Assert.Equal("", WithoutComment("/// <summary>The \"flushed\" state.</summary>"));
         Assert.Equal(["start", "fail"], StringLiteral().Matches("Op.SetData(p, \"start\"u8.ToArray()); x is \"fail\"").Select(m => m.Groups[1].Value));
