@@ -7,4 +7,8 @@ namespace Pvc.Core.Nodes;
 /// <param name="IpmiHostname">The node's BMC address, or null.</param>
 /// <param name="IpmiUsername">The BMC user, or null.</param>
 /// <param name="IpmiPassword">The BMC password, or null (never logged).</param>
-public sealed record NodeRegistration(NodeMode Mode, IReadOnlyList<string> StaticData, string PvcVersion, string? IpmiHostname, string? IpmiUsername, string? IpmiPassword);
+public sealed record NodeRegistration(NodeMode Mode, IReadOnlyList<string> StaticData, string PvcVersion, string? IpmiHostname, string? IpmiUsername, string? IpmiPassword)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"NodeRegistration {{ Mode = {Mode}, PvcVersion = {PvcVersion}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername} }}";
+}
