@@ -22,19 +22,21 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         await PvcSeed.AddNodeAsync(c.Raw, "hv9", domainState: "flush");
         var node = new NodeHostOperations(c.Connection, "hv9");
-        var (state, version) = await node.ReadDomainStateAsync(null, default);
-        Assert.Equal(NodeDomainState.Flush, state);
+        Assert.Equal(NodeDomainState.Flush, (await node.ReadDomainStateAsync(null, default)).State);
 
         // Resume-PvcNode asked for an unflush while the flush ran: the flush's "flushed" must not overwrite it
         await c.Raw.SetDataAsync("/nodes/hv9/domainstate", "unflush"u8.ToArray());
-        Assert.False(await node.MarkFlushedAsync(version, default));
+        Assert.False(await node.MarkFlushedAsync(NodeDomainState.Flush, default));
         Assert.Equal("unflush", await c.ReadAsync("/nodes/hv9/domainstate"));
 
-        var unflush = await node.ReadDomainStateAsync(null, default);
-        Assert.True(await node.MarkReadyAsync(unflush.Version, default));
+        Assert.True(await node.MarkReadyAsync(default));
         Assert.Equal("ready", await c.ReadAsync("/nodes/hv9/domainstate"));
+        // nothing to finish once ready
+        Assert.False(await node.MarkReadyAsync(default));
+        // the same flush request written twice (PVC's CLI does) is still the flush being carried out
         await c.Raw.SetDataAsync("/nodes/hv9/domainstate", "flush"u8.ToArray());
-        Assert.True(await node.MarkFlushedAsync((await node.ReadDomainStateAsync(null, default)).Version, default));
+        await c.Raw.SetDataAsync("/nodes/hv9/domainstate", "flush"u8.ToArray());
+        Assert.True(await node.MarkFlushedAsync(NodeDomainState.Flush, default));
         Assert.Equal(("flushed", ""), (await c.ReadAsync("/nodes/hv9/domainstate"), await c.ReadAsync("/nodes/hv9/runningdomains")));
     }
 

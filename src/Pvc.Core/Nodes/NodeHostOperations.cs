@@ -132,16 +132,24 @@ public sealed class NodeHostOperations(ClusterConnection cluster, string nodeNam
 
     /// <summary>
     /// A flush is done (nothing of the cluster runs here): "flushed", and the running list emptied, on condition that
-    /// the domain state is still the one the flush began on (<paramref name="domainStateVersion"/>). False when it
-    /// changed (an unflush asked for meanwhile, say): nothing written.
+    /// the domain state is still <paramref name="from"/>, the state the flush began on (checked by version in the same
+    /// transaction). False when it is not (an unflush asked for meanwhile, say): nothing written. The same request
+    /// written again (PVC's CLI does that) still counts as the one the flush carries out.
     /// </summary>
-    public Task<bool> MarkFlushedAsync(int domainStateVersion, CancellationToken cancellationToken) =>
-        TryCommitAsync([Op.SetData(P(NodeKeys.RunningDomains), ""u8.ToArray()),
-            Op.SetData(P(NodeKeys.DomainState), Utf8(Wire.DomainState.Encode(NodeDomainState.Flushed)), domainStateVersion)], cancellationToken);
+    public async Task<bool> MarkFlushedAsync(NodeDomainState from, CancellationToken cancellationToken)
+    {
+        var (state, version) = await ReadDomainStateAsync(null, cancellationToken);
+        return state == from && await TryCommitAsync([Op.SetData(P(NodeKeys.RunningDomains), ""u8.ToArray()),
+            Op.SetData(P(NodeKeys.DomainState), Utf8(Wire.DomainState.Encode(NodeDomainState.Flushed)), version)], cancellationToken);
+    }
 
-    /// <summary>An unflush is done: "ready", on condition that the domain state is still the one it began on. False when it changed.</summary>
-    public Task<bool> MarkReadyAsync(int domainStateVersion, CancellationToken cancellationToken) =>
-        TryCommitAsync([Op.SetData(P(NodeKeys.DomainState), Utf8(Wire.DomainState.Encode(NodeDomainState.Ready)), domainStateVersion)], cancellationToken);
+    /// <summary>An unflush is done: "ready", on condition that the domain state is still "unflush" (checked by version). False when it is not.</summary>
+    public async Task<bool> MarkReadyAsync(CancellationToken cancellationToken)
+    {
+        var (state, version) = await ReadDomainStateAsync(null, cancellationToken);
+        return state == NodeDomainState.Unflush
+            && await TryCommitAsync([Op.SetData(P(NodeKeys.DomainState), Utf8(Wire.DomainState.Encode(NodeDomainState.Ready)), version)], cancellationToken);
+    }
 
     /// <summary>The primary's duty: keeps <c>/config/migration_target_selector</c> as its configuration says (PVC's keepalive does this).</summary>
     public async Task EnsureMigrationTargetSelectorAsync(string selector, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
         {
             try
             {
-                var (state, version) = await node.ReadDomainStateAsync(_onChange, cancellationToken);
+                var (state, _) = await node.ReadDomainStateAsync(_onChange, cancellationToken);
                 if (state != handling && state is NodeDomainState.Flush or NodeDomainState.Unflush)
                 {
                     if (current is not null)
@@ -41,7 +41,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
                     }
                     current = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     var token = current.Token;
-                    work = state == NodeDomainState.Flush ? FlushAsync(version, token) : UnflushAsync(version, token);
+                    work = state == NodeDomainState.Flush ? FlushAsync(NodeDomainState.Flush, token) : UnflushAsync(token);
                 }
                 handling = state;
                 await _changed.WaitAsync(cancellationToken);
@@ -71,9 +71,9 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
     /// way, which Suspend-PvcNode -Wait waits out, and the VMs left are tried again every
     /// <see cref="RetryIntervals"/> keepalive intervals, until they are gone or the flush is cancelled (an unflush,
     /// or the service stopping). With <paramref name="retry"/> false (the flush before a stop) one pass is all.
-    /// "flushed" is written only while the domain state is still the one read at <paramref name="domainStateVersion"/>.
+    /// "flushed" is written only while the domain state is still <paramref name="from"/>, the one the flush began on.
     /// </summary>
-    private async Task FlushAsync(int domainStateVersion, CancellationToken cancellationToken, bool retry = true)
+    private async Task FlushAsync(NodeDomainState from, CancellationToken cancellationToken, bool retry = true)
     {
         try
         {
@@ -90,7 +90,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
                     vms = await RunningHereAsync(cancellationToken);
                     if (vms.Count == 0)
                     {
-                        if (await node.MarkFlushedAsync(domainStateVersion, cancellationToken))
+                        if (await node.MarkFlushedAsync(from, cancellationToken))
                             log.LogInformation("Flushed");
                         else
                             log.LogInformation("Flushed, but the node's domain state changed meanwhile: that request stands");
@@ -119,8 +119,8 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
     /// <summary>The drain before a clean stop (node.flush_on_stop): one pass, from whatever domain state the node is in.</summary>
     public async Task FlushBeforeStopAsync(CancellationToken cancellationToken)
     {
-        var (_, version) = await node.ReadDomainStateAsync(null, cancellationToken);
-        await FlushAsync(version, cancellationToken, retry: false);
+        var (state, _) = await node.ReadDomainStateAsync(null, cancellationToken);
+        await FlushAsync(state, cancellationToken, retry: false);
     }
 
     /// <summary>Keepalive intervals between the tries of a flush that left VMs behind.</summary>
@@ -160,7 +160,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
     }
 
     /// <summary>Brings back the VMs that were flushed away (or stopped with autostart), then marks the node ready.</summary>
-    private async Task UnflushAsync(int domainStateVersion, CancellationToken cancellationToken)
+    private async Task UnflushAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -168,7 +168,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
             {
                 try
                 {
-                    await UnflushOnceAsync(domainStateVersion, cancellationToken);
+                    await UnflushOnceAsync(cancellationToken);
                     return;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -186,7 +186,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
         }
     }
 
-    private async Task UnflushOnceAsync(int domainStateVersion, CancellationToken cancellationToken)
+    private async Task UnflushOnceAsync(CancellationToken cancellationToken)
     {
         var ops = new VmOperations(cluster);
         var vms = await _vms.ListVmsAsync(null, cancellationToken);
@@ -217,7 +217,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
                     log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
                 }
             });
-        if (await node.MarkReadyAsync(domainStateVersion, cancellationToken))
+        if (await node.MarkReadyAsync(cancellationToken))
             log.LogInformation("Ready");
         else
             log.LogInformation("Unflushed, but the node's domain state changed meanwhile: that request stands");
