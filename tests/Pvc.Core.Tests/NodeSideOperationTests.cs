@@ -176,4 +176,41 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         await node.WriteKeepaliveAsync(new NodeKeepalive(32000, 0, 32000, 0, 0, 0, 0, 0, []), default);
         Assert.Equal("run", await c.ReadAsync("/nodes/hv3/daemonstate"));
     }
+
+    [Fact]
+    public async Task A_receiver_queued_again_before_letting_go_stays_visible_to_a_waiting_client_until_it_decides()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv2", state: "migrate", lastNode: "hv1");
+        var receiver = new MigrationHandshake(c.Connection, uuid, "hv2");
+        var sender = new MigrationHandshake(c.Connection, uuid, "hv1");
+        var client = new MigrationHandshake(c.Connection, uuid, "");
+        await receiver.AnnounceAsync(default);
+        var phaseA = receiver.NewLock();
+        Assert.True(await phaseA.TryAcquireAsync(TimeSpan.FromSeconds(10)));
+        var senderLock = sender.NewLock();
+        var senderHeld = senderLock.TryAcquireAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(MigrationHandshake.ReceiverWait.SenderQueued,
+            await receiver.WaitForSenderQueuedAsync(phaseA, _ => Task.FromResult(false), TimeSpan.FromSeconds(10), default));
+
+        // phase B takes its place behind the sender while phase A is still held, then A goes
+        var phaseB = await receiver.NewLock().QueueAsync(TimeSpan.FromSeconds(30));
+        Assert.False(phaseB.IsCompleted);
+        Assert.Null(await phaseA.ReleaseAsync());
+        Assert.True(await senderHeld);
+        Assert.False(phaseB.IsCompleted);
+
+        // the sender hands the VM over stopped and lets go at once: the receiver's place is already taken, so a client
+        // waiting for the hand-over keeps waiting instead of reading a VM that is really stopped
+        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        Assert.Null(await senderLock.ReleaseAsync());
+        Assert.Equal(MigrationHandshake.HandOverProbe.HandingOver, await client.ProbeHandOverAsync(() => { }, default));
+        Assert.True(await phaseB);
+
+        var vms = new VmHostOperations(c.Connection, "hv2");
+        Assert.True(await vms.CompleteReceiveAsync(uuid, (await vms.ReadPlacementAsync(uuid, default)).StateVersion, default));
+        Assert.Equal(MigrationHandshake.HandOverProbe.StateMovedOn, await client.ProbeHandOverAsync(() => { }, default));
+        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        Assert.Equal(MigrationHandshake.HandOverProbe.NotHandingOver, await client.ProbeHandOverAsync(() => { }, default));
+    }
 }

@@ -28,6 +28,20 @@ public sealed class ClusterLock
     public Task<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => _lock.TryAcquireAsync(timeout, cancellationToken);
 
     /// <summary>
+    /// Takes a place in the lock's queue and returns once it has one (this contender's node exists), without waiting
+    /// for the lock: the task returned then completes when the lock is held (true) or <paramref name="timeout"/> passed
+    /// (false, nothing left queued). For a holder that must be queued again before it lets go of another contender.
+    /// </summary>
+    public async Task<Task<bool>> QueueAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var acquiring = _lock.TryAcquireAsync(timeout, () => queued.TrySetResult(), cancellationToken);
+        if (await Task.WhenAny(queued.Task, acquiring) == acquiring)
+            await acquiring; // failed (or timed out) before it had a place: rethrows a failure
+        return acquiring;
+    }
+
+    /// <summary>
     /// Lets the lock go. Returns null, or why the release failed: the lock node then goes with the session at the
     /// latest, and the caller (which holds nothing else on it) only has to say so.
     /// </summary>

@@ -164,33 +164,38 @@ internal sealed partial class VmInstance
         var sync = vms.Handshake(Uuid);
         log.LogInformation("Receiving VM {Name} from {Source}", name, source ?? "its node");
         await sync.AnnounceAsync(cancellationToken);
+        // the sender holds the lock while it sends: its handshake and checks (peer timeout), its live attempts, or a
+        // shutdown of up to vm_shutdown_timeout. Past that, the lock is taken by something that will not let go (a
+        // lock node whose release was lost while its session lives on), and waiting on it would keep this VM's instance
+        // from acting on anything else: phase B gives up, withdraws the announcement, and decides again from the state.
+        var limit = timeout + config.VmShutdownTimeout + timeout;
         var phaseA = sync.NewLock();
+        var phaseB = sync.NewLock();
+        Task<bool> phaseBHeld;
         if (await phaseA.TryAcquireAsync(timeout, cancellationToken))
         {
-            MigrationHandshake.ReceiverWait why;
             try
             {
-                why = await sync.WaitForSenderQueuedAsync(phaseA, SenderDoneAsync, timeout, cancellationToken);
+                var why = await sync.WaitForSenderQueuedAsync(phaseA, SenderDoneAsync, timeout, cancellationToken);
+                if (why == MigrationHandshake.ReceiverWait.TimedOut)
+                    log.LogWarning("VM {Name}: no sender came for the migration within {Seconds} s", name, timeout.TotalSeconds);
+                // queued again behind the sender before phase A goes: a sender quick enough to finish in between (a
+                // shutdown on the test driver is instant) would otherwise leave a "stop" with no receiver's lock node
+                // on the key, which a client waiting for the hand-over reads as a VM that is really stopped
+                phaseBHeld = await phaseB.QueueAsync(limit, cancellationToken);
             }
             finally
             {
                 await ReleaseAsync(name, phaseA);
             }
-            if (why == MigrationHandshake.ReceiverWait.TimedOut)
-                log.LogWarning("VM {Name}: no sender came for the migration within {Seconds} s", name, timeout.TotalSeconds);
         }
         else
         {
             log.LogWarning("VM {Name}: migrate_sync_lock stayed taken for {Seconds} s", name, timeout.TotalSeconds);
+            phaseBHeld = phaseB.TryAcquireAsync(limit, cancellationToken);
         }
 
-        // the sender holds the lock while it sends: its handshake and checks (peer timeout), its live attempts, or a
-        // shutdown of up to vm_shutdown_timeout. Past that, the lock is taken by something that will not let go (a
-        // lock node whose release was lost while its session lives on), and waiting on it would keep this VM's instance
-        // from acting on anything else: give up, withdraw the announcement, and decide again from the VM's state.
-        var phaseB = sync.NewLock();
-        var limit = timeout + config.VmShutdownTimeout + timeout;
-        if (!await phaseB.TryAcquireAsync(limit, cancellationToken))
+        if (!await phaseBHeld)
         {
             log.LogWarning("VM {Name}: migrate_sync_lock was kept from this receiver for {Seconds:0} s; withdrawing, and looking at the VM again", name, limit.TotalSeconds);
             await sync.ClearAsync(cancellationToken);
