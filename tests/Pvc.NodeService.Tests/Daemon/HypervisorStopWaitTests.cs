@@ -9,6 +9,7 @@ namespace Pvc.NodeService.Tests.Daemon;
 /// A graceful shutdown waits on libvirt's stop event (the node service polled every 250 ms before), on the real test
 /// driver: the wait ends when the domain stops, not at the next re-read, and gives up at its timeout.
 /// </summary>
+[Collection(LibvirtEventsCollection.Name)]
 public sealed class HypervisorStopWaitTests : IDisposable
 {
     private static readonly TimeSpan NoRecheck = TimeSpan.FromHours(1);
