@@ -14,6 +14,7 @@ internal sealed class VmSupervisor(VmHostOperations vms, NodeConfig config, Hype
 {
     private readonly ConcurrentDictionary<Guid, VmInstance> _instances = new();
     private readonly Signal _changed = new();
+    private Action? _onListChanged;
 
     /// <summary>What the node knows of every VM, for the keepalive.</summary>
     public IReadOnlyList<KnownVm> Snapshot() => [.. _instances.Values.Select(i => i.Known).OfType<KnownVm>()];
@@ -66,7 +67,8 @@ internal sealed class VmSupervisor(VmHostOperations vms, NodeConfig config, Hype
         {
             try
             {
-                var uuids = await vms.ListAsync(_changed.Set, cancellationToken);
+                _onListChanged ??= _changed.Set; // one callback: the client keeps one registration per watcher
+                var uuids = await vms.ListAsync(_onListChanged, cancellationToken);
                 foreach (var uuid in uuids.Where(u => !_instances.ContainsKey(u)))
                 {
                     var instance = new VmInstance(uuid, vms, config, hypervisor, keepalives, log);
