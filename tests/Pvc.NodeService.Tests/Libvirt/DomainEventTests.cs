@@ -5,6 +5,7 @@ using Pvc.Testing.Pvc;
 namespace Pvc.NodeService.Tests.Libvirt;
 
 /// <summary>Domain lifecycle events through libvirt's default event loop, on the real test driver.</summary>
+[Collection(LibvirtEventsCollection.Name)]
 public sealed class DomainEventTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -62,7 +63,7 @@ public sealed class DomainEventTests : IDisposable
             using DomainEventSubscription subscription = connection.SubscribeLifecycleEvents(_ => { });
             Assert.Equal(0, connection.Close());
         }
-        // Only this class subscribes, and xunit runs its tests one at a time: nothing else registers meanwhile.
+        // Only the classes of this collection subscribe, and xunit runs them one test at a time: nothing else registers meanwhile.
         Assert.Equal(0, DomainEventDispatcher.LiveRegistrations);
     }
 
