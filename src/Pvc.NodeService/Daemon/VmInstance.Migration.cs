@@ -206,6 +206,7 @@ internal sealed partial class VmInstance
         var timeout = config.MigrationPeerTimeout;
         var sync = new MigrationSyncLock(zk, Uuid, _me);
         log.LogInformation("Receiving VM {Name} from {Source}", name, source.Length == 0 ? "its node" : source);
+        var unsent = await UnsentMigrationCheck.BeginAsync(zk, Uuid, _me, cancellationToken);
         await sync.AnnounceAsync(cancellationToken);
         var phaseA = sync.NewLock();
         if (await phaseA.TryAcquireAsync(timeout, cancellationToken))
@@ -242,7 +243,7 @@ internal sealed partial class VmInstance
         }
         try
         {
-            await DecideReceivedAsync(name, sync, cancellationToken);
+            await DecideReceivedAsync(name, sync, unsent, cancellationToken);
         }
         finally
         {
@@ -258,7 +259,7 @@ internal sealed partial class VmInstance
         return state is not (VmState.Migrate or VmState.MigrateLive) || node != _me || hypervisor.IsRunning(Uuid);
     }
 
-    private async Task DecideReceivedAsync(string name, MigrationSyncLock sync, CancellationToken cancellationToken)
+    private async Task DecideReceivedAsync(string name, MigrationSyncLock sync, UnsentMigrationCheck unsent, CancellationToken cancellationToken)
     {
         var (state, version, node, _) = await ReadPlacementAsync(cancellationToken);
         var here = hypervisor.State(Uuid);
@@ -283,6 +284,16 @@ internal sealed partial class VmInstance
                     break;
                 case VmState.Stop:
                     log.LogInformation("VM {Name} was shut down on its old node for the move; starting it here", name);
+                    decision = [Op.SetData(P(DomainKeys.State), "start"u8.ToArray())];
+                    break;
+                case VmState.Migrate or VmState.MigrateLive:
+                    // no sender came; left as it is, the VM would stay "migrate" for good when no node runs it
+                    if (await unsent.WhoMayRunItAsync(cancellationToken) is { } mayRun)
+                    {
+                        log.LogWarning("Migration of VM {Name} aborted or failed; its state is {State}, and it is left so: {Why}", name, Wire.VmState.Encode(state), mayRun);
+                        break;
+                    }
+                    log.LogWarning("VM {Name} migrates here but no sender came and no other node runs it; starting it here", name);
                     decision = [Op.SetData(P(DomainKeys.State), "start"u8.ToArray())];
                     break;
                 default:
