@@ -49,6 +49,13 @@ internal sealed partial class VmInstance
                 await AbortMigrationAsync(name, stateVersion, "Target node matches the current active node during initial check", cancellationToken);
                 return;
             }
+            // the node key may have been written straight into ZooKeeper: the VM's memory goes only to a registered
+            // node that runs, under its registered name, checked as a host name before it is put into a URI
+            if (await TargetProblemAsync(target, cancellationToken) is { } problem)
+            {
+                await AbortMigrationAsync(name, stateVersion, problem, cancellationToken);
+                return;
+            }
 
             log.LogInformation("Migrating VM {Name} to {Target}: waiting for it on migrate_sync_lock", name, target);
             var waiting = Stopwatch.StartNew();
@@ -103,6 +110,21 @@ internal sealed partial class VmInstance
             await ReleaseAsync(name, stateLock);
             await ReleaseAsync(name, nodeLock);
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="target"/> may not receive a VM, or null: it must be a node name (a host name, nothing a URI
+    /// or a znode path would read otherwise), registered under /nodes, and running (daemon state "run").
+    /// </summary>
+    private async Task<string?> TargetProblemAsync(string target, CancellationToken cancellationToken)
+    {
+        if (!Core.Nodes.NodeName.IsValid(target))
+            return $"the target '{string.Concat(target.Select(c => char.IsControl(c) ? '?' : c))}' is not a node name ({Core.Nodes.NodeName.Rule})";
+        var registered = LockNodes.Without((await zk.GetChildrenAsync(BaseKeys.Nodes, cancellationToken: cancellationToken)).Children);
+        if (!registered.Contains(target, StringComparer.Ordinal))
+            return $"the target node {target} is not registered in the cluster";
+        var (state, _) = await ReceiverStateAsync(target, cancellationToken);
+        return state == "run" ? null : $"the target node {target} is {state}, not run";
     }
 
     /// <summary>Lets a lock go; a failure is logged (the lock's node then goes with the session at the latest).</summary>
