@@ -16,7 +16,12 @@ internal static class NodeRegistration
     public const string Version = "1.0.3-pvc";
 
     /// <summary>Registers the node; returns the daemon state it had before (null for a new node).</summary>
-    public static async Task<string?> RegisterAsync(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, CancellationToken cancellationToken)
+    /// <param name="zk">The session.</param>
+    /// <param name="config">The node's configuration.</param>
+    /// <param name="hypervisor">Its hypervisor.</param>
+    /// <param name="bmcIdentity">The system GUID its own BMC reported (Fencing.BmcIdentity); null keeps the one recorded before.</param>
+    /// <param name="cancellationToken">Cancels the registration.</param>
+    public static async Task<string?> RegisterAsync(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, Guid? bmcIdentity, CancellationToken cancellationToken)
     {
         var host = hypervisor.HostInfo();
         var name = config.NodeName;
@@ -46,6 +51,7 @@ internal static class NodeRegistration
         var batch = new ZnodeBatch(zk);
         foreach (var key in NodeKeys.Schema.SubPaths)
             batch.Data(NodeKeys.Path(name, key));
+        batch.Data(Fencing.BmcIdentity.Path(name));
         await batch.ReadAsync(cancellationToken);
         var existing = NodeKeys.Schema.SubPaths.Where(key => batch.StatOf(NodeKeys.Path(name, key)) is not null).ToHashSet(StringComparer.Ordinal);
         var ops = new List<Op>();
@@ -57,6 +63,12 @@ internal static class NodeRegistration
                 continue;
             ops.Add(existing.Contains(key) ? Op.SetData(path, Encoding.UTF8.GetBytes(value)) : Op.Create(path, Encoding.UTF8.GetBytes(value)));
         }
+        // Pvc's own key, beside PVC's ipmi keys: what the fencer checks the BMC it reaches against
+        var identity = Fencing.BmcIdentity.Path(name);
+        if (batch.StatOf(identity) is null)
+            ops.Add(Op.Create(identity, Encoding.UTF8.GetBytes(bmcIdentity is { } created ? Fencing.BmcIdentity.Encode(created) : "")));
+        else if (bmcIdentity is { } known)
+            ops.Add(Op.SetData(identity, Encoding.UTF8.GetBytes(Fencing.BmcIdentity.Encode(known))));
         await zk.MultiAsync(ops, cancellationToken);
         return batch.Text(NodeKeys.Path(name, NodeKeys.DaemonState));
     }

@@ -65,7 +65,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
         var keys = await VersionedKeys.ReadAsync(Zk, [NodeKeys.Path(node, NodeKeys.IpmiHostname), NodeKeys.Path(node, NodeKeys.IpmiUsername), NodeKeys.Path(node, NodeKeys.IpmiPassword)], cancellationToken);
         var address = BmcAddress.FromKeys(keys[NodeKeys.Path(node, NodeKeys.IpmiHostname)], keys[NodeKeys.Path(node, NodeKeys.IpmiUsername)], keys[NodeKeys.Path(node, NodeKeys.IpmiPassword)]);
         log.LogWarning("Fencing node {Node} through its BMC {Bmc}", node, address?.ToString() ?? "(none)");
-        var result = await bmc.PowerOffAsync(address, cancellationToken);
+        var result = await bmc.PowerOffAsync(address, await ExpectationAsync(node, cancellationToken), cancellationToken);
         if (result.PoweredOff)
         {
             log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
@@ -94,6 +94,23 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
             return FenceOutcome.RecoveredWithoutFence;
         }
         return FenceOutcome.Failed;
+    }
+
+    /// <summary>The BMC identities the nodes recorded (<see cref="BmcIdentity"/>): the fenced node's, and the others'.</summary>
+    private async Task<BmcExpectation> ExpectationAsync(string node, CancellationToken cancellationToken)
+    {
+        var nodes = LockNodes.Without((await Zk.GetChildrenAsync(BaseKeys.Nodes, cancellationToken: cancellationToken)).Children).ToList();
+        var batch = new ZnodeBatch(Zk);
+        foreach (var name in nodes)
+            batch.Data(BmcIdentity.Path(name));
+        await batch.ReadAsync(cancellationToken);
+        var others = new Dictionary<Guid, string>();
+        foreach (var name in nodes.Where(n => n != node))
+        {
+            if (BmcIdentity.Decode(batch.Text(BmcIdentity.Path(name))) is { } guid)
+                others.TryAdd(guid, name);
+        }
+        return new BmcExpectation(node, BmcIdentity.Decode(batch.Text(BmcIdentity.Path(node))), others);
     }
 
     private async Task RecoverAsync(string node, bool fenced, bool recoverVms, CancellationToken cancellationToken)
