@@ -341,6 +341,38 @@ internal sealed partial class VmInstance
         await sync.ClearAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A VM assigned here and "stop" with migrate_sync_lock still naming it was handed over by shutdown: its sender shut it
+    /// down for this node, which had announced itself and was to start it, but whose receive ended before its decision
+    /// (its session expired, its service restarted): nobody would start it. Started here once no contender is left on
+    /// the lock (a receiver or sender still at work decides itself; the watch wakes this when they are gone). A client's
+    /// stop clears the key, so it never reads as a hand-over.
+    /// </summary>
+    private async Task FinishHandOverAsync(string name, int stateVersion, CancellationToken cancellationToken)
+    {
+        var sync = new MigrationSyncLock(zk, Uuid, _me);
+        try
+        {
+            var contenders = await zk.GetChildrenAsync(sync.Path, _watcher, cancellationToken);
+            if (!await sync.IsAnnouncedAsync(cancellationToken) || contenders.Children.Any(LockNodes.IsLockNode))
+                return;
+        }
+        catch (NoNodeException)
+        {
+            return; // a VM without the key (defined by an older PVC): nothing was handed over
+        }
+        log.LogInformation("VM {Name} was shut down on its old node for the move and its receive here never ended; starting it here", name);
+        try
+        {
+            await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion), Op.SetData(P(DomainKeys.State), "start"u8.ToArray()),
+                Op.SetData(sync.Path, ""u8.ToArray())], cancellationToken);
+        }
+        catch (BadVersionException)
+        {
+            // someone changed the state meanwhile: theirs stands, and the watch decides again
+        }
+    }
+
     private async Task<(VmState State, int StateVersion, string? Node, string? LastNode)> ReadPlacementAsync(CancellationToken cancellationToken)
     {
         var batch = new ZnodeBatch(zk);

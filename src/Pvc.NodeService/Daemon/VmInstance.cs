@@ -142,6 +142,9 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
             case (VmState.Restart, false):
                 await WriteStateAsync(VmState.Start, stateVersion, cancellationToken);
                 break;
+            case (VmState.Stop, false):
+                await FinishHandOverAsync(name, stateVersion, cancellationToken);
+                break;
         }
     }
 
