@@ -180,10 +180,6 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
     {
         var ops = new VmOperations(cluster);
         var vms = await VmReader.ListAsync(Zk, cancellationToken: cancellationToken);
-        foreach (var vm in vms.Where(v => v.Autostart && v.Node == config.NodeName))
-            await Zk.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "start"u8.ToArray()),
-                Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.LastNode), ""u8.ToArray()),
-                Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), Encoding.UTF8.GetBytes(PvcBool.Encode(false)))], cancellationToken);
         var returning = vms.Where(v => v.LastNode == config.NodeName).ToList();
         log.LogInformation("Unflushing: {Count} VMs return", returning.Count);
         await Parallel.ForEachAsync(returning, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
@@ -200,6 +196,12 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
                     log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
                 }
             });
+        // after the returns, not before (PVC's order): a VM stopped with autostart by another node's flush (no node
+        // could take it) comes back here stopped, by assignment only, and would otherwise never be started
+        foreach (var vm in (await VmReader.ListAsync(Zk, cancellationToken: cancellationToken)).Where(v => v.Autostart && v.Node == config.NodeName))
+            await Zk.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "start"u8.ToArray()),
+                Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.LastNode), ""u8.ToArray()),
+                Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), Encoding.UTF8.GetBytes(PvcBool.Encode(false)))], cancellationToken);
         await Zk.SetDataAsync(StatePath, "ready"u8.ToArray(), cancellationToken: cancellationToken);
         log.LogInformation("Ready");
     }
