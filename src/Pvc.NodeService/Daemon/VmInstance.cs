@@ -178,6 +178,19 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
         }
         try
         {
+            // defence in depth: Core checks the cluster's domain XML policy on every define and modify, but XML written
+            // straight into ZooKeeper reaches this node unchecked (a qemu:commandline is code execution on the host)
+            DomainXmlPolicy.RequireAllowed(DomainXmlPolicy.Inspect(xml), await Core.Cluster.DomainXmlAllowList.ReadAsync(zk, cancellationToken), name);
+        }
+        catch (Core.Errors.PvcException e) when (e is Core.Errors.PvcArgumentException or DomainXmlNotAllowedException)
+        {
+            log.LogWarning("Not starting VM {Name}: its XML is refused by the cluster's domain XML policy: {Message}", name, e.Message);
+            await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion), Op.SetData(P(DomainKeys.State), "fail"u8.ToArray()),
+                Op.SetData(P(DomainKeys.FailedReason), Encoding.UTF8.GetBytes($"Refused by the cluster's domain XML policy: {e.Message}"))], cancellationToken);
+            return;
+        }
+        try
+        {
             log.LogInformation("Starting VM {Name}", name);
             hypervisor.Start(xml);
             if (Wire.VmState.Decode((await zk.GetDataAsync(P(DomainKeys.State), cancellationToken: cancellationToken)).Data is var d ? Encoding.UTF8.GetString(d) : "") != VmState.Start)
