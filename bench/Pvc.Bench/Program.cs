@@ -13,6 +13,7 @@ var benchmarks = new (string Name, Func<int?, Task> Run)[]
     ("fencing", runs => FencingBenchmark.RunAsync(Math.Max(runs ?? 5, 5))),
     ("powershell", runs => PowerShellBenchmark.RunAsync(Math.Max(runs ?? 5, 5))),
     ("nemesis", minutes => NemesisBenchmark.RunAsync(minutes ?? 30)),
+    ("ceph", runs => CephBenchmark.RunAsync(runs ?? 3)),
 };
 var which = args.Length > 0 ? args[0] : "all";
 int? runs = null;

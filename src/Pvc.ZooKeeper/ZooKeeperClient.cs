@@ -83,6 +83,16 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     /// <summary>The session id (0 before the first session).</summary>
     public long SessionId { get; private set; }
 
+    private int _outstanding;
+    private long _roundTrips;
+
+    /// <summary>
+    /// The round trips this client has waited for: requests sent while no other was outstanding. Requests in flight
+    /// together (a pipelined batch, a transaction sent beside a read) count once; pings and watch events not at all.
+    /// What a caller's sequence of operations costs in latency is the difference of two readings.
+    /// </summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
     /// <summary>The session timeout the server granted.</summary>
     public TimeSpan SessionTimeout { get; private set; }
 
@@ -273,9 +283,13 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             if (_state == ZooKeeperState.Suspended && Stopwatch.GetElapsedTime(_disconnectedAt) > ReconnectWait)
                 throw new ConnectionLossException(request.Path, $"ZooKeeper has been unreachable for {Stopwatch.GetElapsedTime(_disconnectedAt).TotalSeconds:0.#} s; the client is still trying {_connectionString}.");
         }
+        cancellationToken.ThrowIfCancellationRequested();
+        // a request sent while none is outstanding waits for a round trip of its own; one sent beside others shares theirs
+        if (Interlocked.Increment(ref _outstanding) == 1)
+            Interlocked.Increment(ref _roundTrips);
+        request.OnSettled(() => Interlocked.Decrement(ref _outstanding));
         if (cancellationToken.CanBeCanceled)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var registration = cancellationToken.Register(static (state, token) => ((PendingRequest<T>)state!).Cancel(token), request);
             request.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, TaskScheduler.Default);
         }

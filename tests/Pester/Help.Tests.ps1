@@ -16,7 +16,7 @@ Describe 'Get-Help' {
     It '-Full shows the synopsis, every syntax, the parameters and the examples' {
         $text = Get-Help Move-PvcVm -Full | Out-String -Width 200
         $text | Should -Match ([regex]::Escape((Get-DocSynopsis Move-PvcVm)))
-        foreach ($set in '-Permanent', '-Return') { $text | Should -Match "(?m)^\s+Move-PvcVm \[-Name\] <String>.*$set" }
+        foreach ($set in '-Permanent', '-Return') { $text | Should -Match "(?m)^\s+Move-PvcVm \[-Name\] <PvcVmIdentity>.*$set" }
         $text | Should -Match '(?m)^\s+-Node <String>\s*$'
         $text | Should -Match '(?m)^\s+Accept pipeline input\?\s+True \(ByPropertyName, ByValue\)'
         $text | Should -Match '(?m)^EXAMPLES|Example 1:'

@@ -330,6 +330,38 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_plan_is_committed_as_it_was_made_and_a_change_to_what_it_read_fails_the_commit()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
+        var vm = await ops.ResolveAsync("web1");
+
+        // with a target, the plan costs one round trip: the VM's keys and the target's states together
+        var before = c.Connection.RoundTrips;
+        var plan = await ops.PlanMigrationAsync(vm, new(MigrationKind.Migrate, "hv2"));
+        Assert.Equal(1, c.Connection.RoundTrips - before);
+        Assert.False(plan.IsCommitted);
+
+        // the target starts draining after the plan: the commit fails, nothing is written, nothing is planned again
+        await c.Raw.SetDataAsync("/nodes/hv2/domainstate", "flush"u8.ToArray());
+        var e = await Assert.ThrowsAsync<PvcWriteConflictException>(() => ops.MigrateAsync(plan));
+        Assert.Equal("PlanChangedMeanwhile", e.ErrorId);
+        Assert.Equal(("start", "hv1", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+
+        // a fresh plan for a ready target commits in one round trip (the state's watch travels with the transaction)
+        await c.Raw.SetDataAsync("/nodes/hv2/domainstate", "ready"u8.ToArray());
+        plan = await ops.PlanMigrationAsync(vm, new(MigrationKind.Migrate, "hv2"));
+        before = c.Connection.RoundTrips;
+        var committed = await ops.MigrateAsync(plan);
+        Assert.Equal(1, c.Connection.RoundTrips - before);
+        Assert.True(committed.IsCommitted);
+        Assert.Equal(("migrate", "hv2", "hv1"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+        await Assert.ThrowsAsync<ArgumentException>(() => ops.MigrateAsync(committed));
+        await Assert.ThrowsAsync<ArgumentException>(() => ops.WaitMigratedAsync(plan, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public async Task A_change_made_meanwhile_fails_the_write_instead_of_being_overwritten()
     {
         await using var c = await TestCluster.StartAsync(zk);

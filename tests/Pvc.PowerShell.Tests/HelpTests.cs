@@ -96,36 +96,6 @@ public sealed class HelpTests
             Assert.Contains(expected, text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Hidden_parameters_appear_nowhere_in_Get_Help()
-    {
-        using var ps = PowerShellSession.Open();
-        var cmdlets = ps.Run("(Get-Module Pvc).ExportedCmdlets.Values").ThrowIfErrors().OutputOf<CmdletInfo>();
-        var hidden = cmdlets.SelectMany(c => c.Parameters.Keys.Where(p => DocumentationCoverageTests.IsHidden(c, p)).Select(p => (Cmdlet: c.Name, Parameter: p))).ToList();
-        // the case this guards: the VM cmdlets' -Uuid, which binds piped VMs' Uuid property
-        Assert.Contains(("Start-PvcVm", "Uuid"), hidden);
-        Assert.Contains(("Move-PvcVm", "Uuid"), hidden);
-
-        var helpFile = XDocument.Load(Path.Combine(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "en-US", "Pvc.PowerShell.dll-Help.xml"));
-        XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
-        XNamespace maml = "http://schemas.microsoft.com/maml/2004/10";
-        foreach (var (cmdlet, parameter) in hidden)
-        {
-            var entry = helpFile.Descendants(command + "command").Single(c => c.Element(command + "details")!.Element(command + "name")!.Value == cmdlet);
-            Assert.DoesNotContain(parameter, entry.Descendants(command + "parameter").Select(p => p.Element(maml + "name")!.Value));
-
-            var help = ps.Run("Get-Help $args[0] -Full", cmdlet).ThrowIfErrors().Output.Single();
-            Assert.Contains("MamlCommandHelpInfo", help.TypeNames);
-            Assert.DoesNotContain(parameter, Items(help, "parameters", "parameter").Select(p => Text(p, "name")));
-            Assert.DoesNotContain(parameter, Items(help, "syntax", "syntaxItem", "parameter").Select(p => Text(p, "name")));
-            Assert.DoesNotContain($"-{parameter} ", ps.Render("Get-Help $args[0] -Full", cmdlet).ThrowIfErrors().HostText, StringComparison.Ordinal);
-            Assert.NotEmpty(ps.Run("Get-Help $args[0] -Parameter $args[1]", cmdlet, parameter).Errors);
-        }
-        // the parameter still works: a piped VM object binds it (the engine's own Get-Command -Syntax lists DontShow
-        // parameters; only the help can leave them out)
-        Assert.Equal(typeof(Guid?), cmdlets.Single(c => c.Name == "Start-PvcVm").Parameters["Uuid"].ParameterType);
-    }
-
     /// <summary>The texts of a MAML description (objects with a Text property; Get-Help ends all but the last with a newline).</summary>
     private static List<string> Texts(object? value) =>
         [.. Enumerate(value).Select(p => Text(p, "Text").TrimEnd('\n'))];

@@ -55,6 +55,12 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// </summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, Guid> VmNameHints { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The round trips to ZooKeeper this connection has waited for (reads, transactions; requests in flight together
+    /// count once), counted from the current session: what an operation cost is the difference of two readings.
+    /// </summary>
+    public long RoundTrips => _client.RoundTrips;
+
     /// <summary>The session's state.</summary>
     public ZooKeeperState State => ZooKeeper.State;
 

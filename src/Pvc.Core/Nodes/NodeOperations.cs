@@ -90,6 +90,13 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
         }
     }
 
+    /// <summary>After <see cref="ReadyAsync"/>: until the node is ready (its VMs are back); returns the node as it then is.</summary>
+    public async Task<Node> WaitReadyAsync(string name, TimeSpan timeout, Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await WaitForDomainStateAsync(name, [NodeDomainState.Ready], timeout, progress, cancellationToken);
+        return await GetAsync(name, cancellationToken);
+    }
+
     /// <summary>Asks a node to take its VMs back (domain state "unflush"); a ready node is left as it is.</summary>
     public Task<Node> ReadyAsync(string name, CancellationToken cancellationToken = default) =>
         SetDomainStateAsync(name, NodeDomainState.Unflush, [NodeDomainState.Ready, NodeDomainState.Unflush], cancellationToken);

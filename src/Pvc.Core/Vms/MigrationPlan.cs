@@ -1,3 +1,5 @@
+using Pvc.Core.Reading;
+
 namespace Pvc.Core.Vms;
 
 /// <summary>What a placement change will write (also what -WhatIf shows).</summary>
@@ -10,4 +12,16 @@ public sealed record MigrationPlan(VmRef Vm, string? From, string To, VmState St
 {
     /// <summary>True when the node acts (the VM runs and moves); false when only the assignment changes.</summary>
     public bool NodeActs => State is VmState.Migrate or VmState.MigrateLive;
+
+    /// <summary>True once committed (<see cref="VmOperations.MigrateAsync(MigrationPlan, CancellationToken)"/>).</summary>
+    public bool IsCommitted { get; internal init; }
+
+    /// <summary>The keys (with their versions) the plan was worked out from; the commit checks them. Null once committed.</summary>
+    internal VersionedKeys? Basis { get; init; }
+
+    /// <summary>The VM's state read with a watch when the plan was committed, for the wait that follows.</summary>
+    internal VmStateWatch? Watch { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Vm.Name}: {From ?? "no node"} -> {To}{(NodeActs ? $" ({State.ToString().ToLowerInvariant()})" : "")}";
 }

@@ -1,4 +1,5 @@
 using Pvc.Core.Errors;
+using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -11,28 +12,67 @@ public sealed partial class VmOperations
 {
     private static readonly string[] PlacementKeys = [DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.NodeLimit, DomainKeys.NodeSelector, DomainKeys.Autostart];
 
-    /// <summary>Works out a placement change without writing anything (refusals are thrown as for the change itself).</summary>
+    /// <summary>
+    /// Works out a placement change without writing anything (refusals are thrown as for the change itself). The plan
+    /// keeps the versions of what it was worked out from: <see cref="MigrateAsync(MigrationPlan, CancellationToken)"/>
+    /// commits exactly it, or fails when any of that changed. With a target node, one round trip (the VM's keys and the
+    /// target's states together); without, the nodes and the cluster's selector are read alongside.
+    /// </summary>
     public async Task<MigrationPlan> PlanMigrationAsync(VmRef vm, MigrationRequest request, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(vm, cancellationToken, PlacementKeys);
-        return await PlanAsync(vm, read, request, cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        var target = request.Kind == MigrationKind.Unmigrate ? null : request.Target;
+        if (target is not null)
+            NodeName.Validate(target);
+        // the target's existence and states are part of the plan's basis: a node that is flushed meanwhile fails the commit
+        var extra = target is null ? [] : new[] { NodeKeys.Path(target), NodeKeys.Path(target, NodeKeys.DaemonState), NodeKeys.Path(target, NodeKeys.DomainState) };
+        var read = await VersionedKeys.ReadAsync(Zk, PlacementKeys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(extra), cancellationToken);
+        SchemaVersion.EnsureSupported(read[BaseKeys.SchemaVersion]);
+        return await PlanAsync(vm, read, request, cancellationToken) with { Basis = read };
     }
 
-    /// <summary>Migrates, moves or unmigrates a VM and returns what was written.</summary>
-    public async Task<MigrationPlan> MigrateAsync(VmRef vm, MigrationRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Migrates, moves or unmigrates a VM and returns what was written (a plan and its commit).</summary>
+    public async Task<MigrationPlan> MigrateAsync(VmRef vm, MigrationRequest request, CancellationToken cancellationToken = default) =>
+        await MigrateAsync(await PlanMigrationAsync(vm, request, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Commits a plan from <see cref="PlanMigrationAsync"/> as it stands, in one transaction that checks the versions of
+    /// everything the plan was worked out from: nothing is worked out again, and a VM or target node changed since
+    /// fails the commit (<see cref="PvcWriteConflictException"/>, nothing written) rather than committing another plan.
+    /// The VM's state is read with a watch in the same round trip, for <see cref="WaitMigratedAsync"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The plan was not made by <see cref="PlanMigrationAsync"/>.</exception>
+    public async Task<MigrationPlan> MigrateAsync(MigrationPlan plan, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(vm, cancellationToken, PlacementKeys);
-        var plan = await PlanAsync(vm, read, request, cancellationToken);
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.IsCommitted)
+            throw new ArgumentException("This plan has been committed already.", nameof(plan));
+        var basis = plan.Basis ?? throw new ArgumentException("Only a plan from PlanMigrationAsync can be committed.", nameof(plan));
+        var vm = plan.Vm;
         // the autostart it waited with is used up when the move starts it
-        Op[] autostart = plan.State == VmState.Start && StateOf(read, vm) == VmState.Stop ? [Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(false)))] : [];
-        await CommitAsync(vm, read,
+        Op[] autostart = plan.State == VmState.Start && StateOf(basis, vm) == VmState.Stop ? [Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(false)))] : [];
+        // sent together: ZooKeeper answers a session's requests in order, so the read sees the state the commit wrote
+        var commit = CommitAsync(vm, basis,
         [
             Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(plan.State))),
             Op.SetData(P(vm, DomainKeys.Node), Utf8(plan.To)),
             Op.SetData(P(vm, DomainKeys.LastNode), Utf8(plan.LastNode ?? "")),
             .. autostart,
         ], cancellationToken);
-        return plan;
+        var watch = VmStateWatch.ArmAsync(Zk, vm, cancellationToken);
+        try
+        {
+            await commit;
+        }
+        catch (Exception e)
+        {
+            _ = watch.ContinueWith(static t => t.Exception, TaskScheduler.Default); // its answer no longer matters
+            if (e is PvcWriteConflictException { ErrorId: "VmChangedMeanwhile" })
+                throw new PvcWriteConflictException("PlanChangedMeanwhile",
+                    $"The VM '{vm.Name}' or the node '{plan.To}' changed after the plan ({plan}) was made; nothing was written. Plan again to see what a migration would do now.", e) { Target = vm.Name };
+            throw;
+        }
+        return plan with { Basis = null, Watch = await watch, IsCommitted = true };
     }
 
     /// <summary>
@@ -70,23 +110,27 @@ public sealed partial class VmOperations
         if (request.Kind == MigrationKind.Migrate && lastNode is not null && !request.Force)
             throw new PvcInvalidOperationException("VmAlreadyMigrated", $"The VM '{vm.Name}' is already migrated away from {lastNode}; return it first (unmigrate), move it, or use -Force.") { Target = vm.Name };
 
-        var nodes = await NodesAsync(cancellationToken);
         string target;
         if (request.Target is null)
         {
+            // the nodes and the cluster's selector at once
+            var nodesRead = NodesAsync(cancellationToken);
+            var clusterSelector = await ClusterSelectorAsync(cancellationToken);
+            var nodes = await nodesRead;
             // a forced migration of a migrated VM keeps its last node, and the nodes refuse a migration to the last
             // node (PVC's rule), so that node is no candidate; PVC's findTargetNode may pick it and the flush then aborts
             var candidates = request.Kind == MigrationKind.Migrate && request.Force && lastNode is not null ? nodes.Where(n => n.Name != lastNode) : nodes;
             var placement = TargetNodeSelector.Select(candidates, new PlacementRequest(current, limit,
-                Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), await ClusterSelectorAsync(cancellationToken)));
+                Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), clusterSelector));
             target = placement.Target ?? throw new PvcResourceUnavailableException("NoTargetNode",
                 $"No node can take the VM '{vm.Name}': {placement.Explanation}.") { Target = vm.Name };
         }
         else
         {
             target = request.Target;
-            var node = nodes.FirstOrDefault(n => n.Name == target)
-                ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{target}'. Get-PvcNode lists the nodes.") { Target = target };
+            // read with the VM's keys (PlanMigrationAsync): the node's root and its two states
+            if (read[NodeKeys.Path(target)] is null)
+                throw new PvcNotFoundException("NodeNotFound", $"There is no node '{target}'. Get-PvcNode lists the nodes.") { Target = target };
             if (limit.Count > 0 && !limit.Contains(target))
                 throw new PvcInvalidOperationException("NodeNotInLimit", $"The node '{target}' is not in the VM '{vm.Name}''s node limit ({string.Join(",", limit)}).") { Target = vm.Name };
             if (target == current)
@@ -95,9 +139,11 @@ public sealed partial class VmOperations
                     return new MigrationPlan(vm, current, target, state, null); // make a temporary migration permanent
                 throw new PvcInvalidOperationException("VmAlreadyOnNode", $"The VM '{vm.Name}' is already on node '{target}'.") { Target = vm.Name };
             }
-            if (!node.IsAvailable)
+            var daemon = Wire.DaemonState.Decode(read[NodeKeys.Path(target, NodeKeys.DaemonState)]);
+            var domain = Wire.DomainState.Decode(read[NodeKeys.Path(target, NodeKeys.DomainState)]);
+            if (daemon != NodeDaemonState.Run || domain != NodeDomainState.Ready)
                 throw new PvcInvalidOperationException("NodeNotReady",
-                    $"The node '{target}' is {Wire.DaemonState.Describe(node.DaemonState)}/{Wire.DomainState.Describe(node.DomainState)}; a target must be run/ready.") { Target = target };
+                    $"The node '{target}' is {Wire.DaemonState.Describe(daemon)}/{Wire.DomainState.Describe(domain)}; a target must be run/ready.") { Target = target };
         }
         var newLast = request.Kind == MigrationKind.Move ? null : (lastNode is not null && request.Force ? lastNode : current);
         return new MigrationPlan(vm, current, target, newState, newLast);

@@ -25,14 +25,23 @@ public sealed class ConfirmPvcFaultCommand : ClusterCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        var before = Connection.RoundTrips;
         if (All)
         {
-            if (ShouldProcess(Connection.ToString(), "Acknowledge every fault") && TryAwait(token => FaultStore.AcknowledgeAllAsync(Connection, token), null) is { } all && PassThru)
-                WriteObject(all, enumerateCollection: true);
+            if (ShouldProcess(Connection.ToString(), "Acknowledge every fault") && TryAwait(token => FaultStore.AcknowledgeAllAsync(Connection, token), null) is { } all)
+            {
+                Narrate($"Acknowledged {all.Count} fault(s)", before);
+                if (PassThru)
+                    WriteResults(all);
+            }
             return;
         }
         foreach (var id in Id)
-            if (ShouldProcess(id, "Acknowledge fault") && TryAwait(token => FaultStore.AcknowledgeAsync(Connection, [id], token), id) is { } done && PassThru)
-                WriteObject(done, enumerateCollection: true);
+            if (ShouldProcess(id, "Acknowledge fault") && TryAwait(token => FaultStore.AcknowledgeAsync(Connection, [id], token), id) is { } done)
+            {
+                Narrate($"Acknowledged fault {id}", before);
+                if (PassThru)
+                    WriteResults(done);
+            }
     }
 }

@@ -91,6 +91,8 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
             ThrowTerminatingError(new ErrorRecord(e, "ClusterUnreachable", ErrorCategory.ConnectionError, options.ConnectionString));
             return;
         }
+        RunspaceConnections.Add(connection);
+        WriteVerbose($"Connected to {connection} (session 0x{connection.ZooKeeper.SessionId:x}, {connection.RoundTrips} round trip(s))");
         if (!NoDefault)
             DefaultCluster.Set(connection);
         WriteObject(connection);

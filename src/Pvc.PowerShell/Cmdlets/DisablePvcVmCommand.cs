@@ -20,6 +20,10 @@ public sealed class DisablePvcVmCommand : VmChangeCmdlet
             return;
         // disabling a running VM waits for its shutdown whether or not -Wait is given (PVC's order: shutdown, then disable)
         var (vms, force, timeout) = (Vms, Force.IsPresent, Timeout);
-        Run(vm, "Disabling VM", (progress, token) => vms.DisableAsync(vm, force, timeout, progress, token), output: Wait || PassThru);
+        Run(vm, "Disabling VM", async (progress, token) =>
+        {
+            await vms.DisableAsync(vm, force, timeout, progress, token);
+            return null;
+        }, output: Wait || PassThru);
     }
 }

@@ -25,6 +25,8 @@ public sealed class DisconnectPvcClusterCommand : PvcCmdlet
             return;
         }
         Await(_ => connection.DisposeAsync().AsTask());
+        RunspaceConnections.Remove(connection);
+        WriteVerbose($"Closed the connection to {connection}");
         if (ReferenceEquals(DefaultCluster.Get(), connection))
             DefaultCluster.Set(null);
     }

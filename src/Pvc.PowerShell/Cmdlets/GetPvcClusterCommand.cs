@@ -10,6 +10,11 @@ namespace Pvc.PowerShell.Cmdlets;
 public sealed class GetPvcClusterCommand : ClusterCmdlet
 {
     /// <inheritdoc />
-    protected override void EndProcessing() =>
-        WriteObject(AwaitOrThrow(token => ClusterStatusReader.ReadAsync(Connection, token), Connection.Servers));
+    protected override void EndProcessing()
+    {
+        var before = Connection.RoundTrips;
+        var status = AwaitOrThrow(token => ClusterStatusReader.ReadAsync(Connection, token), Connection.Servers);
+        Narrate("Read the cluster's status", before);
+        WriteObject(status);
+    }
 }

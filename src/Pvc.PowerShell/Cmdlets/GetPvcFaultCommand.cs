@@ -22,21 +22,11 @@ public sealed class GetPvcFaultCommand : ClusterCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var faults = TryAwait(token => FaultStore.ListAsync(Connection, SortBy, token), null);
-        if (faults is null)
-            return;
-        if (Id is null || Id.Length == 0)
+        var (connection, sortBy) = (Connection, SortBy);
+        WriteMatching<Fault>(Id, async (limit, token) =>
         {
-            WriteObject(faults, enumerateCollection: true);
-            return;
-        }
-        foreach (var id in Id)
-        {
-            var pattern = WildcardPattern.Get(id, WildcardOptions.IgnoreCase);
-            var found = faults.Where(f => pattern.IsMatch(f.Id)).ToList();
-            WriteObject(found, enumerateCollection: true);
-            if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(id))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no fault '{id}'."), "FaultNotFound", ErrorCategory.ObjectNotFound, id));
-        }
+            var faults = await FaultStore.ListAsync(connection, sortBy, token);
+            return limit is null ? faults : [.. faults.Where(f => limit.IsMatch(f.Id))];
+        }, "fault", "FaultNotFound");
     }
 }

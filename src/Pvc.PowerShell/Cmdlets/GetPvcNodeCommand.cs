@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Pvc.Core.Nodes;
-using Pvc.Core.Reading;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
@@ -32,23 +31,7 @@ public sealed class GetPvcNodeCommand : ClusterCmdlet
     protected override void ProcessRecord()
     {
         var filter = new NodeFilter { DaemonState = DaemonState, CoordinatorState = CoordinatorState, DomainState = DomainState };
-        var nodes = TryAwait(token => new NodeOperations(Connection).ListAsync(filter, token), null);
-        if (nodes is null)
-            return;
-        if (Name is null || Name.Length == 0)
-        {
-            WriteObject(nodes, enumerateCollection: true);
-            return;
-        }
-        foreach (var name in Name)
-        {
-            var pattern = TryAwait(_ => Task.FromResult(LimitPattern.FromWildcard(name)), name);
-            if (pattern is null)
-                continue;
-            var found = nodes.Where(n => pattern.IsMatch(n.Name)).ToList();
-            WriteObject(found, enumerateCollection: true);
-            if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no node '{name}'. Get-PvcNode lists the nodes."), "NodeNotFound", ErrorCategory.ObjectNotFound, name));
-        }
+        var nodes = new NodeOperations(Connection);
+        WriteMatching(Name, (limit, token) => nodes.ListAsync(filter with { Limit = limit }, token), "node", "NodeNotFound");
     }
 }

@@ -16,7 +16,7 @@ public sealed class GetPvcNodeLogCommand : NodeCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (TryAwait(token => Nodes.GetLogAsync(Name, Tail, token), Name) is { } lines)
+        if (ResolveNode() is { } name && TryAwait(token => Nodes.GetLogAsync(name, Tail, token), name) is { } lines)
             WriteObject(lines, enumerateCollection: true);
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Pvc.Core.Reading;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
@@ -37,28 +36,7 @@ public sealed class GetPvcVmCommand : ClusterCmdlet
     protected override void ProcessRecord()
     {
         var filter = new VmFilter { Node = Node, State = State, Tag = Tag, Negate = Negate };
-        if (Name is null || Name.Length == 0)
-        {
-            WriteVms(filter, null);
-            return;
-        }
-        foreach (var name in Name)
-        {
-            var limit = TryAwait(_ => Task.FromResult(Guid.TryParse(name, out var _) ? new LimitPattern(name) : LimitPattern.FromWildcard(name)), name);
-            if (limit is null)
-                continue;
-            var found = WriteVms(filter with { Limit = limit }, name);
-            if (found == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No VM is named '{name}'. Get-PvcVm without -Name lists the VMs."),
-                    "VmNotFound", ErrorCategory.ObjectNotFound, name));
-        }
-    }
-
-    private int WriteVms(VmFilter filter, string? target)
-    {
-        var vms = TryAwait(token => VmReader.ListAsync(Connection.ZooKeeper, filter, token), target);
-        foreach (var vm in vms ?? [])
-            WriteObject(vm);
-        return vms?.Count ?? 0;
+        var zk = Connection.ZooKeeper;
+        WriteMatching(Name, (limit, token) => VmReader.ListAsync(zk, filter with { Limit = limit }, token), "VM", "VmNotFound");
     }
 }

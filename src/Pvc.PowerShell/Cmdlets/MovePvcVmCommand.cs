@@ -41,10 +41,20 @@ public sealed class MovePvcVmCommand : VmChangeCmdlet
             return;
         var kind = Return ? MigrationKind.Unmigrate : Permanent ? MigrationKind.Move : MigrationKind.Migrate;
         var request = new MigrationRequest(kind, Return ? null : Node, Force, Live);
-        var plan = TryAwait(token => Vms.PlanMigrationAsync(vm, request, token), vm.Name);
-        if (plan is null || !ShouldProcess(vm.Name, $"{(kind == MigrationKind.Unmigrate ? "Return" : kind == MigrationKind.Move ? "Move" : "Migrate")} VM from {plan.From} to {plan.To}"))
+        var (vms, timeout) = (Vms, Timeout);
+        var before = Connection.RoundTrips;
+        // the plan -WhatIf and -Confirm show is the one committed: nothing is worked out again, and a VM or target node
+        // that changed in between fails the commit (VmChangedMeanwhile) instead
+        var plan = TryAwait(token => vms.PlanMigrationAsync(vm, request, token), vm.Name);
+        if (plan is null)
             return;
-        if (TryAwait(token => Vms.MigrateAsync(vm, request, token), vm.Name) is not null)
-            Finish(vm, $"Migrating VM to {plan.To}", (v, p, t) => Vms.WaitSettledAsync(v, Timeout, p, t));
+        Narrate($"Plan: {plan}; last node after: {plan.LastNode ?? "none"}", before);
+        if (!ShouldProcess(vm.Name, $"{(kind == MigrationKind.Unmigrate ? "Return" : kind == MigrationKind.Move ? "Move" : "Migrate")} VM from {plan.From} to {plan.To}"))
+            return;
+        before = Connection.RoundTrips;
+        if (TryAwait(token => vms.MigrateAsync(plan, token), vm.Name) is not { } committed)
+            return;
+        Narrate($"Committed: {committed}", before);
+        Finish(vm, $"Migrating VM to {plan.To}", (p, t) => vms.WaitMigratedAsync(committed, timeout, p, t));
     }
 }

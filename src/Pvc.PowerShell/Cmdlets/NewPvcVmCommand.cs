@@ -84,8 +84,12 @@ public sealed class NewPvcVmCommand : ClusterCmdlet
         };
         if (!ShouldProcess(ParameterSetName == "Path" ? Path : "VM from XML", "Define VM"))
             return;
+        var before = Connection.RoundTrips;
         var vm = TryAwait(token => new VmOperations(Connection).DefineAsync(definition, token), ParameterSetName == "Path" ? Path : null);
-        if (vm is not null && TryAwait(token => VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token), vm.Name) is { } created)
-            WriteObject(created);
+        if (vm is null)
+            return;
+        Narrate($"Defined VM {vm.Name} ({vm.Uuid})", before);
+        if (TryAwait(token => VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token), vm.Name) is { } created)
+            WriteResult(created);
     }
 }

@@ -21,14 +21,15 @@ public sealed class RemovePvcFaultCommand : ClusterCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        var before = Connection.RoundTrips;
         if (All)
         {
-            if (ShouldProcess(Connection.ToString(), "Delete every fault"))
-                TryAwait(token => FaultStore.DeleteAllAsync(Connection, token), null);
+            if (ShouldProcess(Connection.ToString(), "Delete every fault") && TryAwait(token => FaultStore.DeleteAllAsync(Connection, token), null) is not null)
+                Narrate("Deleted every fault", before);
             return;
         }
         foreach (var id in Id)
-            if (ShouldProcess(id, "Delete fault"))
-                TryAwait(token => FaultStore.DeleteAsync(Connection, [id], token), id);
+            if (ShouldProcess(id, "Delete fault") && TryAwait(token => FaultStore.DeleteAsync(Connection, [id], token), id) is not null)
+                Narrate($"Deleted fault {id}", before);
     }
 }

@@ -13,6 +13,8 @@ public sealed class RemovePvcVmCommand : VmCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Remove VM (stops it if it runs; keeps its disks)"))
             return;
-        TryAwait(token => Vms.UndefineAsync(vm, token), vm.Name);
+        var before = Connection.RoundTrips;
+        if (TryAwait(token => Vms.UndefineAsync(vm, token), vm.Name))
+            Narrate($"Removed VM {vm.Name}", before);
     }
 }

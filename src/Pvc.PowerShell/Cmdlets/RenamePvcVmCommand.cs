@@ -23,7 +23,11 @@ public sealed class RenamePvcVmCommand : VmCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, $"Rename VM to {NewName}"))
             return;
-        if (TryAwait(token => Vms.RenameAsync(vm, NewName, token), vm.Name) is { } renamed && PassThru && ReadVm(renamed) is { } now)
-            WriteObject(now);
+        var before = Connection.RoundTrips;
+        if (TryAwait(token => Vms.RenameAsync(vm, NewName, token), vm.Name) is not { } renamed)
+            return;
+        Narrate($"Renamed VM {vm.Name} to {renamed.Name}", before);
+        if (PassThru && ReadVm(renamed) is { } now)
+            WriteResult(now);
     }
 }

@@ -14,7 +14,8 @@ public sealed class RestartPvcVmCommand : VmChangeCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Restart VM"))
             return;
-        if (TryAwait(token => Vms.RestartAsync(vm, token), vm.Name))
-            Finish(vm, "Restarting VM", (v, p, t) => Vms.WaitSettledAsync(v, Timeout, p, t));
+        var (vms, timeout) = (Vms, Timeout);
+        if (TryAwait(token => vms.RestartAsync(vm, token), vm.Name))
+            Finish(vm, "Restarting VM", (p, t) => vms.WaitRestartedAsync(vm, timeout, p, t));
     }
 }

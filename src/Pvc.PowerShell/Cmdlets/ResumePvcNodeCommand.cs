@@ -12,15 +12,13 @@ public sealed class ResumePvcNodeCommand : NodeChangeCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(Name, "Make node ready (its VMs return)"))
+        if (ResolveNode() is not { } name || !ShouldProcess(name, "Make node ready (its VMs return)"))
             return;
-        if (TryAwait(token => Nodes.ReadyAsync(Name, token), Name) is not { } node)
+        var (nodes, timeout, before) = (Nodes, Timeout, Connection.RoundTrips);
+        if (TryAwait(token => nodes.ReadyAsync(name, token), name) is not { } node)
             return;
-        var (nodes, name, timeout) = (Nodes, Name, Timeout);
-        Finish($"Readying node {name}", () => node, async (progress, token) =>
-        {
-            await nodes.WaitForDomainStateAsync(name, [NodeDomainState.Ready], timeout, s => progress(s.ToString().ToLowerInvariant(), -1), token);
-            return await nodes.GetAsync(name, token);
-        });
+        Narrate($"Asked node {name} to take its VMs back (domain state {node.DomainState.ToString().ToLowerInvariant()})", before);
+        Finish($"Readying node {name}", () => node,
+            (progress, token) => nodes.WaitReadyAsync(name, timeout, s => progress(s.ToString().ToLowerInvariant(), -1), token));
     }
 }

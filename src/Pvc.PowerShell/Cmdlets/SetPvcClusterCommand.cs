@@ -38,7 +38,9 @@ public sealed class SetPvcClusterCommand : ClusterCmdlet
         // an empty change is refused by Core, with nothing to confirm
         if (!change.IsEmpty && !ShouldProcess(Connection.ToString(), string.Join("; ", actions)))
             return;
+        var before = Connection.RoundTrips;
         AwaitOrThrow(token => ClusterSettings.ChangeAsync(Connection, change, token), Connection.Servers);
+        Narrate($"Changed the cluster's settings: {string.Join("; ", actions)}", before);
         if (PassThru)
             WriteObject(AwaitOrThrow(token => ClusterStatusReader.ReadAsync(Connection, token), Connection.Servers));
     }

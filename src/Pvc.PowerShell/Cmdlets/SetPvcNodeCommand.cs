@@ -21,11 +21,12 @@ public sealed class SetPvcNodeCommand : NodeChangeCmdlet
     protected override void ProcessRecord()
     {
         var primary = CoordinatorState.Equals("Primary", StringComparison.OrdinalIgnoreCase);
-        if (!ShouldProcess(Name, primary ? "Make primary coordinator" : "Step down as primary coordinator"))
+        if (ResolveNode() is not { } name || !ShouldProcess(name, primary ? "Make primary coordinator" : "Step down as primary coordinator"))
             return;
-        if (!TryAwait(token => primary ? Nodes.SetPrimaryAsync(Name, token) : Nodes.SetSecondaryAsync(Name, token), Name))
+        var (nodes, timeout, before) = (Nodes, Timeout, Connection.RoundTrips);
+        if (!TryAwait(token => primary ? nodes.SetPrimaryAsync(name, token) : nodes.SetSecondaryAsync(name, token), name))
             return;
-        var (nodes, name, timeout) = (Nodes, Name, Timeout);
+        Narrate(primary ? $"Asked node {name} to become primary" : $"Asked node {name} to step down", before);
         Finish(primary ? $"Making {name} primary" : $"{name} stepping down", () => TryAwait(token => nodes.GetAsync(name, token), name),
             (progress, token) => nodes.WaitCoordinatorAsync(name, primary, timeout, s => progress(s, -1), token));
     }

@@ -57,7 +57,7 @@ public sealed class SetPvcVmCommand : VmCmdlet
         };
         if (change.IsEmpty && Xml is null)
         {
-            WriteError(new ErrorRecord(new ArgumentException("Nothing to change: give metadata parameters or -Xml."), "NoChange", ErrorCategory.InvalidArgument, Name));
+            WriteError(new ErrorRecord(new ArgumentException("Nothing to change: give metadata parameters or -Xml."), "NoChange", ErrorCategory.InvalidArgument, Name.ToString()));
             return;
         }
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Change VM"))
@@ -66,6 +66,6 @@ public sealed class SetPvcVmCommand : VmCmdlet
         if (!TryAwait(token => Vms.ModifyAsync(vm, change, Xml, Restart, token), vm.Name))
             return;
         if (PassThru && ReadVm(vm) is { } now)
-            WriteObject(now);
+            WriteResult(now);
     }
 }

@@ -18,7 +18,8 @@ public sealed class StartPvcVmCommand : VmChangeCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Start VM"))
             return;
-        if (TryAwait(token => Vms.StartAsync(vm, Force, token), vm.Name))
-            Finish(vm, "Starting VM", (v, p, t) => Vms.WaitRunningAsync(v, Timeout, p, t));
+        var (vms, timeout) = (Vms, Timeout);
+        if (TryAwait(token => vms.StartAsync(vm, Force, token), vm.Name))
+            Finish(vm, "Starting VM", (p, t) => vms.WaitStartedAsync(vm, timeout, p, t));
     }
 }

@@ -18,11 +18,8 @@ public sealed class StopPvcVmCommand : VmChangeCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, Force ? "Stop VM (hard)" : "Shut down VM"))
             return;
-        if (TryAwait(token => Force ? Vms.StopAsync(vm, force: true, token) : Vms.ShutdownAsync(vm, token), vm.Name))
-            Finish(vm, Force ? "Stopping VM" : "Shutting down VM", async (v, p, t) =>
-            {
-                await Vms.WaitSettledAsync(v, Timeout, p, t);
-                await Vms.WaitStoppedAsync(v, Timeout, p, t);
-            });
+        var (vms, timeout) = (Vms, Timeout);
+        if (TryAwait(token => Force ? vms.StopAsync(vm, force: true, token) : vms.ShutdownAsync(vm, token), vm.Name))
+            Finish(vm, Force ? "Stopping VM" : "Shutting down VM", (p, t) => vms.WaitShutDownAsync(vm, timeout, p, t));
     }
 }

@@ -12,15 +12,21 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var plan = TryAwait(token => Nodes.PlanFlushAsync(Name, token), Name);
+        if (ResolveNode() is not { } name)
+            return;
+        var (nodes, timeout, before) = (Nodes, Timeout, Connection.RoundTrips);
+        var plan = TryAwait(token => nodes.PlanFlushAsync(name, token), name);
         if (plan is null)
             return;
         var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(e => e.Target is null ? $"{e.Vm.Name}: no node qualifies, shut down ({e.Reason})" : $"{e.Vm.Name} -> {e.Target}"));
-        if (!ShouldProcess(Name, $"Flush node ({where})"))
+        Narrate($"Plan for flushing {name}: {where}", before);
+        if (!ShouldProcess(name, $"Flush node ({where})"))
             return;
-        if (TryAwait(token => Nodes.FlushAsync(Name, token), Name) is not { } node)
+        before = Connection.RoundTrips;
+        if (TryAwait(token => nodes.FlushAsync(name, token), name) is not { } node)
             return;
-        var (nodes, name, timeout, planned) = (Nodes, Name, Timeout, plan.Count);
+        Narrate($"Asked node {name} to flush (domain state {node.DomainState.ToString().ToLowerInvariant()})", before);
+        var planned = plan.Count;
         Finish($"Flushing node {name}", () => node, (progress, token) => nodes.WaitFlushedAsync(name, timeout, p =>
         {
             if (p.VmsRemaining is int left)

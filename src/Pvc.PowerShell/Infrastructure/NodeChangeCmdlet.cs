@@ -40,18 +40,20 @@ public abstract class NodeChangeCmdlet : NodeCmdlet
         if (!Wait && !AsJob)
         {
             if (PassThru && current() is { } node)
-                WriteObject(node);
+                WriteResult(node);
             return;
         }
-        var id = Math.Abs(Name.GetHashCode());
-        RunInForegroundOrJob(AsJob, Name, async (progress, token) =>
+        var name = Name.Name;
+        var id = Math.Abs(name.GetHashCode(StringComparison.Ordinal));
+        var connection = Connection;
+        RunInForegroundOrJob(AsJob, name, async (progress, token) =>
         {
             var done = false;
             try
             {
                 var node = await wait((status, percent) => progress(new ProgressRecord(id, activity, status) { PercentComplete = percent }), token);
                 done = true;
-                return node;
+                return ClusterOfObject.Attach(node, connection);
             }
             finally
             {

@@ -3,17 +3,21 @@ using Pvc.Core.Nodes;
 
 namespace Pvc.PowerShell.Infrastructure;
 
-/// <summary>A cmdlet that acts on nodes named by <c>-Name</c> (or the <c>Name</c> of piped node objects).</summary>
+/// <summary>A cmdlet that acts on nodes given by <c>-Name</c>: a name, or a node object (piped, or given).</summary>
 public abstract class NodeCmdlet : ClusterCmdlet
 {
-    /// <summary>The node's name.</summary>
+    /// <summary>The node: its name, or a node object (which acts in the cluster it came from).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [NodeIdentityTransformation]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
-    public string Name { get; set; } = "";
+    public PvcNodeIdentity Name { get; set; } = null!;
 
-    /// <summary>The operations on this cmdlet's cluster.</summary>
-    protected NodeOperations Nodes => _nodes ??= new NodeOperations(Connection);
+    /// <summary>The operations on this input object's cluster.</summary>
+    protected NodeOperations Nodes => new(Connection);
 
-    private NodeOperations? _nodes;
+    /// <summary>
+    /// The node's name for this input object, in its cluster (see <see cref="ClusterCmdlet.UseClusterOf"/>); null (with
+    /// an error written) when an explicit -Cluster is not the object's.
+    /// </summary>
+    protected string? ResolveNode() => UseClusterOf(Name.Cluster, Name) ? Name.Name : null;
 }

@@ -31,44 +31,52 @@ public abstract class VmChangeCmdlet : VmCmdlet
     public SwitchParameter AsJob { get; set; }
 
     /// <summary>
-    /// After the change was asked for: with -Wait or -AsJob waits by <paramref name="wait"/> (showing progress) and
-    /// writes the VM, or the job; otherwise writes the VM when -PassThru asks for it.
+    /// After the change was asked for: with -Wait or -AsJob waits by <paramref name="wait"/> (Core's wait for this
+    /// operation, which reports the VM's states and returns the VM as it then is) and writes the VM, or the job;
+    /// otherwise writes the VM when -PassThru asks for it.
     /// </summary>
-    protected void Finish(VmRef vm, string activity, Func<VmRef, Action<VmState>, CancellationToken, Task> wait)
+    protected void Finish(VmRef vm, string activity, Func<Action<VmState>, CancellationToken, Task<Vm>> wait)
     {
         if (!Wait && !AsJob)
         {
             if (PassThru && ReadVm(vm) is { } now)
-                WriteObject(now);
+                WriteResult(now);
             return;
         }
-        Run(vm, activity, (progress, token) => wait(vm, progress, token), output: true);
+        Run(vm, activity, async (progress, token) => await wait(progress, token), output: true);
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> (which reports the VM's states) in the foreground, or in a job with -AsJob, with a
-    /// progress record per state and a completed one at the end; then writes the VM as it is when
-    /// <paramref name="output"/> (a job always returns it).
+    /// Runs <paramref name="work"/> (which reports the VM's states and may return the VM) in the foreground, or in a job
+    /// with -AsJob, with a progress record per state and a completed one at the end; then writes the VM when
+    /// <paramref name="output"/> (a job always returns it), read again only when the work did not return it.
     /// </summary>
-    protected void Run(VmRef vm, string activity, Func<Action<VmState>, CancellationToken, Task> work, bool output)
+    protected void Run(VmRef vm, string activity, Func<Action<VmState>, CancellationToken, Task<Vm?>> work, bool output)
     {
-        var zk = Connection.ZooKeeper;
+        var connection = Connection;
+        var zk = connection.ZooKeeper;
         var id = Math.Abs(vm.Uuid.GetHashCode());
         var asJob = AsJob;
+        var before = connection.RoundTrips;
         RunInForegroundOrJob(asJob, vm.Name, async (progress, token) =>
         {
             var done = false;
+            Vm? result;
             try
             {
                 // a record a write: the stream keeps the objects it is given
-                await work(state => progress(new ProgressRecord(id, activity, $"{vm.Name}: {state.ToString().ToLowerInvariant()}")), token);
+                result = await work(state => progress(new ProgressRecord(id, activity, $"{vm.Name}: {state.ToString().ToLowerInvariant()}")), token);
                 done = true;
             }
             finally
             {
                 progress(new ProgressRecord(id, activity, done ? $"{vm.Name}: done" : $"{vm.Name}: failed") { RecordType = ProgressRecordType.Completed });
             }
-            return output || asJob ? await VmReader.GetAsync(zk, vm.Uuid, token) : null;
+            if (!output && !asJob)
+                return null;
+            return ClusterOfObject.Attach(result ?? await VmReader.GetAsync(zk, vm.Uuid, token), connection);
         });
+        if (!asJob)
+            Narrate($"{activity}: {vm.Name} done", before);
     }
 }

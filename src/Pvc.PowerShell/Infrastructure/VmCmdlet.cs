@@ -3,27 +3,35 @@ using Pvc.Core.Vms;
 
 namespace Pvc.PowerShell.Infrastructure;
 
-/// <summary>A cmdlet that acts on VMs named by <c>-Name</c> (or the <c>Name</c>/<c>Uuid</c> of piped VM objects).</summary>
+/// <summary>A cmdlet that acts on VMs given by <c>-Name</c>: a name, a UUID, or a VM object (piped, or given).</summary>
 public abstract class VmCmdlet : ClusterCmdlet
 {
-    /// <summary>The VM's name or UUID.</summary>
+    /// <summary>The VM: its name or UUID, or a VM object (which acts in the cluster it came from).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [VmIdentityTransformation]
     [ArgumentCompleter(typeof(VmNameCompleter))]
-    public string Name { get; set; } = "";
+    public PvcVmIdentity Name { get; set; } = null!;
 
-    /// <summary>The VM's UUID, bound from piped VM objects; it names the VM more exactly than its name.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public Guid? Uuid { get; set; }
+    /// <summary>The operations on this input object's cluster.</summary>
+    protected VmOperations Vms => new(Connection);
 
-    /// <summary>The operations on this cmdlet's cluster.</summary>
-    protected VmOperations Vms => _vms ??= new VmOperations(Connection);
-
-    private VmOperations? _vms;
-
-    /// <summary>Resolves the VM of this input object; writes a non-terminating error and returns null when there is none.</summary>
-    protected VmRef? ResolveVm() =>
-        TryAwait(token => Vms.ResolveAsync(Uuid is Guid u && u != Guid.Empty ? u.ToString() : Name, token), Name);
+    /// <summary>
+    /// The VM of this input object, in its cluster (see <see cref="ClusterCmdlet.UseClusterOf"/>): a VM object as it is,
+    /// with no lookup (a change checks its name at its UUID in the same transaction); a name or UUID looked up. Writes a
+    /// non-terminating error and returns null when there is none.
+    /// </summary>
+    protected VmRef? ResolveVm()
+    {
+        if (!UseClusterOf(Name.Cluster, Name))
+            return null;
+        if (Name.Known is { } known)
+            return known;
+        var before = Connection.RoundTrips;
+        var vm = TryAwait(token => Vms.ResolveAsync(Name.Lookup, token), Name.ToString());
+        if (vm is not null)
+            Narrate($"Found VM {vm.Name} ({vm.Uuid})", before);
+        return vm;
+    }
 
     /// <summary>The VM as it is now, for output.</summary>
     protected Vm? ReadVm(VmRef vm) => TryAwait(token => VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token), vm.Name);

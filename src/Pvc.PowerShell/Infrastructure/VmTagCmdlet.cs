@@ -28,8 +28,12 @@ public abstract class VmTagCmdlet : VmCmdlet
             return;
         foreach (var tag in Tag)
             if (ShouldProcess(vm.Name, $"{Action} {tag}"))
-                TryAwait(token => ChangeAsync(vm, tag, token), vm.Name);
+            {
+                var before = Connection.RoundTrips;
+                if (TryAwait(token => ChangeAsync(vm, tag, token), vm.Name))
+                    Narrate($"{Action} {tag} on {vm.Name}", before);
+            }
         if (PassThru && ReadVm(vm) is { } now)
-            WriteObject(now);
+            WriteResult(now);
     }
 }

@@ -28,6 +28,15 @@ internal abstract class PendingRequest(string? path)
 internal abstract class PendingRequest<T>(string? path) : PendingRequest(path)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Action? _onSettled;
+
+    /// <summary>
+    /// Called once when the request is answered, failed or cancelled, before its task completes: the client's count of
+    /// outstanding requests must drop before the awaiting code can send its next one.
+    /// </summary>
+    public void OnSettled(Action action) => _onSettled = action;
+
+    private void Settle() => Interlocked.Exchange(ref _onSettled, null)?.Invoke();
 
     public Task<T> Task => _completion.Task;
 
@@ -37,6 +46,7 @@ internal abstract class PendingRequest<T>(string? path) : PendingRequest(path)
     {
         if (_completion.Task.IsCompleted)
             return;
+        Settle();
         if (error == ZooKeeperErrorCode.Ok || AcceptsError(error))
         {
             T result;
@@ -62,7 +72,15 @@ internal abstract class PendingRequest<T>(string? path) : PendingRequest(path)
 
     protected abstract T Read(ZooKeeperErrorCode error, ref JuteReader reader, Chroot chroot, WatchRegistry watches);
 
-    public override void Fail(Exception exception) => _completion.TrySetException(exception);
+    public override void Fail(Exception exception)
+    {
+        Settle();
+        _completion.TrySetException(exception);
+    }
 
-    public void Cancel(CancellationToken token) => _completion.TrySetCanceled(token);
+    public void Cancel(CancellationToken token)
+    {
+        Settle();
+        _completion.TrySetCanceled(token);
+    }
 }

@@ -231,7 +231,7 @@ public sealed class BadInputTests(BadInputCluster c)
 
     [Fact]
     public async Task Start_PvcVm_refuses_an_empty_name() =>
-        await c.RefusedAsync("Start-PvcVm ''", "ParameterArgumentValidationError,Pvc.PowerShell.Cmdlets.StartPvcVmCommand", ErrorCategory.InvalidData);
+        await c.RefusedAsync("Start-PvcVm ''", "ParameterArgumentTransformationError,Pvc.PowerShell.Cmdlets.StartPvcVmCommand", ErrorCategory.InvalidData);
 
     [Theory]
     [InlineData("web1 -Node hv9", "NodeNotFound", ErrorCategory.ObjectNotFound)]

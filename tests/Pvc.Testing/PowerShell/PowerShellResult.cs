@@ -17,6 +17,9 @@ public sealed record PowerShellResult(
     IReadOnlyList<InformationRecord> Information,
     string HostText)
 {
+    /// <summary>Verbose records (Write-Verbose, with -Verbose or $VerbosePreference).</summary>
+    public IReadOnlyList<VerboseRecord> Verbose { get; init; } = [];
+
     /// <summary>The base objects of the output, cast.</summary>
     public IReadOnlyList<T> OutputOf<T>() => [.. Output.Select(o => (T)o.BaseObject)];
 

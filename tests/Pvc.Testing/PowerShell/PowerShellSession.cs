@@ -68,7 +68,10 @@ public sealed class PowerShellSession : IDisposable
         }
         errors.InsertRange(0, ps.Streams.Error);
         var progress = ps.Streams.Progress.Concat(Host.Recorded.Progress).ToList();
-        return new PowerShellResult(output, errors, [.. ps.Streams.Warning], progress, [.. ps.Streams.Information], Host.Recorded.Text);
+        return new PowerShellResult(output, errors, [.. ps.Streams.Warning], progress, [.. ps.Streams.Information], Host.Recorded.Text)
+        {
+            Verbose = [.. ps.Streams.Verbose],
+        };
     }
 
     /// <inheritdoc />

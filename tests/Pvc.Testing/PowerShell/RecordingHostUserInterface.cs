@@ -39,6 +39,9 @@ public sealed class RecordingHostUserInterface(int width) : PSHostUserInterface
     /// <summary>The captions of the prompts that were answered.</summary>
     public ConcurrentQueue<string> Prompts { get; } = new();
 
+    /// <summary>What happens elsewhere while the user reads a prompt (given its message), before the answer is given.</summary>
+    public Action<string>? WhilePrompting { get; set; }
+
     /// <inheritdoc />
     public override PSHostRawUserInterface RawUI => _raw;
 
@@ -92,6 +95,7 @@ public sealed class RecordingHostUserInterface(int width) : PSHostUserInterface
         if (!ChoiceAnswers.TryDequeue(out var answer))
             throw new PSInvalidOperationException($"Unexpected prompt: {caption}: {message}");
         Prompts.Enqueue($"{caption}: {message}");
+        WhilePrompting?.Invoke(message);
         for (var i = 0; i < choices.Count; i++)
             if (string.Equals(choices[i].Label.Replace("&", "", StringComparison.Ordinal), answer.Replace("&", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
                 return i;

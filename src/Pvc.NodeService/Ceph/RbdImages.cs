@@ -1,0 +1,246 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Pvc.Core.Storage;
+using Pvc.NodeService.Ceph.Native;
+
+namespace Pvc.NodeService.Ceph;
+
+/// <summary>
+/// RBD volumes and their snapshots through librbd in the node service's process (PVC runs <c>rbd create</c>, <c>rbd
+/// resize</c>, ... as commands: bench/RESULTS.md has the difference, docs/ceph-access.md the choice). Every pool,
+/// volume and snapshot name is checked against Pvc's rules before it reaches librbd; the calls block, so each runs
+/// on the thread pool.
+/// </summary>
+public sealed class RbdImages(RadosCluster cluster)
+{
+    /// <summary>Creates a volume with the cluster's default format and features, as <c>rbd create --size</c>.</summary>
+    /// <exception cref="Core.Errors.PvcArgumentException">"InvalidPoolName", "InvalidVolumeName", "InvalidVolumeSize".</exception>
+    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound".</exception>
+    /// <exception cref="Core.Errors.PvcAlreadyExistsException">"VolumeExists".</exception>
+    public Task CreateAsync(string pool, string volume, long sizeBytes, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        if (sizeBytes <= 0)
+            throw CephErrors.InvalidSize(sizeBytes, "A volume's size");
+        return InPoolAsync(pool, io =>
+        {
+            RbdNative.rbd_image_options_create(out var options);
+            try
+            {
+                var result = RbdNative.rbd_create4(io, volume, (ulong)sizeBytes, options);
+                if (result == -CephErrors.Exists)
+                    throw CephErrors.VolumeExists(pool, volume);
+                RadosCluster.Check(result, "creating volume", $"{pool}/{volume}");
+            }
+            finally
+            {
+                RbdNative.rbd_image_options_destroy(options);
+            }
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>The volumes in a pool, by name (as <c>rbd ls</c>).</summary>
+    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound".</exception>
+    public Task<IReadOnlyList<string>> ListAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        PoolName.Validate(pool);
+        return InPoolAsync<IReadOnlyList<string>>(pool, io => List(io, pool), cancellationToken);
+    }
+
+    private static unsafe List<string> List(IoContextHandle io, string pool)
+    {
+        nuint size = 4096;
+        while (true)
+        {
+            var buffer = new byte[size];
+            int result;
+            fixed (byte* p = buffer)
+                result = RbdNative.rbd_list(io, p, ref size);
+            if (result == -CephErrors.Range)
+                continue;
+            RadosCluster.Check(result, "listing volumes", pool);
+            // NUL-terminated names, one after the other
+            return [.. Encoding.UTF8.GetString(buffer, 0, result).Split('\0', StringSplitOptions.RemoveEmptyEntries)];
+        }
+    }
+
+    /// <summary>Removes a volume and its snapshots first (PVC: <c>rbd snap purge</c>, then <c>rbd rm</c>).</summary>
+    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound", "VolumeNotFound".</exception>
+    /// <exception cref="Core.Errors.PvcInvalidOperationException">"CephResourceBusy": a protected snapshot or a client still has it open.</exception>
+    public Task RemoveAsync(string pool, string volume, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        return InPoolAsync(pool, io =>
+        {
+            using (var image = Open(io, pool, volume))
+            {
+                foreach (var snapshot in Snapshots(image, pool, volume))
+                    RadosCluster.Check(RbdNative.rbd_snap_remove(image, snapshot.Name), "removing snapshot", $"{pool}/{volume}@{snapshot.Name}");
+            }
+            var result = RbdNative.rbd_remove(io, volume);
+            if (result == -CephErrors.NotFound)
+                throw CephErrors.VolumeNotFound(pool, volume);
+            RadosCluster.Check(result, "removing volume", $"{pool}/{volume}");
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Resizes a volume (<c>rbd resize --size</c>). Shrinking cuts off the data past the new end: refused unless
+    /// <paramref name="allowShrink"/> (as rbd refuses without <c>--allow-shrink</c>).
+    /// </summary>
+    /// <exception cref="Core.Errors.PvcInvalidOperationException">"VolumeShrinkRefused".</exception>
+    public Task ResizeAsync(string pool, string volume, long sizeBytes, bool allowShrink = false, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        if (sizeBytes <= 0)
+            throw CephErrors.InvalidSize(sizeBytes, "A volume's new size");
+        return InPoolAsync(pool, io =>
+        {
+            using var image = Open(io, pool, volume);
+            RadosCluster.Check(RbdNative.rbd_stat(image, out var stat, (nuint)Marshal.SizeOf<RbdNative.RbdImageStat>()), "reading volume", $"{pool}/{volume}");
+            if ((ulong)sizeBytes < stat.Size && !allowShrink)
+                throw CephErrors.ShrinkRefused(pool, volume, (long)stat.Size, sizeBytes);
+            RadosCluster.Check(RbdNative.rbd_resize(image, (ulong)sizeBytes), "resizing volume", $"{pool}/{volume}");
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>A volume's details (as <c>rbd info</c>).</summary>
+    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound", "VolumeNotFound".</exception>
+    public Task<RbdVolumeInfo> GetInfoAsync(string pool, string volume, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        return InPoolAsync(pool, io =>
+        {
+            using var image = Open(io, pool, volume);
+            return Info(image, pool, volume);
+        }, cancellationToken);
+    }
+
+    private static unsafe RbdVolumeInfo Info(RbdImageHandle image, string pool, string volume)
+    {
+        var target = $"{pool}/{volume}";
+        RadosCluster.Check(RbdNative.rbd_stat(image, out var stat, (nuint)sizeof(RbdNative.RbdImageStat)), "reading volume", target);
+        var id = stackalloc byte[64];
+        RadosCluster.Check(RbdNative.rbd_get_id(image, id, 64), "reading the volume's id", target);
+        RadosCluster.Check(RbdNative.rbd_get_features(image, out var features), "reading the volume's features", target);
+        RadosCluster.Check(RbdNative.rbd_get_create_timestamp(image, out var created), "reading the volume's creation time", target);
+        return new RbdVolumeInfo
+        {
+            Pool = pool,
+            Name = volume,
+            Id = Marshal.PtrToStringUTF8((IntPtr)id) ?? "",
+            SizeBytes = (long)stat.Size,
+            Objects = (long)stat.ObjectCount,
+            Order = stat.Order,
+            ObjectSizeBytes = (long)stat.ObjectSize,
+            BlockNamePrefix = Marshal.PtrToStringUTF8((IntPtr)stat.BlockNamePrefix) ?? "",
+            Features = RbdFeatures.ToNames(features),
+            SnapshotCount = Snapshots(image, pool, volume).Count,
+            Created = DateTime.UnixEpoch.AddSeconds(created.Seconds).AddTicks(created.Nanoseconds / 100),
+        };
+    }
+
+    /// <summary>Takes a snapshot of a volume (<c>rbd snap create</c>).</summary>
+    /// <exception cref="Core.Errors.PvcArgumentException">"InvalidSnapshotName".</exception>
+    /// <exception cref="Core.Errors.PvcAlreadyExistsException">"SnapshotExists".</exception>
+    public Task CreateSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default) =>
+        OnSnapshotAsync(pool, volume, snapshot, "taking snapshot", RbdNative.rbd_snap_create,
+            CephErrors.Exists, () => CephErrors.SnapshotExists(pool, volume, snapshot), cancellationToken);
+
+    /// <summary>Removes a snapshot (<c>rbd snap rm</c>).</summary>
+    /// <exception cref="Core.Errors.PvcNotFoundException">"SnapshotNotFound".</exception>
+    public Task RemoveSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default) =>
+        OnSnapshotAsync(pool, volume, snapshot, "removing snapshot", RbdNative.rbd_snap_remove,
+            CephErrors.NotFound, () => CephErrors.SnapshotNotFound(pool, volume, snapshot), cancellationToken);
+
+    private Task OnSnapshotAsync(string pool, string volume, string snapshot, string operation, Func<RbdImageHandle, string, int> call,
+        int expectedErrno, Func<Exception> expectedError, CancellationToken cancellationToken)
+    {
+        Validate(pool, volume);
+        SnapshotName.Validate(snapshot);
+        return InPoolAsync(pool, io =>
+        {
+            using var image = Open(io, pool, volume);
+            var result = call(image, snapshot);
+            if (result == -expectedErrno)
+                throw expectedError();
+            RadosCluster.Check(result, operation, $"{pool}/{volume}@{snapshot}");
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>A volume's snapshots, oldest first (<c>rbd snap ls</c>).</summary>
+    public Task<IReadOnlyList<RbdSnapshotInfo>> ListSnapshotsAsync(string pool, string volume, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        return InPoolAsync<IReadOnlyList<RbdSnapshotInfo>>(pool, io =>
+        {
+            using var image = Open(io, pool, volume);
+            return Snapshots(image, pool, volume);
+        }, cancellationToken);
+    }
+
+    private static unsafe List<RbdSnapshotInfo> Snapshots(RbdImageHandle image, string pool, string volume)
+    {
+        var max = 16;
+        while (true)
+        {
+            // librbd writes max+1 entries (a terminating one) and needs them for rbd_snap_list_end
+            var snaps = new RbdNative.RbdSnapInfo[max + 1];
+            fixed (RbdNative.RbdSnapInfo* p = snaps)
+            {
+                var count = RbdNative.rbd_snap_list(image, p, ref max);
+                if (count == -CephErrors.Range)
+                    continue;
+                RadosCluster.Check(count, "listing snapshots", $"{pool}/{volume}");
+                try
+                {
+                    var list = new List<RbdSnapshotInfo>(count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var name = Marshal.PtrToStringUTF8(p[i].Name) ?? "";
+                        RadosCluster.Check(RbdNative.rbd_snap_is_protected(image, name, out var isProtected), "reading snapshot", $"{pool}/{volume}@{name}");
+                        list.Add(new RbdSnapshotInfo(name, (long)p[i].Id, (long)p[i].Size, isProtected != 0));
+                    }
+                    return list;
+                }
+                finally
+                {
+                    RbdNative.rbd_snap_list_end(p);
+                }
+            }
+        }
+    }
+
+    private static RbdImageHandle Open(IoContextHandle io, string pool, string volume)
+    {
+        var result = RbdNative.rbd_open(io, volume, out var image, null);
+        if (result == -CephErrors.NotFound)
+        {
+            image.Dispose();
+            throw CephErrors.VolumeNotFound(pool, volume);
+        }
+        if (result < 0)
+        {
+            image.Dispose();
+            RadosCluster.Check(result, "opening volume", $"{pool}/{volume}");
+        }
+        return image;
+    }
+
+    private Task<T> InPoolAsync<T>(string pool, Func<IoContextHandle, T> work, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var io = cluster.OpenPool(pool);
+            return work(io);
+        }, cancellationToken);
+
+    private static void Validate(string pool, string volume)
+    {
+        PoolName.Validate(pool);
+        VolumeName.Validate(volume);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using Pvc.Core.Cluster;
+
+namespace Pvc.PowerShell.Infrastructure;
+
+/// <summary>
+/// The cluster an emitted object came from, carried as its <c>Cluster</c> note property: piped on, it binds to
+/// <c>-Cluster</c> by property name and names the cluster in an identity (<see cref="PvcVmIdentity"/>,
+/// <see cref="PvcNodeIdentity"/>), so the next cmdlet acts where the object came from, not on the default connection.
+/// PowerShell keeps a reference object's note properties with the object itself, so they survive variables too.
+/// </summary>
+internal static class ClusterOfObject
+{
+    /// <summary>The property's name, that of the cmdlets' <c>-Cluster</c> parameter.</summary>
+    public const string PropertyName = "Cluster";
+
+    /// <summary>The object, wrapped, with its cluster attached (an object that carries one already keeps it).</summary>
+    public static PSObject Attach(object item, ClusterConnection cluster)
+    {
+        var wrapped = PSObject.AsPSObject(item);
+        if (wrapped.Properties[PropertyName] is null)
+            wrapped.Properties.Add(new PSNoteProperty(PropertyName, new ClusterReference(cluster)));
+        return wrapped;
+    }
+
+    /// <summary>The cluster an object carries, or null.</summary>
+    public static ClusterConnection? Of(object? item) =>
+        item is PSObject wrapped && wrapped.Properties[PropertyName]?.Value is var value
+            ? ((value as PSObject)?.BaseObject ?? value) switch
+            {
+                ClusterReference reference => reference.Connection,
+                ClusterConnection connection => connection,
+                _ => null,
+            }
+            : null;
+
+    /// <summary>True when two connections reach the same cluster: the same object, or the same servers (and chroot).</summary>
+    public static bool Same(ClusterConnection a, ClusterConnection b) =>
+        ReferenceEquals(a, b) || string.Equals(a.Servers, b.Servers, StringComparison.Ordinal);
+}

@@ -1,0 +1,26 @@
+namespace Pvc.Testing.Ceph;
+
+/// <summary>How a <see cref="CephLab"/> is started.</summary>
+public sealed record CephLabOptions
+{
+    /// <summary>The number of OSDs (pools in the lab are made with one copy, so one is enough).</summary>
+    public int OsdCount { get; init; } = 1;
+
+    /// <summary>The OSDs' object store.</summary>
+    public CephObjectStore ObjectStore { get; init; } = CephObjectStore.Bluestore;
+
+    /// <summary>The size of each bluestore OSD's block file (sparse: it takes disk space only as data is written).</summary>
+    public long BluestoreBlockBytes { get; init; } = 10L << 30;
+
+    /// <summary>How long the start may take, from an empty folder to HEALTH_OK (two cores shared with builds: generous).</summary>
+    public TimeSpan StartDeadline { get; init; } = TimeSpan.FromMinutes(3);
+}
+
+/// <summary>Where an OSD keeps its data.</summary>
+public enum CephObjectStore
+{
+    /// <summary>Bluestore on a sparse block file in the OSD's folder: Ceph's production object store; data on disk.</summary>
+    Bluestore,
+    /// <summary>Memstore: in the OSD's memory, lost when it stops; quickest to start, grows with the data written.</summary>
+    Memstore,
+}
