@@ -91,4 +91,19 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
         var keys = await VersionedKeys.ReadAsync(Zk, paths, cancellationToken);
         return new(keys[paths[0]], keys[paths[1]], keys[paths[2]]);
     }
+
+    /// <summary>
+    /// The BMC system GUID every node recorded when it registered (<see cref="NodeKeys.IpmiSystemGuid"/>), the text as
+    /// stored (empty or absent for none): the fencer checks the BMC it reaches against the fenced node's, and refuses one
+    /// that answers as another node's.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>> ReadBmcIdentitiesAsync(CancellationToken cancellationToken)
+    {
+        var nodes = LockNodes.Without((await Zk.GetChildrenAsync(BaseKeys.Nodes, cancellationToken: cancellationToken)).Children).ToList();
+        var batch = new ZnodeBatch(Zk);
+        foreach (var name in nodes)
+            batch.Data(NodeKeys.Path(name, NodeKeys.IpmiSystemGuid));
+        await batch.ReadAsync(cancellationToken);
+        return nodes.ToDictionary(n => n, n => batch.Text(NodeKeys.Path(n, NodeKeys.IpmiSystemGuid)), StringComparer.Ordinal);
+    }
 }

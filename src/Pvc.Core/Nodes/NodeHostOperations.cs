@@ -64,6 +64,7 @@ public sealed class NodeHostOperations(ClusterConnection cluster, string nodeNam
         var batch = new ZnodeBatch(Zk);
         foreach (var key in NodeKeys.Schema.SubPaths)
             batch.Data(P(key));
+        batch.Data(P(NodeKeys.IpmiSystemGuid));
         await batch.ReadAsync(cancellationToken);
         var existing = NodeKeys.Schema.SubPaths.Where(key => batch.StatOf(P(key)) is not null).ToHashSet(StringComparer.Ordinal);
         var ops = new List<Op>();
@@ -74,6 +75,12 @@ public sealed class NodeHostOperations(ClusterConnection cluster, string nodeNam
                 continue;
             ops.Add(existing.Contains(key) ? Op.SetData(P(key), Utf8(value)) : Op.Create(P(key), Utf8(value)));
         }
+        // Pvc's own key: what a fencer checks the BMC it reaches against; a BMC that did not answer keeps the one recorded
+        var guid = registration.IpmiSystemGuid is { } g ? g.ToString("D") : null;
+        if (batch.StatOf(P(NodeKeys.IpmiSystemGuid)) is null)
+            ops.Add(Op.Create(P(NodeKeys.IpmiSystemGuid), Utf8(guid ?? "")));
+        else if (guid is not null)
+            ops.Add(Op.SetData(P(NodeKeys.IpmiSystemGuid), Utf8(guid)));
         await Zk.MultiAsync(ops, cancellationToken);
         return batch.Text(P(NodeKeys.DaemonState)) is { } before ? Wire.DaemonState.Decode(before) : null;
     }

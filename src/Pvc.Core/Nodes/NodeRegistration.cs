@@ -9,8 +9,9 @@ namespace Pvc.Core.Nodes;
 /// <param name="IpmiHostname">The node's BMC address, or null.</param>
 /// <param name="IpmiUsername">The BMC user, or null.</param>
 /// <param name="IpmiPassword">The BMC password, or null (never logged).</param>
-public sealed record NodeRegistration(NodeMode Mode, IReadOnlyList<string> StaticData, string PvcVersion, string? IpmiHostname, string? IpmiUsername, string? IpmiPassword)
+/// <param name="IpmiSystemGuid">The system GUID the node's own BMC reported; null keeps the one recorded before.</param>
+public sealed record NodeRegistration(NodeMode Mode, IReadOnlyList<string> StaticData, string PvcVersion, string? IpmiHostname, string? IpmiUsername, string? IpmiPassword, Guid? IpmiSystemGuid = null)
 {
     /// <inheritdoc />
-    public override string ToString() => $"NodeRegistration {{ Mode = {Mode}, PvcVersion = {PvcVersion}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername} }}";
+    public override string ToString() => $"NodeRegistration {{ Mode = {Mode}, PvcVersion = {PvcVersion}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiSystemGuid = {IpmiSystemGuid} }}";
 }

@@ -27,6 +27,12 @@ public static class NodeKeys
     public const string IpmiHostname = "/ipmihostname";
     public const string IpmiUsername = "/ipmiusername";
     public const string IpmiPassword = "/ipmipassword";
+
+    /// <summary>
+    /// Pvc's own key beside PVC's ipmi keys (not in PVC's schema, which leaves other children alone): the system GUID the
+    /// node's own BMC reported when the node registered, which the fencer checks the BMC it reaches against.
+    /// </summary>
+    public const string IpmiSystemGuid = "/ipmisystemguid";
     public const string Sriov = "/sriov";
     public const string SriovPf = "/sriov/pf";
     public const string SriovVf = "/sriov/vf";

@@ -60,6 +60,25 @@ public sealed partial class MigrationHandshake
         Encoding.UTF8.GetString((await Zk.GetDataAsync(Path, cancellationToken: cancellationToken)).Data) == _uuidText;
 
     /// <summary>
+    /// A hand-over by shutdown whose receiver is gone: the key still names the VM (announced) and no contender holds or
+    /// waits for the lock. <paramref name="changed"/> is called on the next change of the contenders (armed before the
+    /// read), so a caller that found one still at work looks again when it is gone. False for a VM without the key.
+    /// </summary>
+    public async Task<bool> IsAbandonedHandOverAsync(Action changed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        try
+        {
+            var contenders = await Zk.GetChildrenAsync(Path, _ => changed(), cancellationToken);
+            return await IsAnnouncedAsync(cancellationToken) && !contenders.Children.Any(LockNodes.IsLockNode);
+        }
+        catch (NoNodeException)
+        {
+            return false; // a VM without the key (defined by an older PVC): nothing was handed over
+        }
+    }
+
+    /// <summary>
     /// Sender: waits until a receiver is there, that is the key holds the UUID and some contender holds or waits for
     /// the lock (the receiver's phase A). Queuing only then puts the sender behind the receiver, as PVC's fixed
     /// 0.5 s delay means to. False when that did not happen within <paramref name="timeout"/>.

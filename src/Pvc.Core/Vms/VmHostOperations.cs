@@ -65,6 +65,27 @@ public sealed class VmHostOperations(ClusterConnection cluster, string nodeName)
             TimeSpan.FromMilliseconds(PvcNumber.DecodeInt(batch.Text(P(uuid, DomainKeys.MigrationMaxDowntime))) ?? 300));
     }
 
+    /// <summary>
+    /// Why the cluster's domain XML policy refuses <paramref name="xml"/>, or null when it allows it: the node's own check
+    /// before it starts a domain, for XML written straight into ZooKeeper past Core's define and modify.
+    /// </summary>
+    public async Task<string?> DomainXmlRefusalAsync(string xml, string vmName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            DomainXmlPolicy.RequireAllowed(DomainXmlPolicy.Inspect(xml), await DomainXmlAllowList.ReadAsync(Zk, cancellationToken), vmName);
+            return null;
+        }
+        catch (PvcException e) when (e.Kind == PvcErrorKind.InvalidArgument || e.ErrorId == PvcErrorIds.DomainXmlNotAllowed)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Starts the check a receiver makes when no sender comes (<see cref="UnsentMigrationCheck"/>): notes every other node's keepalive now.</summary>
+    public Task<UnsentMigrationCheck> BeginUnsentCheckAsync(Guid uuid, CancellationToken cancellationToken) =>
+        UnsentMigrationCheck.BeginAsync(cluster, uuid, nodeName, cancellationToken);
+
     /// <summary>A VM's state and nodes, read together.</summary>
     public async Task<VmPlacement> ReadPlacementAsync(Guid uuid, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Pvc.Core.Vms;
 // Migrate, move and unmigrate: PVC's rules (vm.py migrate_vm, move_vm, unmigrate_vm), one transaction each.
 public sealed partial class VmOperations
 {
-    private static readonly string[] PlacementKeys = [DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.NodeLimit, DomainKeys.NodeSelector];
+    private static readonly string[] PlacementKeys = [DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.NodeLimit, DomainKeys.NodeSelector, DomainKeys.Autostart];
 
     /// <summary>
     /// Works out a placement change without writing anything (refusals are thrown as for the change itself). The plan
@@ -49,12 +49,15 @@ public sealed partial class VmOperations
             throw new ArgumentException("This plan has been committed already.", nameof(plan));
         var basis = plan.Basis ?? throw new ArgumentException("Only a plan from PlanMigrationAsync can be committed.", nameof(plan));
         var vm = plan.Vm;
+        // the autostart it waited with is used up when the move starts it
+        Op[] autostart = plan.State == VmState.Start && StateOf(basis, vm) == VmState.Stop ? [Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(false)))] : [];
         // sent together: ZooKeeper answers a session's requests in order, so the read sees the state the commit wrote
         var commit = CommitAsync(vm, basis,
         [
             Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(plan.State))),
             Op.SetData(P(vm, DomainKeys.Node), Utf8(plan.To)),
             Op.SetData(P(vm, DomainKeys.LastNode), Utf8(plan.LastNode ?? "")),
+            .. autostart,
         ], cancellationToken);
         var watch = VmStateWatch.ArmAsync(Zk, vm, cancellationToken);
         try
@@ -72,7 +75,22 @@ public sealed partial class VmOperations
         return plan with { Basis = null, Watch = await watch, IsCommitted = true };
     }
 
+    /// <summary>
+    /// PVC's placement rules, and one of ours: a stopped VM with autostart (a flush found no node for it and shut it
+    /// down, to be started when its node returns) that is moved to a node that is run/ready is started there, as the
+    /// node it waited for. PVC keeps it stopped, and since only an unflush of its node starts it, a VM moved to a node
+    /// that is ready already (found by the nemesis, seed 1304) would never run again.
+    /// </summary>
     private async Task<MigrationPlan> PlanAsync(VmRef vm, VersionedKeys read, MigrationRequest request, CancellationToken cancellationToken)
+    {
+        var plan = await PlanPlacementAsync(vm, read, request, cancellationToken);
+        if (plan.State == VmState.Stop && plan.To != plan.From && PvcBool.Decode(read[P(vm, DomainKeys.Autostart)])
+            && (await PlacementAsync(cancellationToken)).Nodes.FirstOrDefault(n => n.Name == plan.To) is { IsAvailable: true })
+            return plan with { State = VmState.Start };
+        return plan;
+    }
+
+    private async Task<MigrationPlan> PlanPlacementAsync(VmRef vm, VersionedKeys read, MigrationRequest request, CancellationToken cancellationToken)
     {
         if (read[P(vm, DomainKeys.Root)] is null)
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };

@@ -102,12 +102,24 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         await SetStateAsync(vm, read, VmState.Shutdown, cancellationToken);
     }
 
-    /// <summary>Stops a VM hard (state "stop"). A mirror VM needs <paramref name="force"/>.</summary>
+    /// <summary>
+    /// Stops a VM hard (state "stop"). A mirror VM needs <paramref name="force"/>. Whatever would start it again is
+    /// cleared with it, where PVC leaves it: a receiver's announcement left in <c>migrate_sync_lock</c> ("stop" with the
+    /// key naming the VM is how a sender hands a VM over by shutdown, which a fencer or the receiver then starts), and
+    /// the autostart a flush set when it shut the VM down (its node's return would start it): a stop asked for now
+    /// outranks a start promised before.
+    /// </summary>
     public async Task StopAsync(VmRef vm, bool force = false, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.MigrateSyncLock, DomainKeys.Autostart);
         RefuseMirror(vm, read, force, "stop");
-        await SetStateAsync(vm, read, VmState.Stop, cancellationToken);
+        RefuseMigrating(vm, read);
+        var writes = new List<Op> { Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(VmState.Stop))) };
+        if (read[P(vm, DomainKeys.MigrateSyncLock)] is { Length: > 0 })
+            writes.Add(Op.SetData(P(vm, DomainKeys.MigrateSyncLock), Utf8("")));
+        if (PvcBool.Decode(read[P(vm, DomainKeys.Autostart)]))
+            writes.Add(Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(false))));
+        await CommitAsync(vm, read, writes, cancellationToken);
     }
 
     /// <summary>

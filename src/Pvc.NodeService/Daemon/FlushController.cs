@@ -193,17 +193,6 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
     {
         var ops = new VmOperations(cluster);
         var vms = await _vms.ListVmsAsync(null, cancellationToken);
-        foreach (var vm in vms.Where(v => v.Autostart && v.Node == config.NodeName))
-        {
-            try
-            {
-                await _vms.AutostartHereAsync(new VmRef(vm.Uuid, vm.Name), cancellationToken);
-            }
-            catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
-            {
-                log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
-            }
-        }
         var returning = vms.Where(v => v.LastNode == config.NodeName).ToList();
         log.LogInformation("Unflushing: {Count} VMs return", returning.Count);
         await Parallel.ForEachAsync(returning, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
@@ -220,6 +209,19 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
                     log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
                 }
             });
+        // after the returns, not before (PVC's order): a VM stopped with autostart by another node's flush (no node
+        // could take it) comes back here stopped, by assignment only, and would otherwise never be started
+        foreach (var vm in (await _vms.ListVmsAsync(null, cancellationToken)).Where(v => v.Autostart && v.Node == config.NodeName))
+        {
+            try
+            {
+                await _vms.AutostartHereAsync(new VmRef(vm.Uuid, vm.Name), cancellationToken);
+            }
+            catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
+            {
+                log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
+            }
+        }
         if (await node.MarkReadyAsync(cancellationToken))
             log.LogInformation("Ready");
         else

@@ -12,13 +12,13 @@ internal static class NodeIdentity
 {
     public const string Version = "1.0.3-pvc";
 
-    /// <summary>The registration of this node: its mode, static data and BMC, from the configuration and the hypervisor.</summary>
-    public static NodeRegistration Of(NodeConfig config, Hypervisor hypervisor)
+    /// <summary>The registration of this node: its mode, static data and BMC (with the system GUID its BMC reported, or null), from the configuration and the hypervisor.</summary>
+    public static NodeRegistration Of(NodeConfig config, Hypervisor hypervisor, Guid? bmcSystemGuid)
     {
         var host = hypervisor.HostInfo();
         var arch = RuntimeInformation.OSArchitecture == Architecture.X64 ? "x86_64" : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
         return new NodeRegistration(config.IsCoordinator ? NodeMode.Coordinator : NodeMode.Hypervisor,
             [host.Cpus.ToString(CultureInfo.InvariantCulture), Environment.OSVersion.Version.ToString(), "GNU/Linux", arch], Version,
-            config.IpmiHostname, config.IpmiUsername, config.IpmiPassword);
+            config.IpmiHostname, config.IpmiUsername, config.IpmiPassword, bmcSystemGuid);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
     {
         // a node the cluster wrote off (fenced, or dead with its VMs moved) stays flushed until someone readies it,
         // as PVC's does: autoready would pull its VMs straight back onto a host that just failed
-        var before = await _node.RegisterAsync(NodeIdentity.Of(config, hypervisor), cancellationToken);
+        var before = await _node.RegisterAsync(NodeIdentity.Of(config, hypervisor, await OwnBmcIdentityAsync(cancellationToken)), cancellationToken);
         if (before is NodeDaemonState.Dead or NodeDaemonState.Fenced)
             log.LogWarning("This node was {State}: it stays flushed until it is readied (Resume-PvcNode)", Wire.DaemonState.Describe(before));
         else if (config.AutoReady)
@@ -67,6 +67,17 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         }
         if (!cancellationToken.IsCancellationRequested)
             log.LogWarning("The ZooKeeper session ended; VMs keep running, reconnecting");
+    }
+
+    /// <summary>The system GUID this node's own BMC (pvc.conf's) reports, recorded for the fencer; null when there is none or it did not answer.</summary>
+    private async Task<Guid?> OwnBmcIdentityAsync(CancellationToken cancellationToken)
+    {
+        if (Fencing.BmcAddress.FromKeys(config.IpmiHostname, config.IpmiUsername, config.IpmiPassword) is not { } bmc)
+            return null;
+        var guid = await new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }.SystemGuidAsync(bmc, cancellationToken);
+        if (guid is null)
+            log.LogWarning("This node's BMC {Bmc} did not report its system GUID: the one recorded before (if any) stays what a fencer checks it against", bmc);
+        return guid;
     }
 
     private async Task KeepaliveLoopAsync(KeepaliveWriter keepalive, CancellationToken cancellationToken)

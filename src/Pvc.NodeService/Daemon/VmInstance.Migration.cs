@@ -48,6 +48,13 @@ internal sealed partial class VmInstance
                 await AbortMigrationAsync(name, stateVersion, "Target node matches the current active node during initial check", cancellationToken);
                 return;
             }
+            // the node key may have been written straight into ZooKeeper: the VM's memory goes only to a registered
+            // node that runs, under its registered name, checked as a host name before it is put into a URI
+            if (await TargetProblemAsync(target, cancellationToken) is { } problem)
+            {
+                await AbortMigrationAsync(name, stateVersion, problem, cancellationToken);
+                return;
+            }
 
             log.LogInformation("Migrating VM {Name} to {Target}: waiting for it on migrate_sync_lock", name, target);
             var waiting = Stopwatch.StartNew();
@@ -111,6 +118,20 @@ internal sealed partial class VmInstance
         }
     }
 
+    /// <summary>
+    /// Why <paramref name="target"/> may not receive a VM, or null: it must be a node name (a host name, nothing a URI
+    /// or a znode path would read otherwise), registered under /nodes, and running (daemon state "run").
+    /// </summary>
+    private async Task<string?> TargetProblemAsync(string target, CancellationToken cancellationToken)
+    {
+        if (!Core.Nodes.NodeName.IsValid(target))
+            return $"the target '{string.Concat(target.Select(c => char.IsControl(c) ? '?' : c))}' is not a node name ({Core.Nodes.NodeName.Rule})";
+        var receiver = await vms.ReadDaemonStateAsync(target, cancellationToken);
+        if (!receiver.Exists)
+            return $"the target node {target} is not registered in the cluster";
+        return receiver.State == NodeDaemonState.Run ? null : $"the target node {target} is {Wire.DaemonState.Describe(receiver.State)}, not run";
+    }
+
     /// <summary>Lets a lock go; a failure is logged (the lock's node then goes with the session at the latest).</summary>
     private async Task ReleaseAsync(string name, ClusterLock held)
     {
@@ -164,6 +185,7 @@ internal sealed partial class VmInstance
         var timeout = config.MigrationPeerTimeout;
         var sync = vms.Handshake(Uuid);
         log.LogInformation("Receiving VM {Name} from {Source}", name, source ?? "its node");
+        var unsent = await vms.BeginUnsentCheckAsync(Uuid, cancellationToken);
         await sync.AnnounceAsync(cancellationToken);
         // the sender holds the lock while it sends: its handshake and checks (peer timeout), its live attempts, or a
         // shutdown of up to vm_shutdown_timeout. Past that, the lock is taken by something that will not let go (a
@@ -205,7 +227,7 @@ internal sealed partial class VmInstance
         }
         try
         {
-            await DecideReceivedAsync(name, sync, cancellationToken);
+            await DecideReceivedAsync(name, sync, unsent, cancellationToken);
         }
         finally
         {
@@ -221,7 +243,7 @@ internal sealed partial class VmInstance
         return !placement.IsMigrating || placement.Node != _me || hypervisor.IsRunning(Uuid);
     }
 
-    private async Task DecideReceivedAsync(string name, MigrationHandshake sync, CancellationToken cancellationToken)
+    private async Task DecideReceivedAsync(string name, MigrationHandshake sync, UnsentMigrationCheck unsent, CancellationToken cancellationToken)
     {
         var placement = await vms.ReadPlacementAsync(Uuid, cancellationToken);
         var here = hypervisor.State(Uuid);
@@ -250,6 +272,16 @@ internal sealed partial class VmInstance
                     log.LogInformation("VM {Name} was shut down on its old node for the move; starting it here", name);
                     decided = await vms.CompleteReceiveAsync(Uuid, placement.StateVersion, cancellationToken);
                     break;
+                case VmState.Migrate or VmState.MigrateLive:
+                    // no sender came; left as it is, the VM would stay "migrate" for good when no node runs it
+                    if (await unsent.WhoMayRunItAsync(cancellationToken) is { } mayRun)
+                    {
+                        log.LogWarning("Migration of VM {Name} aborted or failed; its state is {State}, and it is left so: {Why}", name, Wire.VmState.Describe(placement.State), mayRun);
+                        break;
+                    }
+                    log.LogWarning("VM {Name} migrates here but no sender came and no other node runs it; starting it here", name);
+                    decided = await vms.CompleteReceiveAsync(Uuid, placement.StateVersion, cancellationToken);
+                    break;
                 default:
                     log.LogWarning("Migration of VM {Name} aborted or failed; its state is {State}", name, Wire.VmState.Describe(placement.State));
                     break;
@@ -258,6 +290,23 @@ internal sealed partial class VmInstance
         // nothing decided, or someone changed the state meanwhile (theirs stands, and the watch decides again)
         if (!decided)
             await sync.ClearAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A VM assigned here and "stop" with migrate_sync_lock still naming it was handed over by shutdown: its sender shut it
+    /// down for this node, which had announced itself and was to start it, but whose receive ended before its decision
+    /// (its session expired, its service restarted): nobody would start it. Started here once no contender is left on
+    /// the lock (a receiver or sender still at work decides itself; the watch wakes this when they are gone). A client's
+    /// stop clears the key, so it never reads as a hand-over.
+    /// </summary>
+    private async Task FinishHandOverAsync(HostedVm vm, CancellationToken cancellationToken)
+    {
+        _changed ??= Wake;
+        if (!await vms.Handshake(Uuid).IsAbandonedHandOverAsync(_changed, cancellationToken))
+            return;
+        log.LogInformation("VM {Name} was shut down on its old node for the move and its receive here never ended; starting it here", vm.Name);
+        // false: someone changed the state meanwhile; theirs stands, and the watch decides again
+        await vms.CompleteReceiveAsync(Uuid, vm.StateVersion, cancellationToken);
     }
 
     private static TimeSpan Remaining(TimeSpan timeout, Stopwatch elapsed) =>

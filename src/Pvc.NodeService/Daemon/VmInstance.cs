@@ -132,6 +132,9 @@ internal sealed partial class VmInstance(Guid uuid, VmHostOperations vms, NodeCo
             case (VmState.Restart, false):
                 await vms.MarkRunningAsync(Uuid, vm.StateVersion, cancellationToken);
                 break;
+            case (VmState.Stop, false):
+                await FinishHandOverAsync(vm, cancellationToken);
+                break;
         }
         // a write that found the state changed wrote nothing: the watch wakes this instance to decide again
     }
@@ -161,6 +164,14 @@ internal sealed partial class VmInstance(Guid uuid, VmHostOperations vms, NodeCo
             // a node that has fenced itself starts nothing until a keepalive gets through: its VMs may be starting
             // elsewhere; the keepalive's reconciliation starts what is still assigned here once it is back
             log.LogWarning("Not starting VM {Name}: no keepalive has reached ZooKeeper for {Seconds:0} s (self-fenced)", name, keepalives.Since.TotalSeconds);
+            return;
+        }
+        // defence in depth: Core checks the cluster's domain XML policy on every define and modify, but XML written
+        // straight into ZooKeeper reaches this node unchecked (a qemu:commandline is code execution on the host)
+        if (await vms.DomainXmlRefusalAsync(vm.Xml, name, cancellationToken) is { } refusal)
+        {
+            log.LogWarning("Not starting VM {Name}: its XML is refused by the cluster's domain XML policy: {Message}", name, refusal);
+            await vms.MarkFailedAsync(Uuid, vm.StateVersion, $"Refused by the cluster's domain XML policy: {refusal}", cancellationToken);
             return;
         }
         try

@@ -16,11 +16,16 @@ internal sealed class BmcFence(IpmiTool ipmi)
     /// <summary>Between status questions while waiting for off.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Powers the node off and asks until the BMC says off.</summary>
-    public async Task<BmcFenceResult> PowerOffAsync(BmcAddress? bmc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the BMC who it is (its system GUID) and refuses one that answers for another host than
+    /// <paramref name="expected"/>; then powers the node off and asks until the BMC says off.
+    /// </summary>
+    public async Task<BmcFenceResult> PowerOffAsync(BmcAddress? bmc, BmcExpectation expected, CancellationToken cancellationToken)
     {
         if (bmc is null)
             return new BmcFenceResult(false, "the node has no usable IPMI address (ipmihostname), so it cannot be fenced");
+        if (expected.Refusal(await ipmi.SystemGuidAsync(bmc, cancellationToken)) is { } refusal)
+            return new BmcFenceResult(false, $"the BMC {bmc} was not used: {refusal}");
         if (!await ipmi.PowerAsync(bmc, on: false, cancellationToken))
         {
             // the off request may have been lost or refused: a BMC that already says off is still a fence

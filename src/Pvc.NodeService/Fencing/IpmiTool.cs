@@ -30,6 +30,21 @@ internal sealed class IpmiTool(string executable = "/usr/bin/ipmitool")
             : BmcPowerState.Unknown;
     }
 
+    /// <summary><c>mc guid</c>: the system GUID the BMC reports (see <see cref="BmcIdentity"/>); null when it did not answer with one.</summary>
+    public async Task<Guid?> SystemGuidAsync(BmcAddress bmc, CancellationToken cancellationToken)
+    {
+        var (exit, output) = await RunAsync(bmc, ["mc", "guid"], cancellationToken);
+        if (exit != 0)
+            return null;
+        // "System GUID   : 01cdab89-6745-2301-efcd-ab8967452301" (ipmitool 1.8.19; older ones print "System GUID  : ...")
+        foreach (var line in output.Split('\n', StringSplitOptions.TrimEntries))
+        {
+            if (line.StartsWith("System GUID", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+                return BmcIdentity.Decode(line[(colon + 1)..].Trim());
+        }
+        return null;
+    }
+
     /// <summary><c>chassis power on</c> or <c>off</c>; false when the BMC did not take it.</summary>
     public async Task<bool> PowerAsync(BmcAddress bmc, bool on, CancellationToken cancellationToken) =>
         (await RunAsync(bmc, ["chassis", "power", on ? "on" : "off"], cancellationToken)).Exit == 0;

@@ -50,7 +50,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         var keys = await fence.ReadBmcAsync(node, cancellationToken);
         var address = BmcAddress.FromKeys(keys.Host, keys.User, keys.Password);
         log.LogWarning("Fencing node {Node} through its BMC {Bmc}", node, address?.ToString() ?? "(none)");
-        var result = await bmc.PowerOffAsync(address, cancellationToken);
+        var result = await bmc.PowerOffAsync(address, await ExpectationAsync(node, cancellationToken), cancellationToken);
         if (result.PoweredOff)
         {
             log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
@@ -79,6 +79,19 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
             return FenceOutcome.RecoveredWithoutFence;
         }
         return FenceOutcome.Failed;
+    }
+
+    /// <summary>The BMC identities the nodes recorded (<see cref="BmcIdentity"/>): the fenced node's, and the others'.</summary>
+    private async Task<BmcExpectation> ExpectationAsync(string node, CancellationToken cancellationToken)
+    {
+        var recorded = await fence.ReadBmcIdentitiesAsync(cancellationToken);
+        var others = new Dictionary<Guid, string>();
+        foreach (var (name, text) in recorded.Where(r => r.Key != node))
+        {
+            if (BmcIdentity.Decode(text) is { } guid)
+                others.TryAdd(guid, name);
+        }
+        return new BmcExpectation(node, BmcIdentity.Decode(recorded.GetValueOrDefault(node)), others);
     }
 
     private async Task RecoverAsync(string node, bool fenced, bool recoverVms, CancellationToken cancellationToken)

@@ -376,6 +376,22 @@ internal sealed class NemesisNode : IAsyncDisposable
     /// </summary>
     public async Task EndLibvirtdRestartAsync(LibvirtdRestart restart)
     {
+        // a restarted libvirtd has its running domains back before it takes a connection; this one gets them made again
+        // once it answers, so the node service is held still until they are (else it could connect in between, find a
+        // VM it runs missing, and start it while it is made again: 'domain is already active', a VM failed by the lab)
+        Freeze();
+        try
+        {
+            await RestartLibvirtdAsync(restart);
+        }
+        finally
+        {
+            Thaw();
+        }
+    }
+
+    private async Task RestartLibvirtdAsync(LibvirtdRestart restart)
+    {
         TestDriverDaemon launched;
         using (await Bmc.HoldPowerAsync())
         {

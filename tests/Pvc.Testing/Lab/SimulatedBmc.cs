@@ -50,6 +50,8 @@ public sealed class SimulatedBmc : IDisposable
         Directory.CreateDirectory(Path.Combine(directory, "state"));
         var port = FreeUdpPort();
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+        // the system GUID it reports (ipmitool mc guid): each machine's own, as the fencer's identity check expects
+        var guid = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         File.WriteAllText(Path.Combine(directory, "node.emu"), """
             mc_setbmc 0x20
             mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
@@ -98,7 +100,7 @@ public sealed class SimulatedBmc : IDisposable
                 allowed_auths_user md5
                 allowed_auths_operator md5
                 allowed_auths_admin md5
-                guid a123456789abcdefa123456789abcdef
+                guid {guid}
               endlan
               chassis_control "{hook} {node}"
               user 2 true "admin" "{password}" admin 10 md5
