@@ -75,7 +75,7 @@ public abstract class VmChangeCmdlet : VmCmdlet
             if (!output && !asJob)
                 return null;
             return ClusterOfObject.Attach(result ?? await VmReader.GetAsync(zk, vm.Uuid, token), connection);
-        });
+        }, connection);
         if (!asJob)
             Narrate($"{activity}: {vm.Name} done", before);
     }
