@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Reading;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
@@ -49,7 +50,7 @@ internal static class CoreBenchmark
             me.Refresh();
             var cpu0 = me.TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
-            var vms = await VmReader.ListAsync(cluster.ZooKeeper, counter: counter);
+            var vms = await cluster.Vms.ListAsync(counter: counter);
             var wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             me.Refresh();
             if (vms.Count != VmCount)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -111,6 +112,6 @@ internal static class FencingBenchmark
 
     /// <summary>Waits on watches until a znode's text satisfies the condition.</summary>
     private static Task ZnodeWait(ClusterConnection cluster, string path, Func<string, bool> done, TimeSpan deadline) =>
-        ZnodeWaiter.WaitAsync(cluster.ZooKeeper, path, t => new Text(t), t => done(t.Value), deadline, null,
+        ZnodeWaiter.WaitAsync(cluster, path, t => new Text(t), t => done(t.Value), deadline, null,
             () => new InvalidOperationException($"{path} does not exist"), last => new TimeoutException($"{path} is still '{last?.Value}'"), CancellationToken.None);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Security;

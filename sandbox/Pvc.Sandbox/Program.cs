@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
+using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing;
@@ -146,7 +149,7 @@ static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeSer
     {
         await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), cancellationToken: token, waitForNode: true);
     }
-    catch (Pvc.Core.Errors.PvcTimeoutException e)
+    catch (PvcException e) when (e.Kind == PvcErrorKind.OperationTimeout)
     {
         throw new InvalidOperationException($"Node {name} did not become ready ({e.Message}):\n{string.Join("\n", processes.Select(p => p.Log()))}");
     }

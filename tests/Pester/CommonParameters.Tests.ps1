@@ -96,13 +96,13 @@ Describe 'Errors' {
         $which = try {
             Move-PvcVm web1 -Node nosuch -ErrorAction Stop
         }
-        catch [Pvc.Core.Errors.PvcNotFoundException] {
-            "not found: $($_.Exception.Message)"
+        catch [Pvc.Core.Errors.PvcException] {
+            "$($_.Exception.Kind): $($_.Exception.Message)"
         }
         catch {
             "other: $($_.Exception.GetType().FullName)"
         }
-        $which | Should -Be "not found: There is no node 'nosuch'. Get-PvcNode lists the nodes."
+        $which | Should -Be "NotFound: There is no node 'nosuch'. Get-PvcNode lists the nodes."
         (Get-PvcVm web1).Node | Should -Be 'hv1'
     }
 

@@ -10,7 +10,7 @@ BeforeAll {
     $faultIds = 'PESTER_COMPLETION_ONE', 'PESTER_COMPLETION_TWO'
     $raiser = Connect-PvcCluster $env:PVC_SANDBOX_SERVER -NoDefault
     foreach ($id in $faultIds) {
-        $raised = [Pvc.Core.Faults.FaultStore]::RaiseAsync($raiser, $id, 1, 'raised by the Pester completion tests', [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        $raised = [Pvc.Core.Faults.FaultStore]::new($raiser).RaiseAsync($id, 1, 'raised by the Pester completion tests', [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
         if (-not $raised) { throw "Fault $id was not raised (is the cluster in maintenance?)" }
     }
     Disconnect-PvcCluster $raiser

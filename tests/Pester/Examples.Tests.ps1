@@ -1638,12 +1638,12 @@ namespace PvcExamples
                     $ps = [powershell]::Create()
                     $ps.Runspace = $ctx.Runspace
                     $null = $ps.AddScript('Get-Job | Remove-Job -Force; Disconnect-PvcCluster -ErrorAction SilentlyContinue
-                        Get-Variable | Where-Object { $_.Value -is [Pvc.Core.Cluster.ClusterConnection] } | ForEach-Object { Disconnect-PvcCluster -Cluster $_.Value -ErrorAction SilentlyContinue }')
+                        Get-Variable | Where-Object { $_.Value -is [Pvc.Core.Connection.ClusterConnection] } | ForEach-Object { Disconnect-PvcCluster -Cluster $_.Value -ErrorAction SilentlyContinue }')
                     $ps.Invoke() | Out-Null
                     $ctx.Runspace.Dispose()
                 }
                 foreach ($value in $ctx.Vars.Values) {
-                    if ($value -is [Pvc.Core.Cluster.ClusterConnection]) { Disconnect-PvcCluster -Cluster $value }
+                    if ($value -is [Pvc.Core.Connection.ClusterConnection]) { Disconnect-PvcCluster -Cluster $value }
                 }
                 Remove-Item -Recurse -Force -LiteralPath $ctx.Dir -ErrorAction SilentlyContinue
             }

@@ -1,5 +1,6 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
@@ -30,7 +31,7 @@ public sealed class BadInputCoreTests(ZooKeeperFixture zk)
             () => nodes.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], timeout),
         })
         {
-            var e = await Assert.ThrowsAsync<PvcArgumentException>(wait);
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, wait);
             Assert.Equal("InvalidTimeout", e.ErrorId);
         }
     }
@@ -44,7 +45,7 @@ public sealed class BadInputCoreTests(ZooKeeperFixture zk)
         var uuid = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "old1", "hv1", state: "stop", uuid: uuid, xml: string.Format(System.Globalization.CultureInfo.InvariantCulture, storedXml, uuid));
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        var e = await Assert.ThrowsAsync<PvcDataException>(() => new VmOperations(c.Connection).RenameAsync(new VmRef(uuid, "old1"), "new1"));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => new VmOperations(c.Connection).RenameAsync(new VmRef(uuid, "old1"), "new1"));
         Assert.Equal(("VmXmlInvalid", "old1"), (e.ErrorId, e.Target));
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
     }
@@ -57,14 +58,14 @@ public sealed class BadInputCoreTests(ZooKeeperFixture zk)
         var vm = new VmRef(uuid, "web1");
         var ops = new VmOperations(c.Connection);
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        var e = await Assert.ThrowsAsync<PvcArgumentException>(() => ops.ModifyAsync(vm, new VmMetadataChange { Autostart = true }, PvcSeed.Xml(Guid.NewGuid(), "web1")));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyAsync(vm, new VmMetadataChange { Autostart = true }, PvcSeed.Xml(Guid.NewGuid(), "web1")));
         Assert.Equal("UuidMismatch", e.ErrorId);
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
 
         await ops.ModifyAsync(vm, new VmMetadataChange { Autostart = true, NodeLimit = ["hv1", "hv2"] }, PvcSeed.Xml(uuid, "web1", memoryMiB: 2048), restart: true);
         Assert.Equal(("True", "hv1,hv2", "restart"), (await c.ReadAsync($"/domains/{uuid}/node_autostart"), await c.ReadAsync($"/domains/{uuid}/node_limit"), await c.ReadAsync($"/domains/{uuid}/state")));
         Assert.Contains("2048", await c.ReadAsync($"/domains/{uuid}/xml"), StringComparison.Ordinal);
-        Assert.Equal("NoChange", (await Assert.ThrowsAsync<PvcArgumentException>(() => ops.ModifyAsync(vm, null, null))).ErrorId);
+        Assert.Equal("NoChange", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyAsync(vm, null, null))).ErrorId);
     }
 
     [Theory]
@@ -82,7 +83,7 @@ public sealed class BadInputCoreTests(ZooKeeperFixture zk)
             () => ops.RemoveTagAsync(new VmRef(uuid, "web1"), tag),
             () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "web2"), Tags = [(tag, false)] }),
         })
-            Assert.Equal("InvalidTag", (await Assert.ThrowsAsync<PvcArgumentException>(change)).ErrorId);
+            Assert.Equal("InvalidTag", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, change)).ErrorId);
     }
 
     [Theory]
@@ -95,12 +96,12 @@ public sealed class BadInputCoreTests(ZooKeeperFixture zk)
         var nodes = new NodeOperations(c.Connection);
         foreach (var call in new Func<Task>[]
         {
-            () => nodes.GetAsync(name), () => nodes.FlushAsync(name), () => nodes.ReadyAsync(name), () => nodes.PlanFlushAsync(name),
+            () => nodes.GetAsync(name), () => nodes.FlushAsync(name), () => nodes.ReadyAsync(name), () => c.Connection.Vms.PlanFlushAsync(name),
             () => nodes.GetLogAsync(name), () => nodes.SetPrimaryAsync(name), () => nodes.SetSecondaryAsync(name),
             () => nodes.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(1)),
         })
         {
-            var e = await Assert.ThrowsAsync<PvcArgumentException>(call);
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, call);
             Assert.Equal(("InvalidNodeName", name), (e.ErrorId, e.Target));
         }
     }

@@ -1,7 +1,9 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Security;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.Python;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
@@ -149,7 +151,7 @@ public sealed class ClusterAccessTests(ZooKeeperFixture zk)
     {
         var chroot = await zk.NewChrootAsync();
         await using var anonymous = await ConnectAsync(chroot);
-        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() =>
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () =>
             ClusterInitializer.InitializeAsync(anonymous, new ClusterInitOptions { Name = "lab" }));
         Assert.Equal("CredentialRequired", e.ErrorId);
         Assert.Empty((await anonymous.ZooKeeper.GetChildrenAsync("/")).Children);
@@ -159,9 +161,9 @@ public sealed class ClusterAccessTests(ZooKeeperFixture zk)
     [Fact]
     public void Credentials_are_checked_and_never_shown()
     {
-        Assert.Equal("InvalidCredential", Assert.Throws<PvcArgumentException>(() => new ClusterCredential("a:b", "pw")).ErrorId);
-        Assert.Equal("InvalidCredential", Assert.Throws<PvcArgumentException>(() => new ClusterCredential("", "pw")).ErrorId);
-        Assert.Equal("InvalidCredential", Assert.Throws<PvcArgumentException>(() => new ClusterCredential("a", "")).ErrorId);
+        Assert.Equal("InvalidCredential", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => new ClusterCredential("a:b", "pw")).ErrorId);
+        Assert.Equal("InvalidCredential", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => new ClusterCredential("", "pw")).ErrorId);
+        Assert.Equal("InvalidCredential", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => new ClusterCredential("a", "")).ErrorId);
         Assert.DoesNotContain(Member.Password, Member.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Member.Password, new ClusterInitOptions { Name = "x", GrantedCredentials = [Member] }.ToString(), StringComparison.Ordinal);
         // ZooKeeper's DigestAuthenticationProvider.generateDigest("pvcnode:m3mber-pw"): base64(sha1(...))

@@ -1,8 +1,10 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 using Pvc.ZooKeeper.Recipes;
@@ -57,7 +59,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         await ZnodeSeed.ElementAsync(connection.ZooKeeper, NodeKeys.Schema, "hv1");
         var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
 
-        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() =>
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () =>
             ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "other", Access = ClusterAccessMode.Open }));
         Assert.Equal("ClusterAlreadyInitialized", e.ErrorId);
         Assert.Contains("overwrite", e.Message, StringComparison.Ordinal);
@@ -71,7 +73,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         await ZnodeSeed.CreateAsync(connection.ZooKeeper, "/nodes/hv1", "coordinator");
         var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
 
-        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() =>
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () =>
             ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open }));
         Assert.Equal("ClusterDataPresent", e.ErrorId);
         Assert.Contains("/nodes", e.Message, StringComparison.Ordinal);
@@ -137,7 +139,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
     public async Task A_bad_name_is_refused_before_anything_is_written(string name)
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        var e = await Assert.ThrowsAsync<PvcArgumentException>(() => ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = name, Access = ClusterAccessMode.Open }));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = name, Access = ClusterAccessMode.Open }));
         Assert.Equal("InvalidClusterName", e.ErrorId);
         Assert.Empty((await connection.ZooKeeper.GetChildrenAsync("/")).Children);
     }

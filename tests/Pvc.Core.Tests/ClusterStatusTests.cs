@@ -1,10 +1,12 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 
@@ -102,14 +104,14 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
         // largest delta first, then most recently reported first; the acknowledged one is not active
         Assert.Equal(["DEAD_NODE_HV2", "CEPH_WARN_X", "VM_FAILED_WEB1"], status.ActiveFaults.Select(f => f.Id));
 
-        await FaultStore.AcknowledgeAsync(connection, ["DEAD_NODE_HV2"]);
+        await connection.Faults.AcknowledgeAsync(["DEAD_NODE_HV2"]);
         Assert.Equal(80, (await ClusterStatusReader.ReadAsync(connection)).Health);
 
         await ZnodeSeed.FaultAsync(client, "MEMORY_OVERPROVISIONED", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "mem");
         await ZnodeSeed.FaultAsync(client, "NODE_PLUGIN_DISK_HV1", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 40, "disk");
         Assert.Equal(0, (await ClusterStatusReader.ReadAsync(connection)).Health);
 
-        await FaultStore.AcknowledgeAllAsync(connection);
+        await connection.Faults.AcknowledgeAllAsync();
         var acked = await ClusterStatusReader.ReadAsync(connection);
         Assert.Equal(100, acked.Health);
         Assert.Empty(acked.ActiveFaults);
@@ -158,17 +160,17 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     public async Task Status_and_maintenance_need_an_initialised_cluster_of_schema_15()
     {
         await using var empty = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterStatusReader.ReadAsync(empty))).ErrorId);
-        Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterSettings.ChangeAsync(empty, new() { Maintenance = true }))).ErrorId);
+        Assert.Equal("ClusterNotInitialized", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => ClusterStatusReader.ReadAsync(empty))).ErrorId);
+        Assert.Equal("ClusterNotInitialized", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => ClusterSettings.ChangeAsync(empty, new() { Maintenance = true }))).ErrorId);
         Assert.Empty((await empty.ZooKeeper.GetChildrenAsync("/")).Children);
 
         await using var connection = await ZnodeSeed.InitializedAsync(zk);
         await connection.ZooKeeper.SetDataAsync(BaseKeys.SchemaVersion, "16"u8.ToArray());
         var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
-        var e = await Assert.ThrowsAsync<PvcDataException>(() => ClusterSettings.ChangeAsync(connection, new() { Maintenance = true }));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => ClusterSettings.ChangeAsync(connection, new() { Maintenance = true }));
         Assert.Equal("UnsupportedSchemaVersion", e.ErrorId);
         Assert.Contains("'16'", e.Message, StringComparison.Ordinal);
-        Assert.Equal("UnsupportedSchemaVersion", (await Assert.ThrowsAsync<PvcDataException>(() => ClusterStatusReader.ReadAsync(connection))).ErrorId);
+        Assert.Equal("UnsupportedSchemaVersion", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => ClusterStatusReader.ReadAsync(connection))).ErrorId);
         Assert.Equal(before, await ZnodeSeed.DumpAsync(connection.ZooKeeper));
     }
 }

@@ -3,6 +3,7 @@ using Pvc.Core.Errors;
 using Pvc.Core.Networks;
 using Pvc.Core.Schema;
 using Pvc.Core.Storage;
+using Pvc.Testing.Pvc;
 
 namespace Pvc.Core.Tests;
 
@@ -89,5 +90,5 @@ public sealed class CodecTests
 
     [Fact]
     public void A_malformed_limit_is_invalid() =>
-        Assert.Equal("InvalidLimit", Assert.Throws<PvcArgumentException>(() => Reading.LimitPattern.Of("(")).ErrorId);
+        Assert.Equal("InvalidLimit", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => Reading.LimitPattern.Of("(")).ErrorId);
 }

@@ -1,4 +1,5 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;

@@ -47,7 +47,7 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     [InlineData("<domain><name>web1</name>", "InvalidXml")]
     [InlineData("<domain><name>web1</name></domain><domain/>", "InvalidXml")]
     public void Inspect_refuses_a_DTD_and_malformed_XML(string xml, string errorId) =>
-        Assert.Equal(errorId, Assert.Throws<PvcArgumentException>(() => DomainXmlPolicy.Inspect(xml)).ErrorId);
+        Assert.Equal(errorId, PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => DomainXmlPolicy.Inspect(xml)).ErrorId);
 
     [Fact]
     public void Inspect_refuses_a_billion_laughs_without_expanding_it()
@@ -57,10 +57,10 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
             laughs.Append(System.Globalization.CultureInfo.InvariantCulture, $"<!ENTITY l{i} \"{string.Concat(Enumerable.Repeat($"&l{i - 1};", 10))}\">");
         laughs.Append("]><domain><name>&l9;</name></domain>");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal("XmlDtdNotAllowed", Assert.Throws<PvcArgumentException>(() => DomainXmlPolicy.Inspect(laughs.ToString())).ErrorId);
+        Assert.Equal("XmlDtdNotAllowed", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => DomainXmlPolicy.Inspect(laughs.ToString())).ErrorId);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
         // what is stored is read without a DTD too: a listing never expands one
-        Assert.Equal("InvalidXml", Assert.Throws<PvcArgumentException>(() => DomainXml.Parse(laughs.ToString())).ErrorId);
+        Assert.Equal("InvalidXml", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => DomainXml.Parse(laughs.ToString())).ErrorId);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
         var atLimit = Domain(uuid, "big", description: padding);
         Assert.Equal(DomainXmlPolicy.MaxBytes, Encoding.UTF8.GetByteCount(atLimit));
         Assert.Empty(DomainXmlPolicy.Inspect(atLimit));
-        var e = Assert.Throws<PvcArgumentException>(() => DomainXmlPolicy.Inspect(Domain(uuid, "big", description: padding + "x")));
+        var e = PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => DomainXmlPolicy.Inspect(Domain(uuid, "big", description: padding + "x")));
         Assert.Equal("XmlTooLarge", e.ErrorId);
     }
 
@@ -97,9 +97,12 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        var e = await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = Domain(Guid.NewGuid(), "vm1", devices, extra) }));
-        Assert.Equal(("DomainXmlNotAllowed", PvcErrorKind.NotAllowed, feature, element, "vm1"), (e.ErrorId, e.Kind, e.Feature, e.Element, e.Target));
-        Assert.Contains($"Set-PvcCluster -AllowDomainXml {feature}", e.Message, StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<PvcException>(() => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = Domain(Guid.NewGuid(), "vm1", devices, extra) }));
+        var refusal = Assert.IsType<DomainXmlRefusal>(e.Detail);
+        Assert.Equal(("DomainXmlNotAllowed", PvcErrorKind.NotAllowed, feature, element, "vm1"), (e.ErrorId, e.Kind, refusal.Feature, refusal.Element, e.Target));
+        // Core says what to allow; the cmdlet layer adds how (Set-PvcCluster -AllowDomainXml: BadInputTests)
+        Assert.Equal([feature], refusal.Allowing);
+        Assert.Contains($"(its allow-list then: {feature})", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
     }
 
@@ -113,8 +116,9 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
         var vm = await ops.DefineAsync(new VmDefinition { Xml = Domain(uuid, "gpu1", HostDev), TargetNode = "hv1" });
 
         // more than allowed: refused, and the advice keeps what is allowed now
-        var e = await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => ops.ModifyXmlAsync(vm, Domain(uuid, "gpu1", HostDev + BlockDisk)));
-        Assert.Contains("Set-PvcCluster -AllowDomainXml HostDevice, HostBlockDevice.", e.Message, StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<PvcException>(() => ops.ModifyXmlAsync(vm, Domain(uuid, "gpu1", HostDev + BlockDisk)));
+        Assert.Equal([DomainXmlFeature.HostDevice, DomainXmlFeature.HostBlockDevice], Assert.IsType<DomainXmlRefusal>(e.Detail).Allowing);
+        Assert.Contains("(its allow-list then: HostDevice, HostBlockDevice)", e.Message, StringComparison.Ordinal);
         await ops.ModifyXmlAsync(vm, Domain(uuid, "gpu1", HostDev, description: "with a GPU"));
         var renamed = await ops.RenameAsync(vm, "gpu2");
         Assert.Contains("<name>gpu2</name>", await c.ReadAsync($"/domains/{uuid}/xml"), StringComparison.Ordinal);
@@ -122,7 +126,7 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
         // taken back: the VM's XML can no longer be written, not even by a rename
         Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXml = [] }));
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        Assert.Equal(DomainXmlFeature.HostDevice, (await Assert.ThrowsAsync<DomainXmlNotAllowedException>(() => ops.RenameAsync(renamed, "gpu3"))).Feature);
+        Assert.Equal(DomainXmlFeature.HostDevice, Assert.IsType<DomainXmlRefusal>((await Assert.ThrowsAsync<PvcException>(() => ops.RenameAsync(renamed, "gpu3"))).Detail).Feature);
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
     }
 
@@ -152,6 +156,6 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
         await Assert.ThrowsAsync<BadVersionException>(() => c.Raw.MultiAsync([.. read.Checks, Op.SetData("/config/upstream_ip", "x"u8.ToArray())]));
         Assert.Empty(DomainXmlAllowList.None.Checks);
 
-        Assert.Equal("NoChange", (await Assert.ThrowsAsync<PvcArgumentException>(() => ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange()))).ErrorId);
+        Assert.Equal("NoChange", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange()))).ErrorId);
     }
 }

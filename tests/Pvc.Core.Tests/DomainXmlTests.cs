@@ -85,7 +85,7 @@ public sealed class DomainXmlTests
             return string.Join("|", x.Name, x.Uuid, x.MemoryMiB, x.Vcpus, x.Description ?? "(null)",
                 string.Join(";", x.Disks), string.Join(";", x.Nics));
         }
-        catch (PvcArgumentException e)
+        catch (PvcException e) when (e.Kind == PvcErrorKind.InvalidArgument)
         {
             // the message too: XmlException's text, line and position included, must not change
             return $"{e.ErrorId}: {e.Message}";
@@ -102,24 +102,24 @@ public sealed class DomainXmlTests
         }
         catch (XmlException e)
         {
-            throw new PvcArgumentException("InvalidXml", $"The VM definition is not well-formed XML: {e.Message}");
+            throw new PvcException(PvcErrorKind.InvalidArgument, "InvalidXml", $"The VM definition is not well-formed XML: {e.Message}");
         }
         if (root.Name.LocalName != "domain")
-            throw new PvcArgumentException("InvalidXml", $"The VM definition's root element is <{root.Name.LocalName}>; libvirt domain XML has <domain>.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, "InvalidXml", $"The VM definition's root element is <{root.Name.LocalName}>; libvirt domain XML has <domain>.");
         var name = root.Element("name")?.Value.Trim();
         VmName.Validate(name);
         var uuidText = root.Element("uuid")?.Value.Trim();
         if (string.IsNullOrEmpty(uuidText))
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has no <uuid>; Pvc keys VMs by UUID, so give it one.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, "InvalidXml", $"The VM '{name}' has no <uuid>; Pvc keys VMs by UUID, so give it one.");
         if (!Guid.TryParse(uuidText, out var uuid) || uuid == Guid.Empty)
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has the UUID '{uuidText}', which is not a valid UUID.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, "InvalidXml", $"The VM '{name}' has the UUID '{uuidText}', which is not a valid UUID.");
         var memory = root.Element("memory");
         var memoryMiB = memory is null ? null : MiB(memory.Value.Trim(), (string?)memory.Attribute("unit"));
         if (memoryMiB is not > 0)
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has no valid <memory> (a positive number, with an optional unit attribute).");
+            throw new PvcException(PvcErrorKind.InvalidArgument, "InvalidXml", $"The VM '{name}' has no valid <memory> (a positive number, with an optional unit attribute).");
         var vcpuText = root.Element("vcpu")?.Value.Trim();
         if (!int.TryParse(vcpuText, NumberStyles.None, CultureInfo.InvariantCulture, out var vcpus) || vcpus < 1)
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has no valid <vcpu> (a positive whole number); it has '{vcpuText}'.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, "InvalidXml", $"The VM '{name}' has no valid <vcpu> (a positive whole number); it has '{vcpuText}'.");
         var devices = root.Element("devices");
         return new DomainXml
         {

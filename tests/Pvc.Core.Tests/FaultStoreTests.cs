@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Schema;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 
@@ -30,7 +32,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         await SeedAsync(connection.ZooKeeper);
         await ZnodeSeed.CreateAsync(connection.ZooKeeper, $"{BaseKeys.Faults}/{ZnodeSeed.LockName()}");
 
-        var faults = await FaultStore.ListAsync(connection);
+        var faults = await connection.Faults.ListAsync();
 
         Assert.Equal(["VM_FAILED_WEB1", "DEAD_NODE_HV2", "CEPH_WARN_OSDMAP_FLAGS"], faults.Select(f => f.Id));
         Assert.Equal(new Fault("DEAD_NODE_HV2", Utc("2025-03-01T10:00:00"), Utc("2025-03-01T12:00:00"), null, FaultStatus.New, 50,
@@ -51,7 +53,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         await using var connection = await ZnodeSeed.InitializedAsync(zk);
         await SeedAsync(connection.ZooKeeper);
 
-        var faults = await FaultStore.ListAsync(connection, key);
+        var faults = await connection.Faults.ListAsync(key);
 
         Assert.Equal(expected.Split(','), faults.Select(f => f.Id));
     }
@@ -65,7 +67,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         var before = await ZnodeSeed.DumpAsync(client);
         var start = DateTimeOffset.UtcNow.AddSeconds(-1);
 
-        var result = await FaultStore.AcknowledgeAsync(connection, ["DEAD_NODE_HV2"]);
+        var result = await connection.Faults.AcknowledgeAsync(["DEAD_NODE_HV2"]);
 
         var end = DateTimeOffset.UtcNow;
         var ackTime = await ZnodeSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime));
@@ -75,7 +77,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         Assert.Equal("ack", await ZnodeSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Status)));
         var fault = Assert.Single(result);
         Assert.Equal((FaultStatus.Ack, at, 50, 0), (fault.Status, fault.AcknowledgedAt, fault.HealthDelta, fault.EffectiveHealthDelta));
-        Assert.Equal(fault, await FaultStore.GetAsync(connection, "DEAD_NODE_HV2"));
+        Assert.Equal(fault, await connection.Faults.GetAsync("DEAD_NODE_HV2"));
 
         var after = await ZnodeSeed.DumpAsync(client);
         after.Remove(FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime));
@@ -93,7 +95,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         await SeedAsync(client);
         var ackedBefore = await client.ExistsAsync(FaultKeys.Path("CEPH_WARN_OSDMAP_FLAGS", FaultKeys.AckTime));
 
-        var result = await FaultStore.AcknowledgeAllAsync(connection);
+        var result = await connection.Faults.AcknowledgeAllAsync();
 
         Assert.Equal(3, result.Count);
         Assert.All(result, f => Assert.Equal(FaultStatus.Ack, f.Status));
@@ -104,7 +106,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
             foreach (var key in new[] { FaultKeys.AckTime, FaultKeys.Status })
                 zxids.Add((await client.ExistsAsync(FaultKeys.Path(id, key)))!.ModifiedZxid);
         Assert.Single(zxids.Distinct());
-        Assert.All(await FaultStore.ListAsync(connection), f => Assert.Equal(0, f.EffectiveHealthDelta));
+        Assert.All(await connection.Faults.ListAsync(), f => Assert.Equal(0, f.EffectiveHealthDelta));
     }
 
     [Fact]
@@ -115,10 +117,10 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         await SeedAsync(client);
         var before = await ZnodeSeed.DumpAsync(client);
 
-        var get = await Assert.ThrowsAsync<PvcNotFoundException>(() => FaultStore.GetAsync(connection, "NOPE"));
-        var ack = await Assert.ThrowsAsync<PvcNotFoundException>(() => FaultStore.AcknowledgeAsync(connection, ["DEAD_NODE_HV2", "NOPE"]));
-        var delete = await Assert.ThrowsAsync<PvcNotFoundException>(() => FaultStore.DeleteAsync(connection, ["VM_FAILED_WEB1", "NOPE"]));
-        var path = await Assert.ThrowsAsync<PvcNotFoundException>(() => FaultStore.DeleteAsync(connection, ["../config"]));
+        var get = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => connection.Faults.GetAsync("NOPE"));
+        var ack = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => connection.Faults.AcknowledgeAsync(["DEAD_NODE_HV2", "NOPE"]));
+        var delete = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => connection.Faults.DeleteAsync(["VM_FAILED_WEB1", "NOPE"]));
+        var path = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => connection.Faults.DeleteAsync(["../config"]));
 
         foreach (var e in new[] { get, ack, delete })
         {
@@ -138,15 +140,15 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         await SeedAsync(client);
         await ZnodeSeed.CreateAsync(client, $"{FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Message)}/{ZnodeSeed.LockName()}");
 
-        var deleted = await FaultStore.DeleteAsync(connection, ["DEAD_NODE_HV2", "VM_FAILED_WEB1"]);
+        var deleted = await connection.Faults.DeleteAsync(["DEAD_NODE_HV2", "VM_FAILED_WEB1"]);
 
         Assert.Equal(["DEAD_NODE_HV2", "VM_FAILED_WEB1"], deleted.Select(f => f.Id));
         Assert.Equal(["CEPH_WARN_OSDMAP_FLAGS"], (await client.GetChildrenAsync(BaseKeys.Faults)).Children);
 
-        var all = await FaultStore.DeleteAllAsync(connection);
+        var all = await connection.Faults.DeleteAllAsync();
         Assert.Equal(["CEPH_WARN_OSDMAP_FLAGS"], all.Select(f => f.Id));
         Assert.Empty((await client.GetChildrenAsync(BaseKeys.Faults)).Children);
-        Assert.Empty(await FaultStore.DeleteAllAsync(connection));
+        Assert.Empty(await connection.Faults.DeleteAllAsync());
     }
 
     [Fact]
@@ -166,7 +168,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         };
         try
         {
-            var result = await FaultStore.AcknowledgeAsync(connection, ["DEAD_NODE_HV2"]);
+            var result = await connection.Faults.AcknowledgeAsync(["DEAD_NODE_HV2"]);
             Assert.Equal(Utc("2030-01-01T00:00:00"), Assert.Single(result).AcknowledgedAt);
         }
         finally
@@ -194,9 +196,9 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         SortedDictionary<string, (string Data, int Version, long Created)> before;
         try
         {
-            await Assert.ThrowsAsync<PvcWriteConflictException>(() => FaultStore.AcknowledgeAllAsync(connection));
+            await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => connection.Faults.AcknowledgeAllAsync());
             before = await ZnodeSeed.DumpAsync(client);
-            var e = await Assert.ThrowsAsync<PvcWriteConflictException>(() => FaultStore.DeleteAsync(connection, ["VM_FAILED_WEB1", "DEAD_NODE_HV2"]));
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => connection.Faults.DeleteAsync(["VM_FAILED_WEB1", "DEAD_NODE_HV2"]));
             Assert.Equal("FaultWriteConflict", e.ErrorId);
         }
         finally
@@ -224,7 +226,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         };
         try
         {
-            var deleted = await FaultStore.DeleteAsync(connection, ["VM_FAILED_WEB1"]);
+            var deleted = await connection.Faults.DeleteAsync(["VM_FAILED_WEB1"]);
             // the fault returned is the one read again after the other writer's change
             Assert.Equal(Utc("2025-03-02T00:00:00"), Assert.Single(deleted).LastReported);
         }
@@ -239,11 +241,11 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     public async Task Faults_need_an_initialised_cluster_of_schema_15()
     {
         await using var empty = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        Assert.Equal("ClusterNotInitialized", (await Assert.ThrowsAsync<PvcDataException>(() => FaultStore.ListAsync(empty))).ErrorId);
+        Assert.Equal("ClusterNotInitialized", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => empty.Faults.ListAsync())).ErrorId);
 
         await using var connection = await ZnodeSeed.InitializedAsync(zk);
         await connection.ZooKeeper.SetDataAsync(BaseKeys.SchemaVersion, "14"u8.ToArray());
-        Assert.Equal("UnsupportedSchemaVersion", (await Assert.ThrowsAsync<PvcDataException>(() => FaultStore.AcknowledgeAllAsync(connection))).ErrorId);
+        Assert.Equal("UnsupportedSchemaVersion", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => connection.Faults.AcknowledgeAllAsync())).ErrorId);
     }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")]

@@ -1,6 +1,7 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
@@ -126,7 +127,7 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
         var before = await PvcSeed.SnapshotAsync(c.Raw);
 
         // the node is "run" (it wrote a keepalive), and no BMC confirmed it off
-        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() =>
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () =>
             FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = false }));
         Assert.Equal("NodeNotDead", e.ErrorId);
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
@@ -139,19 +140,19 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         var id = FaultIds.DeadNode("hv2");
         Assert.Equal("DEAD_NODE_HV2", id);
-        Assert.True(await FaultStore.RaiseAsync(c.Connection, id, 50, "Node hv2 is dead"));
-        var first = await FaultStore.GetAsync(c.Connection, id);
+        Assert.True(await c.Connection.Faults.RaiseAsync(id, 50, "Node hv2 is dead"));
+        var first = await c.Connection.Faults.GetAsync(id);
         Assert.Equal((FaultStatus.New, 50, "Node hv2 is dead"), (first.Status, first.HealthDelta, first.Message));
         Assert.Equal("", await c.ReadAsync($"/faults/{id}/ack_time"));
 
-        await FaultStore.AcknowledgeAsync(c.Connection, [id]);
-        Assert.True(await FaultStore.RaiseAsync(c.Connection, id, 40, "Node hv2 is still dead"));
-        var again = await FaultStore.GetAsync(c.Connection, id);
+        await c.Connection.Faults.AcknowledgeAsync([id]);
+        Assert.True(await c.Connection.Faults.RaiseAsync(id, 40, "Node hv2 is still dead"));
+        var again = await c.Connection.Faults.GetAsync(id);
         // the acknowledgement and the first time stay; the rest is the latest report
         Assert.Equal((FaultStatus.Ack, 40, "Node hv2 is still dead", first.FirstReported), (again.Status, again.HealthDelta, again.Message, again.FirstReported));
 
         await c.Raw.SetDataAsync("/config/maintenance", "true"u8.ToArray());
-        Assert.False(await FaultStore.RaiseAsync(c.Connection, FaultIds.FenceFailed("hv2"), 50, "x"));
+        Assert.False(await c.Connection.Faults.RaiseAsync(FaultIds.FenceFailed("hv2"), 50, "x"));
         Assert.Null(await c.Raw.ExistsAsync($"/faults/{FaultIds.FenceFailed("hv2")}"));
     }
 }

@@ -1,8 +1,11 @@
 using System.Net;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Networks;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.Core.Tests;
@@ -68,7 +71,7 @@ public sealed class NetworkReaderTests(ZooKeeperFixture zk)
     public async Task Lists_networks_typed_with_reservations_leases_and_ordered_rules()
     {
         await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [await SeedAsync(zk)] });
-        var networks = await NetworkReader.ListAsync(c.ZooKeeper);
+        var networks = await c.Networks.ListAsync();
 
         Assert.Equal([100, 200, 1001], networks.Select(n => n.Vni));
         var managed = networks[0];
@@ -132,21 +135,21 @@ public sealed class NetworkReaderTests(ZooKeeperFixture zk)
     public async Task The_limit_matches_the_vni_or_the_description(string limit, int[] expected)
     {
         await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [await SeedAsync(zk)] });
-        Assert.Equal(expected, (await NetworkReader.ListAsync(c.ZooKeeper, limit)).Select(n => n.Vni));
+        Assert.Equal(expected, (await c.Networks.ListAsync(limit)).Select(n => n.Vni));
     }
 
     [Fact]
     public async Task Gets_by_vni_or_description_and_reports_a_missing_network()
     {
         await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [await SeedAsync(zk)] });
-        Assert.Equal("web", (await NetworkReader.GetAsync(c.ZooKeeper, 1001)).Description);
-        Assert.Equal("web", (await NetworkReader.GetAsync(c.ZooKeeper, "1001")).Description);
-        Assert.Equal(200, (await NetworkReader.GetAsync(c.ZooKeeper, "storage-vlan")).Vni);
+        Assert.Equal("web", (await c.Networks.GetAsync(1001)).Description);
+        Assert.Equal("web", (await c.Networks.GetAsync("1001")).Description);
+        Assert.Equal(200, (await c.Networks.GetAsync("storage-vlan")).Vni);
 
-        var e = await Assert.ThrowsAsync<PvcNotFoundException>(() => NetworkReader.GetAsync(c.ZooKeeper, 4242));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Networks.GetAsync(4242));
         Assert.Equal("NetworkNotFound", e.ErrorId);
         Assert.Equal(PvcErrorKind.NotFound, e.Kind);
-        e = await Assert.ThrowsAsync<PvcNotFoundException>(() => NetworkReader.GetAsync(c.ZooKeeper, "no-such-net"));
+        e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Networks.GetAsync("no-such-net"));
         Assert.Equal("NetworkNotFound", e.ErrorId);
         Assert.Equal("no-such-net", e.Target);
     }
@@ -155,7 +158,7 @@ public sealed class NetworkReaderTests(ZooKeeperFixture zk)
     public async Task A_bad_limit_is_an_argument_error()
     {
         await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [await SeedAsync(zk)] });
-        var e = await Assert.ThrowsAsync<PvcArgumentException>(() => NetworkReader.ListAsync(c.ZooKeeper, "web("));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => c.Networks.ListAsync("web("));
         Assert.Equal("InvalidLimit", e.ErrorId);
     }
 
@@ -163,7 +166,7 @@ public sealed class NetworkReaderTests(ZooKeeperFixture zk)
     public async Task An_uninitialised_cluster_has_no_networks()
     {
         await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        Assert.Empty(await NetworkReader.ListAsync(c.ZooKeeper));
+        Assert.Empty(await c.Networks.ListAsync());
     }
 
     [Fact]
@@ -186,7 +189,7 @@ public sealed class NetworkReaderTests(ZooKeeperFixture zk)
             }
             await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
             var counter = new ReadCounter();
-            var networks = await NetworkReader.ListAsync(c.ZooKeeper, counter: counter);
+            var networks = await c.Networks.ListAsync(counter: counter);
             Assert.Equal(count, networks.Count);
             Assert.All(networks, n => Assert.Single(n.Reservations));
             return counter.Waves;

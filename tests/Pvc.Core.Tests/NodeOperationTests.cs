@@ -1,6 +1,7 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
@@ -28,7 +29,7 @@ public sealed class NodeOperationTests(ZooKeeperFixture zk)
 
         Assert.Equal(["hv3"], (await ops.ListAsync(new NodeFilter { DomainState = NodeDomainState.Flushed })).Select(n => n.Name));
         Assert.Equal(["hv2"], (await ops.ListAsync(new NodeFilter { Limit = new LimitPattern("2") })).Select(n => n.Name));
-        Assert.Equal("NodeNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.GetAsync("hv9"))).ErrorId);
+        Assert.Equal("NodeNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.GetAsync("hv9"))).ErrorId);
     }
 
     [Fact]
@@ -59,8 +60,8 @@ public sealed class NodeOperationTests(ZooKeeperFixture zk)
 
         await ops.ReadyAsync("hv1");
         Assert.Equal("unflush", await c.ReadAsync("/nodes/hv1/domainstate"));
-        await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.FlushAsync("hv9"));
-        await Assert.ThrowsAsync<PvcTimeoutException>(() => ops.WaitForDomainStateAsync("hv1", [NodeDomainState.Ready], TimeSpan.FromMilliseconds(200)));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.FlushAsync("hv9"));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.OperationTimeout, () => ops.WaitForDomainStateAsync("hv1", [NodeDomainState.Ready], TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public sealed class NodeOperationTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk, nodes: 0);
         var ops = new NodeOperations(c.Connection);
-        await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.WaitForDomainStateAsync("hv7", [NodeDomainState.Ready], TimeSpan.FromSeconds(5)));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.WaitForDomainStateAsync("hv7", [NodeDomainState.Ready], TimeSpan.FromSeconds(5)));
         var waiting = ops.WaitForDomainStateAsync("hv7", [NodeDomainState.Ready], TimeSpan.FromSeconds(20), waitForNode: true);
         await PvcSeed.AddNodeAsync(c.Raw, "hv7", domainState: "ready");
         Assert.Equal(NodeDomainState.Ready, await waiting);
@@ -84,12 +85,12 @@ public sealed class NodeOperationTests(ZooKeeperFixture zk)
 
         await ops.SetPrimaryAsync("hv2");
         Assert.Equal("hv2", await c.ReadAsync("/config/primary_node"));
-        Assert.Equal("NotCoordinator", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.SetPrimaryAsync("hv4"))).ErrorId);
-        Assert.Equal("NodeNotRunning", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.SetPrimaryAsync("hv3"))).ErrorId);
+        Assert.Equal("NotCoordinator", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.SetPrimaryAsync("hv4"))).ErrorId);
+        Assert.Equal("NodeNotRunning", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.SetPrimaryAsync("hv3"))).ErrorId);
         Assert.Equal("hv2", await c.ReadAsync("/config/primary_node"));
 
         await c.Raw.SetDataAsync("/nodes/hv1/routerstate", "primary"u8.ToArray());
-        Assert.Equal("NotPrimary", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.SetSecondaryAsync("hv1"))).ErrorId);
+        Assert.Equal("NotPrimary", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.SetSecondaryAsync("hv1"))).ErrorId);
         await ops.SetSecondaryAsync("hv2");
         Assert.Equal("none", await c.ReadAsync("/config/primary_node"));
     }

@@ -1,7 +1,9 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 
@@ -202,8 +204,8 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
         await client.SetDataAsync(BaseKeys.SchemaVersion, System.Text.Encoding.UTF8.GetBytes(version));
         var before = await ZnodeSeed.DumpAsync(client);
 
-        var validate = await Assert.ThrowsAsync<PvcDataException>(() => SchemaValidator.ValidateAsync(connection));
-        var repair = await Assert.ThrowsAsync<PvcDataException>(() => SchemaValidator.RepairAsync(connection));
+        var validate = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.ValidateAsync(connection));
+        var repair = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.RepairAsync(connection));
 
         foreach (var e in new[] { validate, repair })
         {
@@ -220,8 +222,8 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
         await ZnodeSeed.CreateAsync(connection.ZooKeeper, "/nodes/hv1");
 
-        var validate = await Assert.ThrowsAsync<PvcDataException>(() => SchemaValidator.ValidateAsync(connection));
-        var repair = await Assert.ThrowsAsync<PvcDataException>(() => SchemaValidator.RepairAsync(connection));
+        var validate = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.ValidateAsync(connection));
+        var repair = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.RepairAsync(connection));
 
         Assert.Equal("ClusterNotInitialized", validate.ErrorId);
         Assert.Equal("ClusterNotInitialized", repair.ErrorId);

@@ -1,3 +1,4 @@
+using Pvc.Testing.Pvc;
 using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 
@@ -30,7 +31,7 @@ public sealed class StorageNameTests
     public void A_pool_name_that_could_address_something_else_is_refused(string name)
     {
         Assert.False(PoolName.IsValid(name));
-        var e = Assert.Throws<PvcArgumentException>(() => PoolName.Validate(name));
+        var e = PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => PoolName.Validate(name));
         Assert.Equal("InvalidPoolName", e.ErrorId);
         Assert.Equal(name, e.Target);
         Assert.DoesNotContain('\n', e.Message);
@@ -59,7 +60,7 @@ public sealed class StorageNameTests
     [InlineData("vol\t1")]
     public void A_volume_name_that_could_address_something_else_is_refused(string name)
     {
-        var e = Assert.Throws<PvcArgumentException>(() => VolumeName.Validate(name));
+        var e = PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => VolumeName.Validate(name));
         Assert.Equal("InvalidVolumeName", e.ErrorId);
     }
 
@@ -80,6 +81,6 @@ public sealed class StorageNameTests
     {
         Assert.Equal(valid, SnapshotName.IsValid(name));
         if (!valid)
-            Assert.Equal("InvalidSnapshotName", Assert.Throws<PvcArgumentException>(() => SnapshotName.Validate(name)).ErrorId);
+            Assert.Equal("InvalidSnapshotName", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => SnapshotName.Validate(name)).ErrorId);
     }
 }

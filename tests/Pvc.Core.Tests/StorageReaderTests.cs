@@ -1,7 +1,10 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Core.Storage;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 
@@ -44,7 +47,7 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Lists_osds_with_their_stats_placeholder_and_bad_json_included()
     {
         await using var c = await ConnectSeededAsync();
-        var osds = await OsdReader.ListAsync(c.ZooKeeper);
+        var osds = await c.Osds.ListAsync();
         Assert.Equal([0, 1, 10], osds.Select(o => o.Id));
 
         var reported = osds[0];
@@ -108,10 +111,10 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Osd_limit_matches_the_id_and_get_reports_a_missing_osd()
     {
         await using var c = await ConnectSeededAsync();
-        Assert.Equal([1, 10], (await OsdReader.ListAsync(c.ZooKeeper, "1")).Select(o => o.Id));
-        Assert.Equal([1], (await OsdReader.ListAsync(c.ZooKeeper, "^1$")).Select(o => o.Id));
-        Assert.Equal("hv2", (await OsdReader.GetAsync(c.ZooKeeper, 1)).Node);
-        var e = await Assert.ThrowsAsync<PvcNotFoundException>(() => OsdReader.GetAsync(c.ZooKeeper, 7));
+        Assert.Equal([1, 10], (await c.Osds.ListAsync("1")).Select(o => o.Id));
+        Assert.Equal([1], (await c.Osds.ListAsync("^1$")).Select(o => o.Id));
+        Assert.Equal("hv2", (await c.Osds.GetAsync(1)).Node);
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Osds.GetAsync(7));
         Assert.Equal("OsdNotFound", e.ErrorId);
         Assert.Equal("7", e.Target);
     }
@@ -120,7 +123,7 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Lists_pools_sorted_by_ceph_id_with_tier_and_volume_count()
     {
         await using var c = await ConnectSeededAsync();
-        var pools = await PoolReader.ListAsync(c.ZooKeeper);
+        var pools = await c.Pools.ListAsync();
         Assert.Equal(["fresh", "backup", "vms"], pools.Select(p => p.Name));
 
         var fresh = pools[0];
@@ -160,12 +163,12 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Pool_limit_and_get()
     {
         await using var c = await ConnectSeededAsync();
-        Assert.Equal(["vms"], (await PoolReader.ListAsync(c.ZooKeeper, "m")).Select(p => p.Name));
-        Assert.Equal(["backup"], (await PoolReader.ListAsync(c.ZooKeeper, "^b.*p$")).Select(p => p.Name));
-        Assert.Equal(PoolTier.Ssd, (await PoolReader.GetAsync(c.ZooKeeper, "vms")).Tier);
+        Assert.Equal(["vms"], (await c.Pools.ListAsync("m")).Select(p => p.Name));
+        Assert.Equal(["backup"], (await c.Pools.ListAsync("^b.*p$")).Select(p => p.Name));
+        Assert.Equal(PoolTier.Ssd, (await c.Pools.GetAsync("vms")).Tier);
         foreach (var missing in new[] { "nope", "", "a/b", ".." })
         {
-            var e = await Assert.ThrowsAsync<PvcNotFoundException>(() => PoolReader.GetAsync(c.ZooKeeper, missing));
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Pools.GetAsync(missing));
             Assert.Equal("PoolNotFound", e.ErrorId);
         }
     }
@@ -174,7 +177,7 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Lists_volumes_with_rbd_info_and_tolerates_empty_and_bad_stats()
     {
         await using var c = await ConnectSeededAsync();
-        var volumes = await VolumeReader.ListAsync(c.ZooKeeper);
+        var volumes = await c.Volumes.ListAsync();
         Assert.Equal(["backup/vm1_disk0", "vms/vm1_disk0", "vms/vm2_disk0"], volumes.Select(v => v.ToString()));
         Assert.Null(volumes[0].Stats);
         Assert.Null(volumes[2].Stats);
@@ -202,19 +205,19 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Volume_pool_filter_limit_and_get()
     {
         await using var c = await ConnectSeededAsync();
-        Assert.Equal(["vm1_disk0", "vm2_disk0"], (await VolumeReader.ListAsync(c.ZooKeeper, pool: "vms")).Select(v => v.Name));
-        Assert.Empty(await VolumeReader.ListAsync(c.ZooKeeper, pool: "fresh"));
-        Assert.Equal(["backup/vm1_disk0", "vms/vm1_disk0"], (await VolumeReader.ListAsync(c.ZooKeeper, limit: "vm1")).Select(v => v.ToString()));
-        Assert.Equal(["vms/vm2_disk0"], (await VolumeReader.ListAsync(c.ZooKeeper, "vms", "2_disk")).Select(v => v.ToString()));
+        Assert.Equal(["vm1_disk0", "vm2_disk0"], (await c.Volumes.ListAsync(pool: "vms")).Select(v => v.Name));
+        Assert.Empty(await c.Volumes.ListAsync(pool: "fresh"));
+        Assert.Equal(["backup/vm1_disk0", "vms/vm1_disk0"], (await c.Volumes.ListAsync(limit: "vm1")).Select(v => v.ToString()));
+        Assert.Equal(["vms/vm2_disk0"], (await c.Volumes.ListAsync("vms", "2_disk")).Select(v => v.ToString()));
 
-        var e = await Assert.ThrowsAsync<PvcNotFoundException>(() => VolumeReader.ListAsync(c.ZooKeeper, pool: "nope"));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Volumes.ListAsync(pool: "nope"));
         Assert.Equal("PoolNotFound", e.ErrorId);
 
-        Assert.Equal(21474836480, (await VolumeReader.GetAsync(c.ZooKeeper, "vms", "vm1_disk0")).Stats?.SizeBytes);
-        e = await Assert.ThrowsAsync<PvcNotFoundException>(() => VolumeReader.GetAsync(c.ZooKeeper, "vms", "vm9_disk0"));
+        Assert.Equal(21474836480, (await c.Volumes.GetAsync("vms", "vm1_disk0")).Stats?.SizeBytes);
+        e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Volumes.GetAsync("vms", "vm9_disk0"));
         Assert.Equal("VolumeNotFound", e.ErrorId);
         Assert.Equal("vms/vm9_disk0", e.Target);
-        e = await Assert.ThrowsAsync<PvcNotFoundException>(() => VolumeReader.GetAsync(c.ZooKeeper, "nope", "vm1_disk0"));
+        e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Volumes.GetAsync("nope", "vm1_disk0"));
         Assert.Equal("PoolNotFound", e.ErrorId);
     }
 
@@ -222,23 +225,23 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Lists_snapshots_by_pool_and_volume()
     {
         await using var c = await ConnectSeededAsync();
-        var all = await SnapshotReader.ListAsync(c.ZooKeeper);
+        var all = await c.Snapshots.ListAsync();
         Assert.Equal(["backup/vm1_disk0@daily", "vms/vm1_disk0@daily", "vms/vm1_disk0@snap1"], all.Select(s => s.ToString()));
         Assert.Null(all[1].Stats);
         var info = Assert.IsType<RbdImageInfo>(all[2].Stats);
         Assert.False(info.Protected);
         Assert.Equal(["layering"], info.Features);
 
-        Assert.Equal(["vms/vm1_disk0@daily", "vms/vm1_disk0@snap1"], (await SnapshotReader.ListAsync(c.ZooKeeper, pool: "vms")).Select(s => s.ToString()));
-        Assert.Equal(["backup/vm1_disk0@daily", "vms/vm1_disk0@daily"], (await SnapshotReader.ListAsync(c.ZooKeeper, volume: "vm1_disk0", limit: "^dai")).Select(s => s.ToString()));
-        Assert.Equal(["backup/vm1_disk0@daily"], (await SnapshotReader.ListAsync(c.ZooKeeper, "backup", "vm1_disk0")).Select(s => s.ToString()));
-        Assert.Empty(await SnapshotReader.ListAsync(c.ZooKeeper, "vms", "vm2_disk0"));
+        Assert.Equal(["vms/vm1_disk0@daily", "vms/vm1_disk0@snap1"], (await c.Snapshots.ListAsync(pool: "vms")).Select(s => s.ToString()));
+        Assert.Equal(["backup/vm1_disk0@daily", "vms/vm1_disk0@daily"], (await c.Snapshots.ListAsync(volume: "vm1_disk0", limit: "^dai")).Select(s => s.ToString()));
+        Assert.Equal(["backup/vm1_disk0@daily"], (await c.Snapshots.ListAsync("backup", "vm1_disk0")).Select(s => s.ToString()));
+        Assert.Empty(await c.Snapshots.ListAsync("vms", "vm2_disk0"));
 
-        var e = await Assert.ThrowsAsync<PvcNotFoundException>(() => SnapshotReader.ListAsync(c.ZooKeeper, pool: "nope"));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Snapshots.ListAsync(pool: "nope"));
         Assert.Equal("PoolNotFound", e.ErrorId);
-        e = await Assert.ThrowsAsync<PvcNotFoundException>(() => SnapshotReader.ListAsync(c.ZooKeeper, "backup", "vm2_disk0"));
+        e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Snapshots.ListAsync("backup", "vm2_disk0"));
         Assert.Equal("VolumeNotFound", e.ErrorId);
-        e = await Assert.ThrowsAsync<PvcNotFoundException>(() => SnapshotReader.ListAsync(c.ZooKeeper, volume: "ghost"));
+        e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Snapshots.ListAsync(volume: "ghost"));
         Assert.Equal("VolumeNotFound", e.ErrorId);
     }
 
@@ -246,20 +249,20 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
     public async Task Gets_a_snapshot_and_names_what_is_missing()
     {
         await using var c = await ConnectSeededAsync();
-        Assert.Equal("vm1_disk0", (await SnapshotReader.GetAsync(c.ZooKeeper, "vms", "vm1_disk0", "snap1")).Stats?.Name);
-        Assert.Equal("SnapshotNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => SnapshotReader.GetAsync(c.ZooKeeper, "vms", "vm1_disk0", "weekly"))).ErrorId);
-        Assert.Equal("VolumeNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => SnapshotReader.GetAsync(c.ZooKeeper, "vms", "vm9", "snap1"))).ErrorId);
-        Assert.Equal("PoolNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => SnapshotReader.GetAsync(c.ZooKeeper, "nope", "vm1_disk0", "snap1"))).ErrorId);
+        Assert.Equal("vm1_disk0", (await c.Snapshots.GetAsync("vms", "vm1_disk0", "snap1")).Stats?.Name);
+        Assert.Equal("SnapshotNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Snapshots.GetAsync("vms", "vm1_disk0", "weekly"))).ErrorId);
+        Assert.Equal("VolumeNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Snapshots.GetAsync("vms", "vm9", "snap1"))).ErrorId);
+        Assert.Equal("PoolNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => c.Snapshots.GetAsync("nope", "vm1_disk0", "snap1"))).ErrorId);
     }
 
     [Fact]
     public async Task An_uninitialised_cluster_has_no_storage()
     {
         await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        Assert.Empty(await OsdReader.ListAsync(c.ZooKeeper));
-        Assert.Empty(await PoolReader.ListAsync(c.ZooKeeper));
-        Assert.Empty(await VolumeReader.ListAsync(c.ZooKeeper));
-        Assert.Empty(await SnapshotReader.ListAsync(c.ZooKeeper));
+        Assert.Empty(await c.Osds.ListAsync());
+        Assert.Empty(await c.Pools.ListAsync());
+        Assert.Empty(await c.Volumes.ListAsync());
+        Assert.Empty(await c.Snapshots.ListAsync());
     }
 
     [Fact]
@@ -280,13 +283,13 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
             }
             await using var c = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
             var volumes = new ReadCounter();
-            Assert.Equal(count, (await VolumeReader.ListAsync(c.ZooKeeper, counter: volumes)).Count(v => v.Stats is not null));
+            Assert.Equal(count, (await c.Volumes.ListAsync(counter: volumes)).Count(v => v.Stats is not null));
             var snapshots = new ReadCounter();
-            Assert.Equal(count, (await SnapshotReader.ListAsync(c.ZooKeeper, counter: snapshots)).Count(s => s.Stats is not null));
+            Assert.Equal(count, (await c.Snapshots.ListAsync(counter: snapshots)).Count(s => s.Stats is not null));
             var pools = new ReadCounter();
-            Assert.Equal(count, (await PoolReader.ListAsync(c.ZooKeeper, counter: pools)).Sum(p => p.VolumeCount));
+            Assert.Equal(count, (await c.Pools.ListAsync(counter: pools)).Sum(p => p.VolumeCount));
             var osds = new ReadCounter();
-            Assert.Equal(count, (await OsdReader.ListAsync(c.ZooKeeper, counter: osds)).Count(o => o.Stats is not null));
+            Assert.Equal(count, (await c.Osds.ListAsync(counter: osds)).Count(o => o.Stats is not null));
             return (volumes.Waves, snapshots.Waves, pools.Waves, osds.Waves);
         }
 

@@ -1,5 +1,6 @@
 using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 
 namespace Pvc.Core.Tests;

@@ -1,4 +1,5 @@
 using Pvc.Core.Errors;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
@@ -42,7 +43,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         foreach (var key in new[] { "/lastnode", "/failedreason", "/stats", "/consolelog", "/vnc", "/migrate_sync_lock", "/snapshots" })
             Assert.Equal("", await c.ReadAsync(S(uuid, key)));
 
-        var read = await VmReader.GetAsync(c.Connection.ZooKeeper, uuid);
+        var read = await c.Connection.Vms.GetAsync(uuid);
         Assert.Equal(("web1", VmState.Stop, "hv2", 4, 2048L), (read.Name, read.State, read.Node, read.Vcpus, read.MemoryMiB));
         Assert.Equal(["hv1", "hv2"], read.NodeLimit);
         Assert.Equal(NodeSelector.Load, read.NodeSelector);
@@ -82,7 +83,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        var e = await Assert.ThrowsAsync<PvcArgumentException>(() => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = xml }));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = xml }));
         Assert.Equal(errorId, e.ErrorId);
         Assert.Contains(says, e.Message, StringComparison.Ordinal);
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
@@ -96,18 +97,18 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var existing = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
         var before = await PvcSeed.SnapshotAsync(c.Raw);
 
-        var sameName = await Assert.ThrowsAsync<PvcAlreadyExistsException>(() => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "web1") }));
+        var sameName = await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "web1") }));
         Assert.Contains("web1", sameName.Message, StringComparison.Ordinal);
-        var sameUuid = await Assert.ThrowsAsync<PvcAlreadyExistsException>(() => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(existing, "other") }));
+        var sameUuid = await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(existing, "other") }));
         Assert.Contains(existing.ToString(), sameUuid.Message, StringComparison.Ordinal);
-        var unknown = await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "x"), TargetNode = "hv9" }));
+        var unknown = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "x"), TargetNode = "hv9" }));
         Assert.Equal("NodeNotFound", unknown.ErrorId);
-        await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "x"), NodeLimit = ["hv1", "nope"] }));
-        var big = await Assert.ThrowsAsync<PvcResourceUnavailableException>(() => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "big", memoryMiB: 40000), TargetNode = "hv1" }));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "x"), NodeLimit = ["hv1", "nope"] }));
+        var big = await PvcAssert.ThrowsAsync(PvcErrorKind.ResourceUnavailable, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "big", memoryMiB: 40000), TargetNode = "hv1" }));
         Assert.Equal("InsufficientMemory", big.ErrorId);
-        var cpus = await Assert.ThrowsAsync<PvcResourceUnavailableException>(() => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "wide", vcpus: 14), TargetNode = "hv1" }));
+        var cpus = await PvcAssert.ThrowsAsync(PvcErrorKind.ResourceUnavailable, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "wide", vcpus: 14), TargetNode = "hv1" }));
         Assert.Equal("TooManyVcpus", cpus.ErrorId);
-        await Assert.ThrowsAsync<PvcArgumentException>(() => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "t"), Tags = [("a/b", false)] }));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "t"), Tags = [("a/b", false)] }));
 
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
     }
@@ -122,8 +123,8 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal(uuid, vm.Uuid);
 
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        Assert.Equal("VmNotRunning", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.RestartAsync(vm))).ErrorId);
-        Assert.Equal("VmNotRunning", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.ShutdownAsync(vm))).ErrorId);
+        Assert.Equal("VmNotRunning", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.RestartAsync(vm))).ErrorId);
+        Assert.Equal("VmNotRunning", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.ShutdownAsync(vm))).ErrorId);
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
 
         await ops.StartAsync(vm);
@@ -139,7 +140,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal("disable", await c.ReadAsync(S(uuid, "/state")));
 
         await c.Raw.SetDataAsync(S(uuid, "/state"), "mirror"u8.ToArray());
-        Assert.Equal("VmIsMirror", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.StartAsync(vm))).ErrorId);
+        Assert.Equal("VmIsMirror", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.StartAsync(vm))).ErrorId);
         await ops.StartAsync(vm, force: true);
         Assert.Equal("start", await c.ReadAsync(S(uuid, "/state")));
     }
@@ -183,10 +184,10 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var vm = await ops.ResolveAsync("web1");
 
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        Assert.Equal("VmAlreadyOnNode", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv1")))).ErrorId);
-        Assert.Equal("NodeNotInLimit", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv3")))).ErrorId);
-        Assert.Equal("NodeNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv9")))).ErrorId);
-        Assert.Equal("VmNotMigrated", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.MigrateAsync(vm, new(MigrationKind.Unmigrate)))).ErrorId);
+        Assert.Equal("VmAlreadyOnNode", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv1")))).ErrorId);
+        Assert.Equal("NodeNotInLimit", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv3")))).ErrorId);
+        Assert.Equal("NodeNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv9")))).ErrorId);
+        Assert.Equal("VmNotMigrated", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Unmigrate)))).ErrorId);
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
 
         // temporary migration: running VM -> migrate, node hv2, last node hv1
@@ -195,7 +196,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal(("migrate", "hv2", "hv1"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
         await c.Raw.SetDataAsync(S(uuid, "/state"), "start"u8.ToArray()); // the receiving node reports it running
 
-        Assert.Equal("VmAlreadyMigrated", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv1")))).ErrorId);
+        Assert.Equal("VmAlreadyMigrated", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv1")))).ErrorId);
 
         // unmigrate returns it, live only on request
         await ops.MigrateAsync(vm, new(MigrationKind.Unmigrate, Live: true));
@@ -239,13 +240,13 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await c.Raw.SetDataAsync("/nodes/hv3/daemonstate", "stop"u8.ToArray());
         var vm = await ops.ResolveAsync("web1");
 
-        var e = await Assert.ThrowsAsync<PvcResourceUnavailableException>(() => ops.MigrateAsync(vm, new(MigrationKind.Migrate)));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.ResourceUnavailable, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate)));
         Assert.Equal("NoTargetNode", e.ErrorId);
         Assert.Contains("hv1: the VM's current node", e.Message, StringComparison.Ordinal);
         Assert.Contains("hv2: it is flushed, not ready", e.Message, StringComparison.Ordinal);
         Assert.Contains("hv3: its service is stop, not run", e.Message, StringComparison.Ordinal);
         // an explicit target must be run/ready too
-        Assert.Equal("NodeNotReady", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv2")))).ErrorId);
+        Assert.Equal("NodeNotReady", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv2")))).ErrorId);
     }
 
     [Fact]
@@ -258,12 +259,12 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var vm = await ops.ResolveAsync(uuid.ToString());
 
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        Assert.Equal("VmNotStopped", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.RenameAsync(vm, "web2"))).ErrorId);
+        Assert.Equal("VmNotStopped", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.RenameAsync(vm, "web2"))).ErrorId);
         await ops.StopAsync(vm);
         var afterStop = await PvcSeed.SnapshotAsync(c.Raw);
         Assert.NotEqual(before, afterStop);
-        await Assert.ThrowsAsync<PvcAlreadyExistsException>(() => ops.RenameAsync(vm, "taken"));
-        await Assert.ThrowsAsync<PvcArgumentException>(() => ops.RenameAsync(vm, "bad/name"));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => ops.RenameAsync(vm, "taken"));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.RenameAsync(vm, "bad/name"));
         Assert.Equal(afterStop, await PvcSeed.SnapshotAsync(c.Raw));
 
         var renamed = await ops.RenameAsync(vm, "web2");
@@ -272,15 +273,15 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Contains("<name>web2</name>", await c.ReadAsync(S(uuid, "/xml")), StringComparison.Ordinal);
         Assert.Equal(uuid, (await ops.ResolveAsync("web2")).Uuid);
 
-        await Assert.ThrowsAsync<PvcArgumentException>(() => ops.ModifyXmlAsync(renamed, PvcSeed.Xml(Guid.NewGuid(), "web2")));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyXmlAsync(renamed, PvcSeed.Xml(Guid.NewGuid(), "web2")));
         // more memory than any host can have: refused as bad XML (it was an OverflowException), nothing written
         var unchanged = await PvcSeed.SnapshotAsync(c.Raw);
-        var huge = await Assert.ThrowsAsync<PvcArgumentException>(() => ops.ModifyXmlAsync(renamed,
+        var huge = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyXmlAsync(renamed,
             PvcSeed.Xml(uuid, "web2", memoryElement: "<memory unit='TiB'>1000000000000000</memory>")));
         Assert.Equal("InvalidXml", huge.ErrorId);
         Assert.Equal(unchanged, await PvcSeed.SnapshotAsync(c.Raw));
         await ops.ModifyXmlAsync(renamed, PvcSeed.Xml(uuid, "web2", memoryMiB: 4096, rbd: "vms/web2"));
-        Assert.Equal(4096, (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).MemoryMiB);
+        Assert.Equal(4096, (await c.Connection.Vms.GetAsync(uuid)).MemoryMiB);
         Assert.Equal("vms/web2", await c.ReadAsync(S(uuid, "/rbdlist")));
     }
 
@@ -299,7 +300,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
 
         Assert.Equal("changed", await stateSeen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Null(await c.Raw.ExistsAsync($"/domains/{uuid}"));
-        await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.ResolveAsync("web1"));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.ResolveAsync("web1"));
     }
 
     [Fact]
@@ -314,19 +315,19 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal(("hv2,hv3", "vms", "True", "shutdown", "500", "gold"), (await c.ReadAsync(S(uuid, "/node_limit")), await c.ReadAsync(S(uuid, "/node_selector")),
             await c.ReadAsync(S(uuid, "/node_autostart")), await c.ReadAsync(S(uuid, "/migration_method")), await c.ReadAsync(S(uuid, "/migration_max_downtime")), await c.ReadAsync(S(uuid, "/profile"))));
         var before = await PvcSeed.SnapshotAsync(c.Raw);
-        await Assert.ThrowsAsync<PvcArgumentException>(() => ops.SetMetadataAsync(vm, new VmMetadataChange()));
-        await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.SetMetadataAsync(vm, new VmMetadataChange { NodeLimit = ["hv7"] }));
-        await Assert.ThrowsAsync<PvcArgumentException>(() => ops.SetMetadataAsync(vm, new VmMetadataChange { MigrationMaxDowntime = 0 }));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.SetMetadataAsync(vm, new VmMetadataChange()));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.SetMetadataAsync(vm, new VmMetadataChange { NodeLimit = ["hv7"] }));
+        await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.SetMetadataAsync(vm, new VmMetadataChange { MigrationMaxDowntime = 0 }));
         Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
 
         await ops.AddTagAsync(vm, "keep", isProtected: true);
         await ops.AddTagAsync(vm, "temp");
         Assert.Equal("True", await c.ReadAsync(S(uuid, "/tags/keep/protected")));
-        Assert.Equal("TagProtected", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.RemoveTagAsync(vm, "keep"))).ErrorId);
-        Assert.Equal("TagNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => ops.RemoveTagAsync(vm, "nope"))).ErrorId);
+        Assert.Equal("TagProtected", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.RemoveTagAsync(vm, "keep"))).ErrorId);
+        Assert.Equal("TagNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.RemoveTagAsync(vm, "nope"))).ErrorId);
         await ops.RemoveTagAsync(vm, "temp");
         Assert.Null(await c.Raw.ExistsAsync(S(uuid, "/tags/temp")));
-        Assert.Equal(["keep"], (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).Tags.Select(t => t.Name));
+        Assert.Equal(["keep"], (await c.Connection.Vms.GetAsync(uuid)).Tags.Select(t => t.Name));
     }
 
     [Fact]
@@ -345,7 +346,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
 
         // the target starts draining after the plan: the commit fails, nothing is written, nothing is planned again
         await c.Raw.SetDataAsync("/nodes/hv2/domainstate", "flush"u8.ToArray());
-        var e = await Assert.ThrowsAsync<PvcWriteConflictException>(() => ops.MigrateAsync(plan));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => ops.MigrateAsync(plan));
         Assert.Equal("PlanChangedMeanwhile", e.ErrorId);
         Assert.Equal(("start", "hv1", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
 
@@ -376,7 +377,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
 
         // before: the wait returned the VM, stopped, as if it had restarted
-        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() => wait);
+        var e = await Assert.ThrowsAsync<PvcException>(() => wait);
         Assert.Equal("VmNotRestarted", e.ErrorId);
         Assert.Contains("stop", e.Message, StringComparison.Ordinal);
     }
@@ -398,11 +399,11 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
                 await ops.MigrateAsync(vm, new(MigrationKind.Migrate, i % 2 == 0 ? "hv2" : "hv3"));
                 return "ok";
             }
-            catch (PvcWriteConflictException)
+            catch (PvcException pvc) when (pvc.Kind == PvcErrorKind.WriteConflict)
             {
                 return "conflict";
             }
-            catch (PvcInvalidOperationException)
+            catch (PvcException pvc) when (pvc.Kind == PvcErrorKind.InvalidOperation)
             {
                 return "refused";
             }
@@ -426,7 +427,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal(first, (await ops.ResolveAsync("old-web1")).Uuid);
         // a reference taken before a rename is refused, not applied to the renamed VM
         var stale = new VmRef(first, "web1");
-        Assert.Equal("VmRenamedMeanwhile", (await Assert.ThrowsAsync<PvcWriteConflictException>(() => ops.StartAsync(stale))).ErrorId);
+        Assert.Equal("VmRenamedMeanwhile", (await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => ops.StartAsync(stale))).ErrorId);
         Assert.Equal("stop", await c.ReadAsync(S(first, "/state")));
     }
 
@@ -438,7 +439,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var uuid = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", uuid: uuid, xml: PvcSeed.Xml(uuid, "db1", rbd: "vms/db1_disk0"));
         var vm = await ops.ResolveAsync("db1");
-        Assert.Equal("VmNotStopped", (await Assert.ThrowsAsync<PvcInvalidOperationException>(() => ops.PrepareLockFlushAsync(vm))).ErrorId);
+        Assert.Equal("VmNotStopped", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.PrepareLockFlushAsync(vm))).ErrorId);
         Assert.Equal(["vms/db1_disk0"], await ops.PrepareLockFlushAsync(vm, force: true));
         foreach (var state in new[] { "stop", "disable", "fail", "mirror" })
         {
@@ -460,15 +461,15 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
 
         var refusals = new Func<Task>[]
         {
-            () => VmReader.ListAsync(c.Connection.ZooKeeper),
-            () => VmReader.GetAsync(c.Connection.ZooKeeper, vm.Uuid),
+            () => c.Connection.Vms.ListAsync(),
+            () => c.Connection.Vms.GetAsync(vm.Uuid),
             () => new VmOperations(c.Connection).StartAsync(vm),
             () => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "new") }),
             () => new Nodes.NodeOperations(c.Connection).ListAsync(),
         };
         foreach (var refusal in refusals)
         {
-            var e = await Assert.ThrowsAsync<PvcDataException>(refusal);
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, refusal);
             Assert.Equal("UnsupportedSchemaVersion", e.ErrorId);
             Assert.Contains(version, e.Message, StringComparison.Ordinal);
         }
@@ -489,10 +490,10 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await c.Raw.SetDataAsync(S(uuid, "/consolelog"), ""u8.ToArray());
         Assert.Empty(await ops.GetConsoleLogAsync(vm, 5));
 
-        var waiting = VmStateWaiter.WaitAsync(c.Connection.ZooKeeper, vm, s => s == VmState.Start, TimeSpan.FromSeconds(10));
+        var waiting = c.Connection.Vms.WaitForStateAsync(vm, s => s == VmState.Start, TimeSpan.FromSeconds(10));
         await c.Raw.SetDataAsync(S(uuid, "/state"), "start"u8.ToArray());
         Assert.Equal(VmState.Start, await waiting);
-        var timeout = await Assert.ThrowsAsync<PvcTimeoutException>(() => VmStateWaiter.WaitAsync(c.Connection.ZooKeeper, vm, s => s == VmState.Stop, TimeSpan.FromMilliseconds(300)));
+        var timeout = await PvcAssert.ThrowsAsync(PvcErrorKind.OperationTimeout, () => c.Connection.Vms.WaitForStateAsync(vm, s => s == VmState.Stop, TimeSpan.FromMilliseconds(300)));
         Assert.Contains("still start", timeout.Message, StringComparison.Ordinal);
     }
 }

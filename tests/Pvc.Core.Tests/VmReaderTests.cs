@@ -1,4 +1,6 @@
+using Pvc.Core.Errors;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Python;
 using Pvc.Testing.Pvc;
@@ -30,7 +32,7 @@ public sealed class VmReaderTests(ZooKeeperFixture zk)
         await PvcSeed.AddLockChildAsync(c.Raw, $"/domains/{uuid}/state");
         await c.Raw.CreateAsync("/stray-root-key", ReadOnlyMemory<byte>.Empty); // PVC's init can leave these
 
-        var vms = await VmReader.ListAsync(c.Connection.ZooKeeper);
+        var vms = await c.Connection.Vms.ListAsync();
         Assert.Equal(["broken", "web1"], vms.Select(v => v.Name));
         var web1 = vms[1];
         Assert.Equal((VmState.Start, "hv1", (string?)null, (string?)null), (web1.State, web1.Node, web1.Profile, web1.LastNode));
@@ -53,12 +55,12 @@ public sealed class VmReaderTests(ZooKeeperFixture zk)
         var huge = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "huge", "hv2", uuid: huge, xml: PvcSeed.Xml(huge, "huge", memoryElement: "<memory unit='TiB'>1000000000000000</memory>"));
 
-        var vms = await VmReader.ListAsync(c.Connection.ZooKeeper);
+        var vms = await c.Connection.Vms.ListAsync();
         Assert.Equal(["huge", "web1"], vms.Select(v => v.Name));
         Assert.Contains("<memory>", vms[0].XmlError, StringComparison.Ordinal);
         Assert.Equal(0, vms[0].MemoryMiB);
         Assert.Null(vms[1].XmlError);
-        Assert.Contains("<memory>", (await VmReader.GetAsync(c.Connection.ZooKeeper, huge)).XmlError, StringComparison.Ordinal);
+        Assert.Contains("<memory>", (await c.Connection.Vms.GetAsync(huge)).XmlError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class VmReaderTests(ZooKeeperFixture zk)
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", tags: [("prod", false)]);
         await PvcSeed.AddVmAsync(c.Raw, "web2", "hv2", state: "stop");
         var db = await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", state: "stop", tags: [("prod", false)]);
-        async Task<string[]> Names(VmFilter f) => [.. (await VmReader.ListAsync(c.Connection.ZooKeeper, f)).Select(v => v.Name)];
+        async Task<string[]> Names(VmFilter f) => [.. (await c.Connection.Vms.ListAsync(f)).Select(v => v.Name)];
 
         Assert.Equal(["web1", "web2"], await Names(new VmFilter { Limit = new LimitPattern("web") }));
         Assert.Equal(["web1"], await Names(new VmFilter { Limit = new LimitPattern("^web1$") }));
@@ -78,7 +80,7 @@ public sealed class VmReaderTests(ZooKeeperFixture zk)
         Assert.Equal(["db1", "web2"], await Names(new VmFilter { State = VmState.Stop }));
         Assert.Equal(["db1", "web1"], await Names(new VmFilter { Tag = "prod" }));
         Assert.Equal(["web2"], await Names(new VmFilter { Tag = "prod", Negate = true }));
-        Assert.Equal("InvalidLimit", Assert.Throws<Errors.PvcArgumentException>(() => new LimitPattern("web[")).ErrorId);
+        Assert.Equal("InvalidLimit", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => new LimitPattern("web[")).ErrorId);
     }
 
     [Fact]
@@ -87,10 +89,10 @@ public sealed class VmReaderTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         async Task<int> WavesFor(int count)
         {
-            var existing = (await VmReader.ListAsync(c.Connection.ZooKeeper)).Count;
+            var existing = (await c.Connection.Vms.ListAsync()).Count;
             await Task.WhenAll(Enumerable.Range(existing, count - existing).Select(i => PvcSeed.AddVmAsync(c.Raw, $"vm{i:D4}", $"hv{i % 3 + 1}", tags: [("t", false)])));
             var counter = new ReadCounter();
-            var vms = await VmReader.ListAsync(c.Connection.ZooKeeper, counter: counter);
+            var vms = await c.Connection.Vms.ListAsync(counter: counter);
             Assert.Equal(count, vms.Count);
             return counter.Waves;
         }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Security;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.ZooKeeper;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Pvc.Core.Schema;
 
 namespace Pvc.PowerShell.Tests;
 

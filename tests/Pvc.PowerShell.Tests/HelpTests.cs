@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Xml.Linq;
+using Pvc.Core.Connection;
 using Pvc.HelpBuilder;
 using Pvc.Testing;
 using Pvc.Testing.PowerShell;
@@ -76,7 +77,7 @@ public sealed class HelpTests
 
         var syntax = Items(help, "syntax", "syntaxItem").Single();
         Assert.Equal(["Server", "Credential", "CertificateAuthorityFile", "ClientCertificate", "Timeout", "SessionTimeout", "NoDefault"], Items(syntax, "parameter").Select(p => Text(p, "name")));
-        Assert.Equal("Pvc.Core.Cluster.ClusterConnection", ReturnTypeNames(help).Single());
+        Assert.Equal("Pvc.Core.Connection.ClusterConnection", ReturnTypeNames(help).Single());
     }
 
     [Fact]

@@ -181,7 +181,7 @@ public sealed class LiveChangeTests(LiveCluster live) : IClassFixture<LiveCluste
         if (!LiveCluster.Names.Contains(name))
         {
             // right after the cluster started, the election may not have happened yet
-            name = await Pvc.Core.Reading.ZnodeWaiter.WaitAsync(live.Connection.ZooKeeper, BaseKeys.PrimaryNode, t => new Named(t), n => LiveCluster.Names.Contains(n.Text),
+            name = await Pvc.Core.Reading.ZnodeWaiter.WaitAsync(live.Connection, BaseKeys.PrimaryNode, t => new Named(t), n => LiveCluster.Names.Contains(n.Text),
                 TimeSpan.FromSeconds(60), null, () => new InvalidOperationException("no /config/primary_node"), _ => new TimeoutException($"no primary elected\n{live.Logs()}"), default)
                 .ContinueWith(t => t.Result.Text, TaskScheduler.Default);
         }

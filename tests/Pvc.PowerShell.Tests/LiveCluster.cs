@@ -1,5 +1,7 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
@@ -60,7 +62,7 @@ public sealed class LiveCluster(ZooKeeperFixture zk) : IAsyncLifetime
     }
 
     /// <summary>The VM as ZooKeeper has it now.</summary>
-    public Task<Vm> VmAsync(string name) => VmReader.GetAsync(Connection.ZooKeeper, Ps.Run("(Get-PvcVm -Name $args[0]).Uuid", name).OutputOf<Guid>().Single());
+    public Task<Vm> VmAsync(string name) => Connection.Vms.GetAsync(Ps.Run("(Get-PvcVm -Name $args[0]).Uuid", name).OutputOf<Guid>().Single());
 
     /// <summary>The node as ZooKeeper has it now.</summary>
     public Task<Node> NodeAsync(string name) => new NodeOperations(Connection).GetAsync(name);

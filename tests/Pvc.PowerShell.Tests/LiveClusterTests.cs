@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;

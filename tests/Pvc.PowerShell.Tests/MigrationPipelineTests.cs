@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.ZooKeeper;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Pvc.Core.Cluster;
 using Pvc.Core.Faults;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;

@@ -1,4 +1,5 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Security;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.ZooKeeper;

@@ -1,4 +1,5 @@
 using System.Text;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -66,17 +67,17 @@ public static class ClusterInitializer
     /// new cluster exists yet; running the overwrite again completes it. A running node service re-creating
     /// its keys during an overwrite can make it fail (retried, then a write-conflict error): stop the nodes first.</para>
     /// </remarks>
-    /// <exception cref="PvcArgumentException">"InvalidClusterName": the name is empty or not a single line.</exception>
-    /// <exception cref="PvcInvalidOperationException">
+    /// <exception cref="PvcException">InvalidArgument: "InvalidClusterName": the name is empty or not a single line.</exception>
+    /// <exception cref="PvcException">InvalidOperation: 
     /// "ClusterAlreadyInitialized": <c>/schema/version</c> exists and overwrite was not asked for.
     /// "ClusterDataPresent": there is no schema version but some base keys exist, and overwrite was not asked for.
     /// Nothing is changed in either case.
     /// </exception>
-    /// <exception cref="PvcInvalidOperationException">
+    /// <exception cref="PvcException">InvalidOperation: 
     /// "CredentialRequired": a closed cluster asked of a connection without credentials.
     /// "ChrootNotAdministrable": the connection may not close the chroot's znode. Nothing is changed in either case.
     /// </exception>
-    /// <exception cref="PvcWriteConflictException">"ClusterChangedDuringInitialization": the tree kept changing meanwhile.</exception>
+    /// <exception cref="PvcException">WriteConflict: "ClusterChangedDuringInitialization": the tree kept changing meanwhile.</exception>
     public static Task InitializeAsync(ClusterConnection connection, ClusterInitOptions options, CancellationToken cancellationToken = default) =>
         InitializeCoreAsync(connection, options, DefaultTransactionBudget, cancellationToken);
 
@@ -85,9 +86,9 @@ public static class ClusterInitializer
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Name) || options.Name.IndexOfAny(['\r', '\n']) >= 0)
-            throw new PvcArgumentException("InvalidClusterName", "The cluster name must be a non-empty single line.") { Target = options.Name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidClusterName, "The cluster name must be a non-empty single line.") { Target = options.Name };
         if (options.MigrationTargetSelector == NodeSelector.Default)
-            throw new PvcArgumentException("InvalidTargetSelector",
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTargetSelector,
                 "The cluster's target selector must be mem, memprov, load, vcpus or vms.") { Target = options.MigrationTargetSelector };
 
         var acl = AclFor(connection, options);
@@ -128,7 +129,7 @@ public static class ClusterInitializer
             {
                 // someone changed the tree between our reads and our transaction: nothing of that transaction was applied
                 if (attempt == Attempts)
-                    throw new PvcWriteConflictException("ClusterChangedDuringInitialization",
+                    throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.ClusterChangedDuringInitialization,
                         $"The cluster's znodes kept changing while it was being initialised ({e.Message}). Stop the node services and try again.", e);
             }
         }
@@ -141,9 +142,9 @@ public static class ClusterInitializer
             return Acl.OpenUnsafe;
         // without its own identity in the ACL the initialising session would lock itself out of what it creates
         if (connection.Credential is not { } own)
-            throw new PvcInvalidOperationException("CredentialRequired",
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.CredentialRequired,
                 "A closed cluster is readable only by its digest users, and this connection has no credentials: connect with a " +
-                "user name and password (Connect-PvcCluster -Credential), or initialise an open, PVC-compatible cluster.");
+                "user name and password, or initialise an open, PVC-compatible cluster.");
         return ClusterAcl.Closed([own, .. options.GrantedCredentials]);
     }
 
@@ -167,7 +168,7 @@ public static class ClusterInitializer
         }
         catch (NoAuthException e)
         {
-            throw new PvcInvalidOperationException("ChrootNotAdministrable",
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.ChrootNotAdministrable,
                 $"This connection may not change the ACL of the chroot {client.Chroot} ({e.Message}). Nothing was created; " +
                 "connect as a user with the Admin permission on the chroot, or give the cluster a chroot of its own.");
         }
@@ -185,12 +186,12 @@ public static class ClusterInitializer
         return existing;
     }
 
-    private static PvcInvalidOperationException Refusal(Dictionary<string, string?> existing) =>
+    private static PvcException Refusal(Dictionary<string, string?> existing) =>
         existing.TryGetValue(BaseKeys.SchemaVersion, out var version)
-            ? new PvcInvalidOperationException("ClusterAlreadyInitialized",
+            ? new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.ClusterAlreadyInitialized,
                 $"This ZooKeeper already holds a PVC cluster (schema version '{version}'). Nothing was changed; " +
                 "initialise with overwrite to delete that cluster's data and start afresh.")
-            : new PvcInvalidOperationException("ClusterDataPresent",
+            : new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.ClusterDataPresent,
                 $"This ZooKeeper holds PVC keys ({string.Join(", ", existing.Keys.Order(StringComparer.Ordinal))}) but no schema version. " +
                 "Nothing was changed; initialise with overwrite to delete them and start afresh.");
 

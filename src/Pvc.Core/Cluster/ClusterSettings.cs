@@ -1,7 +1,9 @@
 using System.Text;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Cluster;
@@ -16,15 +18,15 @@ public static class ClusterSettings
     /// version as read (read and tried again, three times, when a key changed meanwhile): all of them or none.
     /// </summary>
     /// <returns>True when something changed, false when everything already was so.</returns>
-    /// <exception cref="PvcArgumentException">"NoChange": the change is empty.</exception>
-    /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
-    /// <exception cref="PvcWriteConflictException">"ClusterSettingsWriteConflict": the keys kept changing meanwhile; nothing was written.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "NoChange": the change is empty.</exception>
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
+    /// <exception cref="PvcException">WriteConflict: "ClusterSettingsWriteConflict": the keys kept changing meanwhile; nothing was written.</exception>
     public static async Task<bool> ChangeAsync(ClusterConnection connection, ClusterSettingsChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(change);
         if (change.IsEmpty)
-            throw new PvcArgumentException("NoChange", "Nothing to change: give a maintenance mode or a domain XML allow-list.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.NoChange, "Nothing to change: give a maintenance mode or a domain XML allow-list.");
         var wanted = new List<(string Path, string Value)>();
         if (change.Maintenance is { } maintenance)
             wanted.Add((BaseKeys.Maintenance, PvcBool.EncodeLowercase(maintenance)));
@@ -53,7 +55,7 @@ public static class ClusterSettings
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException or NodeExistsException)
             {
                 if (attempt == Attempts)
-                    throw new PvcWriteConflictException("ClusterSettingsWriteConflict",
+                    throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.ClusterSettingsWriteConflict,
                         "The cluster's settings kept changing while being written; nothing was written. Try again.", e);
             }
         }

@@ -1,4 +1,5 @@
 using Pvc.Core.Faults;
+using Pvc.Core.Vms;
 
 namespace Pvc.Core.Cluster;
 

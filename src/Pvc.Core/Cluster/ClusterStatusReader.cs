@@ -1,6 +1,9 @@
+using Pvc.Core.Connection;
+using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 
 namespace Pvc.Core.Cluster;
 
@@ -11,7 +14,7 @@ public static class ClusterStatusReader
     /// Reads the cluster's status in two round trips, however many nodes, VMs and faults it has: the
     /// configuration and the lists first, then every node's states, VM's state, fault and the primary's version.
     /// </summary>
-    /// <exception cref="Errors.PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
     public static async Task<ClusterStatus> ReadAsync(ClusterConnection connection, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(connection);

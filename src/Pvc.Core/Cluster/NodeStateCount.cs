@@ -1,4 +1,5 @@
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 
 namespace Pvc.Core.Cluster;
 

@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Faults;
 
 /// <summary>A cluster fault (<c>/faults/&lt;id&gt;</c>), as raised by the health daemon.</summary>

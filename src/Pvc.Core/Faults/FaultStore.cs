@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -14,10 +15,10 @@ namespace Pvc.Core.Faults;
 /// Every change is one transaction over all the faults named, with the data versions read just before, so
 /// a concurrent writer (the health daemon updating a fault, another client acknowledging it) is never
 /// overwritten unseen: the transaction fails as a whole, the faults are read again and the change is
-/// decided afresh (three attempts, then <see cref="PvcWriteConflictException"/>). An unknown id fails the
+/// decided afresh (three attempts, then <see cref="PvcException"/> (WriteConflict)). An unknown id fails the
 /// whole request before anything is written. Reads take two round trips however many faults there are.
 /// </remarks>
-public static class FaultStore
+public sealed class FaultStore(ClusterConnection connection)
 {
     private const int Attempts = 3;
 
@@ -25,8 +26,8 @@ public static class FaultStore
     internal static readonly AsyncLocal<Func<int, Task>?> BeforeWrite = new();
 
     /// <summary>Every fault, ordered by <paramref name="sortKey"/> (times newest first), ties by id.</summary>
-    /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
-    public static async Task<IReadOnlyList<Fault>> ListAsync(ClusterConnection connection, FaultSortKey sortKey = FaultSortKey.LastReported, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
+    public async Task<IReadOnlyList<Fault>> ListAsync(FaultSortKey sortKey = FaultSortKey.LastReported, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var snapshot = await ReadAsync(connection.ZooKeeper, null, cancellationToken);
@@ -34,9 +35,9 @@ public static class FaultStore
     }
 
     /// <summary>One fault.</summary>
-    /// <exception cref="PvcNotFoundException">"FaultNotFound": no fault has that id.</exception>
-    /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
-    public static async Task<Fault> GetAsync(ClusterConnection connection, string id, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">NotFound: "FaultNotFound": no fault has that id.</exception>
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
+    public async Task<Fault> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(id);
@@ -49,10 +50,10 @@ public static class FaultStore
     /// Faults already acknowledged are left as they are. From then on they count 0 against the health.
     /// </summary>
     /// <returns>The faults as they now are, in the order given.</returns>
-    /// <exception cref="PvcNotFoundException">"FaultNotFound": an id is unknown; nothing is changed.</exception>
-    /// <exception cref="PvcWriteConflictException">"FaultWriteConflict": the faults kept changing meanwhile; nothing is changed.</exception>
-    /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
-    public static Task<IReadOnlyList<Fault>> AcknowledgeAsync(ClusterConnection connection, IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">NotFound: "FaultNotFound": an id is unknown; nothing is changed.</exception>
+    /// <exception cref="PvcException">WriteConflict: "FaultWriteConflict": the faults kept changing meanwhile; nothing is changed.</exception>
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
+    public Task<IReadOnlyList<Fault>> AcknowledgeAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         return AcknowledgeCoreAsync(connection, ids.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
@@ -60,15 +61,15 @@ public static class FaultStore
 
     /// <summary>Acknowledges every fault, in one transaction. See <see cref="AcknowledgeAsync"/>.</summary>
     /// <returns>Every fault as it now is, newest reported first.</returns>
-    public static Task<IReadOnlyList<Fault>> AcknowledgeAllAsync(ClusterConnection connection, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<Fault>> AcknowledgeAllAsync(CancellationToken cancellationToken = default) =>
         AcknowledgeCoreAsync(connection, null, cancellationToken);
 
     /// <summary>Deletes faults (each fault's whole subtree), in one transaction.</summary>
     /// <returns>The faults deleted, as they were, in the order given.</returns>
-    /// <exception cref="PvcNotFoundException">"FaultNotFound": an id is unknown; nothing is deleted.</exception>
-    /// <exception cref="PvcWriteConflictException">"FaultWriteConflict": the faults kept changing meanwhile; nothing is deleted.</exception>
-    /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
-    public static Task<IReadOnlyList<Fault>> DeleteAsync(ClusterConnection connection, IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">NotFound: "FaultNotFound": an id is unknown; nothing is deleted.</exception>
+    /// <exception cref="PvcException">WriteConflict: "FaultWriteConflict": the faults kept changing meanwhile; nothing is deleted.</exception>
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
+    public Task<IReadOnlyList<Fault>> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         return DeleteCoreAsync(connection, ids.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
@@ -76,7 +77,7 @@ public static class FaultStore
 
     /// <summary>Deletes every fault, in one transaction. See <see cref="DeleteAsync"/>.</summary>
     /// <returns>The faults deleted, as they were, newest reported first.</returns>
-    public static Task<IReadOnlyList<Fault>> DeleteAllAsync(ClusterConnection connection, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<Fault>> DeleteAllAsync(CancellationToken cancellationToken = default) =>
         DeleteCoreAsync(connection, null, cancellationToken);
 
     /// <summary>
@@ -84,14 +85,13 @@ public static class FaultStore
     /// empty ack_time; an existing one only gets last_time, delta and message updated (its status, so an
     /// acknowledgement, stays). Nothing is written while the cluster is in maintenance. One transaction.
     /// </summary>
-    /// <param name="connection">The cluster.</param>
     /// <param name="id">The fault id, uppercase as PVC's (<c>DEAD_NODE_HV1</c>); see <see cref="FaultIds"/>.</param>
     /// <param name="healthDelta">What it takes off the cluster's health while unacknowledged.</param>
     /// <param name="message">What happened, for people.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>False when maintenance kept it from being written.</returns>
-    /// <exception cref="PvcWriteConflictException">"FaultWriteConflict": the fault kept changing meanwhile; nothing is changed.</exception>
-    public static async Task<bool> RaiseAsync(ClusterConnection connection, string id, int healthDelta, string message, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">WriteConflict: "FaultWriteConflict": the fault kept changing meanwhile; nothing is changed.</exception>
+    public async Task<bool> RaiseAsync(string id, int healthDelta, string message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -190,7 +190,7 @@ public static class FaultStore
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException or NodeExistsException or NotEmptyException)
             {
                 if (i == Attempts)
-                    throw new PvcWriteConflictException("FaultWriteConflict",
+                    throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.FaultWriteConflict,
                         $"The faults kept changing while being written ({e.Message}); nothing was changed. Try again.", e);
             }
         }
@@ -201,7 +201,7 @@ public static class FaultStore
 
     /// <summary>
     /// Reads the faults named (all when <paramref name="ids"/> is null) in two round trips, after checking the
-    /// schema version. An unknown id is <see cref="PvcNotFoundException"/> "FaultNotFound".
+    /// schema version. An unknown id is <see cref="PvcException"/> (NotFound) "FaultNotFound".
     /// </summary>
     internal static async Task<FaultSnapshot> ReadAsync(ZooKeeperClient client, IReadOnlyList<string>? ids, CancellationToken cancellationToken)
     {
@@ -268,6 +268,6 @@ public static class FaultStore
 
     private static string StatusText(FaultStatus status) => status == FaultStatus.Unknown ? "" : Wire.FaultStatus.Encode(status);
 
-    private static PvcNotFoundException NotFound(string id) =>
-        new("FaultNotFound", $"No fault with id '{id}' exists; nothing was changed.") { Target = id };
+    private static PvcException NotFound(string id) =>
+        new(PvcErrorKind.NotFound, PvcErrorIds.FaultNotFound, $"No fault with id '{id}' exists; nothing was changed.") { Target = id };
 }

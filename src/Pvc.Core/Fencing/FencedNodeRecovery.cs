@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
@@ -43,9 +44,9 @@ public static class FencedNodeRecovery
 
     /// <summary>Recovers <paramref name="node"/>, which must be "dead" unless <see cref="FenceRecoveryOptions.Fenced"/>.</summary>
     /// <returns>Each VM that was running there and where it went (empty when VMs are not recovered).</returns>
-    /// <exception cref="PvcInvalidOperationException">"NodeNotDead": the node's daemon state is not "dead" (it came back); nothing was written.</exception>
-    /// <exception cref="PvcNotFoundException">"NodeNotFound".</exception>
-    /// <exception cref="PvcWriteConflictException">"RecoveryWriteConflict": the cluster kept changing; nothing was written.</exception>
+    /// <exception cref="PvcException">InvalidOperation: "NodeNotDead": the node's daemon state is not "dead" (it came back); nothing was written.</exception>
+    /// <exception cref="PvcException">NotFound: "NodeNotFound".</exception>
+    /// <exception cref="PvcException">WriteConflict: "RecoveryWriteConflict": the cluster kept changing; nothing was written.</exception>
     public static async Task<IReadOnlyList<RecoveredVm>> RecoverAsync(ClusterConnection connection, string node, FenceRecoveryOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -55,27 +56,29 @@ public static class FencedNodeRecovery
         {
             try
             {
-                if (await AttemptAsync(connection.ZooKeeper, node, options, cancellationToken) is { } done)
+                if (await AttemptAsync(connection, node, options, cancellationToken) is { } done)
                     return done;
                 if (attempt == Attempts)
-                    throw new PvcWriteConflictException("RecoveryWriteConflict", $"The cluster kept changing while node '{node}' was being recovered; nothing was written.");
+                    throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.RecoveryWriteConflict, $"The cluster kept changing while node '{node}' was being recovered; nothing was written.");
             }
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException && attempt < Attempts)
             {
             }
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
             {
-                throw new PvcWriteConflictException("RecoveryWriteConflict", $"The cluster kept changing while node '{node}' was being recovered ({e.Message}); nothing was written.", e);
+                throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.RecoveryWriteConflict, $"The cluster kept changing while node '{node}' was being recovered ({e.Message}); nothing was written.", e);
             }
         }
     }
 
     /// <summary>One decision and its transaction; null when the VMs changed between the two reads (decide again).</summary>
-    private static async Task<IReadOnlyList<RecoveredVm>?> AttemptAsync(ZooKeeperClient zk, string node, FenceRecoveryOptions options, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<RecoveredVm>?> AttemptAsync(ClusterConnection connection, string node, FenceRecoveryOptions options, CancellationToken cancellationToken)
     {
-        var nodes = await NodeReader.ListAsync(zk, cancellationToken);
+        var zk = connection.ZooKeeper;
+        var view = await connection.Placement.ReadAsync(cancellationToken);
+        var nodes = view.Nodes;
         var dead = nodes.FirstOrDefault(n => n.Name == node)
-            ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{node}'.") { Target = node };
+            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{node}'.") { Target = node };
         var vms = options.RecoverVms ? await VmReader.ListAsync(zk, cancellationToken: cancellationToken) : [];
         // running there: started (or restarting) on it, or reported running by its last keepalive
         var settled = vms.Where(v => v.Node == node && !Migrating.Contains(v.State) && (Running.Contains(v.State) || dead.RunningVms.Contains(v.Uuid))
@@ -121,7 +124,7 @@ public static class FencedNodeRecovery
         var read = await VersionedKeys.ReadAsync(zk, keys, cancellationToken);
         // once its BMC confirmed it off, whatever the node wrote last is stale; without that it must still be dead
         if (!options.Fenced && read[NodeKeys.Path(node, NodeKeys.DaemonState)] != "dead")
-            throw new PvcInvalidOperationException("NodeNotDead",
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NodeNotDead,
                 $"Node '{node}' is '{read[NodeKeys.Path(node, NodeKeys.DaemonState)]}', not dead: it came back, so its VMs stay where they are.") { Target = node };
         // the decision was made on the first read; the transaction checks the second: they must agree
         foreach (var vm in toRecover.Concat(toRelease).Concat(heldBySender.Select(h => h.Vm)))
@@ -134,6 +137,8 @@ public static class FencedNodeRecovery
             if (read[DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock)] != DomainKeys.Format(vm.Uuid))
                 return null;
         }
+        if (Wire.NodeSelector.Decode(read[BaseKeys.MigrationTargetSelector]) != view.ClusterDefault)
+            return null;
 
         var ops = new List<Op>(read.Checks);
         // a VM left to its sender because of its lock: the lock must still be held when this is written (a sender that
@@ -145,12 +150,11 @@ public static class FencedNodeRecovery
         }
         void Set(string path, string value) => ops.Add(Op.SetData(path, Encoding.UTF8.GetBytes(value)));
 
-        var clusterDefault = Wire.NodeSelector.Decode(read[BaseKeys.MigrationTargetSelector]);
         var planner = new PlacementPlanner(nodes.Where(n => n.Name != node));
         var recovered = new List<RecoveredVm>();
         foreach (var vm in toRecover)
         {
-            var placement = planner.Place(vm, new PlacementRequest(node, vm.NodeLimit, vm.NodeSelector, clusterDefault));
+            var placement = planner.Place(view.Request(node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
             if (options.BeforeRecovery is { } hook)
                 await hook(vm, cancellationToken);
             if (placement.Target is { } target)

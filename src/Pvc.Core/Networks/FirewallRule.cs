@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Networks;
 
 /// <summary>A firewall rule of a managed network (<c>/networks/&lt;vni&gt;/firewall_rules/&lt;in|out&gt;/&lt;description&gt;</c>).</summary>

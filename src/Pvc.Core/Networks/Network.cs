@@ -1,4 +1,5 @@
 using System.Net;
+using Pvc.Core.Schema;
 
 namespace Pvc.Core.Networks;
 

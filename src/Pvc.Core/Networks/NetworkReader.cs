@@ -1,3 +1,4 @@
+using Pvc.Core.Connection;
 using System.Globalization;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
@@ -10,7 +11,7 @@ namespace Pvc.Core.Networks;
 /// Reads networks in a constant number of round trips, however many there are: the list of VNIs, then
 /// every network's keys and child listings at once, then every reservation's, lease's and rule's keys at once.
 /// </summary>
-public static class NetworkReader
+public sealed class NetworkReader(ClusterConnection cluster)
 {
     private static readonly string[] Keys =
     [
@@ -26,39 +27,39 @@ public static class NetworkReader
     /// The networks, sorted by VNI. With a <paramref name="limit"/>, only those whose VNI or description
     /// matches it, as PVC's LIMIT (a regular expression, implicitly fuzzy; each network once even when both match).
     /// </summary>
-    /// <exception cref="PvcArgumentException">"InvalidLimit": the limit is not a valid regular expression.</exception>
-    public static async Task<IReadOnlyList<Network>> ListAsync(ZooKeeperClient zk, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">InvalidArgument: "InvalidLimit": the limit is not a valid regular expression.</exception>
+    public async Task<IReadOnlyList<Network>> ListAsync(string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         var filter = LimitPattern.Of(limit);
         var vnis = await ListVnisAsync(zk, cancellationToken, counter);
         return await ReadAsync(zk, vnis, (vni, description) => filter.IsMatch(vni.ToString(CultureInfo.InvariantCulture)) || filter.IsMatch(description), cancellationToken, counter);
     }
 
     /// <summary>The network with this VNI.</summary>
-    /// <exception cref="PvcNotFoundException">"NetworkNotFound".</exception>
-    public static async Task<Network> GetAsync(ZooKeeperClient zk, int vni, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "NetworkNotFound".</exception>
+    public async Task<Network> GetAsync(int vni, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         var found = await ReadAsync(zk, [vni], (_, _) => true, cancellationToken, counter);
         return found.Count > 0 ? found[0] : throw NotFound(vni.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>The network named by its VNI (all digits, as PVC decides) or else by its description.</summary>
-    /// <exception cref="PvcNotFoundException">"NetworkNotFound".</exception>
-    public static async Task<Network> GetAsync(ZooKeeperClient zk, string network, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "NetworkNotFound".</exception>
+    public async Task<Network> GetAsync(string network, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         ArgumentNullException.ThrowIfNull(network);
         if (int.TryParse(network, NumberStyles.None, CultureInfo.InvariantCulture, out var vni))
-            return await GetAsync(zk, vni, cancellationToken, counter);
+            return await GetAsync(vni, cancellationToken, counter);
         var vnis = await ListVnisAsync(zk, cancellationToken, counter);
         var found = await ReadAsync(zk, vnis, (_, description) => description == network, cancellationToken, counter);
         return found.Count > 0 ? found[0] : throw NotFound(network);
     }
 
-    private static PvcNotFoundException NotFound(string network) =>
-        new("NetworkNotFound", $"No network with VNI or description '{network}' exists in the cluster.") { Target = network };
+    private static PvcException NotFound(string network) =>
+        new(PvcErrorKind.NotFound, PvcErrorIds.NetworkNotFound, $"No network with VNI or description '{network}' exists in the cluster.") { Target = network };
 
     private static async Task<IReadOnlyList<int>> ListVnisAsync(ZooKeeperClient zk, CancellationToken cancellationToken, ReadCounter? counter)
     {

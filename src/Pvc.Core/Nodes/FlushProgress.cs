@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Nodes;
 
 /// <summary>What a wait for a flush saw: the node's domain state, or how many VMs it still runs.</summary>

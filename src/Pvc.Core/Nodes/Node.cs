@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Nodes;
 
 /// <summary>A hypervisor node as the cluster records it. The IPMI password is never read.</summary>

@@ -1,4 +1,5 @@
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 
 namespace Pvc.Core.Nodes;
 

@@ -16,11 +16,11 @@ public static partial class NodeName
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name) && !name.Contains("..", StringComparison.Ordinal);
 
     /// <summary>Throws "InvalidNodeName" when the name does not follow the rule.</summary>
-    /// <exception cref="PvcArgumentException">"InvalidNodeName".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidNodeName".</exception>
     public static void Validate(string? name)
     {
         if (!IsValid(name))
-            throw new PvcArgumentException("InvalidNodeName", $"'{Printable(name)}' is not a node name: a node name is a host name, {Rule}.") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidNodeName, $"'{Printable(name)}' is not a node name: a node name is a host name, {Rule}.") { Target = name };
     }
 
     private static string Printable(string? s) => string.Concat((s ?? "").Select(c => char.IsControl(c) ? '?' : c));

@@ -28,34 +28,34 @@ public sealed partial class NodeOperations
         NodeName.Validate(name);
         var nodes = await NodeReader.ListAsync(Zk, cancellationToken);
         var node = nodes.SingleOrDefault(n => n.Name == name)
-            ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
+            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{name}'.") { Target = name };
         RequireRunningCoordinator(node);
         var primary = await Zk.GetDataAsync(BaseKeys.PrimaryNode, cancellationToken: cancellationToken);
         if (Encoding.UTF8.GetString(primary.Data) != name)
         {
             if (node.CoordinatorState is CoordinatorState.Secondary)
                 return;
-            throw new PvcInvalidOperationException("NotPrimary", $"The node '{name}' is not the primary coordinator; there is nothing to hand over.") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NotPrimary, $"The node '{name}' is not the primary coordinator; there is nothing to hand over.") { Target = name };
         }
         // with no other candidate the node services would elect this node again: say so instead of pretending
         if (!nodes.Any(n => n.Name != name && n.Mode == NodeMode.Coordinator && n.DaemonState == NodeDaemonState.Run))
-            throw new PvcInvalidOperationException("NoOtherCoordinator", $"No other coordinator is running to take over from '{name}'; it stays primary.") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NoOtherCoordinator, $"No other coordinator is running to take over from '{name}'; it stays primary.") { Target = name };
         try
         {
             await Zk.SetDataAsync(BaseKeys.PrimaryNode, Utf8("none"), primary.Stat.Version, cancellationToken);
         }
         catch (BadVersionException e)
         {
-            throw new PvcWriteConflictException("PrimaryChangedMeanwhile", "The primary coordinator changed meanwhile; nothing was written.", e) { Target = name };
+            throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.PrimaryChangedMeanwhile, "The primary coordinator changed meanwhile; nothing was written.", e) { Target = name };
         }
     }
 
     private static void RequireRunningCoordinator(Node node)
     {
         if (node.Mode != NodeMode.Coordinator)
-            throw new PvcInvalidOperationException("NotCoordinator", $"The node '{node.Name}' is a hypervisor, not a coordinator; only coordinators can be primary.") { Target = node.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NotCoordinator, $"The node '{node.Name}' is a hypervisor, not a coordinator; only coordinators can be primary.") { Target = node.Name };
         if (node.DaemonState != NodeDaemonState.Run)
-            throw new PvcInvalidOperationException("NodeNotRunning", $"The node '{node.Name}''s service is {node.DaemonState.ToString().ToLowerInvariant()}, not run.") { Target = node.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NodeNotRunning, $"The node '{node.Name}''s service is {node.DaemonState.ToString().ToLowerInvariant()}, not run.") { Target = node.Name };
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public sealed partial class NodeOperations
     /// the node's coordinator state is primary; otherwise until it is secondary and another node has been elected and
     /// is primary. Reports each coordinator state seen; returns the node as it then is.
     /// </summary>
-    /// <exception cref="PvcTimeoutException">The deadline passed first.</exception>
+    /// <exception cref="PvcException">OperationTimeout: The deadline passed first.</exception>
     public async Task<Node> WaitCoordinatorAsync(string name, bool primary, TimeSpan timeout, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         NodeName.Validate(name);
@@ -77,8 +77,8 @@ public sealed partial class NodeOperations
             // the election that follows "none": some other node is named, and has taken over
             var elected = await ZnodeWaiter.WaitAsync(Zk, BaseKeys.PrimaryNode, text => new Named(text), n => n.Text is not ("" or "none") && n.Text != name, Left(),
                 n => progress?.Invoke(n.Text is "" or "none" ? "electing a new primary" : $"{n.Text} elected"),
-                () => new PvcDataException("ClusterNotInitialized", "The cluster has no /config/primary_node."),
-                _ => new PvcTimeoutException("WaitTimeout", $"No other coordinator was elected primary within {timeout.TotalSeconds:0.#} s; are the other node services running?") { Target = name },
+                () => new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.ClusterNotInitialized, "The cluster has no /config/primary_node."),
+                _ => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"No other coordinator was elected primary within {timeout.TotalSeconds:0.#} s; are the other node services running?") { Target = name },
                 cancellationToken);
             await WaitRouterStateAsync(elected.Text, CoordinatorState.Primary, Left(), timeout,
                 s => progress?.Invoke($"{elected.Text}: {Wire.CoordinatorState.Describe(s)}"), cancellationToken);
@@ -88,8 +88,8 @@ public sealed partial class NodeOperations
 
     private Task<CoordinatorState> WaitRouterStateAsync(string name, CoordinatorState state, TimeSpan left, TimeSpan timeout, Action<CoordinatorState> progress, CancellationToken cancellationToken) =>
         ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(name, NodeKeys.RouterState), text => Wire.CoordinatorState.Decode(text), s => s == state, left, progress,
-            () => new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name },
-            last => new PvcTimeoutException("WaitTimeout", $"The node '{name}' is still {Wire.CoordinatorState.Describe(last)}, not {Wire.CoordinatorState.Describe(state)}, after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name },
+            () => new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{name}'.") { Target = name },
+            last => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The node '{name}' is still {Wire.CoordinatorState.Describe(last)}, not {Wire.CoordinatorState.Describe(state)}, after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name },
             cancellationToken);
 
     /// <summary>The text of <c>/config/primary_node</c>, as a value the waiter can compare.</summary>

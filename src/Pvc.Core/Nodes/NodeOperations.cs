@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -19,11 +20,11 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
         [.. (await NodeReader.ListAsync(Zk, cancellationToken)).Where(n => filter?.Matches(n) ?? true)];
 
     /// <summary>One node.</summary>
-    /// <exception cref="PvcNotFoundException">There is no such node.</exception>
-    /// <exception cref="PvcArgumentException">"InvalidNodeName": the name cannot be a node's (see <see cref="NodeName"/>).</exception>
+    /// <exception cref="PvcException">NotFound: There is no such node.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidNodeName": the name cannot be a node's (see <see cref="NodeName"/>).</exception>
     public async Task<Node> GetAsync(string name, CancellationToken cancellationToken = default) =>
         (await NodeReader.ReadAsync(Zk, [Checked(name)], cancellationToken)).SingleOrDefault()
-        ?? throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
+        ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{name}'.") { Target = name };
 
     /// <summary>
     /// Asks a node to drain (domain state "flush"): its node service moves its VMs away. A node that is flushed
@@ -31,27 +32,6 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
     /// </summary>
     public Task<Node> FlushAsync(string name, CancellationToken cancellationToken = default) =>
         SetDomainStateAsync(name, NodeDomainState.Flush, [NodeDomainState.Flushed, NodeDomainState.Flush], cancellationToken);
-
-    /// <summary>
-    /// Where a flush of the node would send each of its running VMs, by the rules its node service follows
-    /// (each VM's selector and limit, among the other run/ready nodes). Writes nothing.
-    /// </summary>
-    public async Task<IReadOnlyList<FlushPlanEntry>> PlanFlushAsync(string name, CancellationToken cancellationToken = default)
-    {
-        NodeName.Validate(name);
-        var nodes = await NodeReader.ListAsync(Zk, cancellationToken);
-        if (nodes.All(n => n.Name != name))
-            throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
-        // the flushing node takes no VMs while it drains
-        var others = nodes.Select(n => n.Name == name ? n with { DomainState = NodeDomainState.Flush } : n).ToList();
-        var vms = await Vms.VmReader.ListAsync(Zk, new Vms.VmFilter { Node = name, State = Vms.VmState.Start }, cancellationToken);
-        var clusterDefault = Wire.NodeSelector.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(BaseKeys.MigrationTargetSelector, cancellationToken: cancellationToken)).Data));
-        return [.. vms.Select(vm =>
-        {
-            var result = Placement.TargetNodeSelector.Select(others, new Placement.PlacementRequest(vm.LastNode ?? vm.Node, vm.NodeLimit, vm.NodeSelector, clusterDefault));
-            return new FlushPlanEntry(new Vms.VmRef(vm.Uuid, vm.Name), result.Target, result.Target is null ? result.Explanation : null);
-        })];
-    }
 
     /// <summary>
     /// Waits, on watches, until the node is flushed, reporting its domain state and how many VMs it still runs
@@ -82,8 +62,8 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
         try
         {
             await Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(name, NodeKeys.RunningDomains), text => PvcList.DecodeSpace(text).Count, _ => false,
-                Timeout.InfiniteTimeSpan, progress, () => new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name },
-                _ => new PvcTimeoutException("WaitTimeout", "unreachable"), cancellationToken);
+                Timeout.InfiniteTimeSpan, progress, () => new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{name}'.") { Target = name },
+                _ => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, "unreachable"), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -114,7 +94,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
             }
             catch (BadVersionException e)
             {
-                throw new PvcWriteConflictException("NodeChangedMeanwhile", $"The node '{name}' changed its domain state meanwhile; nothing was written. Try again.", e) { Target = name };
+                throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.NodeChangedMeanwhile, $"The node '{name}' changed its domain state meanwhile; nothing was written. Try again.", e) { Target = name };
             }
         }
         return await GetAsync(name, cancellationToken);
@@ -129,7 +109,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
         }
         catch (NoNodeException)
         {
-            throw new PvcNotFoundException("NodeNotFound", $"There is no node '{node}'. Get-PvcNode lists the nodes.") { Target = node };
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{node}'.") { Target = node };
         }
     }
 
@@ -149,7 +129,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
     }
 
     /// <summary>Waits, on a watch, until the node's domain state is one of <paramref name="states"/>; reports each state seen.</summary>
-    /// <exception cref="PvcTimeoutException">The deadline passed first.</exception>
+    /// <exception cref="PvcException">OperationTimeout: The deadline passed first.</exception>
     /// <param name="name">The node.</param>
     /// <param name="states">The states that end the wait.</param>
     /// <param name="timeout">The deadline.</param>
@@ -159,8 +139,8 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
     public Task<NodeDomainState> WaitForDomainStateAsync(string name, IReadOnlyCollection<NodeDomainState> states, TimeSpan timeout,
         Action<NodeDomainState>? progress = null, CancellationToken cancellationToken = default, bool waitForNode = false) =>
         Reading.ZnodeWaiter.WaitAsync(Zk, NodeKeys.Path(Checked(name), NodeKeys.DomainState), Wire.DomainState.Decode, states.Contains, timeout, progress,
-            () => new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'.") { Target = name },
-            last => new PvcTimeoutException("WaitTimeout", $"The node '{name}' is still {Wire.DomainState.Describe(last)} after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name },
+            () => new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{name}'.") { Target = name },
+            last => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The node '{name}' is still {Wire.DomainState.Describe(last)} after {timeout.TotalSeconds:0.#} s; is its node service running?") { Target = name },
             cancellationToken, waitForNode);
 
     /// <summary>The name, once <see cref="NodeName.Validate"/> has passed it: for expressions that build a node's paths.</summary>

@@ -5,7 +5,7 @@ using Pvc.ZooKeeper;
 namespace Pvc.Core.Nodes;
 
 /// <summary>Reads nodes in a constant number of round trips: the list, then every node's keys at once.</summary>
-public static class NodeReader
+internal static class NodeReader
 {
     /// <summary>The keys a <see cref="Node"/> is read from (never the IPMI password).</summary>
     private static readonly string[] Keys =
@@ -18,17 +18,23 @@ public static class NodeReader
     ];
 
     /// <summary>Every node, sorted by name.</summary>
-    public static async Task<IReadOnlyList<Node>> ListAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    internal static async Task<IReadOnlyList<Node>> ListAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default, ReadCounter? counter = null) =>
+        (await ListWithAsync(zk, null, cancellationToken, counter)).Nodes;
+
+    /// <summary>Every node, and the text of one more key read in the same round trip as the node list.</summary>
+    internal static async Task<(IReadOnlyList<Node> Nodes, string? Also)> ListWithAsync(ZooKeeperClient zk, string? also, CancellationToken cancellationToken, ReadCounter? counter)
     {
         var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Nodes).Data(BaseKeys.SchemaVersion);
+        if (also is not null)
+            batch.Data(also);
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
         var names = LockNodes.Without(batch.ChildrenOf(BaseKeys.Nodes) ?? []).Order(StringComparer.Ordinal).ToList();
-        return await ReadAsync(zk, names, cancellationToken, counter);
+        return (await ReadAsync(zk, names, cancellationToken, counter), also is null ? null : batch.Text(also));
     }
 
     /// <summary>The named nodes that exist (in the order given).</summary>
-    public static async Task<IReadOnlyList<Node>> ReadAsync(ZooKeeperClient zk, IReadOnlyList<string> names, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    internal static async Task<IReadOnlyList<Node>> ReadAsync(ZooKeeperClient zk, IReadOnlyList<string> names, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         var batch = new ZnodeBatch(zk, counter).Data(BaseKeys.SchemaVersion);
         foreach (var name in names)

@@ -1,5 +1,4 @@
 using Pvc.Core.Nodes;
-using Pvc.Core.Vms;
 
 namespace Pvc.Core.Placement;
 
@@ -19,21 +18,20 @@ public sealed class PlacementPlanner
         _nodes = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
     }
 
-    /// <summary>Chooses a node for <paramref name="vm"/> (see <see cref="TargetNodeSelector"/>) and charges the VM to it.</summary>
-    public PlacementResult Place(Vm vm, PlacementRequest request)
+    /// <summary>Chooses a node for a VM (see <see cref="TargetNodeSelector"/>) and charges the VM's memory and vCPUs to it.</summary>
+    public PlacementResult Place(PlacementRequest request, long memoryMiB, int vcpus)
     {
-        ArgumentNullException.ThrowIfNull(vm);
         var result = TargetNodeSelector.Select(_nodes.Values, request);
         if (result.Target is { } target)
         {
             var node = _nodes[target];
             _nodes[target] = node with
             {
-                MemoryFreeMiB = node.MemoryFreeMiB - vm.MemoryMiB,
-                MemoryUsedMiB = node.MemoryUsedMiB + vm.MemoryMiB,
-                MemoryAllocatedMiB = node.MemoryAllocatedMiB + vm.MemoryMiB,
-                MemoryProvisionedMiB = node.MemoryProvisionedMiB + vm.MemoryMiB,
-                VcpusAllocated = node.VcpusAllocated + vm.Vcpus,
+                MemoryFreeMiB = node.MemoryFreeMiB - memoryMiB,
+                MemoryUsedMiB = node.MemoryUsedMiB + memoryMiB,
+                MemoryAllocatedMiB = node.MemoryAllocatedMiB + memoryMiB,
+                MemoryProvisionedMiB = node.MemoryProvisionedMiB + memoryMiB,
+                VcpusAllocated = node.VcpusAllocated + vcpus,
                 VmCount = node.VmCount + 1,
             };
         }

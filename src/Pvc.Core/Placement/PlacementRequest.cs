@@ -1,4 +1,4 @@
-using Pvc.Core.Vms;
+using Pvc.Core.Schema;
 
 namespace Pvc.Core.Placement;
 

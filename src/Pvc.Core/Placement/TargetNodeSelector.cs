@@ -1,5 +1,5 @@
 using Pvc.Core.Nodes;
-using Pvc.Core.Vms;
+using Pvc.Core.Schema;
 
 namespace Pvc.Core.Placement;
 

@@ -13,7 +13,7 @@ public sealed class LimitPattern
     private readonly Regex? _regex;
     private readonly Guid? _uuid;
 
-    /// <summary>Parses a limit; a malformed expression is a <see cref="PvcArgumentException"/> "InvalidLimit".</summary>
+    /// <summary>Parses a limit; a malformed expression is a <see cref="PvcException"/> (InvalidArgument) "InvalidLimit".</summary>
     public LimitPattern(string limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
@@ -31,7 +31,7 @@ public sealed class LimitPattern
         }
         catch (ArgumentException e)
         {
-            throw new PvcArgumentException("InvalidLimit", $"The filter '{limit}' is not a valid regular expression: {e.Message}") { Target = limit };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidLimit, $"The filter '{limit}' is not a valid regular expression: {e.Message}") { Target = limit };
         }
     }
 
@@ -64,7 +64,7 @@ public sealed class LimitPattern
         }
         catch (ArgumentException e)
         {
-            throw new PvcArgumentException("InvalidLimit", $"The wildcard '{wildcard}' is not valid: {e.Message}") { Target = wildcard };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidLimit, $"The wildcard '{wildcard}' is not valid: {e.Message}") { Target = wildcard };
         }
     }
 

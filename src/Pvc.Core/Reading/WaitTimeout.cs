@@ -15,10 +15,10 @@ public static class WaitTimeout
     public static bool IsValid(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan || (timeout >= TimeSpan.Zero && timeout <= Maximum);
 
     /// <summary>Throws "InvalidTimeout" for a timeout out of range.</summary>
-    /// <exception cref="PvcArgumentException">"InvalidTimeout".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidTimeout".</exception>
     public static void Validate(TimeSpan timeout, object? target = null)
     {
         if (!IsValid(timeout))
-            throw new PvcArgumentException("InvalidTimeout", $"A wait's timeout must be from 0 to {Maximum.TotalDays:0} days, not {timeout}.") { Target = target };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTimeout, $"A wait's timeout must be from 0 to {Maximum.TotalDays:0} days, not {timeout}.") { Target = target };
     }
 }

@@ -18,7 +18,7 @@ internal static class ZnodeTree
     /// Every znode under (and including) each existing root, parents before children. With
     /// <paramref name="withVersions"/> each znode's data is read too, for its version.
     /// </summary>
-    public static async Task<IReadOnlyList<ZnodeTreeEntry>> WalkAsync(ZooKeeperClient client, IEnumerable<string> roots,
+    internal static async Task<IReadOnlyList<ZnodeTreeEntry>> WalkAsync(ZooKeeperClient client, IEnumerable<string> roots,
         bool withVersions, ReadCounter? counter, CancellationToken cancellationToken)
     {
         var entries = new List<ZnodeTreeEntry>();

@@ -1,4 +1,5 @@
 using System.Text;
+using Pvc.Core.Connection;
 using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Reading;
@@ -10,6 +11,22 @@ namespace Pvc.Core.Reading;
 public static class ZnodeWaiter
 {
     /// <summary>Waits until <paramref name="done"/> holds and returns that value.</summary>
+    /// <param name="cluster">The connection.</param>
+    /// <param name="path">The znode.</param>
+    /// <param name="decode">PVC's text to the value.</param>
+    /// <param name="done">The condition.</param>
+    /// <param name="timeout">The deadline.</param>
+    /// <param name="progress">Called with each distinct value seen.</param>
+    /// <param name="missing">The exception when the znode does not exist (or goes away).</param>
+    /// <param name="timedOut">The exception when the deadline passes, given the last value seen.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="waitForCreation">Wait for a missing znode to be created (a node service still registering) instead of failing.</param>
+    public static Task<T> WaitAsync<T>(ClusterConnection cluster, string path, Func<string, T> decode, Func<T, bool> done, TimeSpan timeout,
+        Action<T>? progress, Func<Exception> missing, Func<T?, Exception> timedOut, CancellationToken cancellationToken, bool waitForCreation = false)
+        where T : struct =>
+        WaitAsync(cluster.ZooKeeper, path, decode, done, timeout, progress, missing, timedOut, cancellationToken, waitForCreation);
+
+    /// <summary>As the public overload, on a session.</summary>
     /// <param name="zk">The session.</param>
     /// <param name="path">The znode.</param>
     /// <param name="decode">PVC's text to the value.</param>
@@ -20,7 +37,7 @@ public static class ZnodeWaiter
     /// <param name="timedOut">The exception when the deadline passes, given the last value seen.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <param name="waitForCreation">Wait for a missing znode to be created (a node service still registering) instead of failing.</param>
-    public static async Task<T> WaitAsync<T>(ZooKeeperClient zk, string path, Func<string, T> decode, Func<T, bool> done, TimeSpan timeout,
+    internal static async Task<T> WaitAsync<T>(ZooKeeperClient zk, string path, Func<string, T> decode, Func<T, bool> done, TimeSpan timeout,
         Action<T>? progress, Func<Exception> missing, Func<T?, Exception> timedOut, CancellationToken cancellationToken, bool waitForCreation = false)
         where T : struct
     {

@@ -12,10 +12,10 @@ public static class ClusterAcl
     public const string Anchor = "/config";
 
     /// <summary>The closed ACL: every permission for each credential's digest identity, nothing for anyone else.</summary>
-    public static IReadOnlyList<Acl> Closed(IEnumerable<ClusterCredential> credentials) =>
+    internal static IReadOnlyList<Acl> Closed(IEnumerable<ClusterCredential> credentials) =>
         [.. credentials.Select(c => c.AclEntry).DistinctBy(a => a.Id, StringComparer.Ordinal)];
 
     /// <summary>The mode an ACL gives: open when anyone (world:anyone) may read.</summary>
-    public static ClusterAccessMode ModeOf(IReadOnlyList<Acl> acl) =>
+    internal static ClusterAccessMode ModeOf(IReadOnlyList<Acl> acl) =>
         acl.Any(a => a is { Scheme: "world", Id: "anyone" } && a.Permissions.HasFlag(Permissions.Read)) ? ClusterAccessMode.Open : ClusterAccessMode.Closed;
 }

@@ -11,13 +11,13 @@ namespace Pvc.Core.Security;
 public sealed record ClusterCredential
 {
     /// <summary>Checks and keeps the credential.</summary>
-    /// <exception cref="PvcArgumentException">"InvalidCredential": the user is empty or holds ':' (digest splits at the first ':'), or the password is empty.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidCredential": the user is empty or holds ':' (digest splits at the first ':'), or the password is empty.</exception>
     public ClusterCredential(string user, string password)
     {
         if (string.IsNullOrEmpty(user) || user.Contains(':', StringComparison.Ordinal) || user.Any(char.IsControl))
-            throw new PvcArgumentException("InvalidCredential", "A ZooKeeper user name must be non-empty, without ':' or control characters.") { Target = user };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidCredential, "A ZooKeeper user name must be non-empty, without ':' or control characters.") { Target = user };
         if (string.IsNullOrEmpty(password))
-            throw new PvcArgumentException("InvalidCredential", $"The ZooKeeper password of '{user}' is empty.") { Target = user };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidCredential, $"The ZooKeeper password of '{user}' is empty.") { Target = user };
         User = user;
         Password = password;
     }

@@ -1,3 +1,4 @@
+using Pvc.Core.Connection;
 using System.Globalization;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
@@ -7,7 +8,7 @@ using Pvc.ZooKeeper;
 namespace Pvc.Core.Storage;
 
 /// <summary>Reads OSDs in a constant number of round trips: the list of ids, then every OSD's keys at once.</summary>
-public static class OsdReader
+public sealed class OsdReader(ClusterConnection cluster)
 {
     private static readonly string[] Keys =
     [
@@ -16,10 +17,10 @@ public static class OsdReader
     ];
 
     /// <summary>The OSDs, sorted by id; with a <paramref name="limit"/>, those whose id matches it (PVC's LIMIT, implicitly fuzzy).</summary>
-    /// <exception cref="PvcArgumentException">"InvalidLimit": the limit is not a valid regular expression.</exception>
-    public static async Task<IReadOnlyList<Osd>> ListAsync(ZooKeeperClient zk, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">InvalidArgument: "InvalidLimit": the limit is not a valid regular expression.</exception>
+    public async Task<IReadOnlyList<Osd>> ListAsync(string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         var filter = LimitPattern.Of(limit);
         var batch = new ZnodeBatch(zk, counter).Children(BaseKeys.Osds);
         await batch.ReadAsync(cancellationToken);
@@ -33,10 +34,10 @@ public static class OsdReader
     }
 
     /// <summary>The OSD with this id.</summary>
-    /// <exception cref="PvcNotFoundException">"OsdNotFound".</exception>
-    public static async Task<Osd> GetAsync(ZooKeeperClient zk, int id, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "OsdNotFound".</exception>
+    public async Task<Osd> GetAsync(int id, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         var found = await ReadAsync(zk, [id], cancellationToken, counter);
         return found.Count > 0 ? found[0] : throw StorageErrors.OsdNotFound(id.ToString(CultureInfo.InvariantCulture));
     }

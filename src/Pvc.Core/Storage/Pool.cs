@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Storage;
 
 /// <summary>A Ceph RBD pool as the cluster records it (<c>/ceph/pools/&lt;name&gt;</c>).</summary>

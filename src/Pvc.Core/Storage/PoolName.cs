@@ -18,6 +18,6 @@ public static class PoolName
     public static bool IsValid(string? name) => Names.IsValid(name);
 
     /// <summary>Throws "InvalidPoolName" when the name does not follow the rule.</summary>
-    /// <exception cref="PvcArgumentException">"InvalidPoolName".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidPoolName".</exception>
     public static void Validate(string? name) => Names.Validate(name);
 }

@@ -1,3 +1,4 @@
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -6,16 +7,16 @@ using Pvc.ZooKeeper;
 namespace Pvc.Core.Storage;
 
 /// <summary>Reads pools in a constant number of round trips: the list of names, then every pool's keys and volume listing at once.</summary>
-public static class PoolReader
+public sealed class PoolReader(ClusterConnection cluster)
 {
     /// <summary>
     /// The pools, sorted as PVC sorts them (by Ceph's pool id, a pool without stats first, then by name);
     /// with a <paramref name="limit"/>, those whose name matches it (PVC's LIMIT, implicitly fuzzy).
     /// </summary>
-    /// <exception cref="PvcArgumentException">"InvalidLimit": the limit is not a valid regular expression.</exception>
-    public static async Task<IReadOnlyList<Pool>> ListAsync(ZooKeeperClient zk, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">InvalidArgument: "InvalidLimit": the limit is not a valid regular expression.</exception>
+    public async Task<IReadOnlyList<Pool>> ListAsync(string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         var filter = LimitPattern.Of(limit);
         var names = (await CephTree.PoolsAsync(zk, cancellationToken, counter)).Where(filter.IsMatch).ToList();
         var pools = await ReadAsync(zk, names, cancellationToken, counter);
@@ -23,10 +24,10 @@ public static class PoolReader
     }
 
     /// <summary>The pool with this name.</summary>
-    /// <exception cref="PvcNotFoundException">"PoolNotFound".</exception>
-    public static async Task<Pool> GetAsync(ZooKeeperClient zk, string name, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "PoolNotFound".</exception>
+    public async Task<Pool> GetAsync(string name, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         ArgumentNullException.ThrowIfNull(name);
         var found = CephTree.IsValidName(name) ? await ReadAsync(zk, [name], cancellationToken, counter) : [];
         return found.Count > 0 ? found[0] : throw StorageErrors.PoolNotFound(name);

@@ -18,6 +18,6 @@ public static class SnapshotName
     public static bool IsValid(string? name) => Names.IsValid(name);
 
     /// <summary>Throws "InvalidSnapshotName" when the name does not follow the rule.</summary>
-    /// <exception cref="PvcArgumentException">"InvalidSnapshotName".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidSnapshotName".</exception>
     public static void Validate(string? name) => Names.Validate(name);
 }

@@ -1,3 +1,4 @@
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -10,18 +11,18 @@ namespace Pvc.Core.Storage;
 /// every volume's snapshot listing at once, then every snapshot's stats at once. As in PVC, the
 /// snapshots read are those of the volumes the cluster records.
 /// </summary>
-public static class SnapshotReader
+public sealed class SnapshotReader(ClusterConnection cluster)
 {
     /// <summary>
     /// The snapshots, sorted by name, then pool and volume: of every volume, of one pool's volumes
     /// (<paramref name="pool"/>), of the volumes of that name in any pool (<paramref name="volume"/>), or of
     /// one volume (both). With a <paramref name="limit"/>, those whose name matches it (PVC's LIMIT, implicitly fuzzy).
     /// </summary>
-    /// <exception cref="PvcNotFoundException">"PoolNotFound" or "VolumeNotFound": the named pool or volume does not exist.</exception>
-    /// <exception cref="PvcArgumentException">"InvalidLimit": the limit is not a valid regular expression.</exception>
-    public static async Task<IReadOnlyList<Snapshot>> ListAsync(ZooKeeperClient zk, string? pool = null, string? volume = null, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "PoolNotFound" or "VolumeNotFound": the named pool or volume does not exist.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidLimit": the limit is not a valid regular expression.</exception>
+    public async Task<IReadOnlyList<Snapshot>> ListAsync(string? pool = null, string? volume = null, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         var filter = LimitPattern.Of(limit);
         if (pool is not null && !CephTree.IsValidName(pool))
             throw StorageErrors.PoolNotFound(pool);
@@ -50,10 +51,10 @@ public static class SnapshotReader
     }
 
     /// <summary>The snapshot with this name of this volume.</summary>
-    /// <exception cref="PvcNotFoundException">"PoolNotFound", "VolumeNotFound" or "SnapshotNotFound".</exception>
-    public static async Task<Snapshot> GetAsync(ZooKeeperClient zk, string pool, string volume, string name, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "PoolNotFound", "VolumeNotFound" or "SnapshotNotFound".</exception>
+    public async Task<Snapshot> GetAsync(string pool, string volume, string name, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(volume);
         ArgumentNullException.ThrowIfNull(name);

@@ -15,11 +15,11 @@ internal sealed class StorageNameRule(string noun, int maxLength, string errorId
         name is { Length: > 0 } && name.Length <= maxLength && char.IsAsciiLetterOrDigit(name[0])
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
-    /// <exception cref="PvcArgumentException">The name does not follow the rule.</exception>
+    /// <exception cref="PvcException">InvalidArgument: The name does not follow the rule.</exception>
     public void Validate(string? name)
     {
         if (!IsValid(name))
-            throw new PvcArgumentException(errorId, $"'{Printable(name)}' is not a {noun} name: a {noun} name is {Text}.") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, errorId, $"'{Printable(name)}' is not a {noun} name: a {noun} name is {Text}.") { Target = name };
     }
 
     private static string Printable(string? s) => string.Concat((s ?? "").Take(120).Select(c => char.IsControl(c) ? '?' : c));

@@ -18,6 +18,6 @@ public static class VolumeName
     public static bool IsValid(string? name) => Names.IsValid(name);
 
     /// <summary>Throws "InvalidVolumeName" when the name does not follow the rule.</summary>
-    /// <exception cref="PvcArgumentException">"InvalidVolumeName".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidVolumeName".</exception>
     public static void Validate(string? name) => Names.Validate(name);
 }

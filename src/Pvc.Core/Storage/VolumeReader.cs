@@ -1,3 +1,4 @@
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -9,17 +10,17 @@ namespace Pvc.Core.Storage;
 /// Reads volumes in a constant number of round trips: the pools, every pool's volume listing at once,
 /// then every volume's stats at once.
 /// </summary>
-public static class VolumeReader
+public sealed class VolumeReader(ClusterConnection cluster)
 {
     /// <summary>
     /// The volumes of one pool, or of every pool when <paramref name="pool"/> is null, sorted by name then
     /// pool; with a <paramref name="limit"/>, those whose name matches it (PVC's LIMIT, implicitly fuzzy).
     /// </summary>
-    /// <exception cref="PvcNotFoundException">"PoolNotFound": the named pool does not exist.</exception>
-    /// <exception cref="PvcArgumentException">"InvalidLimit": the limit is not a valid regular expression.</exception>
-    public static async Task<IReadOnlyList<Volume>> ListAsync(ZooKeeperClient zk, string? pool = null, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "PoolNotFound": the named pool does not exist.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidLimit": the limit is not a valid regular expression.</exception>
+    public async Task<IReadOnlyList<Volume>> ListAsync(string? pool = null, string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         var filter = LimitPattern.Of(limit);
         if (pool is not null && !CephTree.IsValidName(pool))
             throw StorageErrors.PoolNotFound(pool);
@@ -34,10 +35,10 @@ public static class VolumeReader
     }
 
     /// <summary>The volume with this name in this pool.</summary>
-    /// <exception cref="PvcNotFoundException">"PoolNotFound" or "VolumeNotFound".</exception>
-    public static async Task<Volume> GetAsync(ZooKeeperClient zk, string pool, string name, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    /// <exception cref="PvcException">NotFound: "PoolNotFound" or "VolumeNotFound".</exception>
+    public async Task<Volume> GetAsync(string pool, string name, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        ArgumentNullException.ThrowIfNull(zk);
+        var zk = cluster.ZooKeeper;
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(name);
         if (!CephTree.IsValidName(pool))

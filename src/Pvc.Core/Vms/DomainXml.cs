@@ -38,7 +38,7 @@ public sealed record DomainXml
         XmlResolver = null,
     };
 
-    /// <summary>Parses and validates domain XML; a <see cref="PvcArgumentException"/> names what is wrong.</summary>
+    /// <summary>Parses and validates domain XML; a <see cref="PvcException"/> (InvalidArgument) names what is wrong.</summary>
     public static DomainXml Parse(string xml) => Parse(XmlReader.Create(new StringReader(xml), Settings));
 
     /// <summary>
@@ -119,23 +119,23 @@ public sealed record DomainXml
         }
         catch (XmlException e)
         {
-            throw new PvcArgumentException("InvalidXml", $"The VM definition is not well-formed XML: {e.Message}");
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidXml, $"The VM definition is not well-formed XML: {e.Message}");
         }
         if (rootName != "domain")
-            throw new PvcArgumentException("InvalidXml", $"The VM definition's root element is <{rootName}>; libvirt domain XML has <domain>.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidXml, $"The VM definition's root element is <{rootName}>; libvirt domain XML has <domain>.");
         name = name?.Trim();
         VmName.Validate(name);
         uuidText = uuidText?.Trim();
         if (string.IsNullOrEmpty(uuidText))
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has no <uuid>; Pvc keys VMs by UUID, so give it one.") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidXml, $"The VM '{name}' has no <uuid>; Pvc keys VMs by UUID, so give it one.") { Target = name };
         if (!Guid.TryParse(uuidText, out var uuid) || uuid == Guid.Empty)
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has the UUID '{uuidText}', which is not a valid UUID.") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidXml, $"The VM '{name}' has the UUID '{uuidText}', which is not a valid UUID.") { Target = name };
         var memoryMiB = memoryText is null ? null : ToMiB(memoryText.Trim(), memoryUnit);
         if (memoryMiB is not > 0)
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has no valid <memory> (a positive number, with an optional unit attribute).") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidXml, $"The VM '{name}' has no valid <memory> (a positive number, with an optional unit attribute).") { Target = name };
         vcpuText = vcpuText?.Trim();
         if (!int.TryParse(vcpuText, NumberStyles.None, CultureInfo.InvariantCulture, out var vcpus) || vcpus < 1)
-            throw new PvcArgumentException("InvalidXml", $"The VM '{name}' has no valid <vcpu> (a positive whole number); it has '{vcpuText}'.") { Target = name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidXml, $"The VM '{name}' has no valid <vcpu> (a positive whole number); it has '{vcpuText}'.") { Target = name };
         return new DomainXml
         {
             Name = name!,

@@ -2,7 +2,7 @@ namespace Pvc.Core.Vms;
 
 /// <summary>
 /// The parts of libvirt domain XML that reach past the VM into its host. Core refuses a definition that uses one
-/// unless the cluster allows it by name (<see cref="Cluster.DomainXmlAllowList"/>, <c>Set-PvcCluster -AllowDomainXml</c>).
+/// unless the cluster allows it by name (<see cref="Vms.DomainXmlAllowList"/>, <c>Set-PvcCluster -AllowDomainXml</c>).
 /// </summary>
 public enum DomainXmlFeature
 {

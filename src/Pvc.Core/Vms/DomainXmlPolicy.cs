@@ -41,7 +41,7 @@ public static class DomainXmlPolicy
     /// Checks the size, refuses a DTD and malformed XML, and returns the elements that reach into the host (empty for
     /// most VMs). Reads nothing from the cluster.
     /// </summary>
-    /// <exception cref="PvcArgumentException">
+    /// <exception cref="PvcException">InvalidArgument: 
     /// "XmlTooLarge" (over <see cref="MaxBytes"/>), "XmlDtdNotAllowed" (a DOCTYPE, and so any entity), "InvalidXml".
     /// </exception>
     public static IReadOnlyList<DomainXmlUse> Inspect(string xml)
@@ -49,7 +49,7 @@ public static class DomainXmlPolicy
         ArgumentNullException.ThrowIfNull(xml);
         // chars never outnumber UTF-8 bytes: only a long text needs counting
         if (xml.Length > MaxBytes / 3 && Encoding.UTF8.GetByteCount(xml) is var bytes && bytes > MaxBytes)
-            throw new PvcArgumentException("XmlTooLarge",
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.XmlTooLarge,
                 $"The VM definition is {bytes:N0} bytes of XML; at most {MaxBytes:N0} (960 KiB) are accepted, since ZooKeeper takes no request over 1 MiB. Remove what the VM does not need (a large description or metadata).");
         var uses = new List<DomainXmlUse>();
         try
@@ -58,7 +58,7 @@ public static class DomainXmlPolicy
             while (reader.Read())
             {
                 if (reader.NodeType == XmlNodeType.DocumentType)
-                    throw new PvcArgumentException("XmlDtdNotAllowed",
+                    throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.XmlDtdNotAllowed,
                         "The VM definition has a DOCTYPE; Pvc takes no DTD and no entities in domain XML (libvirt writes none). Remove the <!DOCTYPE ...> and write entity references out.");
                 if (reader.NodeType == XmlNodeType.Element && UseOf(reader) is { } use && !uses.Contains(use))
                     uses.Add(use);
@@ -66,13 +66,13 @@ public static class DomainXmlPolicy
         }
         catch (XmlException e)
         {
-            throw new PvcArgumentException("InvalidXml", $"The VM definition is not well-formed XML: {e.Message}");
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidXml, $"The VM definition is not well-formed XML: {e.Message}");
         }
         return uses;
     }
 
     /// <summary>Throws for the first use the allow-list does not allow.</summary>
-    /// <exception cref="DomainXmlNotAllowedException">A use is not allowed; the message says how to allow it.</exception>
+    /// <exception cref="Errors.PvcException">NotAllowed: "DomainXmlNotAllowed" (its Detail a <see cref="DomainXmlRefusal"/>): A use is not allowed; the message says how to allow it.</exception>
     public static void RequireAllowed(IReadOnlyList<DomainXmlUse> uses, DomainXmlAllowList allowed, string vmName)
     {
         ArgumentNullException.ThrowIfNull(uses);
@@ -80,11 +80,12 @@ public static class DomainXmlPolicy
         if (uses.FirstOrDefault(u => !allowed.Allows(u.Feature)) is not { } refused)
             return;
         // the parameter replaces the list: name what is allowed now as well, so following the advice takes nothing away
-        var wanted = allowed.Features.Append(refused.Feature).Distinct().Order().Select(f => f.ToString());
-        throw new DomainXmlNotAllowedException(refused,
-            $"The VM '{vmName}' has {refused.Element} ({Describe(refused.Feature)}), which this cluster does not allow. Remove it, or have an administrator allow it for the cluster: Set-PvcCluster -AllowDomainXml {string.Join(", ", wanted)}.")
+        var wanted = allowed.Features.Append(refused.Feature).Distinct().Order().ToList();
+        throw new PvcException(PvcErrorKind.NotAllowed, PvcErrorIds.DomainXmlNotAllowed,
+            $"The VM '{vmName}' has {refused.Element} ({Describe(refused.Feature)}), which this cluster does not allow. Remove it, or have an administrator allow it for the cluster (its allow-list then: {string.Join(", ", wanted)}).")
         {
             Target = vmName,
+            Detail = new DomainXmlRefusal(refused, wanted),
         };
     }
 

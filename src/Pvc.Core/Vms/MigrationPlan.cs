@@ -1,3 +1,4 @@
+using Pvc.Core.Schema;
 using Pvc.Core.Reading;
 
 namespace Pvc.Core.Vms;

@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Vms;
 
 /// <summary>A VM as the cluster records it: its state and placement, PVC's metadata, and what its XML says.</summary>

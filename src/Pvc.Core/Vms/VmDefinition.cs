@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Vms;
 
 /// <summary>A new VM: its libvirt XML and PVC's metadata (the options of <c>pvc vm define</c>).</summary>

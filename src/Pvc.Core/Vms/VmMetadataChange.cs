@@ -1,3 +1,5 @@
+using Pvc.Core.Schema;
+
 namespace Pvc.Core.Vms;
 
 /// <summary>Metadata to change (<c>pvc vm meta</c>); null members stay as they are.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 
 namespace Pvc.Core.Vms;
 
@@ -32,7 +33,7 @@ public sealed partial class VmOperations
     {
         var state = await WaitSettledAsync(vm, timeout, progress, cancellationToken);
         if (state != VmState.Start)
-            throw new PvcInvalidOperationException("VmNotRestarted",
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotRestarted,
                 $"The VM '{vm.Name}' was not restarted: another change overtook the restart and it is now {Schema.Wire.VmState.Describe(state)}. Get-PvcVmLog and the node's log say what happened.") { Target = vm.Name };
         return await VmReader.GetAsync(Zk, vm.Uuid, cancellationToken);
     }
@@ -63,7 +64,7 @@ public sealed partial class VmOperations
             while (true)
             {
                 if (watch is null)
-                    throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' was removed while waiting for it.") { Target = vm.Name };
+                    throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' was removed while waiting for it.") { Target = vm.Name };
                 if (watch.State != last)
                     progress?.Invoke(watch.State);
                 last = watch.State;
@@ -79,7 +80,7 @@ public sealed partial class VmOperations
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new PvcTimeoutException("WaitTimeout",
+            throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout,
                 $"The VM '{vm.Name}' is still {(last is { } s ? Schema.Wire.VmState.Describe(s) : "migrating")} after {timeout.TotalSeconds:0.#} s; its nodes have not finished. Check the nodes.") { Target = vm.Name };
         }
         if (watch.State == VmState.Stop && plan.NodeActs)
@@ -92,12 +93,12 @@ public sealed partial class VmOperations
             await ThrowFailedAsync(vm, cancellationToken);
         var now = read is not null && (await read).State == watch.State ? await read : await VmReader.GetAsync(Zk, vm.Uuid, cancellationToken);
         if (plan.NodeActs && now.Node != plan.To)
-            throw new PvcInvalidOperationException("MigrationAborted",
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.MigrationAborted,
                 $"The migration of the VM '{vm.Name}' to '{plan.To}' was aborted by its node: it is {Schema.Wire.VmState.Describe(now.State)} on '{now.Node}'. The node's log says why.") { Target = vm.Name };
         return now;
     }
 
     private static TimeSpan Remaining(TimeSpan timeout, Stopwatch waited, VmRef vm) =>
         timeout - waited.Elapsed is var left && left > TimeSpan.Zero ? left
-            : throw new PvcTimeoutException("WaitTimeout", $"The VM '{vm.Name}' was not done after {timeout.TotalSeconds:0.#} s.") { Target = vm.Name };
+            : throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The VM '{vm.Name}' was not done after {timeout.TotalSeconds:0.#} s.") { Target = vm.Name };
 }

@@ -14,12 +14,12 @@ namespace Pvc.Core.Vms;
 public sealed partial class VmOperations
 {
     /// <summary>Defines a VM from libvirt XML with PVC's metadata, in one transaction.</summary>
-    /// <exception cref="PvcArgumentException">The XML or an option is not valid (the XML's checks: see <see cref="DomainXmlPolicy.Inspect"/>).</exception>
-    /// <exception cref="DomainXmlNotAllowedException">The XML reaches into the host further than the cluster allows.</exception>
-    /// <exception cref="PvcAlreadyExistsException">A VM has the name or the UUID already.</exception>
-    /// <exception cref="PvcNotFoundException">A node named does not exist.</exception>
-    /// <exception cref="PvcResourceUnavailableException">No node fits, or the node named is too small.</exception>
-    /// <exception cref="PvcWriteConflictException">"DomainXmlPolicyChanged": the allow-list the XML relied on changed meanwhile.</exception>
+    /// <exception cref="PvcException">InvalidArgument: The XML or an option is not valid (the XML's checks: see <see cref="DomainXmlPolicy.Inspect"/>).</exception>
+    /// <exception cref="Errors.PvcException">NotAllowed: "DomainXmlNotAllowed" (its Detail a <see cref="DomainXmlRefusal"/>): The XML reaches into the host further than the cluster allows.</exception>
+    /// <exception cref="PvcException">AlreadyExists: A VM has the name or the UUID already.</exception>
+    /// <exception cref="PvcException">NotFound: A node named does not exist.</exception>
+    /// <exception cref="PvcException">ResourceUnavailable: No node fits, or the node named is too small.</exception>
+    /// <exception cref="PvcException">WriteConflict: "DomainXmlPolicyChanged": the allow-list the XML relied on changed meanwhile.</exception>
     public async Task<VmRef> DefineAsync(VmDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -27,20 +27,21 @@ public sealed partial class VmOperations
         foreach (var (tag, _) in definition.Tags)
             ValidateTag(tag);
         if (definition.MigrationMaxDowntime <= 0)
-            throw new PvcArgumentException("InvalidMaxDowntime", $"The maximum downtime must be a positive number of milliseconds, not {definition.MigrationMaxDowntime}.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidMaxDowntime, $"The maximum downtime must be a positive number of milliseconds, not {definition.MigrationMaxDowntime}.");
         var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
         var existing = await VmResolver.ListAsync(Zk, cancellationToken);
         if (existing.FirstOrDefault(v => v.Uuid == xml.Uuid || v.Name == xml.Name) is { } clash)
-            throw new PvcAlreadyExistsException("VmExists", clash.Uuid == xml.Uuid
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.VmExists, clash.Uuid == xml.Uuid
                 ? $"The UUID {xml.Uuid} is already the VM '{clash.Name}''s; give the new VM another UUID."
                 : $"A VM named '{xml.Name}' exists already ({clash.Uuid}); choose another name.") { Target = xml.Name };
-        var nodes = await NodesAsync(cancellationToken);
+        var view = await PlacementAsync(cancellationToken);
+        var nodes = view.Nodes;
         RequireNodes(nodes, definition.NodeLimit);
         Node node;
         if (definition.TargetNode is null)
         {
-            var placement = TargetNodeSelector.Select(nodes, new PlacementRequest(null, definition.NodeLimit, definition.NodeSelector, await ClusterSelectorAsync(cancellationToken)));
-            node = nodes.First(n => n.Name == (placement.Target ?? throw new PvcResourceUnavailableException("NoTargetNode",
+            var placement = view.Select(null, definition.NodeLimit, definition.NodeSelector);
+            node = nodes.First(n => n.Name == (placement.Target ?? throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NoTargetNode,
                 $"No node can take the VM '{xml.Name}': {placement.Explanation}.") { Target = xml.Name }));
         }
         else
@@ -81,7 +82,7 @@ public sealed partial class VmOperations
         }
         catch (NodeExistsException)
         {
-            throw new PvcAlreadyExistsException("VmExists", $"A VM with the UUID {xml.Uuid} was defined meanwhile; nothing was written.") { Target = xml.Name };
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.VmExists, $"A VM with the UUID {xml.Uuid} was defined meanwhile; nothing was written.") { Target = xml.Name };
         }
         catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
         {
@@ -101,26 +102,26 @@ public sealed partial class VmOperations
     /// must be free), optionally restarting it if it runs: one transaction, so either everything asked for is written
     /// or nothing is. Every check (the XML's, the cluster's allow-list, the nodes, the name) comes before the write.
     /// </summary>
-    /// <exception cref="PvcArgumentException">"NoChange", "InvalidMaxDowntime", "UuidMismatch", or the XML's (see <see cref="DomainXmlPolicy.Inspect"/>, <see cref="DomainXml.Parse(string)"/>).</exception>
-    /// <exception cref="DomainXmlNotAllowedException">The XML reaches into the host further than the cluster allows.</exception>
-    /// <exception cref="PvcNotFoundException">A node in the limit does not exist, or the VM does not.</exception>
-    /// <exception cref="PvcAlreadyExistsException">The new name is another VM's.</exception>
-    /// <exception cref="PvcResourceUnavailableException">The VM's node cannot hold the new definition.</exception>
-    /// <exception cref="PvcWriteConflictException">The VM (or the allow-list) changed meanwhile; nothing was written.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "NoChange", "InvalidMaxDowntime", "UuidMismatch", or the XML's (see <see cref="DomainXmlPolicy.Inspect"/>, <see cref="DomainXml.Parse(string)"/>).</exception>
+    /// <exception cref="Errors.PvcException">NotAllowed: "DomainXmlNotAllowed" (its Detail a <see cref="DomainXmlRefusal"/>): The XML reaches into the host further than the cluster allows.</exception>
+    /// <exception cref="PvcException">NotFound: A node in the limit does not exist, or the VM does not.</exception>
+    /// <exception cref="PvcException">AlreadyExists: The new name is another VM's.</exception>
+    /// <exception cref="PvcException">ResourceUnavailable: The VM's node cannot hold the new definition.</exception>
+    /// <exception cref="PvcException">WriteConflict: The VM (or the allow-list) changed meanwhile; nothing was written.</exception>
     public async Task ModifyAsync(VmRef vm, VmMetadataChange? metadata, string? newXml, bool restart = false, CancellationToken cancellationToken = default)
     {
         metadata ??= new VmMetadataChange();
         if (metadata.IsEmpty && newXml is null)
-            throw new PvcArgumentException("NoChange", $"No metadata to change and no XML was given for the VM '{vm.Name}'.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.NoChange, $"No metadata to change and no XML was given for the VM '{vm.Name}'.") { Target = vm.Name };
         if (metadata.MigrationMaxDowntime is <= 0)
-            throw new PvcArgumentException("InvalidMaxDowntime", $"The maximum downtime must be a positive number of milliseconds, not {metadata.MigrationMaxDowntime}.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidMaxDowntime, $"The maximum downtime must be a positive number of milliseconds, not {metadata.MigrationMaxDowntime}.") { Target = vm.Name };
         (DomainXml Xml, IReadOnlyList<DomainXmlUse> Uses)? parsed = newXml is null ? null : ParseForWrite(newXml);
         if (parsed is { } p && p.Xml.Uuid != vm.Uuid)
-            throw new PvcArgumentException("UuidMismatch", $"The new XML has the UUID {p.Xml.Uuid}, but the VM '{vm.Name}' is {vm.Uuid}; a VM's UUID cannot change.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.UuidMismatch, $"The new XML has the UUID {p.Xml.Uuid}, but the VM '{vm.Name}' is {vm.Uuid}; a VM's UUID cannot change.") { Target = vm.Name };
         var allowed = parsed is { } q ? await RequireAllowedAsync(q.Xml, q.Uses, cancellationToken) : DomainXmlAllowList.None;
         IReadOnlyList<Node>? nodes = null;
         if (metadata.NodeLimit is { Count: > 0 } limit)
-            RequireNodes(nodes = await NodesAsync(cancellationToken), limit);
+            RequireNodes(nodes = (await PlacementAsync(cancellationToken)).Nodes, limit);
 
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node);
         var writes = MetadataWrites(vm, metadata);
@@ -128,7 +129,7 @@ public sealed partial class VmOperations
         {
             if (xml.Name != vm.Name)
                 await RequireFreeNameAsync(xml.Name, cancellationToken);
-            nodes ??= await NodesAsync(cancellationToken);
+            nodes ??= (await PlacementAsync(cancellationToken)).Nodes;
             if (nodes.FirstOrDefault(n => n.Name == PvcText.Decode(read[P(vm, DomainKeys.Node)])) is { } node)
                 RequireFits(xml, node);
             writes.AddRange(allowed.Checks);
@@ -148,7 +149,7 @@ public sealed partial class VmOperations
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Xml);
         var state = StateOf(read, vm);
         if (state is not (VmState.Stop or VmState.Disable or VmState.Mirror))
-            throw new PvcInvalidOperationException("VmNotStopped", $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; only a stopped VM can be renamed. Stop it first.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotStopped, $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; only a stopped VM can be renamed. Stop it first.") { Target = vm.Name };
         if (newName == vm.Name)
             return vm;
         await RequireFreeNameAsync(newName, cancellationToken);
@@ -174,7 +175,7 @@ public sealed partial class VmOperations
     private static string WithName(VmRef vm, string? stored, string newName)
     {
         if (stored is null)
-            throw new PvcDataException("VmXmlMissing", $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlMissing, $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
         XDocument doc;
         try
         {
@@ -182,10 +183,10 @@ public sealed partial class VmOperations
             using var reader = XmlReader.Create(new StringReader(stored), StoredXmlSettings);
             doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
         }
-        catch (Exception e) when (e is PvcArgumentException or XmlException)
+        catch (Exception e) when (e is PvcException { Kind: PvcErrorKind.InvalidArgument } or XmlException)
         {
-            throw new PvcDataException("VmXmlInvalid",
-                $"The VM '{vm.Name}''s stored XML cannot be read ({e.Message}); give it a valid definition with Set-PvcVm -Xml, then rename it.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlInvalid,
+                $"The VM '{vm.Name}''s stored XML cannot be read ({e.Message}); give it a valid definition, then rename it.") { Target = vm.Name };
         }
         // DomainXml read a <domain> root with a name child in no namespace: both are there
         doc.Root!.Element("name")!.Value = newName;
@@ -216,8 +217,8 @@ public sealed partial class VmOperations
         return allowed;
     }
 
-    private static PvcWriteConflictException PolicyChanged(string vmName, Exception inner) =>
-        new("DomainXmlPolicyChanged", $"The cluster's domain XML allow-list ({DomainXmlAllowList.Path}) changed while the VM '{vmName}' was being written; nothing was written. Try again.", inner) { Target = vmName };
+    private static PvcException PolicyChanged(string vmName, Exception inner) =>
+        new(PvcErrorKind.WriteConflict, PvcErrorIds.DomainXmlPolicyChanged, $"The cluster's domain XML allow-list ({DomainXmlAllowList.Path}) changed while the VM '{vmName}' was being written; nothing was written. Try again.", inner) { Target = vmName };
 
     /// <summary>
     /// Removes a VM from the cluster (its disks stay). As PVC does, a VM that is not stopped is stopped first
@@ -256,24 +257,24 @@ public sealed partial class VmOperations
     private async Task RequireFreeNameAsync(string name, CancellationToken cancellationToken)
     {
         if ((await VmResolver.ListAsync(Zk, cancellationToken)).FirstOrDefault(v => v.Name == name) is { } clash)
-            throw new PvcAlreadyExistsException("VmExists", $"A VM named '{name}' exists already ({clash.Uuid}); choose another name.") { Target = name };
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.VmExists, $"A VM named '{name}' exists already ({clash.Uuid}); choose another name.") { Target = name };
     }
 
     private static void RequireNodes(IReadOnlyList<Node> nodes, IEnumerable<string> names)
     {
         foreach (var name in names)
             if (nodes.All(n => n.Name != name))
-                throw new PvcNotFoundException("NodeNotFound", $"There is no node '{name}'. Get-PvcNode lists the nodes.") { Target = name };
+                throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{name}'.") { Target = name };
     }
 
     /// <summary>PVC's define/modify checks: memory below the node's total, vCPUs below its CPUs minus 2.</summary>
     private static void RequireFits(DomainXml xml, Node node)
     {
         if (node.MemoryTotalMiB <= 0 || node.CpuCount is null)
-            throw new PvcResourceUnavailableException("NodeResourcesUnknown", $"The node '{node.Name}' has not reported its memory and CPUs yet (is its node service running?); the VM's size cannot be checked against it.") { Target = node.Name };
+            throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NodeResourcesUnknown, $"The node '{node.Name}' has not reported its memory and CPUs yet (is its node service running?); the VM's size cannot be checked against it.") { Target = node.Name };
         if (xml.MemoryMiB >= node.MemoryTotalMiB)
-            throw new PvcResourceUnavailableException("InsufficientMemory", $"The VM '{xml.Name}' has {xml.MemoryMiB} MiB of memory; the node '{node.Name}' has only {node.MemoryTotalMiB} MiB in all.") { Target = xml.Name };
+            throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.InsufficientMemory, $"The VM '{xml.Name}' has {xml.MemoryMiB} MiB of memory; the node '{node.Name}' has only {node.MemoryTotalMiB} MiB in all.") { Target = xml.Name };
         if (xml.Vcpus >= node.CpuCount - 2)
-            throw new PvcResourceUnavailableException("TooManyVcpus", $"The VM '{xml.Name}' has {xml.Vcpus} vCPUs; the node '{node.Name}' has {node.CpuCount} CPUs and a VM may have fewer than {node.CpuCount - 2}.") { Target = xml.Name };
+            throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.TooManyVcpus, $"The VM '{xml.Name}' has {xml.Vcpus} vCPUs; the node '{node.Name}' has {node.CpuCount} CPUs and a VM may have fewer than {node.CpuCount - 2}.") { Target = xml.Name };
     }
 }

@@ -48,11 +48,11 @@ public sealed partial class VmOperations
         var tagKeys = await Reading.VersionedKeys.ReadAsync(Zk,
             [DomainKeys.TagPath(vm.Uuid, tag), DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagType), DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagProtected)], cancellationToken);
         if (tagKeys[DomainKeys.TagPath(vm.Uuid, tag)] is null)
-            throw new PvcNotFoundException("TagNotFound", $"The VM '{vm.Name}' has no tag '{tag}'.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.TagNotFound, $"The VM '{vm.Name}' has no tag '{tag}'.") { Target = vm.Name };
         if ((tagKeys[DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagType)] ?? "user") != "user")
-            throw new PvcInvalidOperationException("TagNotUser", $"The tag '{tag}' of the VM '{vm.Name}' is not a user tag and cannot be removed.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.TagNotUser, $"The tag '{tag}' of the VM '{vm.Name}' is not a user tag and cannot be removed.") { Target = vm.Name };
         if (PvcBool.Decode(tagKeys[DomainKeys.TagPath(vm.Uuid, tag, DomainKeys.TagProtected)]))
-            throw new PvcInvalidOperationException("TagProtected", $"The tag '{tag}' of the VM '{vm.Name}' is protected and cannot be removed.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.TagProtected, $"The tag '{tag}' of the VM '{vm.Name}' is protected and cannot be removed.") { Target = vm.Name };
         var tree = await SubtreeAsync(DomainKeys.TagPath(vm.Uuid, tag), cancellationToken);
         await CommitAsync(vm, read, tagKeys.Checks.Concat(tree.OrderByDescending(p => p.Length).Select(p => Op.Delete(p))), cancellationToken);
     }
@@ -67,13 +67,13 @@ public sealed partial class VmOperations
     private static void ValidateTag(string tag)
     {
         if (string.IsNullOrWhiteSpace(tag) || tag != tag.Trim())
-            throw new PvcArgumentException("InvalidTag", $"The tag '{tag}' is empty or has surrounding white space.") { Target = tag };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTag, $"The tag '{tag}' is empty or has surrounding white space.") { Target = tag };
         if (tag.Any(c => c is '/' or '\\' || char.IsControl(c)))
-            throw new PvcArgumentException("InvalidTag", $"The tag '{string.Concat(tag.Select(c => char.IsControl(c) ? '?' : c))}' contains a path separator or a control character.") { Target = tag };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTag, $"The tag '{string.Concat(tag.Select(c => char.IsControl(c) ? '?' : c))}' contains a path separator or a control character.") { Target = tag };
         if (tag is "." or ".." || LockNodes.IsLockNode(tag))
-            throw new PvcArgumentException("InvalidTag", $"'{tag}' is not a usable tag name.") { Target = tag };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTag, $"'{tag}' is not a usable tag name.") { Target = tag };
         // a tag is a znode (/domains/<uuid>/tags/<tag>): what ZooKeeper refuses in a path is refused here, as input
         if (!ZnodeName.IsValid(tag))
-            throw new PvcArgumentException("InvalidTag", $"The tag '{tag}' has a character ZooKeeper does not take in a name (a character beyond U+FFFF such as an emoji, a private-use character, or U+FFF0 to U+FFFF).") { Target = tag };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTag, $"The tag '{tag}' has a character ZooKeeper does not take in a name (a character beyond U+FFFF such as an emoji, a private-use character, or U+FFF0 to U+FFFF).") { Target = tag };
     }
 }

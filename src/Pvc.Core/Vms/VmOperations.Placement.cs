@@ -38,7 +38,7 @@ public sealed partial class VmOperations
     /// <summary>
     /// Commits a plan from <see cref="PlanMigrationAsync"/> as it stands, in one transaction that checks the versions of
     /// everything the plan was worked out from: nothing is worked out again, and a VM or target node changed since
-    /// fails the commit (<see cref="PvcWriteConflictException"/>, nothing written) rather than committing another plan.
+    /// fails the commit (<see cref="PvcException"/> (WriteConflict), nothing written) rather than committing another plan.
     /// The VM's state is read with a watch in the same round trip, for <see cref="WaitMigratedAsync"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The plan was not made by <see cref="PlanMigrationAsync"/>.</exception>
@@ -64,8 +64,8 @@ public sealed partial class VmOperations
         catch (Exception e)
         {
             _ = watch.ContinueWith(static t => t.Exception, TaskScheduler.Default); // its answer no longer matters
-            if (e is PvcWriteConflictException { ErrorId: "VmChangedMeanwhile" })
-                throw new PvcWriteConflictException("PlanChangedMeanwhile",
+            if (e is PvcException { ErrorId: PvcErrorIds.VmChangedMeanwhile })
+                throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.PlanChangedMeanwhile,
                     $"The VM '{vm.Name}' or the node '{plan.To}' changed after the plan ({plan}) was made; nothing was written. Plan again to see what a migration would do now.", e) { Target = vm.Name };
             throw;
         }
@@ -75,7 +75,7 @@ public sealed partial class VmOperations
     private async Task<MigrationPlan> PlanAsync(VmRef vm, VersionedKeys read, MigrationRequest request, CancellationToken cancellationToken)
     {
         if (read[P(vm, DomainKeys.Root)] is null)
-            throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         var state = StateOf(read, vm);
         var current = PvcText.Decode(read[P(vm, DomainKeys.Node)]);
         var lastNode = PvcText.Decode(read[P(vm, DomainKeys.LastNode)]);
@@ -86,25 +86,23 @@ public sealed partial class VmOperations
         if (request.Kind == MigrationKind.Unmigrate)
         {
             if (lastNode is null)
-                throw new PvcInvalidOperationException("VmNotMigrated", $"The VM '{vm.Name}' has not been migrated: it has no last node to return to.") { Target = vm.Name };
+                throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotMigrated, $"The VM '{vm.Name}' has not been migrated: it has no last node to return to.") { Target = vm.Name };
             return new MigrationPlan(vm, current, lastNode, newState, null);
         }
         if (request.Kind == MigrationKind.Migrate && lastNode is not null && !request.Force)
-            throw new PvcInvalidOperationException("VmAlreadyMigrated", $"The VM '{vm.Name}' is already migrated away from {lastNode}; return it first (unmigrate), move it, or use -Force.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmAlreadyMigrated, $"The VM '{vm.Name}' is already migrated away from {lastNode}; return it first (unmigrate), move it, or force the migration.") { Target = vm.Name };
 
         string target;
         if (request.Target is null)
         {
             // the nodes and the cluster's selector at once
-            var nodesRead = NodesAsync(cancellationToken);
-            var clusterSelector = await ClusterSelectorAsync(cancellationToken);
-            var nodes = await nodesRead;
+            var view = await PlacementAsync(cancellationToken);
+            var nodes = view.Nodes;
             // a forced migration of a migrated VM keeps its last node, and the nodes refuse a migration to the last
             // node (PVC's rule), so that node is no candidate; PVC's findTargetNode may pick it and the flush then aborts
             var candidates = request.Kind == MigrationKind.Migrate && request.Force && lastNode is not null ? nodes.Where(n => n.Name != lastNode) : nodes;
-            var placement = TargetNodeSelector.Select(candidates, new PlacementRequest(current, limit,
-                Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), clusterSelector));
-            target = placement.Target ?? throw new PvcResourceUnavailableException("NoTargetNode",
+            var placement = view.Select(current, limit, Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), candidates);
+            target = placement.Target ?? throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NoTargetNode,
                 $"No node can take the VM '{vm.Name}': {placement.Explanation}.") { Target = vm.Name };
         }
         else
@@ -112,19 +110,19 @@ public sealed partial class VmOperations
             target = request.Target;
             // read with the VM's keys (PlanMigrationAsync): the node's root and its two states
             if (read[NodeKeys.Path(target)] is null)
-                throw new PvcNotFoundException("NodeNotFound", $"There is no node '{target}'. Get-PvcNode lists the nodes.") { Target = target };
+                throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{target}'. Get-PvcNode lists the nodes.") { Target = target };
             if (limit.Count > 0 && !limit.Contains(target))
-                throw new PvcInvalidOperationException("NodeNotInLimit", $"The node '{target}' is not in the VM '{vm.Name}''s node limit ({string.Join(",", limit)}).") { Target = vm.Name };
+                throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NodeNotInLimit, $"The node '{target}' is not in the VM '{vm.Name}''s node limit ({string.Join(",", limit)}).") { Target = vm.Name };
             if (target == current)
             {
                 if (request.Kind == MigrationKind.Move && lastNode is not null)
                     return new MigrationPlan(vm, current, target, state, null); // make a temporary migration permanent
-                throw new PvcInvalidOperationException("VmAlreadyOnNode", $"The VM '{vm.Name}' is already on node '{target}'.") { Target = vm.Name };
+                throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmAlreadyOnNode, $"The VM '{vm.Name}' is already on node '{target}'.") { Target = vm.Name };
             }
             var daemon = Wire.DaemonState.Decode(read[NodeKeys.Path(target, NodeKeys.DaemonState)]);
             var domain = Wire.DomainState.Decode(read[NodeKeys.Path(target, NodeKeys.DomainState)]);
             if (daemon != NodeDaemonState.Run || domain != NodeDomainState.Ready)
-                throw new PvcInvalidOperationException("NodeNotReady",
+                throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NodeNotReady,
                     $"The node '{target}' is {Wire.DaemonState.Describe(daemon)}/{Wire.DomainState.Describe(domain)}; a target must be run/ready.") { Target = target };
         }
         var newLast = request.Kind == MigrationKind.Move ? null : (lastNode is not null && request.Force ? lastNode : current);

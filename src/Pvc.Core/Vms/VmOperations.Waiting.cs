@@ -59,7 +59,7 @@ public sealed partial class VmOperations
             }
             catch (TimeoutException)
             {
-                throw new PvcTimeoutException("WaitTimeout", $"The VM '{vm.Name}' is still being handed over to its new node after {timeout.TotalSeconds:0.#} s. Check the nodes with Get-PvcNode.") { Target = vm.Name };
+                throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The VM '{vm.Name}' is still being handed over to its new node after {timeout.TotalSeconds:0.#} s.") { Target = vm.Name };
             }
         }
         if (state == VmState.Fail)
@@ -74,12 +74,12 @@ public sealed partial class VmOperations
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var failed = VmStateWaiter.WaitAsync(Zk, vm, s => s == VmState.Fail, timeout, progress, stop.Token);
         var node = await ReadAsync(vm, cancellationToken, DomainKeys.Node);
-        var nodeName = PvcText.Decode(node[P(vm, DomainKeys.Node)]) ?? throw new PvcDataException("VmWithoutNode", $"The VM '{vm.Name}' has no node.") { Target = vm.Name };
+        var nodeName = PvcText.Decode(node[P(vm, DomainKeys.Node)]) ?? throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmWithoutNode, $"The VM '{vm.Name}' has no node.") { Target = vm.Name };
         var uuid = DomainKeys.Format(vm.Uuid);
         var running = ZnodeWaiter.WaitAsync(Zk, Schema.NodeKeys.Path(nodeName, Schema.NodeKeys.RunningDomains),
             text => PvcList.DecodeSpace(text).Contains(uuid), found => found, timeout, null,
-            () => new PvcNotFoundException("NodeNotFound", $"The VM '{vm.Name}''s node '{nodeName}' does not exist.") { Target = vm.Name },
-            _ => new PvcTimeoutException("WaitTimeout", $"The VM '{vm.Name}' is not running on '{nodeName}' after {timeout.TotalSeconds:0.#} s; is the node's service running?") { Target = vm.Name },
+            () => new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"The VM '{vm.Name}''s node '{nodeName}' does not exist.") { Target = vm.Name },
+            _ => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The VM '{vm.Name}' is not running on '{nodeName}' after {timeout.TotalSeconds:0.#} s; is the node's service running?") { Target = vm.Name },
             stop.Token);
         var first = await Task.WhenAny(failed, running);
         await stop.CancelAsync();
@@ -100,8 +100,8 @@ public sealed partial class VmOperations
         var uuid = DomainKeys.Format(vm.Uuid);
         await ZnodeWaiter.WaitAsync(Zk, Schema.NodeKeys.Path(nodeName, Schema.NodeKeys.RunningDomains),
             text => PvcList.DecodeSpace(text).Contains(uuid), running => !running, timeout, null,
-            () => new PvcNotFoundException("NodeNotFound", $"The VM '{vm.Name}''s node '{nodeName}' does not exist.") { Target = vm.Name },
-            _ => new PvcTimeoutException("WaitTimeout", $"The VM '{vm.Name}' still runs on '{nodeName}' after {timeout.TotalSeconds:0.#} s; is the node's service running?") { Target = vm.Name },
+            () => new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"The VM '{vm.Name}''s node '{nodeName}' does not exist.") { Target = vm.Name },
+            _ => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The VM '{vm.Name}' still runs on '{nodeName}' after {timeout.TotalSeconds:0.#} s; is the node's service running?") { Target = vm.Name },
             cancellationToken);
     }
 
@@ -109,6 +109,6 @@ public sealed partial class VmOperations
     {
         var data = await Zk.GetDataAsync(P(vm, DomainKeys.FailedReason), cancellationToken: cancellationToken);
         var reason = Encoding.UTF8.GetString(data.Data);
-        throw new PvcInvalidOperationException("VmFailed", $"The VM '{vm.Name}' failed: {(reason.Length == 0 ? "its node gave no reason" : reason)}") { Target = vm.Name };
+        throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmFailed, $"The VM '{vm.Name}' failed: {(reason.Length == 0 ? "its node gave no reason" : reason)}") { Target = vm.Name };
     }
 }

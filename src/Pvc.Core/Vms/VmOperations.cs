@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
@@ -12,7 +13,7 @@ namespace Pvc.Core.Vms;
 /// <summary>
 /// The operations on VMs, with PVC's rules and PVC's writes. Each change is one ZooKeeper transaction that
 /// also checks the versions of the keys its decision was based on: a concurrent change makes it fail with
-/// <see cref="PvcWriteConflictException"/> and nothing is written. Unlike PVC, no lock is taken and nothing sleeps: a
+/// <see cref="PvcException"/> (WriteConflict) and nothing is written. Unlike PVC, no lock is taken and nothing sleeps: a
 /// VM being migrated is refused a state change instead (PVC's clients wait for the state lock a sender holds, which
 /// does not help when the sender hung before it saw the migration).
 /// </summary>
@@ -43,16 +44,16 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     private async Task CommitAsync(VmRef vm, VersionedKeys read, IEnumerable<Op> writes, CancellationToken cancellationToken)
     {
         if (read[P(vm, DomainKeys.Root)] is not { } name)
-            throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         if (name != vm.Name)
-            throw new PvcWriteConflictException("VmRenamedMeanwhile", $"The VM '{vm.Name}' was renamed to '{name}' meanwhile; nothing was written.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.VmRenamedMeanwhile, $"The VM '{vm.Name}' was renamed to '{name}' meanwhile; nothing was written.") { Target = vm.Name };
         try
         {
             await Zk.MultiAsync(read.Checks.Concat(writes), cancellationToken);
         }
         catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
         {
-            throw new PvcWriteConflictException("VmChangedMeanwhile",
+            throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.VmChangedMeanwhile,
                 $"The VM '{vm.Name}' was changed by someone else while this change was prepared; nothing was written. Try again.", e) { Target = vm.Name };
         }
     }
@@ -73,7 +74,7 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     {
         var state = StateOf(read, vm);
         if (state is VmState.Migrate or VmState.MigrateLive or VmState.Unmigrate)
-            throw new PvcInvalidOperationException("VmMigrating",
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmMigrating,
                 $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}: its state changes once its nodes have ended the migration; nothing was written. Wait for the migration to end, then try again.") { Target = vm.Name };
     }
 
@@ -134,14 +135,14 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     private static void RefuseMirror(VmRef vm, VersionedKeys read, bool force, string verb)
     {
         if (StateOf(read, vm) == VmState.Mirror && !force)
-            throw new PvcInvalidOperationException("VmIsMirror", $"The VM '{vm.Name}' is a snapshot mirror; use -Force to {verb} it anyway.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmIsMirror, $"The VM '{vm.Name}' is a snapshot mirror: a {verb} of it must be forced.") { Target = vm.Name };
     }
 
     private static void RequireRunning(VmRef vm, VersionedKeys read, string verb)
     {
         var state = StateOf(read, vm);
         if (state != VmState.Start)
-            throw new PvcInvalidOperationException("VmNotRunning", $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}, not start: only a running VM can be {verb}.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotRunning, $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}, not start: only a running VM can be {verb}.") { Target = vm.Name };
     }
 
     /// <summary>
@@ -153,11 +154,11 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     {
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Xml);
         if (read[P(vm, DomainKeys.Root)] is null)
-            throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         var state = StateOf(read, vm);
         if (!force && state is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Mirror))
-            throw new PvcInvalidOperationException("VmNotStopped",
-                $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; its disk locks may be flushed only while it is stopped, disabled, failed or a mirror (or with -Force).") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotStopped,
+                $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; its disk locks may be flushed only while it is stopped, disabled, failed or a mirror (or when forced).") { Target = vm.Name };
         return DomainXml.Parse(read[P(vm, DomainKeys.Xml)] ?? "").RbdVolumes;
     }
 
@@ -166,33 +167,11 @@ public sealed partial class VmOperations(ClusterConnection cluster)
     {
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.ConsoleLog);
         if (read[P(vm, DomainKeys.Root)] is null)
-            throw new PvcNotFoundException("VmNotFound", $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         // the text ends with a newline as PVC writes it: the empty piece after it is no line, and an empty log has none
         var log = (read[P(vm, DomainKeys.ConsoleLog)] ?? "").TrimEnd('\n');
         return log.Length == 0 ? [] : [.. log.Split('\n').TakeLast(Math.Max(0, lines))];
     }
 
-    private async Task<IReadOnlyList<Node>> NodesAsync(CancellationToken cancellationToken) => await NodeReader.ListAsync(Zk, cancellationToken);
-
-    private async Task<NodeSelector> ClusterSelectorAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var data = await Zk.GetDataAsync(BaseKeys.MigrationTargetSelector, cancellationToken: cancellationToken);
-            return Wire.NodeSelector.Decode(Encoding.UTF8.GetString(data.Data));
-        }
-        catch (NoNodeException)
-        {
-            return NodeSelector.Default;
-        }
-    }
-
-    /// <summary>Chooses a target node for a VM by its selector and limit, among run/ready nodes other than its current one.</summary>
-    public async Task<PlacementResult> FindTargetAsync(VmRef vm, CancellationToken cancellationToken = default)
-    {
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.Node, DomainKeys.NodeLimit, DomainKeys.NodeSelector);
-        return TargetNodeSelector.Select(await NodesAsync(cancellationToken), new PlacementRequest(
-            PvcText.Decode(read[P(vm, DomainKeys.Node)]), PvcList.DecodeComma(read[P(vm, DomainKeys.NodeLimit)]),
-            Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), await ClusterSelectorAsync(cancellationToken)));
-    }
+    private Task<PlacementView> PlacementAsync(CancellationToken cancellationToken) => cluster.Placement.ReadAsync(cancellationToken);
 }

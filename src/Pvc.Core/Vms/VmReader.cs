@@ -10,7 +10,7 @@ namespace Pvc.Core.Vms;
 /// first what the filter looks at, then the rest for the VMs that pass); then the type and protected flag
 /// of each tag.
 /// </summary>
-public static class VmReader
+internal static class VmReader
 {
     /// <summary>The VMs that pass the filter, sorted by name.</summary>
     public static async Task<IReadOnlyList<Vm>> ListAsync(ZooKeeperClient zk, VmFilter? filter = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
@@ -37,7 +37,7 @@ public static class VmReader
     }
 
     /// <summary>One VM by UUID.</summary>
-    /// <exception cref="PvcNotFoundException">No VM has that UUID.</exception>
+    /// <exception cref="PvcException">NotFound: No VM has that UUID.</exception>
     public static async Task<Vm> GetAsync(ZooKeeperClient zk, Guid uuid, CancellationToken cancellationToken = default)
     {
         var batch = new ZnodeBatch(zk).Data(BaseKeys.SchemaVersion);
@@ -47,7 +47,7 @@ public static class VmReader
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
         if (!vm.Exists(batch))
-            throw new PvcNotFoundException("VmNotFound", $"No VM has the UUID {uuid}.") { Target = uuid };
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"No VM has the UUID {uuid}.") { Target = uuid };
         return (await DetailsAsync(batch, [vm], cancellationToken))[0];
     }
 

@@ -1,3 +1,4 @@
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -6,18 +7,13 @@ using Pvc.ZooKeeper;
 namespace Pvc.Core.Vms;
 
 /// <summary>Finds a VM by name or UUID: one round trip for a UUID, two for a name (the list, then every name at once).</summary>
-public static class VmResolver
+internal static class VmResolver
 {
-    /// <summary>Resolves a name or UUID.</summary>
-    /// <exception cref="PvcNotFoundException">No VM has that name or UUID.</exception>
-    public static Task<VmRef> ResolveAsync(ZooKeeperClient zk, string nameOrUuid, CancellationToken cancellationToken = default) =>
-        ResolveAsync(zk, nameOrUuid, hints: null, cancellationToken);
-
     /// <summary>
     /// Resolves a name or UUID using the connection's name hints: a known name costs one round trip (the name
     /// at the hinted UUID is checked), an unknown or stale one a full lookup.
     /// </summary>
-    public static Task<VmRef> ResolveAsync(Cluster.ClusterConnection cluster, string nameOrUuid, CancellationToken cancellationToken = default) =>
+    public static Task<VmRef> ResolveAsync(ClusterConnection cluster, string nameOrUuid, CancellationToken cancellationToken = default) =>
         ResolveAsync(cluster.ZooKeeper, nameOrUuid, cluster.VmNameHints, cancellationToken);
 
     private static async Task<VmRef> ResolveAsync(ZooKeeperClient zk, string nameOrUuid, System.Collections.Concurrent.ConcurrentDictionary<string, Guid>? hints, CancellationToken cancellationToken)
@@ -36,7 +32,7 @@ public static class VmResolver
             foreach (var v in all)
                 hints[v.Name] = v.Uuid;
         return all.FirstOrDefault(v => v.Name == nameOrUuid)
-            ?? throw new PvcNotFoundException("VmNotFound", $"No VM is named '{nameOrUuid}'. Get-PvcVm lists the VMs.") { Target = nameOrUuid };
+            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"No VM is named '{nameOrUuid}'.") { Target = nameOrUuid };
     }
 
     /// <summary>Every VM's UUID and name.</summary>

@@ -99,7 +99,7 @@ internal sealed class VmSlots
         {
             _parsed = DomainXml.Parse(bytes);
         }
-        catch (PvcArgumentException e)
+        catch (PvcException e) when (e.Kind == PvcErrorKind.InvalidArgument)
         {
             _xmlError = e.Message;
         }

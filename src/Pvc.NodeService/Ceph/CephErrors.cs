@@ -20,33 +20,33 @@ internal static class CephErrors
     private const int ETIMEDOUT = 110;
     private const int EDQUOT = 122;
 
-    public static PvcNotFoundException PoolNotFound(string pool) =>
-        new("PoolNotFound", $"No pool named '{pool}' exists in the Ceph cluster; Get-PvcPool lists the pools.") { Target = pool };
+    public static PvcException PoolNotFound(string pool) =>
+        new(PvcErrorKind.NotFound, PvcErrorIds.PoolNotFound, $"No pool named '{pool}' exists in the Ceph cluster; Get-PvcPool lists the pools.") { Target = pool };
 
-    public static PvcAlreadyExistsException PoolExists(string pool) =>
-        new("PoolExists", $"A pool named '{pool}' exists already in the Ceph cluster; choose another name.") { Target = pool };
+    public static PvcException PoolExists(string pool) =>
+        new(PvcErrorKind.AlreadyExists, PvcErrorIds.PoolExists, $"A pool named '{pool}' exists already in the Ceph cluster; choose another name.") { Target = pool };
 
-    public static PvcNotFoundException VolumeNotFound(string pool, string volume) =>
-        new("VolumeNotFound", $"No volume named '{volume}' exists in pool '{pool}'.") { Target = $"{pool}/{volume}" };
+    public static PvcException VolumeNotFound(string pool, string volume) =>
+        new(PvcErrorKind.NotFound, PvcErrorIds.VolumeNotFound, $"No volume named '{volume}' exists in pool '{pool}'.") { Target = $"{pool}/{volume}" };
 
-    public static PvcAlreadyExistsException VolumeExists(string pool, string volume) =>
-        new("VolumeExists", $"A volume named '{volume}' exists already in pool '{pool}'; choose another name.") { Target = $"{pool}/{volume}" };
+    public static PvcException VolumeExists(string pool, string volume) =>
+        new(PvcErrorKind.AlreadyExists, PvcErrorIds.VolumeExists, $"A volume named '{volume}' exists already in pool '{pool}'; choose another name.") { Target = $"{pool}/{volume}" };
 
-    public static PvcNotFoundException SnapshotNotFound(string pool, string volume, string snapshot) =>
-        new("SnapshotNotFound", $"No snapshot named '{snapshot}' exists of volume '{pool}/{volume}'.") { Target = $"{pool}/{volume}@{snapshot}" };
+    public static PvcException SnapshotNotFound(string pool, string volume, string snapshot) =>
+        new(PvcErrorKind.NotFound, PvcErrorIds.SnapshotNotFound, $"No snapshot named '{snapshot}' exists of volume '{pool}/{volume}'.") { Target = $"{pool}/{volume}@{snapshot}" };
 
-    public static PvcAlreadyExistsException SnapshotExists(string pool, string volume, string snapshot) =>
-        new("SnapshotExists", $"Volume '{pool}/{volume}' has a snapshot named '{snapshot}' already; choose another name.") { Target = $"{pool}/{volume}@{snapshot}" };
+    public static PvcException SnapshotExists(string pool, string volume, string snapshot) =>
+        new(PvcErrorKind.AlreadyExists, PvcErrorIds.SnapshotExists, $"Volume '{pool}/{volume}' has a snapshot named '{snapshot}' already; choose another name.") { Target = $"{pool}/{volume}@{snapshot}" };
 
-    public static PvcArgumentException InvalidSize(long bytes, string what) =>
-        new("InvalidVolumeSize", $"{what} must be a positive number of bytes; {bytes} is not.") { Target = bytes };
+    public static PvcException InvalidSize(long bytes, string what) =>
+        new(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidVolumeSize, $"{what} must be a positive number of bytes; {bytes} is not.") { Target = bytes };
 
-    public static PvcInvalidOperationException ShrinkRefused(string pool, string volume, long from, long to) =>
-        new("VolumeShrinkRefused", $"Volume '{pool}/{volume}' is {from} bytes; resizing it to {to} bytes would cut off its end and the data there. Shrinking must be asked for explicitly.") { Target = $"{pool}/{volume}" };
+    public static PvcException ShrinkRefused(string pool, string volume, long from, long to) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeShrinkRefused, $"Volume '{pool}/{volume}' is {from} bytes; resizing it to {to} bytes would cut off its end and the data there. Shrinking must be asked for explicitly.") { Target = $"{pool}/{volume}" };
 
     /// <summary>A Ceph tool (rbd, ceph-volume) that exited non-zero for a reason not mapped to a typed error.</summary>
-    public static PvcInvalidOperationException ToolFailed(string operation, string target, int exitCode, string message) =>
-        new("CephCallFailed", $"{operation} failed on '{target}' (exit code {exitCode}): {message}") { Target = target };
+    public static PvcException ToolFailed(string operation, string target, int exitCode, string message) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.CephCallFailed, $"{operation} failed on '{target}' (exit code {exitCode}): {message}") { Target = target };
 
     /// <summary>
     /// An errno from librados or librbd (negative or positive) after <paramref name="operation"/> on
@@ -58,12 +58,12 @@ internal static class CephErrors
         var text = $"{operation} failed on '{target}': {Describe(errno)} (errno {errno})";
         return errno switch
         {
-            ETIMEDOUT or ENOTCONN => new PvcTimeoutException("CephTimeout", $"{text}. The Ceph monitors or OSDs did not answer in time; check 'ceph -s' on a node.") { Target = target },
-            EPERM or EACCES => new PvcInvalidOperationException("CephAccessDenied", $"{text}. Ceph did not permit it: check the node's keyring and the client's capabilities, or what Ceph said it wants.") { Target = target },
-            EBUSY or ENOTEMPTY => new PvcInvalidOperationException("CephResourceBusy", $"{text}. Something still uses it (a watcher, a snapshot, a clone); release that first.") { Target = target },
-            ENOSPC or EDQUOT => new PvcResourceUnavailableException("CephNoSpace", $"{text}. The pool or cluster is full.") { Target = target },
-            EINVAL => new PvcArgumentException("CephInvalidArgument", $"{text}. Ceph refused the request's values.") { Target = target },
-            _ => new PvcInvalidOperationException("CephCallFailed", $"{text}.") { Target = target },
+            ETIMEDOUT or ENOTCONN => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"{text}. The Ceph monitors or OSDs did not answer in time; check 'ceph -s' on a node.") { Target = target },
+            EPERM or EACCES => new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.CephAccessDenied, $"{text}. Ceph did not permit it: check the node's keyring and the client's capabilities, or what Ceph said it wants.") { Target = target },
+            EBUSY or ENOTEMPTY => new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.CephResourceBusy, $"{text}. Something still uses it (a watcher, a snapshot, a clone); release that first.") { Target = target },
+            ENOSPC or EDQUOT => new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.CephNoSpace, $"{text}. The pool or cluster is full.") { Target = target },
+            EINVAL => new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.CephInvalidArgument, $"{text}. Ceph refused the request's values.") { Target = target },
+            _ => new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.CephCallFailed, $"{text}.") { Target = target },
         };
     }
 

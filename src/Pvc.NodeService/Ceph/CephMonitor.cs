@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 
 namespace Pvc.NodeService.Ceph;
@@ -47,16 +48,16 @@ public sealed class CephMonitor(RadosCluster cluster)
     /// Creates a replicated pool for RBD as PVC does: <paramref name="placementGroups"/> PGs, the crush rule (the default
     /// <c>replicated_rule</c> unless named), size and min_size, and the rbd application.
     /// </summary>
-    /// <exception cref="Core.Errors.PvcArgumentException">"InvalidPoolName", "InvalidPlacementGroups".</exception>
-    /// <exception cref="Core.Errors.PvcAlreadyExistsException">"PoolExists".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidPoolName", "InvalidPlacementGroups".</exception>
+    /// <exception cref="PvcException">AlreadyExists: "PoolExists".</exception>
     public async Task CreatePoolAsync(string pool, int placementGroups, PoolReplication replication, string? crushRule = null, CancellationToken cancellationToken = default)
     {
         PoolName.Validate(pool);
         ArgumentNullException.ThrowIfNull(replication);
         if (placementGroups is < 1 or > 32768)
-            throw new Core.Errors.PvcArgumentException("InvalidPlacementGroups", $"A pool has 1 to 32768 placement groups; {placementGroups} is not in that range.") { Target = placementGroups };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidPlacementGroups, $"A pool has 1 to 32768 placement groups; {placementGroups} is not in that range.") { Target = placementGroups };
         if (crushRule is not null && !PoolName.IsValid(crushRule))
-            throw new Core.Errors.PvcArgumentException("InvalidCrushRule", $"'{crushRule}' is not a crush rule name ({PoolName.Rule}).") { Target = crushRule };
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidCrushRule, $"'{crushRule}' is not a crush rule name ({PoolName.Rule}).") { Target = crushRule };
         // the monitor answers 0 for a pool that exists ("already exists"): that is a refusal here
         if ((await ListPoolsAsync(cancellationToken)).Contains(pool, StringComparer.Ordinal))
             throw CephErrors.PoolExists(pool);
@@ -83,7 +84,7 @@ public sealed class CephMonitor(RadosCluster cluster)
     }
 
     /// <summary>Removes a pool and every volume in it (PVC's <c>ceph osd pool rm p p --yes-i-really-really-mean-it</c>).</summary>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound".</exception>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound".</exception>
     public async Task RemovePoolAsync(string pool, CancellationToken cancellationToken = default)
     {
         PoolName.Validate(pool);

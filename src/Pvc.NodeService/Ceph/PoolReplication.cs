@@ -9,11 +9,11 @@ public sealed record PoolReplication
     public static PoolReplication Default { get; } = new(3, 2);
 
     /// <summary>Makes a replication setting; "InvalidReplication" unless 1 ≤ <paramref name="minCopies"/> ≤ <paramref name="copies"/> ≤ 10.</summary>
-    /// <exception cref="PvcArgumentException">"InvalidReplication".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidReplication".</exception>
     public PoolReplication(int copies, int minCopies)
     {
         if (copies is < 1 or > 10 || minCopies < 1 || minCopies > copies)
-            throw new PvcArgumentException("InvalidReplication", $"copies={copies},mincopies={minCopies} is not a replication: copies is 1 to 10 and mincopies 1 to copies.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidReplication, $"copies={copies},mincopies={minCopies} is not a replication: copies is 1 to 10 and mincopies 1 to copies.");
         Copies = copies;
         MinCopies = minCopies;
     }

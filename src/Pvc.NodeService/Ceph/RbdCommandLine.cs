@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CliWrap;
+using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 
 namespace Pvc.NodeService.Ceph;
@@ -15,7 +16,7 @@ namespace Pvc.NodeService.Ceph;
 public sealed class RbdCommandLine(CephClientOptions options, string executable = "/usr/bin/rbd")
 {
     /// <summary><c>rbd create --size &lt;bytes&gt;B pool/volume</c>.</summary>
-    /// <exception cref="Core.Errors.PvcAlreadyExistsException">"VolumeExists".</exception>
+    /// <exception cref="PvcException">AlreadyExists: "VolumeExists".</exception>
     public async Task CreateAsync(string pool, string volume, long sizeBytes, CancellationToken cancellationToken = default)
     {
         PoolName.Validate(pool);
@@ -29,7 +30,7 @@ public sealed class RbdCommandLine(CephClientOptions options, string executable 
     }
 
     /// <summary><c>rbd ls --format json pool</c>.</summary>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound".</exception>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound".</exception>
     public async Task<IReadOnlyList<string>> ListAsync(string pool, CancellationToken cancellationToken = default)
     {
         PoolName.Validate(pool);
@@ -39,7 +40,7 @@ public sealed class RbdCommandLine(CephClientOptions options, string executable 
     }
 
     /// <summary><c>rbd rm pool/volume</c>.</summary>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"VolumeNotFound".</exception>
+    /// <exception cref="PvcException">NotFound: "VolumeNotFound".</exception>
     public async Task RemoveAsync(string pool, string volume, CancellationToken cancellationToken = default)
     {
         PoolName.Validate(pool);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 using Pvc.NodeService.Ceph.Native;
 
@@ -14,9 +15,9 @@ namespace Pvc.NodeService.Ceph;
 public sealed class RbdImages(RadosCluster cluster)
 {
     /// <summary>Creates a volume with the cluster's default format and features, as <c>rbd create --size</c>.</summary>
-    /// <exception cref="Core.Errors.PvcArgumentException">"InvalidPoolName", "InvalidVolumeName", "InvalidVolumeSize".</exception>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound".</exception>
-    /// <exception cref="Core.Errors.PvcAlreadyExistsException">"VolumeExists".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidPoolName", "InvalidVolumeName", "InvalidVolumeSize".</exception>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound".</exception>
+    /// <exception cref="PvcException">AlreadyExists: "VolumeExists".</exception>
     public Task CreateAsync(string pool, string volume, long sizeBytes, CancellationToken cancellationToken = default)
     {
         Validate(pool, volume);
@@ -41,7 +42,7 @@ public sealed class RbdImages(RadosCluster cluster)
     }
 
     /// <summary>The volumes in a pool, by name (as <c>rbd ls</c>).</summary>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound".</exception>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound".</exception>
     public Task<IReadOnlyList<string>> ListAsync(string pool, CancellationToken cancellationToken = default)
     {
         PoolName.Validate(pool);
@@ -66,8 +67,8 @@ public sealed class RbdImages(RadosCluster cluster)
     }
 
     /// <summary>Removes a volume and its snapshots first (PVC: <c>rbd snap purge</c>, then <c>rbd rm</c>).</summary>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound", "VolumeNotFound".</exception>
-    /// <exception cref="Core.Errors.PvcInvalidOperationException">"CephResourceBusy": a protected snapshot or a client still has it open.</exception>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound", "VolumeNotFound".</exception>
+    /// <exception cref="PvcException">InvalidOperation: "CephResourceBusy": a protected snapshot or a client still has it open.</exception>
     public Task RemoveAsync(string pool, string volume, CancellationToken cancellationToken = default)
     {
         Validate(pool, volume);
@@ -90,7 +91,7 @@ public sealed class RbdImages(RadosCluster cluster)
     /// Resizes a volume (<c>rbd resize --size</c>). Shrinking cuts off the data past the new end: refused unless
     /// <paramref name="allowShrink"/> (as rbd refuses without <c>--allow-shrink</c>).
     /// </summary>
-    /// <exception cref="Core.Errors.PvcInvalidOperationException">"VolumeShrinkRefused".</exception>
+    /// <exception cref="PvcException">InvalidOperation: "VolumeShrinkRefused".</exception>
     public Task ResizeAsync(string pool, string volume, long sizeBytes, bool allowShrink = false, CancellationToken cancellationToken = default)
     {
         Validate(pool, volume);
@@ -108,7 +109,7 @@ public sealed class RbdImages(RadosCluster cluster)
     }
 
     /// <summary>A volume's details (as <c>rbd info</c>).</summary>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"PoolNotFound", "VolumeNotFound".</exception>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound", "VolumeNotFound".</exception>
     public Task<RbdVolumeInfo> GetInfoAsync(string pool, string volume, CancellationToken cancellationToken = default)
     {
         Validate(pool, volume);
@@ -144,14 +145,14 @@ public sealed class RbdImages(RadosCluster cluster)
     }
 
     /// <summary>Takes a snapshot of a volume (<c>rbd snap create</c>).</summary>
-    /// <exception cref="Core.Errors.PvcArgumentException">"InvalidSnapshotName".</exception>
-    /// <exception cref="Core.Errors.PvcAlreadyExistsException">"SnapshotExists".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidSnapshotName".</exception>
+    /// <exception cref="PvcException">AlreadyExists: "SnapshotExists".</exception>
     public Task CreateSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default) =>
         OnSnapshotAsync(pool, volume, snapshot, "taking snapshot", RbdNative.rbd_snap_create,
             CephErrors.Exists, () => CephErrors.SnapshotExists(pool, volume, snapshot), cancellationToken);
 
     /// <summary>Removes a snapshot (<c>rbd snap rm</c>).</summary>
-    /// <exception cref="Core.Errors.PvcNotFoundException">"SnapshotNotFound".</exception>
+    /// <exception cref="PvcException">NotFound: "SnapshotNotFound".</exception>
     public Task RemoveSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default) =>
         OnSnapshotAsync(pool, volume, snapshot, "removing snapshot", RbdNative.rbd_snap_remove,
             CephErrors.NotFound, () => CephErrors.SnapshotNotFound(pool, volume, snapshot), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using YamlDotNet.RepresentationModel;
 
@@ -119,7 +120,7 @@ public static class NodeConfigLoader
                 // Core's own check of a digest user (no ':', no control characters), so the service cannot fail on it later
                 _ = new Pvc.Core.Security.ClusterCredential(zkUser, zkPassword!);
             }
-            catch (Pvc.Core.Errors.PvcArgumentException e)
+            catch (PvcException e) when (e.Kind == PvcErrorKind.InvalidArgument)
             {
                 throw new NodeConfigException($"{source}: 'database.zookeeper.username': {e.Message}", e);
             }

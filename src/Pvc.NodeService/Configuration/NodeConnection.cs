@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Security;
 using Pvc.ZooKeeper;
 

@@ -1,10 +1,12 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Libvirt;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
@@ -120,7 +122,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
     {
         var running = hypervisor.Domains().Where(d => d.State is Libvirt.DomainState.Running or Libvirt.DomainState.Paused or Libvirt.DomainState.Blocked)
             .Select(d => d.Uuid).ToHashSet();
-        return [.. (await VmReader.ListAsync(Zk, new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid))];
+        return [.. (await cluster.Vms.ListAsync(new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid))];
     }
 
     private async Task MoveAwayAsync(VmOperations ops, VmRef vm, CancellationToken cancellationToken)
@@ -134,7 +136,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
                 await ops.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, Force: true), cancellationToken);
                 await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
             }
-            catch (PvcResourceUnavailableException) when (state == VmState.Start)
+            catch (PvcException pvc) when (pvc.Kind == PvcErrorKind.ResourceUnavailable && state == VmState.Start)
             {
                 // no node can take it: shut it down and mark it to start again when this node returns
                 log.LogWarning("No node can take VM {Name}; shutting it down with autostart", vm.Name);
@@ -179,7 +181,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
     private async Task UnflushOnceAsync(CancellationToken cancellationToken)
     {
         var ops = new VmOperations(cluster);
-        var vms = await VmReader.ListAsync(Zk, cancellationToken: cancellationToken);
+        var vms = await cluster.Vms.ListAsync(cancellationToken: cancellationToken);
         foreach (var vm in vms.Where(v => v.Autostart && v.Node == config.NodeName))
             await Zk.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "start"u8.ToArray()),
                 Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.LastNode), ""u8.ToArray()),

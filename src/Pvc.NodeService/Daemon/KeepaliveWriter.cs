@@ -1,6 +1,7 @@
 using System.Text;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Libvirt;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
 using Pvc.ZooKeeper;

@@ -1,8 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Libvirt;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;

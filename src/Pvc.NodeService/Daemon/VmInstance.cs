@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Pvc.Core.Errors;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
@@ -90,7 +91,7 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
         {
             parsed = DomainXml.Parse(xml);
         }
-        catch (Core.Errors.PvcArgumentException)
+        catch (PvcException pvc) when (pvc.Kind == PvcErrorKind.InvalidArgument)
         {
         }
         Known = new KnownVm(Uuid, name, node, stateText, parsed?.MemoryMiB ?? 0, parsed?.Vcpus ?? 0);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Libvirt;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;

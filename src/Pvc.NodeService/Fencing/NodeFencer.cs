@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;
@@ -109,7 +110,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
                     log.LogWarning("VM {Vm} of fenced node {Node} is stopped with autostart: {Reason}", vm.Vm.Name, node, vm.Reason);
             }
         }
-        catch (PvcInvalidOperationException e) when (e.ErrorId == "NodeNotDead")
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.NodeNotDead)
         {
             log.LogInformation("{Message}", e.Message);
         }
@@ -141,9 +142,9 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
     {
         try
         {
-            await FaultStore.RaiseAsync(cluster, id, delta, message, cancellationToken);
+            await cluster.Faults.RaiseAsync(id, delta, message, cancellationToken);
         }
-        catch (PvcWriteConflictException e)
+        catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
         {
             log.LogWarning("Could not record fault {Fault}: {Message}", id, e.Message);
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Daemon;
+using Pvc.NodeService.Libvirt;
 
 namespace Pvc.NodeService.Fencing;
 

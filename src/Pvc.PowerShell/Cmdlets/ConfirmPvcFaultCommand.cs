@@ -28,7 +28,7 @@ public sealed class ConfirmPvcFaultCommand : ClusterCmdlet
         var before = Connection.RoundTrips;
         if (All)
         {
-            if (ShouldProcess(Connection.ToString(), "Acknowledge every fault") && TryAwait(token => FaultStore.AcknowledgeAllAsync(Connection, token), null) is { } all)
+            if (ShouldProcess(Connection.ToString(), "Acknowledge every fault") && TryAwait(token => Connection.Faults.AcknowledgeAllAsync(token), null) is { } all)
             {
                 Narrate($"Acknowledged {all.Count} fault(s)", before);
                 if (PassThru)
@@ -37,7 +37,7 @@ public sealed class ConfirmPvcFaultCommand : ClusterCmdlet
             return;
         }
         foreach (var id in Id)
-            if (ShouldProcess(id, "Acknowledge fault") && TryAwait(token => FaultStore.AcknowledgeAsync(Connection, [id], token), id) is { } done)
+            if (ShouldProcess(id, "Acknowledge fault") && TryAwait(token => Connection.Faults.AcknowledgeAsync([id], token), id) is { } done)
             {
                 Narrate($"Acknowledged fault {id}", before);
                 if (PassThru)

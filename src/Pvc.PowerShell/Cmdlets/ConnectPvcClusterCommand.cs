@@ -1,11 +1,10 @@
 using System.Management.Automation;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.PowerShell.Infrastructure;
-using Pvc.ZooKeeper;
 
 namespace Pvc.PowerShell.Cmdlets;
 
@@ -54,7 +53,7 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
     protected override void EndProcessing()
     {
         if (ClientCertificate is not null && CertificateAuthorityFile is null)
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(PvcErrorRecords.Of(
                 new ArgumentException("A client certificate is for TLS: give the servers' certificate authority with -CertificateAuthorityFile too."),
                 "ClientCertificateWithoutTls", ErrorCategory.InvalidArgument, ClientCertificate));
         var options = new ClusterConnectionOptions
@@ -64,7 +63,8 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
             Password = Credential is null ? null : new NetworkCredential("", Credential.Password).Password,
             ConnectTimeout = Timeout,
             SessionTimeout = SessionTimeout,
-            Tls = Tls(),
+            CertificateAuthorityFile = CertificateAuthorityFile is null ? null : GetUnresolvedProviderPathFromPSPath(CertificateAuthorityFile),
+            ClientCertificate = ClientCertificate,
         };
         ClusterConnection connection;
         try
@@ -73,44 +73,27 @@ public sealed class ConnectPvcClusterCommand : PvcCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidServer", ErrorCategory.InvalidArgument, Server));
+            ThrowTerminatingError(PvcErrorRecords.Of(e, "InvalidServer", ErrorCategory.InvalidArgument, Server));
             return;
         }
-        catch (PvcException e)
+        catch (Exception e) when (PvcErrorRecords.IsReportable(e))
         {
-            ThrowTerminatingError(PvcErrorRecords.From(e, Credential?.UserName));
-            return;
-        }
-        catch (NoAuthException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "AccessDenied", ErrorCategory.PermissionDenied, options.ConnectionString));
-            return;
-        }
-        catch (ZooKeeperException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "ClusterUnreachable", ErrorCategory.ConnectionError, options.ConnectionString));
+            var error = PvcException.From(e)!;
+            // no session opened: whatever the client's reason, the cluster could not be reached
+            if (error.Kind == PvcErrorKind.ConnectionError)
+                error = new PvcException(PvcErrorKind.ConnectionError, PvcErrorIds.ClusterUnreachable, error.Message, e);
+            ThrowTerminatingError(PvcErrorRecords.From(error, error.ErrorId switch
+            {
+                PvcErrorIds.InvalidCertificateAuthorityFile => CertificateAuthorityFile,
+                PvcErrorIds.InvalidCredential => Credential?.UserName,
+                _ => options.ConnectionString,
+            }));
             return;
         }
         RunspaceConnections.Add(connection);
-        WriteVerbose($"Connected to {connection} (session 0x{connection.ZooKeeper.SessionId:x}, {connection.RoundTrips} round trip(s))");
+        WriteVerbose($"Connected to {connection} (session 0x{connection.SessionId:x}, {connection.RoundTrips} round trip(s))");
         if (!NoDefault)
             DefaultCluster.Set(connection);
         WriteObject(connection);
-    }
-
-    private ZooKeeperTlsOptions? Tls()
-    {
-        if (CertificateAuthorityFile is null)
-            return null;
-        var path = GetUnresolvedProviderPathFromPSPath(CertificateAuthorityFile);
-        try
-        {
-            return ZooKeeperTlsOptions.FromPemFiles(path) with { ClientCertificate = ClientCertificate };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidCertificateAuthorityFile", ErrorCategory.InvalidArgument, CertificateAuthorityFile));
-            return null;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
@@ -19,7 +20,7 @@ public sealed class DisconnectPvcClusterCommand : PvcCmdlet
         var connection = Cluster ?? DefaultCluster.Get();
         if (connection is null)
         {
-            WriteError(new ErrorRecord(
+            WriteError(PvcErrorRecords.Of(
                 new InvalidOperationException("Not connected to a Pvc cluster: there is nothing to disconnect."),
                 "NotConnected", ErrorCategory.ConnectionError, null));
             return;

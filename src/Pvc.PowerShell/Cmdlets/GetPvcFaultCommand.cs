@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.PowerShell.Infrastructure;
 
@@ -25,8 +26,8 @@ public sealed class GetPvcFaultCommand : ClusterCmdlet
         var (connection, sortBy) = (Connection, SortBy);
         WriteMatching<Fault>(Id, async (limit, token) =>
         {
-            var faults = await FaultStore.ListAsync(connection, sortBy, token);
+            var faults = await connection.Faults.ListAsync(sortBy, token);
             return limit is null ? faults : [.. faults.Where(f => limit.IsMatch(f.Id))];
-        }, "fault", "FaultNotFound");
+        }, "fault", PvcErrorIds.FaultNotFound);
     }
 }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
@@ -32,6 +34,6 @@ public sealed class GetPvcNodeCommand : ClusterCmdlet
     {
         var filter = new NodeFilter { DaemonState = DaemonState, CoordinatorState = CoordinatorState, DomainState = DomainState };
         var nodes = new NodeOperations(Connection);
-        WriteMatching(Name, (limit, token) => nodes.ListAsync(filter with { Limit = limit }, token), "node", "NodeNotFound");
+        WriteMatching(Name, (limit, token) => nodes.ListAsync(filter with { Limit = limit }, token), "node", PvcErrorIds.NodeNotFound);
     }
 }

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
@@ -36,7 +38,7 @@ public sealed class GetPvcVmCommand : ClusterCmdlet
     protected override void ProcessRecord()
     {
         var filter = new VmFilter { Node = Node, State = State, Tag = Tag, Negate = Negate };
-        var zk = Connection.ZooKeeper;
-        WriteMatching(Name, (limit, token) => VmReader.ListAsync(zk, filter with { Limit = limit }, token), "VM", "VmNotFound");
+        var vms = Connection.Vms;
+        WriteMatching(Name, (limit, token) => vms.ListAsync(filter with { Limit = limit }, token), "VM", PvcErrorIds.VmNotFound);
     }
 }

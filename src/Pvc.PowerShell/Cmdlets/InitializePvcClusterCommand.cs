@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using Pvc.Core.Cluster;
 using Pvc.Core.Errors;
+using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;

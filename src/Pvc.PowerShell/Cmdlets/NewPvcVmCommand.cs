@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
@@ -67,7 +68,7 @@ public sealed class NewPvcVmCommand : ClusterCmdlet
             var file = GetUnresolvedProviderPathFromPSPath(Path);
             if (!File.Exists(file))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{file}' does not exist.", file), "FileNotFound", ErrorCategory.ObjectNotFound, Path));
+                WriteError(PvcErrorRecords.Of(new FileNotFoundException($"The file '{file}' does not exist.", file), "FileNotFound", ErrorCategory.ObjectNotFound, Path));
                 return;
             }
             xml = File.ReadAllText(file);
@@ -89,7 +90,7 @@ public sealed class NewPvcVmCommand : ClusterCmdlet
         if (vm is null)
             return;
         Narrate($"Defined VM {vm.Name} ({vm.Uuid})", before);
-        if (TryAwait(token => VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token), vm.Name) is { } created)
+        if (TryAwait(token => Connection.Vms.GetAsync(vm.Uuid, token), vm.Name) is { } created)
             WriteResult(created);
     }
 }

@@ -24,12 +24,12 @@ public sealed class RemovePvcFaultCommand : ClusterCmdlet
         var before = Connection.RoundTrips;
         if (All)
         {
-            if (ShouldProcess(Connection.ToString(), "Delete every fault") && TryAwait(token => FaultStore.DeleteAllAsync(Connection, token), null) is not null)
+            if (ShouldProcess(Connection.ToString(), "Delete every fault") && TryAwait(token => Connection.Faults.DeleteAllAsync(token), null) is not null)
                 Narrate("Deleted every fault", before);
             return;
         }
         foreach (var id in Id)
-            if (ShouldProcess(id, "Delete fault") && TryAwait(token => FaultStore.DeleteAsync(Connection, [id], token), id) is not null)
+            if (ShouldProcess(id, "Delete fault") && TryAwait(token => Connection.Faults.DeleteAsync([id], token), id) is not null)
                 Narrate($"Deleted fault {id}", before);
     }
 }

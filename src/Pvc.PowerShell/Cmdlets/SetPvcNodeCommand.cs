@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;

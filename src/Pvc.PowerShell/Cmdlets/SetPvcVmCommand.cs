@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
@@ -57,7 +58,7 @@ public sealed class SetPvcVmCommand : VmCmdlet
         };
         if (change.IsEmpty && Xml is null)
         {
-            WriteError(new ErrorRecord(new ArgumentException("Nothing to change: give metadata parameters or -Xml."), "NoChange", ErrorCategory.InvalidArgument, Name.ToString()));
+            WriteError(PvcErrorRecords.Of(new ArgumentException("Nothing to change: give metadata parameters or -Xml."), "NoChange", ErrorCategory.InvalidArgument, Name.ToString()));
             return;
         }
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, "Change VM"))

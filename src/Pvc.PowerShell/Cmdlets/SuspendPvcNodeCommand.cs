@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Nodes;
+using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
@@ -15,7 +16,8 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
         if (ResolveNode() is not { } name)
             return;
         var (nodes, timeout, before) = (Nodes, Timeout, Connection.RoundTrips);
-        var plan = TryAwait(token => nodes.PlanFlushAsync(name, token), name);
+        var vms = Connection.Vms;
+        var plan = TryAwait(token => vms.PlanFlushAsync(name, token), name);
         if (plan is null)
             return;
         var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(e => e.Target is null ? $"{e.Vm.Name}: no node qualifies, shut down ({e.Reason})" : $"{e.Vm.Name} -> {e.Target}"));

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Reading;
-using Pvc.ZooKeeper;
 
 namespace Pvc.PowerShell.Infrastructure;
 
@@ -54,7 +54,7 @@ public abstract class ClusterCmdlet : PvcCmdlet
     protected bool UseClusterOf(ClusterConnection? objectCluster, object target)
     {
         _objectCluster = null;
-        if (objectCluster is { State: ZooKeeperState.Closed })
+        if (objectCluster is { IsClosed: true })
         {
             // a closed connection is not swapped for another one: that might reach another cluster of the same name
             WriteError(new ErrorRecord(
@@ -64,7 +64,7 @@ public abstract class ClusterCmdlet : PvcCmdlet
         }
         if (objectCluster is not null && _given is not null && !ClusterOfObject.Same(objectCluster, _given))
         {
-            WriteError(new ErrorRecord(
+            WriteError(PvcErrorRecords.Of(
                 new ArgumentException($"'{target}' comes from the cluster {objectCluster}, but -Cluster names {_given}. Leave out -Cluster to act where the object came from, or name the object instead of passing it."),
                 "ClusterMismatch", ErrorCategory.InvalidArgument, target));
             return false;
@@ -106,7 +106,7 @@ public abstract class ClusterCmdlet : PvcCmdlet
             Narrate($"Listed {found.Count} {noun}(s){(name is null ? "" : $" matching '{name}'")}", before);
             WriteResults(found);
             if (found.Count == 0 && name is not null && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no {noun} '{name}'. Without a name, the cmdlet lists them all."),
+                WriteError(PvcErrorRecords.Of(new ItemNotFoundException($"There is no {noun} '{name}'. Without a name, the cmdlet lists them all."),
                     notFoundId, ErrorCategory.ObjectNotFound, name));
         }
     }
@@ -119,13 +119,13 @@ public abstract class ClusterCmdlet : PvcCmdlet
     {
         var connection = wanted ?? DefaultCluster.Get();
         if (connection is null)
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(PvcErrorRecords.Of(
                 new InvalidOperationException("Not connected to a Pvc cluster. Run Connect-PvcCluster first, or pass -Cluster."),
                 "NotConnected", ErrorCategory.ConnectionError, null));
         // the module holds no ephemeral znodes between commands, so a session the cluster expired (a laptop asleep, a
         // network outage) is replaced rather than reported on every command until the user connects again
-        if (connection!.State == ZooKeeperState.Expired && AwaitOrThrow(connection.RenewExpiredSessionAsync, connection.Servers))
-            WriteWarning($"The ZooKeeper session with {connection} had expired; a new session was opened (0x{connection.ZooKeeper.SessionId:x}).");
+        if (connection!.IsExpired && AwaitOrThrow(connection.RenewExpiredSessionAsync, connection.Servers))
+            WriteWarning($"The ZooKeeper session with {connection} had expired; a new session was opened (0x{connection.SessionId:x}).");
         WriteVerbose($"Cluster: {connection}{(wanted is null ? " (the default connection)" : ReferenceEquals(wanted, _given) ? "" : " (the input object's)")}");
         return connection;
     }

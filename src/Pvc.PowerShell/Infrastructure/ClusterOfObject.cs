@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 
 namespace Pvc.PowerShell.Infrastructure;
 

@@ -1,4 +1,5 @@
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 
 namespace Pvc.PowerShell.Infrastructure;
 

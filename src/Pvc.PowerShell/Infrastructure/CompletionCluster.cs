@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 
 namespace Pvc.PowerShell.Infrastructure;
 

@@ -16,7 +16,7 @@ public sealed class FaultIdCompleter : IArgumentCompleter
             return [];
         try
         {
-            var faults = FaultStore.ListAsync(cluster).WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            var faults = cluster.Faults.ListAsync().WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
             return CompletionCluster.Complete(faults.Select(f => f.Id), wordToComplete);
         }
         catch (Exception e) when (e is TimeoutException || PvcErrorRecords.IsReportable(e))

@@ -16,7 +16,7 @@ public sealed class NodeNameCompleter : IArgumentCompleter
             return [];
         try
         {
-            var nodes = NodeReader.ListAsync(cluster.ZooKeeper).WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            var nodes = cluster.Nodes.ListAsync().WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
             return CompletionCluster.Complete(nodes.Select(n => n.Name), wordToComplete);
         }
         catch (Exception e) when (e is TimeoutException || PvcErrorRecords.IsReportable(e))

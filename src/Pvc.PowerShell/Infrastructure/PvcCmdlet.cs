@@ -101,7 +101,7 @@ public abstract class PvcCmdlet : PSCmdlet, IDisposable
     /// <param name="target">The target object of error records.</param>
     /// <param name="work">The work; its result (when not null) is the output.</param>
     /// <param name="uses">The connection the work uses: Remove-Module closes it only after the job has ended.</param>
-    protected void RunInForegroundOrJob<T>(bool asJob, object? target, Func<Action<ProgressRecord>, CancellationToken, Task<T?>> work, Pvc.Core.Cluster.ClusterConnection? uses = null)
+    protected void RunInForegroundOrJob<T>(bool asJob, object? target, Func<Action<ProgressRecord>, CancellationToken, Task<T?>> work, Pvc.Core.Connection.ClusterConnection? uses = null)
         where T : class
     {
         if (!asJob)

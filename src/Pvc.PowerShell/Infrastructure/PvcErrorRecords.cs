@@ -1,24 +1,44 @@
 using System.Management.Automation;
 using Pvc.Core.Errors;
-using Pvc.ZooKeeper;
+using Pvc.Core.Vms;
 
 namespace Pvc.PowerShell.Infrastructure;
 
-/// <summary>Core's typed errors as ErrorRecords: the error's ErrorId, a category for its kind, and its target.</summary>
+/// <summary>
+/// The one place ErrorRecords are made of Core's errors: the error's ErrorId, a category for its kind, its target, and
+/// the PowerShell hint (which cmdlet or parameter helps) after Core's message, which names none.
+/// </summary>
 internal static class PvcErrorRecords
 {
-    public static ErrorRecord From(Exception exception, object? target) => exception switch
+    /// <summary>An ErrorRecord for a reportable exception (see <see cref="IsReportable"/>); anything else as NotSpecified.</summary>
+    public static ErrorRecord From(Exception exception, object? target)
     {
-        PvcException p => new ErrorRecord(p, p.ErrorId, Category(p.Kind), p.Target ?? target),
-        NoAuthException z => new ErrorRecord(z, "AccessDenied", ErrorCategory.PermissionDenied, target),
-        RequestTooLargeException z => new ErrorRecord(z, "RequestTooLarge", ErrorCategory.LimitsExceeded, target),
-        SessionExpiredException z => new ErrorRecord(z, "SessionExpired", ErrorCategory.ConnectionError, target),
-        ZooKeeperException z => new ErrorRecord(z, "ZooKeeper" + z.Code, ErrorCategory.ConnectionError, target),
-        _ => new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target),
-    };
+        if (PvcException.From(exception) is not { } error)
+            return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
+        var shown = Hint(error) is { } hint ? error.WithAdvice(hint) : error;
+        return new ErrorRecord(shown, error.ErrorId, Category(error.Kind), error.Target ?? target);
+    }
 
-    /// <summary>True for the exceptions a cmdlet reports as errors (anything else is a bug and propagates).</summary>
-    public static bool IsReportable(Exception exception) => exception is PvcException or ZooKeeperException;
+    /// <summary>An ErrorRecord of the cmdlet layer's own (a parameter combination Core never sees).</summary>
+    public static ErrorRecord Of(Exception exception, string errorId, ErrorCategory category, object? target) =>
+        new(exception, errorId, category, target);
+
+    /// <summary>True for the exceptions a cmdlet reports as errors: Core's (ZooKeeper's mapped by Core); anything else is a bug and propagates.</summary>
+    public static bool IsReportable(Exception exception) => PvcException.From(exception) is not null;
+
+    /// <summary>What helps, in PowerShell's terms, for the errors where a cmdlet or a parameter does.</summary>
+    private static string? Hint(PvcException error) => error.ErrorId switch
+    {
+        PvcErrorIds.VmNotFound => "Get-PvcVm lists the VMs.",
+        PvcErrorIds.NodeNotFound => "Get-PvcNode lists the nodes.",
+        PvcErrorIds.VmIsMirror or PvcErrorIds.VmNotStopped or PvcErrorIds.VmAlreadyMigrated => "Use -Force to do it anyway.",
+        PvcErrorIds.WaitTimeout => "Get-PvcNode shows the nodes' states.",
+        PvcErrorIds.VmXmlInvalid => "Set-PvcVm -Xml gives it a definition.",
+        PvcErrorIds.CredentialRequired => "Connect-PvcCluster -Credential gives them.",
+        PvcErrorIds.DomainXmlNotAllowed when error.Detail is DomainXmlRefusal refusal =>
+            $"To allow it: Set-PvcCluster -AllowDomainXml {string.Join(", ", refusal.Allowing)}.",
+        _ => null,
+    };
 
     private static ErrorCategory Category(PvcErrorKind kind) => kind switch
     {
@@ -31,6 +51,9 @@ internal static class PvcErrorRecords
         PvcErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         PvcErrorKind.WriteConflict => ErrorCategory.WriteError,
         PvcErrorKind.NotAllowed => ErrorCategory.PermissionDenied,
+        PvcErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
+        PvcErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
+        PvcErrorKind.ConnectionError => ErrorCategory.ConnectionError,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Vms;
 
 namespace Pvc.PowerShell.Infrastructure;

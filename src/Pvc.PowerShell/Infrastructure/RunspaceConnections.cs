@@ -1,6 +1,7 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 
 namespace Pvc.PowerShell.Infrastructure;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 
 namespace Pvc.PowerShell.Infrastructure;
@@ -54,7 +55,6 @@ public abstract class VmChangeCmdlet : VmCmdlet
     protected void Run(VmRef vm, string activity, Func<Action<VmState>, CancellationToken, Task<Vm?>> work, bool output)
     {
         var connection = Connection;
-        var zk = connection.ZooKeeper;
         var id = Math.Abs(vm.Uuid.GetHashCode());
         var asJob = AsJob;
         var before = connection.RoundTrips;
@@ -74,7 +74,7 @@ public abstract class VmChangeCmdlet : VmCmdlet
             }
             if (!output && !asJob)
                 return null;
-            return ClusterOfObject.Attach(result ?? await VmReader.GetAsync(zk, vm.Uuid, token), connection);
+            return ClusterOfObject.Attach(result ?? await connection.Vms.GetAsync(vm.Uuid, token), connection);
         }, connection);
         if (!asJob)
             Narrate($"{activity}: {vm.Name} done", before);

@@ -34,5 +34,5 @@ public abstract class VmCmdlet : ClusterCmdlet
     }
 
     /// <summary>The VM as it is now, for output.</summary>
-    protected Vm? ReadVm(VmRef vm) => TryAwait(token => VmReader.GetAsync(Connection.ZooKeeper, vm.Uuid, token), vm.Name);
+    protected Vm? ReadVm(VmRef vm) => TryAwait(token => Connection.Vms.GetAsync(vm.Uuid, token), vm.Name);
 }

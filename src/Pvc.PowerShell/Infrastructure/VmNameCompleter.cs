@@ -17,7 +17,7 @@ public sealed class VmNameCompleter : IArgumentCompleter
             return [];
         try
         {
-            var names = VmResolver.ListAsync(cluster.ZooKeeper).WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            var names = cluster.Vms.ListNamesAsync().WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
             return CompletionCluster.Complete(names.Select(v => v.Name), wordToComplete);
         }
         catch (Exception e) when (e is TimeoutException || PvcErrorRecords.IsReportable(e))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pvc.Testing.Pvc;
 using Pvc.Core.Errors;
 using Pvc.NodeService.Ceph;
 using Pvc.Testing.Ceph;
@@ -93,14 +94,14 @@ public sealed class CephMonitorTests(CephLabFixture fixture) : IAsyncLifetime
     public async Task A_pool_that_exists_is_not_created_again()
     {
         var pool = await fixture.Lab.SharedPoolAsync();
-        var e = await Assert.ThrowsAsync<PvcAlreadyExistsException>(() => Monitor.CreatePoolAsync(pool, 8, new PoolReplication(1, 1)));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => Monitor.CreatePoolAsync(pool, 8, new PoolReplication(1, 1)));
         Assert.Equal("PoolExists", e.ErrorId);
     }
 
     [Fact]
     public async Task Removing_a_missing_pool_is_refused_as_not_found()
     {
-        var e = await Assert.ThrowsAsync<PvcNotFoundException>(() => Monitor.RemovePoolAsync("no-such-pool"));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => Monitor.RemovePoolAsync("no-such-pool"));
         Assert.Equal("PoolNotFound", e.ErrorId);
     }
 
@@ -111,7 +112,7 @@ public sealed class CephMonitorTests(CephLabFixture fixture) : IAsyncLifetime
     public async Task A_bad_pool_name_is_refused_before_anything_is_sent(string pool)
     {
         var before = await Monitor.ListPoolsAsync();
-        var e = await Assert.ThrowsAsync<PvcArgumentException>(() => Monitor.CreatePoolAsync(pool, 8, new PoolReplication(1, 1)));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Monitor.CreatePoolAsync(pool, 8, new PoolReplication(1, 1)));
         Assert.Equal("InvalidPoolName", e.ErrorId);
         Assert.Equal(before, await Monitor.ListPoolsAsync());
     }
@@ -121,7 +122,7 @@ public sealed class CephMonitorTests(CephLabFixture fixture) : IAsyncLifetime
     [InlineData(2, 3)]
     [InlineData(11, 1)]
     public void A_replication_that_cannot_be_is_refused(int copies, int minCopies) =>
-        Assert.Equal("InvalidReplication", Assert.Throws<PvcArgumentException>(() => new PoolReplication(copies, minCopies)).ErrorId);
+        Assert.Equal("InvalidReplication", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => new PoolReplication(copies, minCopies)).ErrorId);
 
     [Fact]
     public async Task A_client_with_a_wrong_key_is_refused()

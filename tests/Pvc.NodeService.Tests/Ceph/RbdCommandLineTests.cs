@@ -1,3 +1,4 @@
+using Pvc.Testing.Pvc;
 using Pvc.Core.Errors;
 using Pvc.NodeService.Ceph;
 using Pvc.Testing.Ceph;
@@ -19,10 +20,10 @@ public sealed class RbdCommandLineTests(CephLabFixture fixture)
         using (var cluster = await RadosCluster.ConnectAsync(new CephClientOptions { ConfigPath = fixture.Lab.ConfigPath }))
             Assert.Equal(3L << 20, (await new RbdImages(cluster).GetInfoAsync(pool, volume)).SizeBytes);
         Assert.Contains(volume, await Rbd.ListAsync(pool));
-        Assert.Equal("VolumeExists", (await Assert.ThrowsAsync<PvcAlreadyExistsException>(() => Rbd.CreateAsync(pool, volume, 1L << 20))).ErrorId);
+        Assert.Equal("VolumeExists", (await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => Rbd.CreateAsync(pool, volume, 1L << 20))).ErrorId);
         await Rbd.RemoveAsync(pool, volume);
         Assert.DoesNotContain(volume, await Rbd.ListAsync(pool));
-        Assert.Equal("VolumeNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => Rbd.RemoveAsync(pool, volume))).ErrorId);
+        Assert.Equal("VolumeNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => Rbd.RemoveAsync(pool, volume))).ErrorId);
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class RbdCommandLineTests(CephLabFixture fixture)
         var volume = CephLabFixture.UniqueName("snapped");
         await Rbd.CreateAsync(pool, volume, 1L << 20);
         await fixture.Lab.RbdAsync(["snap", "create", $"{pool}/{volume}@keep"]);
-        var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() => Rbd.RemoveAsync(pool, volume));
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => Rbd.RemoveAsync(pool, volume));
         Assert.Equal("CephResourceBusy", e.ErrorId);
         Assert.Contains("snapshots", e.Message, StringComparison.Ordinal);
         await fixture.Lab.RbdAsync(["snap", "purge", $"{pool}/{volume}"]);
@@ -43,15 +44,15 @@ public sealed class RbdCommandLineTests(CephLabFixture fixture)
     [Fact]
     public async Task A_missing_pool_is_refused_as_not_found()
     {
-        Assert.Equal("PoolNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => Rbd.ListAsync("no-such-pool"))).ErrorId);
-        Assert.Equal("PoolNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => Rbd.CreateAsync("no-such-pool", "v", 1L << 20))).ErrorId);
+        Assert.Equal("PoolNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => Rbd.ListAsync("no-such-pool"))).ErrorId);
+        Assert.Equal("PoolNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => Rbd.CreateAsync("no-such-pool", "v", 1L << 20))).ErrorId);
     }
 
     [Fact]
     public async Task A_name_that_would_be_an_option_never_reaches_the_command_line()
     {
         // a name beginning with '-' would be read as an option by rbd: refused before any process starts
-        Assert.Equal("InvalidVolumeName", (await Assert.ThrowsAsync<PvcArgumentException>(() => Rbd.CreateAsync("rbd", "--pool=other", 1))).ErrorId);
-        Assert.Equal("InvalidPoolName", (await Assert.ThrowsAsync<PvcArgumentException>(() => Rbd.ListAsync("-p"))).ErrorId);
+        Assert.Equal("InvalidVolumeName", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Rbd.CreateAsync("rbd", "--pool=other", 1))).ErrorId);
+        Assert.Equal("InvalidPoolName", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Rbd.ListAsync("-p"))).ErrorId);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pvc.Testing.Pvc;
 using Pvc.Core.Errors;
 using Pvc.NodeService.Ceph;
 using Pvc.Testing.Ceph;
@@ -74,7 +75,7 @@ public sealed class RbdImagesTests(CephLabFixture fixture) : IAsyncLifetime
             using (var rbd = await RbdInfoAsync($"{_pool}/{volume}"))
                 Assert.Equal(2 * GiB, rbd.RootElement.GetProperty("size").GetInt64());
 
-            var e = await Assert.ThrowsAsync<PvcInvalidOperationException>(() => Images.ResizeAsync(_pool, volume, GiB));
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => Images.ResizeAsync(_pool, volume, GiB));
             Assert.Equal("VolumeShrinkRefused", e.ErrorId);
             Assert.Equal(2 * GiB, (await Images.GetInfoAsync(_pool, volume)).SizeBytes);
 
@@ -105,12 +106,12 @@ public sealed class RbdImagesTests(CephLabFixture fixture) : IAsyncLifetime
             Assert.Equal(snapshots.Select(s => s.Id), rbd.RootElement.EnumerateArray().Select(s => s.GetProperty("id").GetInt64()));
         Assert.Equal(2, (await Images.GetInfoAsync(_pool, volume)).SnapshotCount);
 
-        var exists = await Assert.ThrowsAsync<PvcAlreadyExistsException>(() => Images.CreateSnapshotAsync(_pool, volume, "s1"));
+        var exists = await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => Images.CreateSnapshotAsync(_pool, volume, "s1"));
         Assert.Equal("SnapshotExists", exists.ErrorId);
 
         await Images.RemoveSnapshotAsync(_pool, volume, "s1");
         Assert.Equal(["s2"], (await Images.ListSnapshotsAsync(_pool, volume)).Select(s => s.Name));
-        var missing = await Assert.ThrowsAsync<PvcNotFoundException>(() => Images.RemoveSnapshotAsync(_pool, volume, "s1"));
+        var missing = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => Images.RemoveSnapshotAsync(_pool, volume, "s1"));
         Assert.Equal("SnapshotNotFound", missing.ErrorId);
 
         // as PVC: the snapshots are purged, then the volume is removed
@@ -125,7 +126,7 @@ public sealed class RbdImagesTests(CephLabFixture fixture) : IAsyncLifetime
         await Images.CreateAsync(_pool, volume, GiB);
         try
         {
-            var e = await Assert.ThrowsAsync<PvcAlreadyExistsException>(() => Images.CreateAsync(_pool, volume, 2 * GiB));
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => Images.CreateAsync(_pool, volume, 2 * GiB));
             Assert.Equal("VolumeExists", e.ErrorId);
             Assert.Equal(GiB, (await Images.GetInfoAsync(_pool, volume)).SizeBytes);
         }
@@ -138,8 +139,8 @@ public sealed class RbdImagesTests(CephLabFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task A_missing_pool_or_volume_is_refused_as_not_found()
     {
-        Assert.Equal("PoolNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => Images.CreateAsync("no-such-pool", "v", GiB))).ErrorId);
-        Assert.Equal("PoolNotFound", (await Assert.ThrowsAsync<PvcNotFoundException>(() => Images.ListAsync("no-such-pool"))).ErrorId);
+        Assert.Equal("PoolNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => Images.CreateAsync("no-such-pool", "v", GiB))).ErrorId);
+        Assert.Equal("PoolNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => Images.ListAsync("no-such-pool"))).ErrorId);
         foreach (var call in new Func<Task>[]
         {
             () => Images.GetInfoAsync(_pool, "no-such-volume"),
@@ -149,7 +150,7 @@ public sealed class RbdImagesTests(CephLabFixture fixture) : IAsyncLifetime
             () => Images.ListSnapshotsAsync(_pool, "no-such-volume"),
         })
         {
-            var e = await Assert.ThrowsAsync<PvcNotFoundException>(call);
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, call);
             Assert.Equal("VolumeNotFound", e.ErrorId);
             Assert.Equal($"{_pool}/no-such-volume", e.Target);
         }
@@ -159,12 +160,12 @@ public sealed class RbdImagesTests(CephLabFixture fixture) : IAsyncLifetime
     public async Task Bad_names_and_sizes_are_refused_before_librbd_sees_them()
     {
         var before = await RbdLsAsync();
-        Assert.Equal("InvalidVolumeName", (await Assert.ThrowsAsync<PvcArgumentException>(() => Images.CreateAsync(_pool, "--size=1", GiB))).ErrorId);
-        Assert.Equal("InvalidVolumeName", (await Assert.ThrowsAsync<PvcArgumentException>(() => Images.CreateAsync(_pool, "a@b", GiB))).ErrorId);
-        Assert.Equal("InvalidPoolName", (await Assert.ThrowsAsync<PvcArgumentException>(() => Images.CreateAsync("rbd/x", "v", GiB))).ErrorId);
-        Assert.Equal("InvalidSnapshotName", (await Assert.ThrowsAsync<PvcArgumentException>(() => Images.CreateSnapshotAsync(_pool, "v", "s@t"))).ErrorId);
-        Assert.Equal("InvalidVolumeSize", (await Assert.ThrowsAsync<PvcArgumentException>(() => Images.CreateAsync(_pool, "zero", 0))).ErrorId);
-        Assert.Equal("InvalidVolumeSize", (await Assert.ThrowsAsync<PvcArgumentException>(() => Images.ResizeAsync(_pool, "zero", -1))).ErrorId);
+        Assert.Equal("InvalidVolumeName", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Images.CreateAsync(_pool, "--size=1", GiB))).ErrorId);
+        Assert.Equal("InvalidVolumeName", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Images.CreateAsync(_pool, "a@b", GiB))).ErrorId);
+        Assert.Equal("InvalidPoolName", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Images.CreateAsync("rbd/x", "v", GiB))).ErrorId);
+        Assert.Equal("InvalidSnapshotName", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Images.CreateSnapshotAsync(_pool, "v", "s@t"))).ErrorId);
+        Assert.Equal("InvalidVolumeSize", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Images.CreateAsync(_pool, "zero", 0))).ErrorId);
+        Assert.Equal("InvalidVolumeSize", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => Images.ResizeAsync(_pool, "zero", -1))).ErrorId);
         Assert.Equal(before, await RbdLsAsync());
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Testing.Lab;

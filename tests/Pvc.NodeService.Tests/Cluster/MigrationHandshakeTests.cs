@@ -44,7 +44,7 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
         Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
         await c.WaitRunningOnAsync(uuid, "hv2");
         await c.WaitAsync(key, v => v == "", "the receiver clearing the key");
-        var now = await VmReader.GetAsync(c.Connection.ZooKeeper, uuid);
+        var now = await c.Connection.Vms.GetAsync(uuid);
         Assert.Equal(("hv2", "hv1"), (now.Node, now.LastNode));
         await c.WaitForContendersAsync(key, 0); // the receiver lets go of its lock right after its decision
         await c.WaitForLogAsync(c.Nodes[1], "Receiving VM hs1 from hv1");
@@ -68,7 +68,7 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
         await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv9"));
         Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
         var took = DateTime.UtcNow - started;
-        var now = await VmReader.GetAsync(c.Connection.ZooKeeper, uuid);
+        var now = await c.Connection.Vms.GetAsync(uuid);
         Assert.Equal(("hv1", (string?)null), (now.Node, now.LastNode));
         Assert.InRange(took, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
         await c.WaitRunningOnAsync(uuid, "hv1");
@@ -97,7 +97,7 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
         await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2"));
         // the sender gives up on the peer and keeps the VM
         Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
-        Assert.Equal("hv1", (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).Node);
+        Assert.Equal("hv1", (await c.Connection.Vms.GetAsync(uuid)).Node);
 
         // the receiver must not wait for that lock for ever (its VM instance would act on nothing else): it gives up,
         // takes its lock node away and clears its announcement

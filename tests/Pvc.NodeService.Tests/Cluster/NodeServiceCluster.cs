@@ -1,5 +1,6 @@
 using System.Text;
 using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
@@ -140,7 +141,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
         }
         try
         {
-            return (await ZnodeWaiter.WaitAsync(Connection.ZooKeeper, path, t => new Wrapped(t), w => done(w.Text), Deadline, null,
+            return (await ZnodeWaiter.WaitAsync(Connection, path, t => new Wrapped(t), w => done(w.Text), Deadline, null,
                 () => new InvalidOperationException($"{path} does not exist"),
                 last => new TimeoutException($"waiting for {what}: {path} is still '{last?.Text}'\n{Logs()}"), CancellationToken.None)).Text;
         }

@@ -1,3 +1,4 @@
+using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
@@ -58,7 +59,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
         Assert.Equal(("hv1", "hv2"), (plan.From, plan.To));
         Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
         await c.WaitRunningOnAsync(uuid, "hv2");
-        Assert.Equal("hv1", (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).LastNode);
+        Assert.Equal("hv1", (await c.Connection.Vms.GetAsync(uuid)).LastNode);
 
         await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Unmigrate));
         Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
@@ -67,7 +68,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
         await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Move, "hv3"));
         Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
         await c.WaitRunningOnAsync(uuid, "hv3");
-        Assert.Null((await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).LastNode);
+        Assert.Null((await c.Connection.Vms.GetAsync(uuid)).LastNode);
 
         await c.Vms.StopAsync(vm);
         await c.WaitNotRunningAsync(uuid);
@@ -85,10 +86,10 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
         var xml = PvcSeed.Xml(uuid, "bad").Replace("<devices>", "<devices><disk type='file' device='disk'><source file='/x'/><target dev='vda' bus='nonsense'/></disk>", StringComparison.Ordinal);
         var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = xml, TargetNode = "hv1" });
         await c.Vms.StartAsync(vm);
-        var failed = await Assert.ThrowsAsync<Pvc.Core.Errors.PvcInvalidOperationException>(() => c.Vms.WaitRunningAsync(vm, Wait));
+        var failed = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => c.Vms.WaitRunningAsync(vm, Wait));
         Assert.Equal("VmFailed", failed.ErrorId);
-        Assert.Equal(VmState.Fail, (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).State);
-        Assert.NotNull((await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).FailedReason);
+        Assert.Equal(VmState.Fail, (await c.Connection.Vms.GetAsync(uuid)).State);
+        Assert.NotNull((await c.Connection.Vms.GetAsync(uuid)).FailedReason);
     }
 
     [Fact]
@@ -103,9 +104,9 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
             xml: PvcSeed.Xml(uuid, "huge", memoryElement: "<memory unit='TiB'>1000000000000000</memory>"));
         var vm = new VmRef(uuid, "huge");
 
-        var failed = await Assert.ThrowsAsync<Pvc.Core.Errors.PvcInvalidOperationException>(() => c.Vms.WaitRunningAsync(vm, Wait));
+        var failed = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => c.Vms.WaitRunningAsync(vm, Wait));
         Assert.Equal("VmFailed", failed.ErrorId);
-        Assert.NotNull((await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).FailedReason);
+        Assert.NotNull((await c.Connection.Vms.GetAsync(uuid)).FailedReason);
 
         // the same instance takes the repaired VM and starts it
         await c.Vms.ModifyXmlAsync(vm, good);
@@ -163,7 +164,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
         await c.NodeOps.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], Wait);
         foreach (var vm in vms)
         {
-            var now = await VmReader.GetAsync(c.Connection.ZooKeeper, vm.Uuid);
+            var now = await c.Connection.Vms.GetAsync(vm.Uuid);
             Assert.NotEqual("hv1", now.Node);
             Assert.Equal("hv1", now.LastNode);
             await c.WaitRunningOnAsync(vm.Uuid, now.Node!);
@@ -173,7 +174,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
         await c.NodeOps.WaitForDomainStateAsync("hv1", [NodeDomainState.Ready], Wait);
         foreach (var vm in vms)
         {
-            var now = await VmReader.GetAsync(c.Connection.ZooKeeper, vm.Uuid);
+            var now = await c.Connection.Vms.GetAsync(vm.Uuid);
             Assert.Equal(("hv1", (string?)null), (now.Node, now.LastNode));
             await c.WaitRunningOnAsync(vm.Uuid, "hv1");
         }

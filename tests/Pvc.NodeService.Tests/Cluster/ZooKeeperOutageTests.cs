@@ -39,7 +39,7 @@ public sealed class ZooKeeperOutageTests(ZooKeeperFixture zk)
         await c.WaitRunningOnAsync(startMe.Uuid, "hv1");
         await c.WaitNotRunningAsync(stopMe.Uuid);
         await c.WaitRunningOnAsync(keep.Uuid, "hv1");
-        Assert.Equal(VmState.Start, (await VmReader.GetAsync(c.Connection.ZooKeeper, keep.Uuid)).State);
+        Assert.Equal(VmState.Start, (await c.Connection.Vms.GetAsync(keep.Uuid)).State);
         Assert.DoesNotContain("Stopping VM keep", c.Nodes[0].Log(), StringComparison.Ordinal);
         Assert.Contains("session ended", c.Nodes[0].Log(), StringComparison.Ordinal);
     }
@@ -75,7 +75,7 @@ public sealed class ZooKeeperOutageTests(ZooKeeperFixture zk)
         await c.WaitAsync(NodeKeys.Path(next, NodeKeys.RouterState), s => s == "primary", $"{next} primary");
         // the flush goes on: once the VM can move it moves, and the node is flushed
         await c.Vms.SetMetadataAsync(pinned, new VmMetadataChange { MigrationMethod = MigrationMethod.Default });
-        await c.NodeOps.WaitForDomainStateAsync(flushing, [Pvc.Core.Nodes.NodeDomainState.Flushed], Wait);
+        await c.NodeOps.WaitForDomainStateAsync(flushing, [Pvc.Core.Schema.NodeDomainState.Flushed], Wait);
         // the VMs' supervision goes on: a VM defined now is started
         var late = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "late"), TargetNode = next });
         await c.Vms.StartAsync(late);
@@ -105,7 +105,7 @@ public sealed class ZooKeeperOutageTests(ZooKeeperFixture zk)
 
         // the same domain, never stopped and started again: a new start would get a new id
         Assert.Equal(id, (await c.Hosts[0].VirshAsync(["domid", "long-lived"])).Trim());
-        Assert.Equal(VmState.Start, (await VmReader.GetAsync(c.Connection.ZooKeeper, vm.Uuid)).State);
+        Assert.Equal(VmState.Start, (await c.Connection.Vms.GetAsync(vm.Uuid)).State);
         var log = File.ReadAllText(c.Nodes[0].LogPath);
         Assert.True(log.Split("Starting VM long-lived").Length == 2, log);
     }

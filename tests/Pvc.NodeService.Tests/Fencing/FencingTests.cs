@@ -24,11 +24,11 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await lab.WaitAllRunningAsync("hv3's VMs running on hv1 and hv2", node => node != "hv3");
 
         Assert.Contains("set power 0", lab.PowerRequests("hv3"));
-        var moved = await Task.WhenAll(lab.VmsOf["hv3"].Select(v => VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, v.Uuid)));
+        var moved = await Task.WhenAll(lab.VmsOf["hv3"].Select(v => lab.Cluster.Connection.Vms.GetAsync(v.Uuid)));
         Assert.All(moved, v => Assert.Equal("hv3", v.LastNode));
         Assert.Equal(2, moved.Select(v => v.Node).Distinct().Count()); // spread, not all onto the emptiest node
         Assert.Equal("flushed", await lab.Cluster.ReadAsync(NodeKeys.Path("hv3", NodeKeys.DomainState)));
-        var fault = await FaultStore.GetAsync(lab.Cluster.Connection, FaultIds.DeadNode("hv3"));
+        var fault = await lab.Cluster.Connection.Faults.GetAsync(FaultIds.DeadNode("hv3"));
         Assert.Equal(FaultIds.DeadNodeDelta, fault.HealthDelta);
         Assert.Empty(lab.PowerRequests("hv1").Concat(lab.PowerRequests("hv2")));
         lab.Invariant.AssertHeld();
@@ -69,7 +69,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await lab.WaitKeepalivesAsync(3);
         await lab.WaitAllRunningAsync("every VM still where it was defined", node => true);
         foreach (var vm in lab.VmsOf["hv3"])
-            Assert.Equal("hv3", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Node);
+            Assert.Equal("hv3", (await lab.Cluster.Connection.Vms.GetAsync(vm.Uuid)).Node);
         Assert.Empty(lab.PowerRequests("hv3"));
         lab.Invariant.AssertHeld();
     }
@@ -154,7 +154,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         // the sessions outlived the outage (ZooKeeper restores them), so the fencer kept its count of silence: what
         // keeps it from marking every node dead (30 s silent) is that it starts the count afresh after being cut off
         Assert.All(lab.Cluster.Nodes, n => Assert.DoesNotContain("session ended", File.ReadAllText(n.LogPath), StringComparison.Ordinal));
-        Assert.DoesNotContain(await FaultStore.ListAsync(lab.Cluster.Connection), f => f.Id.StartsWith("DEAD_NODE", StringComparison.Ordinal));
+        Assert.DoesNotContain(await lab.Cluster.Connection.Faults.ListAsync(), f => f.Id.StartsWith("DEAD_NODE", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await using var gate = await HoldMigrationAtHandshakeAsync(lab, vm, "hv3");
         // what a live migration looks like on its receiver (the test driver cannot migrate live): the guest there,
         // paused, and listed by the receiver's keepalive, while the sender runs it and holds its locks
-        var xml = (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Xml.Replace("type=\"kvm\"", "type=\"test\"", StringComparison.Ordinal);
+        var xml = (await lab.Cluster.Connection.Vms.GetAsync(vm.Uuid)).Xml.Replace("type=\"kvm\"", "type=\"test\"", StringComparison.Ordinal);
         var file = Path.Combine(Path.GetTempPath(), $"incoming-{vm.Uuid}.xml");
         await File.WriteAllTextAsync(file, xml);
         await lab.Cluster.Hosts[2].VirshAsync(["create", file]);
@@ -214,7 +214,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         // never a copy started on hv2 while hv1 ran it
         Assert.All(lab.Invariant.Violations, v => Assert.EndsWith($"VM {vm.Uuid} running on hv1 and hv3", v));
         Assert.True(lab.Invariant.Samples > 10);
-        Assert.Equal("hv1", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Node);
+        Assert.Equal("hv1", (await lab.Cluster.Connection.Vms.GetAsync(vm.Uuid)).Node);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await gate.ReleaseAsync();
 
         await lab.WaitAllRunningAsync("every VM running, the migrating one too", node => node != "hv3");
-        Assert.Equal("hv1", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid)).Node);
+        Assert.Equal("hv1", (await lab.Cluster.Connection.Vms.GetAsync(vm.Uuid)).Node);
         lab.Invariant.AssertHeld();
     }
 
@@ -267,7 +267,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         Assert.Empty(lab.PowerRequests("hv2"));
         // the test driver's VMs went with its libvirtd (QEMU guests would have run on): hv2 starts its own again
         await lab.WaitAllRunningAsync("every VM running where it was defined", node => true);
-        Assert.Equal("hv2", (await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, lab.VmsOf["hv2"][0].Uuid)).Node);
+        Assert.Equal("hv2", (await lab.Cluster.Connection.Vms.GetAsync(lab.VmsOf["hv2"][0].Uuid)).Node);
         lab.Invariant.AssertHeld();
     }
 
@@ -314,7 +314,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
 
     private static async Task<(string?, VmState)> NodeAndStateAsync(HaLab lab, VmRef vm)
     {
-        var read = await VmReader.GetAsync(lab.Cluster.Connection.ZooKeeper, vm.Uuid);
+        var read = await lab.Cluster.Connection.Vms.GetAsync(vm.Uuid);
         return (read.Node, read.State);
     }
 }

@@ -74,7 +74,7 @@ internal sealed class HaLab : IAsyncDisposable
     public Task WaitAllRunningAsync(string what, Func<string, bool>? allowed = null, TimeSpan? timeout = null) =>
         Invariant.WaitUntilAsync(async running =>
         {
-            var vms = await VmReader.ListAsync(Cluster.Connection.ZooKeeper);
+            var vms = await Cluster.Connection.Vms.ListAsync();
             return AllVms.All(v => vms.FirstOrDefault(z => z.Uuid == v.Uuid) is { State: VmState.Start, Node: { } node }
                 && (allowed?.Invoke(node) ?? true)
                 && running.TryGetValue(v.Uuid, out var hosts) && hosts.Count == 1 && hosts[0] == node);

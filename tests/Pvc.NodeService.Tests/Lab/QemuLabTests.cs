@@ -74,7 +74,7 @@ public sealed class QemuLabTests(QemuLabFixture lab, ITestOutputHelper output)
         Assert.True(after >= before, $"the guest's counter went back from {before} to {after}: it was restarted");
         Assert.True(after > elapsedTicks, $"the guest counted {after} ticks, no more than the {elapsedTicks:0} since the migration began: it was restarted");
 
-        var now = await VmReader.GetAsync(c.Connection.ZooKeeper, uuid);
+        var now = await c.Connection.Vms.GetAsync(uuid);
         Assert.Equal(("hv2", "hv1"), (now.Node, now.LastNode));
         Assert.Equal("", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock)));
         await c.WaitForLogAsync(c.Nodes[0], "Migrated VM tick-live live to hv2");
@@ -109,7 +109,7 @@ public sealed class QemuLabTests(QemuLabFixture lab, ITestOutputHelper output)
         Assert.Equal((DomainState.Running, RunningBooted), state);
         output.WriteLine($"QEMU {crashed} killed; QEMU {restarted} runs the guest again after {killed.Elapsed.TotalSeconds:0.00} s");
         Assert.False(LabCommand.IsAlive(crashed));
-        Assert.Equal(VmState.Start, (await VmReader.GetAsync(c.Connection.ZooKeeper, uuid)).State);
+        Assert.Equal(VmState.Start, (await c.Connection.Vms.GetAsync(uuid)).State);
         await c.WaitRunningOnAsync(uuid, "hv2");
 
         await c.Vms.StopAsync(vm);

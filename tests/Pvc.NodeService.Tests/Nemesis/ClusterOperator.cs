@@ -1,5 +1,6 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Tests.Nemesis;

@@ -160,7 +160,7 @@ internal sealed class FaultInjector(NemesisLab lab, NemesisResult result, Nemesi
             log.Line($"fault {fault} skipped: {fault.Target} is down");
             return null;
         }
-        var candidates = (await VmReader.ListAsync(zk)).Where(v => v.State == VmState.Start && v.Node is { } n && n != fault.Target && !lab.Node(n).IsDown)
+        var candidates = (await lab.Connection.Vms.ListAsync()).Where(v => v.State == VmState.Start && v.Node is { } n && n != fault.Target && !lab.Node(n).IsDown)
             .OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
         if (candidates.Count == 0)
         {

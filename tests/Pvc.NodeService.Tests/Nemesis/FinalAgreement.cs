@@ -1,4 +1,5 @@
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 
 namespace Pvc.NodeService.Tests.Nemesis;
@@ -23,11 +24,11 @@ internal static class FinalAgreement
             problems.Add($"ZooKeeper member zk{i + 1} is down");
 
         var zk = lab.Connection.ZooKeeper;
-        var nodes = await NodeReader.ListAsync(zk, cancellationToken);
+        var nodes = await lab.Connection.Nodes.ListAsync(cancellationToken: cancellationToken);
         foreach (var node in nodes.Where(n => n.DaemonState != NodeDaemonState.Run || n.DomainState != NodeDomainState.Ready))
             problems.Add($"{node.Name} is {node.DaemonState}/{node.DomainState}, not Run/Ready");
 
-        var vms = await VmReader.ListAsync(zk, cancellationToken: cancellationToken);
+        var vms = await lab.Connection.Vms.ListAsync(cancellationToken: cancellationToken);
         var events = lab.Checker.Running();
         var listed = await Task.Run(lab.Checker.List, cancellationToken);
         foreach (var (name, vm) in lab.Vms)

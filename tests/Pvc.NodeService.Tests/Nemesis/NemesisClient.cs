@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 
@@ -70,7 +71,7 @@ internal sealed class NemesisClient(NemesisLab lab, NemesisResult result, Nemesi
                     _intents[vm!.Uuid] = VmIntent.Stopped;
                     // PVC's unflush starts a VM that carries autostart (put there when a flush or a fence found no
                     // node for it) even after a stop: that start is PVC's behaviour, not a lost stop
-                    if ((await VmReader.GetAsync(lab.Connection.ZooKeeper, vm.Uuid, token)).Autostart)
+                    if ((await lab.Connection.Vms.GetAsync(vm.Uuid, token)).Autostart)
                         _intents[vm.Uuid] = VmIntent.Either;
                     await vms.WaitStoppedAsync(vm, OpTimeout, cancellationToken: token);
                     break;
@@ -87,7 +88,7 @@ internal sealed class NemesisClient(NemesisLab lab, NemesisResult result, Nemesi
             }
             return (OpOutcome.Done, null);
         }
-        catch (PvcException e) when (!written && e is not PvcTimeoutException)
+        catch (PvcException e) when (!written && e.Kind != PvcErrorKind.OperationTimeout)
         {
             return (OpOutcome.Refused, $"{e.ErrorId}: {e.Message}");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pvc.NodeService.Libvirt;
 
 namespace Pvc.NodeService.Tests.Nemesis;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Schema;
 
 namespace Pvc.PowerShell.Tests.BadInput;
 

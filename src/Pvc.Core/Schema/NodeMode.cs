@@ -1,4 +1,4 @@
-namespace Pvc.Core.Nodes;
+namespace Pvc.Core.Schema;
 
 /// <summary>A node's role (<c>/nodes/&lt;n&gt;/daemonmode</c>).</summary>
 public enum NodeMode

@@ -1,6 +1,4 @@
-using Pvc.NodeService.Libvirt;
-
-namespace Pvc.NodeService.Daemon;
+namespace Pvc.NodeService.Libvirt;
 
 /// <summary>
 /// This node's libvirt connection, used from several tasks: calls are serialised (libvirt's last error is per

@@ -1,4 +1,4 @@
-namespace Pvc.Core.Networks;
+namespace Pvc.Core.Schema;
 
 /// <summary>A network's type (<c>/networks/&lt;vni&gt;/nettype</c>).</summary>
 public enum NetworkType

@@ -1,10 +1,11 @@
 using System.Text;
-using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
+using Pvc.Core.Schema;
 using Pvc.ZooKeeper;
 
-namespace Pvc.Core.Schema;
+namespace Pvc.Core.Cluster;
 
 /// <summary>
 /// Checks a cluster's znodes against schema version 15 and creates what is missing, as PVC's
@@ -32,7 +33,7 @@ public static class SchemaValidator
         ClusterInitializer.InitialValues("").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 
     /// <summary>Reports every missing key and every value PVC's tools cannot read. Changes nothing.</summary>
-    /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion" (see <see cref="SchemaVersion.EnsureSupported"/>).</exception>
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion" (see <see cref="SchemaVersion.EnsureSupported"/>).</exception>
     public static async Task<SchemaReport> ValidateAsync(ClusterConnection connection, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -45,8 +46,8 @@ public static class SchemaValidator
     /// nothing is written into a cluster whose schema was migrated meanwhile. Invalid values are reported,
     /// not rewritten.
     /// </summary>
-    /// <exception cref="PvcDataException">"ClusterNotInitialized" or "UnsupportedSchemaVersion"; nothing is changed.</exception>
-    /// <exception cref="PvcWriteConflictException">"SchemaVersionChanged": the schema version changed during the repair.</exception>
+    /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion"; nothing is changed.</exception>
+    /// <exception cref="PvcException">WriteConflict: "SchemaVersionChanged": the schema version changed during the repair.</exception>
     public static async Task<SchemaRepairResult> RepairAsync(ClusterConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -66,7 +67,7 @@ public static class SchemaValidator
             }
             catch (ZooKeeperException e) when (e.FailedOperationIndex == 0)
             {
-                throw new PvcWriteConflictException("SchemaVersionChanged",
+                throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.SchemaVersionChanged,
                     $"{BaseKeys.SchemaVersion} changed during the repair; keys created so far stay. Validate again.", e);
             }
             catch (ZooKeeperException e) when (e is NodeExistsException or NoNodeException)

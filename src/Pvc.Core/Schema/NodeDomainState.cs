@@ -1,4 +1,4 @@
-namespace Pvc.Core.Nodes;
+namespace Pvc.Core.Schema;
 
 /// <summary>Whether a node takes VMs (<c>/nodes/&lt;n&gt;/domainstate</c>).</summary>
 public enum NodeDomainState

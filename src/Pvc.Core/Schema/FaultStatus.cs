@@ -1,4 +1,4 @@
-namespace Pvc.Core.Faults;
+namespace Pvc.Core.Schema;
 
 /// <summary>A fault's status (<c>/faults/&lt;id&gt;/status</c>).</summary>
 public enum FaultStatus

@@ -1,4 +1,4 @@
-namespace Pvc.NodeService.Daemon;
+namespace Pvc.NodeService.Libvirt;
 
 /// <summary>
 /// libvirt could not be reached (libvirtd down or restarting), or the connection died during the call, so whether the

@@ -1,4 +1,6 @@
-namespace Pvc.Core.Schema;
+using Pvc.Core.Schema;
+
+namespace Pvc.Core.Cluster;
 
 /// <summary>What is wrong with a key.</summary>
 public enum SchemaProblemKind

@@ -1,4 +1,4 @@
-namespace Pvc.Core.Storage;
+namespace Pvc.Core.Schema;
 
 /// <summary>The device class a pool's CRUSH rule places data on (<c>/ceph/pools/&lt;name&gt;/tier</c>).</summary>
 public enum PoolTier

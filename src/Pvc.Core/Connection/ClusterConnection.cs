@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Pvc.Core.Errors;
 using Pvc.Core.Security;
 using Pvc.ZooKeeper;
 
-namespace Pvc.Core.Cluster;
+namespace Pvc.Core.Connection;
 
 /// <summary>
 /// An open session with one PVC cluster's ZooKeeper. Every Core operation takes one; the PowerShell
@@ -64,6 +65,15 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The session's state.</summary>
     public ZooKeeperState State => ZooKeeper.State;
 
+    /// <summary>True when the cluster expired the session (see <see cref="RenewExpiredSessionAsync"/>).</summary>
+    public bool IsExpired => ZooKeeper.State == ZooKeeperState.Expired;
+
+    /// <summary>True when the connection has been closed (disposed): it is not opened again.</summary>
+    public bool IsClosed => ZooKeeper.State == ZooKeeperState.Closed;
+
+    /// <summary>The session's id (another one after <see cref="RenewExpiredSessionAsync"/>).</summary>
+    public long SessionId => ZooKeeper.SessionId;
+
     /// <summary>The ZooKeeper server currently connected to.</summary>
     public string? ConnectedServer => ZooKeeper.ConnectedServer;
 
@@ -71,7 +81,8 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <exception cref="ArgumentException">The server list is empty or malformed.</exception>
     /// <exception cref="ConnectionLossException">No server answered within the timeout.</exception>
     /// <exception cref="NoAuthException">The cluster is closed and the credentials are missing or not among its users.</exception>
-    /// <exception cref="Errors.PvcArgumentException">"InvalidCredential": the user name or password cannot be a digest credential.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidCredential": the user name or password cannot be a digest credential.</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidCertificateAuthorityFile": the options' certificate authority file cannot be read.</exception>
     public static async Task<ClusterConnection> ConnectAsync(ClusterConnectionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -90,7 +101,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             ConnectTimeout = options.ConnectTimeout,
             SessionTimeout = options.SessionTimeout,
             Auth = credential is null ? [] : [credential.AuthData],
-            Tls = options.Tls,
+            Tls = options.TlsOptions(),
             Log = options.Log,
         };
         var client = await ZooKeeperClient.ConnectAsync(parsed.ToString(), clientOptions, cancellationToken);

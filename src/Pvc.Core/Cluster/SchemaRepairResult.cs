@@ -1,4 +1,6 @@
-namespace Pvc.Core.Schema;
+using Pvc.Core.Schema;
+
+namespace Pvc.Core.Cluster;
 
 /// <summary>What a schema repair did.</summary>
 /// <param name="Created">The keys created, in creation order.</param>

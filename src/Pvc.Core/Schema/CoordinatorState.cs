@@ -1,4 +1,4 @@
-namespace Pvc.Core.Nodes;
+namespace Pvc.Core.Schema;
 
 /// <summary>A node's coordinator (router) state (<c>/nodes/&lt;n&gt;/routerstate</c>).</summary>
 public enum CoordinatorState

@@ -1,6 +1,4 @@
-using Pvc.Core.Vms;
-
-namespace Pvc.Core.Nodes;
+namespace Pvc.Core.Vms;
 
 /// <summary>Where a flush would send one VM.</summary>
 /// <param name="Vm">The VM.</param>

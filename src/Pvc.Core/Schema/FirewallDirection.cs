@@ -1,4 +1,4 @@
-namespace Pvc.Core.Networks;
+namespace Pvc.Core.Schema;
 
 /// <summary>The direction of a firewall rule: the <c>firewall_rules/in</c> or <c>firewall_rules/out</c> folder.</summary>
 public enum FirewallDirection

@@ -1,4 +1,4 @@
-namespace Pvc.Core.Vms;
+namespace Pvc.Core.Schema;
 
 /// <summary>A VM's state (<c>/domains/&lt;uuid&gt;/state</c>).</summary>
 public enum VmState

@@ -1,4 +1,4 @@
-namespace Pvc.Core.Vms;
+namespace Pvc.Core.Schema;
 
 /// <summary>How a VM migrates (<c>/migration_method</c>).</summary>
 public enum MigrationMethod

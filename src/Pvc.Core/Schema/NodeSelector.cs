@@ -1,4 +1,4 @@
-namespace Pvc.Core.Vms;
+namespace Pvc.Core.Schema;
 
 /// <summary>How a target node is chosen (PVC's findTargetNode selectors).</summary>
 public enum NodeSelector

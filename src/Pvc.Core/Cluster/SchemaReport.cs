@@ -1,4 +1,6 @@
-namespace Pvc.Core.Schema;
+using Pvc.Core.Schema;
+
+namespace Pvc.Core.Cluster;
 
 /// <summary>What a schema validation found.</summary>
 /// <param name="Version">The cluster's schema version (always <see cref="SchemaVersion.Current"/>: other versions are refused).</param>

@@ -3,7 +3,7 @@ using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 
-namespace Pvc.Core.Cluster;
+namespace Pvc.Core.Vms;
 
 /// <summary>
 /// The parts of domain XML that reach into the host (<see cref="DomainXmlFeature"/>) which the cluster allows, as read
@@ -56,10 +56,10 @@ public sealed record DomainXmlAllowList(IReadOnlySet<DomainXmlFeature> Features,
     /// The check a transaction carries when its decision relied on this list allowing something: it fails when the list
     /// was changed (or removed) since it was read. None when nothing was read.
     /// </summary>
-    public IEnumerable<Op> Checks => Version is int version ? [Op.Check(Path, version)] : [];
+    internal IEnumerable<Op> Checks => Version is int version ? [Op.Check(Path, version)] : [];
 
     /// <summary>Reads the allow-list (one round trip).</summary>
-    public static async Task<DomainXmlAllowList> ReadAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default)
+    internal static async Task<DomainXmlAllowList> ReadAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(zk);
         try

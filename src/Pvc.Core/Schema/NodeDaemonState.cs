@@ -1,4 +1,4 @@
-namespace Pvc.Core.Nodes;
+namespace Pvc.Core.Schema;
 
 /// <summary>A node service's state (<c>/nodes/&lt;n&gt;/daemonstate</c>).</summary>
 public enum NodeDaemonState

@@ -1,0 +1,275 @@
+namespace Pvc.Core.Errors;
+
+/// <summary>
+/// The stable identifiers of Core's errors (<see cref="PvcException.ErrorId"/>, PowerShell's ErrorId): compare with these,
+/// never with a literal.
+/// </summary>
+public static class PvcErrorIds
+{
+    /// <summary>The cluster is closed and the connection's user may not do this (ZooKeeper refused it).</summary>
+    public const string AccessDenied = nameof(AccessDenied);
+
+    /// <summary>The connection's chroot cannot be administered by the connecting user.</summary>
+    public const string ChrootNotAdministrable = nameof(ChrootNotAdministrable);
+
+    /// <summary>The ZooKeeper already holds a PVC cluster.</summary>
+    public const string ClusterAlreadyInitialized = nameof(ClusterAlreadyInitialized);
+
+    /// <summary>Someone wrote to the ZooKeeper while the cluster was being initialised.</summary>
+    public const string ClusterChangedDuringInitialization = nameof(ClusterChangedDuringInitialization);
+
+    /// <summary>The ZooKeeper holds data that is not a PVC cluster.</summary>
+    public const string ClusterDataPresent = nameof(ClusterDataPresent);
+
+    /// <summary>The ZooKeeper holds no PVC cluster.</summary>
+    public const string ClusterNotInitialized = nameof(ClusterNotInitialized);
+
+    /// <summary>The cluster's settings changed meanwhile; nothing was written.</summary>
+    public const string ClusterSettingsWriteConflict = nameof(ClusterSettingsWriteConflict);
+
+    /// <summary>No ZooKeeper server of the cluster answered.</summary>
+    public const string ClusterUnreachable = nameof(ClusterUnreachable);
+
+    /// <summary>A closed cluster needs a user name and password.</summary>
+    public const string CredentialRequired = nameof(CredentialRequired);
+
+    /// <summary>A VM definition uses a part of libvirt's domain XML the cluster does not allow (the exception's Detail is the DomainXmlRefusal).</summary>
+    public const string DomainXmlNotAllowed = nameof(DomainXmlNotAllowed);
+
+    /// <summary>The cluster's domain XML allow-list changed while a VM was written.</summary>
+    public const string DomainXmlPolicyChanged = nameof(DomainXmlPolicyChanged);
+
+    /// <summary>No fault has that id.</summary>
+    public const string FaultNotFound = nameof(FaultNotFound);
+
+    /// <summary>The faults changed meanwhile; nothing was written.</summary>
+    public const string FaultWriteConflict = nameof(FaultWriteConflict);
+
+    /// <summary>The node has not enough free memory for the VM.</summary>
+    public const string InsufficientMemory = nameof(InsufficientMemory);
+
+    /// <summary>The certificate authority file cannot be read as PEM certificates.</summary>
+    public const string InvalidCertificateAuthorityFile = nameof(InvalidCertificateAuthorityFile);
+
+    /// <summary>The name cannot be a cluster's.</summary>
+    public const string InvalidClusterName = nameof(InvalidClusterName);
+
+    /// <summary>The user name or password cannot be a digest credential.</summary>
+    public const string InvalidCredential = nameof(InvalidCredential);
+
+    /// <summary>A name limit is not a valid pattern.</summary>
+    public const string InvalidLimit = nameof(InvalidLimit);
+
+    /// <summary>A migration's maximum downtime is not a positive number of milliseconds.</summary>
+    public const string InvalidMaxDowntime = nameof(InvalidMaxDowntime);
+
+    /// <summary>The name cannot be a node's.</summary>
+    public const string InvalidNodeName = nameof(InvalidNodeName);
+
+    /// <summary>The server list is empty or malformed.</summary>
+    public const string InvalidServer = nameof(InvalidServer);
+
+    /// <summary>The tag name cannot be a tag's.</summary>
+    public const string InvalidTag = nameof(InvalidTag);
+
+    /// <summary>The cluster's target selector must name a selector.</summary>
+    public const string InvalidTargetSelector = nameof(InvalidTargetSelector);
+
+    /// <summary>A timeout is not positive or too long.</summary>
+    public const string InvalidTimeout = nameof(InvalidTimeout);
+
+    /// <summary>The name cannot be a VM's.</summary>
+    public const string InvalidVmName = nameof(InvalidVmName);
+
+    /// <summary>The domain XML cannot be parsed or lacks what PVC needs.</summary>
+    public const string InvalidXml = nameof(InvalidXml);
+
+    /// <summary>No network has that VNI or description.</summary>
+    public const string NetworkNotFound = nameof(NetworkNotFound);
+
+    /// <summary>The change asks for nothing.</summary>
+    public const string NoChange = nameof(NoChange);
+
+    /// <summary>No other coordinator can take over.</summary>
+    public const string NoOtherCoordinator = nameof(NoOtherCoordinator);
+
+    /// <summary>No node qualifies as a VM's target.</summary>
+    public const string NoTargetNode = nameof(NoTargetNode);
+
+    /// <summary>The node changed meanwhile; nothing was written.</summary>
+    public const string NodeChangedMeanwhile = nameof(NodeChangedMeanwhile);
+
+    /// <summary>The node came back; its VMs stay where they are.</summary>
+    public const string NodeNotDead = nameof(NodeNotDead);
+
+    /// <summary>There is no node of that name.</summary>
+    public const string NodeNotFound = nameof(NodeNotFound);
+
+    /// <summary>The node is not in the VM's node limit.</summary>
+    public const string NodeNotInLimit = nameof(NodeNotInLimit);
+
+    /// <summary>The node is not run/ready.</summary>
+    public const string NodeNotReady = nameof(NodeNotReady);
+
+    /// <summary>The node's service is not running.</summary>
+    public const string NodeNotRunning = nameof(NodeNotRunning);
+
+    /// <summary>The node has not reported its resources yet.</summary>
+    public const string NodeResourcesUnknown = nameof(NodeResourcesUnknown);
+
+    /// <summary>The node is not a coordinator.</summary>
+    public const string NotCoordinator = nameof(NotCoordinator);
+
+    /// <summary>The node is not the primary coordinator.</summary>
+    public const string NotPrimary = nameof(NotPrimary);
+
+    /// <summary>No OSD has that id.</summary>
+    public const string OsdNotFound = nameof(OsdNotFound);
+
+    /// <summary>No pool has that name.</summary>
+    public const string PoolNotFound = nameof(PoolNotFound);
+
+    /// <summary>The primary coordinator changed meanwhile; nothing was written.</summary>
+    public const string PrimaryChangedMeanwhile = nameof(PrimaryChangedMeanwhile);
+
+    /// <summary>The cluster kept changing while a fenced node was recovered; nothing was written.</summary>
+    public const string RecoveryWriteConflict = nameof(RecoveryWriteConflict);
+
+    /// <summary>A request was larger than ZooKeeper accepts.</summary>
+    public const string RequestTooLarge = nameof(RequestTooLarge);
+
+    /// <summary>The cluster's schema version changed meanwhile; nothing was written.</summary>
+    public const string SchemaVersionChanged = nameof(SchemaVersionChanged);
+
+    /// <summary>The ZooKeeper session expired.</summary>
+    public const string SessionExpired = nameof(SessionExpired);
+
+    /// <summary>No snapshot has that name.</summary>
+    public const string SnapshotNotFound = nameof(SnapshotNotFound);
+
+    /// <summary>The VM has no such tag.</summary>
+    public const string TagNotFound = nameof(TagNotFound);
+
+    /// <summary>The tag is not a user tag.</summary>
+    public const string TagNotUser = nameof(TagNotUser);
+
+    /// <summary>The tag is protected.</summary>
+    public const string TagProtected = nameof(TagProtected);
+
+    /// <summary>The VM has more vCPUs than the node.</summary>
+    public const string TooManyVcpus = nameof(TooManyVcpus);
+
+    /// <summary>The cluster's schema version is not one this version works with.</summary>
+    public const string UnsupportedSchemaVersion = nameof(UnsupportedSchemaVersion);
+
+    /// <summary>A VM's new XML has another UUID.</summary>
+    public const string UuidMismatch = nameof(UuidMismatch);
+
+    /// <summary>The VM is migrated already.</summary>
+    public const string VmAlreadyMigrated = nameof(VmAlreadyMigrated);
+
+    /// <summary>The VM is on that node already.</summary>
+    public const string VmAlreadyOnNode = nameof(VmAlreadyOnNode);
+
+    /// <summary>The VM changed meanwhile; nothing was written.</summary>
+    public const string VmChangedMeanwhile = nameof(VmChangedMeanwhile);
+
+    /// <summary>A VM has that name or UUID already.</summary>
+    public const string VmExists = nameof(VmExists);
+
+    /// <summary>The VM failed to start.</summary>
+    public const string VmFailed = nameof(VmFailed);
+
+    /// <summary>A restart waited for ended in another state than start: another change overtook it.</summary>
+    public const string VmNotRestarted = nameof(VmNotRestarted);
+
+    /// <summary>The VM is a snapshot mirror; the change needs forcing.</summary>
+    public const string VmIsMirror = nameof(VmIsMirror);
+
+    /// <summary>The VM is being migrated; its state changes once the migration has ended.</summary>
+    public const string VmMigrating = nameof(VmMigrating);
+
+    /// <summary>There is no VM of that name or UUID.</summary>
+    public const string VmNotFound = nameof(VmNotFound);
+
+    /// <summary>The VM has no last node to return to.</summary>
+    public const string VmNotMigrated = nameof(VmNotMigrated);
+
+    /// <summary>The VM is not running.</summary>
+    public const string VmNotRunning = nameof(VmNotRunning);
+
+    /// <summary>The VM is not stopped; the change needs forcing.</summary>
+    public const string VmNotStopped = nameof(VmNotStopped);
+
+    /// <summary>The VM was renamed meanwhile; nothing was written.</summary>
+    public const string VmRenamedMeanwhile = nameof(VmRenamedMeanwhile);
+
+    /// <summary>The VM has no node.</summary>
+    public const string VmWithoutNode = nameof(VmWithoutNode);
+
+    /// <summary>The VM's stored XML cannot be read.</summary>
+    public const string VmXmlInvalid = nameof(VmXmlInvalid);
+
+    /// <summary>The VM has no stored XML.</summary>
+    public const string VmXmlMissing = nameof(VmXmlMissing);
+
+    /// <summary>No volume has that name.</summary>
+    public const string VolumeNotFound = nameof(VolumeNotFound);
+
+    /// <summary>A migration the node services ended without moving the VM (aborted, or failed).</summary>
+    public const string MigrationAborted = nameof(MigrationAborted);
+
+    /// <summary>The VM or its target changed after a migration was planned; nothing was written.</summary>
+    public const string PlanChangedMeanwhile = nameof(PlanChangedMeanwhile);
+
+    /// <summary>A wait for an outcome ran out.</summary>
+    public const string WaitTimeout = nameof(WaitTimeout);
+
+    /// <summary>The XML carries a document type declaration.</summary>
+    public const string XmlDtdNotAllowed = nameof(XmlDtdNotAllowed);
+
+    /// <summary>The XML is larger than PVC stores.</summary>
+    public const string XmlTooLarge = nameof(XmlTooLarge);
+
+    /// <summary>Ceph refused the call to this client.</summary>
+    public const string CephAccessDenied = nameof(CephAccessDenied);
+
+    /// <summary>A Ceph call failed (the message has Ceph's error).</summary>
+    public const string CephCallFailed = nameof(CephCallFailed);
+
+    /// <summary>Ceph refused an argument.</summary>
+    public const string CephInvalidArgument = nameof(CephInvalidArgument);
+
+    /// <summary>The Ceph cluster has no space for it.</summary>
+    public const string CephNoSpace = nameof(CephNoSpace);
+
+    /// <summary>The Ceph object is in use.</summary>
+    public const string CephResourceBusy = nameof(CephResourceBusy);
+
+    /// <summary>A Ceph call timed out.</summary>
+    public const string CephTimeout = nameof(CephTimeout);
+
+    /// <summary>No CRUSH rule of that name exists.</summary>
+    public const string InvalidCrushRule = nameof(InvalidCrushRule);
+
+    /// <summary>A placement group count is not a power of two Ceph accepts.</summary>
+    public const string InvalidPlacementGroups = nameof(InvalidPlacementGroups);
+
+    /// <summary>A replication setting is not copies=N,mincopies=M as PVC writes it.</summary>
+    public const string InvalidReplication = nameof(InvalidReplication);
+
+    /// <summary>A volume size is not a positive size Ceph accepts.</summary>
+    public const string InvalidVolumeSize = nameof(InvalidVolumeSize);
+
+    /// <summary>A pool of that name exists already.</summary>
+    public const string PoolExists = nameof(PoolExists);
+
+    /// <summary>A snapshot of that name exists already.</summary>
+    public const string SnapshotExists = nameof(SnapshotExists);
+
+    /// <summary>A volume of that name exists already.</summary>
+    public const string VolumeExists = nameof(VolumeExists);
+
+    /// <summary>A volume would shrink, which loses data; it needs forcing.</summary>
+    public const string VolumeShrinkRefused = nameof(VolumeShrinkRefused);
+}
