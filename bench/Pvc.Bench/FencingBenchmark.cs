@@ -6,7 +6,6 @@ using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
-using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.Pvc;
@@ -50,62 +49,44 @@ internal static class FencingBenchmark
 
     private static async Task<(double Reported, double Running)> OnceAsync(string endpoint, Setting setting)
     {
-        var chroot = $"/fence-bench-{Guid.NewGuid():N}";
-        await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(endpoint))
-            await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
-        await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [endpoint + chroot] });
-        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench", Access = ClusterAccessMode.Open });
-        var dir = Directory.CreateTempSubdirectory("pvc-fence-bench-").FullName;
-        var names = new[] { "hv1", "hv2", "hv3" };
-        var nodes = new List<FencedLabNode>();
-        try
+        var fencing = $"""
+              intervals:
+                fence_intervals: {setting.FenceIntervals}
+                saving_throws: {setting.SavingThrows}
+            """;
+        await using var lab = await LabCluster.StartAsync(await ZooKeeperChroot.CreateAsync(endpoint, "fence-bench"),
+            new LabClusterOptions { Name = "bench", Fencing = fencing, KeepaliveSeconds = setting.Keepalive });
+        var cluster = lab.Connection;
+        await lab.WaitReadyAsync();
+        var vmOps = new VmOperations(cluster);
+        var vms = new List<VmRef>();
+        for (var i = 0; i < 4; i++)
         {
-            var fencing = $"""
-                  intervals:
-                    fence_intervals: {setting.FenceIntervals}
-                    saving_throws: {setting.SavingThrows}
-                """;
-            foreach (var name in names)
-                nodes.Add(await FencedLabNode.StartAsync(dir, name, names, endpoint + chroot, fencing, setting.Keepalive, Path.Combine(AppContext.BaseDirectory, "pvcnoded")));
-            var ops = new NodeOperations(cluster);
-            foreach (var name in names)
-                await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), waitForNode: true);
-            var vmOps = new VmOperations(cluster);
-            var vms = new List<VmRef>();
-            for (var i = 0; i < 4; i++)
-            {
-                var vm = await vmOps.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"vm{i}", memoryMiB: 256, vcpus: 1), TargetNode = "hv3" });
-                await vmOps.StartAsync(vm);
-                vms.Add(vm);
-            }
-            foreach (var vm in vms)
-                await vmOps.WaitRunningAsync(vm, TimeSpan.FromSeconds(60));
-            // a keepalive or two after start, so that the kill does not land on a node that just wrote its first
-            await Task.Delay(TimeSpan.FromSeconds(setting.Keepalive * 2));
+            var vm = await vmOps.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"vm{i}", memoryMiB: 256, vcpus: 1), TargetNode = "hv3" });
+            await vmOps.StartAsync(vm);
+            vms.Add(vm);
+        }
+        foreach (var vm in vms)
+            await vmOps.WaitRunningAsync(vm, TimeSpan.FromSeconds(60));
+        // a keepalive or two after start, so that the kill does not land on a node that just wrote its first
+        await Task.Delay(TimeSpan.FromSeconds(setting.Keepalive * 2));
 
-            var t0 = Stopwatch.GetTimestamp();
-            nodes[2].Service.Kill();
-            nodes[2].Host.Kill();
-            var deadline = TimeSpan.FromMinutes(5);
-            foreach (var vm in vms)
-            {
-                await ZnodeWait(cluster, DomainKeys.Path(vm.Uuid, DomainKeys.Node), n => n != "hv3", deadline);
-                await ZnodeWait(cluster, DomainKeys.Path(vm.Uuid, DomainKeys.State), s => s == "start", deadline);
-            }
-            var reported = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            foreach (var vm in vms)
-            {
-                var target = Encoding.UTF8.GetString((await cluster.ZooKeeper.GetDataAsync(DomainKeys.Path(vm.Uuid, DomainKeys.Node))).Data);
-                await ZnodeWait(cluster, NodeKeys.Path(target, NodeKeys.RunningDomains), t => PvcList.DecodeSpace(t).Contains(DomainKeys.Format(vm.Uuid)), deadline);
-            }
-            return (reported, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-        }
-        finally
+        var t0 = Stopwatch.GetTimestamp();
+        lab.Nodes[2].Kill();
+        lab.Hosts[2].Kill();
+        var deadline = TimeSpan.FromMinutes(5);
+        foreach (var vm in vms)
         {
-            foreach (var node in nodes)
-                node.Dispose();
-            Directory.Delete(dir, true);
+            await ZnodeWait(cluster, DomainKeys.Path(vm.Uuid, DomainKeys.Node), n => n != "hv3", deadline);
+            await ZnodeWait(cluster, DomainKeys.Path(vm.Uuid, DomainKeys.State), s => s == "start", deadline);
         }
+        var reported = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        foreach (var vm in vms)
+        {
+            var target = Encoding.UTF8.GetString((await cluster.ZooKeeper.GetDataAsync(DomainKeys.Path(vm.Uuid, DomainKeys.Node))).Data);
+            await ZnodeWait(cluster, NodeKeys.Path(target, NodeKeys.RunningDomains), t => PvcList.DecodeSpace(t).Contains(DomainKeys.Format(vm.Uuid)), deadline);
+        }
+        return (reported, Stopwatch.GetElapsedTime(t0).TotalSeconds);
     }
 
     private readonly record struct Text(string Value);

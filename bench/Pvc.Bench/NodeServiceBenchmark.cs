@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Pvc.Core.Schema;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
-using Pvc.Core.Schema;
-using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.Pvc;
@@ -39,32 +38,20 @@ internal static class NodeServiceBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| idle with 100 VMs: CPU | {cpu:0.00} % of a core | over 60 s after 30 s |"));
     }
 
-    private static async Task<(ClusterConnection Cluster, List<NodeServiceProcess> Nodes, string Dir)> StartAsync(string endpoint, int count, string extra, int keepalive)
+    private static async Task<LabCluster> StartAsync(string endpoint, int count, string extra, int keepalive)
     {
-        var chroot = $"/bench-{Guid.NewGuid():N}";
-        await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(endpoint))
-            await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
-        var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [endpoint + chroot] });
-        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "bench", Access = ClusterAccessMode.Open });
-        var dir = Directory.CreateTempSubdirectory("pvc-bench-").FullName;
-        var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
-        var nodes = names.Select(n => new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), n,
-            LabNode.Write(dir, n, names, endpoint + chroot, extra, keepalive), Path.Combine(dir, $"{n}.log"))).ToList();
-        foreach (var node in nodes)
-            node.Start();
+        var lab = await LabCluster.StartAsync(await ZooKeeperChroot.CreateAsync(endpoint, "bench"),
+            new LabClusterOptions { Name = "bench", NodeCount = count, ExtraNodeConfig = extra, KeepaliveSeconds = keepalive });
         try
         {
-            var ops = new NodeOperations(cluster);
-            foreach (var name in names)
-                await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), waitForNode: true);
+            await lab.WaitReadyAsync();
+            return lab;
         }
         catch
         {
-            foreach (var node in nodes)
-                node.Kill();
+            await lab.DisposeAsync();
             throw;
         }
-        return (cluster, nodes, dir);
     }
 
     private static async Task<List<VmRef>> StartVmsAsync(ClusterConnection cluster, string node, int count)
@@ -84,7 +71,8 @@ internal static class NodeServiceBenchmark
 
     private static async Task<(double Flush, double Unflush)> FlushAsync(string endpoint, int concurrency, int vmCount)
     {
-        var (cluster, nodes, dir) = await StartAsync(endpoint, 3, $"  flush_concurrency: {concurrency}", keepalive: 1);
+        await using var lab = await StartAsync(endpoint, 3, $"  flush_concurrency: {concurrency}", keepalive: 1);
+        var cluster = lab.Connection;
         try
         {
             await StartVmsAsync(cluster, "hv1", vmCount);
@@ -100,20 +88,18 @@ internal static class NodeServiceBenchmark
         }
         finally
         {
-            foreach (var node in nodes)
-                node.Stop();
-            await cluster.DisposeAsync();
-            Directory.Delete(dir, true);
+            lab.Stop(TimeSpan.FromSeconds(60));
         }
     }
 
     private static async Task<(double RssMb, double HighestRssMb, double CpuPercent)> IdleAsync(string endpoint, int vmCount)
     {
-        var (cluster, nodes, dir) = await StartAsync(endpoint, 1, "", keepalive: 5);
+        await using var lab = await StartAsync(endpoint, 1, "", keepalive: 5);
+        var cluster = lab.Connection;
         try
         {
             await StartVmsAsync(cluster, "hv1", vmCount);
-            var pid = nodes[0].Pid ?? throw new InvalidOperationException("pvcnoded is not running");
+            var pid = lab.Nodes[0].Pid ?? throw new InvalidOperationException("pvcnoded is not running");
             await Task.Delay(TimeSpan.FromSeconds(30)); // let start-up work (JIT tiering, first GCs) settle: idle is the steady state
             var cpu0 = CpuTicks(pid);
             var t0 = Stopwatch.GetTimestamp();
@@ -129,10 +115,7 @@ internal static class NodeServiceBenchmark
         }
         finally
         {
-            foreach (var node in nodes)
-                node.Stop();
-            await cluster.DisposeAsync();
-            Directory.Delete(dir, true);
+            lab.Stop(TimeSpan.FromSeconds(60));
         }
     }
 

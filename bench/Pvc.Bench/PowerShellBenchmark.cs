@@ -31,9 +31,7 @@ internal static class PowerShellBenchmark
         await using var server = await ZooKeeperServer.StartStandaloneAsync(ZooKeeperServer.ProductionJvmOptions);
         await using (var raw = await ZooKeeperClient.ConnectAsync(server.Endpoint))
         {
-            await PvcSeed.InitAsync(raw);
-            for (var n = 1; n <= 3; n++)
-                await PvcSeed.AddNodeAsync(raw, $"hv{n}");
+            await PvcSeed.ClusterAsync(raw);
             await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => PvcSeed.AddVmAsync(raw, $"vm{i:D4}", $"hv{i % 3 + 1}")));
         }
         using var session = PowerShellSession.Open();

@@ -11,7 +11,6 @@ using Pvc.Testing;
 using Pvc.Testing.Lab;
 using Pvc.Testing.PowerShell;
 using Pvc.Testing.Pvc;
-using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 
 // ./build.sh sandbox [-- <pwsh arguments>]: a private cluster and real pwsh on it. Everything it starts is stopped when
@@ -51,33 +50,20 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Sto
 using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Stop(c));
 var token = stopping.Token;
 
-Status("starting ZooKeeper...");
-var nodes = new List<NodeServiceProcess>();
-var dir = Directory.CreateTempSubdirectory("pvc-sandbox-").FullName;
+Status("starting ZooKeeper and three node services (libvirt test-driver hosts)...");
+LabCluster? lab = null;
 try
 {
-    await using var zookeeper = await ZooKeeperServer.StartStandaloneAsync(token);
+    // open (PVC-compatible), so that scripts and the Pester suite connect with the server alone; the security tests
+    // run closed clusters of their own. Ctrl+C in pwsh reaches the whole foreground process group: the node services
+    // run in sessions of their own, out of it.
+    lab = await LabCluster.StartAsync(new LabClusterOptions { Name = "sandbox", OwnSession = true }, token);
+    var endpoint = lab.ZooKeeper!.Endpoint;
     try
     {
-        await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper.Endpoint] }, token);
-        // open (PVC-compatible), so that scripts and the Pester suite connect with the server alone; the security tests
-        // run closed clusters of their own
-        await ClusterInitializer.InitializeAsync(cluster, new ClusterInitOptions { Name = "sandbox", Access = ClusterAccessMode.Open }, token);
-        string[] names = ["hv1", "hv2", "hv3"];
-        var pvcnoded = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
-        foreach (var name in names)
-        {
-            // Ctrl+C in pwsh reaches the whole foreground process group: the services must not be in it
-            var node = new NodeServiceProcess(pvcnoded, name, LabNode.Write(dir, name, names, zookeeper.Endpoint), Path.Combine(dir, $"{name}.log")) { OwnSession = true };
-            node.Start();
-            nodes.Add(node);
-        }
-        Status("three node services (libvirt test-driver hosts) starting...");
-        var second = await SeedSecondClusterAsync(cluster.ZooKeeper, zookeeper.Endpoint);
-        var nodeOps = new NodeOperations(cluster);
-        foreach (var name in names)
-            await WaitForNodeAsync(nodeOps, name, nodes, token);
-        var vms = new VmOperations(cluster);
+        var second = await SeedSecondClusterAsync(lab.Connection.ZooKeeper, endpoint);
+        await lab.WaitReadyAsync(cancellationToken: token);
+        var vms = new VmOperations(lab.Connection);
         var started = new List<VmRef>();
         foreach (var (name, node) in new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") })
         {
@@ -88,24 +74,13 @@ try
         foreach (var vm in started)
             await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60), cancellationToken: token);
         await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" }, token);
-        Status($"cluster 'sandbox' is up at {zookeeper.Endpoint}, 'sandbox2' at {second} (node logs in {dir}).");
-        return await RunPwshAsync(pwsh, dir, zookeeper.Endpoint, second, args, p => Volatile.Write(ref pwshProcess, p), token);
+        Status($"cluster 'sandbox' is up at {endpoint}, 'sandbox2' at {second} (node logs in {lab.Directory}).");
+        return await RunPwshAsync(pwsh, lab.Directory, endpoint, second, args, p => Volatile.Write(ref pwshProcess, p), token);
     }
     finally
     {
         // every node is stopped, even when one does not stop in time (it is killed then)
-        foreach (var node in nodes)
-        {
-            try
-            {
-                node.Stop(TimeSpan.FromSeconds(30));
-            }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                Status($"node {node.Name} did not stop ({e.Message}); killing it.");
-                node.Kill();
-            }
-        }
+        lab.Stop(TimeSpan.FromSeconds(30), Status);
     }
 }
 catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -115,14 +90,8 @@ catch (OperationCanceledException) when (token.IsCancellationRequested)
 }
 finally
 {
-    try
-    {
-        Directory.Delete(dir, recursive: true);
-    }
-    catch (IOException e)
-    {
-        Status($"could not remove {dir}: {e.Message}");
-    }
+    if (lab is not null)
+        await lab.DisposeAsync();
     Status("stopped.");
 }
 
@@ -142,18 +111,6 @@ void Stop(PosixSignalContext context)
 
 // The sandbox's own messages go to stderr: stdout is pwsh's, for whoever reads a script's output.
 static void Status(string message) => Console.Error.WriteLine($"Pvc sandbox: {message}");
-
-static async Task WaitForNodeAsync(NodeOperations ops, string name, List<NodeServiceProcess> processes, CancellationToken token)
-{
-    try
-    {
-        await ops.WaitForDomainStateAsync(name, [NodeDomainState.Ready], TimeSpan.FromSeconds(60), cancellationToken: token, waitForNode: true);
-    }
-    catch (PvcException e) when (e.Kind == PvcErrorKind.OperationTimeout)
-    {
-        throw new InvalidOperationException($"Node {name} did not become ready ({e.Message}):\n{string.Join("\n", processes.Select(p => p.Log()))}");
-    }
-}
 
 // The second cluster, in the chroot /sandbox2, as PVC writes one; returns its connection string.
 static async Task<string> SeedSecondClusterAsync(ZooKeeperClient root, string endpoint)

@@ -44,10 +44,10 @@ public sealed class BadInputCoreTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         var uuid = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "old1", "hv1", state: "stop", uuid: uuid, xml: string.Format(System.Globalization.CultureInfo.InvariantCulture, storedXml, uuid));
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => new VmOperations(c.Connection).RenameAsync(new VmRef(uuid, "old1"), "new1"));
         Assert.Equal(("VmXmlInvalid", "old1"), (e.ErrorId, e.Target));
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]
@@ -57,10 +57,10 @@ public sealed class BadInputCoreTests(ZooKeeperFixture zk)
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
         var vm = new VmRef(uuid, "web1");
         var ops = new VmOperations(c.Connection);
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyAsync(vm, new VmMetadataChange { Autostart = true }, PvcSeed.Xml(Guid.NewGuid(), "web1")));
         Assert.Equal("UuidMismatch", e.ErrorId);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
 
         await ops.ModifyAsync(vm, new VmMetadataChange { Autostart = true, NodeLimit = ["hv1", "hv2"] }, PvcSeed.Xml(uuid, "web1", memoryMiB: 2048), restart: true);
         Assert.Equal(("True", "hv1,hv2", "restart"), (await c.ReadAsync($"/domains/{uuid}/node_autostart"), await c.ReadAsync($"/domains/{uuid}/node_limit"), await c.ReadAsync($"/domains/{uuid}/state")));

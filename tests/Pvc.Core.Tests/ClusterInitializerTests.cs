@@ -33,7 +33,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
         await using (var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] }))
         {
             await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
-            var tree = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
+            var tree = await PvcSeed.DumpAsync(connection.ZooKeeper);
             Assert.Equal(Expected, DataOf(tree));
             Assert.Equal(BaseKeys.All.Order(StringComparer.Ordinal), tree.Keys.Where(k => k != "/"));
             // one transaction: every key was created by the same zxid
@@ -49,59 +49,59 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
         await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, MigrationTargetSelector = NodeSelector.Load });
-        Assert.Equal("load", await ZnodeSeed.ReadAsync(connection.ZooKeeper, BaseKeys.MigrationTargetSelector));
+        Assert.Equal("load", await PvcSeed.ReadAsync(connection.ZooKeeper, BaseKeys.MigrationTargetSelector));
     }
 
     [Fact]
     public async Task Refuses_an_initialised_cluster_and_changes_nothing()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
-        await ZnodeSeed.ElementAsync(connection.ZooKeeper, NodeKeys.Schema, "hv1");
-        var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
+        await using var connection = await TestCluster.InitializedAsync(zk);
+        await PvcSeed.ElementAsync(connection.ZooKeeper, NodeKeys.Schema, "hv1");
+        var before = await PvcSeed.DumpAsync(connection.ZooKeeper);
 
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () =>
             ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "other", Access = ClusterAccessMode.Open }));
         Assert.Equal("ClusterAlreadyInitialized", e.ErrorId);
         Assert.Contains("overwrite", e.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await ZnodeSeed.DumpAsync(connection.ZooKeeper));
+        Assert.Equal(before, await PvcSeed.DumpAsync(connection.ZooKeeper));
     }
 
     [Fact]
     public async Task Refuses_stray_PVC_keys_without_a_schema_version_and_changes_nothing()
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        await ZnodeSeed.CreateAsync(connection.ZooKeeper, "/nodes/hv1", "coordinator");
-        var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
+        await PvcSeed.CreateAsync(connection.ZooKeeper, "/nodes/hv1", "coordinator");
+        var before = await PvcSeed.DumpAsync(connection.ZooKeeper);
 
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () =>
             ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open }));
         Assert.Equal("ClusterDataPresent", e.ErrorId);
         Assert.Contains("/nodes", e.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await ZnodeSeed.DumpAsync(connection.ZooKeeper));
+        Assert.Equal(before, await PvcSeed.DumpAsync(connection.ZooKeeper));
     }
 
     [Fact]
     public async Task Overwrite_replaces_the_PVC_tree_lock_children_included_and_leaves_other_root_keys()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk, "old");
+        await using var connection = await TestCluster.InitializedAsync(zk, "old");
         var client = connection.ZooKeeper;
         var vm = Guid.NewGuid();
-        await ZnodeSeed.ElementAsync(client, NodeKeys.Schema, "hv1");
-        await ZnodeSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(vm));
-        await ZnodeSeed.CreateAsync(client, $"{DomainKeys.Path(vm, DomainKeys.State)}/{ZnodeSeed.LockName()}");
-        await ZnodeSeed.CreateAsync(client, "/patroni/pvc/leader", "hv1");
-        await ZnodeSeed.CreateAsync(client, "/db_device", "");
-        await ZnodeSeed.CreateAsync(client, "/zookeeper/quota", "");
-        await ZnodeSeed.FaultAsync(client, "DEAD_NODE_HV2", "2025-01-01 00:00:00", "2025-01-01 00:00:00", 50, "dead");
+        await PvcSeed.ElementAsync(client, NodeKeys.Schema, "hv1");
+        await PvcSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(vm));
+        await PvcSeed.CreateAsync(client, $"{DomainKeys.Path(vm, DomainKeys.State)}/{PvcSeed.LockName()}");
+        await PvcSeed.CreateAsync(client, "/patroni/pvc/leader", "hv1");
+        await PvcSeed.CreateAsync(client, "/db_device", "");
+        await PvcSeed.CreateAsync(client, "/zookeeper/quota", "");
+        await PvcSeed.AddFaultAsync(client, "DEAD_NODE_HV2", 50, "dead", "2025-01-01 00:00:00", "2025-01-01 00:00:00");
         // a lock held by another session (an ephemeral lock child, as a running node service leaves)
         await using var other = await ZooKeeperClient.ConnectAsync(connection.Servers);
         var held = new ZooKeeperLock(other, BaseKeys.PrimaryNode);
         await held.AcquireAsync(TimeSpan.FromSeconds(10));
-        var before = await ZnodeSeed.DumpAsync(client);
+        var before = await PvcSeed.DumpAsync(client);
 
         await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, Overwrite = true });
 
-        var after = await ZnodeSeed.DumpAsync(client);
+        var after = await PvcSeed.DumpAsync(client);
         var foreign = new[] { "/patroni", "/patroni/pvc", "/patroni/pvc/leader", "/db_device", "/zookeeper", "/zookeeper/quota" };
         Assert.Equal(Expected, DataOf(after).Where(kv => !foreign.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
         foreach (var path in foreign)
@@ -114,14 +114,14 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Overwrite_of_a_tree_too_large_for_one_transaction_deletes_in_chunks()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk, "old");
+        await using var connection = await TestCluster.InitializedAsync(zk, "old");
         var client = connection.ZooKeeper;
         for (var i = 0; i < 20; i++)
-            await ZnodeSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()));
+            await PvcSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()));
 
         await ClusterInitializer.InitializeCoreAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, Overwrite = true }, 2048, CancellationToken.None);
 
-        Assert.Equal(Expected, DataOf(await ZnodeSeed.DumpAsync(client)));
+        Assert.Equal(Expected, DataOf(await PvcSeed.DumpAsync(client)));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class ClusterInitializerTests(ZooKeeperFixture zk)
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
         await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open, Overwrite = true });
-        Assert.Equal(Expected, DataOf(await ZnodeSeed.DumpAsync(connection.ZooKeeper)));
+        Assert.Equal(Expected, DataOf(await PvcSeed.DumpAsync(connection.ZooKeeper)));
     }
 
     [Theory]

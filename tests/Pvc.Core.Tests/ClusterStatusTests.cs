@@ -16,13 +16,13 @@ namespace Pvc.Core.Tests;
 public sealed class ClusterStatusTests(ZooKeeperFixture zk)
 {
     private static Task NodeAsync(ZooKeeperClient client, string name, string daemon, string domain, string version = "1.0.3") =>
-        ZnodeSeed.ElementAsync(client, NodeKeys.Schema, name, new Dictionary<string, string>
+        PvcSeed.ElementAsync(client, NodeKeys.Schema, name, new Dictionary<string, string>
         {
             [NodeKeys.DaemonState] = daemon, [NodeKeys.DomainState] = domain, [NodeKeys.PvcVersion] = version,
         });
 
     private static Task VmAsync(ZooKeeperClient client, string name, string state) =>
-        ZnodeSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()), new Dictionary<string, string>
+        PvcSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()), new Dictionary<string, string>
         {
             [DomainKeys.Root] = name, [DomainKeys.State] = state, [DomainKeys.Autostart] = "False",
         });
@@ -30,7 +30,7 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_fresh_cluster_is_healthy_and_empty()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
 
         var status = await ClusterStatusReader.ReadAsync(connection);
 
@@ -49,7 +49,7 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Counts_nodes_and_VMs_per_state_and_reads_the_primarys_version()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await NodeAsync(client, "hv1", "run", "ready", "1.0.3");
         await NodeAsync(client, "hv2", "run", "ready", "1.0.2");
@@ -59,11 +59,11 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
         await VmAsync(client, "web2", "start");
         await VmAsync(client, "db1", "migrate-live");
         await VmAsync(client, "old", "disable");
-        await ZnodeSeed.CreateAsync(client, $"{BaseKeys.Domains}/{ZnodeSeed.LockName()}"); // a lock child is not a VM
-        await ZnodeSeed.ElementAsync(client, NetworkKeys.Schema, "100");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "0");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "1");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Pool, "vms");
+        await PvcSeed.CreateAsync(client, $"{BaseKeys.Domains}/{PvcSeed.LockName()}"); // a lock child is not a VM
+        await PvcSeed.ElementAsync(client, NetworkKeys.Schema, "100");
+        await PvcSeed.ElementAsync(client, CephKeys.Osd, "0");
+        await PvcSeed.ElementAsync(client, CephKeys.Osd, "1");
+        await PvcSeed.ElementAsync(client, CephKeys.Pool, "vms");
         await client.SetDataAsync(BaseKeys.PrimaryNode, "hv2"u8.ToArray());
         await client.SetDataAsync(BaseKeys.UpstreamIp, "10.0.0.250/24"u8.ToArray());
 
@@ -92,12 +92,12 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Health_is_100_minus_the_unacknowledged_deltas_never_below_0()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
-        await ZnodeSeed.FaultAsync(client, "VM_FAILED_WEB1", "2025-03-01 09:00:00", "2025-03-01 13:00:00", 10, "VM web1 was failed");
-        await ZnodeSeed.FaultAsync(client, "CEPH_WARN_X", "2025-03-01 09:00:00", "2025-03-01 14:00:00", 10, "warn");
-        await ZnodeSeed.FaultAsync(client, "DEAD_NODE_HV2", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "Node hv2 dead");
-        await ZnodeSeed.FaultAsync(client, "CEPH_ERR_Y", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "err", status: "ack", ackTime: "2025-03-01 12:30:00");
+        await PvcSeed.AddFaultAsync(client, "VM_FAILED_WEB1", 10, "VM web1 was failed", "2025-03-01 09:00:00", "2025-03-01 13:00:00");
+        await PvcSeed.AddFaultAsync(client, "CEPH_WARN_X", 10, "warn", "2025-03-01 09:00:00", "2025-03-01 14:00:00");
+        await PvcSeed.AddFaultAsync(client, "DEAD_NODE_HV2", 50, "Node hv2 dead", "2025-03-01 10:00:00", "2025-03-01 12:00:00");
+        await PvcSeed.AddFaultAsync(client, "CEPH_ERR_Y", 50, "err", "2025-03-01 10:00:00", "2025-03-01 12:00:00", status: "ack", ackTime: "2025-03-01 12:30:00");
 
         var status = await ClusterStatusReader.ReadAsync(connection);
         Assert.Equal(100 - 10 - 10 - 50, status.Health);
@@ -107,8 +107,8 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
         await connection.Faults.AcknowledgeAsync(["DEAD_NODE_HV2"]);
         Assert.Equal(80, (await ClusterStatusReader.ReadAsync(connection)).Health);
 
-        await ZnodeSeed.FaultAsync(client, "MEMORY_OVERPROVISIONED", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "mem");
-        await ZnodeSeed.FaultAsync(client, "NODE_PLUGIN_DISK_HV1", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 40, "disk");
+        await PvcSeed.AddFaultAsync(client, "MEMORY_OVERPROVISIONED", 50, "mem", "2025-03-01 10:00:00", "2025-03-01 12:00:00");
+        await PvcSeed.AddFaultAsync(client, "NODE_PLUGIN_DISK_HV1", 40, "disk", "2025-03-01 10:00:00", "2025-03-01 12:00:00");
         Assert.Equal(0, (await ClusterStatusReader.ReadAsync(connection)).Health);
 
         await connection.Faults.AcknowledgeAllAsync();
@@ -120,14 +120,14 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Reading_takes_two_round_trips_however_large_the_cluster()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         for (var i = 0; i < 10; i++)
             await NodeAsync(client, $"hv{i}", "run", "ready");
         for (var i = 0; i < 40; i++)
             await VmAsync(client, $"vm{i}", "start");
         for (var i = 0; i < 5; i++)
-            await ZnodeSeed.FaultAsync(client, $"F{i}", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 1, "x");
+            await PvcSeed.AddFaultAsync(client, $"F{i}", 1, "x", "2025-03-01 10:00:00", "2025-03-01 12:00:00");
         await client.SetDataAsync(BaseKeys.PrimaryNode, "hv3"u8.ToArray());
 
         var counter = new ReadCounter();
@@ -140,11 +140,11 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Maintenance_is_written_lowercase_with_a_version_check_and_read_back()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
 
         Assert.True(await ClusterSettings.ChangeAsync(connection, new() { Maintenance = true }));
-        Assert.Equal("true", await ZnodeSeed.ReadAsync(client, BaseKeys.Maintenance));
+        Assert.Equal("true", await PvcSeed.ReadAsync(client, BaseKeys.Maintenance));
         Assert.True((await ClusterStatusReader.ReadAsync(connection)).Maintenance);
         var stat = await client.ExistsAsync(BaseKeys.Maintenance);
 
@@ -152,7 +152,7 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
         Assert.Equal(stat, await client.ExistsAsync(BaseKeys.Maintenance));
 
         Assert.True(await ClusterSettings.ChangeAsync(connection, new() { Maintenance = false }));
-        Assert.Equal("false", await ZnodeSeed.ReadAsync(client, BaseKeys.Maintenance));
+        Assert.Equal("false", await PvcSeed.ReadAsync(client, BaseKeys.Maintenance));
         Assert.False((await ClusterStatusReader.ReadAsync(connection)).Maintenance);
     }
 
@@ -164,13 +164,13 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
         Assert.Equal("ClusterNotInitialized", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => ClusterSettings.ChangeAsync(empty, new() { Maintenance = true }))).ErrorId);
         Assert.Empty((await empty.ZooKeeper.GetChildrenAsync("/")).Children);
 
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         await connection.ZooKeeper.SetDataAsync(BaseKeys.SchemaVersion, "16"u8.ToArray());
-        var before = await ZnodeSeed.DumpAsync(connection.ZooKeeper);
+        var before = await PvcSeed.DumpAsync(connection.ZooKeeper);
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => ClusterSettings.ChangeAsync(connection, new() { Maintenance = true }));
         Assert.Equal("UnsupportedSchemaVersion", e.ErrorId);
         Assert.Contains("'16'", e.Message, StringComparison.Ordinal);
         Assert.Equal("UnsupportedSchemaVersion", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => ClusterStatusReader.ReadAsync(connection))).ErrorId);
-        Assert.Equal(before, await ZnodeSeed.DumpAsync(connection.ZooKeeper));
+        Assert.Equal(before, await PvcSeed.DumpAsync(connection.ZooKeeper));
     }
 }

@@ -96,14 +96,14 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     public async Task Define_refuses_what_the_cluster_does_not_allow_and_writes_nothing(string devices, string extra, DomainXmlFeature feature, string element)
     {
         await using var c = await TestCluster.StartAsync(zk);
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         var e = await Assert.ThrowsAsync<PvcException>(() => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = Domain(Guid.NewGuid(), "vm1", devices, extra) }));
         var refusal = Assert.IsType<DomainXmlRefusal>(e.Detail);
         Assert.Equal(("DomainXmlNotAllowed", PvcErrorKind.NotAllowed, feature, element, "vm1"), (e.ErrorId, e.Kind, refusal.Feature, refusal.Element, e.Target));
         // Core says what to allow; the cmdlet layer adds how (Set-PvcCluster -AllowDomainXml: BadInputTests)
         Assert.Equal([feature], refusal.Allowing);
         Assert.Contains($"(its allow-list then: {feature})", e.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]
@@ -125,9 +125,9 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
 
         // taken back: the VM's XML can no longer be written, not even by a rename
         Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXml = [] }));
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         Assert.Equal(DomainXmlFeature.HostDevice, Assert.IsType<DomainXmlRefusal>((await Assert.ThrowsAsync<PvcException>(() => ops.RenameAsync(renamed, "gpu3"))).Detail).Feature);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]

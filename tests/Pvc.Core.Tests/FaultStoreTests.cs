@@ -19,18 +19,18 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     /// <summary>Three faults as the health daemon writes them; one already acknowledged.</summary>
     private static async Task SeedAsync(ZooKeeperClient client)
     {
-        await ZnodeSeed.FaultAsync(client, "DEAD_NODE_HV2", "2025-03-01 10:00:00", "2025-03-01 12:00:00", 50, "Node hv2 was dead and/or fenced");
-        await ZnodeSeed.FaultAsync(client, "VM_FAILED_WEB1", "2025-03-01 09:00:00", "2025-03-01 13:00:00", 10, "VM web1 was failed: boom");
-        await ZnodeSeed.FaultAsync(client, "CEPH_WARN_OSDMAP_FLAGS", "2025-02-01 08:00:00", "2025-03-01 11:00:00", 10, "noout flag(s) set",
+        await PvcSeed.AddFaultAsync(client, "DEAD_NODE_HV2", 50, "Node hv2 was dead and/or fenced", "2025-03-01 10:00:00", "2025-03-01 12:00:00");
+        await PvcSeed.AddFaultAsync(client, "VM_FAILED_WEB1", 10, "VM web1 was failed: boom", "2025-03-01 09:00:00", "2025-03-01 13:00:00");
+        await PvcSeed.AddFaultAsync(client, "CEPH_WARN_OSDMAP_FLAGS", 10, "noout flag(s) set", "2025-02-01 08:00:00", "2025-03-01 11:00:00",
             status: "ack", ackTime: "2025-03-01 11:30:00");
     }
 
     [Fact]
     public async Task Lists_faults_decoded_newest_reported_first()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         await SeedAsync(connection.ZooKeeper);
-        await ZnodeSeed.CreateAsync(connection.ZooKeeper, $"{BaseKeys.Faults}/{ZnodeSeed.LockName()}");
+        await PvcSeed.CreateAsync(connection.ZooKeeper, $"{BaseKeys.Faults}/{PvcSeed.LockName()}");
 
         var faults = await connection.Faults.ListAsync();
 
@@ -50,7 +50,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     [InlineData(FaultSortKey.Message, "DEAD_NODE_HV2,VM_FAILED_WEB1,CEPH_WARN_OSDMAP_FLAGS")]
     public async Task Sorts_by_PVCs_sort_keys(FaultSortKey key, string expected)
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         await SeedAsync(connection.ZooKeeper);
 
         var faults = await connection.Faults.ListAsync(key);
@@ -61,25 +61,25 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Acknowledging_sets_ack_and_a_UTC_time_in_PVCs_format_and_touches_nothing_else()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await SeedAsync(client);
-        var before = await ZnodeSeed.DumpAsync(client);
+        var before = await PvcSeed.DumpAsync(client);
         var start = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var result = await connection.Faults.AcknowledgeAsync(["DEAD_NODE_HV2"]);
 
         var end = DateTimeOffset.UtcNow;
-        var ackTime = await ZnodeSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime));
+        var ackTime = await PvcSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime));
         Assert.Matches(PvcTimeFormat(), ackTime);
         var at = PvcTime.Decode(ackTime)!.Value;
         Assert.InRange(at, start, end);
-        Assert.Equal("ack", await ZnodeSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Status)));
+        Assert.Equal("ack", await PvcSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Status)));
         var fault = Assert.Single(result);
         Assert.Equal((FaultStatus.Ack, at, 50, 0), (fault.Status, fault.AcknowledgedAt, fault.HealthDelta, fault.EffectiveHealthDelta));
         Assert.Equal(fault, await connection.Faults.GetAsync("DEAD_NODE_HV2"));
 
-        var after = await ZnodeSeed.DumpAsync(client);
+        var after = await PvcSeed.DumpAsync(client);
         after.Remove(FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime));
         after.Remove(FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Status));
         before.Remove(FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime));
@@ -90,7 +90,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Acknowledging_all_is_one_transaction_and_leaves_acknowledged_faults_as_they_were()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await SeedAsync(client);
         var ackedBefore = await client.ExistsAsync(FaultKeys.Path("CEPH_WARN_OSDMAP_FLAGS", FaultKeys.AckTime));
@@ -100,7 +100,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         Assert.Equal(3, result.Count);
         Assert.All(result, f => Assert.Equal(FaultStatus.Ack, f.Status));
         Assert.Equal(ackedBefore, await client.ExistsAsync(FaultKeys.Path("CEPH_WARN_OSDMAP_FLAGS", FaultKeys.AckTime)));
-        Assert.Equal("2025-03-01 11:30:00", await ZnodeSeed.ReadAsync(client, FaultKeys.Path("CEPH_WARN_OSDMAP_FLAGS", FaultKeys.AckTime)));
+        Assert.Equal("2025-03-01 11:30:00", await PvcSeed.ReadAsync(client, FaultKeys.Path("CEPH_WARN_OSDMAP_FLAGS", FaultKeys.AckTime)));
         var zxids = new List<long>();
         foreach (var id in new[] { "DEAD_NODE_HV2", "VM_FAILED_WEB1" })
             foreach (var key in new[] { FaultKeys.AckTime, FaultKeys.Status })
@@ -112,10 +112,10 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     [Fact]
     public async Task An_unknown_id_is_FaultNotFound_and_nothing_changes()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await SeedAsync(client);
-        var before = await ZnodeSeed.DumpAsync(client);
+        var before = await PvcSeed.DumpAsync(client);
 
         var get = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => connection.Faults.GetAsync("NOPE"));
         var ack = await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => connection.Faults.AcknowledgeAsync(["DEAD_NODE_HV2", "NOPE"]));
@@ -129,16 +129,16 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
             Assert.Contains("'NOPE'", e.Message, StringComparison.Ordinal);
         }
         Assert.Equal("FaultNotFound", path.ErrorId);
-        Assert.Equal(before, await ZnodeSeed.DumpAsync(client));
+        Assert.Equal(before, await PvcSeed.DumpAsync(client));
     }
 
     [Fact]
     public async Task Deleting_removes_whole_faults_lock_children_included_in_one_transaction()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await SeedAsync(client);
-        await ZnodeSeed.CreateAsync(client, $"{FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Message)}/{ZnodeSeed.LockName()}");
+        await PvcSeed.CreateAsync(client, $"{FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Message)}/{PvcSeed.LockName()}");
 
         var deleted = await connection.Faults.DeleteAsync(["DEAD_NODE_HV2", "VM_FAILED_WEB1"]);
 
@@ -154,7 +154,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_concurrent_acknowledgement_is_not_overwritten()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await SeedAsync(client);
         FaultStore.BeforeWrite.Value = async attempt =>
@@ -175,14 +175,14 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         {
             FaultStore.BeforeWrite.Value = null;
         }
-        Assert.Equal("2030-01-01 00:00:00", await ZnodeSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime)));
+        Assert.Equal("2030-01-01 00:00:00", await PvcSeed.ReadAsync(client, FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime)));
         Assert.Equal(1, (await client.ExistsAsync(FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime)))!.Version);
     }
 
     [Fact]
     public async Task A_writer_that_keeps_changing_the_faults_makes_the_change_fail_whole()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await SeedAsync(client);
         var round = 0;
@@ -197,7 +197,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         try
         {
             await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => connection.Faults.AcknowledgeAllAsync());
-            before = await ZnodeSeed.DumpAsync(client);
+            before = await PvcSeed.DumpAsync(client);
             var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => connection.Faults.DeleteAsync(["VM_FAILED_WEB1", "DEAD_NODE_HV2"]));
             Assert.Equal("FaultWriteConflict", e.ErrorId);
         }
@@ -206,7 +206,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
             FaultStore.BeforeWrite.Value = null;
         }
         // nothing of ours was applied: only the other writer's own changes happened
-        var after = await ZnodeSeed.DumpAsync(client);
+        var after = await PvcSeed.DumpAsync(client);
         Assert.Equal("new", after[FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.Status)].Data);
         Assert.Equal("", after[FaultKeys.Path("DEAD_NODE_HV2", FaultKeys.AckTime)].Data);
         Assert.Equal("update 6", after[FaultKeys.Path("VM_FAILED_WEB1", FaultKeys.Message)].Data);
@@ -216,7 +216,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_writer_that_changes_a_fault_once_does_not_stop_its_deletion()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         await SeedAsync(client);
         FaultStore.BeforeWrite.Value = async attempt =>
@@ -243,7 +243,7 @@ public sealed partial class FaultStoreTests(ZooKeeperFixture zk)
         await using var empty = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
         Assert.Equal("ClusterNotInitialized", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => empty.Faults.ListAsync())).ErrorId);
 
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         await connection.ZooKeeper.SetDataAsync(BaseKeys.SchemaVersion, "14"u8.ToArray());
         Assert.Equal("UnsupportedSchemaVersion", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => connection.Faults.AcknowledgeAllAsync())).ErrorId);
     }

@@ -124,13 +124,13 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var vm = await PvcSeed.AddVmAsync(c.Raw, "a", "hv3");
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
 
         // the node is "run" (it wrote a keepalive), and no BMC confirmed it off
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () =>
             FencedNodeRecovery.RecoverAsync(c.Connection, "hv3", new FenceRecoveryOptions { Fenced = false }));
         Assert.Equal("NodeNotDead", e.ErrorId);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
         Assert.Equal("hv3", await c.ReadAsync($"/domains/{vm}/node"));
     }
 

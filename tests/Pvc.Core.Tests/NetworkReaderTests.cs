@@ -14,7 +14,7 @@ namespace Pvc.Core.Tests;
 public sealed class NetworkReaderTests(ZooKeeperFixture zk)
 {
     /// <summary>The keys network.add_network writes (str() of each value), for a managed and a bridged network.</summary>
-    private static void AddNetwork(ZkSeed seed, int vni, string description, string type, string mtu, string domain, string nameServers,
+    private static void AddNetwork(SeedBatch seed, int vni, string description, string type, string mtu, string domain, string nameServers,
         string ip4Network, string ip4Gateway, string dhcp4, string dhcp4Start, string dhcp4End, string ip6Network, string ip6Gateway, string dhcp6)
     {
         var n = $"/networks/{vni}";
@@ -30,7 +30,7 @@ public sealed class NetworkReaderTests(ZooKeeperFixture zk)
     {
         var chroot = await zk.NewChrootAsync();
         await using var client = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(chroot);
-        var seed = new ZkSeed(client).Add("/networks").Lock("/networks");
+        var seed = PvcSeed.Batch(client).Add("/networks").Lock("/networks");
         AddNetwork(seed, 100, "clients", "managed", "", "clients.local", "10.100.0.1,1.1.1.1",
             "10.100.0.0/24", "10.100.0.1", "True", "10.100.0.100", "10.100.0.199", "2001:db8:100::/64", "2001:db8:100::1", "True");
         AddNetwork(seed, 200, "storage-vlan", "bridged", "9000", "None", "",
@@ -177,7 +177,7 @@ public sealed class NetworkReaderTests(ZooKeeperFixture zk)
             var chroot = await zk.NewChrootAsync();
             await using (var client = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(chroot))
             {
-                var seed = new ZkSeed(client);
+                var seed = PvcSeed.Batch(client);
                 for (var vni = 1; vni <= count; vni++)
                 {
                     AddNetwork(seed, vni, $"net{vni}", "managed", "", $"net{vni}.local", "", $"10.0.{vni}.0/24", $"10.0.{vni}.1", "False", "None", "None", "", "", "False");

@@ -18,20 +18,20 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
     private static async Task<Guid> SeedCompleteAsync(ZooKeeperClient client)
     {
         var vm = Guid.NewGuid();
-        await ZnodeSeed.ElementAsync(client, NodeKeys.Schema, "hv1");
-        await ZnodeSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(vm), new Dictionary<string, string> { [DomainKeys.Autostart] = "False" });
-        await ZnodeSeed.ElementAsync(client, NetworkKeys.Schema, "100");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "0");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Pool, "vms");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Volume, "vms/disk0");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk0/snap1");
+        await PvcSeed.ElementAsync(client, NodeKeys.Schema, "hv1");
+        await PvcSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(vm), new Dictionary<string, string> { [DomainKeys.Autostart] = "False" });
+        await PvcSeed.ElementAsync(client, NetworkKeys.Schema, "100");
+        await PvcSeed.ElementAsync(client, CephKeys.Osd, "0");
+        await PvcSeed.ElementAsync(client, CephKeys.Pool, "vms");
+        await PvcSeed.ElementAsync(client, CephKeys.Volume, "vms/disk0");
+        await PvcSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk0/snap1");
         return vm;
     }
 
     [Fact]
     public async Task A_fresh_cluster_and_complete_elements_are_valid()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         await SeedCompleteAsync(connection.ZooKeeper);
 
         var report = await SchemaValidator.ValidateAsync(connection);
@@ -45,19 +45,19 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Reports_missing_keys_of_every_element_kind_and_repair_creates_them_with_defaults()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         var vm = Guid.NewGuid();
         var uuid = DomainKeys.Format(vm);
-        await ZnodeSeed.ElementAsync(client, NodeKeys.Schema, "hv1", null, NodeKeys.NetworkStats, NodeKeys.SriovVf);
-        await ZnodeSeed.ElementAsync(client, DomainKeys.Schema, uuid, new Dictionary<string, string> { [DomainKeys.Autostart] = "False" },
+        await PvcSeed.ElementAsync(client, NodeKeys.Schema, "hv1", null, NodeKeys.NetworkStats, NodeKeys.SriovVf);
+        await PvcSeed.ElementAsync(client, DomainKeys.Schema, uuid, new Dictionary<string, string> { [DomainKeys.Autostart] = "False" },
             DomainKeys.MigrationMaxDowntime, DomainKeys.Snapshots);
-        await ZnodeSeed.ElementAsync(client, NetworkKeys.Schema, "100", null, NetworkKeys.Mtu);
-        await ZnodeSeed.ElementAsync(client, ReservationSchema, "networks/100/dhcp4_reservations/52:54:00:00:00:01", null, NetworkKeys.ReservationHostname);
-        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "0", null, CephKeys.OsdIsSplit, CephKeys.OsdLvm, CephKeys.OsdLvmVg, CephKeys.OsdLvmLv);
-        await ZnodeSeed.ElementAsync(client, CephKeys.Pool, "vms", null, CephKeys.PoolTier);
-        await ZnodeSeed.ElementAsync(client, CephKeys.Volume, "vms/disk0", null, CephKeys.Stats);
-        await ZnodeSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk0/snap1", null, CephKeys.Stats);
+        await PvcSeed.ElementAsync(client, NetworkKeys.Schema, "100", null, NetworkKeys.Mtu);
+        await PvcSeed.ElementAsync(client, ReservationSchema, "networks/100/dhcp4_reservations/52:54:00:00:00:01", null, NetworkKeys.ReservationHostname);
+        await PvcSeed.ElementAsync(client, CephKeys.Osd, "0", null, CephKeys.OsdIsSplit, CephKeys.OsdLvm, CephKeys.OsdLvmVg, CephKeys.OsdLvmLv);
+        await PvcSeed.ElementAsync(client, CephKeys.Pool, "vms", null, CephKeys.PoolTier);
+        await PvcSeed.ElementAsync(client, CephKeys.Volume, "vms/disk0", null, CephKeys.Stats);
+        await PvcSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk0/snap1", null, CephKeys.Stats);
         await client.DeleteAsync(BaseKeys.UpstreamIp);
 
         var report = await SchemaValidator.ValidateAsync(connection);
@@ -91,17 +91,17 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), result.Created.Order(StringComparer.Ordinal));
         Assert.Empty(result.Unrepaired);
         foreach (var (path, value) in expected)
-            Assert.Equal(value, await ZnodeSeed.ReadAsync(client, path));
+            Assert.Equal(value, await PvcSeed.ReadAsync(client, path));
         Assert.True((await SchemaValidator.ValidateAsync(connection)).IsValid);
     }
 
     [Fact]
     public async Task Repair_is_one_transaction_per_element()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
-        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "0", null, CephKeys.OsdFsid, CephKeys.OsdFsidOsd, CephKeys.OsdFsidCluster, CephKeys.OsdIsSplit);
-        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "1", null, CephKeys.OsdIsSplit);
+        await PvcSeed.ElementAsync(client, CephKeys.Osd, "0", null, CephKeys.OsdFsid, CephKeys.OsdFsidOsd, CephKeys.OsdFsidCluster, CephKeys.OsdIsSplit);
+        await PvcSeed.ElementAsync(client, CephKeys.Osd, "1", null, CephKeys.OsdIsSplit);
 
         await SchemaValidator.RepairAsync(connection);
 
@@ -117,7 +117,7 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Lock_children_and_unknown_keys_are_neither_reported_nor_touched()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         var vm = await SeedCompleteAsync(client);
         var uuid = DomainKeys.Format(vm);
@@ -125,19 +125,19 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
         // lock children where PVC's kazoo locks leave them, and one directly in an element list
         var locks = new[]
         {
-            $"{DomainKeys.Path(vm, DomainKeys.State)}/{ZnodeSeed.LockName()}",
-            $"{BaseKeys.SchemaVersion}/{ZnodeSeed.LockName(read: true)}",
-            $"{BaseKeys.Domains}/{ZnodeSeed.LockName(3)}",
-            $"{BaseKeys.Osds}/{ZnodeSeed.LockName(4)}",
-            $"/ceph/volumes/vms/{ZnodeSeed.LockName(5)}",
+            $"{DomainKeys.Path(vm, DomainKeys.State)}/{PvcSeed.LockName()}",
+            $"{BaseKeys.SchemaVersion}/{PvcSeed.LockName(read: true)}",
+            $"{BaseKeys.Domains}/{PvcSeed.LockName(3)}",
+            $"{BaseKeys.Osds}/{PvcSeed.LockName(4)}",
+            $"/ceph/volumes/vms/{PvcSeed.LockName(5)}",
         };
         foreach (var path in locks)
-            await ZnodeSeed.CreateAsync(client, path);
+            await PvcSeed.CreateAsync(client, path);
         // keys the schema does not know: stray root keys (as PVC's init leaves), extra children
-        await ZnodeSeed.CreateAsync(client, "/sriov");
-        await ZnodeSeed.CreateAsync(client, "/tags", "x");
-        await ZnodeSeed.CreateAsync(client, "/nodes/hv1/unknown_key", "x");
-        var before = await ZnodeSeed.DumpAsync(client);
+        await PvcSeed.CreateAsync(client, "/sriov");
+        await PvcSeed.CreateAsync(client, "/tags", "x");
+        await PvcSeed.CreateAsync(client, "/nodes/hv1/unknown_key", "x");
+        var before = await PvcSeed.DumpAsync(client);
 
         var report = await SchemaValidator.ValidateAsync(connection);
         var problem = Assert.Single(report.Problems);
@@ -149,7 +149,7 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
         var result = await SchemaValidator.RepairAsync(connection);
 
         Assert.Equal([problem.Path], result.Created);
-        var after = await ZnodeSeed.DumpAsync(client);
+        var after = await PvcSeed.DumpAsync(client);
         Assert.Equal("300", after[problem.Path].Data);
         after.Remove(problem.Path);
         Assert.Equal(before, after);
@@ -158,12 +158,12 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Reports_values_PVC_cannot_read_and_repair_leaves_them()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         var vm = await SeedCompleteAsync(client);
         await client.SetDataAsync(DomainKeys.Path(vm, DomainKeys.Autostart), "true"u8.ToArray());
         await client.SetDataAsync(BaseKeys.Maintenance, "True"u8.ToArray());
-        var before = await ZnodeSeed.DumpAsync(client);
+        var before = await PvcSeed.DumpAsync(client);
 
         var report = await SchemaValidator.ValidateAsync(connection);
 
@@ -176,19 +176,19 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
         var result = await SchemaValidator.RepairAsync(connection);
         Assert.Empty(result.Created);
         Assert.Equal(report.Problems, result.Unrepaired);
-        Assert.Equal(before, await ZnodeSeed.DumpAsync(client));
+        Assert.Equal(before, await PvcSeed.DumpAsync(client));
     }
 
     [Fact]
     public async Task A_missing_autostart_is_repaired_as_False_so_PVC_still_lists_the_VM()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var vm = Guid.NewGuid();
-        await ZnodeSeed.ElementAsync(connection.ZooKeeper, DomainKeys.Schema, DomainKeys.Format(vm), null, DomainKeys.Autostart);
+        await PvcSeed.ElementAsync(connection.ZooKeeper, DomainKeys.Schema, DomainKeys.Format(vm), null, DomainKeys.Autostart);
 
         await SchemaValidator.RepairAsync(connection);
 
-        Assert.Equal("False", await ZnodeSeed.ReadAsync(connection.ZooKeeper, DomainKeys.Path(vm, DomainKeys.Autostart)));
+        Assert.Equal("False", await PvcSeed.ReadAsync(connection.ZooKeeper, DomainKeys.Path(vm, DomainKeys.Autostart)));
     }
 
     [Theory]
@@ -198,11 +198,11 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
     [InlineData("banana")]
     public async Task Other_schema_versions_are_refused_clearly_and_nothing_is_changed(string version)
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
-        await ZnodeSeed.ElementAsync(client, CephKeys.Osd, "0", null, CephKeys.OsdIsSplit);
+        await PvcSeed.ElementAsync(client, CephKeys.Osd, "0", null, CephKeys.OsdIsSplit);
         await client.SetDataAsync(BaseKeys.SchemaVersion, System.Text.Encoding.UTF8.GetBytes(version));
-        var before = await ZnodeSeed.DumpAsync(client);
+        var before = await PvcSeed.DumpAsync(client);
 
         var validate = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.ValidateAsync(connection));
         var repair = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.RepairAsync(connection));
@@ -213,14 +213,14 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
             Assert.Contains($"'{version}'", e.Message, StringComparison.Ordinal);
             Assert.Contains("version 15", e.Message, StringComparison.Ordinal);
         }
-        Assert.Equal(before, await ZnodeSeed.DumpAsync(client));
+        Assert.Equal(before, await PvcSeed.DumpAsync(client));
     }
 
     [Fact]
     public async Task An_uninitialised_ZooKeeper_is_refused()
     {
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [await zk.NewChrootAsync()] });
-        await ZnodeSeed.CreateAsync(connection.ZooKeeper, "/nodes/hv1");
+        await PvcSeed.CreateAsync(connection.ZooKeeper, "/nodes/hv1");
 
         var validate = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.ValidateAsync(connection));
         var repair = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidData, () => SchemaValidator.RepairAsync(connection));
@@ -234,12 +234,12 @@ public sealed class SchemaValidatorTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Validation_takes_four_round_trips_however_large_the_cluster()
     {
-        await using var connection = await ZnodeSeed.InitializedAsync(zk);
+        await using var connection = await TestCluster.InitializedAsync(zk);
         var client = connection.ZooKeeper;
         for (var i = 0; i < 30; i++)
-            await ZnodeSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()), new Dictionary<string, string> { [DomainKeys.Autostart] = "False" });
-        await ZnodeSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk0/snap1");
-        await ZnodeSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk1/snap1");
+            await PvcSeed.ElementAsync(client, DomainKeys.Schema, DomainKeys.Format(Guid.NewGuid()), new Dictionary<string, string> { [DomainKeys.Autostart] = "False" });
+        await PvcSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk0/snap1");
+        await PvcSeed.ElementAsync(client, CephKeys.Snapshot, "vms/disk1/snap1");
 
         var counter = new ReadCounter();
         var report = await SchemaValidator.ValidateAsync(connection, counter: counter);

@@ -18,19 +18,19 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
         var chroot = await zk.NewChrootAsync();
         await using (var client = await ZooKeeperClient.ConnectAsync(chroot))
         {
-            var seed = new ZkSeed(client).AddStorageBase()
-                .AddOsd(0, "hv1", "/dev/sdb", "osd-db/osd-0", "False", StorageSeed.ReportedOsdStats,
+            var seed = PvcSeed.Batch(client).AddStorageBase()
+                .AddOsd(0, "hv1", "/dev/sdb", "osd-db/osd-0", "False", PvcSeed.ReportedOsdStats,
                     osdFsid: "5a3c1b2e-7d4f-4e6a-9b8c-1d2e3f4a5b6c", clusterFsid: "0b7d8e9f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
                     vg: "ceph-5a3c1b2e", lv: "osd-block-5a3c1b2e")
-                .AddOsd(1, "hv2", "/dev/nvme0n1", "", "True", StorageSeed.PlaceholderOsdStats)
+                .AddOsd(1, "hv2", "/dev/nvme0n1", "", "True", PvcSeed.PlaceholderOsdStats)
                 .AddOsd(10, "hv3", "/dev/sdc", "", "False", "{not json")
                 .Lock("/ceph/osds")
                 .Lock("/ceph/osds/0/stats", 7)
-                .AddPool("vms", "64", "ssd", StorageSeed.PoolStats(2))
-                .AddPool("backup", "32", "hdd", StorageSeed.PoolStats(1))
+                .AddPool("vms", "64", "ssd", PvcSeed.PoolStats(2))
+                .AddPool("backup", "32", "hdd", PvcSeed.PoolStats(1))
                 .AddPool("fresh", "None", "None")
                 .Lock("/ceph/pools")
-                .AddVolume("vms", "vm1_disk0", StorageSeed.VolumeInfo("vm1_disk0", snapshots: 2))
+                .AddVolume("vms", "vm1_disk0", PvcSeed.VolumeInfo("vm1_disk0", snapshots: 2))
                 .AddVolume("vms", "vm2_disk0", "")
                 .AddVolume("backup", "vm1_disk0", "rbd: error opening image")
                 .Lock("/ceph/volumes/vms")
@@ -101,7 +101,7 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
         Assert.Null(p.Node);
         Assert.Null(p.Used);
         Assert.Empty(p.State);
-        Assert.Equal(StorageSeed.PlaceholderOsdStats, p.Json);
+        Assert.Equal(PvcSeed.PlaceholderOsdStats, p.Json);
 
         Assert.Null(osds[2].Stats);
         Assert.Equal("hv3", osds[2].Node);
@@ -273,11 +273,11 @@ public sealed class StorageReaderTests(ZooKeeperFixture zk)
             var chroot = await zk.NewChrootAsync();
             await using (var client = await ZooKeeperClient.ConnectAsync(chroot))
             {
-                var seed = new ZkSeed(client).AddStorageBase().AddPool("a", "64", "default").AddPool("b", "64", "default");
+                var seed = PvcSeed.Batch(client).AddStorageBase().AddPool("a", "64", "default").AddPool("b", "64", "default");
                 for (var i = 0; i < count; i++)
                 {
                     var pool = i % 2 == 0 ? "a" : "b";
-                    seed.AddVolume(pool, $"vol{i}").AddSnapshot(pool, $"vol{i}", "s1").AddOsd(i, "hv1", $"/dev/sd{i}", "", "False", StorageSeed.ReportedOsdStats);
+                    seed.AddVolume(pool, $"vol{i}").AddSnapshot(pool, $"vol{i}", "s1").AddOsd(i, "hv1", $"/dev/sd{i}", "", "False", PvcSeed.ReportedOsdStats);
                 }
                 await seed.CommitAsync();
             }

@@ -82,11 +82,11 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     public async Task Bad_definitions_are_refused_naming_the_problem_and_write_nothing(string xml, string errorId, string says)
     {
         await using var c = await TestCluster.StartAsync(zk);
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => new VmOperations(c.Connection).DefineAsync(new VmDefinition { Xml = xml }));
         Assert.Equal(errorId, e.ErrorId);
         Assert.Contains(says, e.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
         var existing = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
 
         var sameName = await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "web1") }));
         Assert.Contains("web1", sameName.Message, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal("TooManyVcpus", cpus.ErrorId);
         await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "t"), Tags = [("a/b", false)] }));
 
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]
@@ -122,10 +122,10 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var vm = await ops.ResolveAsync("web1");
         Assert.Equal(uuid, vm.Uuid);
 
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         Assert.Equal("VmNotRunning", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.RestartAsync(vm))).ErrorId);
         Assert.Equal("VmNotRunning", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.ShutdownAsync(vm))).ErrorId);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
 
         await ops.StartAsync(vm);
         Assert.Equal("start", await c.ReadAsync(S(uuid, "/state")));
@@ -183,12 +183,12 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", nodeLimit: "hv1,hv2");
         var vm = await ops.ResolveAsync("web1");
 
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         Assert.Equal("VmAlreadyOnNode", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv1")))).ErrorId);
         Assert.Equal("NodeNotInLimit", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv3")))).ErrorId);
         Assert.Equal("NodeNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv9")))).ErrorId);
         Assert.Equal("VmNotMigrated", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Unmigrate)))).ErrorId);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
 
         // temporary migration: running VM -> migrate, node hv2, last node hv1
         var plan = await ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv2"));
@@ -258,14 +258,14 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await PvcSeed.AddVmAsync(c.Raw, "taken", "hv1");
         var vm = await ops.ResolveAsync(uuid.ToString());
 
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         Assert.Equal("VmNotStopped", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.RenameAsync(vm, "web2"))).ErrorId);
         await ops.StopAsync(vm);
-        var afterStop = await PvcSeed.SnapshotAsync(c.Raw);
+        var afterStop = await PvcSeed.DumpAsync(c.Raw);
         Assert.NotEqual(before, afterStop);
         await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => ops.RenameAsync(vm, "taken"));
         await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.RenameAsync(vm, "bad/name"));
-        Assert.Equal(afterStop, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(afterStop, await PvcSeed.DumpAsync(c.Raw));
 
         var renamed = await ops.RenameAsync(vm, "web2");
         Assert.Equal("web2", renamed.Name);
@@ -275,11 +275,11 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
 
         await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyXmlAsync(renamed, PvcSeed.Xml(Guid.NewGuid(), "web2")));
         // more memory than any host can have: refused as bad XML (it was an OverflowException), nothing written
-        var unchanged = await PvcSeed.SnapshotAsync(c.Raw);
+        var unchanged = await PvcSeed.DumpAsync(c.Raw);
         var huge = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyXmlAsync(renamed,
             PvcSeed.Xml(uuid, "web2", memoryElement: "<memory unit='TiB'>1000000000000000</memory>")));
         Assert.Equal("InvalidXml", huge.ErrorId);
-        Assert.Equal(unchanged, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(unchanged, await PvcSeed.DumpAsync(c.Raw));
         await ops.ModifyXmlAsync(renamed, PvcSeed.Xml(uuid, "web2", memoryMiB: 4096, rbd: "vms/web2"));
         Assert.Equal(4096, (await c.Connection.Vms.GetAsync(uuid)).MemoryMiB);
         Assert.Equal("vms/web2", await c.ReadAsync(S(uuid, "/rbdlist")));
@@ -314,11 +314,11 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await ops.SetMetadataAsync(vm, new VmMetadataChange { NodeLimit = ["hv2", "hv3"], NodeSelector = NodeSelector.Vms, Autostart = true, MigrationMethod = MigrationMethod.Shutdown, MigrationMaxDowntime = 500, Profile = "gold" });
         Assert.Equal(("hv2,hv3", "vms", "True", "shutdown", "500", "gold"), (await c.ReadAsync(S(uuid, "/node_limit")), await c.ReadAsync(S(uuid, "/node_selector")),
             await c.ReadAsync(S(uuid, "/node_autostart")), await c.ReadAsync(S(uuid, "/migration_method")), await c.ReadAsync(S(uuid, "/migration_max_downtime")), await c.ReadAsync(S(uuid, "/profile"))));
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.SetMetadataAsync(vm, new VmMetadataChange()));
         await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.SetMetadataAsync(vm, new VmMetadataChange { NodeLimit = ["hv7"] }));
         await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.SetMetadataAsync(vm, new VmMetadataChange { MigrationMaxDowntime = 0 }));
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
 
         await ops.AddTagAsync(vm, "keep", isProtected: true);
         await ops.AddTagAsync(vm, "temp");
@@ -457,7 +457,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "stop");
         var vm = await new VmOperations(c.Connection).ResolveAsync("web1");
         await c.Raw.SetDataAsync("/schema/version", System.Text.Encoding.UTF8.GetBytes(version));
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
 
         var refusals = new Func<Task>[]
         {
@@ -473,7 +473,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
             Assert.Equal("UnsupportedSchemaVersion", e.ErrorId);
             Assert.Contains(version, e.Message, StringComparison.Ordinal);
         }
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
     }
 
     [Fact]

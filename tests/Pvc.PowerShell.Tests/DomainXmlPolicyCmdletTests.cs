@@ -18,10 +18,10 @@ public sealed class DomainXmlPolicyCmdletTests(ZooKeeperFixture zk)
         Assert.Equal("DomainXmlNotAllowed", c.Ps.Run("New-PvcVm -Xml $args[0] -Node hv1", gpu).Errors.Single().FullyQualifiedErrorId.Split(',')[0]);
 
         // -WhatIf says what it would allow and writes nothing
-        var before = await PvcSeed.SnapshotAsync(c.Raw);
+        var before = await PvcSeed.DumpAsync(c.Raw);
         var whatIf = c.Ps.Run("Set-PvcCluster -AllowDomainXml HostDevice, QemuCommandLine -Maintenance $true -WhatIf").ThrowIfErrors();
         Assert.Contains("Turn maintenance on; Allow in domain XML: QemuCommandLine, HostDevice", whatIf.HostText, StringComparison.Ordinal);
-        Assert.Equal(before, await PvcSeed.SnapshotAsync(c.Raw));
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
 
         var status = c.Ps.Run("Set-PvcCluster -AllowDomainXml HostDevice -PassThru").ThrowIfErrors().OutputOf<ClusterStatus>().Single();
         Assert.Equal([DomainXmlFeature.HostDevice], status.AllowedDomainXml);

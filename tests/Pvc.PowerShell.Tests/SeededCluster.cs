@@ -5,19 +5,23 @@ using Pvc.ZooKeeper;
 
 namespace Pvc.PowerShell.Tests;
 
-/// <summary>A cluster written the way PVC writes it (three nodes, some VMs) and a hosted PowerShell session connected to it.</summary>
+/// <summary>
+/// The seeded test cluster (<see cref="TestCluster"/>: three nodes written the way PVC writes them) with some VMs, and a
+/// hosted PowerShell session connected to it.
+/// </summary>
 internal sealed class SeededCluster : IAsyncDisposable
 {
-    private SeededCluster(string chroot, ZooKeeperClient raw, PowerShellSession ps)
+    private readonly TestCluster _cluster;
+
+    private SeededCluster(TestCluster cluster, PowerShellSession ps)
     {
-        Chroot = chroot;
-        Raw = raw;
+        _cluster = cluster;
         Ps = ps;
     }
 
-    public string Chroot { get; }
+    public string Chroot => _cluster.Chroot;
 
-    public ZooKeeperClient Raw { get; }
+    public ZooKeeperClient Raw => _cluster.Raw;
 
     public PowerShellSession Ps { get; }
 
@@ -25,21 +29,17 @@ internal sealed class SeededCluster : IAsyncDisposable
 
     public static async Task<SeededCluster> StartAsync(ZooKeeperFixture zk)
     {
-        var chroot = await zk.NewChrootAsync();
-        var raw = await ZooKeeperClient.ConnectAsync(chroot);
-        await PvcSeed.InitAsync(raw, "lab");
-        for (var i = 1; i <= 3; i++)
-            await PvcSeed.AddNodeAsync(raw, $"hv{i}", memFree: 20000 + (i * 1000));
-        var cluster = new SeededCluster(chroot, raw, PowerShellSession.Open());
+        var cluster = new SeededCluster(await TestCluster.StartAsync(zk, name: "lab"), PowerShellSession.Open());
+        var raw = cluster.Raw;
         cluster.Vms["web1"] = await PvcSeed.AddVmAsync(raw, "web1", "hv1", tags: [("prod", false)]);
         cluster.Vms["web2"] = await PvcSeed.AddVmAsync(raw, "web2", "hv1");
         cluster.Vms["db1"] = await PvcSeed.AddVmAsync(raw, "db1", "hv2", state: "stop");
         cluster.Vms["broken"] = await PvcSeed.AddVmAsync(raw, "broken", "hv3", state: "fail");
-        cluster.Ps.Run("Connect-PvcCluster $args[0] | Out-Null", chroot).ThrowIfErrors();
+        cluster.Ps.Run("Connect-PvcCluster $args[0] | Out-Null", cluster.Chroot).ThrowIfErrors();
         return cluster;
     }
 
-    public async Task<string> ReadAsync(string path) => System.Text.Encoding.UTF8.GetString((await Raw.GetDataAsync(path)).Data);
+    public Task<string> ReadAsync(string path) => _cluster.ReadAsync(path);
 
     public Task<string> StateAsync(string vm) => ReadAsync($"/domains/{Vms[vm]}/state");
 
@@ -66,6 +66,6 @@ internal sealed class SeededCluster : IAsyncDisposable
     {
         Ps.Run("Disconnect-PvcCluster");
         Ps.Dispose();
-        await Raw.DisposeAsync();
+        await _cluster.DisposeAsync();
     }
 }

@@ -28,31 +28,14 @@ public sealed partial class VmOperations
             state = await VmStateWaiter.WaitAsync(Zk, vm, s => !IsTransitional(s), Left(), progress, cancellationToken);
             if (state != VmState.Stop)
                 break;
-            // A shutdown migration passes through "stop": the old node has stopped the VM and the new one, queued on
-            // migrate_sync_lock (whose key holds the VM's UUID meanwhile), is about to write "start". PVC's own --wait
-            // ends at that "stop"; this one waits for the new node's decision, on watches armed before the reads.
+            // a shutdown migration passes through "stop" before its receiver writes "start": PVC's own --wait ends at
+            // that "stop"; this one waits for the receiver's decision (the hand-shake's own reading of the key)
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var lockPath = P(vm, DomainKeys.MigrateSyncLock);
-            string key, now;
-            IReadOnlyList<string> contenders;
-            try
-            {
-                // in this order: the new node writes "start" and clears the key together (PVC: start, then the key),
-                // and lock nodes stand on the key throughout (the old node's while it writes "stop", the new node's
-                // queued behind it until after "start"); so a key and lock read before a state that still says "stop"
-                // belong to that "stop"
-                key = Encoding.UTF8.GetString((await Zk.GetDataAsync(lockPath, cancellationToken: cancellationToken)).Data);
-                contenders = (await Zk.GetChildrenAsync(lockPath, _ => changed.TrySetResult(), cancellationToken)).Children;
-                now = Encoding.UTF8.GetString((await Zk.GetDataAsync(P(vm, DomainKeys.State), _ => changed.TrySetResult(), cancellationToken)).Data);
-            }
-            catch (NoNodeException)
-            {
-                break; // no such key (or no VM any more): nothing is being handed over
-            }
-            if (Wire.VmState.Decode(now) != VmState.Stop)
-                continue; // moved on meanwhile: look again
-            if (key != DomainKeys.Format(vm.Uuid) || contenders.Count == 0)
-                break; // really stopped (a key left over by a receiver that died has no live lock nodes)
+            var probe = await new MigrationHandshake(cluster, vm.Uuid, "").ProbeHandOverAsync(() => changed.TrySetResult(), cancellationToken);
+            if (probe == MigrationHandshake.HandOverProbe.StateMovedOn)
+                continue;
+            if (probe == MigrationHandshake.HandOverProbe.NotHandingOver)
+                break;
             try
             {
                 await changed.Task.WaitAsync(Left(), cancellationToken);

@@ -1,12 +1,10 @@
-using System.Text;
-using Pvc.Core.Schema;
+using Pvc.Core.Nodes;
 using Pvc.NodeService.Configuration;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
 
 /// <summary>The primary keeps <c>/config/migration_target_selector</c> as its configuration says (PVC's keepalive does this).</summary>
-internal sealed class ClusterDefaultsDuty(ZooKeeperClient zk, NodeConfig config) : IPrimaryDuty
+internal sealed class ClusterDefaultsDuty(NodeHostOperations node, NodeConfig config) : IPrimaryDuty
 {
     public string Name => "cluster defaults";
 
@@ -15,9 +13,7 @@ internal sealed class ClusterDefaultsDuty(ZooKeeperClient zk, NodeConfig config)
         using var timer = new PeriodicTimer(config.KeepaliveInterval);
         do
         {
-            var current = await zk.GetDataAsync(BaseKeys.MigrationTargetSelector, cancellationToken: cancellationToken);
-            if (Encoding.UTF8.GetString(current.Data) != config.MigrationTargetSelector)
-                await zk.SetDataAsync(BaseKeys.MigrationTargetSelector, Encoding.UTF8.GetBytes(config.MigrationTargetSelector), current.Stat.Version, cancellationToken);
+            await node.EnsureMigrationTargetSelectorAsync(config.MigrationTargetSelector, cancellationToken);
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }

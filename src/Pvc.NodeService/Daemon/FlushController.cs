@@ -1,39 +1,41 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
+using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
 
 /// <summary>
 /// Drains and refills this node when its domain state says so (PVC's flush and unflush), event-driven: each VM's
 /// migration is followed on a watch, with up to <c>node.flush_concurrency</c> at once, instead of PVC's fixed polling
-/// and strictly serial waits. A new request (flush during unflush, or the reverse) cancels the one running.
+/// and strictly serial waits. A new request (flush during unflush, or the reverse) cancels the one running. Its writes
+/// are Core's, each checked against the version it was based on: the domain state the flush or unflush began on, and
+/// each VM's keys as read.
 /// </summary>
-internal sealed class FlushController(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, ILogger log)
+internal sealed class FlushController(ClusterConnection cluster, NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, ILogger log)
 {
     private static readonly TimeSpan PerVmTimeout = TimeSpan.FromMinutes(10);
     private readonly Signal _changed = new();
-    private ZooKeeperClient Zk => cluster.ZooKeeper;
-    private string StatePath => NodeKeys.Path(config.NodeName, NodeKeys.DomainState);
+    private readonly VmHostOperations _vms = new(cluster, config.NodeName);
+    private Action? _onChange;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         CancellationTokenSource? current = null;
         Task work = Task.CompletedTask;
-        string? handling = null;
+        NodeDomainState? handling = null;
+        _onChange ??= _changed.Set;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var state = Encoding.UTF8.GetString((await Zk.GetDataAsync(StatePath, _ => _changed.Set(), cancellationToken)).Data);
-                if (state != handling && state is "flush" or "unflush")
+                var (state, _) = await node.ReadDomainStateAsync(_onChange, cancellationToken);
+                if (state != handling && state is NodeDomainState.Flush or NodeDomainState.Unflush)
                 {
                     if (current is not null)
                     {
@@ -42,7 +44,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
                     }
                     current = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     var token = current.Token;
-                    work = state == "flush" ? FlushAsync(token) : UnflushAsync(token);
+                    work = state == NodeDomainState.Flush ? FlushAsync(NodeDomainState.Flush, token) : UnflushAsync(token);
                 }
                 handling = state;
                 await _changed.WaitAsync(cancellationToken);
@@ -72,8 +74,9 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
     /// way, which Suspend-PvcNode -Wait waits out, and the VMs left are tried again every
     /// <see cref="RetryIntervals"/> keepalive intervals, until they are gone or the flush is cancelled (an unflush,
     /// or the service stopping). With <paramref name="retry"/> false (the flush before a stop) one pass is all.
+    /// "flushed" is written only while the domain state is still <paramref name="from"/>, the one the flush began on.
     /// </summary>
-    public async Task FlushAsync(CancellationToken cancellationToken, bool retry = true)
+    private async Task FlushAsync(NodeDomainState from, CancellationToken cancellationToken, bool retry = true)
     {
         try
         {
@@ -90,8 +93,10 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
                     vms = await RunningHereAsync(cancellationToken);
                     if (vms.Count == 0)
                     {
-                        await Zk.MultiAsync([Op.SetData(NodeKeys.Path(config.NodeName, NodeKeys.RunningDomains), ""u8.ToArray()), Op.SetData(StatePath, "flushed"u8.ToArray())], cancellationToken);
-                        log.LogInformation("Flushed");
+                        if (await node.MarkFlushedAsync(from, cancellationToken))
+                            log.LogInformation("Flushed");
+                        else
+                            log.LogInformation("Flushed, but the node's domain state changed meanwhile: that request stands");
                         return;
                     }
                     log.LogWarning("Flush incomplete: {Vms} still run here; the node stays flushing{Retry}", string.Join(", ", vms.Select(v => v.Name)),
@@ -114,6 +119,13 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
         }
     }
 
+    /// <summary>The drain before a clean stop (node.flush_on_stop): one pass, from whatever domain state the node is in.</summary>
+    public async Task FlushBeforeStopAsync(CancellationToken cancellationToken)
+    {
+        var (state, _) = await node.ReadDomainStateAsync(null, cancellationToken);
+        await FlushAsync(state, cancellationToken, retry: false);
+    }
+
     /// <summary>Keepalive intervals between the tries of a flush that left VMs behind.</summary>
     private const int RetryIntervals = 5;
 
@@ -122,7 +134,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
     {
         var running = hypervisor.Domains().Where(d => d.State is Libvirt.DomainState.Running or Libvirt.DomainState.Paused or Libvirt.DomainState.Blocked)
             .Select(d => d.Uuid).ToHashSet();
-        return [.. (await cluster.Vms.ListAsync(new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid))];
+        return [.. (await _vms.ListVmsAsync(new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid))];
     }
 
     private async Task MoveAwayAsync(VmOperations ops, VmRef vm, CancellationToken cancellationToken)
@@ -140,8 +152,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
             {
                 // no node can take it: shut it down and mark it to start again when this node returns
                 log.LogWarning("No node can take VM {Name}; shutting it down with autostart", vm.Name);
-                await Zk.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "shutdown"u8.ToArray()),
-                    Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), Encoding.UTF8.GetBytes(PvcBool.Encode(true)))], cancellationToken);
+                await _vms.ShutdownForFlushAsync(vm, cancellationToken);
                 await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
             }
         }
@@ -152,7 +163,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
     }
 
     /// <summary>Brings back the VMs that were flushed away (or stopped with autostart), then marks the node ready.</summary>
-    public async Task UnflushAsync(CancellationToken cancellationToken)
+    private async Task UnflushAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -181,11 +192,18 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
     private async Task UnflushOnceAsync(CancellationToken cancellationToken)
     {
         var ops = new VmOperations(cluster);
-        var vms = await cluster.Vms.ListAsync(cancellationToken: cancellationToken);
+        var vms = await _vms.ListVmsAsync(null, cancellationToken);
         foreach (var vm in vms.Where(v => v.Autostart && v.Node == config.NodeName))
-            await Zk.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "start"u8.ToArray()),
-                Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.LastNode), ""u8.ToArray()),
-                Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), Encoding.UTF8.GetBytes(PvcBool.Encode(false)))], cancellationToken);
+        {
+            try
+            {
+                await _vms.AutostartHereAsync(new VmRef(vm.Uuid, vm.Name), cancellationToken);
+            }
+            catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
+            {
+                log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
+            }
+        }
         var returning = vms.Where(v => v.LastNode == config.NodeName).ToList();
         log.LogInformation("Unflushing: {Count} VMs return", returning.Count);
         await Parallel.ForEachAsync(returning, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
@@ -202,7 +220,9 @@ internal sealed class FlushController(ClusterConnection cluster, NodeConfig conf
                     log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
                 }
             });
-        await Zk.SetDataAsync(StatePath, "ready"u8.ToArray(), cancellationToken: cancellationToken);
-        log.LogInformation("Ready");
+        if (await node.MarkReadyAsync(cancellationToken))
+            log.LogInformation("Ready");
+        else
+            log.LogInformation("Unflushed, but the node's domain state changed meanwhile: that request stands");
     }
 }

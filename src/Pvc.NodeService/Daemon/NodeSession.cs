@@ -1,67 +1,58 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
+using Pvc.Core.Fencing;
+using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
 
 /// <summary>
 /// The node service over one ZooKeeper session: registration, keepalive, VM supervision, the coordinator election
 /// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
-/// what runs here.
+/// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
 internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
-    private readonly VmSupervisor _vms = new(cluster.ZooKeeper, config, hypervisor, keepalives, log);
+    private readonly NodeHostOperations _node = new(cluster, config.NodeName);
+    private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
     private PrimaryElection? _election;
     private FlushController? _flush;
-
-    private ZooKeeperClient Zk => cluster.ZooKeeper;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // a node the cluster wrote off (fenced, or dead with its VMs moved) stays flushed until someone readies it,
         // as PVC's does: autoready would pull its VMs straight back onto a host that just failed
-        var before = await NodeRegistration.RegisterAsync(Zk, config, hypervisor, cancellationToken);
-        if (before is "dead" or "fenced")
-            log.LogWarning("This node was {State}: it stays flushed until it is readied (Resume-PvcNode)", before);
+        var before = await _node.RegisterAsync(NodeIdentity.Of(config, hypervisor), cancellationToken);
+        if (before is NodeDaemonState.Dead or NodeDaemonState.Fenced)
+            log.LogWarning("This node was {State}: it stays flushed until it is readied (Resume-PvcNode)", Wire.DaemonState.Describe(before));
         else if (config.AutoReady)
-        {
-            var state = await Zk.GetDataAsync(NodeKeys.Path(config.NodeName, NodeKeys.DomainState), cancellationToken: cancellationToken);
-            if (Encoding.UTF8.GetString(state.Data) is "flushed")
-                await Zk.SetDataAsync(NodeKeys.Path(config.NodeName, NodeKeys.DomainState), "unflush"u8.ToArray(), state.Stat.Version, cancellationToken);
-        }
-        log.LogInformation("Registered node {Node} ({Mode}) on {Hypervisor}", config.NodeName, config.IsCoordinator ? "coordinator" : "hypervisor", hypervisor.Uri);
+            await _node.AutoReadyAsync(cancellationToken);
+        log.LogInformation("Registered node {Node} ({Mode}) on {Hypervisor}", config.NodeName, Wire.NodeMode.Encode(config.IsCoordinator ? NodeMode.Coordinator : NodeMode.Hypervisor), hypervisor.Uri);
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnState(object? sender, ZooKeeperStateChangedEventArgs e)
-        {
-            if (e.Current is ZooKeeperState.Expired or ZooKeeperState.Closed)
-                expired.TrySetResult();
-        }
-        Zk.StateChanged += OnState;
-        var keepalive = new KeepaliveWriter(Zk, config, hypervisor, _vms);
-        _flush = new FlushController(cluster, config, hypervisor, log);
+        using var sessionWatch = new SessionWatch(cluster);
+        var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms);
+        _flush = new FlushController(cluster, _node, config, hypervisor, log);
         var loops = new SessionLoops();
         loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
-        loops.Add("flush", _flush.RunAsync(session.Token));
+        loops.Add("flush controller", _flush.RunAsync(session.Token));
         if (config.IsCoordinator)
         {
-            _election = new PrimaryElection(Zk, config, [new ClusterDefaultsDuty(Zk, config)], log);
+            _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, [new ClusterDefaultsDuty(_node, config)], log);
             loops.Add("primary election", _election.RunAsync(session.Token));
-            var fencer = new Fencing.NodeFencer(cluster, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), log);
-            loops.Add("fence monitor", new Fencing.FenceMonitor(Zk, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
+            var fence = new FenceOperations(cluster, config.NodeName);
+            var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), log);
+            loops.Add("fence monitor", new Fencing.FenceMonitor(fence, sessionWatch, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try
         {
             var ended = loops.WhenOneEndsAsync();
-            if (await Task.WhenAny(expired.Task, ended, Task.Delay(Timeout.Infinite, cancellationToken)) == ended && !cancellationToken.IsCancellationRequested)
+            if (await Task.WhenAny(sessionWatch.Ended, ended, Task.Delay(Timeout.Infinite, cancellationToken)) == ended && !cancellationToken.IsCancellationRequested)
             {
                 // every loop survives its own errors; one that ended anyway leaves the node half working (a node whose
                 // election or VM supervision is gone still writes its keepalives): fail loudly instead
@@ -71,7 +62,6 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         }
         finally
         {
-            Zk.StateChanged -= OnState;
             await session.CancelAsync();
             await loops.WhenAllEndAsync();
         }
@@ -102,17 +92,16 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
     /// <summary>A clean stop: drain first when configured, hand over the primary role, then daemon state shutdown and stop.</summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        var daemonState = NodeKeys.Path(config.NodeName, NodeKeys.DaemonState);
-        await Zk.SetDataAsync(daemonState, "shutdown"u8.ToArray(), cancellationToken: cancellationToken);
+        await _node.MarkStoppingAsync(cancellationToken);
         if (config.FlushOnStop && _flush is not null)
         {
             log.LogInformation("Draining before stop");
             // one pass: a VM that cannot move must not hold the stop up (the node stays "flush", and the flush goes on
             // when the service runs again)
-            await _flush.FlushAsync(cancellationToken, retry: false);
+            await _flush.FlushBeforeStopAsync(cancellationToken);
         }
         if (_election is not null)
             await _election.HandOverAsync(cancellationToken);
-        await Zk.SetDataAsync(daemonState, "stop"u8.ToArray(), cancellationToken: cancellationToken);
+        await _node.MarkStoppedAsync(cancellationToken);
     }
 }

@@ -1,9 +1,7 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
+using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
-using Pvc.ZooKeeper;
-using Pvc.ZooKeeper.Recipes;
 
 namespace Pvc.NodeService.Daemon;
 
@@ -14,17 +12,16 @@ namespace Pvc.NodeService.Daemon;
 /// (relinquish, secondary). A stopping primary writes "none" so that another takes over.
 /// The hand-over is ordered, as PVC interlocks its phases: the node taking over starts the duties and writes
 /// "primary" only once no other live coordinator is primary, taking over or relinquishing, so there is never a
-/// moment with two primaries (two nodes running the primary's duties).
+/// moment with two primaries (two nodes running the primary's duties). Reads and writes are Core's
+/// <see cref="CoordinatorHostOperations"/>.
 /// </summary>
-internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IReadOnlyList<IPrimaryDuty> duties, ILogger log)
+internal sealed class PrimaryElection(CoordinatorHostOperations coordinator, NodeConfig config, IReadOnlyList<IPrimaryDuty> duties, ILogger log)
 {
     /// <summary>
     /// How long a node taking over waits for the old primary to relinquish. A live one does so in well under a second;
     /// one that died without being declared dead (its states stale) must not keep the cluster without a primary.
     /// </summary>
     private static readonly TimeSpan StandDownTimeout = TimeSpan.FromSeconds(30);
-
-    private static readonly string[] HoldingRole = ["primary", "takeover", "relinquish"];
 
     private readonly Signal _changed = new();
     // the loop's actions and the hand-over at stop take turns, and after the hand-over the loop acts no more: else the
@@ -34,10 +31,7 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
     private CancellationTokenSource? _duties;
     private Task _dutiesTask = Task.CompletedTask;
     private (int Version, DateTime Since)? _noneSeen;
-
-    private string RouterPath => NodeKeys.Path(config.NodeName, NodeKeys.RouterState);
-
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+    private Action? _onChange;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -69,22 +63,23 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
         await _acting.WaitAsync(cancellationToken);
         try
         {
-            var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, _ => _changed.Set(), cancellationToken);
-            var named = Encoding.UTF8.GetString(primary.Data);
-            var router = Encoding.UTF8.GetString((await zk.GetDataAsync(RouterPath, cancellationToken: cancellationToken)).Data);
+            _onChange ??= _changed.Set;
+            var primary = await coordinator.ReadPrimaryAsync(_onChange, cancellationToken);
+            var role = await coordinator.ReadRoleAsync(cancellationToken);
+            var holdsRole = role is CoordinatorState.Primary or CoordinatorState.Takeover or CoordinatorState.Relinquish;
             if (_handedOver)
                 return false; // the node is stopping: the hand-over had the last word
-            if (named is "" or "none")
+            if (primary.Name is null)
             {
                 // the primary that was asked to step down leaves the election to the others; only when none of
                 // them has won for a whole keepalive interval does it take the role back (PVC's keepalive re-assert)
-                if (!HoldingRole.Contains(router) || StillNone(primary.Stat.Version))
-                    await ContendAsync(primary.Stat.Version, cancellationToken);
+                if (!holdsRole || StillNone(primary.Version))
+                    await ContendAsync(primary.Version, cancellationToken);
             }
-            else if (named == config.NodeName && router is not "primary")
+            else if (primary.Name == config.NodeName && role != CoordinatorState.Primary)
                 await TakeOverAsync(cancellationToken);
             // "relinquish" too: a relinquish cut short by an error is finished on the next round
-            else if (named != config.NodeName && router is "primary" or "takeover" or "relinquish")
+            else if (primary.Name != config.NodeName && holdsRole)
                 await RelinquishAsync(cancellationToken);
         }
         finally
@@ -107,42 +102,27 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
 
     private async Task ContendAsync(int version, CancellationToken cancellationToken)
     {
-        var daemon = Encoding.UTF8.GetString((await zk.GetDataAsync(NodeKeys.Path(config.NodeName, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data);
-        if (daemon != "run")
+        if (await coordinator.ReadDaemonStateAsync(cancellationToken) != NodeDaemonState.Run)
             return;
-        var electionLock = new ZooKeeperLock(zk, BaseKeys.PrimaryNode, LockKind.Exclusive, config.NodeName);
-        if (!await electionLock.TryAcquireAsync(TimeSpan.FromMilliseconds(400), cancellationToken))
-            return;
-        try
-        {
-            await zk.SetDataAsync(BaseKeys.PrimaryNode, B(config.NodeName), version, cancellationToken);
+        if (await coordinator.ClaimPrimaryAsync(version, TimeSpan.FromMilliseconds(400), cancellationToken))
             log.LogInformation("Elected primary coordinator");
-        }
-        catch (BadVersionException)
-        {
-            // another coordinator won
-        }
-        finally
-        {
-            await electionLock.ReleaseAsync();
-        }
     }
 
     private async Task TakeOverAsync(CancellationToken cancellationToken)
     {
         log.LogInformation("Taking over as primary coordinator");
-        await zk.SetDataAsync(RouterPath, B("takeover"), cancellationToken: cancellationToken);
+        await coordinator.BeginTakeoverAsync(cancellationToken);
         if (!await WaitForOthersToStandDownAsync(cancellationToken))
         {
             log.LogInformation("No longer named primary; taking over abandoned");
-            await zk.SetDataAsync(RouterPath, B("secondary"), cancellationToken: cancellationToken);
+            await coordinator.BecomeSecondaryAsync(cancellationToken);
             return;
         }
         await StopDutiesAsync();
         _duties = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = _duties.Token;
         _dutiesTask = Task.WhenAll(duties.Select(d => RunDutyAsync(d, token)));
-        await zk.SetDataAsync(RouterPath, B("primary"), cancellationToken: cancellationToken);
+        await coordinator.CompleteTakeoverAsync(cancellationToken);
     }
 
     /// <summary>
@@ -155,17 +135,15 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
         while (true)
         {
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            void Wake(WatchedEvent _) => changed.TrySetResult();
-            if (Encoding.UTF8.GetString((await zk.GetDataAsync(BaseKeys.PrimaryNode, Wake, cancellationToken)).Data) != config.NodeName)
+            void Wake() => changed.TrySetResult();
+            if ((await coordinator.ReadPrimaryAsync(Wake, cancellationToken)).Name != config.NodeName)
                 return false;
             var holding = new List<string>();
             foreach (var other in config.CoordinatorNodes.Where(n => n != config.NodeName))
             {
-                var router = await ReadWatchedAsync(NodeKeys.Path(other, NodeKeys.RouterState), Wake, cancellationToken);
-                var daemon = await ReadWatchedAsync(NodeKeys.Path(other, NodeKeys.DaemonState), Wake, cancellationToken);
-                // a node whose service is stopped, dead or fenced runs no duties, whatever its stale state says
-                if (HoldingRole.Contains(router) && daemon is "init" or "run" or "shutdown")
-                    holding.Add($"{other} ({router})");
+                var peer = await coordinator.ReadPeerAsync(other, Wake, cancellationToken);
+                if (peer.HoldsRole)
+                    holding.Add($"{other} ({Core.Schema.Wire.CoordinatorState.Describe(peer.Role)})");
             }
             if (holding.Count == 0)
                 return true;
@@ -177,19 +155,6 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
             }
             await changed.Task.WaitAsync(left, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
-
-    /// <summary>A znode's text with a watch on it; "" for a node that is not (or no longer) registered.</summary>
-    private async Task<string> ReadWatchedAsync(string path, Watcher watch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString((await zk.GetDataAsync(path, watch, cancellationToken)).Data);
-        }
-        catch (NoNodeException)
-        {
-            return "";
         }
     }
 
@@ -216,9 +181,9 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
     private async Task RelinquishAsync(CancellationToken cancellationToken)
     {
         log.LogInformation("Relinquishing the primary coordinator role");
-        await zk.SetDataAsync(RouterPath, B("relinquish"), cancellationToken: cancellationToken);
+        await coordinator.BeginRelinquishAsync(cancellationToken);
         await StopDutiesAsync();
-        await zk.SetDataAsync(RouterPath, B("secondary"), cancellationToken: cancellationToken);
+        await coordinator.BecomeSecondaryAsync(cancellationToken);
     }
 
     private async Task StopDutiesAsync()
@@ -248,19 +213,9 @@ internal sealed class PrimaryElection(ZooKeeperClient zk, NodeConfig config, IRe
 
     private async Task HandOverNowAsync(CancellationToken cancellationToken)
     {
-        var primary = await zk.GetDataAsync(BaseKeys.PrimaryNode, cancellationToken: cancellationToken);
-        if (Encoding.UTF8.GetString(primary.Data) == config.NodeName)
-        {
-            try
-            {
-                await zk.SetDataAsync(BaseKeys.PrimaryNode, B("none"), primary.Stat.Version, cancellationToken);
-            }
-            catch (BadVersionException)
-            {
-            }
-        }
+        await coordinator.StepDownAsync(cancellationToken);
         await StopDutiesAsync();
         if (config.IsCoordinator)
-            await zk.SetDataAsync(RouterPath, B("secondary"), cancellationToken: cancellationToken);
+            await coordinator.BecomeSecondaryAsync(cancellationToken);
     }
 }

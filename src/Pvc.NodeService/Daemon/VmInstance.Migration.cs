@@ -1,17 +1,16 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
-using Pvc.Core.Reading;
+using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
+using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.NodeService.Libvirt;
-using Pvc.ZooKeeper;
-using Pvc.ZooKeeper.Recipes;
 
 namespace Pvc.NodeService.Daemon;
 
 // Both sides of a migration, as PVC 1.0.3's VMInstance.migrate_vm and receive_migrate, ordered on migrate_sync_lock
-// (see MigrationSyncLock): the sender moves the VM while it holds the lock, the receiver decides afterwards.
+// (Core's MigrationHandshake): the sender moves the VM while it holds the lock, the receiver decides afterwards.
 internal sealed partial class VmInstance
 {
     private static readonly TimeSpan LiveRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -30,9 +29,9 @@ internal sealed partial class VmInstance
     {
         var timeout = config.MigrationPeerTimeout;
         var liveOnly = state == VmState.MigrateLive || method == MigrationMethod.Live;
-        var nodeLock = new ZooKeeperLock(zk, P(DomainKeys.Node), LockKind.Exclusive, _me);
-        var stateLock = new ZooKeeperLock(zk, P(DomainKeys.State), LockKind.Exclusive, _me);
-        var sync = new MigrationSyncLock(zk, Uuid, _me);
+        var nodeLock = vms.NodeLock(Uuid);
+        var stateLock = vms.StateLock(Uuid);
+        var sync = vms.Handshake(Uuid);
         var syncLock = sync.NewLock();
         try
         {
@@ -41,10 +40,10 @@ internal sealed partial class VmInstance
                 await AbortMigrationAsync(name, stateVersion, "Timed out waiting for the VM's node and state locks", cancellationToken);
                 return;
             }
-            var (_, version, node, lastNode) = await ReadPlacementAsync(cancellationToken);
-            if (version != stateVersion || node != target)
+            var placement = await vms.ReadPlacementAsync(Uuid, cancellationToken);
+            if (placement.StateVersion != stateVersion || placement.Node != target)
                 return; // changed since we looked: the watch makes us decide again
-            if (target == lastNode || target == _me)
+            if (target == placement.LastNode || target == _me)
             {
                 await AbortMigrationAsync(name, stateVersion, "Target node matches the current active node during initial check", cancellationToken);
                 return;
@@ -59,8 +58,8 @@ internal sealed partial class VmInstance
                 return;
             }
             // PVC's final check, plus one of ours: the receiver still waits (a PVC receiver gives up after its fixed delays)
-            (_, version, node, _) = await ReadPlacementAsync(cancellationToken);
-            if (version != stateVersion || node != target)
+            placement = await vms.ReadPlacementAsync(Uuid, cancellationToken);
+            if (placement.StateVersion != stateVersion || placement.Node != target)
             {
                 await AbortMigrationAsync(name, stateVersion, "Target node changed during preparation", cancellationToken);
                 return;
@@ -86,15 +85,22 @@ internal sealed partial class VmInstance
             // tells the receiver (PVC's too) that it was handed over this way. Only to a receiver that still runs: one
             // that died after the hand-shake (its lock node gone with its session, its announcement left) would never
             // start it, and a VM written "stop" on a dead node is one nobody runs.
-            var (receiver, receiverVersion) = await ReceiverStateAsync(target, cancellationToken);
-            if (receiver != "run")
+            var receiver = await vms.ReadDaemonStateAsync(target, cancellationToken);
+            if (receiver.State != NodeDaemonState.Run)
             {
-                await AbortMigrationAsync(name, stateVersion, $"The receiving node {target} is {receiver}", cancellationToken);
+                await AbortMigrationAsync(name, stateVersion,
+                    $"The receiving node {target} is {(receiver.Exists ? Wire.DaemonState.Describe(receiver.State) : "gone")}", cancellationToken);
                 return;
             }
             log.LogInformation("Migrating VM {Name} to {Target} by shutdown", name, target);
             await StopGuestAsync(name, graceful: true, cancellationToken);
-            await HandOverStoppedAsync(name, stateVersion, target, receiverVersion, cancellationToken);
+            if (!await vms.HandOverStoppedAsync(Uuid, stateVersion, target, receiver.Version, cancellationToken))
+            {
+                // the receiver was marked dead meanwhile (it will never start the VM, and the fencer may already have
+                // decided about it), or the state changed: this node takes it back (it runs nowhere now) and starts it
+                // again; the abort checks the VM's state version too, so a state someone else wrote stands
+                await AbortMigrationAsync(name, stateVersion, $"The receiving node {target} left while the VM shut down for the move", cancellationToken);
+            }
         }
         finally
         {
@@ -106,16 +112,10 @@ internal sealed partial class VmInstance
     }
 
     /// <summary>Lets a lock go; a failure is logged (the lock's node then goes with the session at the latest).</summary>
-    private async Task ReleaseAsync(string name, ZooKeeperLock held)
+    private async Task ReleaseAsync(string name, ClusterLock held)
     {
-        try
-        {
-            await held.ReleaseAsync();
-        }
-        catch (ZooKeeperException e)
-        {
-            log.LogWarning("VM {Name}: letting go of the lock on {Path} failed: {Message}", name, held.Path, e.Message);
-        }
+        if (await held.ReleaseAsync() is { } failure)
+            log.LogWarning("VM {Name}: letting go of the lock on {Path} failed: {Message}", name, held.Path, failure);
     }
 
     /// <summary>Up to three live attempts, as PVC; false when none worked (an unsupported hypervisor is not retried).</summary>
@@ -142,39 +142,6 @@ internal sealed partial class VmInstance
         }
     }
 
-    /// <summary>The receiver's daemon state and its version (a node that is not registered reads as "gone").</summary>
-    private async Task<(string State, int Version)> ReceiverStateAsync(string target, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var read = await zk.GetDataAsync(NodeKeys.Path(target, NodeKeys.DaemonState), cancellationToken: cancellationToken);
-            return (Encoding.UTF8.GetString(read.Data), read.Stat.Version);
-        }
-        catch (NoNodeException)
-        {
-            return ("gone", -1);
-        }
-    }
-
-    /// <summary>
-    /// Writes "stop" for the receiver, on condition that the receiver's daemon state is still the "run" read before the
-    /// shutdown: a receiver marked dead meanwhile will never start the VM, and the fencer may already have decided
-    /// about it, so this node takes it back (it runs nowhere now) and starts it again.
-    /// </summary>
-    private async Task HandOverStoppedAsync(string name, int stateVersion, string target, int receiverVersion, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion), Op.Check(NodeKeys.Path(target, NodeKeys.DaemonState), receiverVersion),
-                Op.SetData(P(DomainKeys.State), Encoding.UTF8.GetBytes(Wire.VmState.Encode(VmState.Stop)))], cancellationToken);
-        }
-        catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
-        {
-            // the abort checks the VM's state version too: a state someone else wrote stands
-            await AbortMigrationAsync(name, stateVersion, $"The receiving node {target} left while the VM shut down for the move", cancellationToken);
-        }
-    }
-
     /// <summary>
     /// PVC's abort_migrate: the VM stays here and runs, and the request is undone. The receiver's announcement goes
     /// too (a receiver still waiting clears it anyway): one left by a receiver that died would make a later "stop" of
@@ -182,18 +149,9 @@ internal sealed partial class VmInstance
     /// </summary>
     private async Task AbortMigrationAsync(string name, int stateVersion, string reason, CancellationToken cancellationToken)
     {
-        var lastNode = _settledLastNode ?? "";
         log.LogWarning("Aborted migration of VM {Name}: {Reason}", name, reason);
-        try
-        {
-            await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion), Op.SetData(P(DomainKeys.State), "start"u8.ToArray()),
-                Op.SetData(P(DomainKeys.Node), Encoding.UTF8.GetBytes(_me)), Op.SetData(P(DomainKeys.LastNode), Encoding.UTF8.GetBytes(lastNode)),
-                Op.SetData(P(DomainKeys.MigrateSyncLock), ""u8.ToArray())], cancellationToken);
-        }
-        catch (BadVersionException)
-        {
-            // someone changed the state meanwhile: the watch decides again
-        }
+        // a state someone else wrote meanwhile stands (nothing written): the watch decides again
+        await vms.AbortMigrationAsync(Uuid, stateVersion, _settledLastNode, cancellationToken);
     }
 
     /// <summary>
@@ -201,39 +159,44 @@ internal sealed partial class VmInstance
     /// (phase A), queues again behind the sender (phase B) and, once the sender is done, decides from what runs here
     /// and what the state says, clearing the key in the same transaction.
     /// </summary>
-    private async Task ReceiveAsync(string name, string source, CancellationToken cancellationToken)
+    private async Task ReceiveAsync(string name, string? source, CancellationToken cancellationToken)
     {
         var timeout = config.MigrationPeerTimeout;
-        var sync = new MigrationSyncLock(zk, Uuid, _me);
-        log.LogInformation("Receiving VM {Name} from {Source}", name, source.Length == 0 ? "its node" : source);
+        var sync = vms.Handshake(Uuid);
+        log.LogInformation("Receiving VM {Name} from {Source}", name, source ?? "its node");
         await sync.AnnounceAsync(cancellationToken);
+        // the sender holds the lock while it sends: its handshake and checks (peer timeout), its live attempts, or a
+        // shutdown of up to vm_shutdown_timeout. Past that, the lock is taken by something that will not let go (a
+        // lock node whose release was lost while its session lives on), and waiting on it would keep this VM's instance
+        // from acting on anything else: phase B gives up, withdraws the announcement, and decides again from the state.
+        var limit = timeout + config.VmShutdownTimeout + timeout;
         var phaseA = sync.NewLock();
+        var phaseB = sync.NewLock();
+        Task<bool> phaseBHeld;
         if (await phaseA.TryAcquireAsync(timeout, cancellationToken))
         {
-            MigrationSyncLock.ReceiverWait why;
             try
             {
-                why = await sync.WaitForSenderQueuedAsync(phaseA, SenderDoneAsync, timeout, cancellationToken);
+                var why = await sync.WaitForSenderQueuedAsync(phaseA, SenderDoneAsync, timeout, cancellationToken);
+                if (why == MigrationHandshake.ReceiverWait.TimedOut)
+                    log.LogWarning("VM {Name}: no sender came for the migration within {Seconds} s", name, timeout.TotalSeconds);
+                // queued again behind the sender before phase A goes: a sender quick enough to finish in between (a
+                // shutdown on the test driver is instant) would otherwise leave a "stop" with no receiver's lock node
+                // on the key, which a client waiting for the hand-over reads as a VM that is really stopped
+                phaseBHeld = await phaseB.QueueAsync(limit, cancellationToken);
             }
             finally
             {
-                await phaseA.ReleaseAsync();
+                await ReleaseAsync(name, phaseA);
             }
-            if (why == MigrationSyncLock.ReceiverWait.TimedOut)
-                log.LogWarning("VM {Name}: no sender came for the migration within {Seconds} s", name, timeout.TotalSeconds);
         }
         else
         {
             log.LogWarning("VM {Name}: migrate_sync_lock stayed taken for {Seconds} s", name, timeout.TotalSeconds);
+            phaseBHeld = phaseB.TryAcquireAsync(limit, cancellationToken);
         }
 
-        // the sender holds the lock while it sends: its handshake and checks (peer timeout), its live attempts, or a
-        // shutdown of up to vm_shutdown_timeout. Past that, the lock is taken by something that will not let go (a
-        // lock node whose release was lost while its session lives on), and waiting on it would keep this VM's instance
-        // from acting on anything else: give up, withdraw the announcement, and decide again from the VM's state.
-        var phaseB = sync.NewLock();
-        var limit = timeout + config.VmShutdownTimeout + timeout;
-        if (!await phaseB.TryAcquireAsync(limit, cancellationToken))
+        if (!await phaseBHeld)
         {
             log.LogWarning("VM {Name}: migrate_sync_lock was kept from this receiver for {Seconds:0} s; withdrawing, and looking at the VM again", name, limit.TotalSeconds);
             await sync.ClearAsync(cancellationToken);
@@ -254,68 +217,47 @@ internal sealed partial class VmInstance
     /// <summary>True when the sender has finished or given up: the VM runs here, or its state or node moved on.</summary>
     private async Task<bool> SenderDoneAsync(CancellationToken cancellationToken)
     {
-        var (state, _, node, _) = await ReadPlacementAsync(cancellationToken);
-        return state is not (VmState.Migrate or VmState.MigrateLive) || node != _me || hypervisor.IsRunning(Uuid);
+        var placement = await vms.ReadPlacementAsync(Uuid, cancellationToken);
+        return !placement.IsMigrating || placement.Node != _me || hypervisor.IsRunning(Uuid);
     }
 
-    private async Task DecideReceivedAsync(string name, MigrationSyncLock sync, CancellationToken cancellationToken)
+    private async Task DecideReceivedAsync(string name, MigrationHandshake sync, CancellationToken cancellationToken)
     {
-        var (state, version, node, _) = await ReadPlacementAsync(cancellationToken);
+        var placement = await vms.ReadPlacementAsync(Uuid, cancellationToken);
         var here = hypervisor.State(Uuid);
-        Op[] decision = [];
+        // PVC clears the key after releasing the lock; here it goes with the decision, in one transaction, so that
+        // the announcement of a receiver of the next migration (which can only follow this state) is never wiped out
+        var decided = false;
         if (here is DomainState.Running or DomainState.Paused or DomainState.Blocked)
         {
             log.LogInformation("Received VM {Name}: it runs here", name);
-            if (node == _me)
-                decision = [Op.SetData(P(DomainKeys.State), "start"u8.ToArray())];
+            if (placement.Node == _me)
+                decided = await vms.CompleteReceiveAsync(Uuid, placement.StateVersion, cancellationToken);
         }
         else if (here is not null)
         {
             log.LogWarning("Failed to receive VM {Name}: libvirt has it {State}", name, here);
-            decision = [Op.SetData(P(DomainKeys.State), "fail"u8.ToArray()), Op.SetData(P(DomainKeys.FailedReason), "Failed to receive migration"u8.ToArray())];
+            decided = await vms.FailReceiveAsync(Uuid, placement.StateVersion, "Failed to receive migration", cancellationToken);
         }
-        else if (node == _me)
+        else if (placement.Node == _me)
         {
-            switch (state)
+            switch (placement.State)
             {
                 case VmState.Start:
                     log.LogWarning("Receive of VM {Name} aborted via state change", name);
                     break;
                 case VmState.Stop:
                     log.LogInformation("VM {Name} was shut down on its old node for the move; starting it here", name);
-                    decision = [Op.SetData(P(DomainKeys.State), "start"u8.ToArray())];
+                    decided = await vms.CompleteReceiveAsync(Uuid, placement.StateVersion, cancellationToken);
                     break;
                 default:
-                    log.LogWarning("Migration of VM {Name} aborted or failed; its state is {State}", name, Wire.VmState.Encode(state));
+                    log.LogWarning("Migration of VM {Name} aborted or failed; its state is {State}", name, Wire.VmState.Describe(placement.State));
                     break;
             }
         }
-
-        // PVC clears the key after releasing the lock; here it goes with the decision, in one transaction, so that
-        // the announcement of a receiver of the next migration (which can only follow this state) is never wiped out
-        if (decision.Length > 0)
-        {
-            try
-            {
-                await zk.MultiAsync([Op.Check(P(DomainKeys.State), version), .. decision, Op.SetData(sync.Path, ""u8.ToArray())], cancellationToken);
-                return;
-            }
-            catch (BadVersionException)
-            {
-                // someone changed the state meanwhile: theirs stands, and the watch decides again
-            }
-        }
-        await sync.ClearAsync(cancellationToken);
-    }
-
-    private async Task<(VmState State, int StateVersion, string? Node, string? LastNode)> ReadPlacementAsync(CancellationToken cancellationToken)
-    {
-        var batch = new ZnodeBatch(zk);
-        foreach (var key in new[] { DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode })
-            batch.Data(P(key));
-        await batch.ReadAsync(cancellationToken);
-        return (Wire.VmState.Decode(batch.Text(P(DomainKeys.State)) ?? ""), batch.StatOf(P(DomainKeys.State))?.Version ?? -1,
-            PvcText.Decode(batch.Text(P(DomainKeys.Node))), PvcText.Decode(batch.Text(P(DomainKeys.LastNode))));
+        // nothing decided, or someone changed the state meanwhile (theirs stands, and the watch decides again)
+        if (!decided)
+            await sync.ClearAsync(cancellationToken);
     }
 
     private static TimeSpan Remaining(TimeSpan timeout, Stopwatch elapsed) =>

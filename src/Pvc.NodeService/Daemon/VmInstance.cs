@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Errors;
 using Pvc.Core.Reading;
@@ -7,7 +5,6 @@ using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
 
@@ -15,12 +12,16 @@ namespace Pvc.NodeService.Daemon;
 /// One VM as this node sees it: each change of its state or node (a watch), and each keepalive, compares what the
 /// cluster wants with what libvirt runs here, and acts as PVC's VMInstance does (start, restart, shutdown, stop,
 /// migrate out or in, stop a VM that belongs elsewhere). One action at a time; each decision is re-read afterwards.
-/// Migration (both sides of PVC's hand-shake) is in VmInstance.Migration.cs.
+/// Migration (both sides of PVC's hand-shake) is in VmInstance.Migration.cs. Every read and write goes through
+/// Core's <see cref="VmHostOperations"/>, whose writes check the state version this decision was based on.
 /// </summary>
-internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
+internal sealed partial class VmInstance(Guid uuid, VmHostOperations vms, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
+    /// <summary>How often a graceful shutdown re-reads the domain besides libvirt's stop event (lost across a libvirtd restart).</summary>
+    private static readonly TimeSpan ShutdownRecheck = TimeSpan.FromSeconds(2);
+
     private readonly Signal _wake = new();
-    private Watcher? _watcher;
+    private Action? _changed;
     private readonly string _me = config.NodeName;
 
     public Guid Uuid { get; } = uuid;
@@ -29,8 +30,6 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
     public KnownVm? Known { get; private set; }
 
     public void Wake() => _wake.Set();
-
-    private string P(string key) => DomainKeys.Path(Uuid, key);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -61,16 +60,11 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
     /// <summary>One comparison and at most one action. False when the VM is gone from the cluster.</summary>
     private async Task<bool> EvaluateAsync(CancellationToken cancellationToken)
     {
-        // arm the watches before reading: a change made after this point wakes us again, so none is missed
-        // one delegate for all: the client keeps one registration per watcher, however often it is re-armed
-        _watcher ??= _ => Wake();
-        await Task.WhenAll(zk.ExistsAsync(P(DomainKeys.State), _watcher, cancellationToken), zk.ExistsAsync(P(DomainKeys.Node), _watcher, cancellationToken));
-        var batch = new ZnodeBatch(zk);
-        foreach (var key in new[] { DomainKeys.Root, DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.Xml, DomainKeys.MigrationMethod, DomainKeys.MigrationMaxDowntime })
-            batch.Data(P(key));
-        await batch.ReadAsync(cancellationToken);
+        // one callback for all reads: the client keeps one registration per watcher, however often it is re-armed
+        _changed ??= Wake;
+        var vm = await vms.ReadAsync(Uuid, _changed, cancellationToken);
         var running = hypervisor.IsRunning(Uuid);
-        if (batch.Text(P(DomainKeys.Root)) is not { } name)
+        if (vm is null)
         {
             if (running)
             {
@@ -81,92 +75,87 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
             return false;
         }
 
-        var stateText = batch.Text(P(DomainKeys.State)) ?? "";
-        var stateVersion = batch.StatOf(P(DomainKeys.State))?.Version ?? -1;
-        var state = Wire.VmState.Decode(stateText);
-        var node = PvcText.Decode(batch.Text(P(DomainKeys.Node)));
-        var xml = batch.Text(P(DomainKeys.Xml)) ?? "";
         DomainXml? parsed = null;
         try
         {
-            parsed = DomainXml.Parse(xml);
+            parsed = DomainXml.Parse(vm.Xml);
         }
         catch (PvcException pvc) when (pvc.Kind == PvcErrorKind.InvalidArgument)
         {
         }
-        Known = new KnownVm(Uuid, name, node, stateText, parsed?.MemoryMiB ?? 0, parsed?.Vcpus ?? 0);
-        var lastNode = batch.Text(P(DomainKeys.LastNode)) ?? "";
-        if (state is not (VmState.Migrate or VmState.MigrateLive))
-            _settledLastNode = lastNode; // PVC's last_lastnode: what an aborted migration puts back
+        Known = new KnownVm(Uuid, vm.Name, vm.Node, vm.State, parsed?.MemoryMiB ?? 0, parsed?.Vcpus ?? 0);
+        if (vm.State is not (VmState.Migrate or VmState.MigrateLive))
+            _settledLastNode = vm.LastNode; // PVC's last_lastnode: what an aborted migration puts back
 
-        if (node == _me)
-            await ActAsOwnerAsync(name, state, stateVersion, running, xml, lastNode, cancellationToken);
+        if (vm.Node == _me)
+            await ActAsOwnerAsync(vm, running, cancellationToken);
         else if (running)
-            await ActAsOtherAsync(name, state, stateVersion, node, batch, cancellationToken);
+            await ActAsOtherAsync(vm, cancellationToken);
         return true;
     }
 
-    private async Task ActAsOwnerAsync(string name, VmState state, int stateVersion, bool running, string xml, string lastNode, CancellationToken cancellationToken)
+    private async Task ActAsOwnerAsync(HostedVm vm, bool running, CancellationToken cancellationToken)
     {
-        switch (state, running)
+        var name = vm.Name;
+        switch (vm.State, running)
         {
             case (VmState.Migrate or VmState.MigrateLive, true) when hypervisor.IsPausedForMigration(Uuid):
                 // still coming in: its sender runs it until libvirt resumes it here; counted as arrived, it would be
                 // written "start" while the sender may yet fail and keep it
-                await ReceiveAsync(name, lastNode, cancellationToken);
+                await ReceiveAsync(name, vm.LastNode, cancellationToken);
                 break;
             case (VmState.Migrate or VmState.MigrateLive, true):
                 // PVC: a VM to be received that already runs here counts as received
                 log.LogInformation("VM {Name} arrived; it runs here", name);
-                await WriteStateAsync(VmState.Start, stateVersion, cancellationToken);
+                await vms.MarkRunningAsync(Uuid, vm.StateVersion, cancellationToken);
                 break;
             case (VmState.Migrate or VmState.MigrateLive, false):
-                await ReceiveAsync(name, lastNode, cancellationToken);
+                await ReceiveAsync(name, vm.LastNode, cancellationToken);
                 break;
             case (VmState.Restart, true):
                 log.LogInformation("Restarting VM {Name}", name);
                 await StopGuestAsync(name, graceful: true, cancellationToken);
-                await StartAsync(name, xml, stateVersion, cancellationToken);
+                await StartAsync(vm, cancellationToken);
                 break;
             case (VmState.Shutdown, true):
                 log.LogInformation("Shutting down VM {Name}", name);
                 await StopGuestAsync(name, graceful: true, cancellationToken);
-                await WriteStateAsync(VmState.Stop, stateVersion, cancellationToken);
+                await vms.MarkStoppedAsync(Uuid, vm.StateVersion, cancellationToken);
                 break;
             case (VmState.Stop or VmState.Disable or VmState.Delete or VmState.Fail, true):
                 log.LogInformation("Stopping VM {Name}", name);
                 hypervisor.Destroy(Uuid);
                 break;
             case (VmState.Start, false):
-                await StartAsync(name, xml, stateVersion, cancellationToken);
+                await StartAsync(vm, cancellationToken);
                 break;
             case (VmState.Restart, false):
-                await WriteStateAsync(VmState.Start, stateVersion, cancellationToken);
+                await vms.MarkRunningAsync(Uuid, vm.StateVersion, cancellationToken);
                 break;
         }
+        // a write that found the state changed wrote nothing: the watch wakes this instance to decide again
     }
 
-    private async Task ActAsOtherAsync(string name, VmState state, int stateVersion, string? target, ZnodeBatch batch, CancellationToken cancellationToken)
+    private async Task ActAsOtherAsync(HostedVm vm, CancellationToken cancellationToken)
     {
-        if (state is VmState.Migrate or VmState.MigrateLive && target is not null)
+        if (vm.State is VmState.Migrate or VmState.MigrateLive && vm.Node is { } target)
         {
-            var method = Wire.MigrationMethod.Decode(batch.Text(P(DomainKeys.MigrationMethod)));
-            var downtime = TimeSpan.FromMilliseconds(PvcNumber.DecodeInt(batch.Text(P(DomainKeys.MigrationMaxDowntime))) ?? 300);
-            await SendAsync(name, state, stateVersion, target, method, downtime, cancellationToken);
+            await SendAsync(vm.Name, vm.State, vm.StateVersion, target, vm.MigrationMethod, vm.MaxDowntime, cancellationToken);
         }
-        else if (state == VmState.Shutdown)
+        else if (vm.State == VmState.Shutdown)
         {
-            await StopGuestAsync(name, graceful: true, cancellationToken);
+            await StopGuestAsync(vm.Name, graceful: true, cancellationToken);
         }
         else
         {
-            log.LogInformation("VM {Name} runs here but belongs to {Node}; stopping it", name, target);
+            log.LogInformation("VM {Name} runs here but belongs to {Node}; stopping it", vm.Name, vm.Node);
             hypervisor.Destroy(Uuid);
         }
     }
 
-    private async Task StartAsync(string name, string xml, int stateVersion, CancellationToken cancellationToken)
+    private async Task StartAsync(HostedVm vm, CancellationToken cancellationToken)
     {
+        var name = vm.Name;
         if (Fencing.SelfFence.IsCutOff(config, keepalives))
         {
             // a node that has fenced itself starts nothing until a keepalive gets through: its VMs may be starting
@@ -177,15 +166,13 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
         try
         {
             log.LogInformation("Starting VM {Name}", name);
-            hypervisor.Start(xml);
-            if (Wire.VmState.Decode((await zk.GetDataAsync(P(DomainKeys.State), cancellationToken: cancellationToken)).Data is var d ? Encoding.UTF8.GetString(d) : "") != VmState.Start)
-                await WriteStateAsync(VmState.Start, stateVersion, cancellationToken);
+            hypervisor.Start(vm.Xml);
+            await vms.ConfirmStartedAsync(Uuid, vm.StateVersion, cancellationToken);
         }
         catch (Exception e) when (e is LibvirtException or System.Xml.XmlException or FormatException)
         {
             log.LogWarning("VM {Name} failed to start: {Message}", name, e.Message);
-            await zk.MultiAsync([Op.Check(P(DomainKeys.State), stateVersion), Op.SetData(P(DomainKeys.State), "fail"u8.ToArray()),
-                Op.SetData(P(DomainKeys.FailedReason), Encoding.UTF8.GetBytes(e.Message))], cancellationToken);
+            await vms.MarkFailedAsync(Uuid, vm.StateVersion, e.Message, cancellationToken);
         }
     }
 
@@ -195,25 +182,10 @@ internal sealed partial class VmInstance(Guid uuid, ZooKeeperClient zk, NodeConf
         if (graceful)
         {
             hypervisor.Shutdown(Uuid);
-            var waited = Stopwatch.StartNew();
-            // libvirt has no event here without an event loop: look every 250 ms, as PVC looks every second
-            while (hypervisor.IsRunning(Uuid) && waited.Elapsed < config.VmShutdownTimeout)
-                await Task.Delay(250, cancellationToken);
-            if (hypervisor.IsRunning(Uuid))
+            // on libvirt's stop event, with a slow re-read in case the event was lost (a libvirtd restart)
+            if (!await hypervisor.WaitStoppedAsync(Uuid, config.VmShutdownTimeout, ShutdownRecheck, cancellationToken))
                 log.LogWarning("VM {Name} did not shut down within {Timeout}; stopping it", name, config.VmShutdownTimeout);
         }
         hypervisor.Destroy(Uuid);
-    }
-
-    private async Task WriteStateAsync(VmState state, int expectedVersion, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await zk.SetDataAsync(P(DomainKeys.State), Encoding.UTF8.GetBytes(Wire.VmState.Encode(state)), expectedVersion, cancellationToken);
-        }
-        catch (BadVersionException)
-        {
-            // someone changed the state meanwhile: the watch wakes us to decide again
-        }
     }
 }

@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
 
 /// <summary>
 /// Watches <c>/domains</c> and keeps one <see cref="VmInstance"/> per VM, each carrying out its VM's state on this
-/// node. A VM removed from the cluster while it runs here is stopped.
+/// node. A VM removed from the cluster while it runs here is stopped. libvirt's stop and crash events wake the VM's
+/// instance at once; the keepalive's <see cref="Reconcile"/> is the slow re-read that catches what an event missed.
 /// </summary>
-internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
+internal sealed class VmSupervisor(VmHostOperations vms, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
     private readonly ConcurrentDictionary<Guid, VmInstance> _instances = new();
     private readonly Signal _changed = new();
+    private Action? _onListChanged;
 
     /// <summary>What the node knows of every VM, for the keepalive.</summary>
     public IReadOnlyList<KnownVm> Snapshot() => [.. _instances.Values.Select(i => i.Known).OfType<KnownVm>()];
@@ -32,9 +34,9 @@ internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hyperv
         {
             var known = instance.Known;
             var running = runningHere.Contains(instance.Uuid);
-            var shouldRun = known is { State: "start" } && known.Node == config.NodeName;
-            var mayRun = known is not null && known.Node == config.NodeName && known.State is not ("stop" or "disable" or "fail" or "delete");
-            if ((shouldRun && !running) || (running && !mayRun && known?.State is not ("migrate" or "migrate-live")))
+            var shouldRun = known is { State: VmState.Start } && known.Node == config.NodeName;
+            var mayRun = known is not null && known.Node == config.NodeName && known.State is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Delete);
+            if ((shouldRun && !running) || (running && !mayRun && known?.IsMigrating != true))
                 instance.Wake();
         }
     }
@@ -42,15 +44,36 @@ internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hyperv
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var tasks = new ConcurrentDictionary<Guid, Task>();
+        hypervisor.DomainEvent += OnDomainEvent;
+        try
+        {
+            await SuperviseAsync(tasks, cancellationToken);
+        }
+        finally
+        {
+            hypervisor.DomainEvent -= OnDomainEvent;
+        }
+        await Task.WhenAll(tasks.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>A VM here stopped or crashed: its instance decides at once whether to start it again (PVC waits for its keepalive).</summary>
+    private void OnDomainEvent(Libvirt.DomainLifecycleEvent e)
+    {
+        if (e.Type is Libvirt.DomainLifecycleEventType.Stopped or Libvirt.DomainLifecycleEventType.Crashed && _instances.TryGetValue(e.Uuid, out var instance))
+            instance.Wake();
+    }
+
+    private async Task SuperviseAsync(ConcurrentDictionary<Guid, Task> tasks, CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var children = await zk.GetChildrenAsync(BaseKeys.Domains, _ => _changed.Set(), cancellationToken);
-                var uuids = children.Children.Select(c => Guid.TryParse(c, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
+                _onListChanged ??= _changed.Set; // one callback: the client keeps one registration per watcher
+                var uuids = await vms.ListAsync(_onListChanged, cancellationToken);
                 foreach (var uuid in uuids.Where(u => !_instances.ContainsKey(u)))
                 {
-                    var instance = new VmInstance(uuid, zk, config, hypervisor, keepalives, log);
+                    var instance = new VmInstance(uuid, vms, config, hypervisor, keepalives, log);
                     _instances[uuid] = instance;
                     tasks[uuid] = instance.RunAsync(cancellationToken);
                 }
@@ -74,6 +97,5 @@ internal sealed class VmSupervisor(ZooKeeperClient zk, NodeConfig config, Hyperv
                 await Task.Delay(config.KeepaliveInterval, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
-        await Task.WhenAll(tasks.Values).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Pvc.Core.Reading;
+using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
+using Pvc.Core.Fencing;
+using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
-using Pvc.ZooKeeper;
-using Pvc.ZooKeeper.Recipes;
 
 namespace Pvc.NodeService.Fencing;
 
@@ -12,12 +13,11 @@ namespace Pvc.NodeService.Fencing;
 /// <c>/config/fence_lock</c> (kazoo-compatible, so a PVC coordinator and a Pvc one never fence at once); when the
 /// holder dies its session ends, the lock passes to the next coordinator in line, and that one carries on, including
 /// any node the previous holder had marked dead but not finished fencing. Fences run one at a time. Nothing is
-/// fenced while the cluster is in maintenance.
+/// fenced while the cluster is in maintenance. Reads and writes are Core's <see cref="FenceOperations"/>.
 /// </summary>
-internal sealed class FenceMonitor(ZooKeeperClient zk, NodeConfig config, NodeFencer fencer, ILogger log, TimeProvider time)
+internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, NodeConfig config, NodeFencer fencer, ILogger log, TimeProvider time)
 {
     private readonly Dictionary<string, long> _lastAttempt = new(StringComparer.Ordinal);
-    private int _cutOffs;
     private int _cutOffsSeen;
 
     /// <summary>How often the keepalives are read: twice an interval, so a death is seen within half an interval.</summary>
@@ -25,22 +25,16 @@ internal sealed class FenceMonitor(ZooKeeperClient zk, NodeConfig config, NodeFe
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        void OnState(object? sender, ZooKeeperStateChangedEventArgs e)
-        {
-            if (e.Current != ZooKeeperState.Connected)
-                Interlocked.Increment(ref _cutOffs);
-        }
-        zk.StateChanged += OnState;
         try
         {
             // only cancellation ends this loop: a monitor that died on an error while holding the lock would leave
             // the cluster without a fencer for as long as this session lives
             while (!cancellationToken.IsCancellationRequested)
             {
-                var fenceLock = new ZooKeeperLock(zk, BaseKeys.FenceLock, LockKind.Exclusive, config.NodeName);
+                var fenceLock = fence.FenceLock();
                 try
                 {
-                    await fenceLock.AcquireAsync(cancellationToken: cancellationToken);
+                    await fenceLock.AcquireAsync(cancellationToken);
                     log.LogInformation("Fence monitor running on this coordinator");
                     await MonitorAsync(cancellationToken);
                 }
@@ -58,29 +52,19 @@ internal sealed class FenceMonitor(ZooKeeperClient zk, NodeConfig config, NodeFe
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        finally
-        {
-            zk.StateChanged -= OnState;
-        }
     }
 
     /// <summary>Gives the lock up; when ZooKeeper cannot be reached its node goes with the session.</summary>
-    private async Task ReleaseAsync(ZooKeeperLock fenceLock)
+    private async Task ReleaseAsync(ClusterLock fenceLock)
     {
-        try
-        {
-            await fenceLock.ReleaseAsync();
-        }
-        catch (ZooKeeperException e)
-        {
-            log.LogWarning("Fence lock release: {Message}", e.Message);
-        }
+        if (await fenceLock.ReleaseAsync() is { } failure)
+            log.LogWarning("Fence lock release: {Message}", failure);
     }
 
     private async Task MonitorAsync(CancellationToken cancellationToken)
     {
         var tracker = new KeepaliveTracker(time);
-        _cutOffsSeen = Volatile.Read(ref _cutOffs);
+        _cutOffsSeen = session.Interruptions;
         using var timer = new PeriodicTimer(Period, time);
         do
         {
@@ -99,40 +83,33 @@ internal sealed class FenceMonitor(ZooKeeperClient zk, NodeConfig config, NodeFe
 
     private async Task CheckAsync(KeepaliveTracker tracker, CancellationToken cancellationToken)
     {
-        var cutOffs = Volatile.Read(ref _cutOffs);
-        var batch = new ZnodeBatch(zk).Data(BaseKeys.Maintenance).Children(BaseKeys.Nodes);
-        await batch.ReadAsync(cancellationToken);
-        if (PvcBool.Decode(batch.Text(BaseKeys.Maintenance)))
+        var cutOffs = session.Interruptions;
+        var round = await fence.ReadRoundAsync(cancellationToken);
+        if (round.Maintenance)
         {
             tracker.Restart();
             return;
         }
-        var nodes = LockNodes.Without(batch.ChildrenOf(BaseKeys.Nodes) ?? []).Where(n => n != config.NodeName).ToList();
-        var states = new ZnodeBatch(zk);
-        foreach (var node in nodes)
-            states.Data(NodeKeys.Path(node, NodeKeys.Keepalive)).Data(NodeKeys.Path(node, NodeKeys.DaemonState));
-        await states.ReadAsync(cancellationToken);
-        if (cutOffs != _cutOffsSeen || cutOffs != Volatile.Read(ref _cutOffs))
+        if (cutOffs != _cutOffsSeen || cutOffs != session.Interruptions)
         {
             // cut off before or during these reads: what was not seen then says nothing about the nodes, and answers
             // queued across the outage are old; every node gets the full threshold again
-            _cutOffsSeen = Volatile.Read(ref _cutOffs);
+            _cutOffsSeen = session.Interruptions;
             tracker.Restart();
             return;
         }
-        foreach (var node in nodes)
+        foreach (var node in round.Nodes)
         {
             // the keepalive's write (its zxid), not its text: PVC's epoch has one-second steps
-            var keepalive = states.StatOf(NodeKeys.Path(node, NodeKeys.Keepalive));
-            var silent = tracker.Observe(node, keepalive?.ModifiedZxid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            switch (states.Text(NodeKeys.Path(node, NodeKeys.DaemonState)))
+            var silent = tracker.Observe(node.Name, node.KeepaliveWrite?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            switch (node.State)
             {
-                case "run" when silent > fencer.DeathThreshold && keepalive is not null:
-                    Record(node, await fencer.DeclareDeadAndFenceAsync(node, silent, keepalive.Version, cancellationToken));
+                case NodeDaemonState.Run when silent > fencer.DeathThreshold && node.KeepaliveWrite is not null:
+                    Record(node.Name, await fencer.DeclareDeadAndFenceAsync(node.Name, silent, node.KeepaliveVersion, cancellationToken));
                     break;
-                case "dead" when RetryDue(node):
+                case NodeDaemonState.Dead when RetryDue(node.Name):
                     // marked dead by a monitor that died while fencing it, or a fence that failed: fence it (again)
-                    Record(node, await fencer.FenceAsync(node, silent, cancellationToken));
+                    Record(node.Name, await fencer.FenceAsync(node.Name, silent, cancellationToken));
                     break;
             }
         }

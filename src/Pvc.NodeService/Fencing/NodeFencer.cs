@@ -1,15 +1,11 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;
-using Pvc.Core.Reading;
-using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Fencing;
 
@@ -19,10 +15,8 @@ namespace Pvc.NodeService.Fencing;
 /// started elsewhere. A fence that fails leaves the VMs where they are and raises FENCE_FAILED; they move anyway only
 /// under failed_fence "migrate" with self-fencing on, once the node must have stopped them itself.
 /// </summary>
-internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, BmcFence bmc, ILogger log)
+internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fence, NodeConfig config, BmcFence bmc, ILogger log)
 {
-    private ZooKeeperClient Zk => cluster.ZooKeeper;
-
     private FencingSettings Settings => config.Fencing;
 
     /// <summary>How long without a keepalive makes a node dead.</summary>
@@ -34,18 +28,8 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
     /// </summary>
     public async Task<FenceOutcome> DeclareDeadAndFenceAsync(string node, TimeSpan silentFor, int keepaliveVersion, CancellationToken cancellationToken)
     {
-        var path = NodeKeys.Path(node, NodeKeys.DaemonState);
-        var state = await Zk.GetDataAsync(path, cancellationToken: cancellationToken);
-        if (Encoding.UTF8.GetString(state.Data) != "run")
-            return FenceOutcome.CameBack;
-        try
-        {
-            await Zk.MultiAsync([Op.Check(NodeKeys.Path(node, NodeKeys.Keepalive), keepaliveVersion), Op.SetData(path, "dead"u8.ToArray(), state.Stat.Version)], cancellationToken);
-        }
-        catch (BadVersionException)
-        {
-            return FenceOutcome.CameBack; // it wrote its state just now
-        }
+        if (!await fence.DeclareDeadAsync(node, keepaliveVersion, cancellationToken))
+            return FenceOutcome.CameBack; // not running, or it wrote its state just now
         log.LogWarning("Node {Node} sent no keepalive for {Seconds:0.0} s: marked dead", node, silentFor.TotalSeconds);
         return await FenceAsync(node, silentFor, cancellationToken);
     }
@@ -63,8 +47,8 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
             return FenceOutcome.CameBack;
         }
 
-        var keys = await VersionedKeys.ReadAsync(Zk, [NodeKeys.Path(node, NodeKeys.IpmiHostname), NodeKeys.Path(node, NodeKeys.IpmiUsername), NodeKeys.Path(node, NodeKeys.IpmiPassword)], cancellationToken);
-        var address = BmcAddress.FromKeys(keys[NodeKeys.Path(node, NodeKeys.IpmiHostname)], keys[NodeKeys.Path(node, NodeKeys.IpmiUsername)], keys[NodeKeys.Path(node, NodeKeys.IpmiPassword)]);
+        var keys = await fence.ReadBmcAsync(node, cancellationToken);
+        var address = BmcAddress.FromKeys(keys.Host, keys.User, keys.Password);
         log.LogWarning("Fencing node {Node} through its BMC {Bmc}", node, address?.ToString() ?? "(none)");
         var result = await bmc.PowerOffAsync(address, cancellationToken);
         if (result.PoweredOff)
@@ -116,27 +100,9 @@ internal sealed class NodeFencer(ClusterConnection cluster, NodeConfig config, B
         }
     }
 
-    /// <summary>Waits on a watch for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>
-    private async Task<bool> CameBackAsync(string node, TimeSpan within, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(within);
-        try
-        {
-            while (true)
-            {
-                var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                var state = await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), _ => changed.TrySetResult(), deadline.Token);
-                if (Encoding.UTF8.GetString(state.Data) != "dead")
-                    return true;
-                await changed.Task.WaitAsync(deadline.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    /// <summary>Waits on a watch for the node's daemon state to leave dead (its keepalive writes that it runs again).</summary>
+    private Task<bool> CameBackAsync(string node, TimeSpan within, CancellationToken cancellationToken) =>
+        fence.WaitLeftDeadAsync(node, within, cancellationToken);
 
     private async Task RaiseAsync(string id, int delta, string message, CancellationToken cancellationToken)
     {

@@ -10,18 +10,92 @@ namespace Pvc.NodeService.Libvirt;
 /// domains is fenced, healthy as it is. A read that meets a dead connection is tried once more on a new one; a call
 /// that changes something is not (it may have happened), and neither is anything while libvirtd cannot be reached:
 /// those throw <see cref="HypervisorUnreachableException"/>, which the callers treat as passing.
+/// <para>
+/// Each connection it opens is subscribed to libvirt's lifecycle events (<see cref="DomainEvent"/>). Events are lost
+/// while libvirtd is away and between a connection's death and the next one, so whoever waits on them re-reads the
+/// domain now and then (<see cref="WaitStoppedAsync"/>).
+/// </para>
 /// </remarks>
 public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string, LibvirtConnection>? open = null) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Func<string, LibvirtConnection> _open = open ?? LibvirtConnection.Open;
     private LibvirtConnection? _connection;
+    private readonly Lock _handlersLock = new();
+    private volatile Action<DomainLifecycleEvent>[] _handlers = [];
 
     /// <summary>The libvirt URI.</summary>
     public string Uri => uri;
 
     /// <summary>True for libvirt's test driver, in this process (test:///...) or in a libvirtd (test+unix:///...).</summary>
     public bool IsTestDriver => Uri.StartsWith("test:", StringComparison.Ordinal) || Uri.StartsWith("test+", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A lifecycle event of a domain here (started, stopped, crashed...), on libvirt's event loop thread: keep the
+    /// handler short. Events come from the connection open at the time; none arrive while libvirtd is away.
+    /// </summary>
+    public event Action<DomainLifecycleEvent>? DomainEvent
+    {
+        add
+        {
+            if (value is null)
+                return;
+            lock (_handlersLock)
+                _handlers = [.. _handlers, value];
+        }
+        remove
+        {
+            if (value is null)
+                return;
+            lock (_handlersLock)
+            {
+                var index = Array.IndexOf(_handlers, value);
+                if (index >= 0)
+                    _handlers = [.. _handlers[..index], .. _handlers[(index + 1)..]];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the domain no longer runs here, on libvirt's stop and crash events, re-reading its state at least
+    /// every <paramref name="recheck"/> (an event lost across a libvirtd restart is not waited for). False when it
+    /// still runs after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WaitStoppedAsync(Guid uuid, TimeSpan timeout, TimeSpan recheck, CancellationToken cancellationToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnEvent(DomainLifecycleEvent e)
+        {
+            if (e.Uuid == uuid && e.Type is DomainLifecycleEventType.Stopped or DomainLifecycleEventType.Crashed)
+                stopped.TrySetResult();
+        }
+        // subscribed before the first read: a stop after it is not missed
+        DomainEvent += OnEvent;
+        try
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (IsRunning(uuid))
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                    return false;
+                try
+                {
+                    await stopped.Task.WaitAsync(left < recheck ? left : recheck, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                }
+                // a stop event, a stop of an earlier run (a restart), or the re-read's turn: the state decides
+                stopped = stopped.Task.IsCompleted ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : stopped;
+            }
+            return true;
+        }
+        finally
+        {
+            DomainEvent -= OnEvent;
+        }
+    }
 
     /// <summary>Host CPUs and memory.</summary>
     public HostInfo HostInfo() => Read(c => c.GetHostInfo());
@@ -108,6 +182,26 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
         }
     }
 
+    /// <summary>
+    /// Subscribes the fan-out to a new connection's lifecycle events (closing the connection ends it). A driver that
+    /// refuses leaves the waits to their re-reads.
+    /// </summary>
+    private void Subscribe(LibvirtConnection connection)
+    {
+        try
+        {
+            connection.SubscribeLifecycleEvents(e =>
+            {
+                foreach (var handler in _handlers)
+                    handler(e);
+            });
+        }
+        catch (LibvirtException e)
+        {
+            System.Diagnostics.Trace.TraceWarning($"libvirt at {uri} gives no lifecycle events ({e.Message}): waits fall back to re-reading");
+        }
+    }
+
     /// <summary>A call that only reads: on a connection found dead, tried once more on a new one.</summary>
     private T Read<T>(Func<LibvirtConnection, T> call)
     {
@@ -141,7 +235,16 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
         LibvirtConnection connection;
         try
         {
-            connection = _connection ??= _open(uri);
+            if (_connection is null)
+            {
+                connection = _open(uri);
+                Subscribe(connection);
+                _connection = connection;
+            }
+            else
+            {
+                connection = _connection;
+            }
         }
         catch (LibvirtException e)
         {

@@ -59,7 +59,13 @@ public sealed class ZooKeeperLock : IAsyncDisposable
     }
 
     /// <summary>Tries to acquire the lock within <paramref name="timeout"/>; false when it did not (and leaves no node behind).</summary>
-    public async Task<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => TryAcquireAsync(timeout, null, cancellationToken);
+
+    /// <summary>
+    /// Tries to acquire the lock within <paramref name="timeout"/>; false when it did not (and leaves no node behind).
+    /// <paramref name="queued"/> is called once this contender's node exists, that is once it has its place in the queue.
+    /// </summary>
+    public async Task<bool> TryAcquireAsync(TimeSpan timeout, Action? queued, CancellationToken cancellationToken = default)
     {
         if (IsAcquired)
             throw new InvalidOperationException($"The lock on {Path} is already held by this object.");
@@ -72,6 +78,7 @@ public sealed class ZooKeeperLock : IAsyncDisposable
             _creating = true;
             _node = await CreateNodeAsync(deadline.Token);
             _creating = false;
+            queued?.Invoke();
             while (true)
             {
                 var predecessor = await PredecessorAsync(deadline.Token);

@@ -4,7 +4,6 @@ using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
-using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
 using Pvc.Testing.ZooKeeper;
@@ -18,24 +17,21 @@ namespace Pvc.NodeService.Tests.Cluster;
 internal sealed class NodeServiceCluster : IAsyncDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-    private readonly string _dir;
 
-    private NodeServiceCluster(string dir, ClusterConnection connection, IReadOnlyList<NodeServiceProcess> nodes)
-    {
-        _dir = dir;
-        Connection = connection;
-        Nodes = nodes;
-    }
+    private NodeServiceCluster(LabCluster lab) => Lab = lab;
+
+    /// <summary>The lab it runs on.</summary>
+    public LabCluster Lab { get; }
 
     /// <summary>With <see cref="StartWithBmcsAsync"/>: each node's hypervisor, a libvirtd of its own.</summary>
-    public IReadOnlyList<TestDriverDaemon> Hosts { get; private init; } = [];
+    public IReadOnlyList<TestDriverDaemon> Hosts => Lab.Hosts;
 
     /// <summary>With <see cref="StartWithBmcsAsync"/>: each node's BMC, whose power-off kills the node's service and hypervisor.</summary>
-    public IReadOnlyList<SimulatedBmc> Bmcs { get; private init; } = [];
+    public IReadOnlyList<SimulatedBmc> Bmcs => Lab.Bmcs;
 
-    public ClusterConnection Connection { get; }
+    public ClusterConnection Connection => Lab.Connection;
 
-    public IReadOnlyList<NodeServiceProcess> Nodes { get; }
+    public IReadOnlyList<NodeServiceProcess> Nodes => Lab.Nodes;
 
     public VmOperations Vms => new(Connection);
 
@@ -54,24 +50,14 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 
     /// <summary>Starts <paramref name="count"/> node services on <paramref name="chroot"/> (a connection string with a chroot), e.g. a private server's.</summary>
     public static async Task<NodeServiceCluster> StartAsync(string chroot, int count = 3, string extraNodeConfig = "", Func<string, string, string>? zookeeperFor = null,
-        Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null)
-    {
-        var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
-        var dir = Directory.CreateTempSubdirectory("pvc-nodes-").FullName;
-        var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
-        var nodes = new List<NodeServiceProcess>();
-        foreach (var name in names)
+        Func<string, string, IReadOnlyList<string>, string, string>? writeConfig = null) =>
+        new(await LabCluster.StartAsync(chroot, new LabClusterOptions
         {
-            var zookeeper = zookeeperFor?.Invoke(name, chroot) ?? chroot;
-            var config = writeConfig is null ? LabNode.Write(dir, name, names, zookeeper, extraNodeConfig) : writeConfig(dir, name, names, zookeeper);
-            nodes.Add(new NodeServiceProcess(Path.Combine(AppContext.BaseDirectory, "pvcnoded"), name, config, Path.Combine(dir, $"{name}.log")));
-        }
-        var cluster = new NodeServiceCluster(dir, connection, nodes);
-        foreach (var node in nodes)
-            node.Start();
-        return cluster;
-    }
+            NodeCount = count,
+            ExtraNodeConfig = extraNodeConfig,
+            ZooKeeperFor = zookeeperFor is null ? null : name => zookeeperFor(name, chroot),
+            WriteConfig = writeConfig,
+        }));
 
     /// <summary>
     /// A cluster made to be fenced: each node's hypervisor is a libvirtd of its own (VMs outlive a hung or killed node
@@ -82,43 +68,21 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     /// <param name="fencing">The <c>fencing.intervals</c> and <c>fencing.actions</c> lines, indented under <c>fencing:</c>.</param>
     /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
     /// <param name="zookeeperFor">Per node, its ZooKeeper connection string (a proxy to cut); null for <paramref name="zookeeper"/>.</param>
-    public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1, Func<string, string>? zookeeperFor = null)
-    {
-        var connection = await ClusterConnection.ConnectAsync(new() { Servers = [zookeeper] });
-        await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "lab", Access = ClusterAccessMode.Open });
-        var dir = Directory.CreateTempSubdirectory("pvc-ha-").FullName;
-        var names = Enumerable.Range(1, count).Select(i => $"hv{i}").ToList();
-        var hosts = new List<TestDriverDaemon>();
-        var bmcs = new List<SimulatedBmc>();
-        var nodes = new List<NodeServiceProcess>();
-        var cluster = new NodeServiceCluster(dir, connection, nodes) { Hosts = hosts, Bmcs = bmcs };
-        try
+    public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1, Func<string, string>? zookeeperFor = null) =>
+        new(await LabCluster.StartAsync(zookeeper, new LabClusterOptions
         {
-            foreach (var name in names)
-            {
-                var node = await FencedLabNode.StartAsync(dir, name, names, zookeeperFor?.Invoke(name) ?? zookeeper, fencing, keepaliveSeconds,
-                    Path.Combine(AppContext.BaseDirectory, "pvcnoded"));
-                hosts.Add(node.Host);
-                bmcs.Add(node.Bmc);
-                nodes.Add(node.Service);
-            }
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-        return cluster;
-    }
+            NodeCount = count,
+            Fencing = fencing,
+            KeepaliveSeconds = keepaliveSeconds,
+            ZooKeeperFor = zookeeperFor,
+        }));
 
     /// <summary>Waits until every running node is run/ready.</summary>
     public async Task WaitReadyAsync()
     {
         foreach (var node in Nodes.Where(n => n.IsRunning))
-        {
             await WaitAsync(NodeKeys.Path(node.Name, NodeKeys.DaemonState), s => s == "run", $"{node.Name} run");
-            await NodeOps.WaitForDomainStateAsync(node.Name, [NodeDomainState.Ready], Deadline, waitForNode: true);
-        }
+        await Lab.WaitReadyAsync(Deadline);
     }
 
     /// <summary>Waits on watches until the znode's text satisfies the condition.</summary>
@@ -212,24 +176,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 
     public async Task<string> ReadAsync(string path) => Encoding.UTF8.GetString((await Connection.ZooKeeper.GetDataAsync(path)).Data);
 
-    public string Logs() => string.Join("\n", Nodes.Select(n => $"--- {n.Name}\n{n.Log()}"))
-        + string.Concat(Bmcs.Select((b, i) => $"\n--- BMC of {Nodes[i].Name}: {string.Join(", ", b.Calls)}"));
+    public string Logs() => Lab.Logs();
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in Nodes)
-            node.Dispose();
-        foreach (var host in Hosts)
-            host.Dispose();
-        foreach (var bmc in Bmcs)
-            bmc.Dispose();
-        await Connection.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => Lab.DisposeAsync();
 }

@@ -48,9 +48,7 @@ public sealed class ZooKeeperOutageTests(ZooKeeperFixture zk)
     public async Task Every_loop_of_a_node_service_lives_through_a_ZooKeeper_outage_its_session_survives()
     {
         await using var server = await ZooKeeperServer.StartStandaloneAsync();
-        await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(server.Endpoint))
-            await root.CreateAsync("/loops", ReadOnlyMemory<byte>.Empty);
-        await using var c = await NodeServiceCluster.StartAsync(server.Endpoint + "/loops", count: 3);
+        await using var c = await NodeServiceCluster.StartAsync(await ZooKeeperChroot.CreateAsync(server.Endpoint, "loops"), count: 3);
         await c.WaitReadyAsync();
         var primary = await c.WaitAsync(BaseKeys.PrimaryNode, p => p is "hv1" or "hv2" or "hv3", "a primary");
         await c.WaitAsync(NodeKeys.Path(primary, NodeKeys.RouterState), s => s == "primary", $"{primary} primary");

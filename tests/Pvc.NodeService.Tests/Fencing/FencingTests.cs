@@ -127,7 +127,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
     public async Task Losing_one_ZooKeeper_member_fences_nobody_and_moves_nothing()
     {
         await using var ensemble = await ZooKeeperEnsemble.StartAsync(3);
-        var chroot = await NewChrootAsync(ensemble.ConnectionString);
+        var chroot = await ZooKeeperChroot.CreateAsync(ensemble.ConnectionString, "ha");
         await using var lab = await HaLab.StartAsync(chroot);
         ensemble.Members[await ensemble.LeaderIndexAsync() ?? 0].Kill();
 
@@ -140,7 +140,7 @@ public sealed class FencingTests(ZooKeeperFixture zk)
     public async Task Losing_all_of_ZooKeeper_for_30_seconds_fences_nobody_and_the_VMs_run_on()
     {
         await using var server = await ZooKeeperServer.StartStandaloneAsync();
-        var chroot = await NewChrootAsync(server.Endpoint);
+        var chroot = await ZooKeeperChroot.CreateAsync(server.Endpoint, "ha");
         await using var lab = await HaLab.StartAsync(chroot);
         server.Kill();
         // the outage itself: every keepalive is 30 s old when ZooKeeper returns
@@ -287,14 +287,6 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced after maintenance");
         await lab.WaitAllRunningAsync("hv3's VMs running elsewhere", node => node != "hv3");
         lab.Invariant.AssertHeld();
-    }
-
-    private static async Task<string> NewChrootAsync(string servers)
-    {
-        await using var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(servers);
-        var name = $"/ha-{Guid.NewGuid():N}";
-        await root.CreateAsync(name, ReadOnlyMemory<byte>.Empty);
-        return servers + name;
     }
 
     private static async Task AssertNobodyFencedAsync(HaLab lab)

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Pvc.NodeService.Libvirt;
+using Pvc.Testing.Pvc;
 
 namespace Pvc.NodeService.Tests.Libvirt;
 
 /// <summary>Domain lifecycle events through libvirt's default event loop, on the real test driver.</summary>
+[Collection(LibvirtEventsCollection.Name)]
 public sealed class DomainEventTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -22,7 +24,7 @@ public sealed class DomainEventTests : IDisposable
 
         using (connection.SubscribeLifecycleEvents(events.Add))
         {
-            using LibvirtDomain domain = connection.CreateDomain(Adapter.Adapt(PvcVmXml.Create("ev1", uuid)));
+            using LibvirtDomain domain = connection.CreateDomain(Adapter.Adapt(PvcSeed.Xml(uuid, "ev1")));
             DomainLifecycleEvent started = Next(events);
             Assert.Equal(new DomainLifecycleEvent("ev1", uuid, DomainLifecycleEventType.Started, 0), started); // 0: booted
 
@@ -31,7 +33,7 @@ public sealed class DomainEventTests : IDisposable
             Assert.Equal(new DomainLifecycleEvent("ev1", uuid, DomainLifecycleEventType.Stopped, 1), stopped); // 1: destroyed
         }
 
-        using (LibvirtDomain after = connection.CreateDomain(Adapter.Adapt(PvcVmXml.Create("ev2", Guid.NewGuid()))))
+        using (LibvirtDomain after = connection.CreateDomain(Adapter.Adapt(PvcSeed.Xml(Guid.NewGuid(), "ev2"))))
             after.Destroy();
         Assert.False(events.TryTake(out DomainLifecycleEvent? late, TimeSpan.FromMilliseconds(300)), $"event after dispose: {late}");
         Assert.Equal(0, connection.Close());
@@ -61,7 +63,7 @@ public sealed class DomainEventTests : IDisposable
             using DomainEventSubscription subscription = connection.SubscribeLifecycleEvents(_ => { });
             Assert.Equal(0, connection.Close());
         }
-        // Only this class subscribes, and xunit runs its tests one at a time: nothing else registers meanwhile.
+        // Only the classes of this collection subscribe, and xunit runs them one test at a time: nothing else registers meanwhile.
         Assert.Equal(0, DomainEventDispatcher.LiveRegistrations);
     }
 

@@ -1,13 +1,14 @@
 using System.Xml;
 using System.Xml.Linq;
 using Pvc.NodeService.Libvirt;
+using Pvc.Testing.Pvc;
 
 namespace Pvc.NodeService.Tests.Libvirt;
 
 /// <summary>The adapter from stored (KVM) VM XML to what a node's hypervisor accepts: pure XML, no libvirt.</summary>
 public sealed class DomainXmlAdapterTests
 {
-    private static readonly string Stored = PvcVmXml.Create("web1", Guid.Parse("33333333-3333-3333-3333-333333333333"));
+    private static readonly string Stored = PvcSeed.Xml(Guid.Parse("33333333-3333-3333-3333-333333333333"), "web1", vnc: true);
 
     [Fact]
     public void Without_settings_the_xml_passes_through_untouched()

@@ -1,4 +1,5 @@
 using Pvc.NodeService.Libvirt;
+using Pvc.Testing.Pvc;
 
 namespace Pvc.NodeService.Tests.Libvirt;
 
@@ -59,7 +60,7 @@ public sealed class LibvirtConnectionTests : IDisposable
         Guid uuid = Guid.NewGuid();
         using LibvirtConnection connection = LibvirtConnection.Open(host.Uri);
 
-        using (LibvirtDomain domain = connection.CreateDomain(TestDriverAdapter.Adapt(PvcVmXml.Create("web1", uuid))))
+        using (LibvirtDomain domain = connection.CreateDomain(TestDriverAdapter.Adapt(PvcSeed.Xml(uuid, "web1"))))
         {
             Assert.Equal("web1", domain.Name);
             Assert.Equal(uuid, domain.Uuid);
@@ -76,7 +77,7 @@ public sealed class LibvirtConnectionTests : IDisposable
             Assert.Contains("<domain type='test'", xml);
             Assert.Contains($"<uuid>{uuid}</uuid>", xml);
             Assert.Contains("vmbr100", xml);
-            Assert.Contains("vms/web1_disk0", xml);
+            Assert.Contains("vms/web1_sda", xml);
         }
 
         Assert.Contains(connection.ListDomains(), d => d.Uuid == uuid && d.State == DomainState.Running);
@@ -100,7 +101,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     {
         Guid uuid = Guid.NewGuid();
         using LibvirtConnection connection = LibvirtConnection.Open(host.Uri);
-        using LibvirtDomain domain = connection.CreateDomain(PvcVmXml.Create("web2", uuid));
+        using LibvirtDomain domain = connection.CreateDomain(PvcSeed.Xml(uuid, "web2"));
 
         Assert.Equal(DomainState.Running, domain.GetState().State);
         Assert.Contains("<domain type='kvm'", domain.GetXml());
@@ -111,7 +112,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     public void Destroy_stops_a_domain_and_a_second_destroy_is_a_typed_no_domain_error()
     {
         using LibvirtConnection connection = LibvirtConnection.Open(host.Uri);
-        using LibvirtDomain domain = connection.CreateDomain(TestDriverAdapter.Adapt(PvcVmXml.Create("web3", Guid.NewGuid())));
+        using LibvirtDomain domain = connection.CreateDomain(TestDriverAdapter.Adapt(PvcSeed.Xml(Guid.NewGuid(), "web3")));
 
         domain.Destroy();
 
@@ -144,14 +145,14 @@ public sealed class LibvirtConnectionTests : IDisposable
         using LibvirtConnection connection = LibvirtConnection.Open(host.Uri);
 
         LibvirtException running = Assert.Throws<LibvirtException>(
-            () => connection.CreateDomain(TestDriverAdapter.Adapt(PvcVmXml.Create("vm-a", Guid.NewGuid()))));
+            () => connection.CreateDomain(TestDriverAdapter.Adapt(PvcSeed.Xml(Guid.NewGuid(), "vm-a"))));
         Assert.Equal("virDomainCreateXML", running.Operation);
         Assert.Equal(LibvirtErrorCode.OperationFailed, running.Code);
         Assert.Contains("vm-a", running.LibvirtMessage);
 
-        using LibvirtDomain first = connection.CreateDomain(TestDriverAdapter.Adapt(PvcVmXml.Create("web4", Guid.NewGuid())));
+        using LibvirtDomain first = connection.CreateDomain(TestDriverAdapter.Adapt(PvcSeed.Xml(Guid.NewGuid(), "web4")));
         LibvirtException again = Assert.Throws<LibvirtException>(
-            () => connection.CreateDomain(TestDriverAdapter.Adapt(PvcVmXml.Create("web4", first.Uuid))));
+            () => connection.CreateDomain(TestDriverAdapter.Adapt(PvcSeed.Xml(first.Uuid, "web4"))));
         Assert.Equal(LibvirtErrorCode.OperationInvalid, again.Code);
         Assert.Contains("already active", again.LibvirtMessage);
     }
@@ -164,7 +165,7 @@ public sealed class LibvirtConnectionTests : IDisposable
         Assert.Equal(LibvirtErrorCode.XmlDetail, error.Code);
 
         LibvirtException badType = Assert.Throws<LibvirtException>(() => connection.CreateDomain(
-            new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = "bogus" }).Adapt(PvcVmXml.Create("web5", Guid.NewGuid()))));
+            new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = "bogus" }).Adapt(PvcSeed.Xml(Guid.NewGuid(), "web5"))));
         Assert.Equal(LibvirtErrorCode.ConfigUnsupported, badType.Code);
     }
 
@@ -185,7 +186,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     public void Migration_reports_a_typed_unsupported_error_on_the_test_driver()
     {
         using LibvirtConnection connection = LibvirtConnection.Open(host.Uri);
-        using LibvirtDomain domain = connection.CreateDomain(TestDriverAdapter.Adapt(PvcVmXml.Create("web6", Guid.NewGuid())));
+        using LibvirtDomain domain = connection.CreateDomain(TestDriverAdapter.Adapt(PvcSeed.Xml(Guid.NewGuid(), "web6")));
 
         // With a maximum downtime, the first call (virDomainMigrateSetMaxDowntime) is not implemented at all.
         LibvirtException downtime = Assert.Throws<LibvirtException>(() => domain.Migrate(
@@ -230,7 +231,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     {
         using LibvirtConnection first = LibvirtConnection.Open(host.Uri);
         using LibvirtConnection second = LibvirtConnection.Open(host.Uri);
-        using LibvirtDomain domain = first.CreateDomain(TestDriverAdapter.Adapt(PvcVmXml.Create("web7", Guid.NewGuid())));
+        using LibvirtDomain domain = first.CreateDomain(TestDriverAdapter.Adapt(PvcSeed.Xml(Guid.NewGuid(), "web7")));
 
         Assert.Equal(4, first.ListDomains().Count);
         Assert.Equal(3, second.ListDomains().Count);

@@ -4,6 +4,7 @@ using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
+using Pvc.Testing.Lab;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
@@ -63,11 +64,8 @@ internal sealed class NemesisLab : IAsyncDisposable
         NemesisLab? lab = null;
         try
         {
-            var chroot = $"/nemesis-{Guid.NewGuid():N}";
-            await using (var root = await Pvc.ZooKeeper.ZooKeeperClient.ConnectAsync(ensemble.ConnectionString))
-                await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
-            connection = await ClusterConnection.ConnectAsync(new() { Servers = [ensemble.ConnectionString + chroot], SessionTimeout = TimeSpan.FromSeconds(30) });
-            await ClusterInitializer.InitializeAsync(connection, new ClusterInitOptions { Name = "nemesis", Access = ClusterAccessMode.Open });
+            var chroot = await ZooKeeperChroot.CreatePathAsync(ensemble.ConnectionString, "nemesis");
+            connection = await TestCluster.InitializeAsync(ensemble.ConnectionString + chroot, "nemesis", sessionTimeout: TimeSpan.FromSeconds(30));
 
             // the VMs' UUIDs are known before any node starts, so that the checker follows them from the first event
             var names = VmNames;

@@ -85,7 +85,10 @@ internal sealed class NemesisNode : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a node: hypervisor, BMC, then the node service, followed by the checker from the first moment.</summary>
+    /// <summary>
+    /// Starts a node as the lab's <see cref="FencedLabNode"/> (hypervisor, BMC, then the node service), its hypervisor
+    /// followed by the checker from the first moment.
+    /// </summary>
     /// <param name="directory">The lab's folder.</param>
     /// <param name="name">The node's name.</param>
     /// <param name="allNodes">Every node (all coordinators).</param>
@@ -99,34 +102,17 @@ internal sealed class NemesisNode : IAsyncDisposable
         string fencing, string executable, LifecycleChecker checker, NemesisLog log)
     {
         var proxies = zookeeperPorts.Select(p => new TcpProxy(p)).ToList();
-        var hostDirectory = Path.Combine(directory, $"{name}-host");
-        TestDriverDaemon? host = null;
-        SimulatedBmc? bmc = null;
         try
         {
-            host = await TestDriverDaemon.StartAsync(hostDirectory);
-            bmc = await SimulatedBmc.StartAsync(Path.Combine(directory, $"{name}-bmc"), name);
             var zookeeper = string.Join(',', proxies.Select(p => p.Endpoint)) + chroot;
-            var config = LabNode.Write(directory, name, allNodes, zookeeper, $"""
-                fencing:
-                {fencing}
-                  ipmi:
-                    hostname: "{bmc.Address}"
-                    username: {bmc.User}
-                    password: "{bmc.Password}"
-                """, keepaliveSeconds: 1, host.Uri);
-            var service = new NodeServiceProcess(executable, name, config, Path.Combine(directory, $"{name}.log"));
-            var node = new NemesisNode(name, hostDirectory, host, bmc, service, proxies, checker, log);
-            await Task.Run(() => checker.Attach(name, host.Uri));
-            node.Watch(host);
-            service.Start();
-            bmc.PowerControls(node.Pids());
+            var fenced = await FencedLabNode.StartAsync(directory, name, allNodes, zookeeper, fencing, keepaliveSeconds: 1, executable,
+                beforeService: host => Task.Run(() => checker.Attach(name, host.Uri)));
+            var node = new NemesisNode(name, Path.Combine(directory, $"{name}-host"), fenced.Host, fenced.Bmc, fenced.Service, proxies, checker, log);
+            node.Watch(fenced.Host);
             return node;
         }
         catch
         {
-            bmc?.Dispose();
-            host?.Dispose();
             foreach (var proxy in proxies)
                 await proxy.DisposeAsync();
             throw;

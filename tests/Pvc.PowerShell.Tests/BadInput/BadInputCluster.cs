@@ -51,9 +51,9 @@ public sealed class BadInputCluster : IAsyncLifetime
     /// </summary>
     public async Task<ErrorRecord> RefusedAsync(string script, string fullyQualifiedErrorId, ErrorCategory category, params object[] args)
     {
-        var before = await PvcSeed.SnapshotAsync(Cluster.Raw);
+        var before = await PvcSeed.DumpAsync(Cluster.Raw);
         var result = Cluster.Ps.Run(script, args);
-        var after = await PvcSeed.SnapshotAsync(Cluster.Raw);
+        var after = await PvcSeed.DumpAsync(Cluster.Raw);
         var error = Assert.Single(result.Errors);
         Assert.Equal((fullyQualifiedErrorId, category), (error.FullyQualifiedErrorId, error.CategoryInfo.Category));
         Assert.Empty(result.Output);

@@ -31,7 +31,9 @@ public sealed class FencedLabNode : IDisposable
     /// <param name="fencing">The <c>fencing.intervals</c> and <c>fencing.actions</c> lines, indented under <c>fencing:</c>.</param>
     /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
     /// <param name="executable">The pvcnoded to run.</param>
-    public static async Task<FencedLabNode> StartAsync(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, string fencing, int keepaliveSeconds, string executable)
+    /// <param name="beforeService">Runs once the hypervisor is up, before the node service starts (a checker that must see every event).</param>
+    public static async Task<FencedLabNode> StartAsync(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, string fencing, int keepaliveSeconds,
+        string executable, Func<TestDriverDaemon, Task>? beforeService = null)
     {
         var host = await TestDriverDaemon.StartAsync(Path.Combine(directory, $"{name}-host"));
         SimulatedBmc? bmc = null;
@@ -47,6 +49,8 @@ public sealed class FencedLabNode : IDisposable
                     password: "{bmc.Password}"
                 """, keepaliveSeconds, host.Uri);
             var service = new NodeServiceProcess(executable, name, config, Path.Combine(directory, $"{name}.log"));
+            if (beforeService is not null)
+                await beforeService(host);
             service.Start();
             bmc.PowerControls(service.Pid ?? throw new InvalidOperationException($"pvcnoded {name} did not start"), host.Pid);
             return new FencedLabNode(host, bmc, service);

@@ -1,5 +1,4 @@
 using Xunit;
-using Pvc.ZooKeeper;
 
 namespace Pvc.Testing.ZooKeeper;
 
@@ -25,11 +24,5 @@ public sealed class ZooKeeperFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an empty, uniquely named chroot and returns its connection string (<c>127.0.0.1:port/t-...</c>).</summary>
-    public async Task<string> NewChrootAsync(string? hint = null)
-    {
-        var name = $"/t-{(hint is null ? "" : hint + "-")}{Guid.NewGuid():N}";
-        await using var root = await ZooKeeperClient.ConnectAsync(Server.Endpoint);
-        await root.CreateAsync(name, ReadOnlyMemory<byte>.Empty);
-        return Server.Endpoint + name;
-    }
+    public Task<string> NewChrootAsync(string? hint = null) => ZooKeeperChroot.CreateAsync(Server.Endpoint, hint is null ? "t" : $"t-{hint}");
 }

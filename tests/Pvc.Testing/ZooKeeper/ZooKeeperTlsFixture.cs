@@ -32,11 +32,5 @@ public sealed class ZooKeeperTlsFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an empty chroot (over the plain port) and returns its path, e.g. <c>/t-...</c>.</summary>
-    public async Task<string> NewChrootPathAsync()
-    {
-        var name = $"/t-{Guid.NewGuid():N}";
-        await using var root = await ZooKeeperClient.ConnectAsync(Server.Endpoint);
-        await root.CreateAsync(name, ReadOnlyMemory<byte>.Empty);
-        return name;
-    }
+    public Task<string> NewChrootPathAsync() => ZooKeeperChroot.CreatePathAsync(Server.Endpoint, "t");
 }

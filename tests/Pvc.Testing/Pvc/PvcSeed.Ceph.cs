@@ -1,7 +1,7 @@
-namespace Pvc.Core.Tests;
+namespace Pvc.Testing.Pvc;
 
-/// <summary>Ceph znodes exactly as PVC 1.0.3 writes them (ceph.py, keepalive.py).</summary>
-internal static class StorageSeed
+/// <summary>Ceph's values exactly as PVC 1.0.3 writes them (ceph.py, keepalive.py); the keys go through <see cref="SeedBatch"/>.</summary>
+public static partial class PvcSeed
 {
     /// <summary>osd_worker_add_osd's placeholder stats, byte for byte.</summary>
     public const string PlaceholderOsdStats =
@@ -22,33 +22,4 @@ internal static class StorageSeed
     /// <summary>rbd info --format json of a snapshot, as add_snapshot stores it.</summary>
     public static string SnapshotInfo(string volume) =>
         $$"""{"name":"{{volume}}","id":"1e8a6b8b4567","size":21474836480,"objects":5120,"order":22,"object_size":4194304,"snapshot_count":1,"block_name_prefix":"rbd_data.1e8a6b8b4567","format":2,"features":["layering"],"op_features":[],"flags":[],"create_timestamp":"Thu Jan  4 10:00:00 2024","access_timestamp":"Thu Jan  4 10:05:00 2024","modify_timestamp":"Fri Jan 12 08:30:15 2024","protected":"false"}""";
-
-    /// <summary>osd_worker_add_osd's keys.</summary>
-    public static ZkSeed AddOsd(this ZkSeed seed, int id, string node, string device, string dbDevice, string isSplit, string stats,
-        string osdFsid = "", string clusterFsid = "", string vg = "", string lv = "")
-    {
-        var o = $"/ceph/osds/{id}";
-        return seed.Add(o).Add($"{o}/node", node).Add($"{o}/device", device).Add($"{o}/db_device", dbDevice)
-            .Add($"{o}/fsid").Add($"{o}/fsid/osd", osdFsid).Add($"{o}/fsid/cluster", clusterFsid)
-            .Add($"{o}/lvm").Add($"{o}/lvm/vg", vg).Add($"{o}/lvm/lv", lv)
-            .Add($"{o}/is_split", isSplit).Add($"{o}/stats", stats);
-    }
-
-    /// <summary>add_pool's keys ("{}" stats until the keepalive reports), and its volume and snapshot folders.</summary>
-    public static ZkSeed AddPool(this ZkSeed seed, string name, string pgs, string tier, string stats = "{}") =>
-        seed.Add($"/ceph/pools/{name}").Add($"/ceph/pools/{name}/pgs", pgs).Add($"/ceph/pools/{name}/tier", tier)
-            .Add($"/ceph/pools/{name}/stats", stats).Add($"/ceph/volumes/{name}").Add($"/ceph/snapshots/{name}");
-
-    /// <summary>add_volume's keys ("" stats, then scan_volume's rbd info).</summary>
-    public static ZkSeed AddVolume(this ZkSeed seed, string pool, string name, string? stats = null) =>
-        seed.Add($"/ceph/volumes/{pool}/{name}").Add($"/ceph/volumes/{pool}/{name}/stats", stats ?? VolumeInfo(name))
-            .Add($"/ceph/snapshots/{pool}/{name}");
-
-    /// <summary>add_snapshot's keys.</summary>
-    public static ZkSeed AddSnapshot(this ZkSeed seed, string pool, string volume, string name, string? stats = null) =>
-        seed.Add($"/ceph/snapshots/{pool}/{volume}/{name}").Add($"/ceph/snapshots/{pool}/{volume}/{name}/stats", stats ?? SnapshotInfo(volume));
-
-    /// <summary>The base keys PVC's cluster init creates for storage.</summary>
-    public static ZkSeed AddStorageBase(this ZkSeed seed) =>
-        seed.Add("/ceph").Add("/ceph/health").Add("/ceph/util").Add("/ceph/osds").Add("/ceph/pools").Add("/ceph/volumes").Add("/ceph/snapshots");
 }

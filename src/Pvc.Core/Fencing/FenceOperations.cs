@@ -1,0 +1,94 @@
+using System.Text;
+using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
+using Pvc.Core.Nodes;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Fencing;
+
+/// <summary>
+/// The fence monitor's reads and writes, for the coordinator <paramref name="nodeName"/>: the fence lock, the other
+/// nodes' keepalives, the transition of a silent node from "run" to "dead" (checked against the keepalive it was judged
+/// by), and the wait for a dead node to come back. What fencing then writes is <see cref="FencedNodeRecovery"/>.
+/// </summary>
+public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
+{
+    private ZooKeeperClient Zk => cluster.ZooKeeper;
+
+    /// <summary>The lock on <c>/config/fence_lock</c> (kazoo-compatible, so a PVC coordinator and a Pvc one never fence at once).</summary>
+    public ClusterLock FenceLock() => new(cluster, BaseKeys.FenceLock, nodeName);
+
+    /// <summary>Maintenance mode, and every other node's daemon state and keepalive, in two round trips.</summary>
+    public async Task<FenceRound> ReadRoundAsync(CancellationToken cancellationToken)
+    {
+        var batch = new ZnodeBatch(Zk).Data(BaseKeys.Maintenance).Children(BaseKeys.Nodes);
+        await batch.ReadAsync(cancellationToken);
+        if (PvcBool.Decode(batch.Text(BaseKeys.Maintenance)))
+            return new(true, []);
+        var nodes = LockNodes.Without(batch.ChildrenOf(BaseKeys.Nodes) ?? []).Where(n => n != nodeName).ToList();
+        var states = new ZnodeBatch(Zk);
+        foreach (var node in nodes)
+            states.Data(NodeKeys.Path(node, NodeKeys.Keepalive)).Data(NodeKeys.Path(node, NodeKeys.DaemonState));
+        await states.ReadAsync(cancellationToken);
+        NodeLiveness Liveness(string node)
+        {
+            var keepalive = states.StatOf(NodeKeys.Path(node, NodeKeys.Keepalive));
+            return new(node, Wire.DaemonState.Decode(states.Text(NodeKeys.Path(node, NodeKeys.DaemonState))), keepalive?.ModifiedZxid, keepalive?.Version ?? -1);
+        }
+        return new(false, [.. nodes.Select(Liveness)]);
+    }
+
+    /// <summary>
+    /// Marks a running node dead, unless it wrote meanwhile: the write checks the keepalive's version the monitor last
+    /// saw as well as the daemon state's. False when the node is not "run" or came back (nothing written).
+    /// </summary>
+    public async Task<bool> DeclareDeadAsync(string node, int keepaliveVersion, CancellationToken cancellationToken)
+    {
+        var path = NodeKeys.Path(node, NodeKeys.DaemonState);
+        var state = await Zk.GetDataAsync(path, cancellationToken: cancellationToken);
+        if (Wire.DaemonState.Decode(Encoding.UTF8.GetString(state.Data)) != NodeDaemonState.Run)
+            return false;
+        try
+        {
+            await Zk.MultiAsync([Op.Check(NodeKeys.Path(node, NodeKeys.Keepalive), keepaliveVersion),
+                Op.SetData(path, Encoding.UTF8.GetBytes(Wire.DaemonState.Encode(NodeDaemonState.Dead)), state.Stat.Version)], cancellationToken);
+            return true;
+        }
+        catch (BadVersionException)
+        {
+            return false; // it wrote its state just now
+        }
+    }
+
+    /// <summary>Waits on a watch, up to <paramref name="within"/>, for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>
+    public async Task<bool> WaitLeftDeadAsync(string node, TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(within);
+        try
+        {
+            while (true)
+            {
+                var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var state = await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), _ => changed.TrySetResult(), deadline.Token);
+                if (Wire.DaemonState.Decode(Encoding.UTF8.GetString(state.Data)) != NodeDaemonState.Dead)
+                    return true;
+                await changed.Task.WaitAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The node's BMC keys, in one round trip.</summary>
+    public async Task<BmcKeys> ReadBmcAsync(string node, CancellationToken cancellationToken)
+    {
+        string[] paths = [NodeKeys.Path(node, NodeKeys.IpmiHostname), NodeKeys.Path(node, NodeKeys.IpmiUsername), NodeKeys.Path(node, NodeKeys.IpmiPassword)];
+        var keys = await VersionedKeys.ReadAsync(Zk, paths, cancellationToken);
+        return new(keys[paths[0]], keys[paths[1]], keys[paths[2]]);
+    }
+}
