@@ -363,6 +363,26 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_restart_wait_that_ends_in_another_state_than_running_is_an_error_not_a_restarted_VM()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
+        var vm = await ops.ResolveAsync("web1");
+        await ops.RestartAsync(vm);
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = ops.WaitRestartedAsync(vm, TimeSpan.FromSeconds(20), _ => seen.TrySetResult());
+        // the wait is under way (it saw "restart") before another client stops the VM instead of its node restarting it
+        await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+
+        // before: the wait returned the VM, stopped, as if it had restarted
+        var e = await Assert.ThrowsAsync<PvcException>(() => wait);
+        Assert.Equal("VmNotRestarted", e.ErrorId);
+        Assert.Contains("stop", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_change_made_meanwhile_fails_the_write_instead_of_being_overwritten()
     {
         await using var c = await TestCluster.StartAsync(zk);

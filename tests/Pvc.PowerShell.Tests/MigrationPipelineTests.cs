@@ -118,4 +118,26 @@ public sealed class MigrationPipelineTests(ZooKeeperFixture zk)
         Assert.Equal(ZooKeeperState.Connected, other.Run("$o.State").ThrowIfErrors().OutputOf<ZooKeeperState>().Single());
         Assert.Equal("lab", other.Run("(Get-PvcCluster).Name").ThrowIfErrors().Output.Single().ToString());
     }
+
+    [Fact]
+    public async Task Remove_Module_lets_a_running_AsJob_finish_and_closes_its_connection_after()
+    {
+        await using var c = await SeededCluster.StartAsync(zk);
+        c.Ps.Run("$j = Connect-PvcCluster $args[0] -NoDefault; $job = Restart-PvcVm web1 -Cluster $j -AsJob -Confirm:$false", c.Chroot).ThrowIfErrors();
+        Assert.Equal("restart", await c.StateAsync("web1"));
+
+        c.Ps.Run("Remove-Module Pvc").ThrowIfErrors();
+        // the node restarts the VM after the module went
+        await c.Raw.SetDataAsync($"/domains/{c.Vms["web1"]}/state", "start"u8.ToArray());
+
+        // before: the job's connection was closed under it, and the job never saw "start"
+        var state = c.Ps.Run("$null = $job | Wait-Job -Timeout 20; $job.JobStateInfo.State").ThrowIfErrors().OutputOf<System.Management.Automation.JobState>().Single();
+        Assert.Equal(System.Management.Automation.JobState.Completed, state);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (c.Ps.Run("$j.State").ThrowIfErrors().OutputOf<ZooKeeperState>().Single() != ZooKeeperState.Closed)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the job's connection is still open after the job ended");
+            await Task.Delay(50);
+        }
+    }
 }

@@ -101,6 +101,56 @@ public sealed class PipelineClusterTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task Selected_objects_and_imported_rows_of_another_cluster_than_an_explicit_Cluster_are_a_mismatch()
+    {
+        await using var a = await SeededCluster.StartAsync(zk);
+        await using var b = await SeededCluster.StartAsync(zk);
+        var csv = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid()}.csv");
+        try
+        {
+            a.Ps.Run("$b = Connect-PvcCluster $args[0] -NoDefault; $a = Connect-PvcCluster $args[1] -NoDefault; Get-PvcVm -Cluster $b web1 | Export-Csv -LiteralPath $args[2]",
+                b.Chroot, a.Chroot, csv).ThrowIfErrors();
+
+            // before: the row's and the selection's name was looked up in $a, and a's web1 was stopped, a's hv1 drained
+            foreach (var script in new[]
+            {
+                "Get-PvcVm -Cluster $b web1 | Select-Object Name, Cluster | Stop-PvcVm -Cluster $a -Force",
+                "Import-Csv -LiteralPath $args[0] | Stop-PvcVm -Cluster $a -Force",
+                "Get-PvcNode -Cluster $b hv1 | Select-Object Name, Cluster | Suspend-PvcNode -Cluster $a -Confirm:$false",
+            })
+            {
+                var error = Assert.Single(a.Ps.Run(script, csv).Errors);
+                Assert.StartsWith("ClusterMismatch,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            }
+            foreach (var c in new[] { a, b })
+                Assert.Equal(("start", "ready"), (await c.StateAsync("web1"), await c.ReadAsync("/nodes/hv1/domainstate")));
+
+            // without -Cluster, the selection acts where it came from
+            a.Ps.Run("Get-PvcVm -Cluster $b web1 | Select-Object Name, Cluster | Stop-PvcVm -Force").ThrowIfErrors();
+            Assert.Equal(("stop", "start"), (await b.StateAsync("web1"), await a.StateAsync("web1")));
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [Fact]
+    public async Task An_object_whose_connection_was_closed_is_refused_by_name_of_the_cause_and_the_others_go_on()
+    {
+        await using var a = await SeededCluster.StartAsync(zk);
+        await using var b = await SeededCluster.StartAsync(zk);
+        a.Ps.Run("$b = Connect-PvcCluster $args[0] -NoDefault; $old = Get-PvcVm -Cluster $b web1; Disconnect-PvcCluster $b", b.Chroot).ThrowIfErrors();
+
+        var result = a.Ps.Run("@($old; Get-PvcVm web2) | Stop-PvcVm -Force");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ClusterDisconnected,Pvc.PowerShell.Cmdlets.StopPvcVmCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+        Assert.Equal(("start", "start", "stop"), (await b.StateAsync("web1"), await a.StateAsync("web1"), await a.StateAsync("web2")));
+    }
+
+    [Fact]
     public async Task Names_UUIDs_and_objects_all_name_a_VM_and_a_node()
     {
         await using var c = await SeededCluster.StartAsync(zk);

@@ -68,6 +68,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>True when the cluster expired the session (see <see cref="RenewExpiredSessionAsync"/>).</summary>
     public bool IsExpired => ZooKeeper.State == ZooKeeperState.Expired;
 
+    /// <summary>True when the connection has been closed (disposed): it is not opened again.</summary>
+    public bool IsClosed => ZooKeeper.State == ZooKeeperState.Closed;
+
     /// <summary>The session's id (another one after <see cref="RenewExpiredSessionAsync"/>).</summary>
     public long SessionId => ZooKeeper.SessionId;
 

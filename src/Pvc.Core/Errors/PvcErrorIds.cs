@@ -180,6 +180,9 @@ public static class PvcErrorIds
     /// <summary>The VM failed to start.</summary>
     public const string VmFailed = nameof(VmFailed);
 
+    /// <summary>A restart waited for ended in another state than start: another change overtook it.</summary>
+    public const string VmNotRestarted = nameof(VmNotRestarted);
+
     /// <summary>The VM is a snapshot mirror; the change needs forcing.</summary>
     public const string VmIsMirror = nameof(VmIsMirror);
 

@@ -25,10 +25,16 @@ public sealed partial class VmOperations
         return await VmReader.GetAsync(Zk, vm.Uuid, cancellationToken);
     }
 
-    /// <summary>After <see cref="RestartAsync"/>: until its node has restarted it ("fail" is an error).</summary>
+    /// <summary>
+    /// After <see cref="RestartAsync"/>: until its node has restarted it. "fail" is an error, and so is any other end
+    /// than running ("VmNotRestarted"): another change (a stop, a disable) overtook the restart.
+    /// </summary>
     public async Task<Vm> WaitRestartedAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
-        await WaitSettledAsync(vm, timeout, progress, cancellationToken);
+        var state = await WaitSettledAsync(vm, timeout, progress, cancellationToken);
+        if (state != VmState.Start)
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotRestarted,
+                $"The VM '{vm.Name}' was not restarted: another change overtook the restart and it is now {Schema.Wire.VmState.Describe(state)}. Get-PvcVmLog and the node's log say what happened.") { Target = vm.Name };
         return await VmReader.GetAsync(Zk, vm.Uuid, cancellationToken);
     }
 

@@ -54,6 +54,14 @@ public abstract class ClusterCmdlet : PvcCmdlet
     protected bool UseClusterOf(ClusterConnection? objectCluster, object target)
     {
         _objectCluster = null;
+        if (objectCluster is { IsClosed: true })
+        {
+            // a closed connection is not swapped for another one: that might reach another cluster of the same name
+            WriteError(new ErrorRecord(
+                new InvalidOperationException($"'{target}' comes from the connection to {objectCluster}, which has been closed. Get the object again from an open connection (Get-PvcVm -Cluster, Get-PvcNode -Cluster)."),
+                "ClusterDisconnected", ErrorCategory.ConnectionError, target));
+            return false;
+        }
         if (objectCluster is not null && _given is not null && !ClusterOfObject.Same(objectCluster, _given))
         {
             WriteError(PvcErrorRecords.Of(

@@ -24,16 +24,26 @@ internal static class ClusterOfObject
         return wrapped;
     }
 
-    /// <summary>The cluster an object carries, or null.</summary>
+    /// <summary>
+    /// The cluster an object carries, or null: an emitted object's, one that Select-Object kept, or the text of a CSV's
+    /// Cluster column naming an open connection of this runspace. A row that names no open connection is refused
+    /// (<see cref="ArgumentTransformationMetadataException"/>): its name must not be looked up in another cluster.
+    /// </summary>
     public static ClusterConnection? Of(object? item) =>
         item is PSObject wrapped && wrapped.Properties[PropertyName]?.Value is var value
             ? ((value as PSObject)?.BaseObject ?? value) switch
             {
                 ClusterReference reference => reference.Connection,
                 ClusterConnection connection => connection,
+                string text => Named(text),
                 _ => null,
             }
             : null;
+
+    /// <summary>The open connection of this runspace shown as <paramref name="text"/>; refused when there is none.</summary>
+    public static ClusterConnection Named(string text) =>
+        RunspaceConnections.Find(text)
+        ?? throw new ArgumentTransformationMetadataException($"No connection of this runspace is to '{text}'. Connect to that cluster first (Connect-PvcCluster -NoDefault), or leave the Cluster column out.");
 
     /// <summary>True when two connections reach the same cluster: the same object, or the same servers (and chroot).</summary>
     public static bool Same(ClusterConnection a, ClusterConnection b) =>

@@ -15,8 +15,7 @@ public sealed class ClusterTransformationAttribute : ArgumentTransformationAttri
         (inputData is PSObject wrapped ? wrapped.BaseObject : inputData) switch
         {
             ClusterReference reference => reference.Connection,
-            string text => RunspaceConnections.Find(text)
-                ?? throw new ArgumentTransformationMetadataException($"No connection of this runspace is to '{text}'. Connect to that cluster first (Connect-PvcCluster -NoDefault), or leave the Cluster column out."),
+            string text => ClusterOfObject.Named(text),
             _ => inputData,
         };
 }

@@ -59,6 +59,6 @@ public abstract class NodeChangeCmdlet : NodeCmdlet
             {
                 progress(new ProgressRecord(id, activity, done ? "done" : "failed") { RecordType = ProgressRecordType.Completed });
             }
-        });
+        }, connection);
     }
 }

@@ -100,7 +100,8 @@ public abstract class PvcCmdlet : PSCmdlet, IDisposable
     /// <param name="asJob">Run as a job (the value of the cmdlet's <c>-AsJob</c>).</param>
     /// <param name="target">The target object of error records.</param>
     /// <param name="work">The work; its result (when not null) is the output.</param>
-    protected void RunInForegroundOrJob<T>(bool asJob, object? target, Func<Action<ProgressRecord>, CancellationToken, Task<T?>> work)
+    /// <param name="uses">The connection the work uses: Remove-Module closes it only after the job has ended.</param>
+    protected void RunInForegroundOrJob<T>(bool asJob, object? target, Func<Action<ProgressRecord>, CancellationToken, Task<T?>> work, Pvc.Core.Connection.ClusterConnection? uses = null)
         where T : class
     {
         if (!asJob)
@@ -112,11 +113,13 @@ public abstract class PvcCmdlet : PSCmdlet, IDisposable
         // the job's Command (Get-Job's column) is this command as typed, not the whole line around it
         var job = new PvcJob(MyInvocation.Statement is { Length: > 0 } typed ? typed : MyInvocation.MyCommand.Name, $"{MyInvocation.MyCommand.Name} {target}");
         JobRepository.Add(job);
-        job.Start(async (j, token) =>
+        var running = job.Start(async (j, token) =>
         {
             if (await work(j.Progress.Add, token) is { } output)
                 j.Output.Add(PSObject.AsPSObject(output));
         }, target);
+        if (uses is not null)
+            RunspaceConnections.UsedBy(uses, running);
         WriteObject(job);
     }
 

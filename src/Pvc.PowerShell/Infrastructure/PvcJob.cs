@@ -28,11 +28,11 @@ public sealed class PvcJob : Job
         SetJobState(JobState.Stopped);
     }
 
-    /// <summary>Runs the work on a worker thread; an error becomes the job's error record and fails it.</summary>
-    internal void Start(Func<PvcJob, CancellationToken, Task> work, object? target)
+    /// <summary>Runs the work on a worker thread; an error becomes the job's error record and fails it. The task ends with the job and never faults.</summary>
+    internal Task Start(Func<PvcJob, CancellationToken, Task> work, object? target)
     {
         SetJobState(JobState.Running);
-        _ = Task.Run(async () =>
+        return Task.Run(async () =>
         {
             try
             {

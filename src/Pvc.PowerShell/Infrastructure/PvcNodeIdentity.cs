@@ -45,7 +45,7 @@ public sealed class PvcNodeIdentity
             string text when !string.IsNullOrWhiteSpace(text) => new PvcNodeIdentity(text),
             // another kind of object (a CSV row, a custom object) names a node by its Name property; a VM does not
             Core.Vms.Vm => null,
-            _ when value is PSObject other && other.Properties["Name"]?.Value is string name && !string.IsNullOrWhiteSpace(name) => new PvcNodeIdentity(name),
+            _ when value is PSObject other && other.Properties["Name"]?.Value is string name && !string.IsNullOrWhiteSpace(name) => new PvcNodeIdentity(name) { Cluster = cluster }, // the cluster it names, as for a VM
             _ => null,
         };
     }

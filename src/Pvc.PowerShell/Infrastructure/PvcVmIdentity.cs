@@ -25,6 +25,8 @@ public sealed class PvcVmIdentity
     /// <summary>A VM by UUID.</summary>
     public PvcVmIdentity(Guid uuid) => Uuid = uuid;
 
+    private PvcVmIdentity(PvcVmIdentity other) => (Name, Uuid, Vm) = (other.Name, other.Uuid, other.Vm);
+
     /// <summary>A VM object (from Get-PvcVm or a cmdlet's -PassThru).</summary>
     public PvcVmIdentity(Vm vm)
     {
@@ -66,7 +68,9 @@ public sealed class PvcVmIdentity
             string text when !string.IsNullOrWhiteSpace(text) => new PvcVmIdentity(text),
             // another kind of object (a CSV row, a custom object) names a VM by its Uuid or Name property; a node does not
             Core.Nodes.Node => null,
-            _ when value is PSObject other => ByProperty(other),
+            // with the cluster it names (a Select-Object of a VM keeps it, a CSV row names it): an explicit -Cluster
+            // other than that is a ClusterMismatch, as for a VM object, not the same name in another cluster
+            _ when value is PSObject other && ByProperty(other) is { } named => new PvcVmIdentity(named) { Cluster = cluster },
             _ => null,
         };
     }

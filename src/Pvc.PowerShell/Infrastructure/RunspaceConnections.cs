@@ -37,6 +37,28 @@ internal static class RunspaceConnections
             return list.FirstOrDefault(c => c.ToString() == text || c.Servers == text);
     }
 
+    private static readonly ConditionalWeakTable<ClusterConnection, List<Task>> Jobs = [];
+
+    /// <summary>Notes a job (its task, which never faults) that uses the connection.</summary>
+    public static void UsedBy(ClusterConnection connection, Task job)
+    {
+        var list = Jobs.GetOrCreateValue(connection);
+        lock (list)
+        {
+            list.RemoveAll(t => t.IsCompleted);
+            list.Add(job);
+        }
+    }
+
+    /// <summary>Ends when the jobs that use the connection have ended.</summary>
+    public static Task JobsOf(ClusterConnection connection)
+    {
+        if (!Jobs.TryGetValue(connection, out var list))
+            return Task.CompletedTask;
+        lock (list)
+            return Task.WhenAll(list.ToArray());
+    }
+
     /// <summary>Takes every connection of the current runspace off the list.</summary>
     public static IReadOnlyList<ClusterConnection> TakeAll()
     {

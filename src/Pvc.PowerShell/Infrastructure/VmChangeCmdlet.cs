@@ -75,7 +75,7 @@ public abstract class VmChangeCmdlet : VmCmdlet
             if (!output && !asJob)
                 return null;
             return ClusterOfObject.Attach(result ?? await connection.Vms.GetAsync(vm.Uuid, token), connection);
-        });
+        }, connection);
         if (!asJob)
             Narrate($"{activity}: {vm.Name} done", before);
     }
