@@ -34,7 +34,7 @@ public sealed partial class VmOperations
         var state = await WaitSettledAsync(vm, timeout, progress, cancellationToken);
         if (state != VmState.Start)
             throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotRestarted,
-                $"The VM '{vm.Name}' was not restarted: another change overtook the restart and it is now {Schema.Wire.VmState.Describe(state)}. Get-PvcVmLog and the node's log say what happened.") { Target = vm.Name };
+                $"The VM '{vm.Name}' was not restarted: another change overtook the restart and it is now {Schema.Wire.VmState.Describe(state)}. The node's log says what happened.") { Target = vm.Name };
         return await VmReader.GetAsync(Zk, vm.Uuid, cancellationToken);
     }
 

@@ -128,7 +128,7 @@ public sealed partial class VmOperations
             target = request.Target;
             // read with the VM's keys (PlanMigrationAsync): the node's root and its two states
             if (read[NodeKeys.Path(target)] is null)
-                throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{target}'. Get-PvcNode lists the nodes.") { Target = target };
+                throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{target}'.") { Target = target };
             if (limit.Count > 0 && !limit.Contains(target))
                 throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NodeNotInLimit, $"The node '{target}' is not in the VM '{vm.Name}''s node limit ({string.Join(",", limit)}).") { Target = vm.Name };
             if (target == current)
