@@ -62,6 +62,10 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
         }
     }
 
+    /// <summary>The node's daemon state as ZooKeeper has it now.</summary>
+    public async Task<NodeDaemonState> ReadDaemonStateAsync(string node, CancellationToken cancellationToken) =>
+        Wire.DaemonState.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data));
+
     /// <summary>Waits on a watch, up to <paramref name="within"/>, for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>
     public async Task<bool> WaitLeftDeadAsync(string node, TimeSpan within, CancellationToken cancellationToken)
     {

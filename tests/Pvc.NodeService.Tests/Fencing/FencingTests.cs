@@ -189,6 +189,33 @@ public sealed class FencingTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_fenced_node_is_powered_back_on_when_the_answer_to_its_recovery_was_lost()
+    {
+        // nemesis seed 582891: the recovery committed, its answer was lost with the connection, and the fencer threw
+        // before powering the node back on; the monitor never looks at a "fenced" node again, so it stayed off
+        await using var proxy = new Pvc.Testing.Network.TcpProxy(zk.Server.ClientPort);
+        var chroot = await zk.NewChrootAsync("fence");
+        await using var lab = await HaLab.StartAsync(chroot, vmsPerNode: 1,
+            zookeeperFor: node => node == "hv3" ? chroot : proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..]);
+        // the only request carrying "fenced" is the recovery's transaction (hv3's daemon state)
+        var recoverySent = proxy.PauseRepliesAfterRequestWith("fenced"u8.ToArray());
+        lab.Crash("hv3");
+
+        await recoverySent.WaitAsync(TimeSpan.FromSeconds(90));
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3's recovery committed");
+        Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 is off until its recovery is written");
+        proxy.Cut(); // the fencer's answer goes with the connection
+        proxy.ResumeReplies();
+        proxy.Restore();
+
+        await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(_ => Task.FromResult(lab.Cluster.Bmcs[2].PowerIsOn), TimeSpan.FromSeconds(60), "hv3 powered back on by its fencer");
+        Assert.Equal("set power 1", lab.PowerRequests("hv3")[^1]);
+        Assert.Equal("fenced", await lab.DaemonStateAsync("hv3"));
+        await lab.WaitAllRunningAsync("hv3's VM running on hv1 or hv2", node => node != "hv3");
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
     public async Task A_VM_whose_receiver_dies_mid_migration_is_never_started_elsewhere_while_its_sender_runs_it()
     {
         await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), vmsPerNode: 1);

@@ -19,6 +19,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _disposed = new();
     private bool _cut;
     private TaskCompletionSource _repliesFlow = Open();
+    private byte[]? _pauseOn;
+    private TaskCompletionSource? _pausedOn;
 
     private static TaskCompletionSource Open()
     {
@@ -71,6 +73,37 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         lock (_lock)
             _repliesFlow.TrySetResult();
+    }
+
+    /// <summary>
+    /// Holds back every reply from the moment a client sends a request carrying <paramref name="marker"/> (matched
+    /// within one read of the client's stream, which holds a whole small request): the server gets and commits that
+    /// request, but its answer, and every later one, waits for <see cref="ResumeReplies"/>, so a <see cref="Cut"/> then
+    /// loses exactly that answer. The task completes once the request went through.
+    /// </summary>
+    public Task PauseRepliesAfterRequestWith(byte[] marker)
+    {
+        ArgumentNullException.ThrowIfNull(marker);
+        lock (_lock)
+        {
+            _pauseOn = marker;
+            _pausedOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _pausedOn.Task;
+        }
+    }
+
+    /// <summary>Pauses the replies, before <paramref name="request"/> is relayed, when it carries the awaited marker.</summary>
+    private TaskCompletionSource? PauseIfMarked(ReadOnlySpan<byte> request)
+    {
+        lock (_lock)
+        {
+            if (_pauseOn is null || request.IndexOf(_pauseOn) < 0)
+                return null;
+            _pauseOn = null;
+            if (_repliesFlow.Task.IsCompleted)
+                _repliesFlow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _pausedOn;
+        }
     }
 
     private Task RepliesMayFlow()
@@ -133,8 +166,8 @@ public sealed class TcpProxy : IAsyncDisposable
                     _open.Add(outbound);
                     ConnectionCount++;
                 }
-                _ = PumpAsync(inbound, outbound, null);
-                _ = PumpAsync(outbound, inbound, RepliesMayFlow);
+                _ = PumpAsync(inbound, outbound, null, PauseIfMarked);
+                _ = PumpAsync(outbound, inbound, RepliesMayFlow, null);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -143,7 +176,9 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<Task>? gate)
+    private delegate TaskCompletionSource? RequestInspector(ReadOnlySpan<byte> request);
+
+    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<Task>? gate, RequestInspector? inspect)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -155,7 +190,9 @@ public sealed class TcpProxy : IAsyncDisposable
             {
                 if (gate is not null)
                     await gate();
+                var paused = inspect?.Invoke(buffer.AsSpan(0, read));
                 await sink.WriteAsync(buffer.AsMemory(0, read));
+                paused?.TrySetResult();
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
