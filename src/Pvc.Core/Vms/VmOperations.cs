@@ -78,12 +78,21 @@ public sealed partial class VmOperations(ClusterConnection cluster)
                 $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}: its state changes once its nodes have ended the migration; nothing was written. Wait for the migration to end, then try again.") { Target = vm.Name };
     }
 
-    /// <summary>Starts a VM (state "start"). A mirror VM needs <paramref name="force"/>.</summary>
+    /// <summary>
+    /// Starts a VM (state "start"). A mirror VM needs <paramref name="force"/>. A receiver's announcement left in
+    /// <c>migrate_sync_lock</c> is cleared with it, as <see cref="StopAsync"/> does.
+    /// </summary>
     public async Task StartAsync(VmRef vm, bool force = false, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.MigrateSyncLock);
         RefuseMirror(vm, read, force, "start");
-        await SetStateAsync(vm, read, VmState.Start, cancellationToken);
+        RefuseMigrating(vm, read);
+        var writes = new List<Op> { Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(VmState.Start))) };
+        // a receiver's announcement left standing would make the VM's next "stop" (after a shutdown) read as a hand-over,
+        // which its node then starts again: a start asked for now ends whatever hand-over was pending
+        if (read[P(vm, DomainKeys.MigrateSyncLock)] is { Length: > 0 })
+            writes.Add(Op.SetData(P(vm, DomainKeys.MigrateSyncLock), Utf8("")));
+        await CommitAsync(vm, read, writes, cancellationToken);
     }
 
     /// <summary>Restarts a running VM (state "restart"); only from "start".</summary>

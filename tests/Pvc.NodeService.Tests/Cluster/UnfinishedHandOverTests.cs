@@ -43,4 +43,38 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
         Assert.Equal("", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock)));
         await c.WaitForLogAsync(c.Nodes[1], "its receive here never ended; starting it here");
     }
+
+    [Fact]
+    public async Task A_VM_started_by_a_client_over_a_standing_announcement_stays_stopped_after_its_shutdown()
+    {
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
+        await c.WaitReadyAsync();
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "announced"), TargetNode = "hv1" });
+        var zkc = c.Connection.ZooKeeper;
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+
+        // a hand-over's announcement while its receiver is still a contender: hv1 leaves it to that receiver
+        var receiver = new Pvc.ZooKeeper.Recipes.ZooKeeperLock(zkc, key, Pvc.ZooKeeper.Recipes.LockKind.Exclusive, "test");
+        await receiver.AcquireAsync(TimeSpan.FromSeconds(30));
+        await zkc.SetDataAsync(key, Encoding.UTF8.GetBytes(DomainKeys.Format(uuid)));
+        // the client starts it meanwhile: a start asked for now ends the hand-over
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        await receiver.DisposeAsync();
+        await c.WaitForContendersAsync(key, 0);
+
+        await c.Vms.ShutdownAsync(vm);
+        await c.WaitAsync(DomainKeys.Path(uuid, DomainKeys.State), s => s == "stop", "hv1 writing stop after the shutdown");
+        await c.WaitNotRunningAsync(uuid);
+        // before: "stop" with the key still naming the VM read as a hand-over, and hv1 started it again at once
+        var keepalive = NodeKeys.Path("hv1", NodeKeys.Keepalive);
+        for (var k = 0; k < 2; k++)
+        {
+            var seen = await c.ReadAsync(keepalive);
+            await c.WaitAsync(keepalive, t => t != seen, "hv1's next keepalive");
+        }
+        Assert.Equal("stop", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
+        Assert.DoesNotContain("its receive here never ended", File.ReadAllText(c.Nodes[0].LogPath), StringComparison.Ordinal);
+    }
 }
