@@ -32,8 +32,7 @@ public sealed class LayeringTests
         Assert.True(past.Count == 0, "The PowerShell module reaches past Core into the ZooKeeper client:\n" + string.Join("\n", past));
     }
 
-    [Fact(Skip = "the node service still uses the ZooKeeper client directly (leader election, locks, watches, ephemeral " +
-        "znodes): moving every node-side state transition into Core is h12node's work (issue 12 item 1); remove this Skip then")]
+    [Fact]
     public void NodeService_uses_Core_and_no_ZooKeeper_type()
     {
         var service = Read(NodeService);

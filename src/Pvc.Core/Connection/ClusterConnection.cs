@@ -68,6 +68,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>True when the cluster expired the session (see <see cref="RenewExpiredSessionAsync"/>).</summary>
     public bool IsExpired => ZooKeeper.State == ZooKeeperState.Expired;
 
+    /// <summary>True while the session is connected to a server.</summary>
+    public bool IsConnected => ZooKeeper.State == ZooKeeperState.Connected;
+
     /// <summary>True when the connection has been closed (disposed): it is not opened again.</summary>
     public bool IsClosed => ZooKeeper.State == ZooKeeperState.Closed;
 
@@ -102,7 +105,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             SessionTimeout = options.SessionTimeout,
             Auth = credential is null ? [] : [credential.AuthData],
             Tls = options.TlsOptions(),
-            Log = options.Log,
+            Log = options.ClientLog(),
         };
         var client = await ZooKeeperClient.ConnectAsync(parsed.ToString(), clientOptions, cancellationToken);
         try

@@ -35,14 +35,43 @@ public sealed record ClusterConnectionOptions
     /// <summary>With <see cref="CertificateAuthorityFile"/>: a client certificate with its private key, for servers that ask for one.</summary>
     public X509Certificate2? ClientCertificate { get; init; }
 
+    /// <summary>With <see cref="CertificateAuthorityFile"/>: the name the servers' certificates must carry, when it is not the host name connected to.</summary>
+    public string? TlsServerName { get; init; }
+
     /// <summary>The ZooKeeper client's logging hook (connection losses, failed reconnects, expiry); none by default.</summary>
     public Action<ZooKeeperLogEntry>? Log { get; init; }
+
+    /// <summary>The same log as <see cref="Log"/> in Core's terms, for callers that do not use the ZooKeeper client's types.</summary>
+    public Action<ClusterLogEntry>? OnLog { get; init; }
 
     /// <summary>The record's text without the password, so that logging the options never shows it.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Servers = {ConnectionString}, User = {User}, Password = {(Password is null ? "" : "***")}, ConnectTimeout = {ConnectTimeout}, SessionTimeout = {SessionTimeout}, Tls = {(Tls is null && CertificateAuthorityFile is null ? "off" : "on")}");
         return true;
+    }
+
+    /// <summary>Reads the TLS files now (<see cref="CertificateAuthorityFile"/>), so that a bad file is found before any connection.</summary>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidCertificateAuthorityFile": the file cannot be read as PEM certificates.</exception>
+    public void ValidateTls() => _ = TlsOptions();
+
+    /// <summary>The client's log hook: <see cref="Log"/> and <see cref="OnLog"/> together, or null for neither.</summary>
+    internal Action<ZooKeeperLogEntry>? ClientLog()
+    {
+        if (OnLog is not { } onLog)
+            return Log;
+        var log = Log;
+        return entry =>
+        {
+            log?.Invoke(entry);
+            onLog(new ClusterLogEntry(entry.Level switch
+            {
+                ZooKeeperLogLevel.Debug => ClusterLogLevel.Debug,
+                ZooKeeperLogLevel.Information => ClusterLogLevel.Information,
+                ZooKeeperLogLevel.Warning => ClusterLogLevel.Warning,
+                _ => ClusterLogLevel.Error,
+            }, entry.Message, entry.Exception));
+        };
     }
 
     /// <summary>The TLS options: <see cref="Tls"/>, else those of <see cref="CertificateAuthorityFile"/>, else none.</summary>
@@ -53,7 +82,7 @@ public sealed record ClusterConnectionOptions
             return Tls;
         try
         {
-            return ZooKeeperTlsOptions.FromPemFiles(CertificateAuthorityFile) with { ClientCertificate = ClientCertificate };
+            return ZooKeeperTlsOptions.FromPemFiles(CertificateAuthorityFile) with { ClientCertificate = ClientCertificate, ServerName = TlsServerName };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {

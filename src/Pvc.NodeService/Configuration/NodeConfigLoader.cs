@@ -40,9 +40,9 @@ public static class NodeConfigLoader
                 RequireOwnerOnly(tls.KeyFile, "the ZooKeeper client key (database.zookeeper.tls.key_file)");
             try
             {
-                NodeConnection.Tls(tls);
+                NodeConnection.CheckTls(tls);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or Core.Errors.PvcException)
             {
                 throw new NodeConfigException($"{path}: database.zookeeper.tls: {e.Message}", e);
             }

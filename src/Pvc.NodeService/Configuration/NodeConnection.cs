@@ -1,8 +1,9 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Security;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Configuration;
 
@@ -18,13 +19,34 @@ internal static class NodeConnection
         ConnectTimeout = TimeSpan.FromSeconds(10),
         User = config.ZooKeeperUser,
         Password = config.ZooKeeperPassword,
-        Tls = config.ZooKeeperTls is { } tls ? Tls(tls) : null,
-        Log = entry => log.Log(Level(entry.Level), entry.Exception, "ZooKeeper: {Message}", entry.Message),
+        CertificateAuthorityFile = config.ZooKeeperTls?.CaFile,
+        ClientCertificate = config.ZooKeeperTls is { } tls ? ClientCertificate(tls) : null,
+        TlsServerName = config.ZooKeeperTls?.ServerName,
+        OnLog = entry => log.Log(Level(entry.Level), entry.Exception, "ZooKeeper: {Message}", entry.Message),
     };
 
-    /// <summary>Reads the TLS files (the loader calls it too, so that a bad file stops the service at once).</summary>
-    public static ZooKeeperTlsOptions Tls(ZooKeeperTlsSettings tls) =>
-        ZooKeeperTlsOptions.FromPemFiles(tls.CaFile, tls.CertificateFile, tls.KeyFile, tls.ServerName);
+    /// <summary>Reads the TLS files (the loader calls it, so that a bad file stops the service at once).</summary>
+    /// <exception cref="CryptographicException">The client certificate or its key cannot be read.</exception>
+    /// <exception cref="Core.Errors.PvcException">The certificate authority file cannot be read as PEM certificates.</exception>
+    public static void CheckTls(ZooKeeperTlsSettings tls)
+    {
+        using var certificate = ClientCertificate(tls);
+        new ClusterConnectionOptions { Servers = [], CertificateAuthorityFile = tls.CaFile }.ValidateTls();
+    }
+
+    private static X509Certificate2? ClientCertificate(ZooKeeperTlsSettings tls)
+    {
+        if (tls.CertificateFile is null)
+            return null;
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(tls.CertificateFile, tls.KeyFile);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CryptographicException($"{tls.CertificateFile} (key {tls.KeyFile ?? "in the same file"}) is not a PEM certificate with its private key: {e.Message}", e);
+        }
+    }
 
     /// <summary>
     /// Says so, once a connection, when the cluster is open (PVC-compatible): then this node's BMC password, which PVC's
@@ -43,11 +65,11 @@ internal static class NodeConnection
                 config.ZooKeeper);
     }
 
-    private static LogLevel Level(ZooKeeperLogLevel level) => level switch
+    private static LogLevel Level(ClusterLogLevel level) => level switch
     {
-        ZooKeeperLogLevel.Debug => LogLevel.Debug,
-        ZooKeeperLogLevel.Information => LogLevel.Information,
-        ZooKeeperLogLevel.Warning => LogLevel.Warning,
+        ClusterLogLevel.Debug => LogLevel.Debug,
+        ClusterLogLevel.Information => LogLevel.Information,
+        ClusterLogLevel.Warning => LogLevel.Warning,
         _ => LogLevel.Error,
     };
 }

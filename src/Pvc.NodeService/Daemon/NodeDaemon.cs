@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pvc.Core.Errors;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Daemon;
 
@@ -54,7 +54,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
                     log.LogWarning("{Message}; retrying", e.Message);
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 }
-                catch (ZooKeeperException e)
+                catch (Exception e) when (IsZooKeeperError(e))
                 {
                     log.LogWarning("ZooKeeper at {Servers}: {Message}; retrying", config.ZooKeeper, e.Message);
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -84,14 +84,14 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         var clean = false;
-        if (!Failed && _session is not null && _cluster is { State: ZooKeeperState.Connected })
+        if (!Failed && _session is not null && _cluster is { IsConnected: true })
         {
             try
             {
                 await _session.ShutdownAsync(cancellationToken);
                 clean = true;
             }
-            catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException || IsZooKeeperError(e))
             {
                 log.LogWarning("Clean stop incomplete: {Message}", e.Message);
             }
@@ -104,4 +104,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
         if (_cluster is not null)
             await _cluster.DisposeAsync();
     }
+
+    /// <summary>An error of the ZooKeeper client that Core let through (connection loss, expiry, ...), not one of Core's own.</summary>
+    private static bool IsZooKeeperError(Exception e) => e is not PvcException && PvcException.From(e) is not null;
 }

@@ -69,10 +69,10 @@ public sealed class QemuLabTests(QemuLabFixture lab, ITestOutputHelper output)
         }
         var elapsedTicks = sinceBefore.Elapsed.TotalSeconds * TickGuest.TicksPerSecond;
         output.WriteLine($"migration (request to state start) {migrated.TotalSeconds:0.00} s; guest ticks {before} before, {after} after, {elapsedTicks:0} ticks of time between");
-        // The same guest: its counter went on from where it was. A guest booted afresh on hv2 (its QEMU started after
-        // `before` was read) could have counted at most the time since then, which is less than the counter shows.
+        // The same guest: libvirt has it running on hv2 because it migrated in (a guest started there afresh reads
+        // "booted"), and its counter went on from where it was. The counter is not compared with the wall clock: a TCG
+        // guest on a loaded host loses ticks (a CI run saw 345 ticks counted in 599 ticks of time), which read as a restart.
         Assert.True(after >= before, $"the guest's counter went back from {before} to {after}: it was restarted");
-        Assert.True(after > elapsedTicks, $"the guest counted {after} ticks, no more than the {elapsedTicks:0} since the migration began: it was restarted");
 
         var now = await c.Connection.Vms.GetAsync(uuid);
         Assert.Equal(("hv2", "hv1"), (now.Node, now.LastNode));
