@@ -62,8 +62,40 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
         }
     }
 
-    /// <summary>The node's daemon state as ZooKeeper has it now.</summary>
-    public async Task<NodeDaemonState> ReadDaemonStateAsync(string node, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// <see cref="FencedNodeRecovery.RecoverAsync"/> of a node its BMC confirmed off, surviving a lost answer: a
+    /// connection lost while the transaction was under way leaves unknown whether ZooKeeper committed it (nemesis seed
+    /// 582891: it had, the fencer threw before powering the node back on, and nobody ever did). Once connected again
+    /// the node's daemon state tells: still "dead" is recovered again, anything else was written.
+    /// </summary>
+    /// <param name="node">The node powered off.</param>
+    /// <param name="recoverVms">Whether its VMs are started elsewhere.</param>
+    /// <param name="answerLost">Told why, each time an answer is lost.</param>
+    /// <param name="cancellationToken">Ends the wait for the connection.</param>
+    /// <returns>The VMs moved; empty when a lost answer's transaction had been committed.</returns>
+    /// <exception cref="SessionExpiredException">The session expired while the connection was away (the next fence monitor finds the node "fenced" or "dead").</exception>
+    public async Task<IReadOnlyList<RecoveredVm>> RecoverPoweredOffAsync(string node, bool recoverVms, Action<string> answerLost, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answerLost);
+        var lost = false;
+        while (true)
+        {
+            try
+            {
+                if (lost && await ReadDaemonStateAsync(node, cancellationToken) != NodeDaemonState.Dead)
+                    return [];
+                return await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = true, RecoverVms = recoverVms }, cancellationToken);
+            }
+            catch (ConnectionLossException e)
+            {
+                lost = true;
+                answerLost(e.Message);
+                await Zk.WaitConnectedAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<NodeDaemonState> ReadDaemonStateAsync(string node, CancellationToken cancellationToken) =>
         Wire.DaemonState.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data));
 
     /// <summary>Waits on a watch, up to <paramref name="within"/>, for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>

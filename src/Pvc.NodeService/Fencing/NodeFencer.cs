@@ -5,9 +5,7 @@ using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;
-using Pvc.Core.Schema;
 using Pvc.NodeService.Configuration;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Fencing;
 
@@ -56,7 +54,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         if (result.PoweredOff)
         {
             log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
-            await RecoverPoweredOffAsync(node, cancellationToken);
+            await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
             // only now, with the node written off, may it boot: it comes back flushed, owning nothing
             log.LogInformation("Node {Node}: {Detail}", node, await bmc.PowerOnAsync(address!, cancellationToken));
             return FenceOutcome.Fenced;
@@ -96,39 +94,14 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         return new BmcExpectation(node, BmcIdentity.Decode(recorded.GetValueOrDefault(node)), others);
     }
 
-    /// <summary>
-    /// Writes the recovery of a node its BMC confirmed off, surviving a lost answer: a connection lost while the
-    /// transaction was under way leaves unknown whether ZooKeeper committed it (nemesis seed 582891: it had, the fencer
-    /// threw before powering the node back on, and nobody ever did). Once connected again the node's daemon state
-    /// tells: still "dead" is recovered again, anything else was written.
-    /// </summary>
-    private async Task RecoverPoweredOffAsync(string node, CancellationToken cancellationToken)
-    {
-        var lost = false;
-        while (true)
-        {
-            try
-            {
-                if (lost && await fence.ReadDaemonStateAsync(node, cancellationToken) != NodeDaemonState.Dead)
-                    return;
-                await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
-                return;
-            }
-            catch (ConnectionLossException e)
-            {
-                lost = true;
-                log.LogWarning("Node {Node}: ZooKeeper's answer to its recovery was lost ({Message}); once connected, its state tells whether it was written", node, e.Message);
-                // a session that expires meanwhile throws here: the next fence monitor finds the node "fenced" or "dead"
-                await cluster.ZooKeeper.WaitConnectedAsync(Timeout.InfiniteTimeSpan, cancellationToken);
-            }
-        }
-    }
-
     private async Task RecoverAsync(string node, bool fenced, bool recoverVms, CancellationToken cancellationToken)
     {
         try
         {
-            var moved = await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = fenced, RecoverVms = recoverVms }, cancellationToken);
+            // a node the BMC confirmed off: a recovery whose answer was lost is read back, so that the power-on follows
+            var moved = fenced
+                ? await fence.RecoverPoweredOffAsync(node, recoverVms, why => log.LogWarning("Node {Node}: ZooKeeper's answer to its recovery was lost ({Message}); once connected, its state tells whether it was written", node, why), cancellationToken)
+                : await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = false, RecoverVms = recoverVms }, cancellationToken);
             foreach (var vm in moved)
             {
                 if (vm.Target is { } target)
