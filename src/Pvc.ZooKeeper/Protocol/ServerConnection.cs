@@ -21,6 +21,7 @@ internal sealed class ServerConnection : IAsyncDisposable
     private readonly Lock _inFlightLock = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
     private readonly JuteWriter _sendBuffer = new(64 * 1024);
     private byte[] _receiveBuffer = new byte[64 * 1024];
     private int _receiveStart;
@@ -183,8 +184,21 @@ internal sealed class ServerConnection : IAsyncDisposable
             request.Fail(new ConnectionLossException(request.Path, $"The connection to ZooKeeper server {Server} was lost before the answer arrived.", reason));
     }
 
-    /// <summary>Stops the connection (the session loop then decides what comes next).</summary>
-    public void Stop() => _stop.Cancel();
+    /// <summary>Stops the connection (the session loop then decides what comes next); a no-op once it is disposed.</summary>
+    public void Stop()
+    {
+        // the session loop disposes a connection that ended while a closing client may still stop it
+        if (Volatile.Read(ref _disposed) != 0)
+            return;
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // disposed between the check and the call: stopped all the same
+        }
+    }
 
     private async Task SendLoopAsync(ChannelReader<PendingRequest> outgoing, Chroot chroot, int maxRequestSize, CancellationToken token)
     {
@@ -374,6 +388,8 @@ internal sealed class ServerConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         await _stop.CancelAsync();
         await _stream.DisposeAsync();
         _stop.Dispose();
