@@ -62,7 +62,7 @@ public static class ClusterStatusReader
         return new ClusterStatus
         {
             StorageHealth = storageHealth is { } h ? Wire.StorageHealth.Decode(PvcJson.Text(h, "status")) : StorageHealthStatus.Unknown,
-            StorageHealthChecks = storageHealth is { } hc ? StorageHealthChecks(hc) : [],
+            StorageHealthChecks = storageHealth is { } hc ? Storage.StorageStatus.Checks(hc) : [],
             Name = PvcText.Decode(batch.Text(BaseKeys.Config)),
             Health = ClusterHealth.Compute(faults),
             Maintenance = batch.Text(BaseKeys.Maintenance) == PvcBool.EncodeLowercase(true),
@@ -79,14 +79,5 @@ public static class ClusterStatusReader
             VmStates = vmStates,
             ActiveFaults = ClusterHealth.Active(faults),
         };
-    }
-
-    private static IReadOnlyList<string> StorageHealthChecks(System.Text.Json.JsonElement health)
-    {
-        if (!health.TryGetProperty("checks", out var checks) || checks.ValueKind != System.Text.Json.JsonValueKind.Object)
-            return [];
-        return [.. checks.EnumerateObject().Select(c =>
-            c.Value.ValueKind == System.Text.Json.JsonValueKind.Object && c.Value.TryGetProperty("summary", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.Object
-                && PvcJson.Text(s, "message") is { } message ? $"{c.Name}: {message}" : c.Name)];
     }
 }
