@@ -38,7 +38,13 @@ public sealed class StorageCmdletTests(StorageCluster cluster)
 
         var set = cluster.Ps.Run("Set-PvcPool $args[0] 16 -Confirm:$false -Timeout 120", pool).ThrowIfErrors().OutputOf<Pool>().Single();
         Assert.Equal(16, set.Pgs);
-        Assert.Contains("16", await cluster.Ceph.CephAsync(["osd", "pool", "get", pool, "pg_num"]), StringComparison.Ordinal);
+        // Ceph's manager walks pg_num to its new target: the target is what was set
+        await CephLab.WaitUntilAsync(async ct =>
+        {
+            using var detail = JsonDocument.Parse(await cluster.Ceph.CephAsync(["osd", "pool", "ls", "detail", "--format", "json"], ct));
+            var p = detail.RootElement.EnumerateArray().Single(e => e.GetProperty("pool_name").GetString() == pool);
+            return (p.TryGetProperty("pg_num_target", out var t) ? t : p.GetProperty("pg_num")).GetInt32() == 16;
+        }, TimeSpan.FromSeconds(60), "pg_num set to 16 in Ceph");
 
         Assert.Equal("PoolExists", Refused("New-PvcPool $args[0] 8", pool));
         Assert.Equal("InvalidPlacementGroups", Refused("New-PvcPool newpool 10"));
@@ -201,7 +207,7 @@ public sealed class StorageCmdletTests(StorageCluster cluster)
         Assert.Equal(StorageHealthStatus.Ok, cluster.Ps.Run("(Get-PvcCluster).StorageHealth").OutputOf<StorageHealthStatus>().Single());
 
         cluster.Ps.Run("New-PvcVolume $args[0] complete-me 1GB -Timeout 120", pool).ThrowIfErrors();
-        var pools = cluster.Ps.Run("(TabExpansion2 -inputScript 'New-PvcVolume -Pool cpl' -cursorColumn 24).CompletionMatches.CompletionText").OutputOf<string>();
+        var pools = cluster.Ps.Run("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches.CompletionText", "New-PvcVolume -Pool cpl").OutputOf<string>();
         Assert.Contains(pool, pools);
         var line = $"Remove-PvcVolume -Pool {pool} -Name compl";
         var volumes = cluster.Ps.Run("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches.CompletionText", line).OutputOf<string>();
