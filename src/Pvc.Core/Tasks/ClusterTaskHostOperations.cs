@@ -141,7 +141,7 @@ public sealed class ClusterTaskHostOperations(ClusterConnection cluster, string 
     /// </summary>
     public Task<IReadOnlyList<ClusterTaskRecovery.Outcome>> RecoverInterruptedAsync(CancellationToken cancellationToken) =>
         ClusterTaskRecovery.RecoverAsync(cluster, nodeName, $"the node service on {nodeName} restarted while it ran",
-            handOverRunning: true, onlyOtherSessions: true, cancellationToken);
+            handOverRunning: true, onlyOtherSessions: true, fallback: nodeName, cancellationToken);
 
     private async Task<ClusterTask> WriteAsync(ClusterTask before, ClusterTask after, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ namespace Pvc.Core.Tasks;
 /// What becomes of the tasks of a node that died (fenced, or declared dead) or whose node service restarted while
 /// they ran. A task is never run twice silently:
 /// <list type="bullet">
-/// <item>Pending (never claimed) and not bound to the node: handed to the primary, Pending.</item>
+/// <item>Pending (never claimed) and not bound to the node: handed to the primary, Pending (to the live node recovering
+/// them when no other primary is elected yet: a dead primary's tasks are recovered before the next election ends).</item>
 /// <item>Running, safe to repeat (its handler says so), not bound to the node, and the node is known to be gone
 /// (<c>handOverRunning</c>: fenced off, or its service restarted): handed to the primary, Pending, to run again; its
 /// history says so.</item>
@@ -34,10 +35,11 @@ public static class ClusterTaskRecovery
     /// <param name="reason">Why, for the record ("node hv2 was fenced").</param>
     /// <param name="handOverRunning">True when the node is known to run none of them any more (fenced off, or its service restarted).</param>
     /// <param name="onlyOtherSessions">Leave the tasks claimed by the connection's own session (a runner's own start).</param>
+    /// <param name="fallback">A live node in "run" to hand tasks to when no primary other than <paramref name="node"/> is elected (the fencer, or the restarted node itself); null for none.</param>
     /// <param name="cancellationToken">Cancels it.</param>
     /// <exception cref="PvcException">WriteConflict: "TaskWriteConflict": the tasks kept changing; what was decided in the last attempt was not written.</exception>
     public static async Task<IReadOnlyList<Outcome>> RecoverAsync(ClusterConnection connection, string node, string reason, bool handOverRunning,
-        bool onlyOtherSessions, CancellationToken cancellationToken)
+        bool onlyOtherSessions, string? fallback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(node);
@@ -47,7 +49,7 @@ public static class ClusterTaskRecovery
         {
             try
             {
-                return await AttemptAsync(connection, node, reason, handOverRunning, onlyOtherSessions, cancellationToken);
+                return await AttemptAsync(connection, node, reason, handOverRunning, onlyOtherSessions, fallback, cancellationToken);
             }
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException or NodeExistsException)
             {
@@ -58,7 +60,7 @@ public static class ClusterTaskRecovery
     }
 
     private static async Task<IReadOnlyList<Outcome>> AttemptAsync(ClusterConnection connection, string node, string reason, bool handOverRunning,
-        bool onlyOtherSessions, CancellationToken cancellationToken)
+        bool onlyOtherSessions, string? fallback, CancellationToken cancellationToken)
     {
         var zk = connection.ZooKeeper;
         var tasks = (await ClusterTaskStore.ReadAllAsync(zk, cancellationToken))
@@ -70,7 +72,7 @@ public static class ClusterTaskRecovery
         var primaryData = await zk.GetDataAsync(BaseKeys.PrimaryNode, cancellationToken: cancellationToken);
         var primary = ClusterTaskStore.PrimaryOf(System.Text.Encoding.UTF8.GetString(primaryData.Data));
         // the node itself may be the primary only when its service restarted (a dead primary has given up the role)
-        var target = primary is not null && (primary != node || onlyOtherSessions) ? primary : null;
+        var target = primary is not null && (primary != node || onlyOtherSessions) ? primary : fallback;
         IReadOnlyList<string> queued;
         try
         {
@@ -109,7 +111,7 @@ public static class ClusterTaskRecovery
             else
             {
                 var why = task.NodeBound ? $"it is bound to {node}"
-                    : target is null ? "no primary coordinator is elected to hand it to"
+                    : target is null ? "no live node was there to hand it to"
                     : !handOverRunning ? $"{node} is not known to be off, so the work may still be going on there"
                     : "its handler is not safe to repeat";
                 after = ClusterTaskHostOperations.Failed(task with { History = [.. task.History, $"{DateTimeOffset.UtcNow:u}: {reason}"] },

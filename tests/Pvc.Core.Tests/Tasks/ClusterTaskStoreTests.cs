@@ -182,7 +182,7 @@ public sealed class ClusterTaskStoreTests(ZooKeeperFixture zk)
         await ClaimAsync(bound, true);
         await c.Raw.SetDataAsync(BaseKeys.PrimaryNode, "hv1"u8.ToArray());
 
-        var outcomes = await ClusterTaskRecovery.RecoverAsync(c.Connection, "hv2", "node hv2 died and was fenced", handOverRunning: true, onlyOtherSessions: false, default);
+        var outcomes = await ClusterTaskRecovery.RecoverAsync(c.Connection, "hv2", "node hv2 died and was fenced", handOverRunning: true, onlyOtherSessions: false, fallback: null, default);
 
         Assert.Equal(5, outcomes.Count);
         var now = (await tasks.ListAsync()).ToDictionary(t => t.Id);
@@ -213,7 +213,7 @@ public sealed class ClusterTaskStoreTests(ZooKeeperFixture zk)
         await hv2.ClaimAsync((await hv2.ReadQueuedAsync(repeatable.Id, default))!, true, default);
         await c.Raw.SetDataAsync(BaseKeys.PrimaryNode, "hv1"u8.ToArray());
 
-        var outcome = Assert.Single(await ClusterTaskRecovery.RecoverAsync(c.Connection, "hv2", "node hv2 died (not fenced)", handOverRunning: false, onlyOtherSessions: false, default));
+        var outcome = Assert.Single(await ClusterTaskRecovery.RecoverAsync(c.Connection, "hv2", "node hv2 died (not fenced)", handOverRunning: false, onlyOtherSessions: false, fallback: "hv3", default));
 
         Assert.Null(outcome.HandedTo);
         Assert.Equal(PvcErrorIds.TaskNodeDied, outcome.Task.ErrorId);
