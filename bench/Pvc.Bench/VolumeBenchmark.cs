@@ -69,6 +69,9 @@ internal static class VolumeBenchmark
             ExtraNodeConfig = $"path:\n  ceph_directory: \"{ceph.Directory}\"\nceph:\n  ceph_config_file: ceph.conf\n  ceph_keyring_file: {Path.GetFileName(ceph.AdminKeyringPath)}\n",
         });
         await lab.WaitReadyAsync();
+        // the storage tasks run on the primary: wait for the election
+        await CephLab.WaitUntilAsync(async ct => (await Pvc.Core.Cluster.ClusterStatusReader.ReadAsync(lab.Connection, ct)).PrimaryNode is not null,
+            TimeSpan.FromSeconds(120), "a primary coordinator elected");
         using var ps = PowerShellSession.Open();
         ps.Run("Connect-PvcCluster $args[0] | Out-Null", lab.Servers).ThrowIfErrors();
         ps.Run("New-PvcPool bench 32 -Replication copies=1,mincopies=1 -Timeout 300").ThrowIfErrors();

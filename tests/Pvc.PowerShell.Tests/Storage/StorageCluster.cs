@@ -45,6 +45,9 @@ public sealed class StorageCluster : IAsyncLifetime
                 """,
         });
         await _lab.WaitReadyAsync();
+        // the storage tasks run on the primary: wait for the election
+        await CephLab.WaitUntilAsync(async ct => (await Pvc.Core.Cluster.ClusterStatusReader.ReadAsync(_lab.Connection, ct)).PrimaryNode is not null,
+            TimeSpan.FromSeconds(120), "a primary coordinator elected");
         Ps = PowerShellSession.Open();
         Ps.Run("Connect-PvcCluster $args[0] | Out-Null", _lab.Servers).ThrowIfErrors();
     }
