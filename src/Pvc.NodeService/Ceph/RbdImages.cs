@@ -216,7 +216,8 @@ public sealed class RbdImages(RadosCluster cluster)
         }
     }
 
-    private static RbdImageHandle Open(IoContextHandle io, string pool, string volume)
+    /// <summary>Opens an image; "VolumeNotFound" when the pool has none of that name.</summary>
+    internal static RbdImageHandle Open(IoContextHandle io, string pool, string volume)
     {
         var result = RbdNative.rbd_open(io, volume, out var image, null);
         if (result == -CephErrors.NotFound)

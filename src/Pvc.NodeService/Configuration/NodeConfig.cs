@@ -65,6 +65,13 @@ public sealed record NodeConfig
     /// <summary>The <c>fencing</c> intervals and actions.</summary>
     public FencingSettings Fencing { get; init; } = new();
 
+    /// <summary>
+    /// How the node reaches its Ceph cluster, from PVC's <c>ceph</c> section (<c>ceph_config_file</c> and
+    /// <c>ceph_keyring_file</c> under <c>path.ceph_directory</c>, <c>/etc/ceph</c>; Pvc's own <c>ceph.client</c>, default
+    /// <c>client.admin</c>); null when the file has no <c>ceph</c> section or <c>subsystem.enable_storage</c> is false.
+    /// </summary>
+    public Ceph.CephClientOptions? Ceph { get; init; }
+
     /// <summary>True when this node is a coordinator.</summary>
     public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
 

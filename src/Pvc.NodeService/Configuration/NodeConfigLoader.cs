@@ -162,6 +162,13 @@ public static class NodeConfigLoader
             ZooKeeperUser = zkUser,
             ZooKeeperPassword = zkPassword,
             ZooKeeperTls = tls,
+            Ceph = Find(root, "ceph") is null || Text("subsystem.enable_storage") is not null && !Bool("subsystem.enable_storage") ? null : new Ceph.CephClientOptions
+            {
+                ConfigPath = Path.Combine(Text("path.ceph_directory") ?? "/etc/ceph", Text("ceph.ceph_config_file") ?? "ceph.conf"),
+                KeyringPath = Path.Combine(Text("path.ceph_directory") ?? "/etc/ceph", Text("ceph.ceph_keyring_file") ?? "ceph.client.admin.keyring"),
+                ClientName = Text("ceph.client") is { } client ? (client.StartsWith("client.", StringComparison.Ordinal) && client.Length > 7 ? client
+                    : throw new NodeConfigException($"{source}: 'ceph.client' is '{client}'; a Ceph client's name begins with 'client.' (e.g. client.admin).")) : "client.admin",
+            },
             Fencing = new FencingSettings
             {
                 // keepalives are written once an interval and read twice an interval: a healthy node can look silent

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Pvc.Core.Errors;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
+using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
 
@@ -32,6 +33,8 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
         var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
         // opened on first use, and again whenever libvirtd went away meanwhile
         using var hypervisor = new Hypervisor(config.LibvirtUri, adapter);
+        // one Ceph connection for the daemon's life, made when first needed
+        using var ceph = config.Ceph is { } cephOptions ? new CephAccess(cephOptions) : null;
         var selfFence = new Fencing.SelfFence(config, hypervisor, Keepalives, log, TimeProvider.System).RunAsync(stoppingToken);
         try
         {
@@ -41,7 +44,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
                 {
                     _cluster = await ClusterConnection.ConnectAsync(NodeConnection.Options(config, log), stoppingToken);
                     NodeConnection.WarnIfOpen(_cluster, config, log);
-                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, log);
+                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, ceph, log);
                     await _session.RunAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
