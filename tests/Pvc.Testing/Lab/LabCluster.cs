@@ -84,7 +84,7 @@ public sealed class LabCluster : IAsyncDisposable
                 var zookeeper = options.ZooKeeperFor?.Invoke(name) ?? servers;
                 if (options.Fencing is { } fencing)
                 {
-                    var node = await FencedLabNode.StartAsync(lab.Directory, name, names, zookeeper, fencing, options.KeepaliveSeconds, options.Executable);
+                    var node = await FencedLabNode.StartAsync(lab.Directory, name, names, zookeeper, fencing, options.KeepaliveSeconds, options.Executable, extraNodeConfig: options.ExtraNodeConfig);
                     lab._fenced.Add(node);
                     lab._nodes.Add(node.Service);
                     continue;
