@@ -37,6 +37,7 @@
         'Start-PvcVm'
         'Stop-PvcVm'
         'Suspend-PvcNode'
+        'Unlock-PvcVmDisk'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -50,8 +50,11 @@ builder.Logging.AddSimpleConsole(o =>
 });
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
 builder.Services.AddSingleton(config);
+// the node's Ceph connection (pvc.conf's ceph section), made when first needed; the host disposes it
+builder.Services.AddSingleton(new Pvc.NodeService.Ceph.CephAccess(config.Ceph));
 // cluster task handlers: one line each (the runner refuses two of one kind at start)
 // builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, SomeHandler>();
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmFlushLocksHandler>();
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();

@@ -237,6 +237,9 @@ public static class PvcErrorIds
     /// <summary>Ceph refused the call to this client.</summary>
     public const string CephAccessDenied = nameof(CephAccessDenied);
 
+    /// <summary>The node has no Ceph access configured (pvc.conf's ceph section).</summary>
+    public const string CephNotConfigured = nameof(CephNotConfigured);
+
     /// <summary>A Ceph call failed (the message has Ceph's error).</summary>
     public const string CephCallFailed = nameof(CephCallFailed);
 

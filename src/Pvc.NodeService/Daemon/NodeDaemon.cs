@@ -13,7 +13,7 @@ namespace Pvc.NodeService.Daemon;
 /// The node service: opens this node's hypervisor, then keeps a ZooKeeper session going, starting a new
 /// <see cref="NodeSession"/> after every expiry. Losing ZooKeeper never stops running VMs.
 /// </summary>
-internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime, IEnumerable<Tasks.IClusterTaskHandler> taskHandlers) : BackgroundService
+internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime, IEnumerable<Tasks.IClusterTaskHandler> taskHandlers, CephAccess ceph) : BackgroundService
 {
     private NodeSession? _session;
     private ClusterConnection? _cluster;
@@ -33,8 +33,6 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
         var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
         // opened on first use, and again whenever libvirtd went away meanwhile
         using var hypervisor = new Hypervisor(config.LibvirtUri, adapter);
-        // one Ceph connection for the daemon's life, made when first needed
-        using var ceph = config.Ceph is { } cephOptions ? new CephAccess(cephOptions) : null;
         var selfFence = new Fencing.SelfFence(config, hypervisor, Keepalives, log, TimeProvider.System).RunAsync(stoppingToken);
         try
         {
@@ -44,11 +42,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
                 {
                     _cluster = await ClusterConnection.ConnectAsync(NodeConnection.Options(config, log), stoppingToken);
                     NodeConnection.WarnIfOpen(_cluster, config, log);
-<<<<<<< HEAD
-                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, ceph, log);
-=======
-                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, log, [.. taskHandlers]);
->>>>>>> d0e0ba1f099cb409e1be31400653ffac6c3476ce
+                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, ceph, log, [.. taskHandlers]);
                     await _session.RunAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

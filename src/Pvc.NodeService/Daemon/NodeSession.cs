@@ -16,12 +16,8 @@ namespace Pvc.NodeService.Daemon;
 /// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
-<<<<<<< HEAD
-internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, CephAccess? ceph, ILogger log)
-=======
-internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log,
+internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, CephAccess ceph, ILogger log,
     IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers)
->>>>>>> d0e0ba1f099cb409e1be31400653ffac6c3476ce
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
     private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
@@ -54,7 +50,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);
             var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }),
-                ceph is null ? null : new VmDiskLocks(ceph, log), log);
+                ceph.IsConfigured ? new VmDiskLocks(ceph, log) : null, log);
             loops.Add("fence monitor", new Fencing.FenceMonitor(fence, sessionWatch, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try
