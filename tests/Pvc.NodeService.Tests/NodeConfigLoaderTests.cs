@@ -33,6 +33,35 @@ public sealed class NodeConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_PVCs_ceph_section_and_has_no_Ceph_without_it()
+    {
+        const string Base = """
+            cluster:
+              name: c
+              coordinator_nodes: [hv1]
+            node:
+              name: hv1
+            """;
+        Assert.Null(NodeConfigLoader.Load(Write(Base)).Ceph);
+        // PVC's defaults: /etc/ceph, ceph.conf, the admin keyring
+        var ceph = NodeConfigLoader.Load(Write(Base + "\nceph:\n  monitor_port: 6789\n")).Ceph;
+        Assert.Equal(("/etc/ceph/ceph.conf", "/etc/ceph/ceph.client.admin.keyring", "client.admin"), (ceph?.ConfigPath, ceph?.KeyringPath, ceph?.ClientName));
+        ceph = NodeConfigLoader.Load(Write(Base + """
+
+            path:
+              ceph_directory: /srv/ceph
+            ceph:
+              ceph_config_file: lab.conf
+              ceph_keyring_file: lab.keyring
+              client: client.pvc
+            """)).Ceph;
+        Assert.Equal(("/srv/ceph/lab.conf", "/srv/ceph/lab.keyring", "client.pvc"), (ceph?.ConfigPath, ceph?.KeyringPath, ceph?.ClientName));
+        Assert.Null(NodeConfigLoader.Load(Write(Base + "\nsubsystem:\n  enable_storage: false\nceph:\n  monitor_port: 6789\n")).Ceph);
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(Base + "\nceph:\n  client: admin\n")));
+        Assert.Contains("'ceph.client'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_IPMI_password_never_shows_in_the_configuration_text()
     {
         var config = NodeConfigLoader.Load(Write("""
