@@ -73,7 +73,7 @@ BeforeDiscovery {
     # --- why an example cannot run here (each must be true; the count by reason is printed at the end) --------------
     $hostsReason = 'names ZooKeeper servers (hv1..hv3 on port 2181, zk1.lab, zk*.prod) that do not resolve here; the sandbox''s ZooKeeper is 127.0.0.1 on a free port'
     $tlsReason = 'needs a ZooKeeper that serves TLS and certificate files; the sandbox''s ZooKeeper is plain TCP (tests/Pvc.PowerShell.Tests/TlsConnectionTests runs Connect-PvcCluster over TLS against a real TLS ZooKeeper)'
-    $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section, so a vm.flush_locks task fails CephNotConfigured (tests/Pvc.PowerShell.Tests/UnlockPvcVmDiskTests runs Unlock-PvcVmDisk against the Ceph lab)'
+    $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section, so a vm.flush_locks task fails StorageNotConfigured (tests/Pvc.PowerShell.Tests/UnlockPvcVmDiskTests runs Unlock-PvcVmDisk against the Ceph lab)'
     $liveReason = 'needs live migration: the sandbox''s test-driver node services have no migration_uri, so a live-only move is aborted and the VM stays (the QEMU lab in tests/Pvc.NodeService.Tests/Lab migrates live)'
 
     # --- what each example's text promises ---------------------------------------------------------------------

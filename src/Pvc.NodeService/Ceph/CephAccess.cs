@@ -1,37 +1,51 @@
-using Pvc.Core.Errors;
+using Pvc.NodeService.Configuration;
 
 namespace Pvc.NodeService.Ceph;
 
 /// <summary>
-/// The node's one connection to its Ceph cluster (pvc.conf's <c>ceph</c> section), made when first needed and made
-/// again after a failed attempt: a node service starts before its cluster's monitors may answer, and most of its work
-/// needs no Ceph at all. Thread-safe; disposing it closes the connection.
+/// The node service's one librados connection, made on first use and kept for the life of the process (PVC's keepalive
+/// holds one too); a connection that could not be made is tried again on the next use, so a node whose monitors
+/// are not up yet starts all the same. A node without pvc.conf's <c>ceph</c> section has one that is not configured:
+/// every use is "StorageNotConfigured".
 /// </summary>
-/// <param name="options">How to connect; null when the node has no Ceph configured.</param>
-public sealed class CephAccess(CephClientOptions? options) : IDisposable
+public sealed class CephAccess : IDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private RadosCluster? _cluster;
-    private bool _disposed;
 
-    /// <summary>How it connects; null when the node has no Ceph configured.</summary>
-    public CephClientOptions? Options { get; } = options;
+    /// <summary>Access as <paramref name="options"/> says; null for a node without Ceph.</summary>
+    public CephAccess(CephClientOptions? options) => Options = options;
 
-    /// <summary>True when the node has Ceph configured.</summary>
+    /// <summary>Access as pvc.conf says (its <c>ceph</c> section, or none).</summary>
+    public CephAccess(NodeConfig config) : this(config?.Ceph is { } c ? OptionsOf(c) : null)
+    {
+    }
+
+    /// <summary>How the connection is made; null when this node has no Ceph.</summary>
+    public CephClientOptions? Options { get; }
+
+    /// <summary>True when this node is configured to reach Ceph.</summary>
     public bool IsConfigured => Options is not null;
 
-    /// <summary>The connection, made now if there is none.</summary>
-    /// <exception cref="PvcException">ResourceUnavailable: "CephNotConfigured"; or the cluster could not be reached ("CephTimeout", "CephAccessDenied", ...).</exception>
-    public async Task<RadosCluster> ConnectAsync(CancellationToken cancellationToken = default)
+    /// <summary>The client options of pvc.conf's <c>ceph</c> section.</summary>
+    public static CephClientOptions OptionsOf(CephSettings settings)
     {
-        if (Volatile.Read(ref _cluster) is { } ready)
-            return ready;
-        var options = Options ?? throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.CephNotConfigured,
-            "This node has no Ceph access configured: give its pvc.conf a ceph section (ceph_config_file and ceph_keyring_file under path.ceph_directory).");
+        ArgumentNullException.ThrowIfNull(settings);
+        return new CephClientOptions { ConfigPath = settings.ConfigFile, KeyringPath = settings.KeyringFile, ClientName = settings.ClientName };
+    }
+
+    /// <summary>The connected cluster.</summary>
+    /// <exception cref="Core.Errors.PvcException">"StorageNotConfigured"; "CephTimeout", "CephAccessDenied", ...: no connection could be made.</exception>
+    public async Task<RadosCluster> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _cluster) is { } connected)
+            return connected;
+        if (Options is not { } options)
+            throw new Core.Errors.PvcException(Core.Errors.PvcErrorKind.ResourceUnavailable, Core.Errors.PvcErrorIds.StorageNotConfigured,
+                "This node has no Ceph configured (pvc.conf's ceph section), so it cannot do storage work; route the task to a node that has.");
         await _connecting.WaitAsync(cancellationToken);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             return _cluster ??= await RadosCluster.ConnectAsync(options, cancellationToken);
         }
         finally
@@ -40,19 +54,33 @@ public sealed class CephAccess(CephClientOptions? options) : IDisposable
         }
     }
 
+    /// <summary>The connection when it can be made within <paramref name="timeout"/>, else null (not configured, or Ceph not reachable now).</summary>
+    public async Task<RadosCluster?> TryConnectAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!IsConfigured)
+            return null;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await ConnectAsync(deadline.Token).WaitAsync(deadline.Token);
+        }
+        catch (Exception e) when (e is Core.Errors.PvcException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The monitors' commands over the connection.</summary>
+    public async Task<CephMonitor> MonitorAsync(CancellationToken cancellationToken) => new(await ConnectAsync(cancellationToken));
+
+    /// <summary>RBD images over the connection.</summary>
+    public async Task<RbdImages> ImagesAsync(CancellationToken cancellationToken) => new(await ConnectAsync(cancellationToken));
+
     /// <summary>Closes the connection.</summary>
     public void Dispose()
     {
-        _connecting.Wait();
-        try
-        {
-            _disposed = true;
-            _cluster?.Dispose();
-            _cluster = null;
-        }
-        finally
-        {
-            _connecting.Release();
-        }
+        _cluster?.Dispose();
+        _connecting.Dispose();
     }
 }

@@ -71,12 +71,8 @@ public sealed record NodeConfig
     /// <summary>The <c>fencing</c> intervals and actions.</summary>
     public FencingSettings Fencing { get; init; } = new();
 
-    /// <summary>
-    /// How the node reaches its Ceph cluster, from PVC's <c>ceph</c> section (<c>ceph_config_file</c> and
-    /// <c>ceph_keyring_file</c> under <c>path.ceph_directory</c>, <c>/etc/ceph</c>; Pvc's own <c>ceph.client</c>, default
-    /// <c>client.admin</c>); null when the file has no <c>ceph</c> section or <c>subsystem.enable_storage</c> is false.
-    /// </summary>
-    public Ceph.CephClientOptions? Ceph { get; init; }
+    /// <summary>How this node reaches Ceph (the <c>ceph</c> section), or null when storage is not configured here.</summary>
+    public CephSettings? Ceph { get; init; }
 
     /// <summary>True when this node is a coordinator.</summary>
     public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
@@ -84,7 +80,7 @@ public sealed record NodeConfig
     /// <summary>The record's text without the passwords, so that logging a configuration never shows them.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}, Ceph = {(Ceph is null ? "off" : Ceph.ConfigFile)}");
         return true;
     }
 }
