@@ -243,6 +243,9 @@ public static class PvcErrorIds
     /// <summary>A Ceph call failed (the message has Ceph's error).</summary>
     public const string CephCallFailed = nameof(CephCallFailed);
 
+    /// <summary>A cephx keyring file has no usable key for the client.</summary>
+    public const string CephKeyringInvalid = nameof(CephKeyringInvalid);
+
     /// <summary>Ceph refused an argument.</summary>
     public const string CephInvalidArgument = nameof(CephInvalidArgument);
 
