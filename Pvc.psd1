@@ -53,6 +53,7 @@
         'Start-PvcVm'
         'Stop-PvcVm'
         'Suspend-PvcNode'
+        'Unlock-PvcVmDisk'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
