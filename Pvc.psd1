@@ -17,6 +17,7 @@
         'Disconnect-PvcCluster'
         'Get-PvcCluster'
         'Get-PvcFault'
+        'Get-PvcTask'
         'Get-PvcNode'
         'Get-PvcNodeLog'
         'Get-PvcVm'

@@ -34,6 +34,12 @@ public sealed record NodeConfig
     /// <c>migrate_sync_lock</c> before it gives up, default 30 s (PVC's fixed value).
     /// </summary>
     public TimeSpan MigrationPeerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// <c>timer.task_retention</c> (seconds): how long a finished cluster task is kept before the primary prunes it;
+    /// default one day (<see cref="Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention"/>). Only the primary's value acts.
+    /// </summary>
+    public TimeSpan TaskRetention { get; init; } = Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention;
+
     /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
     public bool AutoReady { get; init; }
     /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>

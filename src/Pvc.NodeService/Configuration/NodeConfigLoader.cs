@@ -152,6 +152,7 @@ public static class NodeConfigLoader
             MigrationUriTemplate = Text("node.migration_uri"),
             MigrationPeerTimeout = TimeSpan.FromSeconds(Int("node.migration_peer_timeout", 30, 1)),
             AutoReady = Bool("node.autoready"),
+            TaskRetention = TimeSpan.FromSeconds(Int("timer.task_retention", (int)Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention.TotalSeconds, 1)),
             FlushConcurrency = Int("node.flush_concurrency", 1, 1),
             FlushOnStop = Bool("node.flush_on_stop"),
             RunDirectory = Text("node.run_directory") is { Length: > 0 } run ? (Path.IsPathRooted(run) ? run
