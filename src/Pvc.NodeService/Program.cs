@@ -52,6 +52,8 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMi
 builder.Services.AddSingleton(config);
 // cluster task handlers: one line each (the runner refuses two of one kind at start)
 // builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, SomeHandler>();
+// the node's Ceph access (CephAccess, connected on first use) and the pool, volume and snapshot handlers
+Pvc.NodeService.Storage.StorageTaskHandler.Register(builder.Services);
 // tests only: the test suites' handlers (TaskHandlerAssemblies); unset in production
 var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.Services,
     Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));

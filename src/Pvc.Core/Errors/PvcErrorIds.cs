@@ -294,6 +294,29 @@ public static class PvcErrorIds
     /// <summary>A volume would shrink, which loses data; it needs forcing.</summary>
     public const string VolumeShrinkRefused = nameof(VolumeShrinkRefused);
 
+    /// <summary>A volume would not fit in its pool's free space.</summary>
+    public const string VolumeTooLarge = nameof(VolumeTooLarge);
+
+    /// <summary>A volume would take its pool past 80 % of its space (allowed with -Force, as PVC's --force).</summary>
+    public const string PoolNearlyFull = nameof(PoolNearlyFull);
+
+    /// <summary>The pool's usage has not been reported yet, so a size cannot be checked against it.</summary>
+    public const string PoolUsageUnknown = nameof(PoolUsageUnknown);
+
+    /// <summary>A volume is a disk of a defined VM (its rbdlist).</summary>
+    public const string VolumeInUse = nameof(VolumeInUse);
+
+    /// <summary>A pool still holds volumes (its removal destroys them: it needs -Force).</summary>
+    public const string PoolNotEmpty = nameof(PoolNotEmpty);
+
+    /// <summary>A size is not a number of bytes or a size in PVC's units (B, K, M, G, T, P).</summary>
+    public const string InvalidSize = nameof(InvalidSize);
+
+    /// <summary>The node a storage task runs on has no Ceph configured (pvc.conf's ceph section).</summary>
+    public const string StorageNotConfigured = nameof(StorageNotConfigured);
+
+    /// <summary>A cluster task's arguments are missing a value or hold one of the wrong kind.</summary>
+    public const string InvalidTaskArguments = nameof(InvalidTaskArguments);
     /// <summary>A task id is not 8 hex digits.</summary>
     public const string InvalidTaskId = nameof(InvalidTaskId);
 

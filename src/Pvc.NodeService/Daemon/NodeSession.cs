@@ -16,7 +16,7 @@ namespace Pvc.NodeService.Daemon;
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
 internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log,
-    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers)
+    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph)
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
     private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
@@ -42,10 +42,15 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
         loops.Add("flush controller", _flush.RunAsync(session.Token));
-        loops.Add("task runner", new Tasks.ClusterTaskRunner(cluster, config.NodeName, taskHandlers, null, log).RunAsync(session.Token));
+        // the handlers' context gets the connection when Ceph answers now (the storage handlers connect on use themselves)
+        var rados = await ceph.TryConnectAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        loops.Add("task runner", new Tasks.ClusterTaskRunner(cluster, config.NodeName, taskHandlers, rados, log).RunAsync(session.Token));
         if (config.IsCoordinator)
         {
-            _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log)], log);
+            List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log)];
+            if (ceph.IsConfigured)
+                duties.Add(new CephStatsDuty(new Core.Storage.StorageHostOperations(cluster), ceph, config, log));
+            _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, duties, log);
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);
             var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), log);
