@@ -144,6 +144,9 @@ public static class PvcErrorIds
     /// <summary>An OSD flag (osd set/unset) that Ceph does not know.</summary>
     public const string InvalidOsdFlag = nameof(InvalidOsdFlag);
 
+    /// <summary>An OSD's crush weight that is not a number from 0 to 1000.</summary>
+    public const string InvalidOsdWeight = nameof(InvalidOsdWeight);
+
     /// <summary>No pool has that name.</summary>
     public const string PoolNotFound = nameof(PoolNotFound);
 

@@ -19,4 +19,7 @@ internal static class OsdErrors
 
     public static PvcException NotSafeInTime(int id, TimeSpan deadline) =>
         new(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"OSD {id} is out, but its data had not moved to other OSDs within {deadline}; it is left out and running. Run the removal again once 'ceph osd safe-to-destroy {id}' agrees, or use -Force.") { Target = id };
+
+    public static PvcException OnOtherNode(int id, string osdNode, string thisNode) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.OsdOnOtherNode, $"OSD {id} is on node '{osdNode}', not on '{thisNode}': its disk can only be worked on there. Route the task to '{osdNode}' (Remove-PvcOsd does).") { Target = id };
 }
