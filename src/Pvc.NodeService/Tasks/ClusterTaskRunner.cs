@@ -43,6 +43,9 @@ internal sealed class ClusterTaskRunner
     /// <summary>The kinds this runner has handlers for.</summary>
     public IReadOnlyCollection<string> Kinds => _handlers.Keys;
 
+    /// <summary>How long the loop waits after a failed read of the queue (the connection lost) before it reads again.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -51,27 +54,68 @@ internal sealed class ClusterTaskRunner
                 _log.LogWarning("Task {Id} ({Kind}) was running here when this node's service last stopped: {Outcome}", outcome.Task.Id, outcome.Task.Kind,
                     outcome.HandedTo is { } to ? $"handed to {to} to run again" : outcome.Task.Error);
         }
-        catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
+        catch (Exception e) when (e is not OperationCanceledException && PvcException.From(e) is not null)
         {
-            _log.LogWarning("{Message}", e.Message);
+            _log.LogWarning("The tasks an earlier run of this service left running could not be settled: {Message}", e.Message);
         }
         try
         {
-            while (true)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                foreach (var id in await _ops.QueuedAsync(() => changed.TrySetResult(), cancellationToken))
+                try
                 {
-                    // a marker stays until the claim removes it: one run per id at a time
-                    if (!_running.ContainsKey(id))
-                        _running[id] = RunOneAsync(id, cancellationToken).ContinueWith(_ => _running.TryRemove(id, out var _), TaskScheduler.Default);
+                    var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    foreach (var id in await _ops.QueuedAsync(() => changed.TrySetResult(), cancellationToken))
+                        Start(id, cancellationToken);
+                    await changed.Task.WaitAsync(cancellationToken);
                 }
-                await changed.Task.WaitAsync(cancellationToken);
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e) when (PvcException.From(e) is not null)
+                {
+                    // without a new read (which arms the watch again) no new task would be heard this session
+                    _log.LogWarning("Task queue watch: {Message}; reading it again", e.Message);
+                    await Task.Delay(RetryDelay, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
             }
         }
         finally
         {
             await Task.WhenAll(_running.Values);
+        }
+    }
+
+    /// <summary>Runs a queued id unless it runs already (its marker stays until the claim removes it).</summary>
+    private void Start(string id, CancellationToken cancellationToken)
+    {
+        // the placeholder is in before the run starts, and the run removes its id when done: a run that ends before the
+        // assignment below leaves nothing behind, so the id runs again if it is ever queued here again
+        var placeholder = Task.CompletedTask;
+        if (!_running.TryAdd(id, placeholder))
+            return;
+        _running.TryUpdate(id, RunTrackedAsync(id, cancellationToken), placeholder);
+    }
+
+    private async Task RunTrackedAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Yield();
+            await RunOneAsync(id, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // a bug here must not end the runner (and with it the node session): the task stays queued for the next read
+            _log.LogError(e, "Task {Id}: {Message}", id, e.Message);
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
         }
     }
 
@@ -123,7 +167,9 @@ internal sealed class ClusterTaskRunner
             {
                 await gate.WaitAsync(CancellationToken.None); // no report is under way while the end is written
             }
-            current = await _ops.SucceedAsync(current, result, cancellationToken);
+            // the work is done: its result is written even when the service began stopping meanwhile
+            using (var deadline = new CancellationTokenSource(FinalWriteTimeout))
+                current = await _ops.SucceedAsync(current, result, deadline.Token);
             _log.LogInformation("Task {Id} ({Kind}) succeeded", id, task.Kind);
         }
         catch (PvcException e) when (e.ErrorId == PvcErrorIds.TaskTakenOver)

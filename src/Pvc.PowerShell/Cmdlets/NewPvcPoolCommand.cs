@@ -23,14 +23,17 @@ public sealed class NewPvcPoolCommand : StorageTaskCmdlet
     [Parameter]
     public PoolTier Tier { get; set; } = PoolTier.Default;
 
-    /// <summary>Copies, as PVC's replcfg: copies=N,mincopies=M (default copies=3,mincopies=2).</summary>
+    /// <summary>
+    /// Copies, as PVC's replcfg: copies=N,mincopies=M (default copies=3,mincopies=2). Typed without quotes PowerShell
+    /// reads the comma as an array of the two parts, so the parts are joined again.
+    /// </summary>
     [Parameter]
-    public string Replication { get; set; } = PoolReplication.Default.ToString();
+    public string[] Replication { get; set; } = [PoolReplication.Default.ToString()];
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (TryAwait(_ => Task.FromResult(new PoolRequest(Name, PlacementGroups, Tier, PoolReplication.Parse(Replication))), Name) is not { } request
+        if (TryAwait(_ => Task.FromResult(new PoolRequest(Name, PlacementGroups, Tier, PoolReplication.Parse(string.Join(',', Replication)))), Name) is not { } request
             || !ShouldProcess(request.Name, $"Create pool ({request.PlacementGroups} placement groups, tier {Wire.PoolTier.Encode(request.Tier)}, {request.Replication})"))
             return;
         Submit($"Creating pool {request.Name}", request.Name, ClusterTaskKinds.PoolAdd, request.ToArguments(),

@@ -6,6 +6,7 @@ using Pvc.Core.Schema;
 using Pvc.Core.Tasks;
 using Pvc.NodeService.Tasks;
 using Pvc.NodeService.TestHandlers;
+using Pvc.Testing.Network;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
@@ -108,6 +109,31 @@ public sealed class ClusterTaskRunnerTests(ZooKeeperFixture zk)
 
         Assert.Equal(2, done.Attempts);
         Assert.Contains("restarted while it ran", Assert.Single(done.History), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await runner.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task The_runner_lives_through_a_connection_lost_while_it_reads_its_queue()
+    {
+        await using var c = await ClusterAsync(zk);
+        await using var proxy = new TcpProxy(zk.Server.ClientPort);
+        await using var through = await ClusterConnection.ConnectAsync(new() { Servers = [proxy.Endpoint + c.Chroot[c.Chroot.IndexOf('/', StringComparison.Ordinal)..]] });
+        // the queue's first read reaches the server, its answer is held back, and the connection is cut under it
+        var paused = proxy.PauseRepliesAfterRequestWith(Encoding.UTF8.GetBytes(TaskKeys.NodeQueue("hv1")));
+        using var stop = new CancellationTokenSource();
+        var log = new LineLogger();
+        var runner = new ClusterTaskRunner(through, "hv1", Handlers(), null, log) { RetryDelay = TimeSpan.FromMilliseconds(100) }.RunAsync(stop.Token);
+        await paused.WaitAsync(TaskWatch.Deadline);
+        proxy.Cut();
+        proxy.ResumeReplies();
+        proxy.Restore();
+
+        var done = await c.Connection.Tasks.WaitAsync((await c.Connection.Tasks.SubmitAsync(TestTaskKinds.Gated, new JsonObject { ["steps"] = 1 })).Id, null, TaskWatch.Deadline);
+
+        Assert.Equal("hv1", done.Result!["node"]!.GetValue<string>());
+        Assert.False(runner.IsCompleted, "the runner went on");
+        Assert.Contains(log.Lines, l => l.Text.StartsWith("Task queue watch:", StringComparison.Ordinal));
         await stop.CancelAsync();
         await runner.ContinueWith(_ => { }, TaskScheduler.Default);
     }
