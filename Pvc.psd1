@@ -59,6 +59,7 @@
         'Start-PvcVm'
         'Stop-PvcVm'
         'Suspend-PvcNode'
+        'Unlock-PvcVmDisk'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -59,6 +59,7 @@ Pvc.NodeService.Ceph.Osds.OsdTaskHandler.Register(builder.Services);
 // tests only: the test suites' handlers (TaskHandlerAssemblies); unset in production
 var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.Services,
     Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmFlushLocksHandler>();
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();

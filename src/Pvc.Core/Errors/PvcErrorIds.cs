@@ -66,6 +66,9 @@ public static class PvcErrorIds
     /// <summary>The name cannot be a node's.</summary>
     public const string InvalidNodeName = nameof(InvalidNodeName);
 
+    /// <summary>An RBD disk in the domain XML names an image, monitor, cephx user or secret Pvc does not pass to libvirt.</summary>
+    public const string InvalidRbdDisk = nameof(InvalidRbdDisk);
+
     /// <summary>The server list is empty or malformed.</summary>
     public const string InvalidServer = nameof(InvalidServer);
 
@@ -260,6 +263,9 @@ public static class PvcErrorIds
 
     /// <summary>A Ceph call failed (the message has Ceph's error).</summary>
     public const string CephCallFailed = nameof(CephCallFailed);
+
+    /// <summary>A cephx keyring file has no usable key for the client.</summary>
+    public const string CephKeyringInvalid = nameof(CephKeyringInvalid);
 
     /// <summary>Ceph refused an argument.</summary>
     public const string CephInvalidArgument = nameof(CephInvalidArgument);
