@@ -10,7 +10,9 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('Pvc.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-PvcOsd'
         'Add-PvcVmTag'
+        'Clear-PvcOsdFlag'
         'Confirm-PvcFault'
         'Connect-PvcCluster'
         'Copy-PvcVolume'
@@ -20,6 +22,7 @@
         'Get-PvcFault'
         'Get-PvcNode'
         'Get-PvcNodeLog'
+        'Get-PvcOsd'
         'Get-PvcPool'
         'Get-PvcStorageStatus'
         'Get-PvcTask'
@@ -34,6 +37,7 @@
         'New-PvcVolume'
         'New-PvcVolumeSnapshot'
         'Remove-PvcFault'
+        'Remove-PvcOsd'
         'Remove-PvcPool'
         'Remove-PvcVm'
         'Remove-PvcVmTag'
@@ -48,6 +52,8 @@
         'Resume-PvcNode'
         'Set-PvcCluster'
         'Set-PvcNode'
+        'Set-PvcOsd'
+        'Set-PvcOsdFlag'
         'Set-PvcPool'
         'Set-PvcVm'
         'Start-PvcVm'

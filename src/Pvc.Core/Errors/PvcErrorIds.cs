@@ -129,6 +129,27 @@ public static class PvcErrorIds
     /// <summary>No OSD has that id.</summary>
     public const string OsdNotFound = nameof(OsdNotFound);
 
+    /// <summary>The device an OSD was asked for is not a /dev path or a detect: string.</summary>
+    public const string InvalidOsdDevice = nameof(InvalidOsdDevice);
+
+    /// <summary>The OSD's device is not on this node, or no disk matches a detect: string.</summary>
+    public const string OsdDeviceNotFound = nameof(OsdDeviceNotFound);
+
+    /// <summary>The device has a partition table (PVC refuses it: wipe it first).</summary>
+    public const string OsdDeviceHasPartitions = nameof(OsdDeviceHasPartitions);
+
+    /// <summary>The OSD lives on another node than the one asked to act on it.</summary>
+    public const string OsdOnOtherNode = nameof(OsdOnOtherNode);
+
+    /// <summary>Removing the OSD would leave data with no OSD to hold it (needs -Force).</summary>
+    public const string OsdHoldsLastData = nameof(OsdHoldsLastData);
+
+    /// <summary>An OSD flag (osd set/unset) that Ceph does not know.</summary>
+    public const string InvalidOsdFlag = nameof(InvalidOsdFlag);
+
+    /// <summary>An OSD's crush weight that is not a number from 0 to 1000.</summary>
+    public const string InvalidOsdWeight = nameof(InvalidOsdWeight);
+
     /// <summary>No pool has that name.</summary>
     public const string PoolNotFound = nameof(PoolNotFound);
 
