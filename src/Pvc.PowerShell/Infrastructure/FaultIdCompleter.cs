@@ -1,27 +1,13 @@
 using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
+using Pvc.Core.Connection;
 using Pvc.Core.Faults;
 
 namespace Pvc.PowerShell.Infrastructure;
 
 /// <summary>Completes fault ids from the cluster of an already-bound <c>-Cluster</c>, else the runspace's default.</summary>
-public sealed class FaultIdCompleter : IArgumentCompleter
+public sealed class FaultIdCompleter : LiveNameCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var cluster = CompletionCluster.Resolve(fakeBoundParameters);
-        if (cluster is null)
-            return [];
-        try
-        {
-            var faults = cluster.Faults.ListAsync().WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-            return CompletionCluster.Complete(faults.Select(f => f.Id), wordToComplete);
-        }
-        catch (Exception e) when (e is TimeoutException || PvcErrorRecords.IsReportable(e))
-        {
-            return [];
-        }
-    }
+    protected override async Task<IEnumerable<string>> NamesAsync(ClusterConnection cluster, IDictionary bound) =>
+        (await cluster.Faults.ListAsync()).Select(f => f.Id);
 }

@@ -1,27 +1,13 @@
 using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
+using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 
 namespace Pvc.PowerShell.Infrastructure;
 
 /// <summary>Completes node names from the cluster of an already-bound <c>-Cluster</c>, else the runspace's default.</summary>
-public sealed class NodeNameCompleter : IArgumentCompleter
+public sealed class NodeNameCompleter : LiveNameCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var cluster = CompletionCluster.Resolve(fakeBoundParameters);
-        if (cluster is null)
-            return [];
-        try
-        {
-            var nodes = cluster.Nodes.ListAsync().WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-            return CompletionCluster.Complete(nodes.Select(n => n.Name), wordToComplete);
-        }
-        catch (Exception e) when (e is TimeoutException || PvcErrorRecords.IsReportable(e))
-        {
-            return [];
-        }
-    }
+    protected override async Task<IEnumerable<string>> NamesAsync(ClusterConnection cluster, IDictionary bound) =>
+        (await cluster.Nodes.ListAsync()).Select(n => n.Name);
 }

@@ -1,28 +1,13 @@
 using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
-using Pvc.Core.Cluster;
+using Pvc.Core.Connection;
 using Pvc.Core.Vms;
 
 namespace Pvc.PowerShell.Infrastructure;
 
 /// <summary>Completes VM names from the cluster of an already-bound <c>-Cluster</c>, else the runspace's default.</summary>
-public sealed class VmNameCompleter : IArgumentCompleter
+public sealed class VmNameCompleter : LiveNameCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var cluster = CompletionCluster.Resolve(fakeBoundParameters);
-        if (cluster is null)
-            return [];
-        try
-        {
-            var names = cluster.Vms.ListNamesAsync().WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-            return CompletionCluster.Complete(names.Select(v => v.Name), wordToComplete);
-        }
-        catch (Exception e) when (e is TimeoutException || PvcErrorRecords.IsReportable(e))
-        {
-            return [];
-        }
-    }
+    protected override async Task<IEnumerable<string>> NamesAsync(ClusterConnection cluster, IDictionary bound) =>
+        (await cluster.Vms.ListNamesAsync()).Select(v => v.Name);
 }
