@@ -111,6 +111,9 @@ public static class PvcErrorIds
     /// <summary>The text cannot be a network's description.</summary>
     public const string InvalidNetworkDescription = nameof(InvalidNetworkDescription);
 
+    /// <summary>A network's type is neither managed nor bridged.</summary>
+    public const string InvalidNetworkType = nameof(InvalidNetworkType);
+
     /// <summary>The name cannot be a node's.</summary>
     public const string InvalidNodeName = nameof(InvalidNodeName);
 

@@ -79,7 +79,7 @@ public sealed partial class NetworkOperations(ClusterConnection cluster)
         if (change.IsEmpty)
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.NoChange, $"Nothing to change on the network '{network}': give at least one new value.") { Target = network };
         var vni = await ResolveVniAsync(network, cancellationToken);
-        var paths = NetworkEncoding.Keys(new Network { Vni = vni, Description = "" }).Select(k => NetworkKeys.Path(vni, k.Key)).ToList();
+        var paths = NetworkEncoding.Keys(new Network { Vni = vni, Description = "", Type = NetworkType.Managed }).Select(k => NetworkKeys.Path(vni, k.Key)).ToList();
         var read = await ReadVersionsAsync([BaseKeys.Networks, .. paths], cancellationToken);
         var current = await _reader.GetAsync(vni, cancellationToken);
         var changed = change.ApplyTo(current);

@@ -37,6 +37,8 @@ public static partial class NetworkValidation
     {
         ArgumentNullException.ThrowIfNull(network);
         var vni = network.Vni;
+        if (network.Type is not (NetworkType.Managed or NetworkType.Bridged))
+            throw Invalid(PvcErrorIds.InvalidNetworkType, vni, $"The network {vni} is neither managed nor bridged: give its type (PVC's keys hold an unknown one).");
         var max = network.Type == NetworkType.Bridged ? MaxVlanId : MaxVxlanId;
         if (vni < 1 || vni > max)
             throw Invalid(PvcErrorIds.InvalidVni, vni,
