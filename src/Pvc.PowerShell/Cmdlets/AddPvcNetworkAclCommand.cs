@@ -11,19 +11,19 @@ namespace Pvc.PowerShell.Cmdlets;
 public sealed class AddPvcNetworkAclCommand : NetworkCmdlet
 {
     /// <summary>The rule's description, its unique name within the network.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 1)]
     public string Description { get; set; } = "";
 
     /// <summary>The nftables rule text.</summary>
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 2)]
     public string Rule { get; set; } = "";
 
     /// <summary>In (default) or Out.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public FirewallDirection Direction { get; set; } = FirewallDirection.In;
 
     /// <summary>Its position within its direction (0 first); the end when omitted.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public int? Order { get; set; }
 
     /// <summary>Return the rule.</summary>
