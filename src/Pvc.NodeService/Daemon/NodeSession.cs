@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Fencing;
+using Pvc.Core.Networks;
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
@@ -41,6 +42,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
         loops.Add("flush controller", _flush.RunAsync(session.Token));
+        if (config.Networks.Enabled)
+            loops.Add("networks", new Networks.NetworkInstances(new NetworkHostOperations(cluster), config.Networks, new Networks.IpTool(), log).RunAsync(session.Token));
         if (config.IsCoordinator)
         {
             _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, [new ClusterDefaultsDuty(_node, config)], log);
