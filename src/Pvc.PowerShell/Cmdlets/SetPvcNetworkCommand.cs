@@ -8,56 +8,22 @@ namespace Pvc.PowerShell.Cmdlets;
 /// <summary>Changes a network (<c>pvc network modify</c>).</summary>
 [Cmdlet(VerbsCommon.Set, "PvcNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(Network))]
-public sealed class SetPvcNetworkCommand : NetworkCmdlet
+public sealed class SetPvcNetworkCommand : NetworkValuesCmdlet
 {
+    /// <summary>The network: its VNI or its description.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Vni")]
+    [ArgumentCompleter(typeof(NetworkCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Network { get; set; } = "";
+
     /// <summary>A new description.</summary>
     [Parameter]
     public string? Description { get; set; }
 
-    /// <summary>A new MTU.</summary>
-    [Parameter]
-    public int? Mtu { get; set; }
-
     /// <summary>Back to the largest MTU the nodes' device allows.</summary>
     [Parameter]
     public SwitchParameter DefaultMtu { get; set; }
-
-    /// <summary>A new DNS domain.</summary>
-    [Parameter]
-    public string? Domain { get; set; }
-
-    /// <summary>New DNS servers (an empty list clears them).</summary>
-    [Parameter]
-    [AllowEmptyCollection]
-    public IPAddress[]? NameServer { get; set; }
-
-    /// <summary>A new IPv4 network.</summary>
-    [Parameter]
-    public IPNetwork? Ip4Network { get; set; }
-
-    /// <summary>A new IPv4 gateway.</summary>
-    [Parameter]
-    public IPAddress? Ip4Gateway { get; set; }
-
-    /// <summary>DHCPv4 on (-Dhcp) or off (-Dhcp:$false).</summary>
-    [Parameter]
-    public SwitchParameter Dhcp { get; set; }
-
-    /// <summary>A new first address of the DHCPv4 range.</summary>
-    [Parameter]
-    public IPAddress? DhcpStart { get; set; }
-
-    /// <summary>A new last address of the DHCPv4 range.</summary>
-    [Parameter]
-    public IPAddress? DhcpEnd { get; set; }
-
-    /// <summary>A new IPv6 network.</summary>
-    [Parameter]
-    public IPNetwork? Ip6Network { get; set; }
-
-    /// <summary>A new IPv6 gateway.</summary>
-    [Parameter]
-    public IPAddress? Ip6Gateway { get; set; }
 
     /// <summary>Return the network as changed.</summary>
     [Parameter]
