@@ -49,6 +49,10 @@ public sealed class NetworkOperationTests(ZooKeeperFixture zk)
             await c.ReadAsync("/networks/200/domain"), await c.ReadAsync("/networks/200/ip4_network"), await c.ReadAsync("/networks/200/dhcp4_flag"),
             await c.ReadAsync("/networks/200/dhcp6_flag")));
 
+        // what PVC's schema validation looks for is all there (the keys of the v15 network element)
+        var report = await Pvc.Core.Cluster.SchemaValidator.ValidateAsync(c.Connection);
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+
         var read = await c.Connection.Networks.GetAsync("clients");
         Assert.Equal((100, NetworkType.Managed, IPAddress.Parse("10.100.0.100"), true), (read.Vni, read.Type, read.Ip4DhcpStart, read.Ip6Dhcp));
         Assert.Equal([100, 200], (await c.Connection.Networks.ListAsync()).Select(n => n.Vni));
