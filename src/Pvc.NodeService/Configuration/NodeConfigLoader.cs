@@ -33,7 +33,7 @@ public static partial class NodeConfigLoader
         {
             throw new NodeConfigException($"{path} is not valid YAML (line {e.Start.Line}): {e.Message}", e);
         }
-        var config = Parse(root, path);
+        var config = Parse(root, path) with { SourceFile = Path.GetFullPath(path) };
         // a ZooKeeper member credential opens the whole closed cluster, its BMC passwords included
         if (config.ZooKeeperPassword is not null)
             RequireOwnerOnly(path, "the ZooKeeper password (database.zookeeper.password)");

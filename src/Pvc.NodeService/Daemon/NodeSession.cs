@@ -46,7 +46,11 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
             loops.Add("networks", new Networks.NetworkInstances(new NetworkHostOperations(cluster), config.Networks, new Networks.IpTool(), log).RunAsync(session.Token));
         if (config.IsCoordinator)
         {
-            _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, [new ClusterDefaultsDuty(_node, config)], log);
+            List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config)];
+            if (config.Networks.Enabled && OperatingSystem.IsLinux() && Environment.ProcessPath is { } self)
+                duties.Add(new Networks.PrimaryDhcp(new NetworkHostOperations(cluster), new Networks.IpTool(),
+                    new Networks.PrimaryDhcpOptions(config.RunDirectory, self, config.SourceFile ?? Configuration.NodeConfigLoader.DefaultPath), log));
+            _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, duties, log);
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);
             var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), log);
