@@ -95,6 +95,15 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
         }
     }
 
+    /// <summary>
+    /// The cluster tasks routed to a dead node (<see cref="Tasks.ClusterTaskRecovery"/>): Pending ones are handed to the
+    /// primary (this node, the fencer, while no other primary is elected) unless bound to the node; Running ones too when
+    /// <paramref name="poweredOff"/> and their handler is safe to repeat; the rest fail "TaskNodeDied" with the reason.
+    /// </summary>
+    public Task<IReadOnlyList<Tasks.ClusterTaskRecovery.Outcome>> RecoverTasksAsync(string node, bool poweredOff, CancellationToken cancellationToken) =>
+        Tasks.ClusterTaskRecovery.RecoverAsync(cluster, node, poweredOff ? $"node {node} died and was fenced" : $"node {node} died (not fenced)",
+            handOverRunning: poweredOff, onlyOtherSessions: false, fallback: nodeName, cancellationToken);
+
     private async Task<NodeDaemonState> ReadDaemonStateAsync(string node, CancellationToken cancellationToken) =>
         Wire.DaemonState.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data));
 

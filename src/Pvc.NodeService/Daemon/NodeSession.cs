@@ -16,7 +16,8 @@ namespace Pvc.NodeService.Daemon;
 /// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
-internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
+internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log,
+    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph)
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
     private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
@@ -44,9 +45,14 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("flush controller", _flush.RunAsync(session.Token));
         if (config.Networks.Enabled)
             loops.Add("networks", new Networks.NetworkInstances(new NetworkHostOperations(cluster), config.Networks, new Networks.IpTool(), log).RunAsync(session.Token));
+        // the handlers' context gets the connection when Ceph answers now (the storage handlers connect on use themselves)
+        var rados = await ceph.TryConnectAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        loops.Add("task runner", new Tasks.ClusterTaskRunner(cluster, config.NodeName, taskHandlers, rados, log).RunAsync(session.Token));
         if (config.IsCoordinator)
         {
-            List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config)];
+            List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log)];
+            if (ceph.IsConfigured)
+                duties.Add(new CephStatsDuty(new Core.Storage.StorageHostOperations(cluster), ceph, config, log));
             if (config.Networks.Enabled && OperatingSystem.IsLinux() && Environment.ProcessPath is { } self)
                 duties.Add(new Networks.PrimaryDhcp(new NetworkHostOperations(cluster), new Networks.IpTool(),
                     new Networks.PrimaryDhcpOptions(config.RunDirectory, self, config.SourceFile ?? Configuration.NodeConfigLoader.DefaultPath), log));

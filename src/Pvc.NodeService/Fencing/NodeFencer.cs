@@ -102,6 +102,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
             var moved = fenced
                 ? await fence.RecoverPoweredOffAsync(node, recoverVms, why => log.LogWarning("Node {Node}: ZooKeeper's answer to its recovery was lost ({Message}); once connected, its state tells whether it was written", node, why), cancellationToken)
                 : await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = false, RecoverVms = recoverVms }, cancellationToken);
+            await RecoverTasksAsync(node, fenced, cancellationToken);
             foreach (var vm in moved)
             {
                 if (vm.Target is { } target)
@@ -113,6 +114,21 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         catch (PvcException e) when (e.ErrorId == PvcErrorIds.NodeNotDead)
         {
             log.LogInformation("{Message}", e.Message);
+        }
+    }
+
+    /// <summary>The dead node's cluster tasks: handed over or failed; a failure here is logged and leaves the VMs' recovery standing.</summary>
+    private async Task RecoverTasksAsync(string node, bool fenced, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var outcome in await fence.RecoverTasksAsync(node, fenced, cancellationToken))
+                log.LogWarning("Task {Id} ({Kind}) of dead node {Node}: {Outcome}", outcome.Task.Id, outcome.Task.Kind, node,
+                    outcome.HandedTo is { } to ? $"handed to {to}" : outcome.Task.Error);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && PvcException.From(e) is not null)
+        {
+            log.LogError("The cluster tasks of dead node {Node} could not be recovered: {Message}", node, e.Message);
         }
     }
 

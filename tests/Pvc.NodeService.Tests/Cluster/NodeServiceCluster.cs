@@ -18,7 +18,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private NodeServiceCluster(LabCluster lab) => Lab = lab;
+    internal NodeServiceCluster(LabCluster lab) => Lab = lab;
 
     /// <summary>The lab it runs on.</summary>
     public LabCluster Lab { get; }
