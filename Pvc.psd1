@@ -12,7 +12,9 @@
     CmdletsToExport      = @(
         'Add-PvcDhcpReservation'
         'Add-PvcNetworkAcl'
+        'Add-PvcOsd'
         'Add-PvcVmTag'
+        'Clear-PvcOsdFlag'
         'Confirm-PvcFault'
         'Connect-PvcCluster'
         'Copy-PvcVolume'
@@ -25,6 +27,7 @@
         'Get-PvcNetworkAcl'
         'Get-PvcNode'
         'Get-PvcNodeLog'
+        'Get-PvcOsd'
         'Get-PvcPool'
         'Get-PvcStorageStatus'
         'Get-PvcTask'
@@ -43,6 +46,7 @@
         'Remove-PvcFault'
         'Remove-PvcNetwork'
         'Remove-PvcNetworkAcl'
+        'Remove-PvcOsd'
         'Remove-PvcPool'
         'Remove-PvcVm'
         'Remove-PvcVmTag'
@@ -58,11 +62,14 @@
         'Set-PvcCluster'
         'Set-PvcNetwork'
         'Set-PvcNode'
+        'Set-PvcOsd'
+        'Set-PvcOsdFlag'
         'Set-PvcPool'
         'Set-PvcVm'
         'Start-PvcVm'
         'Stop-PvcVm'
         'Suspend-PvcNode'
+        'Unlock-PvcVmDisk'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

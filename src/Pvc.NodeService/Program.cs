@@ -67,9 +67,12 @@ builder.Services.AddSingleton(config);
 // builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, SomeHandler>();
 // the node's Ceph access (CephAccess, connected on first use) and the pool, volume and snapshot handlers
 Pvc.NodeService.Storage.StorageTaskHandler.Register(builder.Services);
+// the OSD handlers (osd.add/remove/in/out/set/unset) on the same Ceph access, with systemd's ceph-osd@ units
+Pvc.NodeService.Ceph.Osds.OsdTaskHandler.Register(builder.Services);
 // tests only: the test suites' handlers (TaskHandlerAssemblies); unset in production
 var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.Services,
     Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmFlushLocksHandler>();
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();

@@ -75,7 +75,7 @@ BeforeDiscovery {
     $tlsReason = 'needs a ZooKeeper that serves TLS and certificate files; the sandbox''s ZooKeeper is plain TCP (tests/Pvc.PowerShell.Tests/TlsConnectionTests runs Connect-PvcCluster over TLS against a real TLS ZooKeeper)'
     $taskReason = 'needs tasks that a node service runs: no cmdlet of this build submits one yet and the sandbox''s node services have no task handlers (the storage cmdlets of issue 14 bring them); tests/Pvc.PowerShell.Tests/TaskCmdletTests runs Get-PvcTask, -Wait and its view against tasks it plays, and tests/Pvc.NodeService.Tests/Tasks through real node services'
     $liveReason = 'needs live migration: the sandbox''s test-driver node services have no migration_uri, so a live-only move is aborted and the VM stays (the QEMU lab in tests/Pvc.NodeService.Tests/Lab migrates live)'
-    $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section in pvc.conf (tests/Pvc.PowerShell.Tests/Storage/StorageCmdletTests runs every storage cmdlet against the one-host Ceph lab)'
+    $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section in pvc.conf (tests/Pvc.PowerShell.Tests/Storage/StorageCmdletTests runs every storage cmdlet, and UnlockPvcVmDiskTests Unlock-PvcVmDisk, against the one-host Ceph lab)'
 
     # --- what each example's text promises ---------------------------------------------------------------------
     # Keys: Marked (a reason: the example is skipped and counted), Setup { param($ctx) } (runs in the test's runspace
@@ -581,6 +581,8 @@ BeforeDiscovery {
             }
         }
         'Move-PvcVm 4' = @{ Marked = $liveReason }
+        'Unlock-PvcVmDisk 1' = @{ Marked = $cephReason }
+        'Unlock-PvcVmDisk 2' = @{ Marked = $cephReason }
         'Move-PvcVm 5' = @{
             # two running VMs on hv1, to migrate side by side
             Setup = { param($ctx) Start-PvcVm spare -Wait | Out-Null }

@@ -120,6 +120,9 @@ public static class PvcErrorIds
     /// <summary>A DHCP reservation's address is not a host address of the network's IPv4 network.</summary>
     public const string InvalidReservationAddress = nameof(InvalidReservationAddress);
 
+    /// <summary>An RBD disk in the domain XML names an image, monitor, cephx user or secret Pvc does not pass to libvirt.</summary>
+    public const string InvalidRbdDisk = nameof(InvalidRbdDisk);
+
     /// <summary>The server list is empty or malformed.</summary>
     public const string InvalidServer = nameof(InvalidServer);
 
@@ -197,6 +200,27 @@ public static class PvcErrorIds
 
     /// <summary>No OSD has that id.</summary>
     public const string OsdNotFound = nameof(OsdNotFound);
+
+    /// <summary>The device an OSD was asked for is not a /dev path or a detect: string.</summary>
+    public const string InvalidOsdDevice = nameof(InvalidOsdDevice);
+
+    /// <summary>The OSD's device is not on this node, or no disk matches a detect: string.</summary>
+    public const string OsdDeviceNotFound = nameof(OsdDeviceNotFound);
+
+    /// <summary>The device has a partition table (PVC refuses it: wipe it first).</summary>
+    public const string OsdDeviceHasPartitions = nameof(OsdDeviceHasPartitions);
+
+    /// <summary>The OSD lives on another node than the one asked to act on it.</summary>
+    public const string OsdOnOtherNode = nameof(OsdOnOtherNode);
+
+    /// <summary>Removing the OSD would leave data with no OSD to hold it (needs -Force).</summary>
+    public const string OsdHoldsLastData = nameof(OsdHoldsLastData);
+
+    /// <summary>An OSD flag (osd set/unset) that Ceph does not know.</summary>
+    public const string InvalidOsdFlag = nameof(InvalidOsdFlag);
+
+    /// <summary>An OSD's crush weight that is not a number from 0 to 1000.</summary>
+    public const string InvalidOsdWeight = nameof(InvalidOsdWeight);
 
     /// <summary>No pool has that name.</summary>
     public const string PoolNotFound = nameof(PoolNotFound);
@@ -311,6 +335,9 @@ public static class PvcErrorIds
 
     /// <summary>A Ceph call failed (the message has Ceph's error).</summary>
     public const string CephCallFailed = nameof(CephCallFailed);
+
+    /// <summary>A cephx keyring file has no usable key for the client.</summary>
+    public const string CephKeyringInvalid = nameof(CephKeyringInvalid);
 
     /// <summary>Ceph refused an argument.</summary>
     public const string CephInvalidArgument = nameof(CephInvalidArgument);

@@ -324,7 +324,8 @@ public sealed class RbdImages(RadosCluster cluster)
         }
     }
 
-    private static RbdImageHandle Open(IoContextHandle io, string pool, string volume, string? snapshot = null)
+    /// <summary>Opens an image (at a snapshot when given); "VolumeNotFound" when the pool has none of that name.</summary>
+    internal static RbdImageHandle Open(IoContextHandle io, string pool, string volume, string? snapshot = null)
     {
         var result = RbdNative.rbd_open(io, volume, out var image, snapshot);
         if (result == -CephErrors.NotFound)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Pvc.Core.Errors;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
+using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
 

@@ -85,7 +85,7 @@ public sealed class LabCluster : IAsyncDisposable
                 if (options.Fencing is { } fencing)
                 {
                     var node = await FencedLabNode.StartAsync(lab.Directory, name, names, zookeeper, fencing, options.KeepaliveSeconds, options.Executable,
-                        environment: options.Environment);
+                        environment: options.Environment, extraNodeConfig: options.ExtraNodeConfig);
                     lab._fenced.Add(node);
                     lab._nodes.Add(node.Service);
                     continue;
