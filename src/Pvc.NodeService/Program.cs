@@ -19,6 +19,19 @@ catch (NodeConfigException e)
     Console.Error.WriteLine($"pvcnoded: {e.Message}");
     return 1;
 }
+// dnsmasq's lease script: the primary's DHCP runs this binary for every lease (Networks/LeaseHook)
+if (Pvc.NodeService.Networks.LeaseHook.IsHook)
+{
+    try
+    {
+        return await Pvc.NodeService.Networks.LeaseHook.RunAsync(args, config);
+    }
+    catch (Exception e) when (Pvc.Core.Errors.PvcException.From(e) is not null || e is OperationCanceledException)
+    {
+        Console.Error.WriteLine($"pvcnoded: the lease was not recorded: {e.Message}");
+        return 1;
+    }
+}
 // settings that are valid one by one but together would undo self-fencing: refused, as a bad key is
 if (Pvc.NodeService.Systemd.WatchdogPolicy.Check(config, Pvc.NodeService.Systemd.WatchdogPolicy.FromEnvironment()) is { } conflict)
 {

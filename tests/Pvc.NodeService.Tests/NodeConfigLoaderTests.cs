@@ -33,6 +33,29 @@ public sealed class NodeConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_the_network_devices_and_MTUs_and_refuses_a_device_that_is_no_interface_name()
+    {
+        var plain = NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  name: hv1\n"));
+        Assert.False(plain.Networks.Enabled); // no cluster device: the node builds no networks
+        var config = NodeConfigLoader.Load(Write("""
+            cluster:
+              name: c
+              coordinator_nodes: [hv1]
+              networks:
+                cluster:
+                  device: ens4
+                  mtu: 9000
+            guest_networking:
+              bridge_device: ens5
+            node:
+              name: hv1
+            """));
+        Assert.Equal(("ens4", 9000, "ens5", 1500, true), (config.Networks.ClusterDevice, config.Networks.ClusterMtu, config.Networks.BridgeDevice, config.Networks.BridgeMtu, config.Networks.Enabled));
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\n  networks:\n    cluster:\n      device: 'eth0 type dummy'\nnode:\n  name: hv1\n")));
+        Assert.Contains("cluster.networks.cluster.device", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_IPMI_password_never_shows_in_the_configuration_text()
     {
         var config = NodeConfigLoader.Load(Write("""

@@ -9,6 +9,12 @@ public static class PvcErrorIds
     /// <summary>The cluster is closed and the connection's user may not do this (ZooKeeper refused it).</summary>
     public const string AccessDenied = nameof(AccessDenied);
 
+    /// <summary>The network already has a firewall rule of that description.</summary>
+    public const string AclAlreadyExists = nameof(AclAlreadyExists);
+
+    /// <summary>The network has no firewall rule of that description.</summary>
+    public const string AclNotFound = nameof(AclNotFound);
+
     /// <summary>The connection's chroot cannot be administered by the connecting user.</summary>
     public const string ChrootNotAdministrable = nameof(ChrootNotAdministrable);
 
@@ -33,6 +39,15 @@ public static class PvcErrorIds
     /// <summary>A closed cluster needs a user name and password.</summary>
     public const string CredentialRequired = nameof(CredentialRequired);
 
+    /// <summary>A network's DHCP range includes its gateway.</summary>
+    public const string DhcpRangeIncludesGateway = nameof(DhcpRangeIncludesGateway);
+
+    /// <summary>The network already has a DHCP reservation for that MAC address or IP address.</summary>
+    public const string DhcpReservationExists = nameof(DhcpReservationExists);
+
+    /// <summary>The network has no DHCP reservation for that MAC address.</summary>
+    public const string DhcpReservationNotFound = nameof(DhcpReservationNotFound);
+
     /// <summary>A VM definition uses a part of libvirt's domain XML the cluster does not allow (the exception's Detail is the DomainXmlRefusal).</summary>
     public const string DomainXmlNotAllowed = nameof(DomainXmlNotAllowed);
 
@@ -45,8 +60,17 @@ public static class PvcErrorIds
     /// <summary>The faults changed meanwhile; nothing was written.</summary>
     public const string FaultWriteConflict = nameof(FaultWriteConflict);
 
+    /// <summary>A network's gateway is not a host address of its network.</summary>
+    public const string GatewayOutsideNetwork = nameof(GatewayOutsideNetwork);
+
     /// <summary>The node has not enough free memory for the VM.</summary>
     public const string InsufficientMemory = nameof(InsufficientMemory);
+
+    /// <summary>The text cannot be a firewall rule's description.</summary>
+    public const string InvalidAclDescription = nameof(InvalidAclDescription);
+
+    /// <summary>The text cannot be a firewall rule (it would break out of its nftables line).</summary>
+    public const string InvalidAclRule = nameof(InvalidAclRule);
 
     /// <summary>The certificate authority file cannot be read as PEM certificates.</summary>
     public const string InvalidCertificateAuthorityFile = nameof(InvalidCertificateAuthorityFile);
@@ -57,14 +81,44 @@ public static class PvcErrorIds
     /// <summary>The user name or password cannot be a digest credential.</summary>
     public const string InvalidCredential = nameof(InvalidCredential);
 
+    /// <summary>A network's DHCP range is missing, outside the network, or reversed.</summary>
+    public const string InvalidDhcpRange = nameof(InvalidDhcpRange);
+
+    /// <summary>The text is not a DNS domain.</summary>
+    public const string InvalidDomain = nameof(InvalidDomain);
+
+    /// <summary>The text is not a host name.</summary>
+    public const string InvalidHostname = nameof(InvalidHostname);
+
     /// <summary>A name limit is not a valid pattern.</summary>
     public const string InvalidLimit = nameof(InvalidLimit);
+
+    /// <summary>The text is not a MAC address.</summary>
+    public const string InvalidMacAddress = nameof(InvalidMacAddress);
 
     /// <summary>A migration's maximum downtime is not a positive number of milliseconds.</summary>
     public const string InvalidMaxDowntime = nameof(InvalidMaxDowntime);
 
+    /// <summary>An MTU is out of range.</summary>
+    public const string InvalidMtu = nameof(InvalidMtu);
+
+    /// <summary>A name server is not an IP address.</summary>
+    public const string InvalidNameServer = nameof(InvalidNameServer);
+
+    /// <summary>A network address is not of the right family or has no room for hosts.</summary>
+    public const string InvalidNetworkAddress = nameof(InvalidNetworkAddress);
+
+    /// <summary>The text cannot be a network's description.</summary>
+    public const string InvalidNetworkDescription = nameof(InvalidNetworkDescription);
+
+    /// <summary>A network's type is neither managed nor bridged.</summary>
+    public const string InvalidNetworkType = nameof(InvalidNetworkType);
+
     /// <summary>The name cannot be a node's.</summary>
     public const string InvalidNodeName = nameof(InvalidNodeName);
+
+    /// <summary>A DHCP reservation's address is not a host address of the network's IPv4 network.</summary>
+    public const string InvalidReservationAddress = nameof(InvalidReservationAddress);
 
     /// <summary>An RBD disk in the domain XML names an image, monitor, cephx user or secret Pvc does not pass to libvirt.</summary>
     public const string InvalidRbdDisk = nameof(InvalidRbdDisk);
@@ -84,11 +138,29 @@ public static class PvcErrorIds
     /// <summary>The name cannot be a VM's.</summary>
     public const string InvalidVmName = nameof(InvalidVmName);
 
+    /// <summary>A network's VNI is out of range for its type.</summary>
+    public const string InvalidVni = nameof(InvalidVni);
+
     /// <summary>The domain XML cannot be parsed or lacks what PVC needs.</summary>
     public const string InvalidXml = nameof(InvalidXml);
 
+    /// <summary>A network with that VNI exists already.</summary>
+    public const string NetworkAlreadyExists = nameof(NetworkAlreadyExists);
+
+    /// <summary>The network changed meanwhile; nothing was written.</summary>
+    public const string NetworkChangedMeanwhile = nameof(NetworkChangedMeanwhile);
+
+    /// <summary>Another network has that description.</summary>
+    public const string NetworkDescriptionInUse = nameof(NetworkDescriptionInUse);
+
+    /// <summary>VMs have NICs on the network.</summary>
+    public const string NetworkInUse = nameof(NetworkInUse);
+
     /// <summary>No network has that VNI or description.</summary>
     public const string NetworkNotFound = nameof(NetworkNotFound);
+
+    /// <summary>The network is bridged, and the operation needs a managed network.</summary>
+    public const string NetworkNotManaged = nameof(NetworkNotManaged);
 
     /// <summary>The change asks for nothing.</summary>
     public const string NoChange = nameof(NoChange);

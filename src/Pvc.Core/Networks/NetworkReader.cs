@@ -28,10 +28,14 @@ public sealed class NetworkReader(ClusterConnection cluster)
     /// matches it, as PVC's LIMIT (a regular expression, implicitly fuzzy; each network once even when both match).
     /// </summary>
     /// <exception cref="PvcException">InvalidArgument: "InvalidLimit": the limit is not a valid regular expression.</exception>
-    public async Task<IReadOnlyList<Network>> ListAsync(string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null)
+    public Task<IReadOnlyList<Network>> ListAsync(string? limit = null, CancellationToken cancellationToken = default, ReadCounter? counter = null) =>
+        ListAsync(LimitPattern.Of(limit), cancellationToken, counter);
+
+    /// <summary>The networks whose VNI or description matches <paramref name="limit"/> (all for null), sorted by VNI.</summary>
+    public async Task<IReadOnlyList<Network>> ListAsync(LimitPattern? limit, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
         var zk = cluster.ZooKeeper;
-        var filter = LimitPattern.Of(limit);
+        var filter = limit ?? LimitPattern.All;
         var vnis = await ListVnisAsync(zk, cancellationToken, counter);
         return await ReadAsync(zk, vnis, (vni, description) => filter.IsMatch(vni.ToString(CultureInfo.InvariantCulture)) || filter.IsMatch(description), cancellationToken, counter);
     }

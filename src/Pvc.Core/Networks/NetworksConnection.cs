@@ -2,12 +2,12 @@ using Pvc.Core.Connection;
 
 namespace Pvc.Core.Networks;
 
-/// <summary>The network reader of a connection (<c>cluster.Networks</c>).</summary>
+/// <summary>The network operations of a connection (<c>cluster.Networks</c>).</summary>
 public static class NetworksConnection
 {
     extension(ClusterConnection cluster)
     {
-        /// <summary>Reading this cluster's networks.</summary>
-        public NetworkReader Networks => new(cluster);
+        /// <summary>Reading and changing this cluster's networks, their DHCP reservations and firewall rules.</summary>
+        public NetworkOperations Networks => new(cluster);
     }
 }

@@ -68,6 +68,12 @@ public sealed record NodeConfig
     /// <summary><c>database.zookeeper.tls</c>, or null for plain TCP.</summary>
     public ZooKeeperTlsSettings? ZooKeeperTls { get; init; }
 
+    /// <summary>The file the settings were read from (the primary's DHCP lease hook reads it again), or null.</summary>
+    public string? SourceFile { get; init; }
+
+    /// <summary>The devices and MTUs the cluster's client networks are built on.</summary>
+    public NetworkSettings Networks { get; init; } = new();
+
     /// <summary>The <c>fencing</c> intervals and actions.</summary>
     public FencingSettings Fencing { get; init; } = new();
 

@@ -6,8 +6,11 @@ using YamlDotNet.RepresentationModel;
 namespace Pvc.NodeService.Configuration;
 
 /// <summary>Reads <see cref="NodeConfig"/> from a pvc.conf-layout YAML file.</summary>
-public static class NodeConfigLoader
+public static partial class NodeConfigLoader
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9_.-]{1,15}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex DeviceName();
+
     /// <summary>The default path, as PVC's (<c>PVC_CONFIG_FILE</c> overrides it).</summary>
     public const string DefaultPath = "/etc/pvc/pvc.conf";
 
@@ -30,7 +33,7 @@ public static class NodeConfigLoader
         {
             throw new NodeConfigException($"{path} is not valid YAML (line {e.Start.Line}): {e.Message}", e);
         }
-        var config = Parse(root, path);
+        var config = Parse(root, path) with { SourceFile = Path.GetFullPath(path) };
         // a ZooKeeper member credential opens the whole closed cluster, its BMC passwords included
         if (config.ZooKeeperPassword is not null)
             RequireOwnerOnly(path, "the ZooKeeper password (database.zookeeper.password)");
@@ -137,10 +140,21 @@ public static class NodeConfigLoader
         var selector = Text("migration.target_selector") ?? "mem";
         if (selector is not ("mem" or "memprov" or "load" or "vcpus" or "vms"))
             throw new NodeConfigException($"{source}: 'migration.target_selector' is '{selector}'; it must be mem, memprov, load, vcpus or vms.");
+        string? Device(string key) => Text(key) is { } device
+            ? (DeviceName().IsMatch(device) ? device : throw new NodeConfigException($"{source}: '{key}' is '{device}', which is not an interface name (1 to 15 letters, digits, '.', '_' or '-')."))
+            : null;
+        var networks = new NetworkSettings
+        {
+            ClusterDevice = Device("cluster.networks.cluster.device"),
+            ClusterMtu = Int("cluster.networks.cluster.mtu", 1500, 576 + NetworkSettings.VxlanOverhead),
+            BridgeDevice = Device("guest_networking.bridge_device"),
+            BridgeMtu = Int("guest_networking.bridge_mtu", 1500, 576),
+        };
         var ceph = ParseCeph(root, source, Text, List, Int, coordinators);
         return new NodeConfig
         {
             Ceph = ceph,
+            Networks = networks,
             ClusterName = cluster,
             CoordinatorNodes = coordinators,
             NodeName = name,

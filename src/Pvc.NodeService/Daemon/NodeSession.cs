@@ -3,6 +3,7 @@ using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Fencing;
+using Pvc.Core.Networks;
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
@@ -44,6 +45,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
         loops.Add("flush controller", _flush.RunAsync(session.Token));
+        if (config.Networks.Enabled)
+            loops.Add("networks", new Networks.NetworkInstances(new NetworkHostOperations(cluster), config.Networks, new Networks.IpTool(), log).RunAsync(session.Token));
         DefineCephSecret();
         // the handlers' context gets the connection when Ceph answers now (the storage handlers connect on use themselves)
         var rados = await ceph.TryConnectAsync(TimeSpan.FromSeconds(5), cancellationToken);
@@ -53,6 +56,9 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
             List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log)];
             if (ceph.IsConfigured)
                 duties.Add(new CephStatsDuty(new Core.Storage.StorageHostOperations(cluster), ceph, config, log));
+            if (config.Networks.Enabled && OperatingSystem.IsLinux() && Environment.ProcessPath is { } self)
+                duties.Add(new Networks.PrimaryDhcp(new NetworkHostOperations(cluster), new Networks.IpTool(),
+                    new Networks.PrimaryDhcpOptions(config.RunDirectory, self, config.SourceFile ?? Configuration.NodeConfigLoader.DefaultPath), log));
             _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, duties, log);
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);

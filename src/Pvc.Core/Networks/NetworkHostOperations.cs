@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Pvc.Core.Connection;
+using Pvc.Core.Errors;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Networks;
+
+/// <summary>
+/// The network reads of a node service: the networks it must build on its host, with watches so that it hears of the
+/// next change (a network added or removed, its type or MTU changed) and builds again.
+/// </summary>
+public sealed class NetworkHostOperations(ClusterConnection cluster)
+{
+    // one watcher per caller's callback: the client keeps one registration per watcher, however often it is re-armed
+    private readonly ConditionalWeakTable<Action, Watcher> _watchers = new();
+
+    private Watcher WatcherFor(Action changed) => _watchers.GetValue(changed, c => _ => c());
+
+    /// <summary>The keys whose change a node acts on: what its interfaces, gateway and DHCP server are made from.</summary>
+    private static readonly string[] WatchedKeys =
+    [
+        NetworkKeys.Root, NetworkKeys.Type, NetworkKeys.Mtu, NetworkKeys.Domain, NetworkKeys.NameServers, NetworkKeys.Ip4Network,
+        NetworkKeys.Ip4Gateway, NetworkKeys.Ip4Dhcp, NetworkKeys.Ip4DhcpStart, NetworkKeys.Ip4DhcpEnd,
+    ];
+
+    /// <summary>
+    /// Every network, sorted by VNI; <paramref name="changed"/> is called on the next change of the list, of a
+    /// network's keys a node builds from, or of its DHCP reservations (the watches are armed before the read, so no
+    /// change after it is missed).
+    /// </summary>
+    public async Task<IReadOnlyList<Network>> ListAsync(Action changed, CancellationToken cancellationToken)
+    {
+        var zk = cluster.ZooKeeper;
+        var watcher = WatcherFor(changed);
+        var children = await zk.GetChildrenAsync(BaseKeys.Networks, watcher, cancellationToken);
+        var vnis = LockNodes.Without(children.Children)
+            .Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null).OfType<int>().ToList();
+        await Task.WhenAll(vnis.SelectMany(vni => WatchedKeys.Select(key => zk.ExistsAsync(NetworkKeys.Path(vni, key), watcher, cancellationToken))));
+        await Task.WhenAll(vnis.Select(vni => zk.GetChildrenAsync(NetworkKeys.Path(vni, NetworkKeys.Reservations), watcher, cancellationToken)
+            .ContinueWith(t => t.Exception is { InnerException: NoNodeException } ? Task.CompletedTask : t, cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()));
+        return await new NetworkReader(cluster).ListAsync((string?)null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a lease the primary's DHCP server handed out, as PVC's lease script does on "add": the lease's keys
+    /// (<c>/networks/&lt;vni&gt;/dhcp4_leases/&lt;mac&gt;</c>: root "", expiry in epoch seconds or "0", ipaddr, hostname, clientid
+    /// or "*") replace whatever was there, in one transaction.
+    /// </summary>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidMacAddress"; NotFound: "NetworkNotFound".</exception>
+    public async Task RecordLeaseAsync(DhcpLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var mac = NetworkOperations.NormalizeMac(lease.MacAddress);
+        var zk = cluster.ZooKeeper;
+        if (await zk.ExistsAsync(NetworkKeys.Path(lease.Vni), null, cancellationToken) is null)
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NetworkNotFound, $"No network {lease.Vni} exists to record a lease in.") { Target = lease.Vni };
+        var path = NetworkEncoding.ChildPath(lease.Vni, NetworkKeys.Leases, mac);
+        var tree = await ZnodeTree.WalkAsync(zk, [path], withVersions: true, null, cancellationToken);
+        static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+        var ops = tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version)).ToList();
+        ops.Add(Op.Create(path, Utf8("")));
+        ops.Add(Op.Create(path + NetworkKeys.LeaseExpiry, Utf8(lease.Expiry is { } at ? PvcNumber.EncodeEpoch(at) : "0")));
+        ops.Add(Op.Create(path + NetworkKeys.LeaseIp, Utf8(PvcAddress.EncodeAddress(lease.IpAddress))));
+        ops.Add(Op.Create(path + NetworkKeys.LeaseHostname, Utf8(lease.Hostname ?? "")));
+        ops.Add(Op.Create(path + NetworkKeys.LeaseClientId, Utf8(lease.ClientId ?? "*")));
+        await zk.MultiAsync(ops, cancellationToken);
+    }
+
+    /// <summary>Forgets a lease (PVC's lease script on "del"); a lease not recorded is no error.</summary>
+    public async Task ForgetLeaseAsync(int vni, string mac, CancellationToken cancellationToken)
+    {
+        var path = NetworkEncoding.ChildPath(vni, NetworkKeys.Leases, NetworkOperations.NormalizeMac(mac));
+        var tree = await ZnodeTree.WalkAsync(cluster.ZooKeeper, [path], withVersions: true, null, cancellationToken);
+        if (tree.Count > 0)
+            await cluster.ZooKeeper.MultiAsync(tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version)), cancellationToken);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using Pvc.Core.Networks;
+
+namespace Pvc.NodeService.Networks;
+
+/// <summary>
+/// dnsmasq's command line for one managed network, with PVC's flags (inventory 4.8) for IPv4 DHCP and DNS on the
+/// gateway. Every value comes from a network Core's reader parsed (addresses are <see cref="IPAddress"/>es, the domain
+/// was validated by Core's rules when written), and each is its own argument.
+/// </summary>
+internal static class DnsmasqArguments
+{
+    /// <summary>The arguments; null when the network has no IPv4 DHCP to serve.</summary>
+    public static IReadOnlyList<string>? For(Network network, string hostsDirectory, string leaseHook, string pidFile)
+    {
+        if (!network.Ip4Dhcp || network.Ip4Network is null || network.Ip4Gateway is not { } gateway
+            || network.Ip4DhcpStart is not { } start || network.Ip4DhcpEnd is not { } end)
+            return null;
+        var domain = network.Domain ?? $"{network.Description}.local";
+        return
+        [
+            // no configuration file: everything the network needs is here (a host's /etc/dnsmasq.conf must not add to it)
+            "--conf-file=/dev/null",
+            $"--pid-file={pidFile}",
+            "--domain-needed", "--bogus-priv", "--no-hosts", "--dhcp-authoritative", "--filterwin2k", "--expand-hosts",
+            $"--domain={domain}", $"--local=/{domain}/", "--log-facility=-", "--log-dhcp", "--keep-in-foreground",
+            "--leasefile-ro", $"--dhcp-script={leaseHook}", $"--dhcp-hostsdir={hostsDirectory}", "--bind-interfaces",
+            $"--listen-address={gateway}",
+            $"--dhcp-option=option:ntp-server,{gateway}",
+            $"--dhcp-range={start},{end},48h",
+        ];
+    }
+
+    /// <summary>A reservation's hosts file text: "mac,ip", as PVC writes it.</summary>
+    public static string HostsLine(DhcpReservation reservation) => $"{reservation.MacAddress},{reservation.IpAddress}";
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Networks;
+using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Daemon;
+
+namespace Pvc.NodeService.Networks;
+
+/// <summary>
+/// The cluster's networks on this node (PVC's VXNetworkInstance): on every change ZooKeeper reports (a network added,
+/// removed, or its type or MTU changed) the node's interfaces are brought to what the networks ask for, from what the
+/// host has: missing ones are made, existing ones adopted and corrected, and PVC-named ones no network asks for
+/// (<c>vmbr&lt;n&gt;</c>, <c>vxlan&lt;n&gt;</c>, <c>vlan&lt;n&gt;</c>) removed. So a restarted service, or one that missed changes
+/// while its session was down, ends where a fresh one would.
+/// </summary>
+internal sealed partial class NetworkInstances(NetworkHostOperations networks, NetworkSettings settings, IpTool ip, ILogger log)
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    [GeneratedRegex(@"^(vmbr|vxlan|vlan)([0-9]{1,8})$", RegexOptions.CultureInvariant)]
+    private static partial Regex PvcLinkName();
+
+    /// <summary>Keeps the interfaces in step with the networks until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var changed = new Signal();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReconcileAsync(await networks.ListAsync(changed.Set, cancellationToken), cancellationToken);
+                await changed.WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // a command that failed (a device missing, a kernel without VLANs) is tried again on the next change or soon
+                log.LogWarning("Building the networks failed: {Message}", e.Message);
+                await changed.WaitAsync(RetryAfter, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Brings the host's interfaces to what <paramref name="wanted"/> asks for; returns the networks built.</summary>
+    public async Task<IReadOnlyList<NetworkLinks>> ReconcileAsync(IReadOnlyList<Network> wanted, CancellationToken cancellationToken)
+    {
+        var links = (await ip.ListLinksAsync(cancellationToken)).ToDictionary(l => l.Name, StringComparer.Ordinal);
+        var built = new List<NetworkLinks>();
+        foreach (var network in wanted)
+        {
+            if (NetworkLinks.For(network, settings, out var reason) is not { } plan)
+            {
+                log.LogWarning("Network {Vni} ({Description}) is not built on this node: {Reason}", network.Vni, network.Description, reason);
+                continue;
+            }
+            try
+            {
+                await BuildAsync(plan, links, cancellationToken);
+                built.Add(plan);
+            }
+            catch (IpCommandException e)
+            {
+                // one network that cannot be built must not keep the others from being built
+                log.LogWarning("Network {Vni} ({Description}) could not be built: {Message}", network.Vni, network.Description, e.Message);
+            }
+        }
+        var keep = built.SelectMany(p => new[] { p.Bridge, p.Member }).ToHashSet(StringComparer.Ordinal);
+        var wantedVnis = wanted.Select(n => n.Vni).ToHashSet();
+        // ports before bridges, so a bridge goes with nothing still attached
+        foreach (var link in links.Values.Where(l => PvcLinkName().IsMatch(l.Name) && !keep.Contains(l.Name)).OrderBy(l => l.Kind == "bridge"))
+        {
+            // a network that failed to build keeps what it had; only networks no longer asked for go
+            if (wantedVnis.Contains(int.Parse(PvcLinkName().Match(link.Name).Groups[2].Value, CultureInfo.InvariantCulture)))
+                continue;
+            await ip.RunAsync(["link", "delete", link.Name], cancellationToken);
+            log.LogInformation("Removed {Link}: no network asks for it", link.Name);
+        }
+        return built;
+    }
+
+    private async Task BuildAsync(NetworkLinks plan, Dictionary<string, LinkInfo> links, CancellationToken cancellationToken)
+    {
+        links.TryGetValue(plan.Bridge, out var bridge);
+        links.TryGetValue(plan.Member, out var member);
+        // an interface of the right name but the wrong kind (or a VXLAN of another id) is not this network's: replace it
+        if (bridge is not null && bridge.Kind != "bridge")
+        {
+            await ip.RunAsync(["link", "delete", plan.Bridge], cancellationToken);
+            bridge = null;
+        }
+        if (member is not null && (member.Kind != plan.MemberKind || member.Id != plan.Vni))
+        {
+            await ip.RunAsync(["link", "delete", plan.Member], cancellationToken);
+            member = null;
+        }
+        if (bridge is null)
+            await ip.RunAsync(plan.CreateBridge(), cancellationToken);
+        if (member is null)
+            await ip.RunAsync(plan.CreateMember(), cancellationToken);
+        var adopted = bridge is not null && member is not null;
+        if (adopted && member!.Mtu == plan.Mtu && bridge!.Mtu == plan.Mtu && member.Master == plan.Bridge && member.Up && bridge.Up)
+            return;
+        foreach (var command in plan.Configure())
+            await ip.RunAsync(command, cancellationToken);
+        log.LogInformation("{What} network {Vni}: {Member} on {Bridge}, MTU {Mtu}", adopted ? "Corrected" : "Built", plan.Vni, plan.Member, plan.Bridge, plan.Mtu);
+    }
+}

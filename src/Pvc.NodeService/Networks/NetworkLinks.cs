@@ -1,0 +1,73 @@
+using Pvc.Core.Networks;
+using Pvc.Core.Schema;
+using Pvc.NodeService.Configuration;
+
+namespace Pvc.NodeService.Networks;
+
+/// <summary>
+/// The interfaces of one network on a node, as PVC lays them out: bridge <c>vmbr&lt;vni&gt;</c> with, as its port, VXLAN
+/// <c>vxlan&lt;vni&gt;</c> over the cluster device (managed) or VLAN <c>vlan&lt;vni&gt;</c> of the bridge device (bridged); and the
+/// <c>ip</c> commands that make, configure and remove them, in their order. Every value in them was checked first.
+/// </summary>
+internal sealed record NetworkLinks(int Vni, NetworkType Type, int Mtu, string Lower)
+{
+    /// <summary>The bridge VMs' NICs attach to.</summary>
+    public string Bridge => BridgeName(Vni);
+
+    /// <summary>The bridge's port that carries the network between nodes.</summary>
+    public string Member => (Type == NetworkType.Managed ? "vxlan" : "vlan") + IpTool.Arg(Vni);
+
+    /// <summary>The link kind of <see cref="Member"/>.</summary>
+    public string MemberKind => Type == NetworkType.Managed ? "vxlan" : "vlan";
+
+    /// <summary>The name of a network's bridge.</summary>
+    public static string BridgeName(int vni) => "vmbr" + IpTool.Arg(vni);
+
+    /// <summary>
+    /// The interfaces of <paramref name="network"/> on this node, or null with the reason when it cannot be built here
+    /// (a VNI out of range for its type, an unknown type, a bridged network without a bridge device). The MTU is PVC's
+    /// rule: the network's own, capped at the largest the device allows (cluster MTU less the VXLAN overhead for a
+    /// managed network, the bridge MTU for a bridged one), and that largest when it has none.
+    /// </summary>
+    public static NetworkLinks? For(Network network, NetworkSettings settings, out string? reason)
+    {
+        reason = null;
+        var (max, lower, limit) = network.Type switch
+        {
+            NetworkType.Managed => (settings.ClusterMtu - NetworkSettings.VxlanOverhead, settings.ClusterDevice, NetworkValidation.MaxVxlanId),
+            NetworkType.Bridged => (settings.BridgeMtu, settings.BridgeDevice, NetworkValidation.MaxVlanId),
+            _ => (0, null, 0),
+        };
+        if (limit == 0)
+            reason = "its type is neither managed nor bridged";
+        else if (network.Vni < 1 || network.Vni > limit)
+            reason = $"its VNI is out of range for its type (1 to {limit})";
+        else if (lower is null)
+            reason = "this node has no bridge device for bridged networks (guest_networking.bridge_device)";
+        if (reason is not null)
+            return null;
+        var mtu = network.Mtu is { } m && m >= NetworkValidation.MinMtu ? Math.Min(m, max) : max;
+        return new NetworkLinks(network.Vni, network.Type, mtu, lower!);
+    }
+
+    /// <summary>Makes the bridge.</summary>
+    public IReadOnlyList<string> CreateBridge() => ["link", "add", Bridge, "type", "bridge"];
+
+    /// <summary>Makes the port: the VXLAN (no static remote: FRR's EVPN learns the other nodes, as PVC) or the VLAN.</summary>
+    public IReadOnlyList<string> CreateMember() => Type == NetworkType.Managed
+        ? ["link", "add", Member, "type", "vxlan", "id", IpTool.Arg(Vni), "dstport", IpTool.Arg(NetworkSettings.VxlanPort), "dev", Lower]
+        : ["link", "add", "link", Lower, "name", Member, "type", "vlan", "id", IpTool.Arg(Vni)];
+
+    /// <summary>
+    /// Sets the MTUs, attaches the port and brings both up, port first (a bridge takes the smallest MTU of its ports);
+    /// each command is idempotent, so a node that adopts existing interfaces runs the ones whose state differs.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> Configure() =>
+    [
+        ["link", "set", Member, "mtu", IpTool.Arg(Mtu)],
+        ["link", "set", Member, "master", Bridge],
+        ["link", "set", Bridge, "mtu", IpTool.Arg(Mtu)],
+        ["link", "set", Member, "up"],
+        ["link", "set", Bridge, "up"],
+    ];
+}

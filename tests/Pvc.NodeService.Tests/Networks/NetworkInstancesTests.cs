@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Pvc.Core.Networks;
+using Pvc.Core.Schema;
+using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Networks;
+using Pvc.Testing.Lab;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+
+namespace Pvc.NodeService.Tests.Networks;
+
+/// <summary>
+/// Network instances on lab nodes: two network namespaces joined on their cluster interface (lab0), each with the
+/// node's network builder running its <c>ip</c> commands inside it, against a real ZooKeeper; the interfaces are read
+/// back with <c>ip</c>.
+/// </summary>
+[Collection(ZooKeeperCollection.Name)]
+public sealed class NetworkInstancesTests(ZooKeeperFixture zk)
+{
+    private static readonly NetworkSettings Settings = new() { ClusterDevice = LabNetwork.InterfaceName, ClusterMtu = 1500, BridgeDevice = LabNetwork.InterfaceName };
+
+    private static NetworkSpec Managed(int vni, int? mtu = null) => new() { Vni = vni, Description = $"net{vni}", Mtu = mtu };
+
+    /// <summary>Waits, with a deadline, until the namespace's interfaces satisfy <paramref name="done"/>.</summary>
+    private static async Task<IReadOnlyDictionary<string, LinkInfo>> WaitForLinksAsync(string netns, Func<IReadOnlyDictionary<string, LinkInfo>, bool> done)
+    {
+        var ip = new IpTool(netns);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var links = (await ip.ListLinksAsync(CancellationToken.None)).ToDictionary(l => l.Name, StringComparer.Ordinal);
+            if (done(links))
+                return links;
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), $"The interfaces of {netns} did not get there: {string.Join(", ", links.Values)}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static bool Built(IReadOnlyDictionary<string, LinkInfo> links, int vni, int mtu) =>
+        links.TryGetValue($"vmbr{vni}", out var bridge) && links.TryGetValue($"vxlan{vni}", out var vxlan)
+        && bridge.Kind == "bridge" && vxlan.Kind == "vxlan" && vxlan.Id == vni && vxlan.Master == bridge.Name
+        && vxlan.Mtu == mtu && bridge.Mtu == mtu && vxlan.Up && bridge.Up;
+
+    [Fact]
+    public async Task Every_node_builds_changes_and_removes_a_network_as_ZooKeeper_says_and_adopts_what_exists_on_restart()
+    {
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        using var stop = new CancellationTokenSource();
+        var nodes = lab.Namespaces.Select(ns => new NetworkInstances(new NetworkHostOperations(c.Connection), Settings, new IpTool(ns), new LineLogger()).RunAsync(stop.Token)).ToList();
+
+        await c.Connection.Networks.AddAsync(Managed(100));
+        foreach (var ns in lab.Namespaces)
+        {
+            await WaitForLinksAsync(ns, l => Built(l, 100, 1450)); // PVC's rule: the cluster MTU less 50
+            var vxlan = await new IpTool(ns).RunAsync(["-json", "-details", "link", "show", "vxlan100"], default);
+            Assert.Contains("\"link\":\"lab0\"", vxlan, StringComparison.Ordinal); // over the cluster device
+            Assert.Contains("\"port\":4789", vxlan, StringComparison.Ordinal);
+        }
+
+        await c.Connection.Networks.ModifyAsync("100", new NetworkChange { Mtu = 1400 });
+        await c.Connection.Networks.AddAsync(Managed(101, mtu: 9000)); // more than the device allows: capped
+        foreach (var ns in lab.Namespaces)
+            await WaitForLinksAsync(ns, l => Built(l, 100, 1400) && Built(l, 101, 1450));
+
+        await c.Connection.Networks.RemoveAsync("100");
+        foreach (var ns in lab.Namespaces)
+            await WaitForLinksAsync(ns, l => !l.ContainsKey("vmbr100") && !l.ContainsKey("vxlan100") && Built(l, 101, 1450));
+
+        // the service stops; meanwhile the host changes under it: a stray PVC-named bridge, a port gone, a wrong MTU
+        await stop.CancelAsync();
+        await Task.WhenAll(nodes.Select(n => n.ContinueWith(_ => { }, TaskScheduler.Default)));
+        var ip = new IpTool(lab.Namespaces[0]);
+        await ip.RunAsync(["link", "add", "vmbr999", "type", "bridge"], default);
+        await ip.RunAsync(["link", "delete", "vxlan101"], default);
+        await ip.RunAsync(["link", "set", "vmbr101", "mtu", "1300"], default);
+
+        using var again = new CancellationTokenSource();
+        var restarted = new NetworkInstances(new NetworkHostOperations(c.Connection), Settings, ip, new LineLogger()).RunAsync(again.Token);
+        await WaitForLinksAsync(lab.Namespaces[0], l => !l.ContainsKey("vmbr999") && Built(l, 101, 1450));
+        await again.CancelAsync();
+        await restarted.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task A_network_that_cannot_be_built_here_does_not_keep_the_others_from_being_built()
+    {
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 200, Description = "vlan200", Type = NetworkType.Bridged });
+        await c.Connection.Networks.AddAsync(Managed(100));
+        var log = new LineLogger();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), Settings, new IpTool(lab.Namespaces[0]), log);
+
+        var built = await instances.ReconcileAsync(await c.Connection.Networks.ListAsync(), default);
+        // this kernel has no 802.1Q: the VLAN cannot be made, and says so; the managed network is built all the same
+        Assert.Equal([100], built.Select(b => b.Vni));
+        Assert.Contains(log.Lines, l => l.Text.Contains("Network 200 (vlan200) could not be built", StringComparison.Ordinal) && l.Text.Contains("type vlan", StringComparison.Ordinal));
+        Assert.True(Built(await WaitForLinksAsync(lab.Namespaces[0], _ => true), 100, 1450));
+    }
+
+    [Fact]
+    public void The_commands_of_a_managed_and_of_a_bridged_network_in_their_order()
+    {
+        var managed = NetworkLinks.For(new Network { Vni = 100, Description = "a", Type = NetworkType.Managed }, Settings with { ClusterMtu = 9000 }, out _)!;
+        Assert.Equal(["link", "add", "vmbr100", "type", "bridge"], managed.CreateBridge());
+        Assert.Equal(["link", "add", "vxlan100", "type", "vxlan", "id", "100", "dstport", "4789", "dev", "lab0"], managed.CreateMember());
+        Assert.Equal(
+            ["link set vxlan100 mtu 8950", "link set vxlan100 master vmbr100", "link set vmbr100 mtu 8950", "link set vxlan100 up", "link set vmbr100 up"],
+            managed.Configure().Select(a => string.Join(' ', a)));
+
+        var bridged = NetworkLinks.For(new Network { Vni = 200, Description = "b", Type = NetworkType.Bridged, Mtu = 9000 }, Settings with { BridgeMtu = 1500 }, out _)!;
+        Assert.Equal(["link", "add", "link", "lab0", "name", "vlan200", "type", "vlan", "id", "200"], bridged.CreateMember());
+        Assert.Equal(1500, bridged.Mtu); // capped at the bridge device's MTU
+        Assert.Equal("vlan200", bridged.Member);
+
+        Assert.Null(NetworkLinks.For(new Network { Vni = 5000, Description = "c", Type = NetworkType.Bridged }, Settings, out var reason));
+        Assert.Contains("out of range", reason, StringComparison.Ordinal);
+        Assert.Null(NetworkLinks.For(new Network { Vni = 200, Description = "b", Type = NetworkType.Bridged }, Settings with { BridgeDevice = null }, out reason));
+        Assert.Contains("bridge device", reason, StringComparison.Ordinal);
+        Assert.Null(NetworkLinks.For(new Network { Vni = 1, Description = "d", Type = NetworkType.Unknown }, Settings, out _));
+    }
+}
