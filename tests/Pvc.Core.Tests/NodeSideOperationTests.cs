@@ -212,4 +212,22 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
         Assert.Equal(MigrationHandshake.HandOverProbe.NotHandingOver, await client.ProbeHandOverAsync(() => { }, default));
     }
+
+    [Fact]
+    public async Task A_node_reads_a_VM_for_its_decision_in_one_round_trip_and_hears_of_the_next_change()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var uuid = (await c.AddVmAsync("web1", "hv1", "stop")).Uuid;
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var before = c.Connection.RoundTrips;
+        var vm = await new VmHostOperations(c.Connection, "hv1").ReadAsync(uuid, () => changed.TrySetResult(), default);
+        // before: 2 (the watches' exists, then the keys' read); the watches' requests now go ahead of the read, unawaited
+        Assert.Equal(1, c.Connection.RoundTrips - before);
+        Assert.Equal(("web1", VmState.Stop, "hv1"), (vm!.Name, vm.State, vm.Node));
+
+        // the watches were armed with the read: the next change of the state is heard
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "start"u8.ToArray());
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }
