@@ -392,7 +392,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var wait = ops.WaitStartedAsync(vm, TimeSpan.FromMinutes(5), _ => seen.TrySetResult());
         // the wait is under way (it saw "start") before another client stops the VM; no node service runs here
         await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
 
         // before: the wait went on until its timeout (five minutes here) for a VM nobody would start
         var e = await Assert.ThrowsAsync<PvcException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
