@@ -35,16 +35,24 @@ internal sealed class HaLab : IAsyncDisposable
 
     public IEnumerable<VmRef> AllVms => VmsOf.Values.SelectMany(v => v);
 
-    public static async Task<HaLab> StartAsync(string zookeeper, string fencing = Tight, int vmsPerNode = 2, Func<string, string>? zookeeperFor = null)
+    /// <param name="zookeeper">The ZooKeeper connection string (with chroot).</param>
+    /// <param name="fencing">The fencing section's intervals and actions.</param>
+    /// <param name="vmsPerNode">VMs defined and started on each node.</param>
+    /// <param name="zookeeperFor">Each node's own connection string, by name.</param>
+    /// <param name="extraNodeConfig">More top-level YAML for every node's pvc.conf (a <c>ceph</c> section).</param>
+    /// <param name="rbdFor">Each VM's RBD disk (<c>pool/volume</c>) by VM name; PVC's <c>vms/&lt;name&gt;_sda</c> by default.</param>
+    public static async Task<HaLab> StartAsync(string zookeeper, string fencing = Tight, int vmsPerNode = 2, Func<string, string>? zookeeperFor = null,
+        string extraNodeConfig = "", Func<string, string>? rbdFor = null)
     {
-        var c = await NodeServiceCluster.StartWithBmcsAsync(zookeeper, 3, fencing, zookeeperFor: zookeeperFor);
+        var c = await NodeServiceCluster.StartWithBmcsAsync(zookeeper, 3, fencing, zookeeperFor: zookeeperFor, extraNodeConfig: extraNodeConfig);
         SingleRunInvariant? invariant = null;
         try
         {
             await c.WaitReadyAsync();
             invariant = new SingleRunInvariant(c.Hosts, [.. c.Nodes.Select(n => n.Name)]);
             var nodes = c.Nodes.Select(n => n.Name).ToList();
-            var started = await c.Lab.StartVmsAsync(nodes.SelectMany(node => Enumerable.Range(1, vmsPerNode).Select(k => new LabVm($"{node}-vm{k}", node))));
+            var started = await c.Lab.StartVmsAsync(nodes.SelectMany(node => Enumerable.Range(1, vmsPerNode)
+                .Select(k => new LabVm($"{node}-vm{k}", node) { Rbd = rbdFor?.Invoke($"{node}-vm{k}") })));
             var vms = nodes.Select((node, i) => (node, started.Skip(i * vmsPerNode).Take(vmsPerNode).ToList()))
                 .ToDictionary(p => p.node, p => (IReadOnlyList<VmRef>)p.Item2);
             var lab = new HaLab(c, invariant, vms);

@@ -90,7 +90,8 @@ public sealed class LabCluster : IAsyncDisposable
                 if (options.Fencing is { } fencing)
                 {
                     var node = await FencedLabNode.StartAsync(lab.Directory, name, names, zookeeper, fencing, options.KeepaliveSeconds, options.Executable,
-                        options.BeforeService is { } before ? host => before(name, host) : null);
+                        options.BeforeService is { } before ? host => before(name, host) : null,
+                        environment: options.Environment, extraNodeConfig: options.ExtraNodeConfig);
                     lab._fenced.Add(node);
                     lab._nodes.Add(node.Service);
                     continue;
@@ -98,6 +99,8 @@ public sealed class LabCluster : IAsyncDisposable
                 var config = options.WriteConfig?.Invoke(lab.Directory, name, names, zookeeper)
                     ?? LabNode.Write(lab.Directory, name, names, zookeeper, options.ExtraNodeConfig, options.KeepaliveSeconds);
                 var service = new NodeServiceProcess(options.Executable, name, config, Path.Combine(lab.Directory, $"{name}.log")) { OwnSession = options.OwnSession };
+                foreach (var (variable, value) in options.Environment)
+                    service.Environment[variable] = value;
                 lab._nodes.Add(service);
                 service.Start();
             }
@@ -138,7 +141,7 @@ public sealed class LabCluster : IAsyncDisposable
         {
             var defined = await Connection.Vms.DefineAsync(new VmDefinition
             {
-                Xml = PvcSeed.Xml(vm.Uuid, vm.Name, vm.MemoryMiB, vm.Vcpus),
+                Xml = PvcSeed.Xml(vm.Uuid, vm.Name, vm.MemoryMiB, vm.Vcpus, vm.Rbd),
                 TargetNode = vm.Node,
                 Tags = vm.Tags,
             }, cancellationToken);

@@ -17,6 +17,9 @@ public sealed record LabVm(string Name, string Node)
     /// <summary>Its vCPUs.</summary>
     public int Vcpus { get; init; } = 1;
 
+    /// <summary>Its disk's RBD image (<c>pool/volume</c>), or null for PVC's provisioner's default name.</summary>
+    public string? Rbd { get; init; }
+
     /// <summary>Its tags: name and whether protected.</summary>
     public IReadOnlyList<(string Name, bool Protected)> Tags { get; init; } = [];
 }
