@@ -58,16 +58,7 @@ internal static class FencingBenchmark
             new LabClusterOptions { Name = "bench", Fencing = fencing, KeepaliveSeconds = setting.Keepalive });
         var cluster = lab.Connection;
         await lab.WaitReadyAsync();
-        var vmOps = new VmOperations(cluster);
-        var vms = new List<VmRef>();
-        for (var i = 0; i < 4; i++)
-        {
-            var vm = await vmOps.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"vm{i}", memoryMiB: 256, vcpus: 1), TargetNode = "hv3" });
-            await vmOps.StartAsync(vm);
-            vms.Add(vm);
-        }
-        foreach (var vm in vms)
-            await vmOps.WaitRunningAsync(vm, TimeSpan.FromSeconds(60));
+        var vms = await lab.StartVmsAsync(Enumerable.Range(0, 4).Select(i => new LabVm($"vm{i}", "hv3")), TimeSpan.FromSeconds(60));
         // a keepalive or two after start, so that the kill does not land on a node that just wrote its first
         await Task.Delay(TimeSpan.FromSeconds(setting.Keepalive * 2));
 

@@ -54,20 +54,8 @@ internal static class NodeServiceBenchmark
         }
     }
 
-    private static async Task<List<VmRef>> StartVmsAsync(ClusterConnection cluster, string node, int count)
-    {
-        var ops = new VmOperations(cluster);
-        var vms = new List<VmRef>();
-        for (var i = 0; i < count; i++)
-        {
-            var vm = await ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"vm{i:D3}", memoryMiB: 256, vcpus: 1), TargetNode = node });
-            await ops.StartAsync(vm);
-            vms.Add(vm);
-        }
-        foreach (var vm in vms)
-            await ops.WaitRunningAsync(vm, TimeSpan.FromSeconds(120));
-        return vms;
-    }
+    private static Task<IReadOnlyList<VmRef>> StartVmsAsync(LabCluster lab, string node, int count) =>
+        lab.StartVmsAsync(Enumerable.Range(0, count).Select(i => new LabVm($"vm{i:D3}", node)), TimeSpan.FromSeconds(120));
 
     private static async Task<(double Flush, double Unflush)> FlushAsync(string endpoint, int concurrency, int vmCount)
     {
@@ -75,7 +63,7 @@ internal static class NodeServiceBenchmark
         var cluster = lab.Connection;
         try
         {
-            await StartVmsAsync(cluster, "hv1", vmCount);
+            await StartVmsAsync(lab, "hv1", vmCount);
             var ops = new NodeOperations(cluster);
             var t0 = Stopwatch.GetTimestamp();
             await ops.FlushAsync("hv1");
@@ -98,7 +86,7 @@ internal static class NodeServiceBenchmark
         var cluster = lab.Connection;
         try
         {
-            await StartVmsAsync(cluster, "hv1", vmCount);
+            await StartVmsAsync(lab, "hv1", vmCount);
             var pid = lab.Nodes[0].Pid ?? throw new InvalidOperationException("pvcnoded is not running");
             await Task.Delay(TimeSpan.FromSeconds(30)); // let start-up work (JIT tiering, first GCs) settle: idle is the steady state
             var cpu0 = CpuTicks(pid);

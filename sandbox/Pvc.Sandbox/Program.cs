@@ -63,17 +63,9 @@ try
     {
         var second = await SeedSecondClusterAsync(lab.Connection.ZooKeeper, endpoint);
         await lab.WaitReadyAsync(cancellationToken: token);
-        var vms = new VmOperations(lab.Connection);
-        var started = new List<VmRef>();
-        foreach (var (name, node) in new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") })
-        {
-            var vm = await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), name, memoryMiB: 2048, vcpus: 2), TargetNode = node, Tags = [("sandbox", false)] }, token);
-            await vms.StartAsync(vm, cancellationToken: token);
-            started.Add(vm);
-        }
-        foreach (var vm in started)
-            await vms.WaitRunningAsync(vm, TimeSpan.FromSeconds(60), cancellationToken: token);
-        await vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" }, token);
+        await lab.StartVmsAsync(new[] { ("web1", "hv1"), ("web2", "hv2"), ("db1", "hv3") }
+            .Select(v => new LabVm(v.Item1, v.Item2) { MemoryMiB = 2048, Vcpus = 2, Tags = [("sandbox", false)] }), TimeSpan.FromSeconds(60), token);
+        await lab.Connection.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "spare", memoryMiB: 1024, vcpus: 1), TargetNode = "hv1" }, token);
         Status($"cluster 'sandbox' is up at {endpoint}, 'sandbox2' at {second} (node logs in {lab.Directory}).");
         return await RunPwshAsync(pwsh, lab.Directory, endpoint, second, args, p => Volatile.Write(ref pwshProcess, p), token);
     }

@@ -514,7 +514,7 @@ BeforeDiscovery {
                 Get-Znode "$($ctx.Data.Chroot)/config" | Should -Be 'cluster1'
                 Get-Znode "$($ctx.Data.Chroot)/config/migration_target_selector" | Should -Be 'mem'
                 # closed, "for alice and the node services' user pvcnode"
-                $acl = (Invoke-Zk { $script:Zk.ZooKeeper.GetAclAsync("$($ctx.Data.Chroot)/config", [Threading.CancellationToken]::None) }).Item1
+                $acl = (Invoke-Zk { $script:ZkRaw.GetAclAsync("$($ctx.Data.Chroot)/config", [Threading.CancellationToken]::None) }).Item1
                 @($acl | ForEach-Object { "$($_.Scheme):$($_.Id.Split(':')[0])" }) | Should -Be 'digest:alice', 'digest:pvcnode'
                 $r.Run('Connect-PvcCluster -Server $PvcEmptyServer -NoDefault').Errors.FullyQualifiedErrorId | Should -BeLike 'AccessDenied,*'
                 $r.Run('(Connect-PvcCluster -Server $PvcEmptyServer -Credential $PvcNode -NoDefault).AccessMode').Output | Should -Be 'Closed'
@@ -534,7 +534,7 @@ BeforeDiscovery {
                 $r.Prompts | Should -HaveCount 1
                 $r.Prompts[0] | Should -BeLike "*Replace the cluster's state with a new, empty cluster 'lab'*"
                 $r.Warnings | Should -BeLike "*open (PVC-compatible)*IPMI passwords*"
-                (Invoke-Zk { $script:Zk.ZooKeeper.GetAclAsync("$($ctx.Data.Chroot)/config", [Threading.CancellationToken]::None) }).Item1.Scheme | Should -Be 'world'
+                (Invoke-Zk { $script:ZkRaw.GetAclAsync("$($ctx.Data.Chroot)/config", [Threading.CancellationToken]::None) }).Item1.Scheme | Should -Be 'world'
                 $r.Output.Name | Should -Be 'lab'
                 Get-Znode "$($ctx.Data.Chroot)/config" | Should -Be 'lab'
                 Get-Znode "$($ctx.Data.Chroot)/config/migration_target_selector" | Should -Be 'load'
@@ -1083,6 +1083,8 @@ Describe 'docs/cmdlets examples' -ForEach @(@{ Marked = $marked; StaleEntries = 
             $connection.Servers
         }
         $script:Zk = Connect-PvcCluster -Server $script:Server -NoDefault
+        # a plain ZooKeeper client of the test's own for what only a node service writes: a connection object shows none
+        $script:ZkRaw = [Pvc.ZooKeeper.ZooKeeperClient]::ConnectAsync($script:Server, $null, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
         $script:Manifest = Join-Path (Get-Module Pvc).ModuleBase 'Pvc.psd1'
 
         if (-not ('PvcExamples.ExampleHost' -as [type])) {
@@ -1207,7 +1209,7 @@ namespace PvcExamples
             }
         }
         function Get-Znode([string]$Path) {
-            $result = Invoke-Zk { $script:Zk.ZooKeeper.GetDataAsync($Path, $null, [Threading.CancellationToken]::None) }
+            $result = Invoke-Zk { $script:ZkRaw.GetDataAsync($Path, $null, [Threading.CancellationToken]::None) }
             if ($null -ne $result) { [Text.Encoding]::UTF8.GetString($result.Data) }
         }
         function Set-Znode([string]$Path, [string]$Text) {
@@ -1215,15 +1217,15 @@ namespace PvcExamples
             $parts = $Path.Trim('/').Split('/')
             for ($i = 1; $i -lt $parts.Count; $i++) {
                 $parent = '/' + ($parts[0..($i - 1)] -join '/')
-                if ($null -eq (Invoke-Zk { $script:Zk.ZooKeeper.ExistsAsync($parent, $null, [Threading.CancellationToken]::None) })) {
-                    Invoke-Zk { $script:Zk.ZooKeeper.CreateAsync($parent, [byte[]]@(), [Pvc.ZooKeeper.CreateMode]::Persistent, $null, [Threading.CancellationToken]::None) } | Out-Null
+                if ($null -eq (Invoke-Zk { $script:ZkRaw.ExistsAsync($parent, $null, [Threading.CancellationToken]::None) })) {
+                    Invoke-Zk { $script:ZkRaw.CreateAsync($parent, [byte[]]@(), [Pvc.ZooKeeper.CreateMode]::Persistent, $null, [Threading.CancellationToken]::None) } | Out-Null
                 }
             }
-            if ($null -eq (Invoke-Zk { $script:Zk.ZooKeeper.ExistsAsync($Path, $null, [Threading.CancellationToken]::None) })) {
-                Invoke-Zk { $script:Zk.ZooKeeper.CreateAsync($Path, $bytes, [Pvc.ZooKeeper.CreateMode]::Persistent, $null, [Threading.CancellationToken]::None) } | Out-Null
+            if ($null -eq (Invoke-Zk { $script:ZkRaw.ExistsAsync($Path, $null, [Threading.CancellationToken]::None) })) {
+                Invoke-Zk { $script:ZkRaw.CreateAsync($Path, $bytes, [Pvc.ZooKeeper.CreateMode]::Persistent, $null, [Threading.CancellationToken]::None) } | Out-Null
             }
             else {
-                Invoke-Zk { $script:Zk.ZooKeeper.SetDataAsync($Path, $bytes, -1, [Threading.CancellationToken]::None) } | Out-Null
+                Invoke-Zk { $script:ZkRaw.SetDataAsync($Path, $bytes, -1, [Threading.CancellationToken]::None) } | Out-Null
             }
         }
         function Save-Znode($ctx, [string]$Path) {
@@ -1235,14 +1237,14 @@ namespace PvcExamples
             foreach ($path in @($ctx.Data.Saved.Keys)) {
                 $text = $ctx.Data.Saved[$path]
                 if ($null -ne $text) { Set-Znode $path $text }
-                else { Invoke-Zk { $script:Zk.ZooKeeper.DeleteAsync($path, -1, [Threading.CancellationToken]::None) } | Out-Null }
+                else { Invoke-Zk { $script:ZkRaw.DeleteAsync($path, -1, [Threading.CancellationToken]::None) } | Out-Null }
             }
         }
         function Remove-ZnodeTree([string]$Path) {
-            $children = Invoke-Zk { $script:Zk.ZooKeeper.GetChildrenAsync($Path, $null, [Threading.CancellationToken]::None) }
+            $children = Invoke-Zk { $script:ZkRaw.GetChildrenAsync($Path, $null, [Threading.CancellationToken]::None) }
             if ($null -eq $children) { return }
             foreach ($child in $children.Children) { Remove-ZnodeTree "$($Path.TrimEnd('/'))/$child" }
-            Invoke-Zk { $script:Zk.ZooKeeper.DeleteAsync($Path, -1, [Threading.CancellationToken]::None) } | Out-Null
+            Invoke-Zk { $script:ZkRaw.DeleteAsync($Path, -1, [Threading.CancellationToken]::None) } | Out-Null
         }
         function New-ExampleChroot($ctx, [string]$ClusterName) {
             # a chroot of the sandbox's ZooKeeper, empty or with a cluster of its own; returns its server string
@@ -1261,7 +1263,7 @@ namespace PvcExamples
         }
         function Grant-ExampleAccess([string]$User, [string]$Password) {
             # this file's own session (raw znodes, clean-up) authenticates as a closed example cluster's user too
-            Invoke-Zk { $script:Zk.ZooKeeper.AddDigestAuthAsync($User, $Password, [Threading.CancellationToken]::None) } | Out-Null
+            Invoke-Zk { $script:ZkRaw.AddDigestAuthAsync($User, $Password, [Threading.CancellationToken]::None) } | Out-Null
         }
         function New-ClosedExampleChroot($ctx, [string]$ClusterName, [string]$User, [string]$Password) {
             # a chroot with a closed cluster whose one user is $User; returns its server string
@@ -1277,7 +1279,7 @@ namespace PvcExamples
         }
         function Get-VmStateVersion([string]$Name) {
             $uuid = (Get-PvcVm $Name -ErrorAction Stop).Uuid
-            (Invoke-Zk { $script:Zk.ZooKeeper.ExistsAsync("/domains/$uuid/state", $null, [Threading.CancellationToken]::None) }).Version
+            (Invoke-Zk { $script:ZkRaw.ExistsAsync("/domains/$uuid/state", $null, [Threading.CancellationToken]::None) }).Version
         }
         function New-LogLine([string]$Message) {
             # a line of /logs/<node>/messages as PVC's ZookeeperLogger writes it
@@ -1297,7 +1299,7 @@ namespace PvcExamples
                 $path = if ($key) { "/faults/$Id/$key" } else { "/faults/$Id" }
                 $ops.Add([Pvc.ZooKeeper.Op]::Create($path, [byte[]][Text.Encoding]::UTF8.GetBytes($keys[$key]), [Pvc.ZooKeeper.CreateMode]::Persistent, $null))
             }
-            Invoke-Zk { $script:Zk.ZooKeeper.MultiAsync($ops, [Threading.CancellationToken]::None) } | Out-Null
+            Invoke-Zk { $script:ZkRaw.MultiAsync($ops, [Threading.CancellationToken]::None) } | Out-Null
         }
 
         # --- VMs of the examples' own -----------------------------------------------------------------------------
@@ -1611,6 +1613,7 @@ namespace PvcExamples
 
     AfterAll {
         if ($script:Zk) { Disconnect-PvcCluster -Cluster $script:Zk }
+        if ($script:ZkRaw) { $script:ZkRaw.DisposeAsync().AsTask().GetAwaiter().GetResult() }
         $byReason = $Marked | Group-Object { $_.Reason } | Sort-Object Count -Descending
         $run = $ExampleCount - $Marked.Count
         Write-Host ''

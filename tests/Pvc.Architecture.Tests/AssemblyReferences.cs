@@ -38,29 +38,25 @@ internal sealed class AssemblyReferences
                 foreach (var to in Flatten(reference))
                     edges.Add(new TypeReferenceEdge(fromName, from.Namespace, AssemblyOf(to, module), OutermostNamespace(to), OutermostName(to)));
             }
+            // a member counts with its type and its attributes
+            void AddMember(TypeReference memberType, ICustomAttributeProvider member)
+            {
+                Add(memberType);
+                AddAttributes(member, Add);
+            }
             Add(type.BaseType);
             foreach (var i in type.Interfaces)
                 Add(i.InterfaceType);
             AddAttributes(type, Add);
             foreach (var field in type.Fields)
-            {
-                Add(field.FieldType);
-                AddAttributes(field, Add);
-            }
+                AddMember(field.FieldType, field);
             foreach (var property in type.Properties)
-            {
-                Add(property.PropertyType);
-                AddAttributes(property, Add);
-            }
+                AddMember(property.PropertyType, property);
             foreach (var method in type.Methods)
             {
-                Add(method.ReturnType);
-                AddAttributes(method, Add);
+                AddMember(method.ReturnType, method);
                 foreach (var p in method.Parameters)
-                {
-                    Add(p.ParameterType);
-                    AddAttributes(p, Add);
-                }
+                    AddMember(p.ParameterType, p);
                 foreach (var g in method.GenericParameters)
                     foreach (var c in g.Constraints)
                         Add(c.ConstraintType);

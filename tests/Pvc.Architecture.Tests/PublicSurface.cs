@@ -21,6 +21,8 @@ internal static class PublicSurface
             };
             if (Names(type.BaseType))
                 found.Add($"{type.FullName} (base type)");
+            foreach (var i in type.Interfaces.Where(i => Names(i.InterfaceType)))
+                found.Add($"{type.FullName} (interface {i.InterfaceType.Name})");
             foreach (var method in type.Methods.Where(m => m.IsPublic || m.IsFamily))
                 if (Names(method.ReturnType) || method.Parameters.Any(p => Names(p.ParameterType)))
                     found.Add($"{type.FullName}.{method.Name}");

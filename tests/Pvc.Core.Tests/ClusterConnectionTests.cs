@@ -21,7 +21,7 @@ public sealed class ClusterConnectionTests(ZooKeeperFixture zk)
         await using var connection = await ClusterConnection.ConnectAsync(new() { Servers = [chroot] });
         Assert.Equal("pvc-lab", connection.Name);
         Assert.Equal(15, connection.SchemaVersion);
-        Assert.Equal(ZooKeeperState.Connected, connection.State);
+        Assert.Equal(ClusterConnectionState.Connected, connection.State);
         Assert.Equal(zk.Server.Endpoint, connection.ConnectedServer);
     }
 

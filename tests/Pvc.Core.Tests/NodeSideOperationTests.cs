@@ -15,8 +15,6 @@ namespace Pvc.Core.Tests;
 [Collection(ZooKeeperCollection.Name)]
 public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
 {
-    private static string S(Guid u, string key) => $"/domains/{u}{key}";
-
     [Fact]
     public async Task A_flush_marks_the_node_flushed_only_while_no_other_request_came()
     {
@@ -53,14 +51,14 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         Assert.Equal((VmState.Restart, "hv1", "web1"), (vm!.State, vm.Node, vm.Name));
 
         // a client stopped it meanwhile: the node's "start" for the restart it began must not overwrite the stop
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
         Assert.False(await vms.MarkRunningAsync(uuid, vm.StateVersion, default));
-        Assert.Equal("stop", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("stop", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
         await changed.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the watch armed by the read saw the stop
 
         var now = await vms.ReadPlacementAsync(uuid, default);
         Assert.True(await vms.MarkFailedAsync(uuid, now.StateVersion, "no such disk", default));
-        Assert.Equal(("fail", "no such disk"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/failedreason"))));
+        Assert.Equal(("fail", "no such disk"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/failedreason"))));
         Assert.Null(await vms.ReadAsync(Guid.NewGuid(), Changed, default));
     }
 
@@ -76,11 +74,11 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         Assert.True(placement.IsMigrating);
 
         Assert.True(await sender.AbortMigrationAsync(uuid, placement.StateVersion, settledLastNode: null, default));
-        Assert.Equal(("start", "hv1", "", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")),
-            await c.ReadAsync(S(uuid, "/lastnode")), await c.ReadAsync(S(uuid, "/migrate_sync_lock"))));
+        Assert.Equal(("start", "hv1", "", ""), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")),
+            await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/migrate_sync_lock"))));
         // a second abort built on the old read writes nothing
         Assert.False(await sender.AbortMigrationAsync(uuid, placement.StateVersion, "hv3", default));
-        Assert.Equal("", await c.ReadAsync(S(uuid, "/lastnode")));
+        Assert.Equal("", await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode")));
     }
 
     [Fact]
@@ -97,18 +95,18 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         // the fence monitor marked the receiver dead while the VM shut down: no "stop" for a receiver that will never start it
         await c.Raw.SetDataAsync("/nodes/hv2/daemonstate", "dead"u8.ToArray());
         Assert.False(await sender.HandOverStoppedAsync(uuid, placement.StateVersion, "hv2", receiver.Version, default));
-        Assert.Equal("migrate", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("migrate", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
 
         await c.Raw.SetDataAsync("/nodes/hv2/daemonstate", "run"u8.ToArray());
         receiver = await sender.ReadDaemonStateAsync("hv2", default);
         Assert.True(await sender.HandOverStoppedAsync(uuid, placement.StateVersion, "hv2", receiver.Version, default));
-        Assert.Equal("stop", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("stop", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
 
         // the receiver starts it and clears the key in the same transaction
         var target = new VmHostOperations(c.Connection, "hv2");
         await target.Handshake(uuid).AnnounceAsync(default);
         Assert.True(await target.CompleteReceiveAsync(uuid, (await target.ReadPlacementAsync(uuid, default)).StateVersion, default));
-        Assert.Equal(("start", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/migrate_sync_lock"))));
+        Assert.Equal(("start", ""), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/migrate_sync_lock"))));
     }
 
     [Fact]
@@ -120,14 +118,14 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         var vm = new VmRef(uuid, "web1");
 
         await vms.ShutdownForFlushAsync(vm, default);
-        Assert.Equal(("shutdown", "True"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node_autostart"))));
+        Assert.Equal(("shutdown", "True"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_autostart"))));
         // no longer "start": a second flush pass must not write it again
         var refused = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => vms.ShutdownForFlushAsync(vm, default));
         Assert.Equal("VmChangedMeanwhile", refused.ErrorId);
 
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
         await vms.AutostartHereAsync(vm, default);
-        Assert.Equal(("start", "False", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node_autostart")), await c.ReadAsync(S(uuid, "/lastnode"))));
+        Assert.Equal(("start", "False", ""), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_autostart")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
         // autostart is used up: another unflush finds nothing to start
         await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => vms.AutostartHereAsync(vm, default));
     }
@@ -203,7 +201,7 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
 
         // the sender hands the VM over stopped and lets go at once: the receiver's place is already taken, so a client
         // waiting for the hand-over keeps waiting instead of reading a VM that is really stopped
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
         Assert.Null(await senderLock.ReleaseAsync());
         Assert.Equal(MigrationHandshake.HandOverProbe.HandingOver, await client.ProbeHandOverAsync(() => { }, default));
         Assert.True(await phaseB);
@@ -211,7 +209,25 @@ public sealed class NodeSideOperationTests(ZooKeeperFixture zk)
         var vms = new VmHostOperations(c.Connection, "hv2");
         Assert.True(await vms.CompleteReceiveAsync(uuid, (await vms.ReadPlacementAsync(uuid, default)).StateVersion, default));
         Assert.Equal(MigrationHandshake.HandOverProbe.StateMovedOn, await client.ProbeHandOverAsync(() => { }, default));
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
         Assert.Equal(MigrationHandshake.HandOverProbe.NotHandingOver, await client.ProbeHandOverAsync(() => { }, default));
+    }
+
+    [Fact]
+    public async Task A_node_reads_a_VM_for_its_decision_in_one_round_trip_and_hears_of_the_next_change()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var uuid = (await c.AddVmAsync("web1", "hv1", "stop")).Uuid;
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var before = c.Connection.RoundTrips;
+        var vm = await new VmHostOperations(c.Connection, "hv1").ReadAsync(uuid, () => changed.TrySetResult(), default);
+        // before: 2 (the watches' exists, then the keys' read); the watches' requests now go ahead of the read, unawaited
+        Assert.Equal(1, c.Connection.RoundTrips - before);
+        Assert.Equal(("web1", VmState.Stop, "hv1"), (vm!.Name, vm.State, vm.Node));
+
+        // the watches were armed with the read: the next change of the state is heard
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "start"u8.ToArray());
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }

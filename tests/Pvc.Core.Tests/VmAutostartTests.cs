@@ -13,8 +13,6 @@ namespace Pvc.Core.Tests;
 [Collection(ZooKeeperCollection.Name)]
 public sealed class VmAutostartTests(ZooKeeperFixture zk)
 {
-    private static string S(Guid u, string key) => $"/domains/{u}{key}";
-
     [Theory]
     [InlineData(MigrationKind.Migrate)]
     [InlineData(MigrationKind.Move)]
@@ -28,7 +26,7 @@ public sealed class VmAutostartTests(ZooKeeperFixture zk)
         var plan = await ops.MigrateAsync(vm, new MigrationRequest(kind, "hv1", Force: true));
 
         Assert.Equal(VmState.Start, plan.State);
-        Assert.Equal(("start", "hv1", "False"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/node_autostart"))));
+        Assert.Equal(("start", "hv1", "False"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_autostart"))));
     }
 
     [Fact]
@@ -38,13 +36,13 @@ public sealed class VmAutostartTests(ZooKeeperFixture zk)
         var ops = new VmOperations(c.Connection);
         var plain = await PvcSeed.AddVmAsync(c.Raw, "plain", "hv3", state: "stop");
         await ops.MigrateAsync(await ops.ResolveAsync("plain"), new MigrationRequest(MigrationKind.Move, "hv1"));
-        Assert.Equal(("stop", "hv1"), (await c.ReadAsync(S(plain, "/state")), await c.ReadAsync(S(plain, "/node"))));
+        Assert.Equal(("stop", "hv1"), (await c.ReadAsync(PvcSeed.VmKey(plain, "/state")), await c.ReadAsync(PvcSeed.VmKey(plain, "/node"))));
 
         // the unflush of a node returns its VMs while it is "unflush": its own autostart pass starts them afterwards
         await PvcSeed.AddNodeAsync(c.Raw, "hv9", domainState: "unflush");
         var parked = await PvcSeed.AddVmAsync(c.Raw, "parked", "hv3", state: "stop", autostart: "True", lastNode: "hv9");
         await ops.MigrateAsync(await ops.ResolveAsync("parked"), new MigrationRequest(MigrationKind.Unmigrate));
-        Assert.Equal(("stop", "hv9", "True"), (await c.ReadAsync(S(parked, "/state")), await c.ReadAsync(S(parked, "/node")), await c.ReadAsync(S(parked, "/node_autostart"))));
+        Assert.Equal(("stop", "hv9", "True"), (await c.ReadAsync(PvcSeed.VmKey(parked, "/state")), await c.ReadAsync(PvcSeed.VmKey(parked, "/node")), await c.ReadAsync(PvcSeed.VmKey(parked, "/node_autostart"))));
     }
 
     [Fact]
@@ -54,6 +52,6 @@ public sealed class VmAutostartTests(ZooKeeperFixture zk)
         var ops = new VmOperations(c.Connection);
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "parked", "hv3", state: "stop", autostart: "True");
         await ops.StopAsync(await ops.ResolveAsync("parked"));
-        Assert.Equal(("stop", "False"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node_autostart"))));
+        Assert.Equal(("stop", "False"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_autostart"))));
     }
 }

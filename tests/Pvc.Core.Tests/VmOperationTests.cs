@@ -9,8 +9,6 @@ namespace Pvc.Core.Tests;
 [Collection(ZooKeeperCollection.Name)]
 public sealed class VmOperationTests(ZooKeeperFixture zk)
 {
-    private static string S(Guid u, string key) => $"/domains/{u}{key}";
-
     [Fact]
     public async Task Define_writes_every_key_as_PVC_does_and_reads_back_typed()
     {
@@ -28,20 +26,20 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         });
 
         Assert.Equal(new VmRef(uuid, "web1"), vm);
-        Assert.Equal("web1", await c.ReadAsync(S(uuid, "")));
-        Assert.Equal("stop", await c.ReadAsync(S(uuid, "/state")));
-        Assert.Equal("hv2", await c.ReadAsync(S(uuid, "/node")));
-        Assert.Equal("None", await c.ReadAsync(S(uuid, "/profile")));
-        Assert.Equal("False", await c.ReadAsync(S(uuid, "/node_autostart")));
-        Assert.Equal("live", await c.ReadAsync(S(uuid, "/migration_method")));
-        Assert.Equal("300", await c.ReadAsync(S(uuid, "/migration_max_downtime")));
-        Assert.Equal("hv1,hv2", await c.ReadAsync(S(uuid, "/node_limit")));
-        Assert.Equal("load", await c.ReadAsync(S(uuid, "/node_selector")));
-        Assert.Equal("vms/web1_disk0", await c.ReadAsync(S(uuid, "/rbdlist")));
-        Assert.Equal("True", await c.ReadAsync(S(uuid, "/tags/prod/protected")));
-        Assert.Equal("user", await c.ReadAsync(S(uuid, "/tags/web/type")));
+        Assert.Equal("web1", await c.ReadAsync(PvcSeed.VmKey(uuid, "")));
+        Assert.Equal("stop", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
+        Assert.Equal("hv2", await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")));
+        Assert.Equal("None", await c.ReadAsync(PvcSeed.VmKey(uuid, "/profile")));
+        Assert.Equal("False", await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_autostart")));
+        Assert.Equal("live", await c.ReadAsync(PvcSeed.VmKey(uuid, "/migration_method")));
+        Assert.Equal("300", await c.ReadAsync(PvcSeed.VmKey(uuid, "/migration_max_downtime")));
+        Assert.Equal("hv1,hv2", await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_limit")));
+        Assert.Equal("load", await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_selector")));
+        Assert.Equal("vms/web1_disk0", await c.ReadAsync(PvcSeed.VmKey(uuid, "/rbdlist")));
+        Assert.Equal("True", await c.ReadAsync(PvcSeed.VmKey(uuid, "/tags/prod/protected")));
+        Assert.Equal("user", await c.ReadAsync(PvcSeed.VmKey(uuid, "/tags/web/type")));
         foreach (var key in new[] { "/lastnode", "/failedreason", "/stats", "/consolelog", "/vnc", "/migrate_sync_lock", "/snapshots" })
-            Assert.Equal("", await c.ReadAsync(S(uuid, key)));
+            Assert.Equal("", await c.ReadAsync(PvcSeed.VmKey(uuid, key)));
 
         var read = await c.Connection.Vms.GetAsync(uuid);
         Assert.Equal(("web1", VmState.Stop, "hv2", 4, 2048L), (read.Name, read.State, read.Node, read.Vcpus, read.MemoryMiB));
@@ -62,9 +60,9 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var ops = new VmOperations(c.Connection);
         // hv3 has the most free memory, but the limit leaves hv1 and hv2
         var vm = await ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "db1"), NodeLimit = ["hv1", "hv2"] });
-        Assert.Equal("hv2", await c.ReadAsync(S(vm.Uuid, "/node")));
+        Assert.Equal("hv2", await c.ReadAsync(PvcSeed.VmKey(vm.Uuid, "/node")));
         var free = await ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "db2") });
-        Assert.Equal("hv3", await c.ReadAsync(S(free.Uuid, "/node")));
+        Assert.Equal("hv3", await c.ReadAsync(PvcSeed.VmKey(free.Uuid, "/node")));
     }
 
     [Theory]
@@ -128,21 +126,21 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
 
         await ops.StartAsync(vm);
-        Assert.Equal("start", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("start", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
         await ops.RestartAsync(vm);
-        Assert.Equal("restart", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("restart", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
         await ops.StartAsync(vm);
         await ops.ShutdownAsync(vm);
-        Assert.Equal("shutdown", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("shutdown", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
         await ops.StopAsync(vm);
-        Assert.Equal("stop", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("stop", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
         await ops.DisableAsync(vm);
-        Assert.Equal("disable", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("disable", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
 
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "mirror"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "mirror"u8.ToArray());
         Assert.Equal("VmIsMirror", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.StartAsync(vm))).ErrorId);
         await ops.StartAsync(vm, force: true);
-        Assert.Equal("start", await c.ReadAsync(S(uuid, "/state")));
+        Assert.Equal("start", await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")));
     }
 
     [Fact]
@@ -150,13 +148,13 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
-        var vm = await ops.ResolveAsync("web1");
+        var vm = await c.AddVmAsync("web1", "hv1");
+        var uuid = vm.Uuid;
         var seen = new List<VmState>();
         var disabling = ops.DisableAsync(vm, shutdownTimeout: TimeSpan.FromSeconds(20), progress: seen.Add);
 
         // play the node: once asked to shut down, report the VM stopped
-        var state = S(uuid, "/state");
+        var state = PvcSeed.VmKey(uuid, "/state");
         while (await c.ReadAsync(state) != "shutdown")
         {
             var changed = new TaskCompletionSource();
@@ -193,26 +191,26 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         // temporary migration: running VM -> migrate, node hv2, last node hv1
         var plan = await ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv2"));
         Assert.Equal(("hv1", "hv2", VmState.Migrate, "hv1"), (plan.From, plan.To, plan.State, plan.LastNode));
-        Assert.Equal(("migrate", "hv2", "hv1"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "start"u8.ToArray()); // the receiving node reports it running
+        Assert.Equal(("migrate", "hv2", "hv1"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "start"u8.ToArray()); // the receiving node reports it running
 
         Assert.Equal("VmAlreadyMigrated", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv1")))).ErrorId);
 
         // unmigrate returns it, live only on request
         await ops.MigrateAsync(vm, new(MigrationKind.Unmigrate, Live: true));
-        Assert.Equal(("migrate-live", "hv1", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "start"u8.ToArray());
+        Assert.Equal(("migrate-live", "hv1", ""), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "start"u8.ToArray());
 
         // permanent move: no last node; a stopped VM keeps its state and only changes assignment
         await ops.StopAsync(vm);
         var moved = await ops.MigrateAsync(vm, new(MigrationKind.Move, "hv2"));
         Assert.Equal((VmState.Stop, (string?)null), (moved.State, moved.LastNode));
-        Assert.Equal(("stop", "hv2", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+        Assert.Equal(("stop", "hv2", ""), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
 
         // move to the current node of a migrated VM makes the migration permanent
         await ops.MigrateAsync(vm, new(MigrationKind.Migrate, "hv1"));
         await ops.MigrateAsync(vm, new(MigrationKind.Move, "hv1"));
-        Assert.Equal(("hv1", ""), (await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+        Assert.Equal(("hv1", ""), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
     }
 
     [Fact]
@@ -227,7 +225,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var plan = await ops.MigrateAsync(await ops.ResolveAsync("web1"), new(MigrationKind.Migrate, Force: true));
 
         Assert.Equal(("hv3", "hv1"), (plan.To, plan.LastNode));
-        Assert.Equal(("hv3", "hv1"), (await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+        Assert.Equal(("hv3", "hv1"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
     }
 
     [Fact]
@@ -269,8 +267,8 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
 
         var renamed = await ops.RenameAsync(vm, "web2");
         Assert.Equal("web2", renamed.Name);
-        Assert.Equal("web2", await c.ReadAsync(S(uuid, "")));
-        Assert.Contains("<name>web2</name>", await c.ReadAsync(S(uuid, "/xml")), StringComparison.Ordinal);
+        Assert.Equal("web2", await c.ReadAsync(PvcSeed.VmKey(uuid, "")));
+        Assert.Contains("<name>web2</name>", await c.ReadAsync(PvcSeed.VmKey(uuid, "/xml")), StringComparison.Ordinal);
         Assert.Equal(uuid, (await ops.ResolveAsync("web2")).Uuid);
 
         await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.ModifyXmlAsync(renamed, PvcSeed.Xml(Guid.NewGuid(), "web2")));
@@ -282,7 +280,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         Assert.Equal(unchanged, await PvcSeed.DumpAsync(c.Raw));
         await ops.ModifyXmlAsync(renamed, PvcSeed.Xml(uuid, "web2", memoryMiB: 4096, rbd: "vms/web2"));
         Assert.Equal(4096, (await c.Connection.Vms.GetAsync(uuid)).MemoryMiB);
-        Assert.Equal("vms/web2", await c.ReadAsync(S(uuid, "/rbdlist")));
+        Assert.Equal("vms/web2", await c.ReadAsync(PvcSeed.VmKey(uuid, "/rbdlist")));
     }
 
     [Fact]
@@ -291,10 +289,10 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", tags: [("t", false)]);
-        await PvcSeed.AddLockChildAsync(c.Raw, S(uuid, "/state"));
+        await PvcSeed.AddLockChildAsync(c.Raw, PvcSeed.VmKey(uuid, "/state"));
         var vm = await ops.ResolveAsync("web1");
         var stateSeen = new TaskCompletionSource<string>();
-        await c.Raw.GetDataAsync(S(uuid, "/state"), _ => stateSeen.TrySetResult("changed"));
+        await c.Raw.GetDataAsync(PvcSeed.VmKey(uuid, "/state"), _ => stateSeen.TrySetResult("changed"));
 
         await ops.UndefineAsync(vm);
 
@@ -308,12 +306,12 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
-        var vm = await ops.ResolveAsync("web1");
+        var vm = await c.AddVmAsync("web1", "hv1");
+        var uuid = vm.Uuid;
 
         await ops.SetMetadataAsync(vm, new VmMetadataChange { NodeLimit = ["hv2", "hv3"], NodeSelector = NodeSelector.Vms, Autostart = true, MigrationMethod = MigrationMethod.Shutdown, MigrationMaxDowntime = 500, Profile = "gold" });
-        Assert.Equal(("hv2,hv3", "vms", "True", "shutdown", "500", "gold"), (await c.ReadAsync(S(uuid, "/node_limit")), await c.ReadAsync(S(uuid, "/node_selector")),
-            await c.ReadAsync(S(uuid, "/node_autostart")), await c.ReadAsync(S(uuid, "/migration_method")), await c.ReadAsync(S(uuid, "/migration_max_downtime")), await c.ReadAsync(S(uuid, "/profile"))));
+        Assert.Equal(("hv2,hv3", "vms", "True", "shutdown", "500", "gold"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_limit")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_selector")),
+            await c.ReadAsync(PvcSeed.VmKey(uuid, "/node_autostart")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/migration_method")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/migration_max_downtime")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/profile"))));
         var before = await PvcSeed.DumpAsync(c.Raw);
         await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => ops.SetMetadataAsync(vm, new VmMetadataChange()));
         await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.SetMetadataAsync(vm, new VmMetadataChange { NodeLimit = ["hv7"] }));
@@ -322,11 +320,11 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
 
         await ops.AddTagAsync(vm, "keep", isProtected: true);
         await ops.AddTagAsync(vm, "temp");
-        Assert.Equal("True", await c.ReadAsync(S(uuid, "/tags/keep/protected")));
+        Assert.Equal("True", await c.ReadAsync(PvcSeed.VmKey(uuid, "/tags/keep/protected")));
         Assert.Equal("TagProtected", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.RemoveTagAsync(vm, "keep"))).ErrorId);
         Assert.Equal("TagNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.RemoveTagAsync(vm, "nope"))).ErrorId);
         await ops.RemoveTagAsync(vm, "temp");
-        Assert.Null(await c.Raw.ExistsAsync(S(uuid, "/tags/temp")));
+        Assert.Null(await c.Raw.ExistsAsync(PvcSeed.VmKey(uuid, "/tags/temp")));
         Assert.Equal(["keep"], (await c.Connection.Vms.GetAsync(uuid)).Tags.Select(t => t.Name));
     }
 
@@ -335,8 +333,8 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
-        var vm = await ops.ResolveAsync("web1");
+        var vm = await c.AddVmAsync("web1", "hv1");
+        var uuid = vm.Uuid;
 
         // with a target, the plan costs one round trip: the VM's keys and the target's states together
         var before = c.Connection.RoundTrips;
@@ -348,7 +346,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await c.Raw.SetDataAsync("/nodes/hv2/domainstate", "flush"u8.ToArray());
         var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => ops.MigrateAsync(plan));
         Assert.Equal("PlanChangedMeanwhile", e.ErrorId);
-        Assert.Equal(("start", "hv1", ""), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+        Assert.Equal(("start", "hv1", ""), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
 
         // a fresh plan for a ready target commits in one round trip (the state's watch travels with the transaction)
         await c.Raw.SetDataAsync("/nodes/hv2/domainstate", "ready"u8.ToArray());
@@ -357,7 +355,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var committed = await ops.MigrateAsync(plan);
         Assert.Equal(1, c.Connection.RoundTrips - before);
         Assert.True(committed.IsCommitted);
-        Assert.Equal(("migrate", "hv2", "hv1"), (await c.ReadAsync(S(uuid, "/state")), await c.ReadAsync(S(uuid, "/node")), await c.ReadAsync(S(uuid, "/lastnode"))));
+        Assert.Equal(("migrate", "hv2", "hv1"), (await c.ReadAsync(PvcSeed.VmKey(uuid, "/state")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/node")), await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode"))));
         await Assert.ThrowsAsync<ArgumentException>(() => ops.MigrateAsync(committed));
         await Assert.ThrowsAsync<ArgumentException>(() => ops.WaitMigratedAsync(plan, TimeSpan.FromSeconds(1)));
     }
@@ -367,14 +365,14 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
-        var vm = await ops.ResolveAsync("web1");
+        var vm = await c.AddVmAsync("web1", "hv1");
+        var uuid = vm.Uuid;
         await ops.RestartAsync(vm);
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var wait = ops.WaitRestartedAsync(vm, TimeSpan.FromSeconds(20), _ => seen.TrySetResult());
         // the wait is under way (it saw "restart") before another client stops the VM instead of its node restarting it
         await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
 
         // before: the wait returned the VM, stopped, as if it had restarted
         var e = await Assert.ThrowsAsync<PvcException>(() => wait);
@@ -394,7 +392,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         var wait = ops.WaitStartedAsync(vm, TimeSpan.FromMinutes(5), _ => seen.TrySetResult());
         // the wait is under way (it saw "start") before another client stops the VM; no node service runs here
         await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "stop"u8.ToArray());
 
         // before: the wait went on until its timeout (five minutes here) for a VM nobody would start
         var e = await Assert.ThrowsAsync<PvcException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -407,8 +405,8 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1");
-        var vm = await ops.ResolveAsync("web1");
+        var vm = await c.AddVmAsync("web1", "hv1");
+        var uuid = vm.Uuid;
         var plan = await ops.PlanMigrationAsync(vm, new(MigrationKind.Migrate, "hv2"));
         Assert.Equal("hv2", plan.To);
         // someone stops the VM between our read and our write: simulate by racing many writers
@@ -430,7 +428,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         }));
         // exactly one migration wins; the others see the VM migrated already or lose the race
         Assert.Equal(1, results.Count(r => r == "ok"));
-        Assert.Equal("hv1", await c.ReadAsync(S(uuid, "/lastnode")));
+        Assert.Equal("hv1", await c.ReadAsync(PvcSeed.VmKey(uuid, "/lastnode")));
     }
 
     [Fact]
@@ -448,7 +446,7 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         // a reference taken before a rename is refused, not applied to the renamed VM
         var stale = new VmRef(first, "web1");
         Assert.Equal("VmRenamedMeanwhile", (await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => ops.StartAsync(stale))).ErrorId);
-        Assert.Equal("stop", await c.ReadAsync(S(first, "/state")));
+        Assert.Equal("stop", await c.ReadAsync(PvcSeed.VmKey(first, "/state")));
     }
 
     [Fact]
@@ -502,16 +500,16 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "migrate");
-        await c.Raw.SetDataAsync(S(uuid, "/consolelog"), "line1\nline2\nline3"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/consolelog"), "line1\nline2\nline3"u8.ToArray());
         var vm = await ops.ResolveAsync("web1");
         Assert.Equal(["line2", "line3"], await ops.GetConsoleLogAsync(vm, 2));
-        await c.Raw.SetDataAsync(S(uuid, "/consolelog"), "line1\nline2\n"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/consolelog"), "line1\nline2\n"u8.ToArray());
         Assert.Equal(["line2"], await ops.GetConsoleLogAsync(vm, 1));
-        await c.Raw.SetDataAsync(S(uuid, "/consolelog"), ""u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/consolelog"), ""u8.ToArray());
         Assert.Empty(await ops.GetConsoleLogAsync(vm, 5));
 
         var waiting = c.Connection.Vms.WaitForStateAsync(vm, s => s == VmState.Start, TimeSpan.FromSeconds(10));
-        await c.Raw.SetDataAsync(S(uuid, "/state"), "start"u8.ToArray());
+        await c.Raw.SetDataAsync(PvcSeed.VmKey(uuid, "/state"), "start"u8.ToArray());
         Assert.Equal(VmState.Start, await waiting);
         var timeout = await PvcAssert.ThrowsAsync(PvcErrorKind.OperationTimeout, () => c.Connection.Vms.WaitForStateAsync(vm, s => s == VmState.Stop, TimeSpan.FromMilliseconds(300)));
         Assert.Contains("still start", timeout.Message, StringComparison.Ordinal);

@@ -18,8 +18,8 @@ public sealed class VmStopAnnouncementTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "start");
-        var vm = await ops.ResolveAsync("web1");
+        var vm = await c.AddVmAsync("web1", "hv1", "start");
+        var uuid = vm.Uuid;
         var key = $"/domains/{uuid}/migrate_sync_lock";
         await c.Raw.SetDataAsync(key, System.Text.Encoding.UTF8.GetBytes(uuid.ToString()));
 
@@ -34,8 +34,8 @@ public sealed class VmStopAnnouncementTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "start");
-        var vm = await ops.ResolveAsync("web1");
+        var vm = await c.AddVmAsync("web1", "hv1", "start");
+        var uuid = vm.Uuid;
         await ops.StopAsync(vm);
         Assert.Equal("stop", await c.ReadAsync($"/domains/{uuid}/state"));
 

@@ -27,7 +27,7 @@ public sealed class ConnectionTests(ZooKeeperFixture zk)
         var connection = result.OutputOf<ClusterConnection>().Single();
         Assert.Equal("lab", connection.Name);
         Assert.Equal(15, connection.SchemaVersion);
-        Assert.Equal(ZooKeeperState.Connected, connection.State);
+        Assert.Equal(ClusterConnectionState.Connected, connection.State);
 
         // the table view renders the connection
         var rendered = ps.Render("$c").ThrowIfErrors().HostText;
@@ -36,7 +36,7 @@ public sealed class ConnectionTests(ZooKeeperFixture zk)
         Assert.Contains("Connected", rendered, StringComparison.Ordinal);
 
         ps.Run("Disconnect-PvcCluster").ThrowIfErrors();
-        Assert.Equal(ZooKeeperState.Closed, connection.State);
+        Assert.Equal(ClusterConnectionState.Closed, connection.State);
         var again = ps.Run("Disconnect-PvcCluster");
         Assert.Equal("NotConnected,Pvc.PowerShell.Cmdlets.DisconnectPvcClusterCommand", Assert.Single(again.Errors).FullyQualifiedErrorId);
     }
@@ -64,7 +64,7 @@ public sealed class ConnectionTests(ZooKeeperFixture zk)
         }
         proxy.Restore();
         var until = DateTime.UtcNow.AddSeconds(30);
-        while (connection.State != ZooKeeperState.Expired)
+        while (connection.State != ClusterConnectionState.Expired)
         {
             Assert.True(DateTime.UtcNow < until, $"the connection is {connection.State}, not Expired");
             await Task.Delay(20);
@@ -73,7 +73,7 @@ public sealed class ConnectionTests(ZooKeeperFixture zk)
         var status = ps.Run("Get-PvcCluster").ThrowIfErrors();
         Assert.Equal("lab", status.OutputOf<ClusterStatus>().Single().Name);
         Assert.Contains(status.Warnings, w => w.Message.Contains("expired", StringComparison.Ordinal) && w.Message.Contains("new session", StringComparison.Ordinal));
-        Assert.Equal(ZooKeeperState.Connected, connection.State);
+        Assert.Equal(ClusterConnectionState.Connected, connection.State);
         Assert.NotEqual(firstSession, connection.ZooKeeper.SessionId);
         // once renewed, the next cmdlet says nothing more
         Assert.Empty(ps.Run("Get-PvcCluster").ThrowIfErrors().Warnings);
@@ -104,9 +104,9 @@ public sealed class ConnectionTests(ZooKeeperFixture zk)
         var cb = b.Run("Connect-PvcCluster $args[0]", second).ThrowIfErrors().OutputOf<ClusterConnection>().Single();
 
         a.Run("Disconnect-PvcCluster").ThrowIfErrors();
-        Assert.Equal(ZooKeeperState.Closed, ca.State);
-        Assert.Equal(ZooKeeperState.Connected, cb.State);
+        Assert.Equal(ClusterConnectionState.Closed, ca.State);
+        Assert.Equal(ClusterConnectionState.Connected, cb.State);
         b.Run("Disconnect-PvcCluster").ThrowIfErrors();
-        Assert.Equal(ZooKeeperState.Closed, cb.State);
+        Assert.Equal(ClusterConnectionState.Closed, cb.State);
     }
 }

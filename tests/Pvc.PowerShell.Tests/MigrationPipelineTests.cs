@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Connection;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.PowerShell;
@@ -112,10 +113,10 @@ public sealed class MigrationPipelineTests(ZooKeeperFixture zk)
 
         ps.Run("Remove-Module Pvc").ThrowIfErrors();
 
-        var states = ps.Run("$a.State; $b.State").ThrowIfErrors().OutputOf<ZooKeeperState>();
-        Assert.Equal([ZooKeeperState.Closed, ZooKeeperState.Closed], states);
+        var states = ps.Run("$a.State; $b.State").ThrowIfErrors().OutputOf<ClusterConnectionState>();
+        Assert.Equal([ClusterConnectionState.Closed, ClusterConnectionState.Closed], states);
         // another runspace's connection is its own
-        Assert.Equal(ZooKeeperState.Connected, other.Run("$o.State").ThrowIfErrors().OutputOf<ZooKeeperState>().Single());
+        Assert.Equal(ClusterConnectionState.Connected, other.Run("$o.State").ThrowIfErrors().OutputOf<ClusterConnectionState>().Single());
         Assert.Equal("lab", other.Run("(Get-PvcCluster).Name").ThrowIfErrors().Output.Single().ToString());
     }
 
@@ -134,7 +135,7 @@ public sealed class MigrationPipelineTests(ZooKeeperFixture zk)
         var state = c.Ps.Run("$null = $job | Wait-Job -Timeout 20; $job.JobStateInfo.State").ThrowIfErrors().OutputOf<System.Management.Automation.JobState>().Single();
         Assert.Equal(System.Management.Automation.JobState.Completed, state);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (c.Ps.Run("$j.State").ThrowIfErrors().OutputOf<ZooKeeperState>().Single() != ZooKeeperState.Closed)
+        while (c.Ps.Run("$j.State").ThrowIfErrors().OutputOf<ClusterConnectionState>().Single() != ClusterConnectionState.Closed)
         {
             Assert.True(DateTime.UtcNow < deadline, "the job's connection is still open after the job ended");
             await Task.Delay(50);

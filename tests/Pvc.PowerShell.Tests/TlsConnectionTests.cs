@@ -32,7 +32,7 @@ public sealed class TlsConnectionTests(ZooKeeperTlsFixture zk) : IDisposable
         var connection = ps.Run("Connect-PvcCluster $args[0] -Credential $args[1] -CertificateAuthorityFile $args[2] -ClientCertificate $args[3]",
             zk.Server.SecureEndpoint + chroot, ClusterAccessCmdletTests.Credential("alice", "al1ce-pw"), authority, zk.Pki.Client)
             .ThrowIfErrors().OutputOf<ClusterConnection>().Single();
-        Assert.Equal((ZooKeeperState.Connected, ClusterAccessMode.Closed, zk.Server.SecureEndpoint), (connection.State, connection.AccessMode, connection.ConnectedServer));
+        Assert.Equal((ClusterConnectionState.Connected, ClusterAccessMode.Closed, zk.Server.SecureEndpoint), (connection.State, connection.AccessMode, connection.ConnectedServer));
         Assert.Equal("secure", ps.Run("(Get-PvcCluster).Name").ThrowIfErrors().OutputOf<string>().Single());
         ps.Run("Set-PvcCluster -Maintenance $true").ThrowIfErrors();
         Assert.Equal("true"u8.ToArray(), (await connection.ZooKeeper.GetDataAsync("/config/maintenance")).Data);

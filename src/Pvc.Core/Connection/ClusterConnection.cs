@@ -26,8 +26,11 @@ public sealed class ClusterConnection : IAsyncDisposable
         SchemaVersion = schemaVersion;
     }
 
-    /// <summary>The ZooKeeper session (another one after <see cref="RenewExpiredSessionAsync"/>).</summary>
-    public ZooKeeperClient ZooKeeper => _client;
+    /// <summary>
+    /// The ZooKeeper session (another one after <see cref="RenewExpiredSessionAsync"/>): Core's alone (and its tests'),
+    /// so that nothing above Core, a PowerShell script holding the connection included, writes past Core's checks.
+    /// </summary>
+    internal ZooKeeperClient ZooKeeper => _client;
 
     /// <summary>The connection string used.</summary>
     public string Servers { get; }
@@ -63,7 +66,14 @@ public sealed class ClusterConnection : IAsyncDisposable
     public long RoundTrips => _client.RoundTrips;
 
     /// <summary>The session's state.</summary>
-    public ZooKeeperState State => ZooKeeper.State;
+    public ClusterConnectionState State => ZooKeeper.State switch
+    {
+        ZooKeeperState.Connecting => ClusterConnectionState.Connecting,
+        ZooKeeperState.Connected => ClusterConnectionState.Connected,
+        ZooKeeperState.Suspended => ClusterConnectionState.Suspended,
+        ZooKeeperState.Expired => ClusterConnectionState.Expired,
+        _ => ClusterConnectionState.Closed,
+    };
 
     /// <summary>True when the cluster expired the session (see <see cref="RenewExpiredSessionAsync"/>).</summary>
     public bool IsExpired => ZooKeeper.State == ZooKeeperState.Expired;

@@ -24,7 +24,7 @@ public sealed record ClusterConnectionOptions
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>TLS to the servers' secure client port (with their certificate authority, and a client certificate); none by default.</summary>
-    public ZooKeeperTlsOptions? Tls { get; init; }
+    internal ZooKeeperTlsOptions? Tls { get; init; }
 
     /// <summary>
     /// TLS from files instead of <see cref="Tls"/>: the PEM file of the certificate authority that signs the servers'
@@ -39,7 +39,7 @@ public sealed record ClusterConnectionOptions
     public string? TlsServerName { get; init; }
 
     /// <summary>The ZooKeeper client's logging hook (connection losses, failed reconnects, expiry); none by default.</summary>
-    public Action<ZooKeeperLogEntry>? Log { get; init; }
+    internal Action<ZooKeeperLogEntry>? Log { get; init; }
 
     /// <summary>The same log as <see cref="Log"/> in Core's terms, for callers that do not use the ZooKeeper client's types.</summary>
     public Action<ClusterLogEntry>? OnLog { get; init; }

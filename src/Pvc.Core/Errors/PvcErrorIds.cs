@@ -24,6 +24,9 @@ public static class PvcErrorIds
     /// <summary>Someone wrote to the ZooKeeper while the cluster was being initialised.</summary>
     public const string ClusterChangedDuringInitialization = nameof(ClusterChangedDuringInitialization);
 
+    /// <summary>A key changed, appeared or went between a read and a write that relied on it; nothing was written.</summary>
+    public const string ClusterChangedMeanwhile = nameof(ClusterChangedMeanwhile);
+
     /// <summary>The ZooKeeper holds data that is not a PVC cluster.</summary>
     public const string ClusterDataPresent = nameof(ClusterDataPresent);
 

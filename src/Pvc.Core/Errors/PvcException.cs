@@ -27,8 +27,9 @@ public sealed class PvcException(PvcErrorKind kind, string errorId, string messa
 
     /// <summary>
     /// An exception from Core as Core's error: a <see cref="PvcException"/> as it is, a ZooKeeper error mapped to its
-    /// kind (access denied, request too large, session expired, any other as a connection error "ZooKeeper&lt;code&gt;"),
-    /// or null for anything else (a bug, which should propagate).
+    /// kind (access denied, request too large, session expired, no server reachable, a key changed or gone between a
+    /// read and a write as a write conflict, any other as a connection error "ZooKeeper&lt;code&gt;"), or null for
+    /// anything else (a bug, which should propagate).
     /// </summary>
     public static PvcException? From(Exception exception) => exception switch
     {
@@ -36,6 +37,11 @@ public sealed class PvcException(PvcErrorKind kind, string errorId, string messa
         NoAuthException z => new PvcException(PvcErrorKind.AccessDenied, PvcErrorIds.AccessDenied, z.Message, z),
         RequestTooLargeException z => new PvcException(PvcErrorKind.LimitExceeded, PvcErrorIds.RequestTooLarge, z.Message, z),
         SessionExpiredException z => new PvcException(PvcErrorKind.ConnectionError, PvcErrorIds.SessionExpired, z.Message, z),
+        ConnectionLossException z => new PvcException(PvcErrorKind.ConnectionError, PvcErrorIds.ClusterUnreachable, z.Message, z),
+        // an operation that checks versions maps these itself, naming what changed; one that does not still lost a race,
+        // which is no connection error: reading again and retrying is what helps
+        BadVersionException or NoNodeException or NodeExistsException or NotEmptyException => new PvcException(PvcErrorKind.WriteConflict,
+            PvcErrorIds.ClusterChangedMeanwhile, $"{exception.Message} The cluster changed meanwhile; nothing was written. Try again.", exception),
         ZooKeeperException z => new PvcException(PvcErrorKind.ConnectionError, "ZooKeeper" + z.Code, z.Message, z),
         _ => null,
     };

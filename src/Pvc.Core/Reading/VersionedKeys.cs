@@ -6,7 +6,7 @@ namespace Pvc.Core.Reading;
 /// Keys read for a decision, with their versions: a write built on them checks every version in the same
 /// transaction (compare-and-set), so a change made meanwhile by anyone fails the write instead of being overwritten.
 /// </summary>
-public sealed class VersionedKeys
+internal sealed class VersionedKeys
 {
     private readonly Dictionary<string, (string? Text, int Version)> _keys = new(StringComparer.Ordinal);
 

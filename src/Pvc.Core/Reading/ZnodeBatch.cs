@@ -13,7 +13,7 @@ namespace Pvc.Core.Reading;
 /// listings, by the slot number <see cref="DataSlot"/> returned: a slot costs no path lookup table, no
 /// second path string and no hashing, which is most of the client's work when a listing reads 16,000 znodes.
 /// </remarks>
-public sealed class ZnodeBatch(ZooKeeperClient client, ReadCounter? counter = null)
+internal sealed class ZnodeBatch(ZooKeeperClient client, ReadCounter? counter = null)
 {
     // A multiRead request reads at most a page. Every queued read and its result are kept by slot (queue order)
     // in pages of this size rather than in one list: a 16,000-read listing's list would be a large-object-heap

@@ -29,7 +29,7 @@ public sealed record ClusterCredential
     public string Password { get; }
 
     /// <summary>The ACL entry that grants this user every permission.</summary>
-    public Acl AclEntry => Acl.Digest(User, Password, Permissions.All);
+    internal Acl AclEntry => Acl.Digest(User, Password, Permissions.All);
 
     /// <summary>The digest scheme's auth data, <c>user:password</c>, for the session.</summary>
     internal (string Scheme, byte[] Auth) AuthData => ("digest", System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}"));

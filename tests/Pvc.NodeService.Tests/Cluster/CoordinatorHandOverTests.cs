@@ -12,8 +12,7 @@ public sealed class CoordinatorHandOverTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_secondary_made_primary_takes_over_after_the_old_primary_relinquished_and_a_step_down_elects_another()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk);
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk);
         var old = await c.WaitAsync(BaseKeys.PrimaryNode, p => Names.Contains(p), "a primary");
         await c.WaitAsync(Router(old), s => s == "primary", $"{old} primary");
         await using var watcher = await RouterStateWatcher.StartAsync(c.Connection.ZooKeeper, Names);

@@ -16,8 +16,7 @@ public sealed class DomainXmlPolicyNodeTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_VM_whose_XML_was_written_past_Core_with_qemu_commandline_is_failed_not_started()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1);
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1);
         var uuid = Guid.NewGuid();
         var xml = PvcSeed.Xml(uuid, "smuggled").Replace("</domain>",
             "<qemu:commandline xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><qemu:arg value='-S'/></qemu:commandline></domain>", StringComparison.Ordinal);

@@ -19,12 +19,9 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
     [Fact]
     public async Task The_receiver_writes_the_key_the_sender_waits_on_its_lock_and_the_receiver_clears_it()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "hs1"), TargetNode = "hv1" });
-        await c.Vms.StartAsync(vm);
-        await c.WaitRunningOnAsync(uuid, "hv1");
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var vm = await c.StartVmOnAsync("hs1", "hv1");
+        var uuid = vm.Uuid;
         var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
         Assert.Equal("", await c.ReadAsync(key));
 
@@ -55,14 +52,11 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
     public async Task A_sender_whose_peer_never_answers_aborts_back_to_start_on_the_source_with_the_reason()
     {
         // a short peer timeout (PVC's is 30 s); the YAML line goes under node:
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1, extraNodeConfig: "  migration_peer_timeout: 2");
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1, extraNodeConfig: "  migration_peer_timeout: 2");
         // a node that is run/ready in ZooKeeper but has no node service: nobody will receive
         await PvcSeed.AddNodeAsync(c.Connection.ZooKeeper, "hv9");
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "lonely"), TargetNode = "hv1" });
-        await c.Vms.StartAsync(vm);
-        await c.WaitRunningOnAsync(uuid, "hv1");
+        var vm = await c.StartVmOnAsync("lonely", "hv1");
+        var uuid = vm.Uuid;
 
         var started = DateTime.UtcNow;
         await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv9"));
@@ -83,12 +77,9 @@ public sealed class MigrationHandshakeTests(ZooKeeperFixture zk)
     public async Task A_receiver_whose_sender_never_lets_go_of_migrate_sync_lock_gives_up_in_time_and_withdraws()
     {
         // PVC's 30 s becomes 2 s (the YAML line goes under node:); vm_shutdown_timeout is the lab's 10 s
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "stuck"), TargetNode = "hv1" });
-        await c.Vms.StartAsync(vm);
-        await c.WaitRunningOnAsync(uuid, "hv1");
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
+        var vm = await c.StartVmOnAsync("stuck", "hv1");
+        var uuid = vm.Uuid;
         var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
 
         // a lock node that is never deleted, as a release lost to a connection loss left one for its session's life

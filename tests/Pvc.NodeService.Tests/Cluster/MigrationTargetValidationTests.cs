@@ -31,16 +31,13 @@ public sealed class MigrationTargetValidationTests(ZooKeeperFixture zk)
     public async Task A_migration_whose_target_is_not_a_registered_running_node_is_refused_and_the_VM_runs_on(string target, string reason)
     {
         // a live-migration URI configured (the test driver cannot migrate live, but the attempt, with its URI, is logged)
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1, extraNodeConfig: "  migration_uri: \"test+tcp://{node}/default\"");
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1, extraNodeConfig: "  migration_uri: \"test+tcp://{node}/default\"");
         var zkc = c.Connection.ZooKeeper;
         await PvcSeed.AddNodeAsync(zkc, "hv2");
         await PvcSeed.AddNodeAsync(zkc, "hvstopped", daemonState: "stop");
         await PvcSeed.AddNodeAsync(zkc, "hvdead", daemonState: "dead");
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "target"), TargetNode = "hv1" });
-        await c.Vms.StartAsync(vm);
-        await c.WaitRunningOnAsync(uuid, "hv1");
+        var vm = await c.StartVmOnAsync("target", "hv1");
+        var uuid = vm.Uuid;
 
         // the fake receiver: announced, holding the lock until the sender queues behind it (as a real one does)
         var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);

@@ -6,6 +6,7 @@ using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.NodeService.Tests.Cluster;
@@ -58,6 +59,25 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
             ZooKeeperFor = zookeeperFor is null ? null : name => zookeeperFor(name, chroot),
             WriteConfig = writeConfig,
         }));
+
+    /// <summary>Starts <paramref name="count"/> node services on a fresh chroot of <paramref name="zk"/> and waits until they are ready.</summary>
+    /// <param name="zk">The ZooKeeper server.</param>
+    /// <param name="count">How many nodes.</param>
+    /// <param name="extraNodeConfig">YAML appended to each node's pvc.conf (indent it to put it under <c>node:</c>).</param>
+    public static async Task<NodeServiceCluster> StartReadyAsync(ZooKeeperFixture zk, int count = 3, string extraNodeConfig = "")
+    {
+        var cluster = await StartAsync(zk, count, extraNodeConfig);
+        try
+        {
+            await cluster.WaitReadyAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>
     /// A cluster made to be fenced: each node's hypervisor is a libvirtd of its own (VMs outlive a hung or killed node
@@ -118,6 +138,19 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     }
 
     private readonly record struct Wrapped(string Text);
+
+    /// <summary>Defines a VM (stopped; PVC-shaped XML, a new UUID) on <paramref name="node"/> through Core.</summary>
+    public Task<VmRef> DefineVmAsync(string name, string node = "hv1") =>
+        Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), name), TargetNode = node });
+
+    /// <summary>Defines a VM on <paramref name="node"/>, starts it, and waits until it runs there (<see cref="WaitRunningOnAsync"/>).</summary>
+    public async Task<VmRef> StartVmOnAsync(string name, string node = "hv1")
+    {
+        var vm = await DefineVmAsync(name, node);
+        await Vms.StartAsync(vm);
+        await WaitRunningOnAsync(vm.Uuid, node);
+        return vm;
+    }
 
     /// <summary>Waits until a VM runs on exactly the given node, as each node's keepalive reports from its libvirt.</summary>
     public async Task WaitRunningOnAsync(Guid uuid, string node)

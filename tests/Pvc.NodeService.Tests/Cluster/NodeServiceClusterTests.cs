@@ -16,8 +16,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Nodes_come_up_one_primary_is_elected_and_another_after_it_stops()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk);
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk);
         var primary = await c.WaitAsync(BaseKeys.PrimaryNode, p => p is "hv1" or "hv2" or "hv3", "a primary");
         await c.WaitAsync(NodeKeys.Path(primary, NodeKeys.RouterState), s => s == "primary", $"{primary} primary");
         var nodes = await c.NodeOps.ListAsync();
@@ -35,10 +34,9 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     [Fact]
     public async Task VMs_start_stop_restart_migrate_move_and_return_where_ZooKeeper_says()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk);
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "web1"), TargetNode = "hv1" });
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk);
+        var vm = await c.DefineVmAsync("web1", "hv1");
+        var uuid = vm.Uuid;
 
         await c.Vms.StartAsync(vm);
         await c.Vms.WaitRunningAsync(vm, Wait);
@@ -79,8 +77,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_VM_libvirt_refuses_fails_with_the_reason()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1);
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1);
         var uuid = Guid.NewGuid();
         // a disk bus the test driver's domain parser refuses
         var xml = PvcSeed.Xml(uuid, "bad").Replace("<devices>", "<devices><disk type='file' device='disk'><source file='/x'/><target dev='vda' bus='nonsense'/></disk>", StringComparison.Ordinal);
@@ -95,8 +92,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_VM_whose_XML_cannot_be_read_fails_with_the_reason_and_its_instance_carries_out_the_next_change()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 1);
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1);
         // memory no host can have (10^15 TiB), as a PVC tool could have stored it: Core's define refuses such XML
         var uuid = Guid.NewGuid();
         var good = PvcSeed.Xml(uuid, "huge");
@@ -118,8 +114,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_flush_that_could_not_move_every_VM_keeps_the_node_flushing_and_ends_once_it_can()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
         var free = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "free"), TargetNode = "hv1" });
         // live migration only, which the test driver cannot do: its migration aborts and it stays on hv1
         var pinned = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), "pinned"), TargetNode = "hv1", MigrationMethod = MigrationMethod.Live });
@@ -148,8 +143,7 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     [Fact]
     public async Task Flush_moves_every_VM_off_a_node_and_unflush_brings_them_back()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk);
-        await c.WaitReadyAsync();
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk);
         var vms = new List<VmRef>();
         for (var i = 0; i < 4; i++)
         {

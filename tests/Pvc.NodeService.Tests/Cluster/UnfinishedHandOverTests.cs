@@ -22,12 +22,9 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_VM_handed_over_by_shutdown_to_a_receiver_whose_receive_ended_is_started_by_it()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "handed"), TargetNode = "hv1" });
-        await c.Vms.StartAsync(vm);
-        await c.WaitRunningOnAsync(uuid, "hv1");
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var vm = await c.StartVmOnAsync("handed", "hv1");
+        var uuid = vm.Uuid;
         await c.Vms.StopAsync(vm);
         await c.WaitNotRunningAsync(uuid);
 
@@ -47,10 +44,9 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_VM_started_by_a_client_over_a_standing_announcement_stays_stopped_after_its_shutdown()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "announced"), TargetNode = "hv1" });
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var vm = await c.DefineVmAsync("announced", "hv1");
+        var uuid = vm.Uuid;
         var zkc = c.Connection.ZooKeeper;
         var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
 

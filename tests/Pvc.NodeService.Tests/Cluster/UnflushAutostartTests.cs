@@ -20,12 +20,9 @@ public sealed class UnflushAutostartTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_VM_stopped_with_autostart_by_another_nodes_flush_is_started_when_its_home_node_is_readied()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "homing"), TargetNode = "hv1" });
-        await c.Vms.StartAsync(vm);
-        await c.WaitRunningOnAsync(uuid, "hv1");
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var vm = await c.StartVmOnAsync("homing", "hv1");
+        var uuid = vm.Uuid;
 
         await c.NodeOps.FlushAsync("hv1");
         await c.NodeOps.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], Wait);

@@ -20,10 +20,9 @@ public sealed class UnsentMigrationTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_VM_migrated_before_its_node_started_it_is_started_by_its_receiver()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "unsent"), TargetNode = "hv1" });
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
+        var vm = await c.DefineVmAsync("unsent", "hv1");
+        var uuid = vm.Uuid;
 
         // hv1 is held still while the start and the migration are written, so it never starts the VM, and on waking
         // finds a migration away of a VM it does not run (as a node that died before its start would)
@@ -50,12 +49,9 @@ public sealed class UnsentMigrationTests(ZooKeeperFixture zk)
     [Fact]
     public async Task A_receiver_does_not_start_a_VM_whose_hung_node_may_still_run_it()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "hung"), TargetNode = "hv1" });
-        await c.Vms.StartAsync(vm);
-        await c.WaitRunningOnAsync(uuid, "hv1");
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2, extraNodeConfig: "  migration_peer_timeout: 2");
+        var vm = await c.StartVmOnAsync("hung", "hv1");
+        var uuid = vm.Uuid;
 
         // the sender hangs with the VM running: no lock taken, but its last keepalive lists the VM, and it writes no more
         c.Nodes[0].Freeze();

@@ -2,7 +2,7 @@ using System.Text;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.NodeService.Tests.Cluster;
-using Pvc.Testing.Pvc;
+using Pvc.Testing.Lab;
 
 namespace Pvc.NodeService.Tests.Fencing;
 
@@ -50,18 +50,11 @@ internal sealed class HaLab : IAsyncDisposable
         {
             await c.WaitReadyAsync();
             invariant = new SingleRunInvariant(c.Hosts, [.. c.Nodes.Select(n => n.Name)]);
-            var vms = new Dictionary<string, IReadOnlyList<VmRef>>();
-            foreach (var node in c.Nodes.Select(n => n.Name))
-            {
-                var list = new List<VmRef>();
-                for (var k = 1; k <= vmsPerNode; k++)
-                {
-                    var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"{node}-vm{k}", memoryMiB: 256, vcpus: 1, rbd: rbdFor?.Invoke($"{node}-vm{k}")), TargetNode = node });
-                    await c.Vms.StartAsync(vm);
-                    list.Add(vm);
-                }
-                vms[node] = list;
-            }
+            var nodes = c.Nodes.Select(n => n.Name).ToList();
+            var started = await c.Lab.StartVmsAsync(nodes.SelectMany(node => Enumerable.Range(1, vmsPerNode)
+                .Select(k => new LabVm($"{node}-vm{k}", node) { Rbd = rbdFor?.Invoke($"{node}-vm{k}") })));
+            var vms = nodes.Select((node, i) => (node, started.Skip(i * vmsPerNode).Take(vmsPerNode).ToList()))
+                .ToDictionary(p => p.node, p => (IReadOnlyList<VmRef>)p.Item2);
             var lab = new HaLab(c, invariant, vms);
             await lab.WaitAllRunningAsync("every VM running where it was defined");
             return lab;

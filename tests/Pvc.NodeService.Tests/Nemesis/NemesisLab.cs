@@ -5,15 +5,15 @@ using Pvc.Core.Schema;
 using Pvc.Core.Security;
 using Pvc.Core.Vms;
 using Pvc.Testing.Lab;
-using Pvc.Testing.Pvc;
+using Pvc.Testing.Network;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.NodeService.Tests.Nemesis;
 
 /// <summary>
-/// The nemesis's cluster: a three-server ZooKeeper ensemble, three nodes (<see cref="NemesisNode"/>: a libvirtd
-/// test-driver hypervisor, an ipmi_sim BMC and a node service each, every node reaching ZooKeeper through proxies of
-/// its own), two VMs started on each node, and the <see cref="LifecycleChecker"/> following every hypervisor from
+/// The nemesis's cluster: a three-server ZooKeeper ensemble and a <see cref="LabCluster"/> of three fenced nodes on it
+/// (<see cref="NemesisNode"/>: a libvirtd test-driver hypervisor, an ipmi_sim BMC and a node service each, every node
+/// reaching ZooKeeper through proxies of its own), two VMs started on each node, and the <see cref="LifecycleChecker"/> following every hypervisor from
 /// before the first VM starts.
 /// </summary>
 internal sealed class NemesisLab : IAsyncDisposable
@@ -26,10 +26,12 @@ internal sealed class NemesisLab : IAsyncDisposable
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
-    private NemesisLab(ZooKeeperEnsemble ensemble, ClusterConnection connection, LifecycleChecker checker, IReadOnlyDictionary<string, VmRef> vms)
+    private readonly LabCluster _lab;
+
+    private NemesisLab(ZooKeeperEnsemble ensemble, LabCluster lab, LifecycleChecker checker, IReadOnlyDictionary<string, VmRef> vms)
     {
         Ensemble = ensemble;
-        Connection = connection;
+        _lab = lab;
         Checker = checker;
         Vms = vms;
     }
@@ -41,10 +43,10 @@ internal sealed class NemesisLab : IAsyncDisposable
     public ZooKeeperEnsemble Ensemble { get; }
 
     /// <summary>The clients' (and the checks') own connection, straight to the ensemble, never cut.</summary>
-    public ClusterConnection Connection { get; }
+    public ClusterConnection Connection => _lab.Connection;
 
     /// <summary>The nodes.</summary>
-    public IReadOnlyList<NemesisNode> Nodes { get; private set; } = [];
+    public IReadOnlyList<NemesisNode> Nodes { get; private init; } = [];
 
     /// <summary>The checker.</summary>
     public LifecycleChecker Checker { get; }
@@ -59,37 +61,35 @@ internal sealed class NemesisLab : IAsyncDisposable
     public static async Task<NemesisLab> StartAsync(string directory, string fencing, NemesisLog log)
     {
         var ensemble = await ZooKeeperEnsemble.StartAsync(3);
-        ClusterConnection? connection = null;
+        // every node reaches each ZooKeeper member through a proxy of its own (to cut it)
+        var proxies = NodeNames.ToDictionary(n => n, _ => (IReadOnlyList<TcpProxy>)[.. ensemble.Members.Select(m => new TcpProxy(m.ClientPort))]);
         LifecycleChecker? checker = null;
+        LabCluster? cluster = null;
         NemesisLab? lab = null;
         try
         {
             var chroot = await ZooKeeperChroot.CreatePathAsync(ensemble.ConnectionString, "nemesis");
-            connection = await TestCluster.InitializeAsync(ensemble.ConnectionString + chroot, "nemesis", sessionTimeout: TimeSpan.FromSeconds(30));
-
             // the VMs' UUIDs are known before any node starts, so that the checker follows them from the first event
             var names = VmNames;
             var uuids = names.ToDictionary(n => n, _ => Guid.NewGuid());
             checker = new LifecycleChecker(NodeNames.Select(n => (n, PowerCutsOf(directory, n))), uuids.ToDictionary(u => u.Value, u => u.Key), log);
-            var vms = uuids.ToDictionary(u => u.Key, u => new VmRef(u.Value, u.Key));
-            lab = new NemesisLab(ensemble, connection, checker, vms);
-            var nodes = new List<NemesisNode>();
-            lab.Nodes = nodes;
-            var executable = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
-            foreach (var name in NodeNames)
-                nodes.Add(await NemesisNode.StartAsync(directory, name, NodeNames, [.. ensemble.Members.Select(m => m.ClientPort)], chroot, fencing, executable, checker, log));
-
-            var nodeOps = new NodeOperations(connection);
-            foreach (var name in NodeNames)
-                await nodeOps.WaitForDomainStateAsync(name, [NodeDomainState.Ready], Deadline, waitForNode: true);
-            var vmOps = new VmOperations(connection);
-            for (var i = 0; i < names.Count; i++)
+            var follow = checker;
+            cluster = await LabCluster.StartAsync(ensemble.ConnectionString + chroot, new LabClusterOptions
             {
-                var vm = await vmOps.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuids[names[i]], names[i], memoryMiB: 256, vcpus: 1), TargetNode = NodeNames[i / VmsPerNode] });
-                await vmOps.StartAsync(vm);
-            }
-            foreach (var vm in vms.Values)
-                await vmOps.WaitRunningAsync(vm, Deadline);
+                Name = "nemesis",
+                NodeCount = NodeNames.Count,
+                SessionTimeout = TimeSpan.FromSeconds(30),
+                Fencing = fencing,
+                Directory = directory,
+                ZooKeeperFor = name => string.Join(',', proxies[name].Select(p => p.Endpoint)) + chroot,
+                BeforeService = (name, host) => Task.Run(() => follow.Attach(name, host.Uri)),
+            });
+            lab = new NemesisLab(ensemble, cluster, checker, uuids.ToDictionary(u => u.Key, u => new VmRef(u.Value, u.Key)))
+            {
+                Nodes = [.. NodeNames.Select((name, i) => new NemesisNode(name, directory, cluster.Hosts[i], cluster.Bmcs[i], cluster.Nodes[i], proxies[name], follow, log))],
+            };
+            await cluster.WaitReadyAsync(Deadline);
+            await cluster.StartVmsAsync(names.Select((name, i) => new LabVm(name, NodeNames[i / VmsPerNode]) { Uuid = uuids[name] }), Deadline);
             return lab;
         }
         catch
@@ -98,9 +98,11 @@ internal sealed class NemesisLab : IAsyncDisposable
                 await lab.DisposeAsync();
             else
             {
+                if (cluster is not null)
+                    await cluster.DisposeAsync();
                 checker?.Dispose();
-                if (connection is not null)
-                    await connection.DisposeAsync();
+                foreach (var proxy in proxies.Values.SelectMany(p => p))
+                    await proxy.DisposeAsync();
                 await ensemble.DisposeAsync();
             }
             throw;
@@ -125,12 +127,13 @@ internal sealed class NemesisLab : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // the nodes first (each its current hypervisor, its service and its proxies), then what the lab started
         foreach (var node in Nodes)
             await node.DisposeAsync();
         Checker.Dispose();
         try
         {
-            await Connection.DisposeAsync();
+            await _lab.DisposeAsync();
         }
         catch (ObjectDisposedException e)
         {

@@ -24,17 +24,27 @@ internal sealed class NemesisNode : IAsyncDisposable
     private TestDriverDaemon? _restarting;
     private bool _disposed;
 
-    private NemesisNode(string name, string hostDirectory, TestDriverDaemon host, SimulatedBmc bmc, NodeServiceProcess service, IReadOnlyList<TcpProxy> proxies,
+    /// <summary>Takes over a node the lab started (<see cref="FencedLabNode"/>: hypervisor, BMC, node service) to break and boot it again.</summary>
+    /// <param name="name">The node's name.</param>
+    /// <param name="directory">The lab's folder.</param>
+    /// <param name="host">Its hypervisor, already followed by the checker.</param>
+    /// <param name="bmc">Its BMC (the lab disposes it).</param>
+    /// <param name="service">Its node service.</param>
+    /// <param name="proxies">Its way to each ZooKeeper member (disposed with the node).</param>
+    /// <param name="checker">The checker that follows its hypervisor.</param>
+    /// <param name="log">The run's log.</param>
+    public NemesisNode(string name, string directory, TestDriverDaemon host, SimulatedBmc bmc, NodeServiceProcess service, IReadOnlyList<TcpProxy> proxies,
         LifecycleChecker checker, NemesisLog log)
     {
         Name = name;
-        _hostDirectory = hostDirectory;
+        _hostDirectory = Path.Combine(directory, $"{name}-host");
         Host = host;
         Bmc = bmc;
         Service = service;
         Proxies = proxies;
         _checker = checker;
         _log = log;
+        Watch(host);
     }
 
     /// <summary>The node's name.</summary>
@@ -82,40 +92,6 @@ internal sealed class NemesisNode : IAsyncDisposable
         catch (InvalidOperationException)
         {
             return false;
-        }
-    }
-
-    /// <summary>
-    /// Starts a node as the lab's <see cref="FencedLabNode"/> (hypervisor, BMC, then the node service), its hypervisor
-    /// followed by the checker from the first moment.
-    /// </summary>
-    /// <param name="directory">The lab's folder.</param>
-    /// <param name="name">The node's name.</param>
-    /// <param name="allNodes">Every node (all coordinators).</param>
-    /// <param name="zookeeperPorts">Each ZooKeeper member's client port: the node reaches each through a proxy of its own.</param>
-    /// <param name="chroot">The cluster's chroot (<c>/nemesis-...</c>).</param>
-    /// <param name="fencing">The lines under <c>fencing:</c>.</param>
-    /// <param name="executable">pvcnoded.</param>
-    /// <param name="checker">The checker that follows its hypervisor.</param>
-    /// <param name="log">The run's log.</param>
-    public static async Task<NemesisNode> StartAsync(string directory, string name, IReadOnlyList<string> allNodes, IReadOnlyList<int> zookeeperPorts, string chroot,
-        string fencing, string executable, LifecycleChecker checker, NemesisLog log)
-    {
-        var proxies = zookeeperPorts.Select(p => new TcpProxy(p)).ToList();
-        try
-        {
-            var zookeeper = string.Join(',', proxies.Select(p => p.Endpoint)) + chroot;
-            var fenced = await FencedLabNode.StartAsync(directory, name, allNodes, zookeeper, fencing, keepaliveSeconds: 1, executable,
-                beforeService: host => Task.Run(() => checker.Attach(name, host.Uri)));
-            var node = new NemesisNode(name, Path.Combine(directory, $"{name}-host"), fenced.Host, fenced.Bmc, fenced.Service, proxies, checker, log);
-            node.Watch(fenced.Host);
-            return node;
-        }
-        catch
-        {
-            foreach (var proxy in proxies)
-                await proxy.DisposeAsync();
-            throw;
         }
     }
 
@@ -449,9 +425,9 @@ internal sealed class NemesisNode : IAsyncDisposable
     {
         lock (_lock)
             _disposed = true;
+        // the hypervisor may be a later one than the lab started; the lab disposes the BMC (and again, to no effect, the rest)
         Service.Dispose();
         Host.Dispose();
-        Bmc.Dispose();
         foreach (var proxy in Proxies)
             await proxy.DisposeAsync();
         _booting.Dispose();

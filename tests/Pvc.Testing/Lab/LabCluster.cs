@@ -4,6 +4,7 @@ using Pvc.Core.Cluster;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
@@ -20,13 +21,15 @@ public sealed class LabCluster : IAsyncDisposable
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
     private readonly List<NodeServiceProcess> _nodes = [];
     private readonly List<FencedLabNode> _fenced = [];
+    private readonly bool _ownsDirectory;
     private ZooKeeperServer? _ownZooKeeper;
 
-    private LabCluster(string servers, ClusterConnection connection, string directory)
+    private LabCluster(string servers, ClusterConnection connection, string directory, bool ownsDirectory)
     {
         Servers = servers;
         Connection = connection;
         Directory = directory;
+        _ownsDirectory = ownsDirectory;
     }
 
     /// <summary>The ZooKeeper the lab started itself (<see cref="StartAsync(LabClusterOptions?, CancellationToken)"/>), else null.</summary>
@@ -75,7 +78,9 @@ public sealed class LabCluster : IAsyncDisposable
     {
         options ??= new LabClusterOptions();
         var connection = await TestCluster.InitializeAsync(servers, options.Name, options.SessionTimeout, cancellationToken);
-        var lab = new LabCluster(servers, connection, System.IO.Directory.CreateTempSubdirectory($"pvc-{options.Name}-").FullName);
+        var lab = options.Directory is { } directory
+            ? new LabCluster(servers, connection, System.IO.Directory.CreateDirectory(directory).FullName, ownsDirectory: false)
+            : new LabCluster(servers, connection, System.IO.Directory.CreateTempSubdirectory($"pvc-{options.Name}-").FullName, ownsDirectory: true);
         try
         {
             var names = Enumerable.Range(1, options.NodeCount).Select(i => $"hv{i}").ToList();
@@ -85,6 +90,7 @@ public sealed class LabCluster : IAsyncDisposable
                 if (options.Fencing is { } fencing)
                 {
                     var node = await FencedLabNode.StartAsync(lab.Directory, name, names, zookeeper, fencing, options.KeepaliveSeconds, options.Executable,
+                        options.BeforeService is { } before ? host => before(name, host) : null,
                         environment: options.Environment, extraNodeConfig: options.ExtraNodeConfig);
                     lab._fenced.Add(node);
                     lab._nodes.Add(node.Service);
@@ -124,6 +130,29 @@ public sealed class LabCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Defines each VM on its node, starts them all, then waits until each runs (Core's wait: <c>start</c> and in its
+    /// node's keepalive); returns them in the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<VmRef>> StartVmsAsync(IEnumerable<LabVm> vms, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
+    {
+        var started = new List<VmRef>();
+        foreach (var vm in vms)
+        {
+            var defined = await Connection.Vms.DefineAsync(new VmDefinition
+            {
+                Xml = PvcSeed.Xml(vm.Uuid, vm.Name, vm.MemoryMiB, vm.Vcpus, vm.Rbd),
+                TargetNode = vm.Node,
+                Tags = vm.Tags,
+            }, cancellationToken);
+            await Connection.Vms.StartAsync(defined, cancellationToken: cancellationToken);
+            started.Add(defined);
+        }
+        foreach (var vm in started)
+            await Connection.Vms.WaitRunningAsync(vm, deadline ?? ReadyDeadline, cancellationToken: cancellationToken);
+        return started;
+    }
+
     /// <summary>Each node service's last lines, and each BMC's calls.</summary>
     public string Logs() => string.Join("\n", _nodes.Select(n => $"--- {n.Name}\n{n.Log()}"))
         + string.Concat(_fenced.Select(f => $"\n--- BMC of {f.Service.Name}: {string.Join(", ", f.Bmc.Calls)}"));
@@ -150,7 +179,10 @@ public sealed class LabCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills what is left by PID (node services, hypervisors, BMCs), closes the connection, stops its own ZooKeeper, removes the folder.</summary>
+    /// <summary>
+    /// Kills what is left by PID (node services, hypervisors, BMCs), closes the connection, stops its own ZooKeeper,
+    /// removes its own folder (not one given in <see cref="LabClusterOptions.Directory"/>).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         // every service first, so that none acts on the others' going (a fenced node's service is its FencedLabNode's)
@@ -163,6 +195,8 @@ public sealed class LabCluster : IAsyncDisposable
         await Connection.DisposeAsync();
         if (_ownZooKeeper is not null)
             await _ownZooKeeper.DisposeAsync();
+        if (!_ownsDirectory)
+            return;
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

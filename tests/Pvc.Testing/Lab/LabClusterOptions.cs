@@ -22,6 +22,18 @@ public sealed record LabClusterOptions
     /// </summary>
     public string? Fencing { get; init; }
 
+    /// <summary>
+    /// With <see cref="Fencing"/>: runs for each node (its name and hypervisor) once the hypervisor is up, before the node
+    /// service starts (a checker that must see every event of the hypervisor).
+    /// </summary>
+    public Func<string, TestDriverDaemon, Task>? BeforeService { get; init; }
+
+    /// <summary>
+    /// The folder of the nodes' configurations, hosts and logs: one its caller keeps (and removes) itself; null for a
+    /// new temporary folder the lab removes when it is disposed.
+    /// </summary>
+    public string? Directory { get; init; }
+
     /// <summary>Per node name, its ZooKeeper connection string (a proxy to cut); null for the cluster's.</summary>
     public Func<string, string>? ZooKeeperFor { get; init; }
 

@@ -113,10 +113,11 @@ public sealed class NodeServiceProcess : IDisposable
     /// <summary>The last lines of its output.</summary>
     public string Log() => File.Exists(LogPath) ? string.Join('\n', File.ReadLines(LogPath).TakeLast(40)) : "(no log)";
 
-    /// <inheritdoc />
+    /// <summary>Kills the process; a second call does nothing (a lab and the test that shares its nodes may both dispose it).</summary>
     public void Dispose()
     {
         Kill();
         _process?.Dispose();
+        _process = null;
     }
 }

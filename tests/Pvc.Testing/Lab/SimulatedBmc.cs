@@ -14,6 +14,7 @@ public sealed class SimulatedBmc : IDisposable
 {
     private readonly string _directory;
     private readonly Process _process;
+    private bool _disposed;
 
     private SimulatedBmc(string directory, int port, string user, string password, Process process)
     {
@@ -206,9 +207,12 @@ public sealed class SimulatedBmc : IDisposable
         return ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
     }
 
-    /// <inheritdoc />
+    /// <summary>Kills ipmi_sim; a second call does nothing (a lab and the test that shares its BMCs may both dispose it).</summary>
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             Signal("CONT");

@@ -18,6 +18,7 @@ public sealed class TestDriverDaemon : IDisposable
 {
     private Process _process;
     private Process? _pin;
+    private bool _disposed;
 
     private TestDriverDaemon(string directory, Process process)
     {
@@ -178,6 +179,8 @@ public sealed class TestDriverDaemon : IDisposable
     /// <summary>A host crash: SIGKILL (its VMs are gone with it).</summary>
     public void Kill()
     {
+        if (_disposed)
+            return;
         if (!_process.HasExited)
         {
             _process.Kill();
@@ -190,11 +193,14 @@ public sealed class TestDriverDaemon : IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Kills the daemon; a second call does nothing (a lab and the test that shares its hosts may both dispose it).</summary>
     public void Dispose()
     {
+        if (_disposed)
+            return;
         Kill();
         _process.Dispose();
         _pin?.Dispose();
+        _disposed = true;
     }
 }

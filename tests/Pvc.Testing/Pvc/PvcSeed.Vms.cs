@@ -6,6 +6,9 @@ namespace Pvc.Testing.Pvc;
 
 public static partial class PvcSeed
 {
+    /// <summary>The path of a VM's key as PVC names it: <c>/domains/&lt;uuid&gt;</c> and <paramref name="key"/> (<c>"/state"</c>, ...).</summary>
+    public static string VmKey(Guid uuid, string key) => $"/domains/{uuid}{key}";
+
     /// <summary>
     /// A VM's libvirt XML as PVC's provisioner writes it (daemon-common/libvirt_schema.py: a KVM domain with a machine
     /// type, host-model CPU, a serial console logging to /var/log/libvirt/&lt;name&gt;.log, PVC's default devices, a

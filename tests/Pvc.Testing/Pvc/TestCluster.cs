@@ -2,6 +2,7 @@ using System.Text;
 using Pvc.Core.Connection;
 using Pvc.Core.Cluster;
 using Pvc.Core.Security;
+using Pvc.Core.Vms;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 
@@ -73,6 +74,10 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>A fresh chroot of <paramref name="zk"/> initialised by Core as cluster <paramref name="name"/> (<see cref="InitializeAsync"/>).</summary>
     public static async Task<ClusterConnection> InitializedAsync(ZooKeeperFixture zk, string name = "lab") =>
         await InitializeAsync(await zk.NewChrootAsync(), name);
+
+    /// <summary>Seeds a VM as PVC writes one (<see cref="PvcSeed.AddVmAsync"/>) and returns it as Core names it.</summary>
+    public async Task<VmRef> AddVmAsync(string name, string node, string state = "start") =>
+        new(await PvcSeed.AddVmAsync(Raw, name, node, state), name);
 
     /// <summary>A znode's data as text.</summary>
     public async Task<string> ReadAsync(string path) => Encoding.UTF8.GetString((await Raw.GetDataAsync(path)).Data);
