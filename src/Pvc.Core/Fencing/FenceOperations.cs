@@ -73,7 +73,7 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
     /// <param name="answerLost">Told why, each time an answer is lost.</param>
     /// <param name="cancellationToken">Ends the wait for the connection.</param>
     /// <returns>The VMs moved; empty when a lost answer's transaction had been committed.</returns>
-    /// <exception cref="SessionExpiredException">The session expired while the connection was away (the next fence monitor finds the node "fenced" or "dead").</exception>
+    /// <exception cref="SessionExpiredException">The session expired while the connection was away: the fencer reads the node's state from its next session (<see cref="ReadDaemonStateAsync"/>).</exception>
     public async Task<IReadOnlyList<RecoveredVm>> RecoverPoweredOffAsync(string node, bool recoverVms, Action<string> answerLost, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(answerLost);
@@ -95,8 +95,22 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
         }
     }
 
-    private async Task<NodeDaemonState> ReadDaemonStateAsync(string node, CancellationToken cancellationToken) =>
-        Wire.DaemonState.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data));
+    /// <summary>
+    /// The node's daemon state; null when the node is not registered (removed). A fencer whose session expired before
+    /// it learnt how its recovery went reads it from its next session: "fenced" is written in the recovery's one
+    /// transaction, with the VMs' moves.
+    /// </summary>
+    public async Task<NodeDaemonState?> ReadDaemonStateAsync(string node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Wire.DaemonState.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data));
+        }
+        catch (NoNodeException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Waits on a watch, up to <paramref name="within"/>, for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>
     public async Task<bool> WaitLeftDeadAsync(string node, TimeSpan within, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ namespace Pvc.NodeService.Daemon;
 /// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
-internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
+internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, Fencing.PendingPowerOns powerOns, ILogger log)
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
     private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
@@ -46,7 +46,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
             _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, [new ClusterDefaultsDuty(_node, config)], log);
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);
-            var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), log);
+            var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), powerOns, log);
             loops.Add("fence monitor", new Fencing.FenceMonitor(fence, sessionWatch, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try
