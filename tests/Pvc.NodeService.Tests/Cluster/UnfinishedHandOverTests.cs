@@ -77,4 +77,38 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
         Assert.Equal("stop", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
         Assert.DoesNotContain("its receive here never ended", File.ReadAllText(c.Nodes[0].LogPath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_stopped_VM_moved_by_a_client_over_a_standing_announcement_stays_stopped_on_its_new_node()
+    {
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
+        await c.WaitReadyAsync();
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "moved"), TargetNode = "hv1" });
+        var zkc = c.Connection.ZooKeeper;
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+
+        // a stopped VM with an announcement standing while a receiver is still a contender (hv1 leaves it to that one)
+        var receiver = new Pvc.ZooKeeper.Recipes.ZooKeeperLock(zkc, key, Pvc.ZooKeeper.Recipes.LockKind.Exclusive, "test");
+        await receiver.AcquireAsync(TimeSpan.FromSeconds(30));
+        await zkc.SetDataAsync(key, Encoding.UTF8.GetBytes(DomainKeys.Format(uuid)));
+        // the client moves the stopped VM: a placement, decided now, ends whatever hand-over was pending
+        var plan = await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Move, "hv2"));
+        Assert.Equal(VmState.Stop, plan.State);
+        Assert.Equal("", await c.ReadAsync(key));
+        await receiver.DisposeAsync();
+        await c.WaitForContendersAsync(key, 0);
+
+        // before: hv2 found "stop", the key naming the VM and no contender, and finished a hand-over nobody meant
+        var keepalive = NodeKeys.Path("hv2", NodeKeys.Keepalive);
+        for (var k = 0; k < 3; k++)
+        {
+            var seen = await c.ReadAsync(keepalive);
+            await c.WaitAsync(keepalive, t => t != seen, "hv2's next keepalive");
+        }
+        Assert.Equal("stop", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
+        Assert.Equal("hv2", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.Node)));
+        Assert.DoesNotContain("its receive here never ended", File.ReadAllText(c.Nodes[1].LogPath), StringComparison.Ordinal);
+        await c.WaitNotRunningAsync(uuid);
+    }
 }
