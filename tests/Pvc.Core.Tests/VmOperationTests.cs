@@ -383,6 +383,26 @@ public sealed class VmOperationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_start_wait_overtaken_by_a_stop_is_an_error_at_once_not_a_timeout()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", state: "stop");
+        var vm = await ops.ResolveAsync("web1");
+        await ops.StartAsync(vm);
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = ops.WaitStartedAsync(vm, TimeSpan.FromMinutes(5), _ => seen.TrySetResult());
+        // the wait is under way (it saw "start") before another client stops the VM; no node service runs here
+        await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await c.Raw.SetDataAsync(S(uuid, "/state"), "stop"u8.ToArray());
+
+        // before: the wait went on until its timeout (five minutes here) for a VM nobody would start
+        var e = await Assert.ThrowsAsync<PvcException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("VmNotStarted", e.ErrorId);
+        Assert.Contains("stop", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_change_made_meanwhile_fails_the_write_instead_of_being_overwritten()
     {
         await using var c = await TestCluster.StartAsync(zk);

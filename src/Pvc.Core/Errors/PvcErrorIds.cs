@@ -183,6 +183,9 @@ public static class PvcErrorIds
     /// <summary>A restart waited for ended in another state than start: another change overtook it.</summary>
     public const string VmNotRestarted = nameof(VmNotRestarted);
 
+    /// <summary>A start waited for ended in stop, shutdown or disable: another change overtook it.</summary>
+    public const string VmNotStarted = nameof(VmNotStarted);
+
     /// <summary>The VM is a snapshot mirror; the change needs forcing.</summary>
     public const string VmIsMirror = nameof(VmIsMirror);
 

@@ -12,7 +12,7 @@ public sealed partial class VmOperations
     /// <summary>After <see cref="StartAsync"/>: until the VM runs on its node ("fail" is an error).</summary>
     public async Task<Vm> WaitStartedAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
     {
-        await WaitRunningAsync(vm, timeout, progress, cancellationToken);
+        await WaitRunningAsync(vm, timeout, overtakenIsError: true, progress, cancellationToken);
         return await VmReader.GetAsync(Zk, vm.Uuid, cancellationToken);
     }
 

@@ -51,11 +51,25 @@ public sealed partial class VmOperations
     }
 
     /// <summary>Waits until the VM runs on its node (the node lists it among its running VMs); "fail" is an error.</summary>
-    public async Task WaitRunningAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
+    public Task WaitRunningAsync(VmRef vm, TimeSpan timeout, Action<VmState>? progress = null, CancellationToken cancellationToken = default)
+        => WaitRunningAsync(vm, timeout, overtakenIsError: false, progress, cancellationToken);
+
+    // overtakenIsError, after a start: a stop, shutdown or disable written meanwhile is an error ("VmNotStarted") at
+    // once, since no node will start the VM any more; otherwise only "fail" ends the wait early.
+    private async Task WaitRunningAsync(VmRef vm, TimeSpan timeout, bool overtakenIsError, Action<VmState>? progress, CancellationToken cancellationToken)
     {
         WaitTimeout.Validate(timeout, vm.Name);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var failed = VmStateWaiter.WaitAsync(Zk, vm, s => s == VmState.Fail, timeout, progress, stop.Token);
+        VmState ended = VmState.Unknown;
+        var failed = VmStateWaiter.WaitAsync(Zk, vm, s =>
+        {
+            if (s == VmState.Fail || (overtakenIsError && s is VmState.Stop or VmState.Shutdown or VmState.Disable))
+            {
+                ended = s;
+                return true;
+            }
+            return false;
+        }, timeout, progress, stop.Token);
         var node = await ReadAsync(vm, cancellationToken, DomainKeys.Node);
         var nodeName = PvcText.Decode(node[P(vm, DomainKeys.Node)]) ?? throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmWithoutNode, $"The VM '{vm.Name}' has no node.") { Target = vm.Name };
         var uuid = DomainKeys.Format(vm.Uuid);
@@ -66,6 +80,9 @@ public sealed partial class VmOperations
             stop.Token);
         var first = await Task.WhenAny(failed, running);
         await stop.CancelAsync();
+        if (first == failed && failed.IsCompletedSuccessfully && ended != VmState.Fail)
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotStarted,
+                $"The VM '{vm.Name}' was not started: another change overtook the start and it is now {Schema.Wire.VmState.Describe(ended)}.") { Target = vm.Name };
         if (first == failed && failed.IsCompletedSuccessfully)
             await ThrowFailedAsync(vm, cancellationToken);
         await first; // rethrows a timeout or a missing node
