@@ -77,6 +77,14 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         var guid = await new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }.SystemGuidAsync(bmc, cancellationToken);
         if (guid is null)
             log.LogWarning("This node's BMC {Bmc} did not report its system GUID: the one recorded before (if any) stays what a fencer checks it against", bmc);
+        // a BMC that answers as another node's (a pvc.conf copied from that node) is not this node's: recorded here, it
+        // would make that node's identity ambiguous, and the fencer refuses to fence either through it
+        else if ((await new FenceOperations(cluster, config.NodeName).ReadBmcIdentitiesAsync(cancellationToken))
+                 .FirstOrDefault(r => r.Key != config.NodeName && Fencing.BmcIdentity.Decode(r.Value) == guid) is { Key: { } other })
+        {
+            log.LogError("This node's BMC {Bmc} answers as node {Other}'s (system GUID {Guid}): it is not recorded as this node's, and this node cannot be fenced through it; correct fencing.ipmi in pvc.conf", bmc, other, Fencing.BmcIdentity.Encode(guid.Value));
+            return null;
+        }
         return guid;
     }
 
