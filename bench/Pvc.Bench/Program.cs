@@ -14,6 +14,7 @@ var benchmarks = new (string Name, Func<int?, Task> Run)[]
     ("powershell", runs => PowerShellBenchmark.RunAsync(Math.Max(runs ?? 5, 5))),
     ("nemesis", minutes => NemesisBenchmark.RunAsync(minutes ?? 30)),
     ("ceph", runs => CephBenchmark.RunAsync(runs ?? 3)),
+    ("volumes", runs => VolumeBenchmark.RunAsync(runs ?? 3)),
 };
 var which = args.Length > 0 ? args[0] : "all";
 int? runs = null;

@@ -50,12 +50,25 @@ builder.Logging.AddSimpleConsole(o =>
 });
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
 builder.Services.AddSingleton(config);
+// cluster task handlers: one line each (the runner refuses two of one kind at start)
+// builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, SomeHandler>();
+// the node's Ceph access (CephAccess, connected on first use) and the pool, volume and snapshot handlers
+Pvc.NodeService.Storage.StorageTaskHandler.Register(builder.Services);
+// the OSD handlers (osd.add/remove/in/out/set/unset) on the same Ceph access, with systemd's ceph-osd@ units
+Pvc.NodeService.Ceph.Osds.OsdTaskHandler.Register(builder.Services);
+// tests only: the test suites' handlers (TaskHandlerAssemblies); unset in production
+var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.Services,
+    Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmFlushLocksHandler>();
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();
 builder.Services.AddHostedService<NativeHeapTrimmer>();
 using var host = builder.Build();
 var daemon = host.Services.GetRequiredService<NodeDaemon>();
+if (testHandlers.Count > 0)
+    host.Services.GetRequiredService<ILogger<NodeDaemon>>().LogWarning("{Variable} is set: running the test task handlers {Handlers} (tests only)",
+        Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable, string.Join(", ", testHandlers.Select(t => t.Name)));
 await host.RunAsync();
 // non-zero after a failure, so that systemd (Restart=on-failure) starts the service again
 return daemon.Failed ? 1 : 0;

@@ -73,7 +73,9 @@ BeforeDiscovery {
     # --- why an example cannot run here (each must be true; the count by reason is printed at the end) --------------
     $hostsReason = 'names ZooKeeper servers (hv1..hv3 on port 2181, zk1.lab, zk*.prod) that do not resolve here; the sandbox''s ZooKeeper is 127.0.0.1 on a free port'
     $tlsReason = 'needs a ZooKeeper that serves TLS and certificate files; the sandbox''s ZooKeeper is plain TCP (tests/Pvc.PowerShell.Tests/TlsConnectionTests runs Connect-PvcCluster over TLS against a real TLS ZooKeeper)'
+    $taskReason = 'needs tasks that a node service runs: no cmdlet of this build submits one yet and the sandbox''s node services have no task handlers (the storage cmdlets of issue 14 bring them); tests/Pvc.PowerShell.Tests/TaskCmdletTests runs Get-PvcTask, -Wait and its view against tasks it plays, and tests/Pvc.NodeService.Tests/Tasks through real node services'
     $liveReason = 'needs live migration: the sandbox''s test-driver node services have no migration_uri, so a live-only move is aborted and the VM stays (the QEMU lab in tests/Pvc.NodeService.Tests/Lab migrates live)'
+    $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section in pvc.conf (tests/Pvc.PowerShell.Tests/Storage/StorageCmdletTests runs every storage cmdlet, and UnlockPvcVmDiskTests Unlock-PvcVmDisk, against the one-host Ceph lab)'
 
     # --- what each example's text promises ---------------------------------------------------------------------
     # Keys: Marked (a reason: the example is skipped and counted), Setup { param($ctx) } (runs in the test's runspace
@@ -93,6 +95,33 @@ BeforeDiscovery {
     # fails them); those whose text says "asks for confirmation" are answered Yes by the host and the prompt's text
     # is asserted. No example runs with $ConfirmPreference = 'None'.
     $ExampleTable = @{
+        # ---------------------------------------------------------------- storage (issue 14)
+        'Get-PvcStorageStatus 1' = @{ Assert = { param($r) $r.Output[0].Health | Should -Be 'Unknown' } }
+        'Get-PvcStorageStatus 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
+        'Get-PvcPool 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
+        'Get-PvcPool 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
+        'New-PvcPool 1' = @{ Marked = $cephReason }
+        'New-PvcPool 2' = @{ Marked = $cephReason }
+        'Remove-PvcPool 1' = @{ Marked = $cephReason }
+        'Remove-PvcPool 2' = @{ Marked = $cephReason }
+        'Set-PvcPool 1' = @{ Marked = $cephReason }
+        'Get-PvcVolume 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
+        'Get-PvcVolume 2' = @{ Marked = $cephReason }
+        'New-PvcVolume 1' = @{ Marked = $cephReason }
+        'New-PvcVolume 2' = @{ Marked = $cephReason }
+        'Remove-PvcVolume 1' = @{ Marked = $cephReason }
+        'Remove-PvcVolume 2' = @{ Marked = $cephReason }
+        'Resize-PvcVolume 1' = @{ Marked = $cephReason }
+        'Rename-PvcVolume 1' = @{ Marked = $cephReason }
+        'Copy-PvcVolume 1' = @{ Marked = $cephReason }
+        'Get-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
+        'Get-PvcVolumeSnapshot 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
+        'New-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
+        'Rename-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
+        'Remove-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
+        'Remove-PvcVolumeSnapshot 2' = @{ Marked = $cephReason }
+        'Restore-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
+
         # ---------------------------------------------------------------- Add-PvcVmTag
         'Add-PvcVmTag 1' = @{
             Assert = { param($r)
@@ -335,6 +364,11 @@ BeforeDiscovery {
             }
         }
 
+        # ---------------------------------------------------------------- Get-PvcTask
+        'Get-PvcTask 1' = @{ Marked = $taskReason }
+        'Get-PvcTask 2' = @{ Marked = $taskReason }
+        'Get-PvcTask 3' = @{ Marked = $taskReason }
+
         # ---------------------------------------------------------------- Get-PvcNode
         'Get-PvcNode 1' = @{
             Assert = { param($r, $ctx, $example)
@@ -547,6 +581,8 @@ BeforeDiscovery {
             }
         }
         'Move-PvcVm 4' = @{ Marked = $liveReason }
+        'Unlock-PvcVmDisk 1' = @{ Marked = $cephReason }
+        'Unlock-PvcVmDisk 2' = @{ Marked = $cephReason }
         'Move-PvcVm 5' = @{
             # two running VMs on hv1, to migrate side by side
             Setup = { param($ctx) Start-PvcVm spare -Wait | Out-Null }

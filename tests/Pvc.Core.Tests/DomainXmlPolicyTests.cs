@@ -76,6 +76,82 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     public void Inspect_refuses_a_DTD_and_malformed_XML(string xml, string errorId) =>
         Assert.Equal(errorId, PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => DomainXmlPolicy.Inspect(xml)).ErrorId);
 
+    /// <summary>An RBD disk as PVC's provisioner writes it, with <paramref name="source"/> and <paramref name="auth"/> in place of its own.</summary>
+    private static string RbdDisk(string source, string auth = "<auth username='libvirt'><secret type='ceph' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth>") =>
+        $"<disk type='network' device='disk'><driver name='qemu' cache='none'/>{auth}{source}<target dev='sda' bus='scsi'/></disk>";
+
+    [Fact]
+    public void Inspect_takes_RBD_disks_as_PVC_writes_them()
+    {
+        var uuid = Guid.NewGuid();
+        Assert.Empty(DomainXmlPolicy.Inspect(PvcSeed.Xml(uuid, "web1", rbd: "vms/web1_sda")));
+        Assert.Empty(DomainXmlPolicy.Inspect(Domain(uuid, "a", RbdDisk(
+            "<source protocol='rbd' name='vms.ssd/a_b-1.img'><host name='10.0.0.1' port='6789'/><host name='fd00::1' port='3300'/><host name='mon-3.storage.example' /><snapshot name='before.upgrade'/></source>"))));
+        // newer libvirt puts auth inside the source; a disk without auth (a cluster without cephx) is fine too
+        Assert.Empty(DomainXmlPolicy.Inspect(Domain(uuid, "a", RbdDisk(
+            "<source protocol='rbd' name='vms/a'><host name='hv1'/><auth username='admin'><secret type='ceph' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth></source>", auth: ""))));
+        Assert.Empty(DomainXmlPolicy.Inspect(Domain(uuid, "a", RbdDisk("<source protocol='rbd' name='vms/a'/>", auth: ""))));
+        // an iSCSI disk's auth is not an RBD disk's: its secret type is iscsi
+        Assert.Empty(DomainXmlPolicy.Inspect(Domain(uuid, "a",
+            "<disk type='network'><auth username='u:1'><secret type='iscsi' usage='x'/></auth><source protocol='iscsi' name='iqn.2013-07.com.example:iscsi/1'/></disk>")));
+    }
+
+    // each one a value that libvirt would hand QEMU's RBD driver, joined into its Ceph option string, or that names a host file
+    [Theory]
+    [InlineData("<source protocol='rbd' name='vms'/>")]
+    [InlineData("<source protocol='rbd' name='vms/'/>")]
+    [InlineData("<source protocol='rbd' name='vms/a/b'/>")]
+    [InlineData("<source protocol='rbd' name='vms/a:mon_host=10.9.9.9'/>")]
+    [InlineData("<source protocol='rbd' name='-vms/a'/>")]
+    [InlineData("<source protocol='rbd' name='vms/a@snap'/>")]
+    [InlineData("<source protocol='rbd'/>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host name='10.0.0.1;keyring=/etc/shadow'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host name='hv1:6789'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host name='-hv1'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host name='fe80::1%eth0'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host name='hv1' port='0'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host name='hv1' port='6789;id=admin'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host name='hv1' port='65536'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><host transport='unix' socket='/run/ceph/mon.sock'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><config file='/root/evil.conf'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a'><snapshot name='s;x'/></source>")]
+    public void Inspect_refuses_an_RBD_source_that_is_no_pool_volume_and_monitors(string source) =>
+        Assert.Equal("InvalidRbdDisk", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", RbdDisk(source)))).ErrorId);
+
+    [Theory]
+    [InlineData("<auth username='admin;key=AQ=='><secret type='ceph' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth>")]
+    [InlineData("<auth><secret type='ceph' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth>")]
+    [InlineData("<auth username='libvirt'><secret type='ceph' uuid='not-a-uuid'/></auth>")]
+    [InlineData("<auth username='libvirt'><secret type='iscsi' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth>")]
+    [InlineData("<auth username='libvirt'><secret type='ceph' usage='client.libvirt secret'/></auth>")]
+    [InlineData("<auth username='libvirt'/>")]
+    public void Inspect_refuses_an_RBD_disk_whose_cephx_user_or_secret_is_malformed(string auth) =>
+        Assert.Equal("InvalidRbdDisk", PvcAssert.Throws(PvcErrorKind.InvalidArgument,
+            () => DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", RbdDisk("<source protocol='rbd' name='vms/a'/>", auth)))).ErrorId);
+
+    [Fact]
+    public async Task Define_and_modify_refuse_a_bad_RBD_disk_and_write_nothing()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        var uuid = Guid.NewGuid();
+        var bad = Domain(uuid, "vm1", RbdDisk("<source protocol='rbd' name='vms/vm1'><host name='hv1;auth_supported=none'/></source>"));
+        var before = await PvcSeed.DumpAsync(c.Raw);
+        var e = await Assert.ThrowsAsync<PvcException>(() => ops.DefineAsync(new VmDefinition { Xml = bad }));
+        Assert.Equal(("InvalidRbdDisk", PvcErrorKind.InvalidArgument), (e.ErrorId, e.Kind));
+        Assert.Contains("hv1;auth_supported=none", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+
+        // a good one is defined with PVC's rbdlist; a bad change of it is refused and leaves XML and rbdlist as they were
+        var vm = await ops.DefineAsync(new VmDefinition { Xml = Domain(uuid, "vm1", RbdDisk("<source protocol='rbd' name='vms/vm1_sda'><host name='hv1' port='6789'/></source>")) });
+        Assert.Equal("vms/vm1_sda", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.StorageVolumes)));
+        before = await PvcSeed.DumpAsync(c.Raw);
+        e = await Assert.ThrowsAsync<PvcException>(() => ops.ModifyXmlAsync(vm, bad));
+        Assert.Equal("InvalidRbdDisk", e.ErrorId);
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+    }
+
     [Fact]
     public void Inspect_refuses_a_billion_laughs_without_expanding_it()
     {

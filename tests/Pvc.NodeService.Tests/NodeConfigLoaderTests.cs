@@ -174,5 +174,34 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Contains("none.conf", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Ceph_is_used_only_when_the_file_has_a_ceph_section_and_storage_is_enabled()
+    {
+        const string head = "cluster:\n  name: c\n  coordinator_nodes: [hv1, hv2]\n";
+        Assert.Null(NodeConfigLoader.Load(Write(head)).Ceph);
+        File.WriteAllText(Path.Combine(_dir, "ceph.conf"), "[global]\n");
+        var ceph = NodeConfigLoader.Load(Write(head + $"path:\n  ceph_directory: {_dir}\nceph:\n  secret_uuid: 8f3b8a2e-1c6d-4f7e-9a0b-2c3d4e5f6a7b\n")).Ceph;
+        Assert.NotNull(ceph);
+        // PVC's defaults: the file names inside path.ceph_directory, the admin client, monitors on the coordinators
+        Assert.Equal((Path.Combine(_dir, "ceph.conf"), Path.Combine(_dir, "ceph.client.admin.keyring"), "client.admin", 6789),
+            (ceph.ConfigFile, ceph.KeyringFile, ceph.ClientName, ceph.MonitorPort));
+        Assert.Equal(["hv1", "hv2"], ceph.MonitorHosts);
+        Assert.Equal(Guid.Parse("8f3b8a2e-1c6d-4f7e-9a0b-2c3d4e5f6a7b"), ceph.SecretUuid);
+        Assert.Null(NodeConfigLoader.Load(Write(head + $"subsystem:\n  enable_storage: false\npath:\n  ceph_directory: {_dir}\nceph:\n  monitor_port: 6789\n")).Ceph);
+    }
+
+    [Fact]
+    public void A_ceph_section_whose_files_are_not_there_or_whose_values_are_bad_is_refused_naming_the_key()
+    {
+        const string head = "cluster:\n  name: c\n  coordinator_nodes: [hv1]\n";
+        var missing = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + $"path:\n  ceph_directory: {_dir}/nowhere\nceph:\n  ceph_config_file: ceph.conf\n")));
+        Assert.Contains("ceph_config_file", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("enable_storage: false", missing.Message, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_dir, "ceph.conf"), "[global]\n");
+        Assert.Contains("ceph.secret_uuid", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + $"path:\n  ceph_directory: {_dir}\nceph:\n  secret_uuid: nope\n"))).Message, StringComparison.Ordinal);
+        Assert.Contains("ceph.monitor_hosts", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + $"path:\n  ceph_directory: {_dir}\nceph:\n  monitor_hosts: [\"-o x\"]\n"))).Message, StringComparison.Ordinal);
+        Assert.Contains("subsystem.enable_storage", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_storage: maybe\n"))).Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -20,7 +20,7 @@ public static class ClusterStatusReader
         ArgumentNullException.ThrowIfNull(connection);
         var batch = new ZnodeBatch(connection.ZooKeeper, counter);
         batch.Data(BaseKeys.SchemaVersion).Data(BaseKeys.Config).Data(BaseKeys.Maintenance).Data(BaseKeys.PrimaryNode)
-            .Data(BaseKeys.UpstreamIp).Data(DomainXmlAllowList.Path).Children(BaseKeys.Nodes).Children(BaseKeys.Domains).Children(BaseKeys.Faults)
+            .Data(BaseKeys.UpstreamIp).Data(BaseKeys.StorageHealth).Data(DomainXmlAllowList.Path).Children(BaseKeys.Nodes).Children(BaseKeys.Domains).Children(BaseKeys.Faults)
             .Children(BaseKeys.Networks).Children(BaseKeys.Osds).Children(BaseKeys.Pools);
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
@@ -58,8 +58,11 @@ public static class ClusterStatusReader
         // a fault deleted between the two reads is simply not there
         var faults = faultIds.Select(id => FaultStore.Decode(batch, id)).OfType<Fault>().ToList();
 
+        var storageHealth = PvcJson.ParseObject(batch.Text(BaseKeys.StorageHealth));
         return new ClusterStatus
         {
+            StorageHealth = storageHealth is { } h ? Wire.StorageHealth.Decode(PvcJson.Text(h, "status")) : StorageHealthStatus.Unknown,
+            StorageHealthChecks = storageHealth is { } hc ? Storage.StorageStatus.Checks(hc) : [],
             Name = PvcText.Decode(batch.Text(BaseKeys.Config)),
             Health = ClusterHealth.Compute(faults),
             Maintenance = batch.Text(BaseKeys.Maintenance) == PvcBool.EncodeLowercase(true),

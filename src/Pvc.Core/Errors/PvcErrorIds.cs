@@ -66,6 +66,9 @@ public static class PvcErrorIds
     /// <summary>The name cannot be a node's.</summary>
     public const string InvalidNodeName = nameof(InvalidNodeName);
 
+    /// <summary>An RBD disk in the domain XML names an image, monitor, cephx user or secret Pvc does not pass to libvirt.</summary>
+    public const string InvalidRbdDisk = nameof(InvalidRbdDisk);
+
     /// <summary>The server list is empty or malformed.</summary>
     public const string InvalidServer = nameof(InvalidServer);
 
@@ -125,6 +128,27 @@ public static class PvcErrorIds
 
     /// <summary>No OSD has that id.</summary>
     public const string OsdNotFound = nameof(OsdNotFound);
+
+    /// <summary>The device an OSD was asked for is not a /dev path or a detect: string.</summary>
+    public const string InvalidOsdDevice = nameof(InvalidOsdDevice);
+
+    /// <summary>The OSD's device is not on this node, or no disk matches a detect: string.</summary>
+    public const string OsdDeviceNotFound = nameof(OsdDeviceNotFound);
+
+    /// <summary>The device has a partition table (PVC refuses it: wipe it first).</summary>
+    public const string OsdDeviceHasPartitions = nameof(OsdDeviceHasPartitions);
+
+    /// <summary>The OSD lives on another node than the one asked to act on it.</summary>
+    public const string OsdOnOtherNode = nameof(OsdOnOtherNode);
+
+    /// <summary>Removing the OSD would leave data with no OSD to hold it (needs -Force).</summary>
+    public const string OsdHoldsLastData = nameof(OsdHoldsLastData);
+
+    /// <summary>An OSD flag (osd set/unset) that Ceph does not know.</summary>
+    public const string InvalidOsdFlag = nameof(InvalidOsdFlag);
+
+    /// <summary>An OSD's crush weight that is not a number from 0 to 1000.</summary>
+    public const string InvalidOsdWeight = nameof(InvalidOsdWeight);
 
     /// <summary>No pool has that name.</summary>
     public const string PoolNotFound = nameof(PoolNotFound);
@@ -240,6 +264,9 @@ public static class PvcErrorIds
     /// <summary>A Ceph call failed (the message has Ceph's error).</summary>
     public const string CephCallFailed = nameof(CephCallFailed);
 
+    /// <summary>A cephx keyring file has no usable key for the client.</summary>
+    public const string CephKeyringInvalid = nameof(CephKeyringInvalid);
+
     /// <summary>Ceph refused an argument.</summary>
     public const string CephInvalidArgument = nameof(CephInvalidArgument);
 
@@ -275,4 +302,60 @@ public static class PvcErrorIds
 
     /// <summary>A volume would shrink, which loses data; it needs forcing.</summary>
     public const string VolumeShrinkRefused = nameof(VolumeShrinkRefused);
+
+    /// <summary>A volume would not fit in its pool's free space.</summary>
+    public const string VolumeTooLarge = nameof(VolumeTooLarge);
+
+    /// <summary>A volume would take its pool past 80 % of its space (allowed with -Force, as PVC's --force).</summary>
+    public const string PoolNearlyFull = nameof(PoolNearlyFull);
+
+    /// <summary>The pool's usage has not been reported yet, so a size cannot be checked against it.</summary>
+    public const string PoolUsageUnknown = nameof(PoolUsageUnknown);
+
+    /// <summary>A volume is a disk of a defined VM (its rbdlist).</summary>
+    public const string VolumeInUse = nameof(VolumeInUse);
+
+    /// <summary>A pool still holds volumes (its removal destroys them: it needs -Force).</summary>
+    public const string PoolNotEmpty = nameof(PoolNotEmpty);
+
+    /// <summary>A size is not a number of bytes or a size in PVC's units (B, K, M, G, T, P).</summary>
+    public const string InvalidSize = nameof(InvalidSize);
+
+    /// <summary>The node a storage task runs on has no Ceph configured (pvc.conf's ceph section).</summary>
+    public const string StorageNotConfigured = nameof(StorageNotConfigured);
+
+    /// <summary>A cluster task's arguments are missing a value or hold one of the wrong kind.</summary>
+    public const string InvalidTaskArguments = nameof(InvalidTaskArguments);
+    /// <summary>A task id is not 8 hex digits.</summary>
+    public const string InvalidTaskId = nameof(InvalidTaskId);
+
+    /// <summary>A task kind is not of the form of ClusterTaskKinds.</summary>
+    public const string InvalidTaskKind = nameof(InvalidTaskKind);
+
+    /// <summary>No primary coordinator is elected (to route a task to).</summary>
+    public const string NoPrimaryCoordinator = nameof(NoPrimaryCoordinator);
+
+    /// <summary>A task failed without an error id of its own.</summary>
+    public const string TaskFailed = nameof(TaskFailed);
+
+    /// <summary>The node service that got the task has no handler for its kind (an older version).</summary>
+    public const string TaskKindUnknown = nameof(TaskKindUnknown);
+
+    /// <summary>The node of a task died (or its service restarted) and the task was not run again.</summary>
+    public const string TaskNodeDied = nameof(TaskNodeDied);
+
+    /// <summary>No task has that id.</summary>
+    public const string TaskNotFound = nameof(TaskNotFound);
+
+    /// <summary>A task's record cannot be read by this version.</summary>
+    public const string TaskRecordInvalid = nameof(TaskRecordInvalid);
+
+    /// <summary>A running task's record was changed by someone else (written off or handed over); its runner stops.</summary>
+    public const string TaskTakenOver = nameof(TaskTakenOver);
+
+    /// <summary>The task's node service stopped while it ran.</summary>
+    public const string TaskCancelled = nameof(TaskCancelled);
+
+    /// <summary>The tasks kept changing while being written; nothing was written.</summary>
+    public const string TaskWriteConflict = nameof(TaskWriteConflict);
 }

@@ -4,6 +4,7 @@ using Pvc.Core.Connection;
 using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Fencing;
@@ -70,11 +71,12 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
     /// </summary>
     /// <param name="node">The node powered off.</param>
     /// <param name="recoverVms">Whether its VMs are started elsewhere.</param>
+    /// <param name="beforeRecovery">Runs for each VM before it is started elsewhere (<see cref="FenceRecoveryOptions.BeforeRecovery"/>: the node's RBD lock flush), or null.</param>
     /// <param name="answerLost">Told why, each time an answer is lost.</param>
     /// <param name="cancellationToken">Ends the wait for the connection.</param>
     /// <returns>The VMs moved; empty when a lost answer's transaction had been committed.</returns>
     /// <exception cref="SessionExpiredException">The session expired while the connection was away: the fencer reads the node's state from its next session (<see cref="ReadDaemonStateAsync"/>).</exception>
-    public async Task<IReadOnlyList<RecoveredVm>> RecoverPoweredOffAsync(string node, bool recoverVms, Action<string> answerLost, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecoveredVm>> RecoverPoweredOffAsync(string node, bool recoverVms, Func<Vm, CancellationToken, Task>? beforeRecovery, Action<string> answerLost, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(answerLost);
         var lost = false;
@@ -84,7 +86,7 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
             {
                 if (lost && await ReadDaemonStateAsync(node, cancellationToken) != NodeDaemonState.Dead)
                     return [];
-                return await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = true, RecoverVms = recoverVms }, cancellationToken);
+                return await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = true, RecoverVms = recoverVms, BeforeRecovery = beforeRecovery }, cancellationToken);
             }
             catch (ConnectionLossException e)
             {
@@ -111,6 +113,15 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
             return null;
         }
     }
+
+    /// <summary>
+    /// The cluster tasks routed to a dead node (<see cref="Tasks.ClusterTaskRecovery"/>): Pending ones are handed to the
+    /// primary (this node, the fencer, while no other primary is elected) unless bound to the node; Running ones too when
+    /// <paramref name="poweredOff"/> and their handler is safe to repeat; the rest fail "TaskNodeDied" with the reason.
+    /// </summary>
+    public Task<IReadOnlyList<Tasks.ClusterTaskRecovery.Outcome>> RecoverTasksAsync(string node, bool poweredOff, CancellationToken cancellationToken) =>
+        Tasks.ClusterTaskRecovery.RecoverAsync(cluster, node, poweredOff ? $"node {node} died and was fenced" : $"node {node} died (not fenced)",
+            handOverRunning: poweredOff, onlyOtherSessions: false, fallback: nodeName, cancellationToken);
 
     /// <summary>Waits on a watch, up to <paramref name="within"/>, for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>
     public async Task<bool> WaitLeftDeadAsync(string node, TimeSpan within, CancellationToken cancellationToken)

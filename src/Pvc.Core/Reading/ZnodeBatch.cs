@@ -162,6 +162,9 @@ public sealed class ZnodeBatch(ZooKeeperClient client, ReadCounter? counter = nu
     /// <summary>A znode's metadata, or null when it does not exist.</summary>
     public Stat? StatOf(string path) => Result(path, children: false) is ReadResult.Data d ? d.Stat : null;
 
+    /// <summary>The stat of a data read queued with <see cref="DataSlot"/>, or null when the znode was missing.</summary>
+    public Stat? StatOf(int slot) => Result(slot) is ReadResult.Data d ? d.Stat : null;
+
     /// <summary>A znode's children, or null when it does not exist.</summary>
     public IReadOnlyList<string>? ChildrenOf(string path) => ChildrenOf(Result(path, children: true), path);
 

@@ -59,6 +59,11 @@ public static class Wire
         (Schema.PoolTier.Default, "default"), (Schema.PoolTier.Hdd, "hdd"), (Schema.PoolTier.Ssd, "ssd"),
         (Schema.PoolTier.Nvme, "nvme"));
 
+    /// <summary>Ceph's health statuses, as <c>/ceph/health</c>'s <c>status</c> field.</summary>
+    public static WireEnum<StorageHealthStatus> StorageHealth { get; } = new(
+        (Schema.StorageHealthStatus.Ok, "HEALTH_OK"), (Schema.StorageHealthStatus.Warning, "HEALTH_WARN"),
+        (Schema.StorageHealthStatus.Error, "HEALTH_ERR"));
+
     /// <summary>Fault statuses.</summary>
     public static WireEnum<FaultStatus> FaultStatus { get; } = new(
         (Schema.FaultStatus.New, "new"), (Schema.FaultStatus.Ack, "ack"));

@@ -38,11 +38,14 @@ public static class DomainXmlPolicy
     };
 
     /// <summary>
-    /// Checks the size, refuses a DTD and malformed XML, and returns the elements that reach into the host (empty for
+    /// Checks the size, refuses a DTD and malformed XML, checks every RBD disk's image, monitors and cephx user
+    /// (<see cref="RbdDiskSource"/>), and returns the elements that reach into the host (empty for
     /// most VMs). Reads nothing from the cluster.
     /// </summary>
     /// <exception cref="PvcException">InvalidArgument: 
-    /// "XmlTooLarge" (over <see cref="MaxBytes"/>), "XmlDtdNotAllowed" (a DOCTYPE, and so any entity), "InvalidXml".
+    /// "XmlTooLarge" (over <see cref="MaxBytes"/>), "XmlDtdNotAllowed" (a DOCTYPE, and so any entity), "InvalidXml",
+    /// "InvalidRbdDisk" (an RBD disk's image is not pool/volume with valid names, a monitor is no host name or IP address
+    /// with a port, its cephx user or secret is malformed, or it names a host file or socket).
     /// </exception>
     public static IReadOnlyList<DomainXmlUse> Inspect(string xml)
     {
@@ -52,6 +55,7 @@ public static class DomainXmlPolicy
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.XmlTooLarge,
                 $"The VM definition is {bytes:N0} bytes of XML; at most {MaxBytes:N0} (960 KiB) are accepted, since ZooKeeper takes no request over 1 MiB. Remove what the VM does not need (a large description or metadata).");
         var uses = new List<DomainXmlUse>();
+        var rbd = new RbdDiskSource();
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), Settings);
@@ -62,6 +66,7 @@ public static class DomainXmlPolicy
                         "The VM definition has a DOCTYPE; Pvc takes no DTD and no entities in domain XML (libvirt writes none). Remove the <!DOCTYPE ...> and write entity references out.");
                 if (reader.NodeType == XmlNodeType.Element && UseOf(reader) is { } use && !uses.Contains(use))
                     uses.Add(use);
+                rbd.Visit(reader);
             }
         }
         catch (XmlException e)

@@ -176,10 +176,8 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Xml);
         if (read[P(vm, DomainKeys.Root)] is null)
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
-        var state = StateOf(read, vm);
-        if (!force && state is not (VmState.Stop or VmState.Disable or VmState.Fail or VmState.Mirror))
-            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotStopped,
-                $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; its disk locks may be flushed only while it is stopped, disabled, failed or a mirror (or when forced).") { Target = vm.Name };
+        if (!force)
+            RequireLocksFlushable(vm, StateOf(read, vm));
         return DomainXml.Parse(read[P(vm, DomainKeys.Xml)] ?? "").RbdVolumes;
     }
 

@@ -37,6 +37,26 @@ public sealed class CephMonitor(RadosCluster cluster)
     public async Task<CephUsage> GetUsageAsync(CancellationToken cancellationToken = default) =>
         CephUsage.Parse(await RunAsync(new JsonObject { ["prefix"] = "df", ["format"] = "json" }, "df", "cluster", cancellationToken));
 
+    /// <summary>The OSD map (<c>ceph osd dump --format json</c>): each OSD's uuid, up, in and primary affinity.</summary>
+    public async Task<string> GetOsdDumpJsonAsync(CancellationToken cancellationToken = default) =>
+        await RunAsync(new JsonObject { ["prefix"] = "osd dump", ["format"] = "json" }, "osd dump", "cluster", cancellationToken);
+
+    /// <summary>Each OSD's usage (<c>ceph osd df --format json</c>).</summary>
+    public async Task<string> GetOsdUsageJsonAsync(CancellationToken cancellationToken = default) =>
+        await RunAsync(new JsonObject { ["prefix"] = "osd df", ["format"] = "json" }, "osd df", "cluster", cancellationToken);
+
+    /// <summary>
+    /// The manager's OSD table (<c>ceph osd status</c>: host, used, available, I/O rates, state), as text: Ceph 16's
+    /// manager prints it as a table whatever format is asked for.
+    /// </summary>
+    public async Task<string> GetOsdStatusTextAsync(CancellationToken cancellationToken = default)
+    {
+        var answer = await cluster.MgrCommandAsync(new JsonObject { ["prefix"] = "osd status" }, cancellationToken);
+        if (answer.Result < 0)
+            throw CephErrors.FromErrno(answer.Result, "osd status" + (answer.Status.Length > 0 ? $" ({answer.Status.Trim()})" : ""), "cluster");
+        return answer.Output.Length > 0 ? answer.Output : answer.Status;
+    }
+
     /// <summary>The pools' names.</summary>
     public async Task<IReadOnlyList<string>> ListPoolsAsync(CancellationToken cancellationToken = default)
     {
@@ -93,6 +113,32 @@ public sealed class CephMonitor(RadosCluster cluster)
             throw CephErrors.PoolNotFound(pool);
         await RunAsync(RemoveCommand(pool), "osd pool rm", pool, cancellationToken);
     }
+
+    /// <summary>Sets a pool's placement groups as PVC does: <c>pg_num</c>, then <c>pgp_num</c>.</summary>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound"; InvalidArgument: "InvalidPlacementGroups".</exception>
+    public async Task SetPlacementGroupsAsync(string pool, int placementGroups, CancellationToken cancellationToken = default)
+    {
+        PoolName.Validate(pool);
+        PoolRequest.ValidatePlacementGroups(placementGroups);
+        await SetPoolAsync(pool, "pg_num", placementGroups, cancellationToken);
+        await SetPoolAsync(pool, "pgp_num", placementGroups, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes PVC's crush rule for a device class, <c>ceph osd crush rule create-replicated &lt;rule&gt; default host
+    /// &lt;class&gt;</c>, unless it exists (Ceph answers an existing rule as made).
+    /// </summary>
+    public async Task EnsureCrushRuleAsync(string rule, string deviceClass, CancellationToken cancellationToken = default)
+    {
+        if (!PoolName.IsValid(rule) || !PoolName.IsValid(deviceClass))
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidCrushRule, $"'{rule}' for class '{deviceClass}' is not a crush rule name ({PoolName.Rule}).") { Target = rule };
+        await RunAsync(new JsonObject { ["prefix"] = "osd crush rule create-replicated", ["name"] = rule, ["root"] = "default", ["type"] = "host", ["class"] = deviceClass },
+            "osd crush rule create-replicated", rule, cancellationToken);
+    }
+
+    /// <summary>A pool's size and usage by pool (<c>ceph df</c>), or null when Ceph has no such pool.</summary>
+    public async Task<CephPoolUsage?> GetPoolUsageAsync(string pool, CancellationToken cancellationToken = default) =>
+        (await GetUsageAsync(cancellationToken)).Pools.FirstOrDefault(p => p.Name == pool);
 
     private static JsonObject RemoveCommand(string pool) =>
         new() { ["prefix"] = "osd pool rm", ["pool"] = pool, ["pool2"] = pool, ["yes_i_really_really_mean_it"] = true };

@@ -34,7 +34,11 @@ public sealed record CephUsage
             {
                 var s = pool.GetProperty("stats");
                 pools.Add(new CephPoolUsage(pool.GetProperty("name").GetString() ?? "", pool.GetProperty("id").GetInt64(),
-                    s.GetProperty("stored").GetInt64(), s.GetProperty("objects").GetInt64(), s.GetProperty("max_avail").GetInt64()));
+                    s.GetProperty("stored").GetInt64(), s.GetProperty("objects").GetInt64(), s.GetProperty("max_avail").GetInt64())
+                {
+                    UsedBytes = s.GetProperty("bytes_used").GetInt64(),
+                    UsedFraction = s.GetProperty("percent_used").GetDouble(),
+                });
             }
         }
         return new CephUsage
@@ -54,4 +58,11 @@ public sealed record CephUsage
 /// <param name="StoredBytes">Bytes stored by clients (before replication).</param>
 /// <param name="Objects">Objects in it.</param>
 /// <param name="MaxAvailableBytes">Bytes clients can still store in it, as Ceph estimates from its rule and replication.</param>
-public sealed record CephPoolUsage(string Name, long Id, long StoredBytes, long Objects, long MaxAvailableBytes);
+public sealed record CephPoolUsage(string Name, long Id, long StoredBytes, long Objects, long MaxAvailableBytes)
+{
+    /// <summary>Raw bytes the pool takes on the OSDs (after replication).</summary>
+    public long UsedBytes { get; init; }
+
+    /// <summary>The fraction of the pool's space used (ceph's percent_used, 0 to 1).</summary>
+    public double UsedFraction { get; init; }
+}

@@ -71,14 +71,40 @@ public sealed class RadosCluster : IDisposable
         }, cancellationToken);
     }
 
-    private unsafe int MonCommand(string json, out string output, out string status)
+    /// <summary>Sends one command to the active manager (e.g. <c>{"prefix":"osd status"}</c>), as <see cref="MonCommandAsync"/>.</summary>
+    public Task<MonCommandResult> MgrCommandAsync(JsonObject command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var json = command.ToJsonString();
+        return Task.Run(() =>
+        {
+            var result = MonCommand(json, out var output, out var status, manager: true);
+            return new MonCommandResult(result, output, status);
+        }, cancellationToken);
+    }
+
+    /// <summary>A pool's object and I/O counters (<c>rados df</c>'s line of it).</summary>
+    /// <exception cref="Core.Errors.PvcException">NotFound: "PoolNotFound".</exception>
+    internal Task<RadosNative.RadosPoolStat> PoolStatAsync(string pool, CancellationToken cancellationToken = default) =>
+        Task.Run(() =>
+        {
+            using var io = OpenPool(pool);
+            Check(RadosNative.rados_ioctx_pool_stat(io, out var stat), "reading pool counters", pool);
+            return stat;
+        }, cancellationToken);
+
+    private unsafe int MonCommand(string json, out string output, out string status, bool manager = false)
     {
         var bytes = Encoding.UTF8.GetBytes(json + "\0");
         fixed (byte* p = bytes)
         {
             var commands = stackalloc byte*[1];
             commands[0] = p;
-            var result = RadosNative.rados_mon_command(_handle, commands, 1, null, 0, out var outbuf, out var outlen, out var outs, out var outslen);
+            IntPtr outbuf, outs;
+            nuint outlen, outslen;
+            var result = manager
+                ? RadosNative.rados_mgr_command(_handle, commands, 1, null, 0, out outbuf, out outlen, out outs, out outslen)
+                : RadosNative.rados_mon_command(_handle, commands, 1, null, 0, out outbuf, out outlen, out outs, out outslen);
             output = Take(outbuf, outlen);
             status = Take(outs, outslen);
             return result;

@@ -144,6 +144,114 @@ public sealed class RbdImages(RadosCluster cluster)
         };
     }
 
+    /// <summary>
+    /// A volume's details (at <paramref name="snapshot"/> when given) as PVC stores <c>rbd info --format json</c> in its
+    /// <c>/stats</c>: PVC's scan.
+    /// </summary>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound", "VolumeNotFound", "SnapshotNotFound".</exception>
+    public Task<RbdImageSample> ScanAsync(string pool, string volume, string? snapshot = null, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        if (snapshot is not null)
+            SnapshotName.Validate(snapshot);
+        return InPoolAsync(pool, io =>
+        {
+            using var image = Open(io, pool, volume, snapshot);
+            return Sample(image, pool, volume, snapshot);
+        }, cancellationToken);
+    }
+
+    private static unsafe RbdImageSample Sample(RbdImageHandle image, string pool, string volume, string? snapshot)
+    {
+        var info = Info(image, pool, volume);
+        var target = $"{pool}/{volume}";
+        RadosCluster.Check(RbdNative.rbd_get_op_features(image, out var opFeatures), "reading the volume's operation features", target);
+        RadosCluster.Check(RbdNative.rbd_get_flags(image, out var flags), "reading the volume's flags", target);
+        RadosCluster.Check(RbdNative.rbd_get_access_timestamp(image, out var accessed), "reading the volume's access time", target);
+        RadosCluster.Check(RbdNative.rbd_get_modify_timestamp(image, out var modified), "reading the volume's modification time", target);
+        bool? isProtected = null;
+        if (snapshot is not null)
+        {
+            RadosCluster.Check(RbdNative.rbd_snap_is_protected(image, snapshot, out var p), "reading snapshot", $"{target}@{snapshot}");
+            isProtected = p != 0;
+        }
+        return new RbdImageSample
+        {
+            Name = volume,
+            Id = info.Id,
+            SizeBytes = info.SizeBytes,
+            Objects = info.Objects,
+            Order = info.Order,
+            ObjectSizeBytes = info.ObjectSizeBytes,
+            SnapshotCount = info.SnapshotCount,
+            BlockNamePrefix = info.BlockNamePrefix,
+            Features = info.Features,
+            OpFeatures = RbdFeatures.OperationNames(opFeatures),
+            Flags = RbdFeatures.FlagNamesOf(flags),
+            Protected = isProtected,
+            Created = info.Created,
+            Accessed = Time(accessed),
+            Modified = Time(modified),
+        };
+    }
+
+    private static DateTime Time(RbdNative.Timespec t) => DateTime.UnixEpoch.AddSeconds(t.Seconds).AddTicks(t.Nanoseconds / 100);
+
+    /// <summary>Renames a volume within its pool (<c>rbd rename</c>).</summary>
+    /// <exception cref="PvcException">NotFound: "VolumeNotFound"; AlreadyExists: "VolumeExists".</exception>
+    public Task RenameAsync(string pool, string volume, string newName, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        VolumeName.Validate(newName);
+        return InPoolAsync(pool, io =>
+        {
+            var result = RbdNative.rbd_rename(io, volume, newName);
+            if (result == -CephErrors.NotFound)
+                throw CephErrors.VolumeNotFound(pool, volume);
+            if (result == -CephErrors.Exists)
+                throw CephErrors.VolumeExists(pool, newName);
+            RadosCluster.Check(result, "renaming volume", $"{pool}/{volume}");
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Copies a volume's data into a new volume of the same pool (PVC's clone: <c>rbd copy</c>).</summary>
+    /// <exception cref="PvcException">NotFound: "VolumeNotFound"; AlreadyExists: "VolumeExists".</exception>
+    public Task CopyAsync(string pool, string volume, string newName, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        VolumeName.Validate(newName);
+        return InPoolAsync(pool, io =>
+        {
+            using var image = Open(io, pool, volume);
+            var result = RbdNative.rbd_copy(image, io, newName);
+            if (result == -CephErrors.Exists)
+                throw CephErrors.VolumeExists(pool, newName);
+            RadosCluster.Check(result, "copying volume", $"{pool}/{volume}");
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Renames a snapshot (<c>rbd snap rename</c>).</summary>
+    /// <exception cref="PvcException">NotFound: "SnapshotNotFound"; AlreadyExists: "SnapshotExists".</exception>
+    public Task RenameSnapshotAsync(string pool, string volume, string snapshot, string newName, CancellationToken cancellationToken = default)
+    {
+        SnapshotName.Validate(newName);
+        return OnSnapshotAsync(pool, volume, snapshot, "renaming snapshot", (image, name) =>
+        {
+            var result = RbdNative.rbd_snap_rename(image, name, newName);
+            if (result == -CephErrors.Exists)
+                throw CephErrors.SnapshotExists(pool, volume, newName);
+            return result;
+        }, CephErrors.NotFound, () => CephErrors.SnapshotNotFound(pool, volume, snapshot), cancellationToken);
+    }
+
+    /// <summary>Rolls a volume back to a snapshot (<c>rbd snap rollback</c>): what was written since is lost.</summary>
+    /// <exception cref="PvcException">NotFound: "SnapshotNotFound".</exception>
+    public Task RollbackSnapshotAsync(string pool, string volume, string snapshot, CancellationToken cancellationToken = default) =>
+        OnSnapshotAsync(pool, volume, snapshot, "rolling back to snapshot", RbdNative.rbd_snap_rollback,
+            CephErrors.NotFound, () => CephErrors.SnapshotNotFound(pool, volume, snapshot), cancellationToken);
+
     /// <summary>Takes a snapshot of a volume (<c>rbd snap create</c>).</summary>
     /// <exception cref="PvcException">InvalidArgument: "InvalidSnapshotName".</exception>
     /// <exception cref="PvcException">AlreadyExists: "SnapshotExists".</exception>
@@ -216,13 +324,14 @@ public sealed class RbdImages(RadosCluster cluster)
         }
     }
 
-    private static RbdImageHandle Open(IoContextHandle io, string pool, string volume)
+    /// <summary>Opens an image (at a snapshot when given); "VolumeNotFound" when the pool has none of that name.</summary>
+    internal static RbdImageHandle Open(IoContextHandle io, string pool, string volume, string? snapshot = null)
     {
-        var result = RbdNative.rbd_open(io, volume, out var image, null);
+        var result = RbdNative.rbd_open(io, volume, out var image, snapshot);
         if (result == -CephErrors.NotFound)
         {
             image.Dispose();
-            throw CephErrors.VolumeNotFound(pool, volume);
+            throw snapshot is null ? CephErrors.VolumeNotFound(pool, volume) : CephErrors.SnapshotNotFound(pool, volume, snapshot);
         }
         if (result < 0)
         {

@@ -34,6 +34,12 @@ public sealed record NodeConfig
     /// <c>migrate_sync_lock</c> before it gives up, default 30 s (PVC's fixed value).
     /// </summary>
     public TimeSpan MigrationPeerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// <c>timer.task_retention</c> (seconds): how long a finished cluster task is kept before the primary prunes it;
+    /// default one day (<see cref="Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention"/>). Only the primary's value acts.
+    /// </summary>
+    public TimeSpan TaskRetention { get; init; } = Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention;
+
     /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
     public bool AutoReady { get; init; }
     /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>
@@ -65,13 +71,16 @@ public sealed record NodeConfig
     /// <summary>The <c>fencing</c> intervals and actions.</summary>
     public FencingSettings Fencing { get; init; } = new();
 
+    /// <summary>How this node reaches Ceph (the <c>ceph</c> section), or null when storage is not configured here.</summary>
+    public CephSettings? Ceph { get; init; }
+
     /// <summary>True when this node is a coordinator.</summary>
     public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
 
     /// <summary>The record's text without the passwords, so that logging a configuration never shows them.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}, Ceph = {(Ceph is null ? "off" : Ceph.ConfigFile)}");
         return true;
     }
 }

@@ -137,8 +137,10 @@ public static class NodeConfigLoader
         var selector = Text("migration.target_selector") ?? "mem";
         if (selector is not ("mem" or "memprov" or "load" or "vcpus" or "vms"))
             throw new NodeConfigException($"{source}: 'migration.target_selector' is '{selector}'; it must be mem, memprov, load, vcpus or vms.");
+        var ceph = ParseCeph(root, source, Text, List, Int, coordinators);
         return new NodeConfig
         {
+            Ceph = ceph,
             ClusterName = cluster,
             CoordinatorNodes = coordinators,
             NodeName = name,
@@ -152,6 +154,7 @@ public static class NodeConfigLoader
             MigrationUriTemplate = Text("node.migration_uri"),
             MigrationPeerTimeout = TimeSpan.FromSeconds(Int("node.migration_peer_timeout", 30, 1)),
             AutoReady = Bool("node.autoready"),
+            TaskRetention = TimeSpan.FromSeconds(Int("timer.task_retention", (int)Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention.TotalSeconds, 1)),
             FlushConcurrency = Int("node.flush_concurrency", 1, 1),
             FlushOnStop = Bool("node.flush_on_stop"),
             RunDirectory = Text("node.run_directory") is { Length: > 0 } run ? (Path.IsPathRooted(run) ? run
@@ -175,6 +178,51 @@ public static class NodeConfigLoader
                 IpmiCipherSuite = Text("fencing.ipmi.cipher_suite") is "auto" ? null : Int("fencing.ipmi.cipher_suite", 3, 0) is var suite and <= 17 ? suite
                     : throw new NodeConfigException($"{source}: 'fencing.ipmi.cipher_suite' must be a cipher suite number from 0 to 17, or auto."),
             },
+        };
+    }
+
+    /// <summary>
+    /// The <c>ceph</c> section, or null: storage is off (<c>subsystem.enable_storage: false</c>) or the file has no
+    /// <c>ceph</c> section (a PVC pvc.conf always has one; a node without Ceph leaves it out). The configuration file
+    /// must exist: a node told to use Ceph that cannot would fail every keepalive and storage task instead.
+    /// </summary>
+    private static CephSettings? ParseCeph(YamlMappingNode root, string source, Func<string, string?> text, Func<string, IReadOnlyList<string>> list,
+        Func<string, int, int, int> integer, IReadOnlyList<string> coordinators)
+    {
+        var enabled = text("subsystem.enable_storage") switch
+        {
+            null => true,
+            var t when bool.TryParse(t, out var b) => b,
+            var t => throw new NodeConfigException($"{source}: 'subsystem.enable_storage' is '{t}'; it must be true or false."),
+        };
+        if (!enabled || Find(root, "ceph") is null)
+            return null;
+        var directory = text("path.ceph_directory") ?? "/etc/ceph";
+        string FileOf(string key, string fallback)
+        {
+            var name = text(key) ?? fallback;
+            if (name.Length == 0 || name.Any(char.IsControl))
+                throw new NodeConfigException($"{source}: '{key}' must name a file.");
+            return Path.Combine(directory, name);
+        }
+        var config = FileOf("ceph.ceph_config_file", "ceph.conf");
+        if (!File.Exists(config))
+            throw new NodeConfigException($"{source}: the Ceph configuration {config} ('path.ceph_directory' and 'ceph.ceph_config_file') does not exist; " +
+                "fix the path, or set 'subsystem.enable_storage: false' to run this node without Ceph.");
+        var secret = text("ceph.secret_uuid");
+        Guid? secretUuid = string.IsNullOrEmpty(secret) ? null : Guid.TryParse(secret, out var g) ? g
+            : throw new NodeConfigException($"{source}: 'ceph.secret_uuid' is '{secret}'; it must be a UUID (the libvirt secret of the Ceph key).");
+        var monitors = list("ceph.monitor_hosts");
+        if (monitors.FirstOrDefault(m => m.Length == 0 || m[0] == '-' || m.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':'))) is { } badMonitor)
+            throw new NodeConfigException($"{source}: 'ceph.monitor_hosts' has '{badMonitor}', which is not a host name or address.");
+        return new CephSettings
+        {
+            ConfigFile = config,
+            KeyringFile = FileOf("ceph.ceph_keyring_file", "ceph.client.admin.keyring"),
+            SecretUuid = secretUuid,
+            MonitorPort = integer("ceph.monitor_port", 6789, 1) is var port and <= 65535 ? port
+                : throw new NodeConfigException($"{source}: 'ceph.monitor_port' must be a port number (1 to 65535)."),
+            MonitorHosts = monitors.Count > 0 ? monitors : coordinators,
         };
     }
 

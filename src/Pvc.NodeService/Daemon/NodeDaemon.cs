@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Pvc.Core.Errors;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
+using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
 
@@ -12,7 +13,8 @@ namespace Pvc.NodeService.Daemon;
 /// The node service: opens this node's hypervisor, then keeps a ZooKeeper session going, starting a new
 /// <see cref="NodeSession"/> after every expiry. Losing ZooKeeper never stops running VMs.
 /// </summary>
-internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime, IEnumerable<Tasks.IClusterTaskHandler> taskHandlers,
+    Ceph.CephAccess ceph) : BackgroundService
 {
     private NodeSession? _session;
     private ClusterConnection? _cluster;
@@ -44,7 +46,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
                 {
                     _cluster = await ClusterConnection.ConnectAsync(NodeConnection.Options(config, log), stoppingToken);
                     NodeConnection.WarnIfOpen(_cluster, config, log);
-                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, _powerOns, log);
+                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, _powerOns, log, [.. taskHandlers], ceph);
                     await _session.RunAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
+using Pvc.Core.Errors;
 using Pvc.Core.Fencing;
 using Pvc.Core.Nodes;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
+using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
 
@@ -15,7 +17,8 @@ namespace Pvc.NodeService.Daemon;
 /// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
-internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, Fencing.PendingPowerOns powerOns, ILogger log)
+internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, Fencing.PendingPowerOns powerOns, ILogger log,
+    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph)
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
     private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
@@ -41,12 +44,20 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
         loops.Add("flush controller", _flush.RunAsync(session.Token));
+        DefineCephSecret();
+        // the handlers' context gets the connection when Ceph answers now (the storage handlers connect on use themselves)
+        var rados = await ceph.TryConnectAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        loops.Add("task runner", new Tasks.ClusterTaskRunner(cluster, config.NodeName, taskHandlers, rados, log).RunAsync(session.Token));
         if (config.IsCoordinator)
         {
-            _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, [new ClusterDefaultsDuty(_node, config)], log);
+            List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log)];
+            if (ceph.IsConfigured)
+                duties.Add(new CephStatsDuty(new Core.Storage.StorageHostOperations(cluster), ceph, config, log));
+            _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, duties, log);
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);
-            var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }), powerOns, log);
+            var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }),
+                ceph.IsConfigured ? new VmDiskLocks(ceph, log) : null, powerOns, log);
             loops.Add("fence monitor", new Fencing.FenceMonitor(fence, sessionWatch, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try
@@ -67,6 +78,27 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         }
         if (!cancellationToken.IsCancellationRequested)
             log.LogWarning("The ZooKeeper session ended; VMs keep running, reconnecting");
+    }
+
+    /// <summary>
+    /// Gives libvirt the node's Ceph key as pvc.conf's <c>ceph.secret_uuid</c>, which VMs' RBD disks name in their
+    /// <c>&lt;auth&gt;</c> (PVC's Ansible defines it; here the service does, from the node's keyring, so a key rotated in
+    /// the keyring reaches libvirt at the next session). The key is never logged. A failure is logged: VMs without RBD
+    /// disks run all the same.
+    /// </summary>
+    private void DefineCephSecret()
+    {
+        if (config.Ceph is not { SecretUuid: { } uuid } settings || hypervisor.IsTestDriver)
+            return;
+        try
+        {
+            hypervisor.DefineCephSecret(uuid, $"{settings.ClientName} secret", CephKeyringFile.ReadKey(settings.KeyringFile, settings.ClientName));
+            log.LogInformation("Defined the libvirt Ceph secret {Uuid} from the keyring of {Client}", uuid, settings.ClientName);
+        }
+        catch (Exception e) when (e is LibvirtException or PvcException or IOException or UnauthorizedAccessException)
+        {
+            log.LogError("The libvirt Ceph secret {Uuid} could not be defined: {Message}; VMs with RBD disks will not start here", uuid, e.Message);
+        }
     }
 
     /// <summary>The system GUID this node's own BMC (pvc.conf's) reports, recorded for the fencer; null when there is none or it did not answer.</summary>

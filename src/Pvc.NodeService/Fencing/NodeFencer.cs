@@ -6,6 +6,7 @@ using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;
 using Pvc.Core.Schema;
+using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Configuration;
 
 namespace Pvc.NodeService.Fencing;
@@ -14,9 +15,11 @@ namespace Pvc.NodeService.Fencing;
 /// Fences one dead node, as PVC's fence_node: the node is marked dead (with the DEAD_NODE fault), gets its saving
 /// throws (it may come back), is powered off through its BMC, and only once the BMC confirms it off are its VMs
 /// started elsewhere. A fence that fails leaves the VMs where they are and raises FENCE_FAILED; they move anyway only
-/// under failed_fence "migrate" with self-fencing on, once the node must have stopped them itself.
+/// under failed_fence "migrate" with self-fencing on, once the node must have stopped them itself. After a fence, and
+/// only then, each VM's RBD locks are broken before it starts elsewhere (<paramref name="diskLocks"/>, when the node
+/// has Ceph): the powered-off node's QEMU can no longer release them, and it can no longer write either.
 /// </summary>
-internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fence, NodeConfig config, BmcFence bmc, PendingPowerOns powerOns, ILogger log)
+internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fence, NodeConfig config, BmcFence bmc, VmDiskLocks? diskLocks, PendingPowerOns powerOns, ILogger log)
 {
     private FencingSettings Settings => config.Fencing;
 
@@ -124,8 +127,9 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         {
             // a node the BMC confirmed off: a recovery whose answer was lost is read back, so that the power-on follows
             var moved = fenced
-                ? await fence.RecoverPoweredOffAsync(node, recoverVms, why => log.LogWarning("Node {Node}: ZooKeeper's answer to its recovery was lost ({Message}); once connected, its state tells whether it was written", node, why), cancellationToken)
+                ? await fence.RecoverPoweredOffAsync(node, recoverVms, diskLocks is null ? null : FlushLocksAsync, why => log.LogWarning("Node {Node}: ZooKeeper's answer to its recovery was lost ({Message}); once connected, its state tells whether it was written", node, why), cancellationToken)
                 : await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = false, RecoverVms = recoverVms }, cancellationToken);
+            await RecoverTasksAsync(node, fenced, cancellationToken);
             foreach (var vm in moved)
             {
                 if (vm.Target is { } target)
@@ -137,6 +141,38 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         catch (PvcException e) when (e.ErrorId == PvcErrorIds.NodeNotDead)
         {
             log.LogInformation("{Message}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Breaks the locks on a fenced node's VM's disks before it starts elsewhere. A failure is logged and the VM starts
+    /// all the same, as in PVC: holding every VM of a dead node back for a Ceph that does not answer would turn one
+    /// node's failure into an outage of all its VMs, and a lock still held shows as that VM's failed start.
+    /// </summary>
+    private async Task FlushLocksAsync(Core.Vms.Vm vm, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await diskLocks!.FlushAsync(vm, cancellationToken);
+        }
+        catch (PvcException e)
+        {
+            log.LogError("VM {Vm}: its disks' locks could not be broken ({Message}); it is started elsewhere all the same", vm.Name, e.Message);
+        }
+    }
+
+    /// <summary>The dead node's cluster tasks: handed over or failed; a failure here is logged and leaves the VMs' recovery standing.</summary>
+    private async Task RecoverTasksAsync(string node, bool fenced, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var outcome in await fence.RecoverTasksAsync(node, fenced, cancellationToken))
+                log.LogWarning("Task {Id} ({Kind}) of dead node {Node}: {Outcome}", outcome.Task.Id, outcome.Task.Kind, node,
+                    outcome.HandedTo is { } to ? $"handed to {to}" : outcome.Task.Error);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && PvcException.From(e) is not null)
+        {
+            log.LogError("The cluster tasks of dead node {Node} could not be recovered: {Message}", node, e.Message);
         }
     }
 

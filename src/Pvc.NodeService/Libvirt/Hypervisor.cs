@@ -157,6 +157,9 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
         Change(c => c.CreateDomain(xml).Dispose());
     }
 
+    /// <summary>Defines the node's Ceph secret for RBD disks (<see cref="LibvirtConnection.DefineCephSecret"/>).</summary>
+    public void DefineCephSecret(Guid uuid, string usageName, byte[] key) => Change(c => c.DefineCephSecret(uuid, usageName, key));
+
     /// <summary>Asks the guest to shut down.</summary>
     public void Shutdown(Guid uuid) => Change(c =>
     {

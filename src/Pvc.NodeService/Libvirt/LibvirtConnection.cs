@@ -12,7 +12,7 @@ namespace Pvc.NodeService.Libvirt;
 /// at once. Domains it hands out are separate references that must be disposed too (<see cref="LibvirtDomain"/>);
 /// <see cref="Close"/> reports any still alive. Lifecycle events: <see cref="SubscribeLifecycleEvents"/>.
 /// </remarks>
-public sealed unsafe class LibvirtConnection : IDisposable
+public sealed unsafe partial class LibvirtConnection : IDisposable
 {
     private readonly ConnectionHandle handle;
     private readonly Lock eventsGate = new();

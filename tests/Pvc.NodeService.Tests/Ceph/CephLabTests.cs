@@ -19,7 +19,10 @@ public sealed class CephLabTests(CephLabFixture fixture, ITestOutputHelper outpu
         Assert.Contains("mgr.x", lab.Pids.Keys);
         foreach (var keyring in Directory.EnumerateFiles(lab.Directory, "keyring*", SearchOption.AllDirectories))
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyring));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(lab.Directory));
+        // others may pass through (the OSDs ceph-volume makes run as the ceph user and reach ceph.conf and the logs), not list it
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute,
+            File.GetUnixFileMode(lab.Directory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(lab.BootstrapOsdKeyringPath));
     }
 
     [Fact]

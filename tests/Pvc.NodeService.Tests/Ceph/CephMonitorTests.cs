@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Pvc.Testing.Pvc;
 using Pvc.Core.Errors;
+using Pvc.Core.Storage;
 using Pvc.NodeService.Ceph;
 using Pvc.Testing.Ceph;
 

@@ -18,7 +18,7 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private NodeServiceCluster(LabCluster lab) => Lab = lab;
+    internal NodeServiceCluster(LabCluster lab) => Lab = lab;
 
     /// <summary>The lab it runs on.</summary>
     public LabCluster Lab { get; }
@@ -68,9 +68,11 @@ internal sealed class NodeServiceCluster : IAsyncDisposable
     /// <param name="fencing">The <c>fencing.intervals</c> and <c>fencing.actions</c> lines, indented under <c>fencing:</c>.</param>
     /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
     /// <param name="zookeeperFor">Per node, its ZooKeeper connection string (a proxy to cut); null for <paramref name="zookeeper"/>.</param>
-    public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1, Func<string, string>? zookeeperFor = null) =>
+    public static async Task<NodeServiceCluster> StartWithBmcsAsync(string zookeeper, int count, string fencing, int keepaliveSeconds = 1, Func<string, string>? zookeeperFor = null,
+        string extraNodeConfig = "") =>
         new(await LabCluster.StartAsync(zookeeper, new LabClusterOptions
         {
+            ExtraNodeConfig = extraNodeConfig,
             NodeCount = count,
             Fencing = fencing,
             KeepaliveSeconds = keepaliveSeconds,

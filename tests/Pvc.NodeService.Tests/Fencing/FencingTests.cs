@@ -1,6 +1,7 @@
 using Pvc.Core.Faults;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
+using Pvc.Testing.Ceph;
 using Pvc.Testing.ZooKeeper;
 using Pvc.ZooKeeper;
 using Pvc.ZooKeeper.Recipes;
@@ -13,7 +14,7 @@ namespace Pvc.NodeService.Tests.Fencing;
 /// at the end every VM that should run runs.
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
-public sealed class FencingTests(ZooKeeperFixture zk)
+public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_crashed_node_is_fenced_through_its_BMC_and_its_VMs_start_spread_over_the_others()
@@ -94,6 +95,58 @@ public sealed class FencingTests(ZooKeeperFixture zk)
         await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced on the retry");
         await lab.WaitAllRunningAsync("hv3's VMs running elsewhere", node => node != "hv3");
         lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
+    public async Task A_fenced_nodes_VMs_start_elsewhere_with_its_RBD_locks_broken_and_not_before_the_fence()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var ceph = await CephLab.StartAsync();
+        var pool = await ceph.SharedPoolAsync();
+        // every node reaches the Ceph lab as PVC's nodes reach theirs: ceph.conf and the admin keyring under path.ceph_directory
+        var cephConfig = $"""
+            path:
+              ceph_directory: "{ceph.Directory}"
+            ceph:
+              ceph_config_file: {Path.GetFileName(ceph.ConfigPath)}
+              ceph_keyring_file: {Path.GetFileName(ceph.AdminKeyringPath)}
+            """;
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), extraNodeConfig: cephConfig, rbdFor: name => $"{pool}/{name}-{Guid.NewGuid():N}"[..(pool.Length + name.Length + 10)]);
+        var volumes = new Dictionary<string, string>();
+        foreach (var vm in lab.AllVms)
+        {
+            var spec = (await lab.Cluster.Connection.Vms.GetAsync(vm.Uuid)).Disks.Single(d => d.Type == "rbd").Source;
+            volumes[vm.Name] = spec;
+            await ceph.RbdAsync(["create", "--size", "64M", spec]);
+            // the lock its node's QEMU holds while it runs (the test driver's guests open no image: a client of the test's stands in)
+            await ceph.RbdAsync(["lock", "add", spec, $"qemu-{vm.Name}"]);
+        }
+        lab.Cluster.Bmcs[2].Hang();
+        lab.Crash("hv3");
+
+        // dead but not fenced: its VMs could still be writing, so their locks stay
+        await lab.Cluster.WaitAsync(FaultKeys.Path(FaultIds.FenceFailed("hv3"), FaultKeys.Message), m => m.Contains("hv3", StringComparison.Ordinal), "the failed fence's fault");
+        foreach (var vm in lab.AllVms)
+            Assert.Single(await RbdLockIdsAsync(ceph, volumes[vm.Name]));
+
+        lab.Cluster.Bmcs[2].Answer();
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3 fenced on the retry");
+        await lab.WaitAllRunningAsync("hv3's VMs running elsewhere", node => node != "hv3");
+        // the fenced node's locks are broken; the live nodes' VMs keep theirs
+        foreach (var vm in lab.VmsOf["hv3"])
+            Assert.Empty(await RbdLockIdsAsync(ceph, volumes[vm.Name]));
+        foreach (var vm in lab.VmsOf["hv1"].Concat(lab.VmsOf["hv2"]))
+            Assert.Equal([$"qemu-{vm.Name}"], await RbdLockIdsAsync(ceph, volumes[vm.Name]));
+        var fencer = lab.Cluster.Nodes.Where(n => n.Name != "hv3").Select(n => File.ReadAllText(n.LogPath)).Single(l => l.Contains("broke the lock", StringComparison.Ordinal));
+        Assert.Contains($"broke the lock 'qemu-{lab.VmsOf["hv3"][0].Name}'", fencer, StringComparison.Ordinal);
+        lab.Invariant.AssertHeld();
+        output.WriteLine($"Ceph lab, HA lab, fence with lock flush: {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static async Task<List<string>> RbdLockIdsAsync(CephLab ceph, string spec)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await ceph.RbdAsync(["lock", "ls", "--format", "json", spec]));
+        return [.. json.RootElement.EnumerateArray().Select(l => l.GetProperty("id").GetString()!)];
     }
 
     [Fact]

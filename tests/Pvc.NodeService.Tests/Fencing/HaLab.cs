@@ -35,9 +35,16 @@ internal sealed class HaLab : IAsyncDisposable
 
     public IEnumerable<VmRef> AllVms => VmsOf.Values.SelectMany(v => v);
 
-    public static async Task<HaLab> StartAsync(string zookeeper, string fencing = Tight, int vmsPerNode = 2, Func<string, string>? zookeeperFor = null)
+    /// <param name="zookeeper">The ZooKeeper connection string (with chroot).</param>
+    /// <param name="fencing">The fencing section's intervals and actions.</param>
+    /// <param name="vmsPerNode">VMs defined and started on each node.</param>
+    /// <param name="zookeeperFor">Each node's own connection string, by name.</param>
+    /// <param name="extraNodeConfig">More top-level YAML for every node's pvc.conf (a <c>ceph</c> section).</param>
+    /// <param name="rbdFor">Each VM's RBD disk (<c>pool/volume</c>) by VM name; PVC's <c>vms/&lt;name&gt;_sda</c> by default.</param>
+    public static async Task<HaLab> StartAsync(string zookeeper, string fencing = Tight, int vmsPerNode = 2, Func<string, string>? zookeeperFor = null,
+        string extraNodeConfig = "", Func<string, string>? rbdFor = null)
     {
-        var c = await NodeServiceCluster.StartWithBmcsAsync(zookeeper, 3, fencing, zookeeperFor: zookeeperFor);
+        var c = await NodeServiceCluster.StartWithBmcsAsync(zookeeper, 3, fencing, zookeeperFor: zookeeperFor, extraNodeConfig: extraNodeConfig);
         SingleRunInvariant? invariant = null;
         try
         {
@@ -49,7 +56,7 @@ internal sealed class HaLab : IAsyncDisposable
                 var list = new List<VmRef>();
                 for (var k = 1; k <= vmsPerNode; k++)
                 {
-                    var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"{node}-vm{k}", memoryMiB: 256, vcpus: 1), TargetNode = node });
+                    var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(Guid.NewGuid(), $"{node}-vm{k}", memoryMiB: 256, vcpus: 1, rbd: rbdFor?.Invoke($"{node}-vm{k}")), TargetNode = node });
                     await c.Vms.StartAsync(vm);
                     list.Add(vm);
                 }

@@ -180,6 +180,45 @@ public sealed class QemuLabTests(QemuLabFixture lab, ITestOutputHelper output)
             throw new InvalidOperationException($"tc qdisc {string.Join(' ', qdisc)} failed: {error.Trim()}");
     }
 
+    [Fact]
+    public void The_nodes_Ceph_key_becomes_a_private_libvirt_secret_and_a_new_key_replaces_it()
+    {
+        var host = lab.Hosts[0];
+        var keyring = Path.Combine(host.Directory, "ceph.client.libvirt.keyring");
+        new Pvc.Testing.Ceph.CephKeyring().Add("client.libvirt", ("mon", "profile rbd"), ("osd", "profile rbd pool=vms")).Write(keyring);
+        var key = Pvc.NodeService.Ceph.CephKeyringFile.ReadKey(keyring, "client.libvirt");
+        Assert.Equal(28, key.Length); // a cephx key as Ceph encodes it: type, time, length, 16 secret bytes
+        var uuid = Guid.NewGuid();
+        using var hv1 = LibvirtConnection.Open(host.LibvirtUri);
+        hv1.DefineCephSecret(uuid, "client.libvirt secret", key);
+
+        // libvirt 9 keeps a persistent secret in its configuration folder (the lab host's own): the value, in base64
+        var stored = Path.Combine(host.Directory, "etc", "secrets");
+        Assert.Equal(Convert.ToBase64String(key), File.ReadAllText(Path.Combine(stored, $"{uuid}.base64")).Trim());
+        var definition = LabCommand.TryRun("virsh", ["-c", host.LibvirtUri, "secret-dumpxml", uuid.ToString()]).Output;
+        Assert.Contains("private='yes'", definition.Replace('"', '\''), StringComparison.Ordinal);
+        Assert.Contains("<name>client.libvirt secret</name>", definition, StringComparison.Ordinal);
+        // private: no client reads the key back through libvirt
+        Assert.NotEqual(0, LabCommand.TryRun("virsh", ["-c", host.LibvirtUri, "secret-get-value", uuid.ToString()]).ExitCode);
+
+        // a rotated key: the same secret, its value replaced
+        var rotated = Convert.FromBase64String(Pvc.Testing.Ceph.CephKeyring.NewKey());
+        hv1.DefineCephSecret(uuid, "client.libvirt secret", rotated);
+        Assert.Equal(Convert.ToBase64String(rotated), File.ReadAllText(Path.Combine(stored, $"{uuid}.base64")).Trim());
+        Assert.Equal(0, LabCommand.TryRun("virsh", ["-c", host.LibvirtUri, "secret-undefine", uuid.ToString()]).ExitCode);
+    }
+
+    [Fact]
+    public void A_keyring_without_the_clients_key_is_refused_without_showing_a_key()
+    {
+        var keyring = Path.Combine(lab.Hosts[1].Directory, "ceph.client.admin.keyring");
+        new Pvc.Testing.Ceph.CephKeyring().Add("client.admin", ("mon", "allow *")).Write(keyring);
+        var e = Assert.Throws<Pvc.Core.Errors.PvcException>(() => Pvc.NodeService.Ceph.CephKeyringFile.ReadKey(keyring, "client.libvirt"));
+        Assert.Equal(("CephKeyringInvalid", Pvc.Core.Errors.PvcErrorKind.InvalidData), (e.ErrorId, e.Kind));
+        var admin = Convert.ToBase64String(Pvc.NodeService.Ceph.CephKeyringFile.ReadKey(keyring, "client.admin"));
+        Assert.DoesNotContain(admin, e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Defines a tick guest (stopped) as PVC's own define writes it. Not through Core's define: it keeps PVC's rule that
     /// a VM has fewer vCPUs than its node's CPUs minus 2, which no VM passes on a 2-CPU machine like this one.

@@ -47,6 +47,16 @@ public sealed class BadInputTests(BadInputCluster c)
     }
 
     [Theory]
+    [InlineData("rbd-monitor-option")]
+    [InlineData("rbd-image-path")]
+    [InlineData("rbd-config-file")]
+    public async Task New_PvcVm_refuses_an_RBD_disk_that_is_no_pool_volume_on_monitors(string sample)
+    {
+        var error = await c.RefusedAsync("New-PvcVm -Xml $args[0]", $"InvalidRbdDisk,{New}", ErrorCategory.InvalidArgument, DomainXmlSamples.Case(sample, Guid.NewGuid()));
+        Assert.Contains("RBD disk", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("qemu-commandline", "QemuCommandLine")]
     [InlineData("qemu-commandline-other-prefix", "QemuCommandLine")]
     [InlineData("hostdev", "HostDevice")]

@@ -22,6 +22,10 @@ internal static class DomainXmlSamples
 
     private const string QemuCommandLine = """<qemu:commandline xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0"><qemu:arg value="-fw_cfg"/><qemu:arg value="name=opt/x,file=/etc/shadow"/></qemu:commandline>""";
 
+    /// <summary>An RBD disk around <paramref name="source"/>, with PVC's cephx auth.</summary>
+    private static string RbdDisk(string source) =>
+        $"<disk type=\"network\" device=\"disk\"><auth username=\"libvirt\"><secret type=\"ceph\" uuid=\"c0ffee00-5eed-4c0d-a000-000000000001\"/></auth>{source}<target dev=\"sda\" bus=\"scsi\"/></disk>";
+
     /// <summary>
     /// The XML of a bad-input case, by name, for a new VM with this UUID and (where the case does not spoil it) this
     /// name: by default one of its own, so that a case wrongly accepted does not turn the next into a duplicate.
@@ -60,6 +64,9 @@ internal static class DomainXmlSamples
             "hostdev" => Domain(uuid, vm, devices: "<hostdev mode=\"subsystem\" type=\"pci\" managed=\"yes\"><source><address domain=\"0x0000\" bus=\"0x06\" slot=\"0x02\" function=\"0x0\"/></source></hostdev>"),
             "interface-hostdev" => Domain(uuid, vm, devices: "<interface type=\"hostdev\" managed=\"yes\"><source><address type=\"pci\" domain=\"0x0000\" bus=\"0x00\" slot=\"0x07\" function=\"0x0\"/></source></interface>"),
             "disk-block" => Domain(uuid, vm, devices: "<disk type=\"block\" device=\"disk\"><source dev=\"/dev/sda\"/><target dev=\"vdb\" bus=\"virtio\"/></disk>"),
+            "rbd-monitor-option" => Domain(uuid, vm, devices: RbdDisk("<source protocol=\"rbd\" name=\"vms/disk0\"><host name=\"hv1;auth_supported=none\" port=\"6789\"/></source>")),
+            "rbd-image-path" => Domain(uuid, vm, devices: RbdDisk("<source protocol=\"rbd\" name=\"vms/../disk0\"/>")),
+            "rbd-config-file" => Domain(uuid, vm, devices: RbdDisk("<source protocol=\"rbd\" name=\"vms/disk0\"><config file=\"/root/other.conf\"/></source>")),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
         };
     }

@@ -48,6 +48,16 @@ public sealed partial class CephLab : IAsyncDisposable
     /// <summary>The cluster's fsid.</summary>
     public Guid Fsid { get; }
 
+    /// <summary>
+    /// The cluster's name as ceph-volume uses it (<c>pvc</c> and 8 hex digits of the fsid): its OSD folders are
+    /// <c>/var/lib/ceph/osd/&lt;name&gt;-&lt;id&gt;</c> and its bootstrap key <c>/var/lib/ceph/bootstrap-osd/&lt;name&gt;.keyring</c>,
+    /// so labs running side by side never share one.
+    /// </summary>
+    public string ClusterName => "pvc" + Fsid.ToString("N")[..8];
+
+    /// <summary>The bootstrap-osd key ceph-volume registers new OSDs with (removed with the lab).</summary>
+    public string BootstrapOsdKeyringPath => $"/var/lib/ceph/bootstrap-osd/{ClusterName}.keyring";
+
     /// <summary>The monitor's messenger v2 port on 127.0.0.1.</summary>
     public int MonitorPort { get; }
 
@@ -112,12 +122,21 @@ public sealed partial class CephLab : IAsyncDisposable
         var keys = new CephKeyring()
             .Add("mon.", ("mon", "allow *"))
             .Add(AdminClient, ("mon", "allow *"), ("osd", "allow *"), ("mds", "allow *"), ("mgr", "allow *"))
-            .Add("mgr.x", ("mon", "allow profile mgr"), ("osd", "allow *"), ("mds", "allow *"));
+            .Add("mgr.x", ("mon", "allow profile mgr"), ("osd", "allow *"), ("mds", "allow *"))
+            .Add("client.bootstrap-osd", ("mon", "allow profile bootstrap-osd"));
         foreach (var id in osds)
             keys.Add(OsdName(id), ("osd", "allow *"), ("mon", "allow profile osd"), ("mgr", "allow profile osd"));
         var monKeyring = Path.Combine(Directory, "keyring.mon");
         keys.Write(monKeyring);
         keys.Only(AdminClient).Write(AdminKeyringPath);
+        // ceph-volume finds the bootstrap key by the cluster's name; the OSDs it makes run as the ceph user (it passes
+        // --setuser ceph), which must reach the lab's ceph.conf and write its logs and pid files
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(BootstrapOsdKeyringPath)!);
+        keys.Only("client.bootstrap-osd").Write(BootstrapOsdKeyringPath);
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        foreach (var sub in new[] { "run", "log" })
+            await RunCheckedAsync("chown", ["ceph:ceph", Path.Combine(Directory, sub)], cancellationToken);
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "mgr", "mgr.x"));
         keys.Only("mgr.x").Write(Path.Combine(Directory, "mgr", "mgr.x", "keyring"));
         var uuids = osds.ToDictionary(id => id, _ => Guid.NewGuid());
@@ -217,6 +236,26 @@ public sealed partial class CephLab : IAsyncDisposable
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             throw new TimeoutException($"{what}: not so within {deadline}.");
+        }
+    }
+
+    /// <summary>
+    /// Starts the daemon of an OSD ceph-volume made (its data in <paramref name="dataPath"/>), as the ceph user, as a PVC
+    /// node's <c>ceph-osd@&lt;id&gt;</c> unit would; <see cref="StopOsd"/> or the lab's end stops it.
+    /// </summary>
+    public void StartOsd(int id, string dataPath)
+    {
+        StopOsd(id);
+        Launch(OsdName(id), "ceph-osd", ["-f", "-c", ConfigPath, "--cluster", ClusterName, "-i", Id(id), "--osd-data", dataPath, "--setuser", "ceph", "--setgroup", "ceph"]);
+    }
+
+    /// <summary>Stops an OSD's daemon by PID (SIGKILL); no error when it is not running.</summary>
+    public void StopOsd(int id)
+    {
+        foreach (var daemon in _daemons.Where(d => d.Name == OsdName(id)).ToList())
+        {
+            daemon.Kill();
+            _daemons.Remove(daemon);
         }
     }
 
@@ -337,6 +376,10 @@ public sealed partial class CephLab : IAsyncDisposable
             daemon.Kill();
         _daemons.Clear();
         _poolLock.Dispose();
+        // what ceph-volume left outside the folder: OSD folders and the bootstrap key of this lab's cluster name
+        foreach (var osd in System.IO.Directory.Exists("/var/lib/ceph/osd") ? System.IO.Directory.GetDirectories("/var/lib/ceph/osd", ClusterName + "-*") : [])
+            System.IO.Directory.Delete(osd, recursive: true);
+        File.Delete(BootstrapOsdKeyringPath);
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -51,7 +51,7 @@ internal static class CephLabConfig
         mgr initial modules = iostat
         [osd]
         osd data = {dir}/osd/$name
-        keyring = {dir}/osd/$name/keyring
+        keyring = $osd_data/keyring
         log file = {dir}/log/$name.log
         osd objectstore = {(options.ObjectStore == CephObjectStore.Bluestore ? "bluestore" : "memstore")}
         osd crush update on start = true

@@ -32,8 +32,10 @@ public sealed class FencedLabNode : IDisposable
     /// <param name="keepaliveSeconds">timer.keepalive_interval.</param>
     /// <param name="executable">The pvcnoded to run.</param>
     /// <param name="beforeService">Runs once the hypervisor is up, before the node service starts (a checker that must see every event).</param>
+    /// <param name="environment">Environment variables of the node service.</param>
+    /// <param name="extraNodeConfig">More top-level YAML sections (a <c>ceph</c> section, ...).</param>
     public static async Task<FencedLabNode> StartAsync(string directory, string name, IReadOnlyList<string> allNodes, string zookeeper, string fencing, int keepaliveSeconds,
-        string executable, Func<TestDriverDaemon, Task>? beforeService = null)
+        string executable, Func<TestDriverDaemon, Task>? beforeService = null, IReadOnlyDictionary<string, string>? environment = null, string extraNodeConfig = "")
     {
         var host = await TestDriverDaemon.StartAsync(Path.Combine(directory, $"{name}-host"));
         SimulatedBmc? bmc = null;
@@ -47,8 +49,11 @@ public sealed class FencedLabNode : IDisposable
                     hostname: "{bmc.Address}"
                     username: {bmc.User}
                     password: "{bmc.Password}"
+                {extraNodeConfig}
                 """, keepaliveSeconds, host.Uri);
             var service = new NodeServiceProcess(executable, name, config, Path.Combine(directory, $"{name}.log"));
+            foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+                service.Environment[variable] = value;
             if (beforeService is not null)
                 await beforeService(host);
             service.Start();

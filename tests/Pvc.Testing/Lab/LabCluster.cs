@@ -84,7 +84,8 @@ public sealed class LabCluster : IAsyncDisposable
                 var zookeeper = options.ZooKeeperFor?.Invoke(name) ?? servers;
                 if (options.Fencing is { } fencing)
                 {
-                    var node = await FencedLabNode.StartAsync(lab.Directory, name, names, zookeeper, fencing, options.KeepaliveSeconds, options.Executable);
+                    var node = await FencedLabNode.StartAsync(lab.Directory, name, names, zookeeper, fencing, options.KeepaliveSeconds, options.Executable,
+                        environment: options.Environment, extraNodeConfig: options.ExtraNodeConfig);
                     lab._fenced.Add(node);
                     lab._nodes.Add(node.Service);
                     continue;
@@ -92,6 +93,8 @@ public sealed class LabCluster : IAsyncDisposable
                 var config = options.WriteConfig?.Invoke(lab.Directory, name, names, zookeeper)
                     ?? LabNode.Write(lab.Directory, name, names, zookeeper, options.ExtraNodeConfig, options.KeepaliveSeconds);
                 var service = new NodeServiceProcess(options.Executable, name, config, Path.Combine(lab.Directory, $"{name}.log")) { OwnSession = options.OwnSession };
+                foreach (var (variable, value) in options.Environment)
+                    service.Environment[variable] = value;
                 lab._nodes.Add(service);
                 service.Start();
             }

@@ -37,6 +37,9 @@ public sealed record LabClusterOptions
     /// <summary>The ZooKeeper session timeout of the lab's own connection; null for Core's default.</summary>
     public TimeSpan? SessionTimeout { get; init; }
 
+    /// <summary>Environment variables of every node service (e.g. the tests' task handlers, PVC_TASK_HANDLER_ASSEMBLIES).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The pvcnoded to run: by default the one built beside the running program.</summary>
     public string Executable { get; init; } = Path.Combine(AppContext.BaseDirectory, "pvcnoded");
 }

@@ -38,8 +38,39 @@ internal static unsafe partial class RadosNative
     internal static partial int rados_mon_command(RadosClusterHandle cluster, byte** cmd, nuint cmdlen, byte* inbuf, nuint inbuflen,
         out IntPtr outbuf, out nuint outbuflen, out IntPtr outs, out nuint outslen);
 
+    /// <summary>Sends a command to the active manager (<c>osd status</c>, ...); output and status as <see cref="rados_mon_command"/>.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int rados_mgr_command(RadosClusterHandle cluster, byte** cmd, nuint cmdlen, byte* inbuf, nuint inbuflen,
+        out IntPtr outbuf, out nuint outbuflen, out IntPtr outs, out nuint outslen);
+
     [LibraryImport(Lib)]
     internal static partial void rados_buffer_free(IntPtr buffer);
+
+    /// <summary>A pool's object and I/O counters (what <c>rados df</c> prints).</summary>
+    [LibraryImport(Lib)]
+    internal static partial int rados_ioctx_pool_stat(IoContextHandle io, out RadosPoolStat stats);
+
+    /// <summary>struct rados_pool_stat_t (Ceph 16).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RadosPoolStat
+    {
+        public ulong Bytes;
+        public ulong KiB;
+        public ulong Objects;
+        public ulong ObjectClones;
+        public ulong ObjectCopies;
+        public ulong ObjectsMissingOnPrimary;
+        public ulong ObjectsUnfound;
+        public ulong ObjectsDegraded;
+        public ulong ReadOps;
+        public ulong ReadKiB;
+        public ulong WriteOps;
+        public ulong WriteKiB;
+        public ulong UserBytes;
+        public ulong CompressedBytesOriginal;
+        public ulong CompressedBytes;
+        public ulong CompressedBytesAllocated;
+    }
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int rados_ioctx_create(RadosClusterHandle cluster, string poolName, out IntPtr ioctx);

@@ -54,6 +54,32 @@ internal static unsafe partial class RbdNative
     [LibraryImport(Lib)]
     internal static partial int rbd_get_create_timestamp(RbdImageHandle image, out Timespec timestamp);
 
+    [LibraryImport(Lib)]
+    internal static partial int rbd_get_access_timestamp(RbdImageHandle image, out Timespec timestamp);
+
+    [LibraryImport(Lib)]
+    internal static partial int rbd_get_modify_timestamp(RbdImageHandle image, out Timespec timestamp);
+
+    [LibraryImport(Lib)]
+    internal static partial int rbd_get_op_features(RbdImageHandle image, out ulong opFeatures);
+
+    [LibraryImport(Lib)]
+    internal static partial int rbd_get_flags(RbdImageHandle image, out ulong flags);
+
+    /// <summary>Renames an image within its pool (<c>rbd rename</c>).</summary>
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rbd_rename(IoContextHandle io, string source, string destination);
+
+    /// <summary>Copies an image's data into a new image (<c>rbd copy</c>).</summary>
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rbd_copy(RbdImageHandle image, IoContextHandle destinationIo, string destination);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rbd_snap_rename(RbdImageHandle image, string source, string destination);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rbd_snap_rollback(RbdImageHandle image, string snapName);
+
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int rbd_snap_create(RbdImageHandle image, string snapName);
 

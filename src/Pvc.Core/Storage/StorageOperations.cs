@@ -1,0 +1,223 @@
+using Pvc.Core.Connection;
+using Pvc.Core.Errors;
+using Pvc.Core.Reading;
+using Pvc.Core.Schema;
+
+namespace Pvc.Core.Storage;
+
+/// <summary>
+/// The checks a storage change passes before its task is submitted (the node that runs it checks again against Ceph):
+/// what must exist does, what must not does not, sizes fit, and nothing a VM uses is destroyed. Each returns what the
+/// task needs to know (the pool, the volume's users).
+/// </summary>
+public sealed class StorageOperations(ClusterConnection cluster)
+{
+    /// <summary>pool.add: the name is free.</summary>
+    /// <exception cref="PvcException">AlreadyExists: "PoolExists".</exception>
+    public async Task CheckAddPoolAsync(PoolRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (await TryPoolAsync(request.Name, cancellationToken) is not null)
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.PoolExists, $"A pool named '{request.Name}' exists already; Get-PvcPool lists the pools.") { Target = request.Name };
+    }
+
+    /// <summary>pool.remove: the pool exists, and holds no volume unless <paramref name="force"/> (its volumes go with it).</summary>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound"; InvalidOperation: "PoolNotEmpty", "VolumeInUse".</exception>
+    public async Task<Pool> CheckRemovePoolAsync(string name, bool force, CancellationToken cancellationToken = default)
+    {
+        var pool = await cluster.Pools.GetAsync(name, cancellationToken);
+        if (pool.VolumeCount > 0 && !force)
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.PoolNotEmpty,
+                $"Pool '{name}' holds {pool.VolumeCount} volume(s), which its removal destroys; remove them first, or use -Force.") { Target = name };
+        if (pool.VolumeCount > 0)
+        {
+            var users = await UsersAsync(cancellationToken);
+            if (users.FirstOrDefault(u => u.Key.StartsWith(name + "/", StringComparison.Ordinal)) is { Key: not null } used)
+                throw InUse(used.Key, used.Value);
+        }
+        return pool;
+    }
+
+    /// <summary>pool.set_pgs: the pool exists.</summary>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound".</exception>
+    public Task<Pool> CheckSetPoolPgsAsync(PoolRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return cluster.Pools.GetAsync(request.Name, cancellationToken);
+    }
+
+    /// <summary>volume.add: the pool exists, the name is free in it, and the size fits (<see cref="PoolSpace"/>).</summary>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound"; AlreadyExists: "VolumeExists"; LimitExceeded: "VolumeTooLarge", "PoolNearlyFull"; ResourceUnavailable: "PoolUsageUnknown".</exception>
+    public async Task<Pool> CheckAddVolumeAsync(VolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var pool = await cluster.Pools.GetAsync(request.Pool, cancellationToken);
+        await RequireFreeAsync(request.Pool, request.Name, cancellationToken);
+        PoolSpace.Check(pool, request.SizeBytes ?? throw MissingSize(request), request.Force, request.ToString());
+        return pool;
+    }
+
+    /// <summary>volume.clone: the volume exists, the copy's name is free, and a copy of its size fits.</summary>
+    /// <exception cref="PvcException">As <see cref="CheckAddVolumeAsync"/>, and NotFound: "VolumeNotFound".</exception>
+    public async Task<Volume> CheckCopyVolumeAsync(VolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var volume = await cluster.Volumes.GetAsync(request.Pool, request.Name, cancellationToken);
+        await RequireFreeAsync(request.Pool, request.NewName ?? throw MissingName(request), cancellationToken);
+        var pool = await cluster.Pools.GetAsync(request.Pool, cancellationToken);
+        PoolSpace.Check(pool, volume.Stats?.SizeBytes ?? 1, request.Force, $"{request.Pool}/{request.NewName}");
+        return volume;
+    }
+
+    /// <summary>
+    /// volume.resize: the volume exists and its growth fits. Returns the VM using it (when one does): a running VM's
+    /// guest must be told of the new size on its node.
+    /// </summary>
+    /// <exception cref="PvcException">NotFound: "VolumeNotFound"; LimitExceeded: "VolumeTooLarge", "PoolNearlyFull"; InvalidOperation: "VolumeShrinkRefused".</exception>
+    public async Task<VolumeUser?> CheckResizeVolumeAsync(VolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var size = request.SizeBytes ?? throw MissingSize(request);
+        var volume = await cluster.Volumes.GetAsync(request.Pool, request.Name, cancellationToken);
+        if (volume.Stats?.SizeBytes is { } current)
+        {
+            if (size < current)
+                throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeShrinkRefused,
+                    $"Volume '{request}' is {ByteSize.Format(current)}; {ByteSize.Format(size)} would cut off its end and the data there. Pvc does not shrink volumes.") { Target = request.ToString() };
+            if (size > current)
+                PoolSpace.Check(await cluster.Pools.GetAsync(request.Pool, cancellationToken), size - current, request.Force, request.ToString());
+        }
+        return (await UsersAsync(cancellationToken)).GetValueOrDefault(request.ToString());
+    }
+
+    /// <summary>volume.rename: the volume exists, no VM uses it (its disk would point at nothing), and the new name is free.</summary>
+    /// <exception cref="PvcException">NotFound: "VolumeNotFound"; AlreadyExists: "VolumeExists"; InvalidOperation: "VolumeInUse".</exception>
+    public async Task CheckRenameVolumeAsync(VolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await cluster.Volumes.GetAsync(request.Pool, request.Name, cancellationToken);
+        await RequireUnusedAsync(request, cancellationToken);
+        await RequireFreeAsync(request.Pool, request.NewName ?? throw MissingName(request), cancellationToken);
+    }
+
+    /// <summary>volume.remove: the volume exists and no defined VM has it among its disks.</summary>
+    /// <exception cref="PvcException">NotFound: "VolumeNotFound"; InvalidOperation: "VolumeInUse".</exception>
+    public async Task<Volume> CheckRemoveVolumeAsync(VolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var volume = await cluster.Volumes.GetAsync(request.Pool, request.Name, cancellationToken);
+        await RequireUnusedAsync(request, cancellationToken);
+        return volume;
+    }
+
+    /// <summary>snapshot.add: the volume exists and the snapshot's name is free.</summary>
+    /// <exception cref="PvcException">NotFound: "VolumeNotFound"; AlreadyExists: "SnapshotExists".</exception>
+    public async Task CheckAddSnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await cluster.Volumes.GetAsync(request.Pool, request.Volume, cancellationToken);
+        await RequireNoSnapshotAsync(request.Pool, request.Volume, request.Name, cancellationToken);
+    }
+
+    /// <summary>snapshot.rename: the snapshot exists and the new name is free.</summary>
+    /// <exception cref="PvcException">NotFound: "SnapshotNotFound"; AlreadyExists: "SnapshotExists".</exception>
+    public async Task CheckRenameSnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await cluster.Snapshots.GetAsync(request.Pool, request.Volume, request.Name, cancellationToken);
+        await RequireNoSnapshotAsync(request.Pool, request.Volume, request.NewName ?? throw new ArgumentException("A rename needs the new name.", nameof(request)), cancellationToken);
+    }
+
+    /// <summary>snapshot.remove: the snapshot exists.</summary>
+    /// <exception cref="PvcException">NotFound: "SnapshotNotFound".</exception>
+    public Task<Snapshot> CheckRemoveSnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return cluster.Snapshots.GetAsync(request.Pool, request.Volume, request.Name, cancellationToken);
+    }
+
+    /// <summary>snapshot.rollback: the snapshot exists, and no running VM has the volume (its guest would see its disk change under it).</summary>
+    /// <exception cref="PvcException">NotFound: "SnapshotNotFound"; InvalidOperation: "VolumeInUse".</exception>
+    public async Task<Snapshot> CheckRollbackSnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var snapshot = await cluster.Snapshots.GetAsync(request.Pool, request.Volume, request.Name, cancellationToken);
+        var spec = $"{request.Pool}/{request.Volume}";
+        if ((await UsersAsync(cancellationToken)).GetValueOrDefault(spec) is { IsRunning: true } user)
+            throw InUse(spec, user, "running; stop it before rolling its disk back");
+        return snapshot;
+    }
+
+    /// <summary>Every volume a defined VM has among its disks ("pool/volume" from its rbdlist), with that VM; two round trips.</summary>
+    public async Task<IReadOnlyDictionary<string, VolumeUser>> UsersAsync(CancellationToken cancellationToken = default)
+    {
+        var batch = new ZnodeBatch(cluster.ZooKeeper).Children(BaseKeys.Domains);
+        await batch.ReadAsync(cancellationToken);
+        var uuids = LockNodes.Without(batch.ChildrenOf(BaseKeys.Domains) ?? []).Where(u => Guid.TryParse(u, out _)).ToList();
+        foreach (var u in uuids)
+            batch.Data(DomainKeys.Schema.Root(u)).Data(DomainKeys.Schema.Path(u, DomainKeys.StorageVolumes))
+                .Data(DomainKeys.Schema.Path(u, DomainKeys.State)).Data(DomainKeys.Schema.Path(u, DomainKeys.Node));
+        await batch.ReadAsync(cancellationToken);
+        var users = new Dictionary<string, VolumeUser>(StringComparer.Ordinal);
+        foreach (var u in uuids)
+        {
+            var user = new VolumeUser(Guid.Parse(u), PvcText.Decode(batch.Text(DomainKeys.Schema.Root(u))),
+                Wire.VmState.Decode(batch.Text(DomainKeys.Schema.Path(u, DomainKeys.State))), PvcText.Decode(batch.Text(DomainKeys.Schema.Path(u, DomainKeys.Node))));
+            foreach (var spec in PvcList.DecodeComma(batch.Text(DomainKeys.Schema.Path(u, DomainKeys.StorageVolumes))))
+                users.TryAdd(spec, user);
+        }
+        return users;
+    }
+
+    private async Task RequireUnusedAsync(VolumeRequest request, CancellationToken cancellationToken)
+    {
+        if ((await UsersAsync(cancellationToken)).GetValueOrDefault(request.ToString()) is { } user)
+            throw InUse(request.ToString(), user);
+    }
+
+    private static PvcException InUse(string spec, VolumeUser user, string? why = null) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeInUse,
+            $"Volume '{spec}' is a disk of VM '{user.Name ?? user.Uuid.ToString()}'{(why is null ? "; remove the disk from the VM first" : $", which is {why}")}.") { Target = spec };
+
+    private async Task<Pool?> TryPoolAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cluster.Pools.GetAsync(name, cancellationToken);
+        }
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.PoolNotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task RequireFreeAsync(string pool, string volume, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cluster.Volumes.GetAsync(pool, volume, cancellationToken);
+        }
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.VolumeNotFound)
+        {
+            return;
+        }
+        throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.VolumeExists, $"A volume named '{volume}' exists already in pool '{pool}'; choose another name.") { Target = $"{pool}/{volume}" };
+    }
+
+    private async Task RequireNoSnapshotAsync(string pool, string volume, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cluster.Snapshots.GetAsync(pool, volume, name, cancellationToken);
+        }
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.SnapshotNotFound)
+        {
+            return;
+        }
+        throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.SnapshotExists, $"Volume '{pool}/{volume}' has a snapshot named '{name}' already; choose another name.") { Target = $"{pool}/{volume}@{name}" };
+    }
+
+    private static ArgumentException MissingSize(VolumeRequest request) => new($"The request for '{request}' carries no size.", nameof(request));
+
+    private static ArgumentException MissingName(VolumeRequest request) => new($"The request for '{request}' carries no new name.", nameof(request));
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
+using Pvc.Core.Storage;
+using Pvc.NodeService.Ceph;
+using Pvc.NodeService.Ceph.Osds;
+using Pvc.Testing.Ceph;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+using Xunit.Abstractions;
+
+namespace Pvc.NodeService.Tests.Ceph;
+
+/// <summary>
+/// The OSD tasks' work on a node against the real Ceph lab and a real ZooKeeper: an OSD added on a fresh loop device
+/// is recorded under PVC's keys, taken out and in, then removed from Ceph and ZooKeeper; the lab's own OSD stays.
+/// </summary>
+[Collection(CephLabCollection.Name)]
+public sealed class OsdWorkTests(CephLabFixture fixture, ZooKeeperFixture zk, ITestOutputHelper output) : IClassFixture<ZooKeeperFixture>, IAsyncLifetime
+{
+    private const string Node = "hv1";
+    private RadosCluster? _ceph;
+    private TestCluster? _cluster;
+
+    private CephLab Lab => fixture.Lab;
+
+    private OsdToolOptions Options => new() { ConfigPath = Lab.ConfigPath, ClusterName = Lab.ClusterName, SettleTimeout = TimeSpan.FromMinutes(3) };
+
+    private OsdWork Work(string node = Node) => new(_cluster!.Connection, _ceph!, new OsdProvisionerTests.LabOsdDaemons(Lab), Options, node);
+
+    public async Task InitializeAsync()
+    {
+        await Lab.SharedPoolAsync();
+        _ceph = await RadosCluster.ConnectAsync(new CephClientOptions { ConfigPath = Lab.ConfigPath, ClientName = CephLab.AdminClient });
+        _cluster = await TestCluster.StartAsync(zk, nodes: 2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _ceph?.Dispose();
+        if (_cluster is not null)
+            await _cluster.DisposeAsync();
+    }
+
+    private async Task<JsonElement> OsdDumpEntryAsync(int id) =>
+        JsonDocument.Parse(await Lab.CephAsync(["osd", "dump", "--format", "json"])).RootElement.GetProperty("osds").EnumerateArray().SingleOrDefault(o => o.GetProperty("osd").GetInt32() == id);
+
+    private async Task<string?> KeyAsync(int id, string key)
+    {
+        var path = CephKeys.Osd.Path(id.ToString(System.Globalization.CultureInfo.InvariantCulture), key);
+        if (await _cluster!.Raw.ExistsAsync(path) is null)
+            return null;
+        return System.Text.Encoding.UTF8.GetString((await _cluster.Raw.GetDataAsync(path)).Data);
+    }
+
+    [Fact]
+    public async Task An_OSD_is_added_recorded_as_PVC_does_taken_out_and_in_and_removed_with_its_keys()
+    {
+        using var device = LoopDevice.Create(Lab.Directory, 3L << 30);
+        var progress = new List<(int Step, int Total, string Status)>();
+        var timer = Stopwatch.StartNew();
+        // a weight near the lab OSD's (10 GiB: 0.0098): beside a far heavier OSD, CRUSH keeps mapping some PGs of the
+        // one-copy pool to it after it is out, and it never becomes safe to destroy
+        var result = await Work().AddAsync(new OsdAddRequest(device.Path, 0.01).ToArguments(),
+            (step, total, status) => { progress.Add((step, total, status)); return Task.CompletedTask; }, default);
+        var addTime = timer.Elapsed;
+
+        var id = result!["osd_id"]!.GetValue<int>();
+        var dumped = await OsdDumpEntryAsync(id);
+        Assert.Equal(1, dumped.GetProperty("up").GetInt32());
+        using (var tree = JsonDocument.Parse(await Lab.CephAsync(["osd", "tree", "--format", "json"])))
+        {
+            var node = tree.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetInt32() == id);
+            Assert.Equal("ssd", node.GetProperty("device_class").GetString());
+            Assert.Equal(0.01, node.GetProperty("crush_weight").GetDouble(), 3);
+        }
+        // PVC's keys, as its add_osd writes them
+        Assert.Equal("", await KeyAsync(id, CephKeys.Root));
+        Assert.Equal(Node, await KeyAsync(id, CephKeys.OsdNode));
+        Assert.Equal(device.Path, await KeyAsync(id, CephKeys.OsdDevice));
+        Assert.Equal("", await KeyAsync(id, CephKeys.OsdDbDevice));
+        Assert.Equal("", await KeyAsync(id, CephKeys.OsdFsid));
+        Assert.Equal(dumped.GetProperty("uuid").GetString(), await KeyAsync(id, CephKeys.OsdFsidOsd));
+        Assert.Equal(Lab.Fsid.ToString(), await KeyAsync(id, CephKeys.OsdFsidCluster));
+        Assert.Equal("", await KeyAsync(id, CephKeys.OsdLvm));
+        Assert.Equal("False", await KeyAsync(id, CephKeys.OsdIsSplit));
+        Assert.Equal(PvcSeed.PlaceholderOsdStats, await KeyAsync(id, CephKeys.Stats));
+        var osd = await _cluster!.Connection.Osds.GetAsync(id);
+        Assert.Equal(Node, osd.Node);
+        Assert.True(osd.Stats?.IsPlaceholder);
+        Assert.Equal(Enumerable.Range(1, OsdProvisioner.AddSteps + 1), progress.Select(p => p.Step));
+        Assert.All(progress, p => Assert.Equal(OsdProvisioner.AddSteps + 1, p.Total));
+
+        await Work().SetInAsync(new OsdIdRequest(id).ToArguments(), @in: false, default);
+        Assert.Equal(0, (await OsdDumpEntryAsync(id)).GetProperty("in").GetInt32());
+        await Work().SetInAsync(new OsdIdRequest(id).ToArguments(), @in: true, default);
+        Assert.Equal(1, (await OsdDumpEntryAsync(id)).GetProperty("in").GetInt32());
+
+        timer.Restart();
+        await Work().RemoveAsync(new OsdIdRequest(id).ToArguments(), (_, _, _) => Task.CompletedTask, default);
+        output.WriteLine($"add {addTime.TotalSeconds:F1} s, remove {timer.Elapsed.TotalSeconds:F1} s");
+
+        Assert.Equal(JsonValueKind.Undefined, (await OsdDumpEntryAsync(id)).ValueKind);
+        Assert.Equal(1, (await OsdDumpEntryAsync(0)).GetProperty("up").GetInt32());
+        Assert.Null(await KeyAsync(id, CephKeys.Root));
+        Assert.False(Directory.Exists(Options.DataPath(id)));
+        Assert.Empty(await new CephVolume(Options).ListAsync(device.Path, default));
+        Assert.DoesNotContain($"osd.{id}", await Lab.CephAsync(["auth", "ls"]));
+    }
+
+    [Fact]
+    public async Task Removing_an_OSD_of_another_node_is_refused_and_its_keys_stay()
+    {
+        await PvcSeed.Batch(_cluster!.Raw).AddOsd(41, "hv2", "/dev/sdb", "", "False", PvcSeed.PlaceholderOsdStats).CommitAsync();
+
+        var e = await Assert.ThrowsAsync<PvcException>(() => Work().RemoveAsync(new OsdIdRequest(41).ToArguments(), (_, _, _) => Task.CompletedTask, default));
+
+        Assert.Equal(PvcErrorIds.OsdOnOtherNode, e.ErrorId);
+        Assert.Contains("hv2", e.Message, StringComparison.Ordinal);
+        Assert.Equal("hv2", await KeyAsync(41, CephKeys.OsdNode));
+    }
+
+    [Fact]
+    public async Task Removing_or_taking_out_an_OSD_the_cluster_does_not_record_is_refused()
+    {
+        var remove = await Assert.ThrowsAsync<PvcException>(() => Work().RemoveAsync(new OsdIdRequest(0).ToArguments(), (_, _, _) => Task.CompletedTask, default));
+        Assert.Equal(PvcErrorIds.OsdNotFound, remove.ErrorId);
+        var @out = await Assert.ThrowsAsync<PvcException>(() => Work().SetInAsync(new OsdIdRequest(0).ToArguments(), @in: false, default));
+        Assert.Equal(PvcErrorIds.OsdNotFound, @out.ErrorId);
+        Assert.Equal(1, (await OsdDumpEntryAsync(0)).GetProperty("in").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_flag_task_sets_and_unsets_the_flag_and_returns_the_flags()
+    {
+        var set = await Work().SetFlagAsync(new OsdFlagRequest(OsdFlag.NoDeepScrub).ToArguments(), set: true, default);
+        Assert.Contains("nodeep-scrub", set!["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
+        var unset = await Work().SetFlagAsync(new OsdFlagRequest(OsdFlag.NoDeepScrub).ToArguments(), set: false, default);
+        Assert.DoesNotContain("nodeep-scrub", unset!["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.DoesNotContain("nodeep-scrub", (await Lab.CephAsync(["osd", "dump", "--format", "json"])));
+    }
+}

@@ -1,0 +1,83 @@
+using Pvc.Core.Schema;
+using Pvc.Core.Storage;
+using Pvc.Core.Tasks;
+using Pvc.Testing.Pvc;
+using Pvc.Testing.ZooKeeper;
+
+namespace Pvc.PowerShell.Tests.Storage;
+
+/// <summary>
+/// The OSD cmdlets against a seeded cluster in a real ZooKeeper: listing, the refusals made before any task exists, and
+/// where the tasks they submit are routed (the work itself: Pvc.NodeService.Tests' OsdWorkTests in the Ceph lab).
+/// </summary>
+[Collection(ZooKeeperCollection.Name)]
+public sealed class OsdCmdletTests(ZooKeeperFixture zk)
+{
+    private static async Task<SeededCluster> StartAsync(ZooKeeperFixture zk)
+    {
+        var c = await SeededCluster.StartAsync(zk);
+        await PvcSeed.Batch(c.Raw)
+            .AddOsd(3, "hv1", "/dev/sdb", "", "False", PvcSeed.PlaceholderOsdStats)
+            .AddOsd(4, "hv2", "/dev/sdc", "", "False", PvcSeed.PlaceholderOsdStats)
+            .CommitAsync();
+        // hv1 is the primary coordinator: the tasks without a node of their own go there
+        await c.Raw.SetDataAsync(BaseKeys.PrimaryNode, "hv1"u8.ToArray());
+        return c;
+    }
+
+    [Fact]
+    public async Task Get_PvcOsd_lists_filters_and_answers_whether_an_OSD_exists()
+    {
+        await using var c = await StartAsync(zk);
+        Assert.Equal([3, 4], c.Ps.Run("Get-PvcOsd").ThrowIfErrors().OutputOf<Osd>().Select(o => o.Id));
+        Assert.Equal([4], c.Ps.Run("Get-PvcOsd -Node hv2").ThrowIfErrors().OutputOf<Osd>().Select(o => o.Id));
+        Assert.Equal("OsdNotFound,Pvc.PowerShell.Cmdlets.GetPvcOsdCommand", Assert.Single(c.Ps.Run("Get-PvcOsd 99").Errors).FullyQualifiedErrorId);
+        var text = c.Ps.Render("Get-PvcOsd").ThrowIfErrors().HostText;
+        Assert.Contains(text.Split('\n'), l => l.TrimStart().StartsWith("3 hv1", StringComparison.Ordinal) && l.Contains("/dev/sdb", StringComparison.Ordinal) && l.Contains('?', StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Add-PvcOsd hv1 sdb", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Add-PvcOsd hv1 '/dev/../etc/passwd'", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Add-PvcOsd hv1 /dev/sdd -Weight -1", "InvalidOsdWeight,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Add-PvcOsd hv9 /dev/sdd", "NodeNotFound,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Remove-PvcOsd 99", "OsdNotFound,Pvc.PowerShell.Cmdlets.RemovePvcOsdCommand")]
+    [InlineData("Set-PvcOsd 99 -Out", "OsdNotFound,Pvc.PowerShell.Cmdlets.SetPvcOsdCommand")]
+    public async Task A_bad_request_is_an_error_record_and_no_task_is_made(string command, string errorId)
+    {
+        await using var c = await StartAsync(zk);
+        var result = c.Ps.Run(command + " -NoWait -Confirm:$false");
+        Assert.Equal(errorId, Assert.Single(result.Errors).FullyQualifiedErrorId);
+        Assert.Empty(c.Ps.Run("Get-PvcTask").ThrowIfErrors().OutputOf<ClusterTask>());
+    }
+
+    [Fact]
+    public async Task An_unknown_flag_is_refused_while_binding()
+    {
+        await using var c = await StartAsync(zk);
+        var error = Assert.Single(c.Ps.Run("Set-PvcOsdFlag nosuchflag -NoWait").Errors);
+        Assert.StartsWith("CannotConvertArgument", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OSD_tasks_go_to_the_OSDs_node_or_the_primary_with_PVCs_arguments()
+    {
+        await using var c = await StartAsync(zk);
+        var add = Assert.Single(c.Ps.Run("Add-PvcOsd hv2 /dev/sdd -Weight 1.5 -NoWait -Confirm:$false").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal((ClusterTaskKinds.OsdAdd, "hv2"), (add.Kind, add.RunOn));
+        Assert.Equal("/dev/sdd", add.Arguments["device"]!.GetValue<string>());
+        Assert.Equal(1.5, add.Arguments["weight"]!.GetValue<double>());
+
+        var remove = Assert.Single(c.Ps.Run("Get-PvcOsd 4 | Remove-PvcOsd -NoWait -Confirm:$false").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal((ClusterTaskKinds.OsdRemove, "hv2"), (remove.Kind, remove.RunOn));
+        Assert.Equal(4, remove.Arguments["osd_id"]!.GetValue<long>());
+
+        var @out = Assert.Single(c.Ps.Run("Set-PvcOsd 3 -Out -NoWait").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal((ClusterTaskKinds.OsdOut, "hv1"), (@out.Kind, @out.RunOn));
+        var flag = Assert.Single(c.Ps.Run("Set-PvcOsdFlag NoOut -NoWait").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal((ClusterTaskKinds.OsdSet, "noout"), (flag.Kind, flag.Arguments["flag"]!.GetValue<string>()));
+
+        Assert.Empty(c.Ps.Run("Remove-PvcOsd 3 -WhatIf").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal(4, c.Ps.Run("Get-PvcTask").ThrowIfErrors().OutputOf<ClusterTask>().Count);
+    }
+}

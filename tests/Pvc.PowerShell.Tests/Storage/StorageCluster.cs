@@ -1,0 +1,83 @@
+using Pvc.Core.Connection;
+using Pvc.Core.Storage;
+using Pvc.Testing.Ceph;
+using Pvc.Testing.Lab;
+using Pvc.Testing.PowerShell;
+
+namespace Pvc.PowerShell.Tests.Storage;
+
+/// <summary>
+/// A cluster with real Ceph, shared by the storage cmdlet tests: the one-host Ceph lab, a ZooKeeper, one pvcnoded whose
+/// pvc.conf names the lab (so it is the primary, writes Ceph's stats and runs the storage tasks), and a hosted
+/// PowerShell session connected to it. Each test makes its own pools and volumes with unique names.
+/// </summary>
+public sealed class StorageCluster : IAsyncLifetime
+{
+    private CephLab? _ceph;
+    private LabCluster? _lab;
+
+    /// <summary>The Ceph lab.</summary>
+    public CephLab Ceph => _ceph ?? throw new InvalidOperationException("The Ceph lab has not started.");
+
+    /// <summary>The session, with the module imported and connected.</summary>
+    public PowerShellSession Ps { get; private set; } = null!;
+
+    /// <summary>A connection of the test's own.</summary>
+    public ClusterConnection Connection => _lab!.Connection;
+
+    /// <summary>The node service's log, for failure messages.</summary>
+    public string Logs() => _lab?.Logs() ?? "";
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        _ceph = await CephLab.StartAsync();
+        _lab = await LabCluster.StartAsync(new LabClusterOptions
+        {
+            Name = "storage",
+            NodeCount = 1,
+            ExtraNodeConfig = $"""
+                path:
+                  ceph_directory: "{_ceph.Directory}"
+                ceph:
+                  ceph_config_file: ceph.conf
+                  ceph_keyring_file: {Path.GetFileName(_ceph.AdminKeyringPath)}
+                """,
+        });
+        await _lab.WaitReadyAsync();
+        // the storage tasks run on the primary: wait for the election
+        await CephLab.WaitUntilAsync(async ct => (await Pvc.Core.Cluster.ClusterStatusReader.ReadAsync(_lab.Connection, ct)).PrimaryNode is not null,
+            TimeSpan.FromSeconds(120), "a primary coordinator elected");
+        Ps = PowerShellSession.Open();
+        Ps.Run("Connect-PvcCluster $args[0] | Out-Null", _lab.Servers).ThrowIfErrors();
+    }
+
+    /// <summary>A new pool of one copy made with New-PvcPool, once the primary has reported its usage.</summary>
+    public async Task<string> NewPoolAsync(string prefix = "pool")
+    {
+        var pool = CephLabFixture.UniqueName(prefix);
+        Ps.Run("New-PvcPool $args[0] 8 -Replication copies=1,mincopies=1 -Timeout 120", pool).ThrowIfErrors();
+        await CephLab.WaitUntilAsync(async ct => (await Connection.Pools.GetAsync(pool, ct)).Stats?.FreeBytes is > 0, TimeSpan.FromSeconds(60),
+            $"pool {pool}'s usage reported ({Logs()})");
+        return pool;
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        Ps?.Run("Disconnect-PvcCluster");
+        Ps?.Dispose();
+        if (_lab is not null)
+            await _lab.DisposeAsync();
+        if (_ceph is not null)
+            await _ceph.DisposeAsync();
+    }
+}
+
+/// <summary>The tests that share one <see cref="StorageCluster"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class StorageCollection : ICollectionFixture<StorageCluster>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "storage-cluster";
+}
