@@ -41,6 +41,33 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     }
 
     [Theory]
+    // libvirt reads attributes with xmlGetProp, which ignores their namespace: a:type="block" is a block disk to it,
+    // and comes first before a type="file" after it
+    [InlineData("""<disk xmlns:a="urn:a" a:type="block" device="disk"><source dev="/dev/sdb"/><target dev="vdb" bus="virtio"/></disk>""", DomainXmlFeature.HostBlockDevice, "<disk type='block'>")]
+    [InlineData("""<disk xmlns:a="urn:a" a:type="block" type="file" device="disk"><source dev="/dev/sdb" file="/x.img"/><target dev="vdb" bus="virtio"/></disk>""", DomainXmlFeature.HostBlockDevice, "<disk type='block'>")]
+    [InlineData("""<interface xmlns:a="urn:a" a:type="hostdev"><source><address type="pci" domain="0x0000" bus="0x00" slot="0x07" function="0x0"/></source></interface>""", DomainXmlFeature.HostDevice, "<interface type='hostdev'>")]
+    // a character reference is the same value to libvirt
+    [InlineData("""<disk type="bl&#111;ck" device="disk"><source dev="/dev/sdb"/><target dev="vdb" bus="virtio"/></disk>""", DomainXmlFeature.HostBlockDevice, "<disk type='block'>")]
+    // a host block device through a file disk's backing chain, which libvirt takes from the XML
+    [InlineData("""<disk type="file" device="disk"><source file="/var/lib/x.qcow2"/><backingStore type="block"><format type="raw"/><source dev="/dev/sda"/></backingStore><target dev="vdb" bus="virtio"/></disk>""", DomainXmlFeature.HostBlockDevice, "<backingStore type='block'>")]
+    // host devices that are no hostdev: the host's TPM, its keyboard or mouse, its smartcard reader
+    [InlineData("""<tpm model="tpm-tis"><backend type="passthrough"><device path="/dev/tpm0"/></backend></tpm>""", DomainXmlFeature.HostDevice, "<tpm><backend type='passthrough'>")]
+    [InlineData("""<input type="evdev"><source dev="/dev/input/event1" grab="all"/></input>""", DomainXmlFeature.HostDevice, "<input type='passthrough'/'evdev'>")]
+    [InlineData("""<input type="passthrough" bus="virtio"><source evdev="/dev/input/event1"/></input>""", DomainXmlFeature.HostDevice, "<input type='passthrough'/'evdev'>")]
+    [InlineData("""<smartcard mode="host"/>""", DomainXmlFeature.HostDevice, "<smartcard mode='host'>")]
+    // nested oddly: a hostdev anywhere counts
+    [InlineData("""<controller type="pci"><hostdev mode="subsystem" type="usb"><source><vendor id="0x1234"/><product id="0xbeef"/></source></hostdev></controller>""", DomainXmlFeature.HostDevice, "<hostdev>")]
+    public void Inspect_finds_what_reaches_into_the_host_however_it_is_spelt(string devices, DomainXmlFeature feature, string element) =>
+        Assert.Contains(new DomainXmlUse(feature, element), DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", devices)));
+
+    [Theory]
+    // lookalikes libvirt reads as nothing of the host: values are compared as libvirt compares them, exactly
+    [InlineData("""<disk type="BLOCK" device="disk"><source dev="/dev/sdb"/><target dev="vdb" bus="virtio"/></disk>""")]
+    [InlineData("""<input type="tablet" bus="usb"/><tpm model="tpm-crb"><backend type="emulator" version="2.0"/></tpm><rng model="virtio"><backend model="random">/dev/urandom</backend></rng>""")]
+    public void Inspect_leaves_lookalikes_alone(string devices) =>
+        Assert.Empty(DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", devices)));
+
+    [Theory]
     [InlineData("<!DOCTYPE domain [<!ENTITY n \"web1\">]><domain><name>&n;</name></domain>", "XmlDtdNotAllowed")]
     [InlineData("<!DOCTYPE domain SYSTEM \"http://example.com/domain.dtd\"><domain/>", "XmlDtdNotAllowed")]
     [InlineData("<!DOCTYPE domain [<!ENTITY % p \"<!ENTITY x 'y'>\"> %p;]><domain/>", "XmlDtdNotAllowed")]

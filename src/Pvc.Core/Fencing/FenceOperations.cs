@@ -75,7 +75,7 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
     /// <param name="answerLost">Told why, each time an answer is lost.</param>
     /// <param name="cancellationToken">Ends the wait for the connection.</param>
     /// <returns>The VMs moved; empty when a lost answer's transaction had been committed.</returns>
-    /// <exception cref="SessionExpiredException">The session expired while the connection was away (the next fence monitor finds the node "fenced" or "dead").</exception>
+    /// <exception cref="SessionExpiredException">The session expired while the connection was away: the fencer reads the node's state from its next session (<see cref="ReadDaemonStateAsync"/>).</exception>
     public async Task<IReadOnlyList<RecoveredVm>> RecoverPoweredOffAsync(string node, bool recoverVms, Func<Vm, CancellationToken, Task>? beforeRecovery, Action<string> answerLost, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(answerLost);
@@ -98,6 +98,23 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
     }
 
     /// <summary>
+    /// The node's daemon state; null when the node is not registered (removed). A fencer whose session expired before
+    /// it learnt how its recovery went reads it from its next session: "fenced" is written in the recovery's one
+    /// transaction, with the VMs' moves.
+    /// </summary>
+    public async Task<NodeDaemonState?> ReadDaemonStateAsync(string node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Wire.DaemonState.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data));
+        }
+        catch (NoNodeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The cluster tasks routed to a dead node (<see cref="Tasks.ClusterTaskRecovery"/>): Pending ones are handed to the
     /// primary (this node, the fencer, while no other primary is elected) unless bound to the node; Running ones too when
     /// <paramref name="poweredOff"/> and their handler is safe to repeat; the rest fail "TaskNodeDied" with the reason.
@@ -105,9 +122,6 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
     public Task<IReadOnlyList<Tasks.ClusterTaskRecovery.Outcome>> RecoverTasksAsync(string node, bool poweredOff, CancellationToken cancellationToken) =>
         Tasks.ClusterTaskRecovery.RecoverAsync(cluster, node, poweredOff ? $"node {node} died and was fenced" : $"node {node} died (not fenced)",
             handOverRunning: poweredOff, onlyOtherSessions: false, fallback: nodeName, cancellationToken);
-
-    private async Task<NodeDaemonState> ReadDaemonStateAsync(string node, CancellationToken cancellationToken) =>
-        Wire.DaemonState.Decode(Encoding.UTF8.GetString((await Zk.GetDataAsync(NodeKeys.Path(node, NodeKeys.DaemonState), cancellationToken: cancellationToken)).Data));
 
     /// <summary>Waits on a watch, up to <paramref name="within"/>, for the node's daemon state to leave "dead" (its keepalive writes "run" again).</summary>
     public async Task<bool> WaitLeftDeadAsync(string node, TimeSpan within, CancellationToken cancellationToken)

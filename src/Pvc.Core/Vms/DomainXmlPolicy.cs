@@ -103,10 +103,41 @@ public static class DomainXmlPolicy
         return reader.LocalName switch
         {
             "hostdev" => new DomainXmlUse(DomainXmlFeature.HostDevice, "<hostdev>"),
-            "interface" when reader.GetAttribute("type") == "hostdev" => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='hostdev'>"),
-            "disk" when reader.GetAttribute("type") == "block" => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='block'>"),
+            "interface" when HasAttribute(reader, "type", "hostdev") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='hostdev'>"),
+            // a host TPM, host input devices (evdev grabs the host's keyboard or mouse) and a host smartcard reader
+            "backend" when HasAttribute(reader, "type", "passthrough") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<tpm><backend type='passthrough'>"),
+            "input" when HasAttribute(reader, "type", "passthrough") || HasAttribute(reader, "type", "evdev") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<input type='passthrough'/'evdev'>"),
+            "smartcard" when HasAttribute(reader, "mode", "host") || HasAttribute(reader, "mode", "host-certificates") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<smartcard mode='host'>"),
+            "disk" when HasAttribute(reader, "type", "block") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='block'>"),
+            // a disk's backing chain (libvirt takes one written in the XML) and a block job's target are disks too
+            "backingStore" or "mirror" when HasAttribute(reader, "type", "block") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, $"<{reader.LocalName} type='block'>"),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// True when an attribute named <paramref name="name"/> has the value <paramref name="value"/>, whatever its
+    /// namespace: libvirt reads attributes with libxml2's xmlGetProp, which ignores an attribute's namespace, so
+    /// <c>&lt;disk a:type="block"&gt;</c> is a block disk to libvirt (and comes first when <c>type="file"</c> follows it).
+    /// </summary>
+    private static bool HasAttribute(XmlReader reader, string name, string value)
+    {
+        if (!reader.MoveToFirstAttribute())
+            return false;
+        try
+        {
+            do
+            {
+                if (reader.LocalName == name && reader.Value == value)
+                    return true;
+            }
+            while (reader.MoveToNextAttribute());
+            return false;
+        }
+        finally
+        {
+            reader.MoveToElement();
+        }
     }
 
     private static string Describe(DomainXmlFeature feature) => feature switch

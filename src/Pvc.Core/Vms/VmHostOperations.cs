@@ -129,6 +129,15 @@ public sealed class VmHostOperations(ClusterConnection cluster, string nodeName)
     public Task<bool> MarkRunningAsync(Guid uuid, int stateVersion, CancellationToken cancellationToken) =>
         TryCommitAsync([Op.Check(P(uuid, DomainKeys.State), stateVersion), SetState(uuid, VmState.Start)], cancellationToken);
 
+    /// <summary>
+    /// A VM to be received here that already runs here (an unmigrate brought its assignment back to the node running
+    /// it, say): "start", and a receiver's announcement left in <c>migrate_sync_lock</c> goes too, in the same
+    /// transaction: one left by a receiver that died (nemesis seed 996475) would make this VM's next "stop" read as a
+    /// hand-over. Nothing is written when the state changed since <paramref name="stateVersion"/>.
+    /// </summary>
+    public Task<bool> MarkArrivedAsync(Guid uuid, int stateVersion, CancellationToken cancellationToken) =>
+        TryCommitAsync([Op.Check(P(uuid, DomainKeys.State), stateVersion), SetState(uuid, VmState.Start), Handshake(uuid).ClearOp()], cancellationToken);
+
     /// <summary>After a start: "start" unless the state already says so (no needless write), on the same condition as <see cref="MarkRunningAsync"/>.</summary>
     public async Task<bool> ConfirmStartedAsync(Guid uuid, int stateVersion, CancellationToken cancellationToken)
     {

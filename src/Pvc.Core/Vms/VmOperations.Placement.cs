@@ -10,7 +10,7 @@ namespace Pvc.Core.Vms;
 // Migrate, move and unmigrate: PVC's rules (vm.py migrate_vm, move_vm, unmigrate_vm), one transaction each.
 public sealed partial class VmOperations
 {
-    private static readonly string[] PlacementKeys = [DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.NodeLimit, DomainKeys.NodeSelector, DomainKeys.Autostart];
+    private static readonly string[] PlacementKeys = [DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.NodeLimit, DomainKeys.NodeSelector, DomainKeys.Autostart, DomainKeys.MigrateSyncLock];
 
     /// <summary>
     /// Works out a placement change without writing anything (refusals are thrown as for the change itself). The plan
@@ -39,7 +39,9 @@ public sealed partial class VmOperations
     /// Commits a plan from <see cref="PlanMigrationAsync"/> as it stands, in one transaction that checks the versions of
     /// everything the plan was worked out from: nothing is worked out again, and a VM or target node changed since
     /// fails the commit (<see cref="PvcException"/> (WriteConflict), nothing written) rather than committing another plan.
-    /// The VM's state is read with a watch in the same round trip, for <see cref="WaitMigratedAsync"/>.
+    /// The VM's state is read with a watch in the same round trip, for <see cref="WaitMigratedAsync"/>. A VM only
+    /// reassigned (not running) has a receiver's announcement left in <c>migrate_sync_lock</c> cleared with it, as
+    /// <see cref="StartAsync"/> and <see cref="StopAsync"/> do.
     /// </summary>
     /// <exception cref="ArgumentException">The plan was not made by <see cref="PlanMigrationAsync"/>.</exception>
     public async Task<MigrationPlan> MigrateAsync(MigrationPlan plan, CancellationToken cancellationToken = default)
@@ -51,6 +53,11 @@ public sealed partial class VmOperations
         var vm = plan.Vm;
         // the autostart it waited with is used up when the move starts it
         Op[] autostart = plan.State == VmState.Start && StateOf(basis, vm) == VmState.Stop ? [Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(false)))] : [];
+        // a VM that is not migrated but only reassigned (stopped, or started by the move) is placed by this decision, as
+        // Start and Stop decide: a receiver's announcement left standing would make its new node finish a hand-over
+        // by shutdown that nobody meant there, and start it
+        Op[] announcement = plan.State is not (VmState.Migrate or VmState.MigrateLive or VmState.Unmigrate) && basis[P(vm, DomainKeys.MigrateSyncLock)] is { Length: > 0 }
+            ? [Op.SetData(P(vm, DomainKeys.MigrateSyncLock), Utf8(""))] : [];
         // sent together: ZooKeeper answers a session's requests in order, so the read sees the state the commit wrote
         var commit = CommitAsync(vm, basis,
         [
@@ -58,6 +65,7 @@ public sealed partial class VmOperations
             Op.SetData(P(vm, DomainKeys.Node), Utf8(plan.To)),
             Op.SetData(P(vm, DomainKeys.LastNode), Utf8(plan.LastNode ?? "")),
             .. autostart,
+            .. announcement,
         ], cancellationToken);
         var watch = VmStateWatch.ArmAsync(Zk, vm, cancellationToken);
         try

@@ -29,6 +29,9 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
     public KeepaliveClock Keepalives { get; } = new(new BootTimeProvider(), Path.Combine(config.RunDirectory, "keepalive"),
         e => log.LogError("The keepalive stamp in {Directory} cannot be written ({Message}): a restart of the service would count its silence afresh", config.RunDirectory, e.Message));
 
+    /// <summary>The nodes this service fenced and still owes a power-on, across sessions.</summary>
+    private readonly Fencing.PendingPowerOns _powerOns = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
@@ -43,7 +46,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
                 {
                     _cluster = await ClusterConnection.ConnectAsync(NodeConnection.Options(config, log), stoppingToken);
                     NodeConnection.WarnIfOpen(_cluster, config, log);
-                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, log, [.. taskHandlers], ceph);
+                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, _powerOns, log, [.. taskHandlers], ceph);
                     await _session.RunAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

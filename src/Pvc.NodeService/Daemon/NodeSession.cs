@@ -18,7 +18,7 @@ namespace Pvc.NodeService.Daemon;
 /// and flushes. When the session expires it ends (VMs keep running) and the daemon starts a new one, which adopts
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
-internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log,
+internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, Fencing.PendingPowerOns powerOns, ILogger log,
     IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph)
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
@@ -63,7 +63,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);
             var fencer = new Fencing.NodeFencer(cluster, fence, config, new Fencing.BmcFence(new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }),
-                ceph.IsConfigured ? new VmDiskLocks(ceph, log) : null, log);
+                ceph.IsConfigured ? new VmDiskLocks(ceph, log) : null, powerOns, log);
             loops.Add("fence monitor", new Fencing.FenceMonitor(fence, sessionWatch, config, fencer, log, TimeProvider.System).RunAsync(session.Token));
         }
         try
@@ -115,6 +115,14 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         var guid = await new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }.SystemGuidAsync(bmc, cancellationToken);
         if (guid is null)
             log.LogWarning("This node's BMC {Bmc} did not report its system GUID: the one recorded before (if any) stays what a fencer checks it against", bmc);
+        // a BMC that answers as another node's (a pvc.conf copied from that node) is not this node's: recorded here, it
+        // would make that node's identity ambiguous, and the fencer refuses to fence either through it
+        else if ((await new FenceOperations(cluster, config.NodeName).ReadBmcIdentitiesAsync(cancellationToken))
+                 .FirstOrDefault(r => r.Key != config.NodeName && Fencing.BmcIdentity.Decode(r.Value) == guid) is { Key: { } other })
+        {
+            log.LogError("This node's BMC {Bmc} answers as node {Other}'s (system GUID {Guid}): it is not recorded as this node's, and this node cannot be fenced through it; correct fencing.ipmi in pvc.conf", bmc, other, Fencing.BmcIdentity.Encode(guid.Value));
+            return null;
+        }
         return guid;
     }
 

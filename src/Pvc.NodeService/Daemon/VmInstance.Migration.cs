@@ -245,8 +245,19 @@ internal sealed partial class VmInstance
 
     private async Task DecideReceivedAsync(string name, MigrationHandshake sync, UnsentMigrationCheck unsent, CancellationToken cancellationToken)
     {
+        // a guest still coming in (libvirt has it paused for the migration) has not arrived: its sender's QEMU runs it
+        // until libvirt resumes it here, and the sender's libvirtd may go on with the migration after the sender's node
+        // service died (which is what let this phase go). Counted as received, it would be written "start" here, and
+        // a migration that then fails leaves the sender running it and this node starting a second copy (rev13, O2).
+        // libvirt ends the migration one way or the other: wait for that, then decide from what it left.
+        if (hypervisor.IsPausedForMigration(Uuid))
+        {
+            log.LogInformation("VM {Name} is still coming in (libvirt has it paused for the migration): waiting up to {Seconds} s for libvirt to end the migration", name, config.MigrationPeerTimeout.TotalSeconds);
+            if (!await hypervisor.WaitMigrationEndedAsync(Uuid, config.MigrationPeerTimeout, TimeSpan.FromSeconds(1), cancellationToken))
+                log.LogWarning("VM {Name} is still paused here for its migration after {Seconds} s: not counted as received", name, config.MigrationPeerTimeout.TotalSeconds);
+        }
         var placement = await vms.ReadPlacementAsync(Uuid, cancellationToken);
-        var here = hypervisor.State(Uuid);
+        var here = hypervisor.IsPausedForMigration(Uuid) ? null : hypervisor.State(Uuid);
         // PVC clears the key after releasing the lock; here it goes with the decision, in one transaction, so that
         // the announcement of a receiver of the next migration (which can only follow this state) is never wiped out
         var decided = false;

@@ -107,7 +107,7 @@ internal sealed partial class VmInstance(Guid uuid, VmHostOperations vms, NodeCo
             case (VmState.Migrate or VmState.MigrateLive, true):
                 // PVC: a VM to be received that already runs here counts as received
                 log.LogInformation("VM {Name} arrived; it runs here", name);
-                await vms.MarkRunningAsync(Uuid, vm.StateVersion, cancellationToken);
+                await vms.MarkArrivedAsync(Uuid, vm.StateVersion, cancellationToken);
                 break;
             case (VmState.Migrate or VmState.MigrateLive, false):
                 await ReceiveAsync(name, vm.LastNode, cancellationToken);

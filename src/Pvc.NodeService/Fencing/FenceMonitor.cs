@@ -31,6 +31,17 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
             // the cluster without a fencer for as long as this session lives
             while (!cancellationToken.IsCancellationRequested)
             {
+                try
+                {
+                    // outside the lock: a power-on owed from an expired session waits for no other coordinator's monitor
+                    await fencer.FinishPowerOnsAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError("Fence monitor: powering on a node this node fenced: {Message}; trying again", e.Message);
+                    await Task.Delay(config.KeepaliveInterval, cancellationToken);
+                    continue;
+                }
                 var fenceLock = fence.FenceLock();
                 try
                 {

@@ -5,6 +5,7 @@ using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Fencing;
+using Pvc.Core.Schema;
 using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Configuration;
 
@@ -18,7 +19,7 @@ namespace Pvc.NodeService.Fencing;
 /// only then, each VM's RBD locks are broken before it starts elsewhere (<paramref name="diskLocks"/>, when the node
 /// has Ceph): the powered-off node's QEMU can no longer release them, and it can no longer write either.
 /// </summary>
-internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fence, NodeConfig config, BmcFence bmc, VmDiskLocks? diskLocks, ILogger log)
+internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fence, NodeConfig config, BmcFence bmc, VmDiskLocks? diskLocks, PendingPowerOns powerOns, ILogger log)
 {
     private FencingSettings Settings => config.Fencing;
 
@@ -57,9 +58,12 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         if (result.PoweredOff)
         {
             log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
+            // owed until done: a session that expires before the recovery's answer leaves it to the next session
+            powerOns.Add(node, address!);
             await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
             // only now, with the node written off, may it boot: it comes back flushed, owning nothing
             log.LogInformation("Node {Node}: {Detail}", node, await bmc.PowerOnAsync(address!, cancellationToken));
+            powerOns.Remove(node);
             return FenceOutcome.Fenced;
         }
 
@@ -82,6 +86,26 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
             return FenceOutcome.RecoveredWithoutFence;
         }
         return FenceOutcome.Failed;
+    }
+
+    /// <summary>
+    /// Powers on each node this service fenced without finishing (its session expired, or the recovery failed, after
+    /// the power-off) once the cluster shows it written off: "fenced" is committed in one transaction with its VMs'
+    /// moves, so it boots owning nothing. A node in any other state is no longer this fencer's: "dead" is fenced
+    /// (and so powered on) again by whichever monitor holds the lock, and a node someone brought back needs nothing.
+    /// Only nodes this service itself powered off are powered on; never one found off, which an operator may keep off.
+    /// </summary>
+    public async Task FinishPowerOnsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (node, address) in powerOns.Snapshot())
+        {
+            var state = await fence.ReadDaemonStateAsync(node, cancellationToken);
+            if (state == NodeDaemonState.Fenced)
+                log.LogWarning("Node {Node} was fenced by this node, whose session ended before it powered the node on: {Detail}", node, await bmc.PowerOnAsync(address, cancellationToken));
+            else
+                log.LogInformation("Node {Node}, powered off by this node's fence, is {State} now: its power-on is no longer this node's to make", node, state is null ? "removed" : Wire.DaemonState.Describe(state));
+            powerOns.Remove(node);
+        }
     }
 
     /// <summary>The BMC identities the nodes recorded (<see cref="BmcIdentity"/>): the fenced node's, and the others'.</summary>

@@ -61,33 +61,49 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
     /// every <paramref name="recheck"/> (an event lost across a libvirtd restart is not waited for). False when it
     /// still runs after <paramref name="timeout"/>.
     /// </summary>
-    public async Task<bool> WaitStoppedAsync(Guid uuid, TimeSpan timeout, TimeSpan recheck, CancellationToken cancellationToken)
+    public Task<bool> WaitStoppedAsync(Guid uuid, TimeSpan timeout, TimeSpan recheck, CancellationToken cancellationToken) =>
+        WaitUntilAsync(uuid, e => e is DomainLifecycleEventType.Stopped or DomainLifecycleEventType.Crashed, () => !IsRunning(uuid), timeout, recheck, cancellationToken);
+
+    /// <summary>
+    /// Waits until an incoming migration of the domain has ended here, one way or the other: libvirt resumed it (it
+    /// arrived) or removed it (the migration failed, and its sender runs it on). On the domain's lifecycle events,
+    /// re-reading at least every <paramref name="recheck"/>. False when it is still paused for the migration after
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public Task<bool> WaitMigrationEndedAsync(Guid uuid, TimeSpan timeout, TimeSpan recheck, CancellationToken cancellationToken) =>
+        WaitUntilAsync(uuid, _ => true, () => !IsPausedForMigration(uuid), timeout, recheck, cancellationToken);
+
+    /// <summary>
+    /// Waits until <paramref name="done"/> holds, reading it again on each of the domain's lifecycle events that
+    /// <paramref name="relevant"/> accepts and at least every <paramref name="recheck"/>; false after <paramref name="timeout"/>.
+    /// </summary>
+    private async Task<bool> WaitUntilAsync(Guid uuid, Func<DomainLifecycleEventType, bool> relevant, Func<bool> done, TimeSpan timeout, TimeSpan recheck, CancellationToken cancellationToken)
     {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnEvent(DomainLifecycleEvent e)
         {
-            if (e.Uuid == uuid && e.Type is DomainLifecycleEventType.Stopped or DomainLifecycleEventType.Crashed)
-                stopped.TrySetResult();
+            if (e.Uuid == uuid && relevant(e.Type))
+                changed.TrySetResult();
         }
-        // subscribed before the first read: a stop after it is not missed
+        // subscribed before the first read: a change after it is not missed
         DomainEvent += OnEvent;
         try
         {
             var deadline = DateTime.UtcNow + timeout;
-            while (IsRunning(uuid))
+            while (!done())
             {
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
                     return false;
                 try
                 {
-                    await stopped.Task.WaitAsync(left < recheck ? left : recheck, cancellationToken);
+                    await changed.Task.WaitAsync(left < recheck ? left : recheck, cancellationToken);
                 }
                 catch (TimeoutException)
                 {
                 }
-                // a stop event, a stop of an earlier run (a restart), or the re-read's turn: the state decides
-                stopped = stopped.Task.IsCompleted ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : stopped;
+                // an event, one of an earlier run (a restart), or the re-read's turn: the state decides
+                changed = changed.Task.IsCompleted ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : changed;
             }
             return true;
         }

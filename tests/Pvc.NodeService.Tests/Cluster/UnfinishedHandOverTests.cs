@@ -51,9 +51,7 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
         var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
 
         // a hand-over's announcement while its receiver is still a contender: hv1 leaves it to that receiver
-        var receiver = new Pvc.ZooKeeper.Recipes.ZooKeeperLock(zkc, key, Pvc.ZooKeeper.Recipes.LockKind.Exclusive, "test");
-        await receiver.AcquireAsync(TimeSpan.FromSeconds(30));
-        await zkc.SetDataAsync(key, Encoding.UTF8.GetBytes(DomainKeys.Format(uuid)));
+        var receiver = await AnnounceAsReceiverAsync(c, uuid);
         // the client starts it meanwhile: a start asked for now ends the hand-over
         await c.Vms.StartAsync(vm);
         await c.WaitRunningOnAsync(uuid, "hv1");
@@ -64,13 +62,79 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
         await c.WaitAsync(DomainKeys.Path(uuid, DomainKeys.State), s => s == "stop", "hv1 writing stop after the shutdown");
         await c.WaitNotRunningAsync(uuid);
         // before: "stop" with the key still naming the VM read as a hand-over, and hv1 started it again at once
-        var keepalive = NodeKeys.Path("hv1", NodeKeys.Keepalive);
-        for (var k = 0; k < 2; k++)
-        {
-            var seen = await c.ReadAsync(keepalive);
-            await c.WaitAsync(keepalive, t => t != seen, "hv1's next keepalive");
-        }
+        await WaitKeepalivesAsync(c, "hv1", 2);
         Assert.Equal("stop", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
         Assert.DoesNotContain("its receive here never ended", File.ReadAllText(c.Nodes[0].LogPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stopped_VM_moved_by_a_client_over_a_standing_announcement_stays_stopped_on_its_new_node()
+    {
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
+        await c.WaitReadyAsync();
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "moved"), TargetNode = "hv1" });
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+
+        // a stopped VM with an announcement standing while a receiver is still a contender (hv1 leaves it to that one)
+        var receiver = await AnnounceAsReceiverAsync(c, uuid);
+        // the client moves the stopped VM: a placement, decided now, ends whatever hand-over was pending
+        var plan = await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Move, "hv2"));
+        Assert.Equal(VmState.Stop, plan.State);
+        Assert.Equal("", await c.ReadAsync(key));
+        await receiver.DisposeAsync();
+        await c.WaitForContendersAsync(key, 0);
+
+        // before: hv2 found "stop", the key naming the VM and no contender, and finished a hand-over nobody meant
+        await WaitKeepalivesAsync(c, "hv2", 3);
+        Assert.Equal("stop", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
+        Assert.Equal("hv2", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.Node)));
+        Assert.DoesNotContain("its receive here never ended", File.ReadAllText(c.Nodes[1].LogPath), StringComparison.Ordinal);
+        await c.WaitNotRunningAsync(uuid);
+    }
+
+    [Fact]
+    public async Task A_VM_found_running_on_the_node_it_migrates_to_leaves_no_announcement_behind()
+    {
+        // nemesis seed 996475: hv2 announced itself as vm6's receiver and was killed; hv3's unflush then unmigrated vm6
+        // back to hv3, which still ran it ("arrived; it runs here"), and the dead receiver's announcement stayed
+        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
+        await c.WaitReadyAsync();
+        var uuid = Guid.NewGuid();
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "returned"), TargetNode = "hv1" });
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+
+        var zkc = c.Connection.ZooKeeper;
+        await zkc.MultiAsync([Op.SetData(DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock), Encoding.UTF8.GetBytes(DomainKeys.Format(uuid))),
+            Op.SetData(DomainKeys.Path(uuid, DomainKeys.State), "migrate"u8.ToArray())]);
+
+        await c.WaitAsync(DomainKeys.Path(uuid, DomainKeys.State), s => s == "start", "hv1 finding the VM arrived");
+        await c.WaitForLogAsync(c.Nodes[0], "VM returned arrived; it runs here");
+        // before: the key still named the VM
+        Assert.Equal("", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock)));
+        await c.WaitRunningOnAsync(uuid, "hv1");
+    }
+
+    /// <summary>What a receiver of a hand-over holds: a contender on migrate_sync_lock, the key naming the VM.</summary>
+    private static async Task<Pvc.ZooKeeper.Recipes.ZooKeeperLock> AnnounceAsReceiverAsync(NodeServiceCluster c, Guid uuid)
+    {
+        var zkc = c.Connection.ZooKeeper;
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+        var receiver = new Pvc.ZooKeeper.Recipes.ZooKeeperLock(zkc, key, Pvc.ZooKeeper.Recipes.LockKind.Exclusive, "test");
+        await receiver.AcquireAsync(TimeSpan.FromSeconds(30));
+        await zkc.SetDataAsync(key, Encoding.UTF8.GetBytes(DomainKeys.Format(uuid)));
+        return receiver;
+    }
+
+    /// <summary>Waits on watches for <paramref name="count"/> more keepalives of <paramref name="node"/> (each one reconciles its VMs).</summary>
+    private static async Task WaitKeepalivesAsync(NodeServiceCluster c, string node, int count)
+    {
+        var keepalive = NodeKeys.Path(node, NodeKeys.Keepalive);
+        for (var k = 0; k < count; k++)
+        {
+            var seen = await c.ReadAsync(keepalive);
+            await c.WaitAsync(keepalive, t => t != seen, $"{node}'s next keepalive");
+        }
     }
 }

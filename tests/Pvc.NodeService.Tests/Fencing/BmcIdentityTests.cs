@@ -75,4 +75,30 @@ public sealed class BmcIdentityTests(ZooKeeperFixture zk)
         Assert.Empty(lab.PowerRequests("hv2"));
         lab.Invariant.AssertHeld();
     }
+
+    [Fact]
+    public async Task A_node_restarted_with_another_nodes_BMC_in_its_pvc_conf_does_not_take_that_BMC_for_its_own_and_that_node_stays_fenceable()
+    {
+        await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("bmcid"), vmsPerNode: 1);
+        var recorded = await Task.WhenAll(lab.Cluster.Nodes.Select(n => lab.Cluster.ReadAsync(BmcIdentity.Path(n.Name))));
+
+        // hv3 restarts with a pvc.conf copied from hv2's: its BMC section names hv2's BMC
+        var hv3 = lab.Cluster.Nodes[2];
+        hv3.Stop();
+        var config = await File.ReadAllTextAsync(hv3.ConfigPath);
+        await File.WriteAllTextAsync(hv3.ConfigPath, config.Replace(lab.Cluster.Bmcs[2].Address, lab.Cluster.Bmcs[1].Address, StringComparison.Ordinal)
+            .Replace(lab.Cluster.Bmcs[2].Password, lab.Cluster.Bmcs[1].Password, StringComparison.Ordinal));
+        hv3.Start();
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "run", "hv3 running again");
+        // before: hv3 recorded hv2's GUID as its own
+        Assert.Equal(recorded[2], await lab.Cluster.ReadAsync(BmcIdentity.Path("hv3")));
+        await lab.Cluster.WaitForLogAsync(hv3, "answers as node hv2's");
+
+        // so hv2 is still fenced through its BMC (before: refused, its BMC "answering as node hv3's")
+        lab.Crash("hv2");
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv2", NodeKeys.DaemonState), s => s == "fenced", "hv2 fenced through its own BMC");
+        Assert.Contains("set power 0", lab.PowerRequests("hv2"));
+        await lab.WaitAllRunningAsync("hv2's VM running on hv1 or hv3", node => node != "hv2");
+        lab.Invariant.AssertHeld();
+    }
 }

@@ -251,11 +251,15 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
         lab.Invariant.AssertHeld();
     }
 
-    [Fact]
-    public async Task A_fenced_node_is_powered_back_on_when_the_answer_to_its_recovery_was_lost()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_fenced_node_is_powered_back_on_when_the_answer_to_its_recovery_was_lost(bool fencerSessionExpires)
     {
         // nemesis seed 582891: the recovery committed, its answer was lost with the connection, and the fencer threw
-        // before powering the node back on; the monitor never looks at a "fenced" node again, so it stayed off
+        // before powering the node back on; the monitor never looks at a "fenced" node again, so it stayed off. With
+        // the fencer cut off past its session timeout the fence lock goes with the session too (rev13 O1): the
+        // fencer's next session must power it on
         await using var proxy = new Pvc.Testing.Network.TcpProxy(zk.Server.ClientPort);
         var chroot = await zk.NewChrootAsync("fence");
         await using var lab = await HaLab.StartAsync(chroot, vmsPerNode: 1,
@@ -269,6 +273,12 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
         Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 is off until its recovery is written");
         proxy.Cut(); // the fencer's answer goes with the connection
         proxy.ResumeReplies();
+        if (fencerSessionExpires)
+        {
+            // hv1's and hv2's sessions (4 s) expire: their contenders on the fence lock go with them
+            await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 0);
+            Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 stays off while its fencer is cut off");
+        }
         proxy.Restore();
 
         await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(_ => Task.FromResult(lab.Cluster.Bmcs[2].PowerIsOn), TimeSpan.FromSeconds(60), "hv3 powered back on by its fencer");

@@ -117,6 +117,70 @@ public sealed class QemuLabTests(QemuLabFixture lab, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_guest_still_coming_in_when_its_sender_s_node_service_dies_never_runs_twice()
+    {
+        // rev13 O2: the receiver's phase B gets the lock once the dead sender's session ends, while the sender's libvirtd
+        // goes on with the migration; a guest paused for the migration counted as received was written "start" there,
+        // and when the migration then failed the receiver started a second copy beside the sender's running one
+        var c = lab.Cluster;
+        var uuid = Guid.NewGuid();
+        var vm = await DefineAsync(uuid, "tick-incoming", "hv1");
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        using var hv1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri);
+        using var hv2 = LibvirtConnection.Open(lab.Hosts[1].LibvirtUri);
+        await WaitForTicksAsync(hv1, uuid, 10);
+        var source = lab.Hosts[0].QemuPid("tick-incoming") ?? throw new InvalidOperationException($"no QEMU runs tick-incoming on hv1\n{lab.Logs()}");
+        // the migration's stream crawls over hv1's end of the link (128 kbit/s): the guest stays "coming in" on hv2 for
+        // tens of seconds, long enough for hv1's session to end meanwhile
+        ShapeLink(lab.Hosts[0].Namespace, ["add", "dev", LabNetwork.InterfaceName, "root", "tbf", "rate", "128kbit", "burst", "16kb", "latency", "5s"]);
+        try
+        {
+            await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2"));
+            var incoming = await PollAsync(() =>
+            {
+                using var domain = hv2.TryLookupDomain(uuid);
+                return domain?.GetState() is (DomainState.Paused, DomainSummary.PausedMigration) ? lab.Hosts[1].QemuPid("tick-incoming") : null;
+            }, "the guest coming in on hv2, paused by libvirt");
+
+            c.Nodes[0].Kill(); // hv1's node service only: its libvirtd and QEMU live on, and so does the migration
+            await c.WaitForLogAsync(c.Nodes[1], "Received VM tick-incoming: it runs here", "tick-incoming is still coming in");
+            // the migration fails (its incoming QEMU dies): libvirt removes the guest from hv2, and hv1's runs on
+            Assert.True(LabCommand.Signal(incoming, "KILL"));
+            await PollAsync(() => LabCommand.IsAlive(incoming) ? null : (bool?)true, "the incoming QEMU ended");
+
+            // before: hv2 had written "start" for the guest it counted as arrived, and now started it afresh
+            await c.WaitForLogAsync(c.Nodes[1], "Starting VM tick-incoming", "Migration of VM tick-incoming aborted or failed");
+            Assert.DoesNotContain("Starting VM tick-incoming", File.ReadAllText(c.Nodes[1].LogPath), StringComparison.Ordinal);
+            Assert.Null(lab.Hosts[1].QemuPid("tick-incoming"));
+            Assert.True(LabCommand.IsAlive(source), "the sender's QEMU runs the guest on");
+            Assert.NotEqual(VmState.Start, (await c.Connection.Vms.GetAsync(uuid)).State);
+        }
+        finally
+        {
+            ShapeLink(lab.Hosts[0].Namespace, ["del", "dev", LabNetwork.InterfaceName, "root"]);
+            if (!c.Nodes[0].IsRunning)
+                c.Nodes[0].Start();
+        }
+
+        // hv1's service back: it finds the guest running there and assigned to hv2, and migrates it after all
+        await c.WaitReadyAsync();
+        Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
+        await c.WaitRunningOnAsync(uuid, "hv2");
+        Assert.False(LabCommand.IsAlive(source), "the source QEMU still runs");
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(uuid);
+    }
+
+    /// <summary>Adds or removes a traffic shaper on the lab link's end in <paramref name="networkNamespace"/> (tc qdisc).</summary>
+    private static void ShapeLink(string networkNamespace, string[] qdisc)
+    {
+        var (code, _, error) = LabCommand.TryRun("ip", ["netns", "exec", networkNamespace, "tc", "qdisc", .. qdisc]);
+        if (code != 0 && qdisc[0] == "add")
+            throw new InvalidOperationException($"tc qdisc {string.Join(' ', qdisc)} failed: {error.Trim()}");
+    }
+
+    [Fact]
     public void The_nodes_Ceph_key_becomes_a_private_libvirt_secret_and_a_new_key_replaces_it()
     {
         var host = lab.Hosts[0];
