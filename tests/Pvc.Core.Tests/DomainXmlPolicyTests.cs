@@ -57,6 +57,11 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     [InlineData("""<smartcard mode="host"/>""", DomainXmlFeature.HostDevice, "<smartcard mode='host'>")]
     // nested oddly: a hostdev anywhere counts
     [InlineData("""<controller type="pci"><hostdev mode="subsystem" type="usb"><source><vendor id="0x1234"/><product id="0xbeef"/></source></hostdev></controller>""", DomainXmlFeature.HostDevice, "<hostdev>")]
+    // rev13b P1-1: a host NVMe controller as a disk (libvirt 9 takes it) and a host vDPA or macvtap NIC
+    [InlineData("""<disk type="nvme" device="disk"><driver name="qemu" type="raw"/><source type="pci" managed="yes" namespace="1"><address domain="0x0000" bus="0x01" slot="0x00" function="0x0"/></source><target dev="vdb" bus="virtio"/></disk>""", DomainXmlFeature.HostDevice, "<disk type='nvme'>")]
+    [InlineData("""<interface type="vdpa"><source dev="/dev/vhost-vdpa-0"/></interface>""", DomainXmlFeature.HostDevice, "<interface type='vdpa'>")]
+    [InlineData("""<interface type="direct"><source dev="eth0" mode="bridge"/></interface>""", DomainXmlFeature.HostDevice, "<interface type='direct'>")]
+    [InlineData("""<disk type="volume" device="disk"><source pool="host-lvm" volume="root"/><target dev="vdb" bus="virtio"/></disk>""", DomainXmlFeature.HostBlockDevice, "<disk type='volume'>")]
     public void Inspect_finds_what_reaches_into_the_host_however_it_is_spelt(string devices, DomainXmlFeature feature, string element) =>
         Assert.Contains(new DomainXmlUse(feature, element), DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", devices)));
 
@@ -116,6 +121,12 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     [InlineData("<source protocol='rbd' name='vms/a'><host transport='unix' socket='/run/ceph/mon.sock'/></source>")]
     [InlineData("<source protocol='rbd' name='vms/a'><config file='/root/evil.conf'/></source>")]
     [InlineData("<source protocol='rbd' name='vms/a'><snapshot name='s;x'/></source>")]
+    // rev13b P2-2: libvirt reads attributes whatever their namespace (xmlGetProp), so a prefixed attribute is the attribute
+    [InlineData("<source xmlns:n='urn:n' n:protocol='rbd' name='rbd/img:conf=/etc/shadow'/>")]
+    [InlineData("<source xmlns:n='urn:n' protocol='rbd' n:name='rbd/img:conf=/etc/shadow'/>")]
+    [InlineData("<source protocol='rbd' name='vms/a' xmlns:n='urn:n'><host n:name='10.0.0.1;keyring=/etc/shadow'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a' xmlns:n='urn:n'><host name='hv1' n:port='6789;id=admin'/></source>")]
+    [InlineData("<source protocol='rbd' name='vms/a' xmlns:n='urn:n'><host n:transport='unix' n:socket='/run/ceph/mon.sock'/></source>")]
     public void Inspect_refuses_an_RBD_source_that_is_no_pool_volume_and_monitors(string source) =>
         Assert.Equal("InvalidRbdDisk", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", RbdDisk(source)))).ErrorId);
 
@@ -126,6 +137,8 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     [InlineData("<auth username='libvirt'><secret type='iscsi' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth>")]
     [InlineData("<auth username='libvirt'><secret type='ceph' usage='client.libvirt secret'/></auth>")]
     [InlineData("<auth username='libvirt'/>")]
+    [InlineData("<auth xmlns:n='urn:n' n:username='admin;key=AQ=='><secret type='ceph' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth>")]
+    [InlineData("<auth username='libvirt' xmlns:n='urn:n'><secret n:type='iscsi' uuid='c0ffee00-5eed-4c0d-a000-000000000001'/></auth>")]
     public void Inspect_refuses_an_RBD_disk_whose_cephx_user_or_secret_is_malformed(string auth) =>
         Assert.Equal("InvalidRbdDisk", PvcAssert.Throws(PvcErrorKind.InvalidArgument,
             () => DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", RbdDisk("<source protocol='rbd' name='vms/a'/>", auth)))).ErrorId);

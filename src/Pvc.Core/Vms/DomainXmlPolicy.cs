@@ -13,7 +13,8 @@ namespace Pvc.Core.Vms;
 /// <remarks>
 /// Whoever can write a VM's XML can otherwise run any QEMU argument or take any host device or disk through libvirt as
 /// root on every hypervisor the VM may land on; the allow-list makes that an administrator's decision, per cluster.
-/// Other host-facing parts (file-backed disks, shared host folders, character devices on host paths) are not covered.
+/// Other host-facing parts (file-backed disks, shared host folders over virtiofs, character devices on host paths,
+/// seclabels) are not covered yet: docs/reviews/rev13b-issue13-fixes.md P1-2.
 /// </remarks>
 public static class DomainXmlPolicy
 {
@@ -103,41 +104,22 @@ public static class DomainXmlPolicy
         return reader.LocalName switch
         {
             "hostdev" => new DomainXmlUse(DomainXmlFeature.HostDevice, "<hostdev>"),
-            "interface" when HasAttribute(reader, "type", "hostdev") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='hostdev'>"),
+            "interface" when LibvirtAttributes.Has(reader, "type", "hostdev") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='hostdev'>"),
             // a host TPM, host input devices (evdev grabs the host's keyboard or mouse) and a host smartcard reader
-            "backend" when HasAttribute(reader, "type", "passthrough") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<tpm><backend type='passthrough'>"),
-            "input" when HasAttribute(reader, "type", "passthrough") || HasAttribute(reader, "type", "evdev") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<input type='passthrough'/'evdev'>"),
-            "smartcard" when HasAttribute(reader, "mode", "host") || HasAttribute(reader, "mode", "host-certificates") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<smartcard mode='host'>"),
-            "disk" when HasAttribute(reader, "type", "block") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='block'>"),
+            "backend" when LibvirtAttributes.Has(reader, "type", "passthrough") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<tpm><backend type='passthrough'>"),
+            "input" when LibvirtAttributes.Has(reader, "type", "passthrough") || LibvirtAttributes.Has(reader, "type", "evdev") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<input type='passthrough'/'evdev'>"),
+            "smartcard" when LibvirtAttributes.Has(reader, "mode", "host") || LibvirtAttributes.Has(reader, "mode", "host-certificates") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<smartcard mode='host'>"),
+            "disk" when LibvirtAttributes.Has(reader, "type", "block") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='block'>"),
+            // a host NVMe controller (PCI) as a disk, and a storage pool's volume (which may be a host block device)
+            "disk" when LibvirtAttributes.Has(reader, "type", "nvme") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<disk type='nvme'>"),
+            "disk" when LibvirtAttributes.Has(reader, "type", "volume") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='volume'>"),
+            // a host vDPA device, and macvtap straight onto a host NIC (the guest on the host's own network, PVC's SR-IOV macvtap mode)
+            "interface" when LibvirtAttributes.Has(reader, "type", "vdpa") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='vdpa'>"),
+            "interface" when LibvirtAttributes.Has(reader, "type", "direct") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='direct'>"),
             // a disk's backing chain (libvirt takes one written in the XML) and a block job's target are disks too
-            "backingStore" or "mirror" when HasAttribute(reader, "type", "block") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, $"<{reader.LocalName} type='block'>"),
+            "backingStore" or "mirror" when LibvirtAttributes.Has(reader, "type", "block") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, $"<{reader.LocalName} type='block'>"),
             _ => null,
         };
-    }
-
-    /// <summary>
-    /// True when an attribute named <paramref name="name"/> has the value <paramref name="value"/>, whatever its
-    /// namespace: libvirt reads attributes with libxml2's xmlGetProp, which ignores an attribute's namespace, so
-    /// <c>&lt;disk a:type="block"&gt;</c> is a block disk to libvirt (and comes first when <c>type="file"</c> follows it).
-    /// </summary>
-    private static bool HasAttribute(XmlReader reader, string name, string value)
-    {
-        if (!reader.MoveToFirstAttribute())
-            return false;
-        try
-        {
-            do
-            {
-                if (reader.LocalName == name && reader.Value == value)
-                    return true;
-            }
-            while (reader.MoveToNextAttribute());
-            return false;
-        }
-        finally
-        {
-            reader.MoveToElement();
-        }
     }
 
     private static string Describe(DomainXmlFeature feature) => feature switch

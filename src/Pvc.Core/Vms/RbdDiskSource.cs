@@ -61,20 +61,20 @@ internal sealed class RbdDiskSource
         switch (reader.LocalName)
         {
             // any source in the disk, its backing store's too
-            case "source" when reader.GetAttribute("protocol") == Protocol:
-                CheckSource(reader.GetAttribute("name"));
+            case "source" when LibvirtAttributes.Has(reader, "protocol", Protocol):
+                CheckSource(LibvirtAttributes.Get(reader, "name"));
                 _isRbd = true;
                 if (!reader.IsEmptyElement)
                     _sourceDepth = reader.Depth;
                 break;
             case "auth":
                 _hasAuth = true;
-                _user = reader.GetAttribute("username");
+                _user = LibvirtAttributes.Get(reader, "username");
                 if (!reader.IsEmptyElement)
                     _authDepth = reader.Depth;
                 break;
             case "secret" when _authDepth >= 0 && reader.Depth == _authDepth + 1:
-                _secret = (reader.GetAttribute("type"), reader.GetAttribute("uuid"));
+                _secret = (LibvirtAttributes.Get(reader, "type"), LibvirtAttributes.Get(reader, "uuid"));
                 break;
         }
     }
@@ -111,10 +111,10 @@ internal sealed class RbdDiskSource
         switch (reader.LocalName)
         {
             case "host":
-                CheckHost(reader.GetAttribute("name"), reader.GetAttribute("port"), reader.GetAttribute("transport"), reader.GetAttribute("socket"));
+                CheckHost(LibvirtAttributes.Get(reader, "name"), LibvirtAttributes.Get(reader, "port"), LibvirtAttributes.Get(reader, "transport"), LibvirtAttributes.Get(reader, "socket"));
                 break;
-            case "snapshot" when !SnapshotName.IsValid(reader.GetAttribute("name")):
-                throw Refused($"its snapshot is '{Printable(reader.GetAttribute("name"))}'; a snapshot name is {SnapshotName.Rule}");
+            case "snapshot" when !SnapshotName.IsValid(LibvirtAttributes.Get(reader, "name")):
+                throw Refused($"its snapshot is '{Printable(LibvirtAttributes.Get(reader, "name"))}'; a snapshot name is {SnapshotName.Rule}");
             case "config":
                 throw Refused("its source names a Ceph configuration file on the hypervisor (<config file=...>); give the monitors as <host> elements");
         }
