@@ -93,6 +93,29 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     /// </summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
 
+    /// <summary>
+    /// Marks requests sent until the returned scope is disposed as sent together, for <see cref="RoundTrips"/>: a caller
+    /// that sends several requests before it waits for any answer pays one round trip, even when the machine is slow
+    /// enough for an early answer to arrive before its last request went out.
+    /// </summary>
+    public IDisposable SendTogether()
+    {
+        if (Interlocked.Increment(ref _outstanding) == 1)
+            Interlocked.Increment(ref _roundTrips);
+        return new SentTogether(this);
+    }
+
+    private sealed class SentTogether(ZooKeeperClient client) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                Interlocked.Decrement(ref client._outstanding);
+        }
+    }
+
     /// <summary>The session timeout the server granted.</summary>
     public TimeSpan SessionTimeout { get; private set; }
 

@@ -28,7 +28,8 @@ function New-TestVmXml {
     $domain.uuid = [guid]::NewGuid().ToString()
     $domain.description = "Pester test VM $Name"
     $domain.devices.serial.log.file = "/var/log/libvirt/$Name.log"
-    $domain.devices.disk.source.name = "vms/${Name}_sda"
+    # a volume name takes no spaces (Core refuses such an RBD image): a name that must be quoted gets a plain volume
+    $domain.devices.disk.source.name = "vms/$($Name -replace '[^A-Za-z0-9_.-]', '-')_sda"
     $mac = [byte[]]::new(3)
     [Random]::Shared.NextBytes($mac)
     $domain.devices.interface.mac.address = '52:54:00:{0:x2}:{1:x2}:{2:x2}' -f $mac[0], $mac[1], $mac[2]

@@ -11,11 +11,20 @@ namespace Pvc.NodeService.Tests;
 /// </summary>
 public sealed partial class NodeServiceVocabularyTests
 {
-    /// <summary>pvc.conf's own vocabulary, which happens to share words with the states: failed_fence/successful_fence "migrate" and "none".</summary>
+    /// <summary>
+    /// Other vocabularies that happen to share words with the states, each in the one file that speaks it: pvc.conf's
+    /// failed_fence/successful_fence "migrate" and "none", systemctl's verbs, dnsmasq's lease-script actions, ip's
+    /// "link delete", and the JSON field a task result names an RBD lock's holder by.
+    /// </summary>
     private static readonly HashSet<(string File, string Literal)> ConfigurationWords =
     [
         ("Configuration/NodeConfigLoader.cs", "migrate"),
         ("Configuration/NodeConfigLoader.cs", "none"),
+        ("Ceph/Osds/SystemdOsdDaemons.cs", "start"),
+        ("Ceph/Osds/SystemdOsdDaemons.cs", "stop"),
+        ("Networks/LeaseHook.cs", "init"),
+        ("Networks/NetworkInstances.cs", "delete"),
+        ("Tasks/VmFlushLocksHandler.cs", "client"),
     ];
 
     /// <summary>Every string of PVC's state machines (VM, node daemon, node domain, coordinator), node modes, and primary_node's "none".</summary>

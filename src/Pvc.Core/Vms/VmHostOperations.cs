@@ -52,13 +52,19 @@ public sealed class VmHostOperations(ClusterConnection cluster, string nodeName)
     public async Task<HostedVm?> ReadAsync(Guid uuid, Action changed, CancellationToken cancellationToken)
     {
         var watcher = WatcherFor(changed);
-        // the watches' requests are sent ahead of the read, not waited for: ZooKeeper answers a session's requests in the
-        // order sent, so they are armed before the read all the same, and the decision costs one round trip, not two
-        var armed = Task.WhenAll(Zk.ExistsAsync(P(uuid, DomainKeys.State), watcher, cancellationToken), Zk.ExistsAsync(P(uuid, DomainKeys.Node), watcher, cancellationToken));
         var batch = new ZnodeBatch(Zk);
         foreach (var key in new[] { DomainKeys.Root, DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.Xml, DomainKeys.MigrationMethod, DomainKeys.MigrationMaxDowntime })
             batch.Data(P(uuid, key));
-        await Task.WhenAll(armed, batch.ReadAsync(cancellationToken));
+        // the watches' requests are sent ahead of the read, not waited for: ZooKeeper answers a session's requests in the
+        // order sent, so they are armed before the read all the same, and the decision costs one round trip, not two
+        // (the read is made ready first, so that it follows them at once)
+        Task armed, read;
+        using (Zk.SendTogether())
+        {
+            armed = Task.WhenAll(Zk.ExistsAsync(P(uuid, DomainKeys.State), watcher, cancellationToken), Zk.ExistsAsync(P(uuid, DomainKeys.Node), watcher, cancellationToken));
+            read = batch.ReadAsync(cancellationToken);
+        }
+        await Task.WhenAll(armed, read);
         if (batch.Text(P(uuid, DomainKeys.Root)) is not { } name)
             return null;
         return new HostedVm(uuid, name, Wire.VmState.Decode(batch.Text(P(uuid, DomainKeys.State))), batch.StatOf(P(uuid, DomainKeys.State))?.Version ?? -1,
