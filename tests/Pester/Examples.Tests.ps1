@@ -1540,6 +1540,9 @@ namespace PvcExamples
                     if ($vm.LastNode -eq $w.Node) { Move-PvcVm $w.Name -Return -Wait -ErrorAction Stop | Out-Null }
                     else { Move-PvcVm $w.Name -Node $w.Node -Permanent -Wait -Confirm:$false -ErrorAction Stop | Out-Null }
                 }
+                # a restore step above (or the example's restart) may still be under way on the VM's node: its next write
+                # would race the state's restore (VmChangedMeanwhile, seen in a fresh-clone run), so let it settle first
+                Wait-Settled
                 $state = "$((Get-PvcVm $w.Name).State)"
                 if ($state -ne $w.State) {
                     if ($w.State -eq 'Start') { Start-PvcVm $w.Name -Wait -ErrorAction Stop | Out-Null }
