@@ -138,12 +138,14 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         {
             try
             {
-                await _addresses.AddAsync(floating.Device, floating.Cidr, cancellationToken);
+                // counted as held before it is added: a relinquish during the add (or its arping) must remove it
                 _floating.Add(floating);
+                await _addresses.AddAsync(floating.Device, floating.Cidr, cancellationToken);
                 log.LogInformation("Added the {Network} floating address {Address} on {Device}", floating.Network, floating.Cidr, floating.Device);
             }
             catch (IpCommandException e)
             {
+                _floating.Remove(floating);
                 log.LogWarning("The {Network} floating address {Address} could not be added: {Message}", floating.Network, floating.Cidr, e.Message);
                 complete = false;
             }
