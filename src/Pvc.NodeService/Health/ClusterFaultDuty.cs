@@ -30,7 +30,7 @@ internal sealed class ClusterFaultDuty(ClusterConnection cluster, TimeSpan inter
                 log.LogDebug("Fault check: {Count} fault(s)", found.Count);
                 _lastError = null;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is PvcException or Pvc.ZooKeeper.ZooKeeperException or TimeoutException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
             {
                 if (e.Message != _lastError)
                     log.LogWarning("Fault check not finished: {Message}", e.Message);

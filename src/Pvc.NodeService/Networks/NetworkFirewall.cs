@@ -10,17 +10,19 @@ namespace Pvc.NodeService.Networks;
 
 /// <summary>
 /// The primary's nftables for managed networks, as PVC lays them out (inventory 4.8): <c>&lt;run&gt;/nft/base.nft</c> makes
-/// <c>table inet filter</c> with its <c>forward</c> and <c>input</c> chains and includes <c>networks/*</c>; each managed
+/// <c>table inet pvc</c> (PVC's <c>inet filter</c>, renamed) with its <c>forward</c> and <c>input</c> chains and includes <c>networks/*</c>; each managed
 /// network's file <c>networks/&lt;vni&gt;.nft</c> has its <c>vxlan&lt;vni&gt;-in</c>/<c>-out</c> chains, the input policy for its
 /// bridge (ICMP, DNS, DHCP, NTP, DHCPv6 and the metadata API reach the gateway; everything else from guests is
 /// dropped) and the forward jumps on its networks. Then each user ACL goes to nft in its order, one
 /// <c>add rule ... counter &lt;rule&gt;</c> per call with the rule's words as arguments, re-checked here first. Unlike PVC's
-/// base file this one does not flush the whole ruleset: only the table PVC owns is replaced, in one nft transaction.
+/// base file this one does not flush the whole ruleset: only Pvc's own table is replaced, in one nft transaction. The
+/// table is not PVC's <c>inet filter</c> because Debian's default /etc/nftables.conf (a host's own firewall) uses that
+/// name, and the cleanup every coordinator runs at session start would delete it.
 /// </summary>
 internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger log)
 {
-    /// <summary>The table PVC's rules live in.</summary>
-    public const string Table = "filter";
+    /// <summary>The table the rules live in: Pvc's own (see the class remarks).</summary>
+    public const string Table = "pvc";
 
     private string? _applied;
 

@@ -195,7 +195,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         }
         // relinquished: the gateway and the firewall are gone and no dnsmasq of ours is left
         Assert.DoesNotContain("\"local\":\"10.100.0.1\"", await ip.RunAsync(["-json", "address", "show"], default), StringComparison.Ordinal);
-        Assert.DoesNotContain("table inet filter", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("table inet pvc", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "dnsmasq-100.pid")) && LabCommand.IsAlive(int.Parse(File.ReadAllText(Path.Combine(_dir, "dnsmasq-100.pid")).Trim(), CultureInfo.InvariantCulture)));
     }
 
@@ -242,7 +242,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
             var networks = new NetworkOperations(c.Connection);
             await networks.AddAclAsync("101", Pvc.Core.Schema.FirewallDirection.In, "no-clients", "ip saddr 10.100.0.0/24 drop");
             await EventuallyAsync(() => !Pings(guest, "10.101.0.50"), "The ACL's drop", log);
-            var chain = LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "chain", "inet", "filter", "vxlan101-in"]).Output;
+            var chain = LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "chain", "inet", NetworkFirewall.Table, "vxlan101-in"]).Output;
             var counted = System.Text.RegularExpressions.Regex.Match(chain, @"counter packets ([0-9]+) bytes [0-9]+ ip saddr 10\.100\.0\.0/24 drop");
             Assert.True(counted.Success && int.Parse(counted.Groups[1].Value, CultureInfo.InvariantCulture) > 0, chain);
             Assert.True(Pings(server, "10.101.0.1")); // the network itself still reaches its gateway
@@ -255,7 +255,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
             await stop.CancelAsync();
             await Task.WhenAll(instances.ContinueWith(_ => { }, TaskScheduler.Default), dhcp.ContinueWith(_ => { }, TaskScheduler.Default));
         }
-        Assert.DoesNotContain("table inet filter", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("table inet pvc", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
         Assert.False(await HasAddressAsync(ip, "vmbr101", "10.101.0.1/24"));
     }
 
@@ -274,7 +274,10 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         // what the dead primary left: its gateway, its firewall, a floating address
         await ip.RunAsync(["address", "add", "10.100.0.1/24", "dev", "vmbr100"], default);
         await ip.RunAsync(["address", "add", "10.213.0.250/24", "dev", LabNetwork.InterfaceName], default);
+        Run("ip", "netns", "exec", node, "nft", "add", "table", "inet", NetworkFirewall.Table);
+        // and the host's own firewall (Debian's default /etc/nftables.conf names its table inet filter, as PVC does)
         Run("ip", "netns", "exec", node, "nft", "add", "table", "inet", "filter");
+        Run("ip", "netns", "exec", node, "nft", "add", "chain", "inet", "filter", "input", "{ type filter hook input priority 0; }");
         var floating = new Pvc.NodeService.Configuration.FloatingAddress("cluster", LabNetwork.InterfaceName, IPAddress.Parse("10.213.0.250"), 24);
         var (config, hook) = WriteHook(c);
 
@@ -284,7 +287,10 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         static IEnumerable<string> V4(IReadOnlyList<string> addresses) => addresses.Where(a => !a.Contains(':', StringComparison.Ordinal));
         Assert.Empty(V4(await ip.ListAddressesAsync("vmbr100", default)));
         Assert.Equal(["10.213.0.1/24"], V4(await ip.ListAddressesAsync(LabNetwork.InterfaceName, default))); // the node's own stays
-        Assert.DoesNotContain("table inet filter", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
+        var ruleset = LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output;
+        Assert.DoesNotContain("table inet pvc", ruleset, StringComparison.Ordinal);
+        // before: the cleanup deleted inet filter, the host's firewall included
+        Assert.Contains("table inet filter", ruleset, StringComparison.Ordinal);
     }
 
     public void Dispose()
