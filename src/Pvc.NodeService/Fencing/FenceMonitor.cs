@@ -31,17 +31,9 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
             // the cluster without a fencer for as long as this session lives
             while (!cancellationToken.IsCancellationRequested)
             {
-                try
-                {
-                    // outside the lock: a power-on owed from an expired session waits for no other coordinator's monitor
-                    await fencer.FinishPowerOnsAsync(cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogError("Fence monitor: powering on a node this node fenced: {Message}; trying again", e.Message);
-                    await Task.Delay(config.KeepaliveInterval, cancellationToken);
-                    continue;
-                }
+                // outside the lock: a power-on owed from an expired session waits for no other coordinator's monitor;
+                // and it never keeps this coordinator from contending for the lock
+                await FinishPowerOnsAsync(cancellationToken);
                 var fenceLock = fence.FenceLock();
                 try
                 {
@@ -65,6 +57,19 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
         }
     }
 
+    /// <summary>The power-ons this node owes, tried on their own: an error there is logged and tried again next round.</summary>
+    private async Task FinishPowerOnsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await fencer.FinishPowerOnsAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError("Fence monitor: powering on a node this node fenced: {Message}; trying again", e.Message);
+        }
+    }
+
     /// <summary>Gives the lock up; when ZooKeeper cannot be reached its node goes with the session.</summary>
     private async Task ReleaseAsync(ClusterLock fenceLock)
     {
@@ -79,6 +84,9 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
         using var timer = new PeriodicTimer(Period, time);
         do
         {
+            // each round, and not only when the monitor starts over: a power-on owed in this session (the BMC did not
+            // answer, or a recovery threw after the power-off) is tried again
+            await FinishPowerOnsAsync(cancellationToken);
             try
             {
                 await CheckAsync(tracker, cancellationToken);

@@ -289,6 +289,39 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
     }
 
     [Fact]
+    public async Task A_fenced_node_whose_BMC_is_silent_when_its_power_on_is_due_is_powered_on_once_the_BMC_answers()
+    {
+        // rev13b P3-1: the owed power-on was tried once; a BMC that did not answer then (its network still recovering
+        // from the outage that expired the session) left the node off for good, "fenced", with no monitor looking at it
+        await using var proxy = new Pvc.Testing.Network.TcpProxy(zk.Server.ClientPort);
+        var chroot = await zk.NewChrootAsync("fence");
+        await using var lab = await HaLab.StartAsync(chroot, vmsPerNode: 1,
+            zookeeperFor: node => node == "hv3" ? chroot : proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..]);
+        var recoverySent = proxy.PauseRepliesAfterRequestWith("fenced"u8.ToArray());
+        lab.Crash("hv3");
+        await recoverySent.WaitAsync(TimeSpan.FromSeconds(90));
+        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3's recovery committed");
+        proxy.Cut();
+        proxy.ResumeReplies();
+        await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 0);
+
+        // the fencers come back to a silent BMC: their first power-on attempts fail
+        lab.Cluster.Bmcs[2].Hang();
+        var requests = lab.PowerRequests("hv3").Count;
+        proxy.Restore();
+        await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 2);
+        await Task.Delay(TimeSpan.FromSeconds(10)); // the BMC's outage
+        Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 stays off while its BMC does not answer");
+        lab.Cluster.Bmcs[2].Answer();
+
+        await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(_ => Task.FromResult(lab.Cluster.Bmcs[2].PowerIsOn), TimeSpan.FromSeconds(60), "hv3 powered on by its fencer once its BMC answers");
+        Assert.Equal("set power 1", lab.PowerRequests("hv3")[^1]);
+        Assert.True(lab.PowerRequests("hv3").Count > requests);
+        Assert.Equal("fenced", await lab.DaemonStateAsync("hv3"));
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
     public async Task A_VM_whose_receiver_dies_mid_migration_is_never_started_elsewhere_while_its_sender_runs_it()
     {
         await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), vmsPerNode: 1);
