@@ -25,15 +25,15 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // the power-ons this node owes, tried every interval on their own: outside the lock (a coordinator waiting
+        // for it is no less their owner), and never keeping this one from contending for it
+        var powerOns = RetryPowerOnsAsync(cancellationToken);
         try
         {
             // only cancellation ends this loop: a monitor that died on an error while holding the lock would leave
             // the cluster without a fencer for as long as this session lives
             while (!cancellationToken.IsCancellationRequested)
             {
-                // outside the lock: a power-on owed from an expired session waits for no other coordinator's monitor;
-                // and it never keeps this coordinator from contending for the lock
-                await FinishPowerOnsAsync(cancellationToken);
                 var fenceLock = fence.FenceLock();
                 try
                 {
@@ -55,18 +55,29 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-    }
-
-    /// <summary>The power-ons this node owes, tried on their own: an error there is logged and tried again next round.</summary>
-    private async Task FinishPowerOnsAsync(CancellationToken cancellationToken)
-    {
         try
         {
-            await fencer.FinishPowerOnsAsync(cancellationToken);
+            await powerOns;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            log.LogError("Fence monitor: powering on a node this node fenced: {Message}; trying again", e.Message);
+        }
+    }
+
+    /// <summary>The power-ons this node owes, tried every keepalive interval until cancelled; an error is logged and tried again.</summary>
+    private async Task RetryPowerOnsAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await fencer.FinishPowerOnsAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError("Fence monitor: powering on a node this node fenced: {Message}; trying again", e.Message);
+            }
+            await Task.Delay(config.KeepaliveInterval, cancellationToken);
         }
     }
 
@@ -84,9 +95,6 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
         using var timer = new PeriodicTimer(Period, time);
         do
         {
-            // each round, and not only when the monitor starts over: a power-on owed in this session (the BMC did not
-            // answer, or a recovery threw after the power-off) is tried again
-            await FinishPowerOnsAsync(cancellationToken);
             try
             {
                 await CheckAsync(tracker, cancellationToken);

@@ -21,14 +21,19 @@ namespace Pvc.NodeService.Fencing;
 /// </summary>
 internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fence, NodeConfig config, BmcFence bmc, VmDiskLocks? diskLocks, PendingPowerOns powerOns, ILogger log)
 {
+    // a fence's power-off..power-on and the retries of owed power-ons, one at a time: a retry must not take a node's
+    // entry while its fence is under way (its state still "dead")
+    private readonly SemaphoreSlim _powerGate = new(1, 1);
+
     private FencingSettings Settings => config.Fencing;
 
     /// <summary>How long without a keepalive makes a node dead.</summary>
     public TimeSpan DeathThreshold => config.KeepaliveInterval * Settings.FenceIntervals;
 
     /// <summary>
-    /// How long a power-on stays owed (the BMC refusing, or this service cut off from ZooKeeper) before it is given up:
-    /// 30 keepalive intervals, and at least a session timeout and a death threshold (the longest a cut-off fencer lives
+    /// How long a power-on stays owed (the BMC not answering, or this service cut off from ZooKeeper) before it is given
+    /// up: 120 keepalive intervals (10 minutes at PVC's 5 s), time for a BMC network to come back from the outage that
+    /// often comes with a fence, and at least a session timeout and a death threshold (the longest a cut-off fencer lives
     /// on). Past it an operator may have switched the node off on purpose, and that decision wins.
     /// </summary>
     public TimeSpan PowerOnOwedAtMost
@@ -36,7 +41,7 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         get
         {
             var floor = Configuration.NodeConnection.SessionTimeout(config) + DeathThreshold;
-            var limit = config.KeepaliveInterval * 30;
+            var limit = config.KeepaliveInterval * 120;
             return limit > floor ? limit : floor;
         }
     }
@@ -72,25 +77,44 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         var result = await bmc.PowerOffAsync(address, await ExpectationAsync(node, cancellationToken), cancellationToken);
         if (result.Done)
         {
-            log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
-            // owed until done: a session that expires before the recovery's answer leaves it to the next session
-            powerOns.Add(node, address!);
-            await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
-            // only now, with the node written off, may it boot: it comes back flushed, owning nothing; a BMC that does
-            // not power it on keeps it owed, and the monitor's next rounds try again (FinishPowerOnsAsync)
-            var on = await bmc.PowerOnAsync(address!, expected: null, cancellationToken);
-            if (on.Done)
+            await _powerGate.WaitAsync(cancellationToken);
+            try
             {
-                log.LogInformation("Node {Node}: {Detail}", node, on.Detail);
-                powerOns.Remove(node);
+                log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
+                return await RecoverAndPowerOnAsync(node, address!, cancellationToken);
             }
-            else
+            finally
             {
-                log.LogWarning("Node {Node} was not powered on: {Detail}; trying again", node, on.Detail);
+                _powerGate.Release();
             }
-            return FenceOutcome.Fenced;
         }
+        return await FailedAsync(node, silentFor, clock, result, cancellationToken);
+    }
 
+    /// <summary>A node the BMC confirmed off: its recovery, then its power-on (owed until the BMC says on).</summary>
+    private async Task<FenceOutcome> RecoverAndPowerOnAsync(string node, BmcAddress address, CancellationToken cancellationToken)
+    {
+        // owed until done: a session that expires before the recovery's answer leaves it to the next session
+        powerOns.Add(node, address);
+        await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
+        // only now, with the node written off, may it boot: it comes back flushed, owning nothing; a BMC that does
+        // not power it on keeps it owed, and the monitor tries again every interval (FinishPowerOnsAsync)
+        var on = await bmc.PowerOnAsync(address, expected: null, cancellationToken);
+        if (on.Done)
+        {
+            log.LogInformation("Node {Node}: {Detail}", node, on.Detail);
+            powerOns.Remove(node);
+        }
+        else
+        {
+            log.LogWarning("Node {Node} was not powered on: {Detail}; trying again", node, on.Detail);
+        }
+        return FenceOutcome.Fenced;
+    }
+
+    /// <summary>A fence the BMC did not confirm: FENCE_FAILED, and the VMs moved only under failed_fence migrate with self-fencing.</summary>
+    private async Task<FenceOutcome> FailedAsync(string node, TimeSpan silentFor, Stopwatch clock, BmcFenceResult result, CancellationToken cancellationToken)
+    {
         log.LogError("Fencing node {Node} failed: {Detail}; its VMs stay assigned to it", node, result.Detail);
         await RaiseAsync(FaultIds.FenceFailed(node), FaultIds.FenceFailedDelta, $"Fencing node {node} failed: {result.Detail}. Its VMs were not started elsewhere; power it off and run Resume-PvcNode elsewhere, or fix its BMC", cancellationToken);
         // as PVC, whatever the fence's result, a dead coordinator gives up its role so that another is elected
@@ -126,6 +150,19 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
     {
         if (powerOns.IsEmpty)
             return;
+        await _powerGate.WaitAsync(cancellationToken);
+        try
+        {
+            await FinishPowerOnsLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _powerGate.Release();
+        }
+    }
+
+    private async Task FinishPowerOnsLockedAsync(CancellationToken cancellationToken)
+    {
         if ((await fence.ReadRoundAsync(cancellationToken)).Maintenance)
             return; // kept: made once maintenance ends, unless too old by then
         foreach (var (node, owed) in powerOns.Snapshot())

@@ -252,9 +252,10 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_fenced_node_is_powered_back_on_when_the_answer_to_its_recovery_was_lost(bool fencerSessionExpires)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task A_fenced_node_is_powered_back_on_when_the_answer_to_its_recovery_was_lost(bool fencerSessionExpires, bool bmcSilentAtFirst)
     {
         // nemesis seed 582891: the recovery committed, its answer was lost with the connection, and the fencer threw
         // before powering the node back on; the monitor never looks at a "fenced" node again, so it stayed off. With
@@ -279,45 +280,23 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
             await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 0);
             Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 stays off while its fencer is cut off");
         }
+        if (bmcSilentAtFirst)
+        {
+            // rev13b P3-1: the fencers come back to a BMC that does not answer yet (its network recovering from the same
+            // outage); the power-on was tried once and forgotten, leaving hv3 off for good
+            lab.Cluster.Bmcs[2].Hang();
+            proxy.Restore();
+            await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 2);
+            await Task.Delay(TimeSpan.FromSeconds(10)); // the BMC's outage
+            Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 stays off while its BMC does not answer");
+            lab.Cluster.Bmcs[2].Answer();
+        }
         proxy.Restore();
 
         await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(_ => Task.FromResult(lab.Cluster.Bmcs[2].PowerIsOn), TimeSpan.FromSeconds(60), "hv3 powered back on by its fencer");
         Assert.Equal("set power 1", lab.PowerRequests("hv3")[^1]);
         Assert.Equal("fenced", await lab.DaemonStateAsync("hv3"));
         await lab.WaitAllRunningAsync("hv3's VM running on hv1 or hv2", node => node != "hv3");
-        lab.Invariant.AssertHeld();
-    }
-
-    [Fact]
-    public async Task A_fenced_node_whose_BMC_is_silent_when_its_power_on_is_due_is_powered_on_once_the_BMC_answers()
-    {
-        // rev13b P3-1: the owed power-on was tried once; a BMC that did not answer then (its network still recovering
-        // from the outage that expired the session) left the node off for good, "fenced", with no monitor looking at it
-        await using var proxy = new Pvc.Testing.Network.TcpProxy(zk.Server.ClientPort);
-        var chroot = await zk.NewChrootAsync("fence");
-        await using var lab = await HaLab.StartAsync(chroot, vmsPerNode: 1,
-            zookeeperFor: node => node == "hv3" ? chroot : proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..]);
-        var recoverySent = proxy.PauseRepliesAfterRequestWith("fenced"u8.ToArray());
-        lab.Crash("hv3");
-        await recoverySent.WaitAsync(TimeSpan.FromSeconds(90));
-        await lab.Cluster.WaitAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), s => s == "fenced", "hv3's recovery committed");
-        proxy.Cut();
-        proxy.ResumeReplies();
-        await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 0);
-
-        // the fencers come back to a silent BMC: their first power-on attempts fail
-        lab.Cluster.Bmcs[2].Hang();
-        var requests = lab.PowerRequests("hv3").Count;
-        proxy.Restore();
-        await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 2);
-        await Task.Delay(TimeSpan.FromSeconds(10)); // the BMC's outage
-        Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 stays off while its BMC does not answer");
-        lab.Cluster.Bmcs[2].Answer();
-
-        await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(_ => Task.FromResult(lab.Cluster.Bmcs[2].PowerIsOn), TimeSpan.FromSeconds(60), "hv3 powered on by its fencer once its BMC answers");
-        Assert.Equal("set power 1", lab.PowerRequests("hv3")[^1]);
-        Assert.True(lab.PowerRequests("hv3").Count > requests);
-        Assert.Equal("fenced", await lab.DaemonStateAsync("hv3"));
         lab.Invariant.AssertHeld();
     }
 
