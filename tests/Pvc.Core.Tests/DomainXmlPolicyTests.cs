@@ -34,10 +34,13 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
         Assert.Equal([new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='hostdev'>")], DomainXmlPolicy.Inspect(Domain(uuid, "a",
             """<interface type="hostdev" managed="yes"><source><address type="pci" domain="0x0000" bus="0x00" slot="0x07" function="0x0"/></source></interface>""")));
         Assert.Equal([new DomainXmlUse(DomainXmlFeature.HostBlockDevice, "<disk type='block'>")], DomainXmlPolicy.Inspect(Domain(uuid, "a", BlockDisk)));
-        // lookalikes: an element of another namespace, a file disk, a bridged interface
+        // lookalikes: an element of another namespace, a bridged interface
         Assert.Empty(DomainXmlPolicy.Inspect(Domain(uuid, "a",
-            """<disk type="file" device="cdrom"><source file="/srv/iso/debian.iso"/><target dev="sdc" bus="sata"/></disk><interface type="bridge"><source bridge="vmbr0"/></interface>""",
+            """<interface type="bridge"><source bridge="vmbr0"/></interface>""",
             """<metadata><my:hostdev xmlns:my="urn:example"/></metadata>""")));
+        // a file disk names a host path, which a directory the cluster allows may admit
+        Assert.Equal([new DomainXmlUse(DomainXmlFeature.HostPath, "<disk><source file='/srv/iso/debian.iso'>") { HostPath = "/srv/iso/debian.iso" }], DomainXmlPolicy.Inspect(Domain(uuid, "a",
+            """<disk type="file" device="cdrom"><source file="/srv/iso/debian.iso"/><target dev="sdc" bus="sata"/></disk>""")));
     }
 
     [Theory]
@@ -71,6 +74,100 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
     [InlineData("""<input type="tablet" bus="usb"/><tpm model="tpm-crb"><backend type="emulator" version="2.0"/></tpm><rng model="virtio"><backend model="random">/dev/urandom</backend></rng>""")]
     public void Inspect_leaves_lookalikes_alone(string devices) =>
         Assert.Empty(DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", devices)));
+
+    // rev13b P1-2: host files, folders, sockets and programs, and sVirt turned off; each was accepted before
+    [Theory]
+    [InlineData("""<disk type="file" device="disk"><source file="/etc/pvc/pvc.conf"/><target dev="vdb" bus="virtio"/></disk>""", "/etc/pvc/pvc.conf")]
+    [InlineData("""<disk type="file" device="disk"><source file="/etc/ceph/ceph.client.admin.keyring"/><target dev="vdb" bus="virtio"/></disk>""", "/etc/ceph/ceph.client.admin.keyring")]
+    [InlineData("""<disk xmlns:n="urn:n" type="file" device="disk"><source n:file="/etc/shadow"/><target dev="vdb" bus="virtio"/></disk>""", "/etc/shadow")]
+    [InlineData("""<disk type="dir" device="disk"><source dir="/etc"/><target dev="vdb" bus="virtio"/></disk>""", "/etc")]
+    [InlineData("""<disk type="file" device="disk"><source file="/var/lib/pvc/images/a.qcow2"/><backingStore type="file"><format type="raw"/><source file="/etc/shadow"/></backingStore><target dev="vdb" bus="virtio"/></disk>""", "/etc/shadow")]
+    [InlineData("""<filesystem type="mount" accessmode="passthrough"><driver type="virtiofs"/><source dir="/"/><target dir="root"/></filesystem>""", "/")]
+    [InlineData("""<serial type="file"><source path="/etc/cron.d/x"/><target port="0"/></serial>""", "/etc/cron.d/x")]
+    [InlineData("""<serial type="dev"><source path="/dev/ttyS0"/><target port="0"/></serial>""", "/dev/ttyS0")]
+    [InlineData("""<channel type="unix"><source mode="connect" path="/run/libvirt/libvirt-sock"/><target type="virtio" name="x"/></channel>""", "/run/libvirt/libvirt-sock")]
+    [InlineData("""<console type="pipe"><source path="/tmp/pipe"/></console>""", "/tmp/pipe")]
+    [InlineData("""<serial type="pty"><log file="/etc/profile.d/x.sh" append="on"/></serial>""", "/etc/profile.d/x.sh")]
+    [InlineData("""<serial type="pty"><log file="/var/log/libvirt/../../../etc/shadow"/></serial>""", "/var/log/libvirt/../../../etc/shadow")]
+    [InlineData("""<memory model="nvdimm"><source><path>/etc/shadow</path></source><target><size unit="MiB">1</size></target></memory>""", "/etc/shadow")]
+    [InlineData("""<memory model="nvdimm"><source><path>/var/lib/pvc/<!-- -->../../../etc/shadow</path></source><target><size unit="MiB">1</size></target></memory>""", "/var/lib/pvc/../../../etc/shadow")]
+    [InlineData("""<graphics type="vnc" socket="/etc/passwd"/>""", "/etc/passwd")]
+    [InlineData("""<interface type="vhostuser"><source type="unix" path="/run/openvswitch/db.sock" mode="client"/><model type="virtio"/></interface>""", "/run/openvswitch/db.sock")]
+    public void Inspect_finds_a_host_path_outside_the_places_allowed_for_it(string devices, string path) =>
+        Assert.Contains(DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", devices)), u => u.Feature == DomainXmlFeature.HostPath && u.HostPath == path);
+
+    // rev13b P1-2: the same in <os> and elsewhere outside <devices>
+    [Theory]
+    [InlineData("""<os><type>hvm</type><kernel>/boot/vmlinuz</kernel></os>""", "/boot/vmlinuz")]
+    [InlineData("""<os><type>hvm</type><initrd>/etc/<!-- split -->shadow</initrd></os>""", "/etc/shadow")]
+    [InlineData("""<os><type>hvm</type><loader readonly="yes" type="pflash">/etc/pvc/pvc.conf</loader></os>""", "/etc/pvc/pvc.conf")]
+    [InlineData("""<os><type>hvm</type><nvram template="/etc/pvc/pvc.conf">/var/lib/libvirt/qemu/nvram/a_VARS.fd</nvram></os>""", "/etc/pvc/pvc.conf")]
+    [InlineData("""<os><type>hvm</type><nvram>/etc/shadow</nvram></os>""", "/etc/shadow")]
+    [InlineData("""<os><type>hvm</type><acpi><table type="slic">/etc/shadow</table></acpi></os>""", "/etc/shadow")]
+    [InlineData("""<sysinfo type="fwcfg"><entry name="opt/x" file="/etc/pvc/pvc.conf"/></sysinfo>""", "/etc/pvc/pvc.conf")]
+    public void Inspect_finds_a_host_path_outside_the_devices(string extra, string path) =>
+        Assert.Contains(DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", extra: extra)), u => u.Feature == DomainXmlFeature.HostPath && u.HostPath == path);
+
+    // rev13b P1-2: programs libvirt runs (QEMU itself, virtiofsd, an interface script as root) and host random sources
+    // other than the system's: no directory admits them, only the HostPath feature
+    [Theory]
+    [InlineData("""<emulator>/tmp/qemu</emulator>""", "<emulator>/tmp/qemu</emulator>")]
+    [InlineData("""<filesystem type="mount"><driver type="virtiofs"/><binary path="/var/lib/pvc/images/virtiofsd"/><source dir="/var/lib/pvc/images/share"/><target dir="s"/></filesystem>""", "<filesystem><binary path='/var/lib/pvc/images/virtiofsd'>")]
+    [InlineData("""<interface type="ethernet"><script path="/var/lib/pvc/images/up.sh"/></interface>""", "<interface><script path='/var/lib/pvc/images/up.sh'>")]
+    [InlineData("""<rng model="virtio"><backend model="random">/dev/sda</backend></rng>""", "<backend>/dev/sda</backend>")]
+    [InlineData("""<shmem name="other-vm"><model type="ivshmem-plain"/><size unit="M">4</size></shmem>""", "<shmem> (memory shared with other VMs of the host)")]
+    public void Inspect_finds_a_host_program_or_device_no_directory_admits(string devices, string element) =>
+        Assert.Contains(new DomainXmlUse(DomainXmlFeature.HostPath, element), DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", devices)));
+
+    // rev13b P1-2: sVirt off, QEMU as a user the XML chooses (root), a device's files left unlabelled
+    [Theory]
+    [InlineData("""<seclabel type="none"/>""", "")]
+    [InlineData("""<seclabel type="static" model="dac" relabel="yes"><label>+0:+0</label></seclabel>""", "")]
+    [InlineData("""<seclabel xmlns:n="urn:n" n:type="none"/>""", "")]
+    [InlineData("", """<disk type="network" device="disk"><source protocol="rbd" name="vms/a"><seclabel model="dac" relabel="no"/></source><target dev="vdb" bus="virtio"/></disk>""")]
+    public void Inspect_finds_sVirt_turned_off(string extra, string devices) =>
+        Assert.Contains(DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a", devices, extra)), u => u.Feature == DomainXmlFeature.Unconfined);
+
+    [Fact]
+    public void Inspect_leaves_what_libvirt_and_PVC_put_in_their_own_places_alone()
+    {
+        // PVC's provisioner's console log, a UEFI VM as virt-install writes it, the guest agent's channel as dumpxml
+        // shows it, a pty console with the path dumpxml adds, sVirt as libvirt assigns it, the system's QEMU and RNG
+        Assert.Empty(DomainXmlPolicy.Inspect(Domain(Guid.NewGuid(), "a",
+            """
+            <emulator>/usr/bin/qemu-system-x86_64</emulator>
+            <serial type="pty"><source path="/dev/pts/3"/><log file="/var/log/libvirt/a.log" append="on"/><target port="0"/></serial>
+            <console type="pty" tty="/dev/pts/3"><source path="/dev/pts/3"/><target type="serial" port="0"/></console>
+            <channel type="unix"><source mode="bind" path="/var/lib/libvirt/qemu/channel/target/domain-5-a/org.qemu.guest_agent.0"/><target type="virtio" name="org.qemu.guest_agent.0"/></channel>
+            <rng model="virtio"><backend model="random">/dev/urandom</backend></rng>
+            """,
+            """
+            <os><type>hvm</type><loader readonly="yes" type="pflash">/usr/share/OVMF/OVMF_CODE_4M.fd</loader><nvram template="/usr/share/OVMF/OVMF_VARS_4M.fd">/var/lib/libvirt/qemu/nvram/a_VARS.fd</nvram></os>
+            <seclabel type="dynamic" model="dac" relabel="yes"><label>+64055:+64055</label><imagelabel>+64055:+64055</imagelabel></seclabel>
+            """)));
+    }
+
+    [Theory]
+    [InlineData("/var/lib/pvc/images", "/var/lib/pvc/images/a.qcow2", true)]
+    [InlineData("/var/lib/pvc/images/", "/var/lib/pvc/images/sub/a.qcow2", true)]
+    [InlineData("/var/lib/pvc/images", "/var/lib/pvc/images", false)]
+    [InlineData("/var/lib/pvc/images", "/var/lib/pvc/images2/a", false)]
+    [InlineData("/var/lib/pvc/images", "/var/lib/pvc/images/../../../etc/shadow", false)]
+    [InlineData("/var/lib/pvc/images", "/var/lib/pvc/images/./a", false)]
+    [InlineData("/var/lib/pvc/images", "/var/lib/pvc/images//a", false)]
+    [InlineData("/var/lib/pvc/images", "var/lib/pvc/images/a", false)]
+    public void A_host_directory_holds_only_plain_paths_under_it(string directory, string path, bool holds) =>
+        Assert.Equal(holds, HostDirectory.Parse(directory).Contains(path));
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("")]
+    [InlineData("images")]
+    [InlineData("/var/lib/../../etc")]
+    [InlineData("/var/lib/pvc,/etc")]
+    [InlineData("/var//lib")]
+    public void A_host_directory_is_a_plain_absolute_path(string text) =>
+        Assert.Equal("InvalidHostDirectory", PvcAssert.Throws(PvcErrorKind.InvalidArgument, () => HostDirectory.Parse(text)).ErrorId);
 
     [Theory]
     [InlineData("<!DOCTYPE domain [<!ENTITY n \"web1\">]><domain><name>&n;</name></domain>", "XmlDtdNotAllowed")]
@@ -244,6 +341,47 @@ public sealed class DomainXmlPolicyTests(ZooKeeperFixture zk)
         var before = await PvcSeed.DumpAsync(c.Raw);
         Assert.Equal(DomainXmlFeature.HostDevice, Assert.IsType<DomainXmlRefusal>((await Assert.ThrowsAsync<PvcException>(() => ops.RenameAsync(renamed, "gpu3"))).Detail).Feature);
         Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+    }
+
+    [Fact]
+    public async Task A_file_disk_is_defined_under_a_directory_the_cluster_allows_and_refused_elsewhere()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        var uuid = Guid.NewGuid();
+        string FileDisk(string file) => Domain(uuid, "img1", $"""<disk type="file" device="disk"><source file="{file}"/><target dev="vdb" bus="virtio"/></disk>""");
+
+        // nothing allowed: refused, nothing written, and the message says which directories are allowed (none)
+        var before = await PvcSeed.DumpAsync(c.Raw);
+        var e = await Assert.ThrowsAsync<PvcException>(() => ops.DefineAsync(new VmDefinition { Xml = FileDisk("/etc/pvc/pvc.conf") }));
+        var refusal = Assert.IsType<DomainXmlRefusal>(e.Detail);
+        Assert.Equal(("DomainXmlNotAllowed", DomainXmlFeature.HostPath, "/etc/pvc/pvc.conf"), (e.ErrorId, refusal.Feature, refusal.Use.HostPath));
+        Assert.Contains("(now: none)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+
+        Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXmlPaths = [HostDirectory.Parse("/var/lib/pvc/images/")] }));
+        Assert.Equal("/var/lib/pvc/images", await c.ReadAsync("/config/domain_xml_paths"));
+        Assert.Equal(["/var/lib/pvc/images"], (await ClusterStatusReader.ReadAsync(c.Connection)).AllowedDomainXmlPaths);
+        Assert.Empty((await SchemaValidator.ValidateAsync(c.Connection)).Problems);
+        var vm = await ops.DefineAsync(new VmDefinition { Xml = FileDisk("/var/lib/pvc/images/img1.qcow2"), TargetNode = "hv1" });
+
+        // out of the directory by '..', or beside it: refused, the VM as it was
+        before = await PvcSeed.DumpAsync(c.Raw);
+        foreach (var outside in new[] { "/var/lib/pvc/images/../../../../etc/shadow", "/var/lib/pvc/images2/x" })
+            Assert.Equal(outside, Assert.IsType<DomainXmlRefusal>((await Assert.ThrowsAsync<PvcException>(() => ops.ModifyXmlAsync(vm, FileDisk(outside)))).Detail).Use.HostPath);
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+
+        // the write that relied on the directory checks it: withdrawn meanwhile, the write fails
+        var read = await DomainXmlAllowList.ReadAsync(c.Raw);
+        Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXmlPaths = [] }));
+        await Assert.ThrowsAsync<BadVersionException>(() => c.Raw.MultiAsync([.. read.Checks, Op.SetData("/config/upstream_ip", "x"u8.ToArray())]));
+        Assert.Equal(DomainXmlFeature.HostPath, Assert.IsType<DomainXmlRefusal>((await Assert.ThrowsAsync<PvcException>(() => ops.RenameAsync(vm, "img2"))).Detail).Feature);
+
+        // the feature allows every host path
+        Assert.True(await ClusterSettings.ChangeAsync(c.Connection, new ClusterSettingsChange { AllowedDomainXml = [DomainXmlFeature.HostPath] }));
+        await ops.ModifyXmlAsync(vm, FileDisk("/srv/anything.img"));
+        // a stored entry that is no plain directory allows nothing
+        Assert.Equal(["/a"], DomainXmlAllowList.DecodeDirectories("/a,/,relative,/b/../c,").Select(d => d.Path));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Cluster;
 
-/// <summary>Changes cluster-wide settings: maintenance mode and the domain XML allow-list, in one transaction.</summary>
+/// <summary>Changes cluster-wide settings: maintenance mode, the domain XML allow-list and its host directories, in one transaction.</summary>
 public static class ClusterSettings
 {
     private const int Attempts = 3;
@@ -26,12 +26,14 @@ public static class ClusterSettings
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(change);
         if (change.IsEmpty)
-            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.NoChange, "Nothing to change: give a maintenance mode or a domain XML allow-list.");
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.NoChange, "Nothing to change: give a maintenance mode, a domain XML allow-list or its host directories.");
         var wanted = new List<(string Path, string Value)>();
         if (change.Maintenance is { } maintenance)
             wanted.Add((BaseKeys.Maintenance, PvcBool.EncodeLowercase(maintenance)));
         if (change.AllowedDomainXml is { } allowed)
             wanted.Add((DomainXmlAllowList.Path, DomainXmlAllowList.Encode(allowed)));
+        if (change.AllowedDomainXmlPaths is { } directories)
+            wanted.Add((DomainXmlAllowList.DirectoriesPath, DomainXmlAllowList.EncodeDirectories(directories)));
         var client = connection.ZooKeeper;
         for (var attempt = 1; ; attempt++)
         {

@@ -18,6 +18,9 @@ public sealed record ClusterStatus
     /// <summary>The host-reaching parts of domain XML the cluster allows (<see cref="DomainXmlAllowList"/>); empty for none.</summary>
     public IReadOnlyList<Vms.DomainXmlFeature> AllowedDomainXml { get; init; } = [];
 
+    /// <summary>The directories under which domain XML may name host paths (<see cref="Vms.DomainXmlAllowList.Directories"/>); empty for none.</summary>
+    public IReadOnlyList<string> AllowedDomainXmlPaths { get; init; } = [];
+
     /// <summary>The primary coordinator's name, or null when there is none.</summary>
     public string? PrimaryNode { get; init; }
 

@@ -20,7 +20,7 @@ public static class ClusterStatusReader
         ArgumentNullException.ThrowIfNull(connection);
         var batch = new ZnodeBatch(connection.ZooKeeper, counter);
         batch.Data(BaseKeys.SchemaVersion).Data(BaseKeys.Config).Data(BaseKeys.Maintenance).Data(BaseKeys.PrimaryNode)
-            .Data(BaseKeys.UpstreamIp).Data(BaseKeys.StorageHealth).Data(DomainXmlAllowList.Path).Children(BaseKeys.Nodes).Children(BaseKeys.Domains).Children(BaseKeys.Faults)
+            .Data(BaseKeys.UpstreamIp).Data(BaseKeys.StorageHealth).Data(DomainXmlAllowList.Path).Data(DomainXmlAllowList.DirectoriesPath).Children(BaseKeys.Nodes).Children(BaseKeys.Domains).Children(BaseKeys.Faults)
             .Children(BaseKeys.Networks).Children(BaseKeys.Osds).Children(BaseKeys.Pools);
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
@@ -67,6 +67,7 @@ public static class ClusterStatusReader
             Health = ClusterHealth.Compute(faults),
             Maintenance = batch.Text(BaseKeys.Maintenance) == PvcBool.EncodeLowercase(true),
             AllowedDomainXml = [.. DomainXmlAllowList.Decode(batch.Text(DomainXmlAllowList.Path)).Order()],
+            AllowedDomainXmlPaths = [.. DomainXmlAllowList.DecodeDirectories(batch.Text(DomainXmlAllowList.DirectoriesPath)).Select(d => d.Path)],
             PrimaryNode = primary,
             PvcVersion = primary is null ? null : PvcText.Decode(batch.Text(NodeKeys.Path(primary, NodeKeys.PvcVersion))),
             UpstreamIp = PvcText.Decode(batch.Text(BaseKeys.UpstreamIp)),

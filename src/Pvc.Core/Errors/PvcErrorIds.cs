@@ -126,6 +126,9 @@ public static class PvcErrorIds
     /// <summary>An RBD disk in the domain XML names an image, monitor, cephx user or secret Pvc does not pass to libvirt.</summary>
     public const string InvalidRbdDisk = nameof(InvalidRbdDisk);
 
+    /// <summary>A directory given for the cluster's domain XML host paths is not a plain absolute path (or is '/').</summary>
+    public const string InvalidHostDirectory = nameof(InvalidHostDirectory);
+
     /// <summary>The server list is empty or malformed.</summary>
     public const string InvalidServer = nameof(InvalidServer);
 

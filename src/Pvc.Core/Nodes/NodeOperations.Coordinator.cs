@@ -68,8 +68,8 @@ public sealed partial class NodeOperations
     {
         NodeName.Validate(name);
         Reading.WaitTimeout.Validate(timeout, name);
-        var deadline = DateTime.UtcNow + timeout;
-        TimeSpan Left() => deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp(); // monotonic, as every wait's deadline
+        TimeSpan Left() => timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
         await WaitRouterStateAsync(name, primary ? CoordinatorState.Primary : CoordinatorState.Secondary, Left(), timeout,
             s => progress?.Invoke($"{name}: {Wire.CoordinatorState.Describe(s)}"), cancellationToken);
         if (!primary)

@@ -1,4 +1,4 @@
-using System.Text;
+using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.ZooKeeper;
@@ -16,6 +16,9 @@ namespace Pvc.Core.Vms;
 /// <para>Its value is a comma list (PVC's list format) of the names in <see cref="NameOf"/>; a missing key or an empty
 /// value allows none (the default, also for a PVC cluster Pvc starts to manage), and a name this version does not know
 /// (a newer Pvc's) allows nothing here.</para>
+/// <para>The directories under which host paths are allowed (<see cref="Directories"/>) are a second key of the same
+/// kind, <see cref="DirectoriesPath"/>: a comma list of absolute paths; an entry that is no <see cref="HostDirectory"/>
+/// allows nothing.</para>
 /// </remarks>
 /// <param name="Features">The features allowed.</param>
 /// <param name="Version">The key's data version as read; null when it does not exist.</param>
@@ -24,14 +27,25 @@ public sealed record DomainXmlAllowList(IReadOnlySet<DomainXmlFeature> Features,
     /// <summary>The key: a comma list of allowed feature names, e.g. <c>hostdev,host-block-device</c>.</summary>
     public const string Path = BaseKeys.Config + "/domain_xml_allow";
 
+    /// <summary>The key of the allowed host directories: a comma list, e.g. <c>/var/lib/pvc/images,/srv/iso</c>.</summary>
+    public const string DirectoriesPath = BaseKeys.Config + "/domain_xml_paths";
+
     /// <summary>Nothing allowed, no key read.</summary>
     public static DomainXmlAllowList None { get; } = new(new HashSet<DomainXmlFeature>(), null);
+
+    /// <summary>The directories under which domain XML may name host files, directories and sockets (<see cref="DomainXmlFeature.HostPath"/>).</summary>
+    public IReadOnlyList<HostDirectory> Directories { get; init; } = [];
+
+    /// <summary>The directories key's data version as read; null when it does not exist.</summary>
+    public int? DirectoriesVersion { get; init; }
 
     private static readonly (DomainXmlFeature Feature, string Name)[] Names =
     [
         (DomainXmlFeature.QemuCommandLine, "qemu-commandline"),
         (DomainXmlFeature.HostDevice, "hostdev"),
         (DomainXmlFeature.HostBlockDevice, "host-block-device"),
+        (DomainXmlFeature.HostPath, "host-path"),
+        (DomainXmlFeature.Unconfined, "unconfined"),
     ];
 
     /// <summary>A feature's name in the stored list.</summary>
@@ -49,27 +63,42 @@ public sealed record DomainXmlAllowList(IReadOnlySet<DomainXmlFeature> Features,
     public static IReadOnlySet<DomainXmlFeature> Decode(string? text) =>
         PvcList.DecodeComma(text).SelectMany(t => Names.Where(n => string.Equals(n.Name, t, StringComparison.OrdinalIgnoreCase)).Select(n => n.Feature)).ToHashSet();
 
+    /// <summary>The stored text of a list of directories.</summary>
+    public static string EncodeDirectories(IEnumerable<HostDirectory> directories) =>
+        PvcList.EncodeComma(directories.Select(d => d.Path).Distinct(StringComparer.Ordinal));
+
+    /// <summary>The directories a stored text allows; an entry that is no plain absolute directory allows nothing.</summary>
+    public static IReadOnlyList<HostDirectory> DecodeDirectories(string? text) =>
+        [.. PvcList.DecodeComma(text).Where(t => t != "/" && HostDirectory.IsPlainAbsolute(t.TrimEnd('/'))).Select(HostDirectory.Parse)];
+
     /// <summary>True when the feature is allowed.</summary>
     public bool Allows(DomainXmlFeature feature) => Features.Contains(feature);
+
+    /// <summary>True when the use is allowed: its feature, or for a host path, a directory that holds it.</summary>
+    public bool Allows(DomainXmlUse use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        return Allows(use.Feature) || (use.HostPath is { } path && Directories.Any(d => d.Contains(path)));
+    }
 
     /// <summary>
     /// The check a transaction carries when its decision relied on this list allowing something: it fails when the list
     /// was changed (or removed) since it was read. None when nothing was read.
     /// </summary>
-    internal IEnumerable<Op> Checks => Version is int version ? [Op.Check(Path, version)] : [];
+    internal IEnumerable<Op> Checks =>
+        (Version is int version ? [Op.Check(Path, version)] : Array.Empty<Op>())
+        .Concat(DirectoriesVersion is int directories ? [Op.Check(DirectoriesPath, directories)] : Array.Empty<Op>());
 
-    /// <summary>Reads the allow-list (one round trip).</summary>
+    /// <summary>Reads the allow-list and its directories (one round trip).</summary>
     internal static async Task<DomainXmlAllowList> ReadAsync(ZooKeeperClient zk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(zk);
-        try
+        var batch = new ZnodeBatch(zk).Data(Path).Data(DirectoriesPath);
+        await batch.ReadAsync(cancellationToken);
+        return new DomainXmlAllowList(Decode(batch.Text(Path)), batch.StatOf(Path)?.Version)
         {
-            var data = await zk.GetDataAsync(Path, cancellationToken: cancellationToken);
-            return new DomainXmlAllowList(Decode(Encoding.UTF8.GetString(data.Data)), data.Stat.Version);
-        }
-        catch (NoNodeException)
-        {
-            return None;
-        }
+            Directories = DecodeDirectories(batch.Text(DirectoriesPath)),
+            DirectoriesVersion = batch.StatOf(DirectoriesPath)?.Version,
+        };
     }
 }

@@ -21,4 +21,19 @@ public enum DomainXmlFeature
 
     /// <summary><c>&lt;disk type='block'&gt;</c>: a host block device (<c>/dev/...</c>) as a guest disk.</summary>
     HostBlockDevice,
+
+    /// <summary>
+    /// A host file, directory or socket the XML names outside the places allowed for it (<see cref="DomainXmlHostPaths"/>):
+    /// a file disk's image, a kernel or initrd, a shared folder (<c>&lt;filesystem&gt;</c>, virtiofs), a character
+    /// device on a host file, device or socket, an fw_cfg file, shared memory with other VMs, an emulator or helper
+    /// program of its own. A path under a directory the cluster allows (<see cref="DomainXmlAllowList.Directories"/>) is
+    /// no use; this feature allows every host path.
+    /// </summary>
+    HostPath,
+
+    /// <summary>
+    /// <c>&lt;seclabel&gt;</c> of type <c>none</c> or <c>static</c>, or with <c>relabel='no'</c>: QEMU unconfined by
+    /// sVirt, or run under a label (a uid) the XML chooses, such as root's, or its files not labelled for it alone.
+    /// </summary>
+    Unconfined,
 }

@@ -12,9 +12,8 @@ namespace Pvc.Core.Vms;
 /// </summary>
 /// <remarks>
 /// Whoever can write a VM's XML can otherwise run any QEMU argument or take any host device or disk through libvirt as
-/// root on every hypervisor the VM may land on; the allow-list makes that an administrator's decision, per cluster.
-/// Other host-facing parts (file-backed disks, shared host folders over virtiofs, character devices on host paths,
-/// seclabels) are not covered yet: docs/reviews/rev13b-issue13-fixes.md P1-2.
+/// root on every hypervisor the VM may land on, read any host file as a disk, or share the host's file system; the
+/// allow-list makes that an administrator's decision, per cluster. Host paths: <see cref="DomainXmlHostPaths"/>.
 /// </remarks>
 public static class DomainXmlPolicy
 {
@@ -57,6 +56,7 @@ public static class DomainXmlPolicy
                 $"The VM definition is {bytes:N0} bytes of XML; at most {MaxBytes:N0} (960 KiB) are accepted, since ZooKeeper takes no request over 1 MiB. Remove what the VM does not need (a large description or metadata).");
         var uses = new List<DomainXmlUse>();
         var rbd = new RbdDiskSource();
+        var paths = new DomainXmlHostPaths();
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), Settings);
@@ -65,8 +65,10 @@ public static class DomainXmlPolicy
                 if (reader.NodeType == XmlNodeType.DocumentType)
                     throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.XmlDtdNotAllowed,
                         "The VM definition has a DOCTYPE; Pvc takes no DTD and no entities in domain XML (libvirt writes none). Remove the <!DOCTYPE ...> and write entity references out.");
-                if (reader.NodeType == XmlNodeType.Element && UseOf(reader) is { } use && !uses.Contains(use))
+                var use = reader.NodeType == XmlNodeType.Element ? UseOf(reader) : null;
+                if (use is not null && !uses.Contains(use))
                     uses.Add(use);
+                paths.Visit(reader, use?.Feature is DomainXmlFeature.HostDevice or DomainXmlFeature.HostBlockDevice, uses);
                 rbd.Visit(reader);
             }
         }
@@ -83,12 +85,15 @@ public static class DomainXmlPolicy
     {
         ArgumentNullException.ThrowIfNull(uses);
         ArgumentNullException.ThrowIfNull(allowed);
-        if (uses.FirstOrDefault(u => !allowed.Allows(u.Feature)) is not { } refused)
+        if (uses.FirstOrDefault(u => !allowed.Allows(u)) is not { } refused)
             return;
         // the parameter replaces the list: name what is allowed now as well, so following the advice takes nothing away
         var wanted = allowed.Features.Append(refused.Feature).Distinct().Order().ToList();
+        var advice = refused.HostPath is not null
+            ? $"Remove it, keep the file under a directory the cluster allows for host paths (now: {(allowed.Directories.Count == 0 ? "none" : string.Join(", ", allowed.Directories))}), or have an administrator allow a directory that holds it, or every host path (its allow-list then: {string.Join(", ", wanted)})."
+            : $"Remove it, or have an administrator allow it for the cluster (its allow-list then: {string.Join(", ", wanted)}).";
         throw new PvcException(PvcErrorKind.NotAllowed, PvcErrorIds.DomainXmlNotAllowed,
-            $"The VM '{vmName}' has {refused.Element} ({Describe(refused.Feature)}), which this cluster does not allow. Remove it, or have an administrator allow it for the cluster (its allow-list then: {string.Join(", ", wanted)}).")
+            $"The VM '{vmName}' has {refused.Element} ({Describe(refused.Feature)}), which this cluster does not allow. {advice}")
         {
             Target = vmName,
             Detail = new DomainXmlRefusal(refused, wanted),
@@ -118,6 +123,9 @@ public static class DomainXmlPolicy
             "interface" when LibvirtAttributes.Has(reader, "type", "direct") => new DomainXmlUse(DomainXmlFeature.HostDevice, "<interface type='direct'>"),
             // a disk's backing chain (libvirt takes one written in the XML) and a block job's target are disks too
             "backingStore" or "mirror" when LibvirtAttributes.Has(reader, "type", "block") => new DomainXmlUse(DomainXmlFeature.HostBlockDevice, $"<{reader.LocalName} type='block'>"),
+            // sVirt off (none), a label the XML chooses (static: e.g. DAC's +0:+0, root), or the VM's files left as they are
+            "seclabel" when LibvirtAttributes.Has(reader, "type", "none") || LibvirtAttributes.Has(reader, "type", "static") || LibvirtAttributes.Has(reader, "relabel", "no")
+                => new DomainXmlUse(DomainXmlFeature.Unconfined, "<seclabel type='none'/'static'> or relabel='no'"),
             _ => null,
         };
     }
@@ -127,6 +135,8 @@ public static class DomainXmlPolicy
         DomainXmlFeature.QemuCommandLine => "QEMU arguments passed as they are, past libvirt's checks",
         DomainXmlFeature.HostDevice => "a host device handed to the guest",
         DomainXmlFeature.HostBlockDevice => "a host block device as a guest disk",
+        DomainXmlFeature.HostPath => "a host file, directory, socket or program outside the places allowed for it",
+        DomainXmlFeature.Unconfined => "QEMU without sVirt's confinement of this VM to its own files",
         _ => feature.ToString(),
     };
 }

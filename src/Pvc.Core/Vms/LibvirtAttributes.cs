@@ -54,5 +54,27 @@ internal static class LibvirtAttributes
         }
     }
 
+    /// <summary>Every value of an attribute of that local name, whatever its namespace (a check of each errs on the side of seeing a use).</summary>
+    public static IReadOnlyList<string> All(XmlReader reader, string name)
+    {
+        if (!reader.MoveToFirstAttribute())
+            return [];
+        var values = new List<string>();
+        try
+        {
+            do
+            {
+                if (reader.LocalName == name && !IsNamespaceDeclaration(reader))
+                    values.Add(reader.Value);
+            }
+            while (reader.MoveToNextAttribute());
+            return values;
+        }
+        finally
+        {
+            reader.MoveToElement();
+        }
+    }
+
     private static bool IsNamespaceDeclaration(XmlReader reader) => reader.NamespaceURI == "http://www.w3.org/2000/xmlns/";
 }

@@ -10,12 +10,17 @@ namespace Pvc.NodeService.Configuration;
 /// <summary>How the node service reaches its cluster's ZooKeeper: the settings of pvc.conf, and the client's log in the service's.</summary>
 internal static class NodeConnection
 {
+    /// <summary>
+    /// The node's ZooKeeper session timeout: twice the keepalive interval (a node that misses two keepalives has lost its
+    /// session, as PVC's), at least 4 s.
+    /// </summary>
+    public static TimeSpan SessionTimeout(NodeConfig config) => TimeSpan.FromSeconds(Math.Max(4, config.KeepaliveInterval.TotalSeconds * 2));
+
     /// <summary>The connection options for this node.</summary>
     public static ClusterConnectionOptions Options(NodeConfig config, ILogger log) => new()
     {
         Servers = [config.ZooKeeper],
-        // twice the keepalive interval: a node that misses two keepalives has lost its session, as PVC's
-        SessionTimeout = TimeSpan.FromSeconds(Math.Max(4, config.KeepaliveInterval.TotalSeconds * 2)),
+        SessionTimeout = SessionTimeout(config),
         ConnectTimeout = TimeSpan.FromSeconds(10),
         User = config.ZooKeeperUser,
         Password = config.ZooKeeperPassword,

@@ -30,7 +30,7 @@ internal sealed class PrimaryElection(CoordinatorHostOperations coordinator, Nod
     private bool _handedOver;
     private CancellationTokenSource? _duties;
     private Task _dutiesTask = Task.CompletedTask;
-    private (int Version, DateTime Since)? _noneSeen;
+    private (int Version, long Since)? _noneSeen; // Since: a Stopwatch timestamp (monotonic)
     private Action? _onChange;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -95,8 +95,8 @@ internal sealed class PrimaryElection(CoordinatorHostOperations coordinator, Nod
     private bool StillNone(int version)
     {
         if (_noneSeen is { } seen && seen.Version == version)
-            return DateTime.UtcNow - seen.Since >= config.KeepaliveInterval;
-        _noneSeen = (version, DateTime.UtcNow);
+            return System.Diagnostics.Stopwatch.GetElapsedTime(seen.Since) >= config.KeepaliveInterval;
+        _noneSeen = (version, System.Diagnostics.Stopwatch.GetTimestamp());
         return false;
     }
 
@@ -131,7 +131,7 @@ internal sealed class PrimaryElection(CoordinatorHostOperations coordinator, Nod
     /// </summary>
     private async Task<bool> WaitForOthersToStandDownAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StandDownTimeout;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp(); // monotonic: a wall clock step neither lengthens nor ends the wait
         while (true)
         {
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -147,7 +147,7 @@ internal sealed class PrimaryElection(CoordinatorHostOperations coordinator, Nod
             }
             if (holding.Count == 0)
                 return true;
-            var left = deadline - DateTime.UtcNow;
+            var left = StandDownTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
                 log.LogWarning("Taking over although {Nodes} did not stand down within {Seconds} s", string.Join(", ", holding), StandDownTimeout.TotalSeconds);

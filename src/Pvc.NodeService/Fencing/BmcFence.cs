@@ -44,12 +44,17 @@ internal sealed class BmcFence(IpmiTool ipmi)
 
     /// <summary>
     /// Powers the node on again, so that it boots and rejoins (flushed): called only once the cluster has written
-    /// the node off, so that a quick boot never finds its VMs still assigned to it.
+    /// the node off, so that a quick boot never finds its VMs still assigned to it. Done only when the BMC took the
+    /// request and says on. With <paramref name="expected"/>, the
+    /// BMC's identity is asked first, as before a power-off: a power-on made later than its fence goes to an address read then.
     /// </summary>
-    public async Task<string> PowerOnAsync(BmcAddress bmc, CancellationToken cancellationToken)
+    public async Task<BmcFenceResult> PowerOnAsync(BmcAddress bmc, BmcExpectation? expected, CancellationToken cancellationToken)
     {
-        var on = await ipmi.PowerAsync(bmc, on: true, cancellationToken);
-        var state = on ? await ipmi.StatusAsync(bmc, cancellationToken) : BmcPowerState.Unknown;
-        return on ? $"power on requested, the BMC now says {state.ToString().ToLowerInvariant()}" : "the BMC refused power on";
+        if (expected is not null && expected.Refusal(await ipmi.SystemGuidAsync(bmc, cancellationToken)) is { } refusal)
+            return new BmcFenceResult(false, $"the BMC {bmc} was not used: {refusal}");
+        if (!await ipmi.PowerAsync(bmc, on: true, cancellationToken))
+            return new BmcFenceResult(false, $"the BMC {bmc} did not take the power-on request");
+        var state = await ipmi.StatusAsync(bmc, cancellationToken);
+        return new BmcFenceResult(state == BmcPowerState.On, $"power on requested, the BMC {bmc} now says {state.ToString().ToLowerInvariant()}");
     }
 }

@@ -1,6 +1,6 @@
 namespace Pvc.NodeService.Fencing;
 
-/// <summary>How a fence through the BMC went.</summary>
-/// <param name="PoweredOff">The BMC confirmed the chassis off: the node runs nothing any more.</param>
+/// <summary>How a power request through the BMC went (a fence's power-off, or the power-on after it).</summary>
+/// <param name="Done">The BMC confirmed the chassis in the state asked for: off (the node runs nothing any more), or on.</param>
 /// <param name="Detail">What happened, for the log and the fault message.</param>
-internal sealed record BmcFenceResult(bool PoweredOff, string Detail);
+internal sealed record BmcFenceResult(bool Done, string Detail);

@@ -25,23 +25,15 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // the power-ons this node owes, tried every interval on their own: outside the lock (a coordinator waiting
+        // for it is no less their owner), and never keeping this one from contending for it
+        var powerOns = RetryPowerOnsAsync(cancellationToken);
         try
         {
             // only cancellation ends this loop: a monitor that died on an error while holding the lock would leave
             // the cluster without a fencer for as long as this session lives
             while (!cancellationToken.IsCancellationRequested)
             {
-                try
-                {
-                    // outside the lock: a power-on owed from an expired session waits for no other coordinator's monitor
-                    await fencer.FinishPowerOnsAsync(cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogError("Fence monitor: powering on a node this node fenced: {Message}; trying again", e.Message);
-                    await Task.Delay(config.KeepaliveInterval, cancellationToken);
-                    continue;
-                }
                 var fenceLock = fence.FenceLock();
                 try
                 {
@@ -62,6 +54,30 @@ internal sealed class FenceMonitor(FenceOperations fence, SessionWatch session, 
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        try
+        {
+            await powerOns;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The power-ons this node owes, tried every keepalive interval until cancelled; an error is logged and tried again.</summary>
+    private async Task RetryPowerOnsAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await fencer.FinishPowerOnsAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError("Fence monitor: powering on a node this node fenced: {Message}; trying again", e.Message);
+            }
+            await Task.Delay(config.KeepaliveInterval, cancellationToken);
         }
     }
 

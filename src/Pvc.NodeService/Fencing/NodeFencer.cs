@@ -21,10 +21,30 @@ namespace Pvc.NodeService.Fencing;
 /// </summary>
 internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fence, NodeConfig config, BmcFence bmc, VmDiskLocks? diskLocks, PendingPowerOns powerOns, ILogger log)
 {
+    // a fence's power-off..power-on and the retries of owed power-ons, one at a time: a retry must not take a node's
+    // entry while its fence is under way (its state still "dead")
+    private readonly SemaphoreSlim _powerGate = new(1, 1);
+
     private FencingSettings Settings => config.Fencing;
 
     /// <summary>How long without a keepalive makes a node dead.</summary>
     public TimeSpan DeathThreshold => config.KeepaliveInterval * Settings.FenceIntervals;
+
+    /// <summary>
+    /// How long a power-on stays owed (the BMC not answering, or this service cut off from ZooKeeper) before it is given
+    /// up: 120 keepalive intervals (10 minutes at PVC's 5 s), time for a BMC network to come back from the outage that
+    /// often comes with a fence, and at least a session timeout and a death threshold (the longest a cut-off fencer lives
+    /// on). Past it an operator may have switched the node off on purpose, and that decision wins.
+    /// </summary>
+    public TimeSpan PowerOnOwedAtMost
+    {
+        get
+        {
+            var floor = Configuration.NodeConnection.SessionTimeout(config) + DeathThreshold;
+            var limit = config.KeepaliveInterval * 120;
+            return limit > floor ? limit : floor;
+        }
+    }
 
     /// <summary>
     /// Marks a running node dead and fences it, unless it wrote meanwhile: the write checks the keepalive's version
@@ -55,18 +75,46 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
         var address = BmcAddress.FromKeys(keys.Host, keys.User, keys.Password);
         log.LogWarning("Fencing node {Node} through its BMC {Bmc}", node, address?.ToString() ?? "(none)");
         var result = await bmc.PowerOffAsync(address, await ExpectationAsync(node, cancellationToken), cancellationToken);
-        if (result.PoweredOff)
+        if (result.Done)
         {
-            log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
-            // owed until done: a session that expires before the recovery's answer leaves it to the next session
-            powerOns.Add(node, address!);
-            await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
-            // only now, with the node written off, may it boot: it comes back flushed, owning nothing
-            log.LogInformation("Node {Node}: {Detail}", node, await bmc.PowerOnAsync(address!, cancellationToken));
-            powerOns.Remove(node);
-            return FenceOutcome.Fenced;
+            await _powerGate.WaitAsync(cancellationToken);
+            try
+            {
+                log.LogWarning("Node {Node} fenced: {Detail}", node, result.Detail);
+                return await RecoverAndPowerOnAsync(node, address!, cancellationToken);
+            }
+            finally
+            {
+                _powerGate.Release();
+            }
         }
+        return await FailedAsync(node, silentFor, clock, result, cancellationToken);
+    }
 
+    /// <summary>A node the BMC confirmed off: its recovery, then its power-on (owed until the BMC says on).</summary>
+    private async Task<FenceOutcome> RecoverAndPowerOnAsync(string node, BmcAddress address, CancellationToken cancellationToken)
+    {
+        // owed until done: a session that expires before the recovery's answer leaves it to the next session
+        powerOns.Add(node, address);
+        await RecoverAsync(node, fenced: true, Settings.SuccessfulFence == FenceAction.Migrate, cancellationToken);
+        // only now, with the node written off, may it boot: it comes back flushed, owning nothing; a BMC that does
+        // not power it on keeps it owed, and the monitor tries again every interval (FinishPowerOnsAsync)
+        var on = await bmc.PowerOnAsync(address, expected: null, cancellationToken);
+        if (on.Done)
+        {
+            log.LogInformation("Node {Node}: {Detail}", node, on.Detail);
+            powerOns.Remove(node);
+        }
+        else
+        {
+            log.LogWarning("Node {Node} was not powered on: {Detail}; trying again", node, on.Detail);
+        }
+        return FenceOutcome.Fenced;
+    }
+
+    /// <summary>A fence the BMC did not confirm: FENCE_FAILED, and the VMs moved only under failed_fence migrate with self-fencing.</summary>
+    private async Task<FenceOutcome> FailedAsync(string node, TimeSpan silentFor, Stopwatch clock, BmcFenceResult result, CancellationToken cancellationToken)
+    {
         log.LogError("Fencing node {Node} failed: {Detail}; its VMs stay assigned to it", node, result.Detail);
         await RaiseAsync(FaultIds.FenceFailed(node), FaultIds.FenceFailedDelta, $"Fencing node {node} failed: {result.Detail}. Its VMs were not started elsewhere; power it off and run Resume-PvcNode elsewhere, or fix its BMC", cancellationToken);
         // as PVC, whatever the fence's result, a dead coordinator gives up its role so that another is elected
@@ -90,21 +138,59 @@ internal sealed class NodeFencer(ClusterConnection cluster, FenceOperations fenc
 
     /// <summary>
     /// Powers on each node this service fenced without finishing (its session expired, or the recovery failed, after
-    /// the power-off) once the cluster shows it written off: "fenced" is committed in one transaction with its VMs'
-    /// moves, so it boots owning nothing. A node in any other state is no longer this fencer's: "dead" is fenced
+    /// the power-off, or the BMC did not power it on) once the cluster shows it written off: "fenced" is committed in
+    /// one transaction with its VMs' moves, so it boots owning nothing. Its cluster tasks are recovered first (a
+    /// recovery that threw never reached them). A node in any other state is no longer this fencer's: "dead" is fenced
     /// (and so powered on) again by whichever monitor holds the lock, and a node someone brought back needs nothing.
     /// Only nodes this service itself powered off are powered on; never one found off, which an operator may keep off.
+    /// A power-on not made stays owed for the next round, up to <see cref="PowerOnOwedAtMost"/>; none is made while the
+    /// cluster is in maintenance, and the BMC must still answer as the node's.
     /// </summary>
     public async Task FinishPowerOnsAsync(CancellationToken cancellationToken)
     {
-        foreach (var (node, address) in powerOns.Snapshot())
+        if (powerOns.IsEmpty)
+            return;
+        await _powerGate.WaitAsync(cancellationToken);
+        try
         {
+            await FinishPowerOnsLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _powerGate.Release();
+        }
+    }
+
+    private async Task FinishPowerOnsLockedAsync(CancellationToken cancellationToken)
+    {
+        if ((await fence.ReadRoundAsync(cancellationToken)).Maintenance)
+            return; // kept: made once maintenance ends, unless too old by then
+        foreach (var (node, owed) in powerOns.Snapshot())
+        {
+            if (owed.Age > PowerOnOwedAtMost)
+            {
+                log.LogError("Node {Node}, powered off by this node's fence {Seconds:0} s ago, was not powered on in that time; given up: power it on through its BMC when it should run", node, owed.Age.TotalSeconds);
+                powerOns.Remove(node);
+                continue;
+            }
             var state = await fence.ReadDaemonStateAsync(node, cancellationToken);
-            if (state == NodeDaemonState.Fenced)
-                log.LogWarning("Node {Node} was fenced by this node, whose session ended before it powered the node on: {Detail}", node, await bmc.PowerOnAsync(address, cancellationToken));
-            else
+            if (state != NodeDaemonState.Fenced)
+            {
                 log.LogInformation("Node {Node}, powered off by this node's fence, is {State} now: its power-on is no longer this node's to make", node, state is null ? "removed" : Wire.DaemonState.Describe(state));
-            powerOns.Remove(node);
+                powerOns.Remove(node);
+                continue;
+            }
+            await RecoverTasksAsync(node, fenced: true, cancellationToken);
+            var on = await bmc.PowerOnAsync(owed.Bmc, await ExpectationAsync(node, cancellationToken), cancellationToken);
+            if (on.Done)
+            {
+                log.LogWarning("Node {Node}, fenced by this node, powered on: {Detail}", node, on.Detail);
+                powerOns.Remove(node);
+            }
+            else
+            {
+                log.LogWarning("Node {Node}, fenced by this node, is not powered on yet: {Detail}; trying again", node, on.Detail);
+            }
         }
     }
 

@@ -89,10 +89,11 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
         DomainEvent += OnEvent;
         try
         {
-            var deadline = DateTime.UtcNow + timeout;
+            // a monotonic clock: a step of the wall clock (NTP at boot) must not lengthen or cut short the wait
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             while (!done())
             {
-                var left = deadline - DateTime.UtcNow;
+                var left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero)
                     return false;
                 try

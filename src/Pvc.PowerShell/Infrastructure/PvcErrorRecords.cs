@@ -35,6 +35,8 @@ internal static class PvcErrorRecords
         PvcErrorIds.WaitTimeout => "Get-PvcNode shows the nodes' states.",
         PvcErrorIds.VmXmlInvalid => "Set-PvcVm -Xml gives it a definition.",
         PvcErrorIds.CredentialRequired => "Connect-PvcCluster -Credential gives them.",
+        PvcErrorIds.DomainXmlNotAllowed when error.Detail is DomainXmlRefusal { Use.HostPath: not null } refusal =>
+            $"To allow it: Set-PvcCluster -AllowDomainXmlPath with a directory that holds {refusal.Use.HostPath} (the list given replaces the cluster's), or Set-PvcCluster -AllowDomainXml {string.Join(", ", refusal.Allowing)}.",
         PvcErrorIds.DomainXmlNotAllowed when error.Detail is DomainXmlRefusal refusal =>
             $"To allow it: Set-PvcCluster -AllowDomainXml {string.Join(", ", refusal.Allowing)}.",
         _ => null,

@@ -252,9 +252,10 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_fenced_node_is_powered_back_on_when_the_answer_to_its_recovery_was_lost(bool fencerSessionExpires)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task A_fenced_node_is_powered_back_on_when_the_answer_to_its_recovery_was_lost(bool fencerSessionExpires, bool bmcSilentAtFirst)
     {
         // nemesis seed 582891: the recovery committed, its answer was lost with the connection, and the fencer threw
         // before powering the node back on; the monitor never looks at a "fenced" node again, so it stayed off. With
@@ -278,6 +279,17 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
             // hv1's and hv2's sessions (4 s) expire: their contenders on the fence lock go with them
             await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 0);
             Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 stays off while its fencer is cut off");
+        }
+        if (bmcSilentAtFirst)
+        {
+            // rev13b P3-1: the fencers come back to a BMC that does not answer yet (its network recovering from the same
+            // outage); the power-on was tried once and forgotten, leaving hv3 off for good
+            lab.Cluster.Bmcs[2].Hang();
+            proxy.Restore();
+            await lab.Cluster.WaitForContendersAsync(BaseKeys.FenceLock, 2);
+            await Task.Delay(TimeSpan.FromSeconds(10)); // the BMC's outage
+            Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 stays off while its BMC does not answer");
+            lab.Cluster.Bmcs[2].Answer();
         }
         proxy.Restore();
 

@@ -56,6 +56,8 @@ public sealed class QemuLabFixture : IAsyncLifetime
             _cluster = await NodeServiceCluster.StartAsync(_zk, count: 2,
                 writeConfig: (dir, name, all, zk) => QemuLabNode.Write(dir, name, all, zk, _hosts.Single(h => h.Name == name)));
             await _cluster.WaitReadyAsync();
+            // the tick guest's kernel is a host file: its directory allowed as an administrator would (Set-PvcCluster -AllowDomainXmlPath)
+            await Pvc.Core.Cluster.ClusterSettings.ChangeAsync(_cluster.Connection, new Pvc.Core.Cluster.ClusterSettingsChange { AllowedDomainXmlPaths = [Pvc.Core.Vms.HostDirectory.Parse(_dir)] });
             StartTime = started.Elapsed;
         }
         catch

@@ -69,6 +69,34 @@ public sealed class BadInputTests(BadInputCluster c)
         Assert.Contains($"Set-PvcCluster -AllowDomainXml {feature}", error.Exception.Message, StringComparison.Ordinal);
     }
 
+    // rev13b P1-2: each was accepted before
+    [Theory]
+    [InlineData("disk-file-pvc-conf", "/etc/pvc/pvc.conf")]
+    [InlineData("virtiofs-root", "<filesystem><source dir='/'>")]
+    [InlineData("serial-file", "/etc/cron.d/evil")]
+    [InlineData("kernel-outside", "/boot/vmlinuz")]
+    [InlineData("nvram-template", "/etc/pvc/pvc.conf")]
+    public async Task New_PvcVm_refuses_a_host_path_outside_the_directories_the_cluster_allows(string sample, string named)
+    {
+        var error = await c.RefusedAsync("New-PvcVm -Xml $args[0]", $"DomainXmlNotAllowed,{New}", ErrorCategory.PermissionDenied, DomainXmlSamples.Case(sample, Guid.NewGuid()));
+        Assert.Contains(named, error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Set-PvcCluster -AllowDomainXmlPath", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_PvcVm_refuses_sVirt_turned_off()
+    {
+        var error = await c.RefusedAsync("New-PvcVm -Xml $args[0]", $"DomainXmlNotAllowed,{New}", ErrorCategory.PermissionDenied, DomainXmlSamples.Case("seclabel-none", Guid.NewGuid()));
+        Assert.Contains("Set-PvcCluster -AllowDomainXml Unconfined", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("images")]
+    [InlineData("/var/lib/pvc/../../etc")]
+    public async Task Set_PvcCluster_refuses_a_host_directory_that_is_no_plain_absolute_path(string directory) =>
+        await c.RefusedAsync("Set-PvcCluster -AllowDomainXmlPath $args[0]", "InvalidHostDirectory,Pvc.PowerShell.Cmdlets.SetPvcClusterCommand", ErrorCategory.InvalidArgument, directory);
+
     [Theory]
     [InlineData("memory-over-node", "InsufficientMemory")]
     [InlineData("vcpus-over-node", "TooManyVcpus")]
