@@ -19,7 +19,7 @@ namespace Pvc.NodeService.Daemon;
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
 internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, Fencing.PendingPowerOns powerOns, ILogger log,
-    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph)
+    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph, Logging.ZooKeeperLogSink? zooKeeperLog = null)
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
     private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
@@ -30,6 +30,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
     {
         // a node the cluster wrote off (fenced, or dead with its VMs moved) stays flushed until someone readies it,
         // as PVC's does: autoready would pull its VMs straight back onto a host that just failed
+        // the node log goes to ZooKeeper through this session (lines logged before it waited for it)
+        zooKeeperLog?.Attach(_node);
         var before = await _node.RegisterAsync(NodeIdentity.Of(config, hypervisor, await OwnBmcIdentityAsync(cancellationToken)), cancellationToken);
         if (before is NodeDaemonState.Dead or NodeDaemonState.Fenced)
             log.LogWarning("This node was {State}: it stays flushed until it is readied (Resume-PvcNode)", Wire.DaemonState.Describe(before));
@@ -81,6 +83,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         {
             await session.CancelAsync();
             await loops.WhenAllEndAsync();
+            zooKeeperLog?.Detach(_node);
         }
         if (!cancellationToken.IsCancellationRequested)
             log.LogWarning("The ZooKeeper session ended; VMs keep running, reconnecting");
