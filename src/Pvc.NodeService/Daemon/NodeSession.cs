@@ -41,7 +41,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sessionWatch = new SessionWatch(cluster);
-        var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms);
+        var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms, new VmHostOperations(cluster, config.NodeName), log);
         _flush = new FlushController(cluster, _node, config, hypervisor, log);
         var loops = new SessionLoops();
         loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
