@@ -44,7 +44,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms, new VmHostOperations(cluster, config.NodeName), log);
         _flush = new FlushController(cluster, _node, config, hypervisor, log);
         var loops = new SessionLoops();
-        loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
+        var consoles = new Consoles.ConsoleLogs(new VmHostOperations(cluster, config.NodeName), config.Logging, hypervisor, log);
+        loops.Add("keepalive", KeepaliveLoopAsync(keepalive, consoles, session.Token));
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
         loops.Add("flush controller", _flush.RunAsync(session.Token));
         if (config.Networks.Enabled)
@@ -83,6 +84,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         {
             await session.CancelAsync();
             await loops.WhenAllEndAsync();
+            await consoles.StopAllAsync();
             zooKeeperLog?.Detach(_node);
         }
         if (!cancellationToken.IsCancellationRequested)
@@ -129,7 +131,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         return guid;
     }
 
-    private async Task KeepaliveLoopAsync(KeepaliveWriter keepalive, CancellationToken cancellationToken)
+    private async Task KeepaliveLoopAsync(KeepaliveWriter keepalive, Consoles.ConsoleLogs consoles, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(config.KeepaliveInterval);
         do
@@ -139,7 +141,9 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
                 var running = await keepalive.WriteAsync(cancellationToken);
                 keepalives.Record();
                 _vms.Reconcile(running); // PVC's keepalive restarts crashed VMs
-
+                // the cluster VMs running here get their console logged, those gone stop
+                var names = _vms.Snapshot().ToDictionary(k => k.Uuid, k => k.Name);
+                consoles.Reconcile([.. running.Where(names.ContainsKey).Select(u => (u, names[u]))], cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
