@@ -147,7 +147,7 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
                 break;
             await created.Task.WaitAsync(cancellationToken);
         }
-        await foreach (var line in LogFollower.FollowAsync(Zk, path, tail, cancellationToken))
+        await foreach (var line in LogFollower.FollowAsync(Zk, path, tail, endsWithNewline: false, cancellationToken))
             if (line.Length > 0)
                 yield return line;
     }

@@ -14,8 +14,10 @@ internal static class LogFollower
     /// <param name="zk">The session.</param>
     /// <param name="path">The log znode.</param>
     /// <param name="tail">Lines of the current log to start with (0: only new ones).</param>
+    /// <param name="endsWithNewline">The writer ends every line with a newline (a console log: a last piece without one
+    /// is a line still being written, shown once it is ended); false when it joins lines with newlines (PVC's node log).</param>
     /// <param name="cancellationToken">Ends the stream (Ctrl+C).</param>
-    public static async IAsyncEnumerable<string> FollowAsync(ZooKeeperClient zk, string path, int tail,
+    public static async IAsyncEnumerable<string> FollowAsync(ZooKeeperClient zk, string path, int tail, bool endsWithNewline,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         IReadOnlyList<string>? seen = null;
@@ -33,7 +35,7 @@ internal static class LogFollower
                 yield break;
             }
             // an unfinished last line is shown once the writer ends it
-            var lines = LogWindow.Lines(Encoding.UTF8.GetString(data.Data), withUnfinished: false);
+            var lines = LogWindow.Lines(Encoding.UTF8.GetString(data.Data), withUnfinished: !endsWithNewline);
             var fresh = seen is null ? lines.Skip(Math.Max(0, lines.Count - tail)) : LogWindow.NewLines(seen, lines);
             seen = lines;
             foreach (var line in fresh)

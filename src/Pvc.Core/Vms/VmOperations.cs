@@ -204,7 +204,7 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         var read = await ReadAsync(vm, cancellationToken);
         if (read[P(vm, DomainKeys.Root)] is null)
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
-        await foreach (var line in LogFollower.FollowAsync(Zk, P(vm, DomainKeys.ConsoleLog), tail, cancellationToken))
+        await foreach (var line in LogFollower.FollowAsync(Zk, P(vm, DomainKeys.ConsoleLog), tail, endsWithNewline: true, cancellationToken))
             yield return line;
     }
 
