@@ -72,6 +72,23 @@ public sealed class PipelineClusterTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task The_same_cluster_reached_under_another_server_string_is_no_mismatch()
+    {
+        await using var a = await SeededCluster.StartAsync(zk);
+        await using var b = await SeededCluster.StartAsync(zk);
+        // b's servers written another way (the server twice): another connection string, the same cluster
+        a.Ps.Run("$b = Connect-PvcCluster $args[0] -NoDefault; $b2 = Connect-PvcCluster ($args[0] -replace '^([^/]+)', '$1,$1') -NoDefault", b.Chroot).ThrowIfErrors();
+
+        // before: ClusterMismatch (the connections were compared by their server strings)
+        a.Ps.Run("Get-PvcVm -Cluster $b web1 | Move-PvcVm -Cluster $b2 -Node hv3").ThrowIfErrors();
+        Assert.Equal("hv3", await b.NodeOfAsync("web1"));
+        Assert.Equal("hv1", await a.NodeOfAsync("web1"));
+        // and another cluster under its own string still is one
+        var result = a.Ps.Run("$a = Connect-PvcCluster $args[0] -NoDefault; Get-PvcVm -Cluster $b db1 | Move-PvcVm -Cluster $a -Node hv3", a.Chroot);
+        Assert.StartsWith("ClusterMismatch,", Assert.Single(result.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Exported_objects_name_their_cluster_and_imported_rows_act_in_it_or_not_at_all()
     {
         await using var a = await SeededCluster.StartAsync(zk);

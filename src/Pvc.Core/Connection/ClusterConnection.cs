@@ -38,6 +38,13 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The cluster's name (the data of <c>/config</c>), or null on an uninitialised ZooKeeper.</summary>
     public string? Name { get; }
 
+    /// <summary>
+    /// Which cluster this is, whatever servers or addresses reach it: where its <c>/config</c> was created (the creating
+    /// transaction's id and time), read when connecting; null on an uninitialised ZooKeeper. Two connections with the
+    /// same identity reach the same cluster (one ensemble and chroot): "hv1:2181,hv2:2181" and "hv2:2181" do.
+    /// </summary>
+    public string? Identity { get; private set; }
+
     /// <summary>The cluster's schema version (<c>/schema/version</c>), or null on an uninitialised ZooKeeper.</summary>
     public int? SchemaVersion { get; }
 
@@ -127,7 +134,10 @@ public sealed class ClusterConnection : IAsyncDisposable
             var schema = int.TryParse(await version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null;
             var connection = new ClusterConnection(client, clientOptions, parsed.ToString(), credential, await name, schema);
             if (await acl is { } clusterAcl)
-                connection.ApplyAccess(ClusterAcl.ModeOf(clusterAcl), clusterAcl);
+            {
+                connection.ApplyAccess(ClusterAcl.ModeOf(clusterAcl.Acl), clusterAcl.Acl);
+                connection.Identity = string.Create(CultureInfo.InvariantCulture, $"{clusterAcl.Stat.CreatedZxid:x}-{clusterAcl.Stat.CreatedTime:x}");
+            }
             return connection;
         }
         catch
@@ -176,11 +186,11 @@ public sealed class ClusterConnection : IAsyncDisposable
     }
 
     /// <summary>The ACL of <c>/config</c>, or null when the cluster is not initialised.</summary>
-    private static async Task<IReadOnlyList<Acl>?> ReadAclAsync(ZooKeeperClient client, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<Acl> Acl, Stat Stat)?> ReadAclAsync(ZooKeeperClient client, CancellationToken cancellationToken)
     {
         try
         {
-            return (await client.GetAclAsync(ClusterAcl.Anchor, cancellationToken)).Acl;
+            return await client.GetAclAsync(ClusterAcl.Anchor, cancellationToken);
         }
         catch (NoNodeException)
         {

@@ -14,6 +14,12 @@ public sealed record MigrationPlan(VmRef Vm, string? From, string To, VmState St
     /// <summary>True when the node acts (the VM runs and moves); false when only the assignment changes.</summary>
     public bool NodeActs => State is VmState.Migrate or VmState.MigrateLive;
 
+    /// <summary>
+    /// True when the VM stays stopped with autostart set, to be started when its new node is run/ready (a shutdown
+    /// hand-over to a node that is not ready yet, such as a node being unflushed).
+    /// </summary>
+    public bool StartsWhenNodeReady { get; internal init; }
+
     /// <summary>True once committed (<see cref="VmOperations.MigrateAsync(MigrationPlan, CancellationToken)"/>).</summary>
     public bool IsCommitted { get; internal init; }
 

@@ -52,7 +52,8 @@ public sealed partial class VmOperations
         var basis = plan.Basis ?? throw new ArgumentException("Only a plan from PlanMigrationAsync can be committed.", nameof(plan));
         var vm = plan.Vm;
         // the autostart it waited with is used up when the move starts it
-        Op[] autostart = plan.State == VmState.Start && StateOf(basis, vm) == VmState.Stop ? [Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(false)))] : [];
+        Op[] autostart = plan.State == VmState.Start && StateOf(basis, vm) == VmState.Stop ? [Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(false)))]
+            : plan.StartsWhenNodeReady ? [Op.SetData(P(vm, DomainKeys.Autostart), Utf8(PvcBool.Encode(true)))] : [];
         // a VM that is not migrated but only reassigned (stopped, or started by the move) is placed by this decision, as
         // Start and Stop decide: a receiver's announcement left standing would make its new node finish a hand-over
         // by shutdown that nobody meant there, and start it
@@ -84,18 +85,31 @@ public sealed partial class VmOperations
     }
 
     /// <summary>
-    /// PVC's placement rules, and one of ours: a stopped VM with autostart (a flush found no node for it and shut it
-    /// down, to be started when its node returns) that is moved to a node that is run/ready is started there, as the
-    /// node it waited for. PVC keeps it stopped, and since only an unflush of its node starts it, a VM moved to a node
-    /// that is ready already (found by the nemesis, seed 1304) would never run again.
+    /// PVC's placement rules, and two of ours for a stopped VM that is meant to run:
+    /// <list type="bullet">
+    /// <item>one with autostart (a flush found no node for it and shut it down, to be started when its node returns)
+    /// moved to a node that is run/ready is started there, as the node it waited for. PVC keeps it stopped, and since
+    /// only an unflush of its node starts it, a VM moved to a node that is ready already (found by the nemesis, seed
+    /// 1304) would never run again;</item>
+    /// <item>one caught in a shutdown hand-over (stopped on its old node to be started on the new one, the receiver's
+    /// announcement still in <c>migrate_sync_lock</c>: Start and Stop clear it, so nothing else leaves "stop" with it)
+    /// ran before and must run after: the move ends the hand-over (the commit clears the key) and starts it on a
+    /// run/ready target, or leaves it stopped with autostart for a target not ready yet (a node being unflushed starts
+    /// its autostart VMs). Kept stopped, it was lost (the nemesis, seed 651478: the receiver killed, then an unflush).</item>
+    /// </list>
     /// </summary>
     private async Task<MigrationPlan> PlanAsync(VmRef vm, VersionedKeys read, MigrationRequest request, CancellationToken cancellationToken)
     {
         var plan = await PlanPlacementAsync(vm, read, request, cancellationToken);
-        if (plan.State == VmState.Stop && plan.To != plan.From && PvcBool.Decode(read[P(vm, DomainKeys.Autostart)])
-            && (await PlacementAsync(cancellationToken)).Nodes.FirstOrDefault(n => n.Name == plan.To) is { IsAvailable: true })
+        if (plan.State != VmState.Stop)
+            return plan;
+        var handOver = read[P(vm, DomainKeys.MigrateSyncLock)] is { Length: > 0 };
+        if (!handOver && (plan.To == plan.From || !PvcBool.Decode(read[P(vm, DomainKeys.Autostart)])))
+            return plan;
+        var targetReady = (await PlacementAsync(cancellationToken)).Nodes.FirstOrDefault(n => n.Name == plan.To) is { IsAvailable: true };
+        if (targetReady)
             return plan with { State = VmState.Start };
-        return plan;
+        return handOver ? plan with { StartsWhenNodeReady = true } : plan;
     }
 
     private async Task<MigrationPlan> PlanPlacementAsync(VmRef vm, VersionedKeys read, MigrationRequest request, CancellationToken cancellationToken)

@@ -45,7 +45,11 @@ internal static class ClusterOfObject
         RunspaceConnections.Find(text)
         ?? throw new ArgumentTransformationMetadataException($"No connection of this runspace is to '{text}'. Connect to that cluster first (Connect-PvcCluster -NoDefault), or leave the Cluster column out.");
 
-    /// <summary>True when two connections reach the same cluster: the same object, or the same servers (and chroot).</summary>
+    /// <summary>
+    /// True when two connections reach the same cluster: the same object, the same servers (and chroot), or the same
+    /// cluster identity however their servers were written ("hv1:2181,hv2:2181" and "hv2:2181").
+    /// </summary>
     public static bool Same(ClusterConnection a, ClusterConnection b) =>
-        ReferenceEquals(a, b) || string.Equals(a.Servers, b.Servers, StringComparison.Ordinal);
+        ReferenceEquals(a, b) || string.Equals(a.Servers, b.Servers, StringComparison.Ordinal)
+        || (a.Identity is not null && string.Equals(a.Identity, b.Identity, StringComparison.Ordinal));
 }

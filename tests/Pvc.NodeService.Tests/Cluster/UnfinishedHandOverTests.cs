@@ -68,29 +68,63 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
     }
 
     [Fact]
-    public async Task A_stopped_VM_moved_by_a_client_over_a_standing_announcement_stays_stopped_on_its_new_node()
+    public async Task A_VM_caught_in_a_shutdown_hand_over_runs_on_the_node_a_client_moves_it_to()
     {
-        await using var c = await NodeServiceCluster.StartAsync(zk, count: 2);
-        await c.WaitReadyAsync();
-        var uuid = Guid.NewGuid();
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(uuid, "moved"), TargetNode = "hv1" });
+        // rev13b P2-1: the receiver of a hand-over by shutdown is killed before its decision, and a client moves the VM
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var vm = await c.StartVmOnAsync("caught", "hv1");
+        var uuid = vm.Uuid;
         var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+        var receiver = await HandOverStoppedAsync(c, vm);
 
-        // a stopped VM with an announcement standing while a receiver is still a contender (hv1 leaves it to that one)
-        var receiver = await AnnounceAsReceiverAsync(c, uuid);
-        // the client moves the stopped VM: a placement, decided now, ends whatever hand-over was pending
-        var plan = await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Move, "hv2"));
-        Assert.Equal(VmState.Stop, plan.State);
+        var plan = await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Move, "hv1"));
+        Assert.Equal(VmState.Start, plan.State);
         Assert.Equal("", await c.ReadAsync(key));
         await receiver.DisposeAsync();
         await c.WaitForContendersAsync(key, 0);
 
-        // before: hv2 found "stop", the key naming the VM and no contender, and finished a hand-over nobody meant
-        await WaitKeepalivesAsync(c, "hv2", 3);
-        Assert.Equal("stop", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
-        Assert.Equal("hv2", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.Node)));
+        // before: moved "stop" (7b0d6c0), so a VM that ran before the hand-over never ran again
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        Assert.Equal("start", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
+        Assert.Equal("False", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.Autostart)));
         Assert.DoesNotContain("its receive here never ended", File.ReadAllText(c.Nodes[1].LogPath), StringComparison.Ordinal);
-        await c.WaitNotRunningAsync(uuid);
+    }
+
+    [Fact]
+    public async Task A_VM_caught_in_a_shutdown_hand_over_runs_after_its_old_node_is_unflushed()
+    {
+        // the nemesis, seed 651478: hv1's flush handed the VM to hv2 by shutdown, hv2 was killed before its decision, and
+        // hv1's unflush (the node "unflush", not ready, while it brings its VMs back) returned the VM to hv1
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var vm = await c.StartVmOnAsync("unflushed", "hv1");
+        var uuid = vm.Uuid;
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+        var receiver = await HandOverStoppedAsync(c, vm);
+
+        await c.Connection.ZooKeeper.SetDataAsync(NodeKeys.Path("hv1", NodeKeys.DomainState), "unflush"u8.ToArray());
+        await c.WaitAsync(NodeKeys.Path("hv1", NodeKeys.DomainState), s => s == "ready", "hv1 unflushed");
+        Assert.Equal("", await c.ReadAsync(key));
+        await receiver.DisposeAsync();
+
+        // before: unmigrated "stop" (7b0d6c0) and not started by the unflush
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        Assert.Equal("start", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
+        Assert.Equal("", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.LastNode)));
+    }
+
+    /// <summary>
+    /// What a sender's hand-over by shutdown leaves while its receiver (hv2) is a contender that never decides: the VM
+    /// shut down on hv1, "stop", assigned to hv2, last node hv1, the announcement naming it. Returns the receiver's lock.
+    /// </summary>
+    private static async Task<Pvc.ZooKeeper.Recipes.ZooKeeperLock> HandOverStoppedAsync(NodeServiceCluster c, VmRef vm)
+    {
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(vm.Uuid);
+        var receiver = await AnnounceAsReceiverAsync(c, vm.Uuid);
+        await c.Connection.ZooKeeper.MultiAsync([Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.Node), "hv2"u8.ToArray()),
+            Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.LastNode), "hv1"u8.ToArray()),
+            Op.SetData(DomainKeys.Path(vm.Uuid, DomainKeys.State), "stop"u8.ToArray())]);
+        return receiver;
     }
 
     [Fact]
