@@ -492,9 +492,11 @@ BeforeDiscovery {
         }
         'Get-PvcNodeStat 2' = @{
             Assert = { param($r)
-                # the sandbox's nodes have no physical interfaces of their own (network_stats is {}): nothing to list
+                # the sandbox's nodes share this machine's interfaces: its physical ones (those with a device in sysfs), as PVC's netstats
                 $r.Errors | Should -BeNullOrEmpty
-                (Get-PvcNodeStat hv1).Interfaces | Should -BeNullOrEmpty
+                $physical = @(Get-ChildItem /sys/class/net | Where-Object { Test-Path (Join-Path $_.FullName 'device') } | ForEach-Object Name | Sort-Object)
+                @((Get-PvcNodeStat hv1).Interfaces.Name) | Should -Be $physical
+                if ($physical) { $r.Text | Should -Match '(?m)^Name\s+State\s+ReceiveBitsPerSecond\s+SendBitsPerSecond' }
             }
         }
 
