@@ -45,8 +45,8 @@ public sealed record ClusterStatus
     /// <summary>Ceph's health as the primary last reported it (<c>/ceph/health</c>); Unknown without a report.</summary>
     public Schema.StorageHealthStatus StorageHealth { get; init; }
 
-    /// <summary>Ceph's failing health checks as "CODE: message" (e.g. "OSD_DOWN: 1 osds down"); empty when healthy.</summary>
-    public IReadOnlyList<string> StorageHealthChecks { get; init; } = [];
+    /// <summary>Ceph's failing health checks (each shown as "CODE: message", e.g. "OSD_DOWN: 1 osds down"); empty when healthy.</summary>
+    public IReadOnlyList<Storage.CephHealthCheck> StorageHealthChecks { get; init; } = [];
 
     /// <summary>Nodes per (daemon state, domain state), ordered by the states; unknown values count under Unknown.</summary>
     public required IReadOnlyList<NodeStateCount> NodeStates { get; init; }

@@ -17,5 +17,23 @@ public static class FaultIds
     /// <summary><c>FENCE_FAILED_&lt;NODE&gt;</c>: a dead node's BMC did not confirm power off, so its VMs were left where they were.</summary>
     public static string FenceFailed(string node) => $"FENCE_FAILED_{Upper(node)}";
 
-    private static string Upper(string node) => node.ToUpper(CultureInfo.InvariantCulture);
+    /// <summary><c>CEPH_OSD_OUT_&lt;ID&gt;</c>: an OSD is out (PVC's id).</summary>
+    public static string OsdOut(int id) => string.Create(CultureInfo.InvariantCulture, $"CEPH_OSD_OUT_{id}");
+
+    /// <summary><c>CEPH_WARN_&lt;CHECK&gt;</c>: Ceph reports a check at HEALTH_WARN (PVC's id).</summary>
+    public static string CephWarning(string check) => $"CEPH_WARN_{Upper(check)}";
+
+    /// <summary><c>CEPH_ERR_&lt;CHECK&gt;</c>: Ceph reports a check at HEALTH_ERR (PVC's id).</summary>
+    public static string CephError(string check) => $"CEPH_ERR_{Upper(check)}";
+
+    /// <summary><c>VM_FAILED_&lt;VMNAME&gt;</c>: a VM is in the fail state (PVC's id).</summary>
+    public static string VmFailed(string vm) => $"VM_FAILED_{Upper(vm)}";
+
+    /// <summary><c>MEMORY_OVERPROVISIONED</c>: the VMs' memory would not fit the cluster without its largest node (PVC's id).</summary>
+    public const string MemoryOverprovisioned = "MEMORY_OVERPROVISIONED";
+
+    // a fault id is a znode name: what came from the cluster (a VM's or Ceph check's name) keeps only the characters
+    // of PVC's ids, so no value can reach another path
+    private static string Upper(string name) =>
+        string.Concat(name.ToUpper(CultureInfo.InvariantCulture).Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_'));
 }

@@ -10,8 +10,8 @@ public sealed record StorageStatus
     /// <summary>Ceph's overall health; Unknown without a report.</summary>
     public StorageHealthStatus Health { get; init; }
 
-    /// <summary>The failing health checks as "CODE: message".</summary>
-    public IReadOnlyList<string> HealthChecks { get; init; } = [];
+    /// <summary>The failing health checks (each shown as "CODE: message").</summary>
+    public IReadOnlyList<CephHealthCheck> HealthChecks { get; init; } = [];
 
     /// <summary><c>ceph status</c> as printed for a person (PVC's <c>storage status</c>), or null without a report.</summary>
     public string? Status { get; init; }
@@ -35,13 +35,18 @@ public sealed record StorageStatus
         };
     }
 
-    /// <summary>Ceph's failing checks in its health document, as "CODE: message".</summary>
-    internal static IReadOnlyList<string> Checks(System.Text.Json.JsonElement health)
+    /// <summary>Ceph's failing checks in its health document.</summary>
+    internal static IReadOnlyList<CephHealthCheck> Checks(System.Text.Json.JsonElement health)
     {
         if (!health.TryGetProperty("checks", out var checks) || checks.ValueKind != System.Text.Json.JsonValueKind.Object)
             return [];
         return [.. checks.EnumerateObject().Select(c =>
-            c.Value.ValueKind == System.Text.Json.JsonValueKind.Object && c.Value.TryGetProperty("summary", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.Object
-                && PvcJson.Text(s, "message") is { } message ? $"{c.Name}: {message}" : c.Name)];
+        {
+            var check = c.Value.ValueKind == System.Text.Json.JsonValueKind.Object ? c.Value : default;
+            var severity = check.ValueKind == System.Text.Json.JsonValueKind.Object ? Wire.StorageHealth.Decode(PvcJson.Text(check, "severity")) : StorageHealthStatus.Unknown;
+            var message = check.ValueKind == System.Text.Json.JsonValueKind.Object && check.TryGetProperty("summary", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? PvcJson.Text(s, "message") : null;
+            return new CephHealthCheck(c.Name, severity, message);
+        })];
     }
 }

@@ -17,6 +17,8 @@ public sealed record NodeConfig
     public required string ZooKeeper { get; init; }
     /// <summary><c>timer.keepalive_interval</c>, default 5 s.</summary>
     public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary><c>timer.monitoring_interval</c>, default 15 s: how often the primary runs the cluster fault checks.</summary>
+    public TimeSpan MonitoringInterval { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary><c>timer.vm_shutdown_timeout</c>, default 180 s.</summary>
     public TimeSpan VmShutdownTimeout { get; init; } = TimeSpan.FromSeconds(180);
     /// <summary><c>migration.target_selector</c>, default mem.</summary>

@@ -180,6 +180,7 @@ public static partial class NodeConfigLoader
             NodeName = name,
             ZooKeeper = zookeeper,
             KeepaliveInterval = TimeSpan.FromSeconds(Int("timer.keepalive_interval", 5, 1)),
+            MonitoringInterval = TimeSpan.FromSeconds(Int("timer.monitoring_interval", 15, 1)),
             VmShutdownTimeout = TimeSpan.FromSeconds(Int("timer.vm_shutdown_timeout", 180, 1)),
             MigrationTargetSelector = selector,
             LibvirtUri = Text("node.libvirt_uri") ?? "qemu:///system",

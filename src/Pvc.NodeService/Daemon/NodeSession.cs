@@ -56,7 +56,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("task runner", new Tasks.ClusterTaskRunner(cluster, config.NodeName, taskHandlers, rados, log).RunAsync(session.Token));
         if (config.IsCoordinator)
         {
-            List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log)];
+            List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log),
+                new Health.ClusterFaultDuty(cluster, config.MonitoringInterval, log)];
             if (ceph.IsConfigured)
                 duties.Add(new CephStatsDuty(new Core.Storage.StorageHostOperations(cluster), ceph, config, log));
             if (config.Networks.Enabled && OperatingSystem.IsLinux() && Environment.ProcessPath is { } self)
