@@ -6,8 +6,11 @@ using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Daemon;
 using Pvc.NodeService.Systemd;
 
+// dnsmasq's lease script: the primary's DHCP runs this binary for every lease (Networks/LeaseHook). Decided before
+// anything reads argv: a hook's arguments end with a guest-chosen DHCP host name, and it reads only PVC_CONFIG_FILE.
+var hook = Pvc.NodeService.Networks.LeaseHook.IsHook;
 // pvcnoded [--config PATH]; PVC_CONFIG_FILE also names the file (as PVC's).
-var path = args.SkipWhile(a => a != "--config").Skip(1).FirstOrDefault()
+var path = (hook ? null : args.SkipWhile(a => a != "--config").Skip(1).FirstOrDefault())
     ?? Environment.GetEnvironmentVariable("PVC_CONFIG_FILE") ?? NodeConfigLoader.DefaultPath;
 NodeConfig config;
 try
@@ -19,8 +22,7 @@ catch (NodeConfigException e)
     Console.Error.WriteLine($"pvcnoded: {e.Message}");
     return 1;
 }
-// dnsmasq's lease script: the primary's DHCP runs this binary for every lease (Networks/LeaseHook)
-if (Pvc.NodeService.Networks.LeaseHook.IsHook)
+if (hook)
 {
     try
     {

@@ -76,7 +76,6 @@ BeforeDiscovery {
     $taskReason = 'needs tasks that a node service runs: no cmdlet of this build submits one yet and the sandbox''s node services have no task handlers (the storage cmdlets of issue 14 bring them); tests/Pvc.PowerShell.Tests/TaskCmdletTests runs Get-PvcTask, -Wait and its view against tasks it plays, and tests/Pvc.NodeService.Tests/Tasks through real node services'
     $liveReason = 'needs live migration: the sandbox''s test-driver node services have no migration_uri, so a live-only move is aborted and the VM stays (the QEMU lab in tests/Pvc.NodeService.Tests/Lab migrates live)'
     $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section in pvc.conf (tests/Pvc.PowerShell.Tests/Storage/StorageCmdletTests runs every storage cmdlet, OsdCmdletTests the OSD cmdlets and UnlockPvcVmDiskTests Unlock-PvcVmDisk, against the one-host Ceph lab)'
-    $networkReason = 'not yet given a setup and an assert in this table (issue 15''s first half landed without them; to be written); tests/Pvc.PowerShell.Tests/NetworkCmdletTests runs every network cmdlet, its refusals and its views against a real ZooKeeper'
 
     # --- what each example's text promises ---------------------------------------------------------------------
     # Keys: Marked (a reason: the example is skipped and counted), Setup { param($ctx) } (runs in the test's runspace
@@ -96,39 +95,238 @@ BeforeDiscovery {
     # fails them); those whose text says "asks for confirmation" are answered Yes by the host and the prompt's text
     # is asserted. No example runs with $ConfirmPreference = 'None'.
     $ExampleTable = @{
+        # ---------------------------------------------------------------- networks (issue 15): keys only, no node builds them here
+        # (the sandbox's node services have no cluster device); the restore removes networks the examples made
+        'New-PvcNetwork 1' = @{
+            Assert = { param($r)
+                $r.Output | Should -HaveCount 1
+                $n = Get-PvcNetwork 100
+                $n.Description | Should -Be 'clients'
+                $n.Type | Should -Be 'Managed'
+                "$($n.Ip4Gateway)" | Should -Be '10.100.0.1'
+                $n.Ip4Dhcp | Should -BeTrue
+                "$($n.Ip4DhcpStart)-$($n.Ip4DhcpEnd)" | Should -Be '10.100.0.100-10.100.0.199'
+                Get-Znode '/networks/100/dhcp4_flag' | Should -Be 'True'
+            }
+        }
+        'New-PvcNetwork 2' = @{
+            Assert = { param($r)
+                $n = Get-PvcNetwork storage-vlan
+                $n.Vni | Should -Be 200
+                $n.Type | Should -Be 'Bridged'
+                $n.Mtu | Should -Be 9000
+                Get-Znode '/networks/200/nettype' | Should -Be 'bridged'
+            }
+        }
+        'Set-PvcNetwork 1' = @{
+            Setup = { param($ctx) New-ExampleNetwork }
+            Assert = { param($r)
+                $r.Output | Should -BeNullOrEmpty
+                $n = Get-PvcNetwork clients
+                "$($n.Ip4DhcpStart)-$($n.Ip4DhcpEnd)" | Should -Be '10.100.0.50-10.100.0.99'
+            }
+        }
+        'Set-PvcNetwork 2' = @{
+            Setup = { param($ctx) New-ExampleNetwork }
+            Assert = { param($r)
+                $r.Output | Should -HaveCount 1
+                $r.Output[0].Ip4Dhcp | Should -BeFalse
+                (Get-PvcNetwork 100).Ip4Dhcp | Should -BeFalse
+                Get-Znode '/networks/100/dhcp4_flag' | Should -Be 'False'
+            }
+        }
+        'Get-PvcNetwork 1' = @{
+            Setup = { param($ctx) New-ExampleNetwork; New-PvcNetwork 200 storage-vlan -Type Bridged -Mtu 9000 -ErrorAction Stop }
+            Assert = { param($r)
+                $r.Output.Vni | Should -Be 100, 200
+                $r.Text | Should -Match '(?m)^\s*100\s+clients\s+Managed\b'
+                $r.Text | Should -Match '(?m)^\s*200\s+storage-vlan\s+Bridged\s+9000\b'
+                $r.Text | Should -Match '10\.100\.0\.1\b'
+            }
+        }
+        'Get-PvcNetwork 2' = @{
+            Setup = { param($ctx) New-ExampleNetwork }
+            Assert = { param($r)
+                foreach ($label in 'Vni', 'Description', 'Type', 'Ip4Network', 'Ip4Gateway', 'Ip4Dhcp', 'Reservations', 'FirewallRules') {
+                    $r.Text | Should -Match "(?m)^$label\s+:"
+                }
+                $r.Text | Should -Match '(?m)^Description\s+: clients\s*$'
+            }
+        }
+        'Remove-PvcNetwork 1' = @{
+            # no VM is on it (the sandbox's VMs are on vmbr100)
+            Setup = { param($ctx) New-ExampleNetwork -Vni 150 }
+            Answers = 'Yes'   # the text's point: it asks first
+            Assert = { param($r)
+                $r.Prompts | Should -HaveCount 1
+                $r.Prompts[0] | Should -BeLike '*"Remove network" on target "clients".'
+                Get-PvcNetwork | Should -BeNullOrEmpty
+            }
+        }
+        'Remove-PvcNetwork 2' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                # the sandbox's VMs have their NICs on vmbr100: without -Force this is refused
+                Remove-PvcNetwork 100 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable refused
+                $refused[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse,*'
+            }
+            Assert = { param($r)
+                $r.Prompts | Should -BeNullOrEmpty
+                Get-PvcNetwork | Should -BeNullOrEmpty
+                Get-Znode '/networks/100' | Should -BeNullOrEmpty
+            }
+        }
+        'Add-PvcDhcpReservation 1' = @{
+            Setup = { param($ctx) New-ExampleNetwork }
+            Assert = { param($r)
+                $reservation = Get-PvcDhcpLease clients -Static
+                $reservation.MacAddress | Should -Be '52:54:00:12:34:56'
+                "$($reservation.IpAddress)" | Should -Be '10.100.0.10'
+                $reservation.Hostname | Should -Be 'db1'
+                Get-Znode '/networks/100/dhcp4_reservations/52:54:00:12:34:56/ipaddr' | Should -Be '10.100.0.10'
+            }
+        }
+        'Add-PvcDhcpReservation 2' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Set-Content -LiteralPath (Join-Path $ctx.Dir 'reservations.csv') -Value @(
+                    'Network,IpAddress,Hostname,MacAddress'
+                    'clients,10.100.0.10,db1,52:54:00:12:34:56'
+                    'clients,10.100.0.11,db2,52:54:00:12:34:57')
+            }
+            Assert = { param($r)
+                $r.Output.Hostname | Should -Be 'db1', 'db2'
+                (Get-PvcDhcpLease clients -Static).MacAddress | Sort-Object | Should -Be '52:54:00:12:34:56', '52:54:00:12:34:57'
+            }
+        }
+        'Remove-PvcDhcpReservation 1' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Add-PvcDhcpReservation clients 10.100.0.10 db1 52:54:00:12:34:56 -ErrorAction Stop
+            }
+            Answers = 'Yes'   # the text's point: it asks first
+            Assert = { param($r)
+                $r.Prompts | Should -HaveCount 1
+                $r.Prompts[0] | Should -BeLike '*"Remove the DHCP reservation of 52:54:00:12:34:56" on target "clients".'
+                Get-PvcDhcpLease clients -Static | Should -BeNullOrEmpty
+            }
+        }
+        'Remove-PvcDhcpReservation 2' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Add-PvcDhcpReservation clients 10.100.0.10 db1 52:54:00:12:34:56 -ErrorAction Stop
+                Add-PvcDhcpReservation clients 10.100.0.11 db2 52:54:00:12:34:57 -ErrorAction Stop
+                Add-ExampleLease 100 52:54:00:ab:cd:ef 10.100.0.120 guest1
+            }
+            Assert = { param($r)
+                $r.Prompts | Should -BeNullOrEmpty
+                Get-PvcDhcpLease clients -Static | Should -BeNullOrEmpty
+                # the dynamic lease is not a reservation: it stays
+                (Get-PvcDhcpLease clients).MacAddress | Should -Be '52:54:00:ab:cd:ef'
+            }
+        }
+        'Get-PvcDhcpLease 1' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Add-PvcDhcpReservation clients 10.100.0.10 db1 52:54:00:12:34:56 -ErrorAction Stop
+                Add-ExampleLease 100 52:54:00:ab:cd:ef 10.100.0.120 guest1
+            }
+            Assert = { param($r)
+                $r.Output | Should -HaveCount 2
+                $r.Output.MacAddress | Sort-Object | Should -Be '52:54:00:12:34:56', '52:54:00:ab:cd:ef'
+                $r.Text | Should -Match 'db1'
+                $r.Text | Should -Match 'guest1'
+            }
+        }
+        'Get-PvcDhcpLease 2' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                New-ExampleNetwork -Vni 101 -Description servers
+                Add-ExampleLease 100 52:54:00:ab:cd:ef 10.100.0.120 guest1
+                Add-ExampleLease 101 52:54:00:01:02:03 10.101.0.120 guest2
+                Add-ExampleLease 101 02:00:00:00:00:01 10.101.0.121 other
+            }
+            Assert = { param($r)
+                $r.Output.MacAddress | Sort-Object | Should -Be '52:54:00:01:02:03', '52:54:00:ab:cd:ef'
+            }
+        }
+        'Add-PvcNetworkAcl 1' = @{
+            Setup = { param($ctx) New-ExampleNetwork; Add-PvcNetworkAcl clients first 'icmp type echo-request accept' -ErrorAction Stop }
+            Assert = { param($r)
+                $rules = Get-PvcNetworkAcl clients -Direction In
+                $rules.Description | Should -Be 'first', 'allow-ssh'
+                Get-Znode '/networks/100/firewall_rules/in/allow-ssh/rule' | Should -Be 'tcp dport 22 accept'
+                Get-Znode '/networks/100/firewall_rules/in/allow-ssh/order' | Should -Be '1'
+            }
+        }
+        'Add-PvcNetworkAcl 2' = @{
+            Setup = { param($ctx) New-ExampleNetwork; Add-PvcNetworkAcl clients no-telnet 'tcp dport 23 drop' -Direction Out -ErrorAction Stop }
+            Assert = { param($r)
+                (Get-PvcNetworkAcl clients -Direction Out).Description | Should -Be 'no-smtp', 'no-telnet'
+                Get-Znode '/networks/100/firewall_rules/out/no-telnet/order' | Should -Be '1'
+            }
+        }
+        'Get-PvcNetworkAcl 1' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Add-PvcNetworkAcl clients allow-ssh 'tcp dport 22 accept' -ErrorAction Stop
+                Add-PvcNetworkAcl clients no-smtp 'tcp dport 25 drop' -Direction Out -ErrorAction Stop
+            }
+            Assert = { param($r)
+                $r.Output.Description | Sort-Object | Should -Be 'allow-ssh', 'no-smtp'
+                $r.Text | Should -Match 'tcp dport 22 accept'
+            }
+        }
+        'Get-PvcNetworkAcl 2' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Add-PvcNetworkAcl clients allow-ssh 'tcp dport 22 accept' -ErrorAction Stop
+                Add-PvcNetworkAcl clients no-smtp 'tcp dport 25 drop' -Direction Out -ErrorAction Stop
+            }
+            Assert = { param($r)
+                $r.Output.Description | Should -Be 'no-smtp'
+            }
+        }
+        'Remove-PvcNetworkAcl 1' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Add-PvcNetworkAcl clients allow-ssh 'tcp dport 22 accept' -ErrorAction Stop
+                Add-PvcNetworkAcl clients allow-web 'tcp dport 80 accept' -ErrorAction Stop
+            }
+            Answers = 'Yes'   # the text's point: it asks first
+            Assert = { param($r)
+                $r.Prompts | Should -HaveCount 1
+                $r.Prompts[0] | Should -BeLike "*`"Remove firewall rule 'allow-ssh'`" on target `"clients`"."
+                (Get-PvcNetworkAcl clients).Description | Should -Be 'allow-web'
+                Get-Znode '/networks/100/firewall_rules/in/allow-web/order' | Should -Be '0'
+            }
+        }
+        'Remove-PvcNetworkAcl 2' = @{
+            Setup = { param($ctx)
+                New-ExampleNetwork
+                Add-PvcNetworkAcl clients allow-ssh 'tcp dport 22 accept' -ErrorAction Stop
+                Add-PvcNetworkAcl clients no-smtp 'tcp dport 25 drop' -Direction Out -ErrorAction Stop
+                Add-PvcNetworkAcl clients no-telnet 'tcp dport 23 drop' -Direction Out -ErrorAction Stop
+            }
+            Assert = { param($r)
+                $r.Prompts | Should -BeNullOrEmpty
+                (Get-PvcNetworkAcl clients).Description | Should -Be 'allow-ssh'
+            }
+        }
+
         # ---------------------------------------------------------------- storage (issue 14)
         'Get-PvcStorageStatus 1' = @{ Assert = { param($r) $r.Output[0].Health | Should -Be 'Unknown' } }
         'Get-PvcStorageStatus 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'Get-PvcPool 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'Get-PvcPool 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
-        'Add-PvcDhcpReservation 1' = @{ Marked = $networkReason }
-        'Add-PvcDhcpReservation 2' = @{ Marked = $networkReason }
-        'Add-PvcNetworkAcl 1' = @{ Marked = $networkReason }
-        'Add-PvcNetworkAcl 2' = @{ Marked = $networkReason }
         'Add-PvcOsd 1' = @{ Marked = $cephReason }
         'Add-PvcOsd 2' = @{ Marked = $cephReason }
         'Clear-PvcOsdFlag 1' = @{ Marked = $cephReason }
-        'Get-PvcDhcpLease 1' = @{ Marked = $networkReason }
-        'Get-PvcDhcpLease 2' = @{ Marked = $networkReason }
-        'Get-PvcNetwork 1' = @{ Marked = $networkReason }
-        'Get-PvcNetwork 2' = @{ Marked = $networkReason }
-        'Get-PvcNetworkAcl 1' = @{ Marked = $networkReason }
-        'Get-PvcNetworkAcl 2' = @{ Marked = $networkReason }
         'Get-PvcOsd 1' = @{ Marked = $cephReason }
         'Get-PvcOsd 2' = @{ Marked = $cephReason }
         'Get-PvcOsd 3' = @{ Marked = $cephReason }
-        'New-PvcNetwork 1' = @{ Marked = $networkReason }
-        'New-PvcNetwork 2' = @{ Marked = $networkReason }
-        'Remove-PvcDhcpReservation 1' = @{ Marked = $networkReason }
-        'Remove-PvcDhcpReservation 2' = @{ Marked = $networkReason }
-        'Remove-PvcNetwork 1' = @{ Marked = $networkReason }
-        'Remove-PvcNetwork 2' = @{ Marked = $networkReason }
-        'Remove-PvcNetworkAcl 1' = @{ Marked = $networkReason }
-        'Remove-PvcNetworkAcl 2' = @{ Marked = $networkReason }
         'Remove-PvcOsd 1' = @{ Marked = $cephReason }
         'Remove-PvcOsd 2' = @{ Marked = $cephReason }
-        'Set-PvcNetwork 1' = @{ Marked = $networkReason }
-        'Set-PvcNetwork 2' = @{ Marked = $networkReason }
         'Set-PvcOsd 1' = @{ Marked = $cephReason }
         'Set-PvcOsdFlag 1' = @{ Marked = $cephReason }
         'New-PvcPool 1' = @{ Marked = $cephReason }
@@ -1420,6 +1618,24 @@ namespace PvcExamples
             Invoke-Zk { $script:ZkRaw.MultiAsync($ops, [Threading.CancellationToken]::None) } | Out-Null
         }
 
+        # --- networks of the examples' own ---------------------------------------------------------------------------
+        function New-ExampleNetwork([int]$Vni = 100, [string]$Description = 'clients') {
+            # a managed network with DHCP, as New-PvcNetwork example 1 makes it (10.<vni>.0.0/24)
+            $net = "10.$($Vni % 256).0"
+            New-PvcNetwork $Vni $Description -Ip4Network "$net.0/24" -Ip4Gateway "$net.1" -Dhcp -DhcpStart "$net.100" -DhcpEnd "$net.199" -ErrorAction Stop | Out-Null
+        }
+        function Add-ExampleLease([int]$Vni, [string]$Mac, [string]$Address, [string]$Hostname) {
+            # a lease exactly as the primary's lease hook (PVC's dnsmasq script) writes it: no DHCP server runs here
+            $expiry = [DateTimeOffset]::UtcNow.AddHours(48).ToUnixTimeSeconds()
+            $keys = [ordered]@{ '' = ''; expiry = "$expiry"; ipaddr = $Address; hostname = $Hostname; clientid = '*' }
+            $ops = [System.Collections.Generic.List[Pvc.ZooKeeper.Op]]::new()
+            foreach ($key in $keys.Keys) {
+                $path = "/networks/$Vni/dhcp4_leases/$Mac$(if ($key) { "/$key" })"
+                $ops.Add([Pvc.ZooKeeper.Op]::Create($path, [byte[]][Text.Encoding]::UTF8.GetBytes($keys[$key]), [Pvc.ZooKeeper.CreateMode]::Persistent, $null))
+            }
+            Invoke-Zk { $script:ZkRaw.MultiAsync($ops, [Threading.CancellationToken]::None) } | Out-Null
+        }
+
         # --- VMs of the examples' own -----------------------------------------------------------------------------
         function New-TestVmXml {
             # a sandbox VM's XML (web1's), as a user would copy it: another name (throughout, as pvc vm rename does:
@@ -1539,12 +1755,13 @@ namespace PvcExamples
                 Primary = ($nodes | Where-Object CoordinatorState -EQ Primary).Name -join ', '
                 Nodes = ($nodes | ForEach-Object { "$($_.Name) $($_.DaemonState),$($_.DomainState)" }) -join '; '
                 Faults = (Get-PvcFault | ForEach-Object { "$($_.Id) $($_.Status)" } | Sort-Object) -join ', '
+                Networks = (Get-PvcNetwork | ForEach-Object { "$($_.Vni) $($_.Description)" }) -join ', '
                 Vms = $vms
                 Vm = $vmByName
             }
         }
         function Compare-SandboxState($want, $have) {
-            foreach ($key in 'Maintenance', 'AllowedDomainXml', 'Primary', 'Nodes', 'Faults') {
+            foreach ($key in 'Maintenance', 'AllowedDomainXml', 'Primary', 'Nodes', 'Faults', 'Networks') {
                 if ("$($want.$key)" -ne "$($have.$key)") { "$key is '$($have.$key)', was '$($want.$key)'" }
             }
             $haveByUuid = @{}
@@ -1583,6 +1800,9 @@ namespace PvcExamples
             foreach ($node in Get-PvcNode) {
                 if ($node.DomainState -ne 'Ready') { Resume-PvcNode $node.Name -Wait -Timeout 60 -Confirm:$false -ErrorAction Stop | Out-Null }
             }
+            # networks an example made (the baseline's are kept as they are)
+            $networks = @(Get-PvcNetwork | Where-Object { ", $($want.Networks), " -notlike "*, $($_.Vni) $($_.Description), *" })
+            foreach ($network in $networks) { Remove-PvcNetwork $network.Vni -Force -Confirm:$false -ErrorAction Stop }
             $faults = @(Get-PvcFault | Where-Object { $want.Faults -notmatch "\b$($_.Id)\b" })
             if ($faults) { Remove-PvcFault -Id $faults.Id -Confirm:$false -ErrorAction Stop }
             $wantByUuid = @{}

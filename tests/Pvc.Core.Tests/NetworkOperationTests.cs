@@ -232,6 +232,10 @@ public sealed class NetworkOperationTests(ZooKeeperFixture zk)
         Assert.Equal(PvcErrorIds.InvalidAclRule, e.ErrorId);
         e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => networks.AddAclAsync("100", FirewallDirection.In, "x", "accept\nflush ruleset"));
         Assert.Equal(PvcErrorIds.InvalidAclRule, e.ErrorId);
+        // rev14 P3-4: a brace could open a block in the nft command the primary runs (accepted before)
+        e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => networks.AddAclAsync("100", FirewallDirection.In, "x", "ip saddr { 10.0.0.1, 10.0.0.2 } drop"));
+        Assert.Equal(PvcErrorIds.InvalidAclRule, e.ErrorId);
+        Assert.Equal("x", e.Target);
         e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, () => networks.AddAclAsync("100", FirewallDirection.In, "no/slash", "accept"));
         Assert.Equal(PvcErrorIds.InvalidAclDescription, e.ErrorId);
 

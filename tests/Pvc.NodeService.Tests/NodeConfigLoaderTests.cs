@@ -56,6 +56,41 @@ public sealed class NodeConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_the_floating_addresses_in_PVCs_takeover_order_and_refuses_one_without_its_netmask_or_device()
+    {
+        var config = NodeConfigLoader.Load(Write("""
+            cluster:
+              name: c
+              coordinator_nodes: [hv1]
+              networks:
+                storage:
+                  device: ens6
+                  ipv4: { netmask: 24, floating_address: 10.0.2.250 }
+                cluster:
+                  device: ens5
+                  ipv4: { netmask: 16, floating_address: 10.1.0.250 }
+                upstream:
+                  device: ens4
+                  ipv4: { netmask: 24, floating_address: 10.0.0.250, gateway_address: 10.0.0.1 }
+            node:
+              name: hv1
+            """));
+        Assert.Equal(["upstream ens4 10.0.0.250/24", "cluster ens5 10.1.0.250/16", "storage ens6 10.0.2.250/24"],
+            config.Networks.FloatingAddresses.Select(f => $"{f.Network} {f.Device} {f.Cidr}"));
+
+        foreach (var (yaml, named) in new[]
+        {
+            ("upstream:\n      device: ens4\n      ipv4: { floating_address: 10.0.0.250 }", "cluster.networks.upstream.ipv4.netmask"),
+            ("upstream:\n      ipv4: { netmask: 24, floating_address: 10.0.0.250 }", "cluster.networks.upstream.device"),
+            ("cluster:\n      device: ens5\n      ipv4: { netmask: 24, floating_address: 'fe80::1' }", "cluster.networks.cluster.ipv4.floating_address"),
+        })
+        {
+            var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write($"cluster:\n  name: c\n  coordinator_nodes: [hv1]\n  networks:\n    {yaml}\nnode:\n  name: hv1\n")));
+            Assert.Contains(named, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void The_IPMI_password_never_shows_in_the_configuration_text()
     {
         var config = NodeConfigLoader.Load(Write("""

@@ -14,7 +14,7 @@ public sealed partial class NodeServiceVocabularyTests
     /// <summary>
     /// Other vocabularies that happen to share words with the states, each in the one file that speaks it: pvc.conf's
     /// failed_fence/successful_fence "migrate" and "none", systemctl's verbs, dnsmasq's lease-script actions, ip's
-    /// "link delete", and the JSON field a task result names an RBD lock's holder by.
+    /// "link delete", nft's "delete table", and the JSON field a task result names an RBD lock's holder by.
     /// </summary>
     private static readonly HashSet<(string File, string Literal)> ConfigurationWords =
     [
@@ -24,6 +24,7 @@ public sealed partial class NodeServiceVocabularyTests
         ("Ceph/Osds/SystemdOsdDaemons.cs", "stop"),
         ("Networks/LeaseHook.cs", "init"),
         ("Networks/NetworkInstances.cs", "delete"),
+        ("Networks/NetworkFirewall.cs", "delete"),
         ("Tasks/VmFlushLocksHandler.cs", "client"),
     ];
 

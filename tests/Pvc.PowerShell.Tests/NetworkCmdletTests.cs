@@ -57,6 +57,7 @@ public sealed class NetworkCmdletTests(ZooKeeperFixture zk)
     [InlineData("Add-PvcDhcpReservation clients 10.100.0.5 db1 52-54-00-00-00-01", "InvalidMacAddress")]
     [InlineData("Remove-PvcDhcpReservation clients 52:54:00:00:00:09 -Confirm:$false", "DhcpReservationNotFound")]
     [InlineData("Add-PvcNetworkAcl clients x 'accept; flush ruleset'", "InvalidAclRule")]
+    [InlineData("Add-PvcNetworkAcl clients x 'ip saddr { 10.0.0.1 } drop'", "InvalidAclRule")]
     [InlineData("Remove-PvcNetworkAcl clients nope -Confirm:$false", "AclNotFound")]
     [InlineData("Get-PvcDhcpLease nope", "NetworkNotFound")]
     public async Task Each_refusal_is_an_ErrorRecord_with_its_ErrorId_and_nothing_is_written(string command, string errorId)

@@ -84,7 +84,10 @@ public sealed class FenceOperations(ClusterConnection cluster, string nodeName)
         {
             try
             {
-                if (lost && await ReadDaemonStateAsync(node, cancellationToken) != NodeDaemonState.Dead)
+                // "fenced" is written in the recovery's one transaction: only it (or the node removed) says the lost
+                // answer was a commit. Any other state is the node's own write from before the power-off (nemesis seed
+                // 479351: "init" from a session it opened while being fenced): it is still to be recovered
+                if (lost && await ReadDaemonStateAsync(node, cancellationToken) is NodeDaemonState.Fenced or null)
                     return [];
                 return await FencedNodeRecovery.RecoverAsync(cluster, node, new FenceRecoveryOptions { Fenced = true, RecoverVms = recoverVms, BeforeRecovery = beforeRecovery }, cancellationToken);
             }

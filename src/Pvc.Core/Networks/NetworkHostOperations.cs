@@ -28,7 +28,7 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
 
     /// <summary>
     /// Every network, sorted by VNI; <paramref name="changed"/> is called on the next change of the list, of a
-    /// network's keys a node builds from, or of its DHCP reservations (the watches are armed before the read, so no
+    /// network's keys a node builds from, or of its DHCP reservations or firewall rules (the watches are armed before the read, so no
     /// change after it is missed).
     /// </summary>
     public async Task<IReadOnlyList<Network>> ListAsync(Action changed, CancellationToken cancellationToken)
@@ -39,7 +39,9 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
         var vnis = LockNodes.Without(children.Children)
             .Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null).OfType<int>().ToList();
         await Task.WhenAll(vnis.SelectMany(vni => WatchedKeys.Select(key => zk.ExistsAsync(NetworkKeys.Path(vni, key), watcher, cancellationToken))));
-        await Task.WhenAll(vnis.Select(vni => zk.GetChildrenAsync(NetworkKeys.Path(vni, NetworkKeys.Reservations), watcher, cancellationToken)
+        // the folders whose children a node serves: reservations (hosts files) and firewall rules (the primary's nft chains)
+        string[] folders = [NetworkKeys.Reservations, NetworkKeys.RulesIn, NetworkKeys.RulesOut];
+        await Task.WhenAll(vnis.SelectMany(vni => folders.Select(folder => (vni, folder))).Select(x => zk.GetChildrenAsync(NetworkKeys.Path(x.vni, x.folder), watcher, cancellationToken)
             .ContinueWith(t => t.Exception is { InnerException: NoNodeException } ? Task.CompletedTask : t, cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()));
         return await new NetworkReader(cluster).ListAsync((string?)null, cancellationToken);
     }

@@ -14,8 +14,9 @@ public sealed partial class NetworkOperations
     /// <summary>
     /// Adds a firewall rule (<c>pvc network acl add</c>) at <paramref name="order"/> within its direction (0 first; null
     /// or past the end appends), renumbering the rules after it as PVC does, all in one transaction. The rule is raw
-    /// nftables text that the primary writes as one <c>add rule</c> line, so a rule that could end that line (a newline,
-    /// ';' or '#') is refused; nftables itself judges the rest when the primary loads it.
+    /// nftables text that the primary passes to nft as one <c>add rule</c> command, so a rule that could end that command
+    /// or open a block (a newline, ';', '#', '{' or '}') is refused (<see cref="NetworkValidation.ValidateAclRule"/>);
+    /// nftables itself judges the rest when the primary loads it.
     /// </summary>
     /// <returns>The rule as written.</returns>
     /// <exception cref="PvcException">
@@ -25,11 +26,14 @@ public sealed partial class NetworkOperations
     public async Task<FirewallRule> AddAclAsync(string network, FirewallDirection direction, string description, string rule, int? order = null, CancellationToken cancellationToken = default)
     {
         ValidateAclDescription(description);
-        ArgumentNullException.ThrowIfNull(rule);
-        rule = rule.Trim();
-        if (rule.Length == 0 || rule.Any(c => char.IsControl(c) || c is ';' or '#'))
-            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidAclRule,
-                $"'{rule}' cannot be a firewall rule: give one nftables rule on one line, without ';' or '#'.") { Target = description };
+        try
+        {
+            rule = NetworkValidation.ValidateAclRule(rule);
+        }
+        catch (PvcException e)
+        {
+            throw new PvcException(e.Kind, e.ErrorId, e.Message) { Target = description };
+        }
         if (order is < 0)
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidAclRule, $"The order {order} is negative: 0 is the first rule.") { Target = description };
         var vni = await ResolveVniAsync(network, cancellationToken);

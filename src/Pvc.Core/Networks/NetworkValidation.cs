@@ -74,6 +74,55 @@ public static partial class NetworkValidation
                 $"'{description}' cannot be a network's description: give 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit, and not only digits (PVC reads a number as a VNI).");
     }
 
+    /// <summary>
+    /// Checks a firewall rule's text: the primary hands it to nft as the arguments of one <c>add rule</c> command, and nft
+    /// parses its arguments joined, so whatever could end that command or open a block in it (a control character, ';',
+    /// '#', '{' or '}') is refused; nftables judges the rest when the primary loads it.
+    /// </summary>
+    /// <returns>The rule, trimmed.</returns>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidAclRule".</exception>
+    public static string ValidateAclRule(string rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var trimmed = rule.Trim();
+        if (trimmed.Length == 0 || trimmed.Any(c => char.IsControl(c) || c is ';' or '#' or '{' or '}'))
+            throw Invalid(PvcErrorIds.InvalidAclRule, rule,
+                $"'{rule}' cannot be a firewall rule: give one nftables rule on one line, without ';', '#', '{{' or '}}' (write a set as one rule per element).");
+        return trimmed;
+    }
+
+    /// <summary>
+    /// The DNS domain a managed network's DHCP server serves: its own, or PVC's default "&lt;description&gt;.local".
+    /// </summary>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidDomain" when the default is no DNS domain (a description with '_' or "..").</exception>
+    public static string ServedDomain(Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var domain = network.Domain ?? $"{network.Description}.local";
+        return DomainPattern().IsMatch(domain) ? domain
+            : throw Invalid(PvcErrorIds.InvalidDomain, domain,
+                $"The network {network.Vni} has no domain of its own and its default '{domain}' is not a DNS domain: give the network a domain.");
+    }
+
+    /// <summary>
+    /// Checks a DHCP reservation against its network as the node serves it: a MAC address in PVC's form and a client
+    /// address of the network's IPv4 network other than its gateway (a reservation written past Core's checks could
+    /// otherwise add dnsmasq host fields, or hand out the gateway).
+    /// </summary>
+    /// <returns>The reservation's MAC address, normalised.</returns>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidMacAddress", "InvalidReservationAddress".</exception>
+    public static string ValidateReservation(Network network, DhcpReservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(reservation);
+        var mac = NetworkOperations.NormalizeMac(reservation.MacAddress);
+        if (reservation.IpAddress is not { } address || network.Ip4Network is not { } subnet || address.AddressFamily != AddressFamily.InterNetwork
+            || !subnet.Contains(address) || address.Equals(subnet.BaseAddress) || address.Equals(Broadcast(subnet)) || address.Equals(network.Ip4Gateway))
+            throw Invalid(PvcErrorIds.InvalidReservationAddress, mac,
+                $"The reservation of {mac} on network {network.Vni} gives {reservation.IpAddress?.ToString() ?? "no address"}, which is not a client address of {network.Ip4Network?.ToString() ?? "its (missing) IPv4 network"}: remove it and reserve an address inside the network, other than the gateway.");
+        return mac;
+    }
+
     private static void ValidateFamily(IPNetwork? network, AddressFamily family, string name)
     {
         if (network is { } n && n.BaseAddress.AddressFamily != family)

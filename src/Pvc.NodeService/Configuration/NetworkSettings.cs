@@ -25,6 +25,12 @@ public sealed record NetworkSettings
     /// <summary><c>guest_networking.bridge_mtu</c>, default 1500.</summary>
     public int BridgeMtu { get; init; } = 1500;
 
+    /// <summary>
+    /// The cluster's floating addresses, in PVC's takeover order (upstream, then cluster and storage): the primary adds
+    /// them on takeover and removes them on relinquish. Empty when pvc.conf names none.
+    /// </summary>
+    public IReadOnlyList<FloatingAddress> FloatingAddresses { get; init; } = [];
+
     /// <summary>Whether the node builds networks at all.</summary>
     public bool Enabled => ClusterDevice is not null;
 }

@@ -149,6 +149,7 @@ public static partial class NodeConfigLoader
             ClusterMtu = Int("cluster.networks.cluster.mtu", 1500, 576 + NetworkSettings.VxlanOverhead),
             BridgeDevice = Device("guest_networking.bridge_device"),
             BridgeMtu = Int("guest_networking.bridge_mtu", 1500, 576),
+            FloatingAddresses = FloatingAddresses(Text, Device, source),
         };
         var ceph = ParseCeph(root, source, Text, List, Int, coordinators);
         string Folder(string key, string fallback) => Text(key) is { Length: > 0 } folder ? (Path.IsPathRooted(folder) && !folder.Any(char.IsControl) ? Path.GetFullPath(folder)
@@ -214,6 +215,29 @@ public static partial class NodeConfigLoader
                     : throw new NodeConfigException($"{source}: 'fencing.ipmi.cipher_suite' must be a cipher suite number from 0 to 17, or auto."),
             },
         };
+    }
+
+    /// <summary>
+    /// The floating addresses of the upstream, cluster and storage networks (PVC's phases C and D, in that order): each
+    /// network with a <c>ipv4.floating_address</c> needs its <c>device</c> and <c>ipv4.netmask</c> (a prefix length).
+    /// </summary>
+    private static IReadOnlyList<FloatingAddress> FloatingAddresses(Func<string, string?> text, Func<string, string?> device, string source)
+    {
+        var list = new List<FloatingAddress>();
+        foreach (var name in new[] { "upstream", "cluster", "storage" })
+        {
+            var key = $"cluster.networks.{name}";
+            if (text($"{key}.ipv4.floating_address") is not { Length: > 0 } floating)
+                continue;
+            if (!System.Net.IPAddress.TryParse(floating, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                throw new NodeConfigException($"{source}: '{key}.ipv4.floating_address' is '{floating}', which is not an IPv4 address.");
+            var maskText = text($"{key}.ipv4.netmask");
+            if (!int.TryParse(maskText, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix is < 1 or > 32)
+                throw new NodeConfigException($"{source}: '{key}.ipv4.netmask' is '{maskText}'; with a floating address it must be the prefix length, 1 to 32.");
+            var dev = device($"{key}.device") ?? throw new NodeConfigException($"{source}: '{key}.device' is required with a floating address: the interface it goes on.");
+            list.Add(new FloatingAddress(name, dev, address, prefix));
+        }
+        return list;
     }
 
     /// <summary>

@@ -43,6 +43,18 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         using var sessionWatch = new SessionWatch(cluster);
         var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms, new VmHostOperations(cluster, config.NodeName), log);
         _flush = new FlushController(cluster, _node, config, hypervisor, log);
+        // the primary's network services, on a coordinator that builds networks; what a primary of this node left
+        // behind when its service died without relinquishing goes before anything here can take over again
+        Networks.PrimaryDhcp? primaryNetworks = null;
+        if (config.IsCoordinator && config.Networks.Enabled && OperatingSystem.IsLinux() && Environment.ProcessPath is { } self)
+        {
+            primaryNetworks = new Networks.PrimaryDhcp(new NetworkHostOperations(cluster), new Networks.IpTool(),
+                new Networks.PrimaryDhcpOptions(config.RunDirectory, self, config.SourceFile ?? Configuration.NodeConfigLoader.DefaultPath)
+                {
+                    FloatingAddresses = config.Networks.FloatingAddresses,
+                }, log);
+            await primaryNetworks.ClearStaleAsync(await cluster.Networks.ListAsync((string?)null, cancellationToken), cancellationToken);
+        }
         var loops = new SessionLoops();
         var consoles = new Consoles.ConsoleLogs(new VmHostOperations(cluster, config.NodeName), config.Logging, hypervisor, log);
         loops.Add("keepalive", KeepaliveLoopAsync(keepalive, consoles, session.Token));
@@ -60,9 +72,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
                 new Health.ClusterFaultDuty(cluster, config.MonitoringInterval, log)];
             if (ceph.IsConfigured)
                 duties.Add(new CephStatsDuty(new Core.Storage.StorageHostOperations(cluster), ceph, config, log));
-            if (config.Networks.Enabled && OperatingSystem.IsLinux() && Environment.ProcessPath is { } self)
-                duties.Add(new Networks.PrimaryDhcp(new NetworkHostOperations(cluster), new Networks.IpTool(),
-                    new Networks.PrimaryDhcpOptions(config.RunDirectory, self, config.SourceFile ?? Configuration.NodeConfigLoader.DefaultPath), log));
+            if (primaryNetworks is not null)
+                duties.Add(primaryNetworks);
             _election = new PrimaryElection(new CoordinatorHostOperations(cluster, config.NodeName), config, duties, log);
             loops.Add("primary election", _election.RunAsync(session.Token));
             var fence = new FenceOperations(cluster, config.NodeName);

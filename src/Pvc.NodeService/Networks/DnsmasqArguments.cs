@@ -11,12 +11,14 @@ namespace Pvc.NodeService.Networks;
 internal static class DnsmasqArguments
 {
     /// <summary>The arguments; null when the network has no IPv4 DHCP to serve.</summary>
+    /// <exception cref="Pvc.Core.Errors.PvcException">InvalidArgument: "InvalidDomain", the network's served domain is none.</exception>
     public static IReadOnlyList<string>? For(Network network, string hostsDirectory, string leaseHook, string pidFile)
     {
         if (!network.Ip4Dhcp || network.Ip4Network is null || network.Ip4Gateway is not { } gateway
             || network.Ip4DhcpStart is not { } start || network.Ip4DhcpEnd is not { } end)
             return null;
-        var domain = network.Domain ?? $"{network.Description}.local";
+        // a default from a description dnsmasq would refuse ('_', "..") is refused here, with what to do
+        var domain = NetworkValidation.ServedDomain(network);
         return
         [
             // no configuration file: everything the network needs is here (a host's /etc/dnsmasq.conf must not add to it)
@@ -30,7 +32,4 @@ internal static class DnsmasqArguments
             $"--dhcp-range={start},{end},48h",
         ];
     }
-
-    /// <summary>A reservation's hosts file text: "mac,ip", as PVC writes it.</summary>
-    public static string HostsLine(DhcpReservation reservation) => $"{reservation.MacAddress},{reservation.IpAddress}";
 }

@@ -31,7 +31,11 @@ internal sealed class IpTool(string? netns = null)
         {
             var info = link.TryGetProperty("linkinfo", out var li) ? li : default;
             var kind = info.ValueKind == JsonValueKind.Object && info.TryGetProperty("info_kind", out var k) ? k.GetString() : null;
-            int? id = info.ValueKind == JsonValueKind.Object && info.TryGetProperty("info_data", out var data) && data.TryGetProperty("id", out var i) && i.TryGetInt32(out var v) ? v : null;
+            var data = info.ValueKind == JsonValueKind.Object && info.TryGetProperty("info_data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+            int? id = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("id", out var i) && i.TryGetInt32(out var v) ? v : null;
+            // a VXLAN names its device in info_data, a VLAN at the top
+            var lower = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("link", out var dl) && dl.ValueKind == JsonValueKind.String ? dl.GetString()
+                : link.TryGetProperty("link", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
             var flags = link.TryGetProperty("flags", out var f) ? f.EnumerateArray().Select(x => x.GetString()).ToList() : [];
             links.Add(new LinkInfo(
                 link.GetProperty("ifname").GetString() ?? "",
@@ -39,10 +43,28 @@ internal sealed class IpTool(string? netns = null)
                 link.TryGetProperty("mtu", out var mtu) ? mtu.GetInt32() : 0,
                 link.TryGetProperty("master", out var master) ? master.GetString() : null,
                 id,
-                flags.Contains("UP")));
+                flags.Contains("UP"),
+                link.TryGetProperty("ifalias", out var alias) ? alias.GetString() : null,
+                lower));
         }
         return links;
     }
+
+    /// <summary>The addresses on <paramref name="device"/> as "address/prefix"; none when the device does not exist.</summary>
+    public async Task<IReadOnlyList<string>> ListAddressesAsync(string device, CancellationToken cancellationToken)
+    {
+        var (code, json, _) = await ExecuteAsync(["-json", "address", "show", "dev", device], cancellationToken);
+        if (code != 0 || string.IsNullOrWhiteSpace(json))
+            return [];
+        using var doc = JsonDocument.Parse(json);
+        return [.. doc.RootElement.EnumerateArray()
+            .SelectMany(l => l.TryGetProperty("addr_info", out var a) ? a.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Where(a => a.TryGetProperty("local", out _) && a.TryGetProperty("prefixlen", out _))
+            .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32().ToString(CultureInfo.InvariantCulture)}")];
+    }
+
+    /// <summary>The namespace the commands run in (tests), or null for the host's.</summary>
+    public string? Netns => netns;
 
     private async Task<(int Code, string Output, string Error)> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {

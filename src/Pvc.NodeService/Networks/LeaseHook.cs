@@ -12,8 +12,8 @@ namespace Pvc.NodeService.Networks;
 /// pvcnoded as dnsmasq's lease script (PVC's dnsmasq-zookeeper-leases.py): dnsmasq runs it as
 /// <c>pvcnoded &lt;init|add|old|del&gt; [mac ip [hostname]]</c> with the environment of the dnsmasq the primary started
 /// (<see cref="ModeVariable"/>, <c>DNSMASQ_BRIDGE_INTERFACE</c>, <c>PVC_CONFIG_FILE</c>) plus dnsmasq's own
-/// <c>DNSMASQ_*</c> values. "add" records the lease in ZooKeeper, "del" forgets it, "init" prints the recorded
-/// leases for dnsmasq to load, "old" does nothing, as PVC's.
+/// <c>DNSMASQ_*</c> values. "add" records the lease in ZooKeeper, "old" (a renewal) records it again where PVC's does
+/// nothing, "del" forgets it, "init" prints the recorded leases whose fields are sound for dnsmasq to load.
 /// </summary>
 internal static partial class LeaseHook
 {
@@ -22,6 +22,36 @@ internal static partial class LeaseHook
 
     [GeneratedRegex(@"^vmbr([0-9]{1,8})$", RegexOptions.CultureInvariant)]
     private static partial Regex BridgeName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostnamePattern();
+
+    [GeneratedRegex(@"^[0-9a-f]{2}(:[0-9a-f]{2}){0,63}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ClientIdPattern();
+
+    /// <summary>
+    /// A recorded lease as a line of dnsmasq's lease database ("expiry mac ip hostname clientid"), or null when a field
+    /// is not one dnsmasq could have written (the keys are open to anyone in PVC-compatible mode) or the expiry is
+    /// unknown: "0" would make the lease never end and hold its address for good.
+    /// </summary>
+    internal static string? InitLine(DhcpLease lease)
+    {
+        if (lease.Expiry is not { } expiry || expiry.ToUnixTimeSeconds() <= 0 || lease.IpAddress is null)
+            return null;
+        string mac;
+        try
+        {
+            mac = NetworkOperations.NormalizeMac(lease.MacAddress);
+        }
+        catch (Pvc.Core.Errors.PvcException)
+        {
+            return null;
+        }
+        var hostname = string.IsNullOrEmpty(lease.Hostname) || lease.Hostname == "*" ? "*" : HostnamePattern().IsMatch(lease.Hostname) ? lease.Hostname : null;
+        var clientId = string.IsNullOrEmpty(lease.ClientId) || lease.ClientId == "*" ? "*" : ClientIdPattern().IsMatch(lease.ClientId) ? lease.ClientId : null;
+        return hostname is null || clientId is null ? null
+            : string.Join(' ', expiry.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), mac, lease.IpAddress, hostname, clientId);
+    }
 
     /// <summary>Whether this process was started as the lease hook.</summary>
     public static bool IsHook => Environment.GetEnvironmentVariable(ModeVariable) == "1";
@@ -41,12 +71,19 @@ internal static partial class LeaseHook
         switch (args[0])
         {
             case "init":
-                // dnsmasq loads these as its lease database (it keeps none itself: --leasefile-ro)
+                // dnsmasq loads these as its lease database (it keeps none itself: --leasefile-ro); each field is checked,
+                // as a space or newline in one would forge lease lines
                 foreach (var lease in (await cluster.Networks.GetAsync(vni, deadline.Token)).Leases)
-                    Console.WriteLine(string.Join(' ', lease.Expiry is { } at ? at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "0",
-                        lease.MacAddress, lease.IpAddress, string.IsNullOrEmpty(lease.Hostname) ? "*" : lease.Hostname, lease.ClientId ?? "*"));
+                {
+                    if (InitLine(lease) is { } line)
+                        Console.WriteLine(line);
+                    else
+                        await Console.Error.WriteLineAsync($"pvcnoded: lease {lease.MacAddress} of network {vni} is not loaded: a field is not what dnsmasq wrote, or its expiry is unknown.");
+                }
                 return 0;
-            case "add" when args.Length >= 3 && IPAddress.TryParse(args[2], out var address):
+            // "old" is a renewal under --leasefile-ro (a new expiry, hostname or client id): recorded as "add" is, so a
+            // restarted dnsmasq does not load a lease still in use as expired
+            case "add" or "old" when args.Length >= 3 && IPAddress.TryParse(args[2], out var address):
                 var expires = long.TryParse(Environment.GetEnvironmentVariable("DNSMASQ_LEASE_EXPIRES"), NumberStyles.None, CultureInfo.InvariantCulture, out var e) && e > 0
                     ? DateTimeOffset.FromUnixTimeSeconds(e) : (DateTimeOffset?)null;
                 await hosts.RecordLeaseAsync(new DhcpLease
@@ -63,7 +100,7 @@ internal static partial class LeaseHook
                 await hosts.ForgetLeaseAsync(vni, args[1], deadline.Token);
                 return 0;
             default:
-                return 0; // "old", "tftp", ...: nothing to record, as PVC's
+                return 0; // "tftp", ...: nothing to record, as PVC's
         }
     }
 }

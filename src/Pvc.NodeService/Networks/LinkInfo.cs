@@ -7,4 +7,6 @@ namespace Pvc.NodeService.Networks;
 /// <param name="Master">The bridge it is attached to, or null.</param>
 /// <param name="Id">A VXLAN's or VLAN's id, or null.</param>
 /// <param name="Up">Whether it is administratively up.</param>
-internal sealed record LinkInfo(string Name, string? Kind, int Mtu, string? Master, int? Id, bool Up);
+/// <param name="Alias">Its alias (<c>ip link set ... alias</c>), where Pvc marks the links it made; null when none.</param>
+/// <param name="Lower">The device a VXLAN or VLAN runs over, or null.</param>
+internal sealed record LinkInfo(string Name, string? Kind, int Mtu, string? Master, int? Id, bool Up, string? Alias = null, string? Lower = null);

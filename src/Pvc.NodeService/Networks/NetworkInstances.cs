@@ -10,9 +10,10 @@ namespace Pvc.NodeService.Networks;
 /// <summary>
 /// The cluster's networks on this node (PVC's VXNetworkInstance): on every change ZooKeeper reports (a network added,
 /// removed, or its type or MTU changed) the node's interfaces are brought to what the networks ask for, from what the
-/// host has: missing ones are made, existing ones adopted and corrected, and PVC-named ones no network asks for
-/// (<c>vmbr&lt;n&gt;</c>, <c>vxlan&lt;n&gt;</c>, <c>vlan&lt;n&gt;</c>) removed. So a restarted service, or one that missed changes
-/// while its session was down, ends where a fresh one would.
+/// host has: missing ones are made and marked as Pvc's (<see cref="NetworkLinks.Mark"/>), marked ones adopted and
+/// corrected, and marked ones no network asks for removed. A link of a network's name that Pvc did not make, and the
+/// node's own devices, are never touched. So a restarted service, or one that missed changes while its session was
+/// down, ends where a fresh one would.
 /// </summary>
 internal sealed partial class NetworkInstances(NetworkHostOperations networks, NetworkSettings settings, IpTool ip, ILogger log)
 {
@@ -58,7 +59,7 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
                 await BuildAsync(plan, links, cancellationToken);
                 built.Add(plan);
             }
-            catch (IpCommandException e)
+            catch (Exception e) when (e is IpCommandException or ForeignLinkException)
             {
                 // one network that cannot be built must not keep the others from being built
                 log.LogWarning("Network {Vni} ({Description}) could not be built: {Message}", network.Vni, network.Description, e.Message);
@@ -66,11 +67,14 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
         }
         var keep = built.SelectMany(p => new[] { p.Bridge, p.Member }).ToHashSet(StringComparer.Ordinal);
         var wantedVnis = wanted.Select(n => n.Vni).ToHashSet();
-        // ports before bridges, so a bridge goes with nothing still attached
-        foreach (var link in links.Values.Where(l => PvcLinkName().IsMatch(l.Name) && !keep.Contains(l.Name)).OrderBy(l => l.Kind == "bridge"))
+        var own = OwnDevices(links);
+        // ports before bridges, so a bridge goes with nothing still attached; only links Pvc made (marked) and never the
+        // node's own devices: a host's vmbr0 or vlan1001 only looks like PVC's
+        foreach (var link in links.Values.Where(l => PvcLinkName().IsMatch(l.Name) && !keep.Contains(l.Name) && !own.Contains(l.Name)).OrderBy(l => l.Kind == "bridge"))
         {
+            var vni = int.Parse(PvcLinkName().Match(link.Name).Groups[2].Value, CultureInfo.InvariantCulture);
             // a network that failed to build keeps what it had; only networks no longer asked for go
-            if (wantedVnis.Contains(int.Parse(PvcLinkName().Match(link.Name).Groups[2].Value, CultureInfo.InvariantCulture)))
+            if (wantedVnis.Contains(vni) || link.Alias != NetworkLinks.MarkOf(vni))
                 continue;
             await ip.RunAsync(["link", "delete", link.Name], cancellationToken);
             log.LogInformation("Removed {Link}: no network asks for it", link.Name);
@@ -78,25 +82,55 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
         return built;
     }
 
+    /// <summary>The node's own devices (pvc.conf's cluster and bridge devices) and the bridges they are ports of: never touched.</summary>
+    private HashSet<string> OwnDevices(Dictionary<string, LinkInfo> links)
+    {
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var device in new[] { settings.ClusterDevice, settings.BridgeDevice }.OfType<string>())
+        {
+            own.Add(device);
+            if (links.TryGetValue(device, out var link) && link.Master is { } master)
+                own.Add(master);
+        }
+        foreach (var floating in settings.FloatingAddresses)
+            own.Add(floating.Device);
+        return own;
+    }
+
     private async Task BuildAsync(NetworkLinks plan, Dictionary<string, LinkInfo> links, CancellationToken cancellationToken)
     {
+        var own = OwnDevices(links);
+        foreach (var name in new[] { plan.Bridge, plan.Member })
+        {
+            if (own.Contains(name))
+                throw new ForeignLinkException($"{name} is one of this node's own devices (pvc.conf's cluster or bridge device, or their bridge): it is not made into network {plan.Vni}'s. Give the network another VNI.");
+            if (links.TryGetValue(name, out var existing) && existing.Alias != plan.Mark)
+                throw new ForeignLinkException($"{name} exists and Pvc did not make it (its alias is not '{plan.Mark}'): it is left alone. Rename or remove it, or give the network another VNI.");
+        }
         links.TryGetValue(plan.Bridge, out var bridge);
         links.TryGetValue(plan.Member, out var member);
-        // an interface of the right name but the wrong kind (or a VXLAN of another id) is not this network's: replace it
+        // an interface of ours of the wrong kind, or a port of another id or over another device, is replaced
         if (bridge is not null && bridge.Kind != "bridge")
         {
             await ip.RunAsync(["link", "delete", plan.Bridge], cancellationToken);
             bridge = null;
         }
-        if (member is not null && (member.Kind != plan.MemberKind || member.Id != plan.Vni))
+        if (member is not null && (member.Kind != plan.MemberKind || member.Id != plan.Vni || member.Lower != plan.Lower))
         {
             await ip.RunAsync(["link", "delete", plan.Member], cancellationToken);
             member = null;
         }
+        // each marked as soon as it exists: an unmarked one would be foreign to the next run
         if (bridge is null)
+        {
             await ip.RunAsync(plan.CreateBridge(), cancellationToken);
+            await ip.RunAsync(plan.MarkLink(plan.Bridge), cancellationToken);
+        }
         if (member is null)
+        {
             await ip.RunAsync(plan.CreateMember(), cancellationToken);
+            await ip.RunAsync(plan.MarkLink(plan.Member), cancellationToken);
+        }
         var adopted = bridge is not null && member is not null;
         if (adopted && member!.Mtu == plan.Mtu && bridge!.Mtu == plan.Mtu && member.Master == plan.Bridge && member.Up && bridge.Up)
             return;

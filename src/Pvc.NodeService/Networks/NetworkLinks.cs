@@ -20,6 +20,21 @@ internal sealed record NetworkLinks(int Vni, NetworkType Type, int Mtu, string L
     /// <summary>The link kind of <see cref="Member"/>.</summary>
     public string MemberKind => Type == NetworkType.Managed ? "vxlan" : "vlan";
 
+    /// <summary>
+    /// The alias Pvc gives the interfaces it makes for this network. Only interfaces carrying it are adopted, corrected
+    /// or removed: a host's own <c>vmbr0</c> or <c>vlan1001</c> looks like PVC's by name alone.
+    /// </summary>
+    public string Mark => MarkOf(Vni);
+
+    /// <summary>The mark of network <paramref name="vni"/>'s interfaces.</summary>
+    public static string MarkOf(int vni) => MarkPrefix + IpTool.Arg(vni);
+
+    /// <summary>What every Pvc mark starts with.</summary>
+    public const string MarkPrefix = "pvc:";
+
+    /// <summary>Marks a link just made as this network's.</summary>
+    public IReadOnlyList<string> MarkLink(string name) => ["link", "set", name, "alias", Mark];
+
     /// <summary>The name of a network's bridge.</summary>
     public static string BridgeName(int vni) => "vmbr" + IpTool.Arg(vni);
 

@@ -1,19 +1,23 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Errors;
 using Pvc.Core.Networks;
 using Pvc.Core.Schema;
+using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Daemon;
 
 namespace Pvc.NodeService.Networks;
 
 /// <summary>
-/// The primary coordinator's DHCP for managed networks (PVC's phase F gateways and dnsmasq): per managed network with
-/// DHCPv4, the gateway address on <c>vmbr&lt;vni&gt;</c>, its reservations as hosts files, and a dnsmasq whose lease
-/// hook is this node service's own binary (<see cref="LeaseHook"/>). It follows the networks' watches, restarting a
-/// network's dnsmasq when what it was started with changes, and on relinquish (cancellation) stops every dnsmasq and
-/// then removes the gateways, as PVC's become_secondary does.
+/// The primary coordinator's network services, in PVC's takeover phases: the cluster's floating addresses (C, D), the
+/// firewall (<see cref="NetworkFirewall"/>, loaded before any gateway so that guests never reach the primary's other
+/// services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F), and for each with DHCPv4 its
+/// reservations as hosts files and a dnsmasq whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
+/// It follows the networks' watches and restarts a dnsmasq that exits. On relinquish (cancellation) it stops every
+/// dnsmasq, then removes the floating addresses and the gateways, then the firewall, as PVC's become_secondary does.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, PrimaryDhcpOptions options, ILogger log) : IPrimaryDuty
@@ -21,11 +25,15 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<int, Server> _servers = [];
+    private readonly Dictionary<int, IReadOnlyList<string>> _gateways = [];
+    private readonly List<FloatingAddress> _floating = [];
+    private readonly PrimaryAddresses _addresses = new(ip, log);
+    private readonly NetworkFirewall _firewall = new(new NftTool(ip.Netns), options.RunDirectory, log);
 
     /// <inheritdoc />
     public string Name => "DHCP";
 
-    private sealed record Server(string Key, IReadOnlyList<string> Arguments, string Gateway, CancellationTokenSource Stop, Task Running);
+    private sealed record Server(string Key, CancellationTokenSource Stop, Task Running);
 
     /// <inheritdoc />
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -37,67 +45,229 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             {
                 try
                 {
-                    await ReconcileAsync(await networks.ListAsync(changed.Set, cancellationToken), cancellationToken);
-                    await changed.WaitAsync(cancellationToken);
+                    var complete = await ReconcileAsync(await networks.ListAsync(changed.Set, cancellationToken), changed.Set, cancellationToken);
+                    // something that could not be done yet (a bridge not built, a device missing) is tried again soon
+                    if (complete)
+                        await changed.WaitAsync(cancellationToken);
+                    else
+                        await changed.WaitAsync(RetryAfter, cancellationToken);
+                }
+                catch (NftCommandException e)
+                {
+                    log.LogError("The firewall could not be loaded, so no further gateway is added (guests would reach this node's services): {Message}", e.Message);
+                    await changed.WaitAsync(RetryAfter, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    log.LogWarning("Serving DHCP failed: {Message}", e.Message);
+                    log.LogWarning("Serving the networks failed: {Message}", e.Message);
                     await changed.WaitAsync(RetryAfter, cancellationToken);
                 }
             }
         }
         finally
         {
-            // relinquish: the DHCP servers stop first, then their gateways go
+            // relinquish: the DHCP servers stop first, then the floating addresses and the gateways go, then the firewall
             foreach (var vni in _servers.Keys.ToList())
-                await StopAsync(vni, CancellationToken.None);
+                await StopServerAsync(vni);
+            foreach (var floating in Enumerable.Reverse(_floating))
+                await _addresses.RemoveAsync(floating.Device, floating.Cidr, CancellationToken.None);
+            _floating.Clear();
+            foreach (var vni in _gateways.Keys.ToList())
+                await RemoveGatewaysAsync(vni, CancellationToken.None);
+            try
+            {
+                await _firewall.RemoveAsync(CancellationToken.None);
+            }
+            catch (NftCommandException e)
+            {
+                log.LogWarning("The firewall could not be removed: {Message}", e.Message);
+            }
         }
     }
 
-    private async Task ReconcileAsync(IReadOnlyList<Network> list, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes what a primary of this node left behind when its service ended without relinquishing (SIGKILL, OOM, a
+    /// crash): the gateways of <paramref name="list"/>'s managed networks, the floating addresses, a dnsmasq still
+    /// running from its pid file, and the firewall. Run at session start, before this node can take over again; else the
+    /// next primary would give the network a second gateway with the same address.
+    /// </summary>
+    public async Task ClearStaleAsync(IReadOnlyList<Network> list, CancellationToken cancellationToken)
     {
-        var wanted = new Dictionary<int, Network>();
-        foreach (var network in list.Where(n => n.Type == NetworkType.Managed && n.Ip4Dhcp))
+        foreach (var file in Directory.Exists(options.RunDirectory) ? Directory.GetFiles(options.RunDirectory, "dnsmasq-*.pid") : [])
+            KillStaleDnsmasq(file);
+        foreach (var network in list.Where(n => n.Type == NetworkType.Managed))
+            foreach (var gateway in new[] { network.Ip4Gateway, network.Ip6Gateway }.OfType<System.Net.IPAddress>())
+                await _addresses.RemoveStaleAsync(NetworkLinks.BridgeName(network.Vni), gateway.ToString(), cancellationToken);
+        foreach (var floating in options.FloatingAddresses)
+            await _addresses.RemoveStaleAsync(floating.Device, floating.Address.ToString(), cancellationToken);
+        try
+        {
+            await _firewall.RemoveAsync(cancellationToken);
+        }
+        catch (NftCommandException e)
+        {
+            log.LogDebug("No firewall to clear: {Message}", e.Message);
+        }
+    }
+
+    private void KillStaleDnsmasq(string pidFile)
+    {
+        try
+        {
+            if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim() == "dnsmasq")
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+                log.LogWarning("Stopped dnsmasq {Pid} left running by a primary of this node ({File})", pid, pidFile);
+            }
+            File.Delete(pidFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            // gone already
+        }
+    }
+
+    /// <summary>One pass in the phases' order; false when something is to be tried again soon.</summary>
+    private async Task<bool> ReconcileAsync(IReadOnlyList<Network> list, Action wake, CancellationToken cancellationToken)
+    {
+        var complete = true;
+        // C, D: the floating addresses
+        foreach (var floating in options.FloatingAddresses.Where(f => !_floating.Contains(f)))
         {
             try
             {
-                // the values reach dnsmasq's command line and files: a network Core's rules refuse is not served
+                // counted as held before it is added: a relinquish during the add (or its arping) must remove it
+                _floating.Add(floating);
+                await _addresses.AddAsync(floating.Device, floating.Cidr, cancellationToken);
+                log.LogInformation("Added the {Network} floating address {Address} on {Device}", floating.Network, floating.Cidr, floating.Device);
+            }
+            catch (IpCommandException e)
+            {
+                _floating.Remove(floating);
+                log.LogWarning("The {Network} floating address {Address} could not be added: {Message}", floating.Network, floating.Cidr, e.Message);
+                complete = false;
+            }
+        }
+
+        var managed = new List<Network>();
+        foreach (var network in list.Where(n => n.Type == NetworkType.Managed))
+        {
+            try
+            {
+                // the values reach nft, ip, dnsmasq's command line and files: a network Core's rules refuse is not served
                 NetworkValidation.Validate(network);
-                wanted[network.Vni] = network;
+                managed.Add(network);
+            }
+            catch (PvcException e)
+            {
+                log.LogWarning("Network {Vni} is not served: {Message}", network.Vni, e.Message);
+            }
+        }
+        foreach (var vni in _servers.Keys.Where(v => managed.All(n => n.Vni != v || !n.Ip4Dhcp)).ToList())
+            await StopServerAsync(vni);
+        foreach (var vni in _gateways.Keys.Where(v => managed.All(n => n.Vni != v)).ToList())
+            await RemoveGatewaysAsync(vni, cancellationToken);
+
+        // the input policy on every network's bridge before any gateway is there
+        await _firewall.ApplyAsync(managed, cancellationToken);
+
+        foreach (var network in managed)
+        {
+            try
+            {
+                // F: the gateways, for every managed network (DHCP or not)
+                var readded = await EnsureGatewaysAsync(network, cancellationToken);
+                if (network.Ip4Dhcp)
+                    await EnsureServerAsync(network, readded, wake, cancellationToken);
+            }
+            catch (IpCommandException e)
+            {
+                log.LogWarning("Network {Vni} is not served yet: {Message}", network.Vni, e.Message);
+                complete = false;
             }
             catch (PvcException e)
             {
                 log.LogWarning("Network {Vni} gets no DHCP: {Message}", network.Vni, e.Message);
             }
         }
-        foreach (var vni in _servers.Keys.Where(v => !wanted.ContainsKey(v)).ToList())
-            await StopAsync(vni, cancellationToken);
-        foreach (var network in wanted.Values)
-        {
-            var hosts = Path.Combine(options.RunDirectory, "dnsmasq", IpTool.Arg(network.Vni));
-            var removed = WriteReservations(hosts, network.Reservations);
-            var args = DnsmasqArguments.For(network, hosts, options.LeaseHook, Path.Combine(options.RunDirectory, $"dnsmasq-{IpTool.Arg(network.Vni)}.pid"))!;
-            var gateway = $"{network.Ip4Gateway}/{network.Ip4Network!.Value.PrefixLength}";
-            var key = string.Join('\n', args.Append(gateway));
-            if (_servers.TryGetValue(network.Vni, out var server) && server.Key == key && !server.Running.IsCompleted && !removed)
-                continue;
-            if (server is not null)
-                await StopAsync(network.Vni, cancellationToken);
-            await AddGatewayAsync(network.Vni, gateway, cancellationToken);
-            var stop = new CancellationTokenSource();
-            _servers[network.Vni] = new Server(key, args, gateway, stop, RunDnsmasqAsync(network.Vni, args, stop.Token));
-            log.LogInformation("DHCP for network {Vni} on {Gateway}: {Start} to {End}", network.Vni, gateway, network.Ip4DhcpStart, network.Ip4DhcpEnd);
-        }
+        return complete;
     }
 
-    /// <summary>Writes one hosts file per reservation ("mac,ip", named by the MAC) and deletes the others; true when one went.</summary>
-    private static bool WriteReservations(string directory, IReadOnlyList<DhcpReservation> reservations)
+    /// <summary>Puts the network's gateway addresses on its bridge and takes off old ones; true when one had to be (re)added.</summary>
+    private async Task<bool> EnsureGatewaysAsync(Network network, CancellationToken cancellationToken)
+    {
+        var bridge = NetworkLinks.BridgeName(network.Vni);
+        List<string> wanted = [];
+        if (network.Ip4Gateway is { } g4 && network.Ip4Network is { } n4)
+            wanted.Add($"{g4}/{n4.PrefixLength.ToString(CultureInfo.InvariantCulture)}");
+        if (network.Ip6Gateway is { } g6 && network.Ip6Network is { } n6)
+            wanted.Add($"{g6}/{n6.PrefixLength.ToString(CultureInfo.InvariantCulture)}");
+        if (_gateways.TryGetValue(network.Vni, out var had))
+            foreach (var old in had.Except(wanted))
+                await _addresses.RemoveAsync(bridge, old, cancellationToken);
+        // the bridge may have been made again meanwhile (its addresses go with it): what is there is looked at, not remembered
+        var present = await ip.ListAddressesAsync(bridge, cancellationToken);
+        var added = false;
+        foreach (var cidr in wanted.Where(w => !present.Contains(w)))
+        {
+            _gateways[network.Vni] = wanted;
+            await _addresses.AddAsync(bridge, cidr, cancellationToken);
+            log.LogInformation("Added the gateway {Gateway} of network {Vni}", cidr, network.Vni);
+            added = true;
+        }
+        _gateways[network.Vni] = wanted;
+        return added;
+    }
+
+    private async Task RemoveGatewaysAsync(int vni, CancellationToken cancellationToken)
+    {
+        if (!_gateways.Remove(vni, out var gateways))
+            return;
+        foreach (var cidr in gateways)
+            await _addresses.RemoveAsync(NetworkLinks.BridgeName(vni), cidr, cancellationToken);
+    }
+
+    private async Task EnsureServerAsync(Network network, bool gatewayReadded, Action wake, CancellationToken cancellationToken)
+    {
+        var vni = network.Vni;
+        var hosts = Path.Combine(options.RunDirectory, "dnsmasq", IpTool.Arg(vni));
+        var removed = WriteReservations(network, hosts);
+        var args = DnsmasqArguments.For(network, hosts, options.LeaseHook, Path.Combine(options.RunDirectory, $"dnsmasq-{IpTool.Arg(vni)}.pid"))!;
+        var key = string.Join('\n', args);
+        if (_servers.TryGetValue(vni, out var server) && server.Key == key && !server.Running.IsCompleted && !removed && !gatewayReadded)
+            return;
+        if (server is not null)
+            await StopServerAsync(vni);
+        var stop = new CancellationTokenSource();
+        _servers[vni] = new Server(key, stop, RunDnsmasqAsync(vni, args, wake, stop.Token));
+        log.LogInformation("DHCP for network {Vni} on {Gateway}: {Start} to {End}", vni, network.Ip4Gateway, network.Ip4DhcpStart, network.Ip4DhcpEnd);
+    }
+
+    /// <summary>
+    /// Writes one hosts file per reservation ("mac,ip", named by the MAC) and deletes the others; true when one went.
+    /// Each reservation is checked again (a MAC in PVC's form, an address of the network other than its gateway): the
+    /// keys are open to anyone in PVC-compatible mode, and a comma in a MAC would add dnsmasq host fields.
+    /// </summary>
+    private bool WriteReservations(Network network, string directory)
     {
         // dnsmasq reads it after dropping root to its own user
         const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
         Directory.CreateDirectory(directory, readable);
-        var wanted = reservations.Where(r => r.IpAddress is not null).ToDictionary(r => r.MacAddress, DnsmasqArguments.HostsLine, StringComparer.Ordinal);
+        var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var reservation in network.Reservations)
+        {
+            try
+            {
+                var mac = NetworkValidation.ValidateReservation(network, reservation);
+                wanted[mac] = $"{mac},{reservation.IpAddress}";
+            }
+            catch (PvcException e)
+            {
+                log.LogWarning("A reservation of network {Vni} is not served: {Message}", network.Vni, e.Message);
+            }
+        }
         var removed = false;
         foreach (var file in Directory.GetFiles(directory).Where(f => !wanted.ContainsKey(Path.GetFileName(f))))
         {
@@ -113,41 +283,22 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         return removed;
     }
 
-    private async Task AddGatewayAsync(int vni, string gateway, CancellationToken cancellationToken)
-    {
-        var bridge = NetworkLinks.BridgeName(vni);
-        try
-        {
-            await ip.RunAsync(["address", "add", gateway, "dev", bridge], cancellationToken);
-        }
-        catch (IpCommandException e) when (e.Message.Contains("File exists", StringComparison.Ordinal))
-        {
-            // adopted: the address is there from before a restart
-        }
-    }
-
-    private async Task StopAsync(int vni, CancellationToken cancellationToken)
+    private async Task StopServerAsync(int vni)
     {
         if (!_servers.Remove(vni, out var server))
             return;
         await server.Stop.CancelAsync();
         await server.Running.ContinueWith(_ => { }, TaskScheduler.Default);
         server.Stop.Dispose();
-        try
-        {
-            await ip.RunAsync(["address", "del", server.Gateway, "dev", NetworkLinks.BridgeName(vni)], cancellationToken);
-        }
-        catch (IpCommandException e)
-        {
-            log.LogWarning("The gateway {Gateway} of network {Vni} could not be removed: {Message}", server.Gateway, vni, e.Message);
-        }
         log.LogInformation("Stopped DHCP for network {Vni}", vni);
     }
 
-    private async Task RunDnsmasqAsync(int vni, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    /// <summary>Runs one dnsmasq until stopped; one that ends by itself wakes the duty (after a pause) to start it again.</summary>
+    private async Task RunDnsmasqAsync(int vni, IReadOnlyList<string> args, Action wake, CancellationToken cancellationToken)
     {
         var errors = new StringBuilder();
         IReadOnlyList<string> command = options.Netns is { } ns ? ["ip", "netns", "exec", ns, "dnsmasq", .. args] : ["dnsmasq", .. args];
+        var started = Stopwatch.StartNew();
         try
         {
             var result = await Cli.Wrap(command[0]).WithArguments(command.Skip(1))
@@ -159,7 +310,10 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 .WithStandardErrorPipe(PipeTarget.Merge(PipeTarget.ToStringBuilder(errors), PipeTarget.ToDelegate(line => log.LogDebug("dnsmasq {Vni}: {Line}", vni, line))))
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(line => log.LogDebug("dnsmasq {Vni}: {Line}", vni, line)))
                 .ExecuteAsync(cancellationToken);
-            log.LogWarning("dnsmasq for network {Vni} ended ({Code}): {Errors}", vni, result.ExitCode, errors.ToString().Trim());
+            log.LogWarning("dnsmasq for network {Vni} ended ({Code}): {Errors}; starting it again", vni, result.ExitCode, errors.ToString().Trim());
+            // one that fails at once (a bad value, the address gone) is not started in a tight loop
+            await Task.Delay(started.Elapsed < TimeSpan.FromSeconds(10) ? RetryAfter : TimeSpan.FromMilliseconds(200), cancellationToken);
+            wake();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -289,6 +289,34 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
     }
 
     [Fact]
+    public async Task A_fenced_node_whose_own_stale_state_hides_the_lost_recovery_is_recovered_when_the_fencer_is_back()
+    {
+        // nemesis seed 479351: hv3, marked dead, opened a new session and wrote "init" before its fence powered it off;
+        // the recovery never reached ZooKeeper (all of it lost), and the fencer, back, read "init" as "not mine to
+        // recover": hv3's VMs ran nowhere
+        await using var proxy = new Pvc.Testing.Network.TcpProxy(zk.Server.ClientPort);
+        var chroot = await zk.NewChrootAsync("fence");
+        await using var lab = await HaLab.StartAsync(chroot, vmsPerNode: 1,
+            zookeeperFor: node => node == "hv3" ? chroot : proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..]);
+        // the only request carrying "fenced" is the recovery's transaction: it is dropped, and the fencers cut off
+        var recoveryDropped = proxy.CutOnRequestWith("fenced"u8.ToArray());
+        lab.Crash("hv3");
+
+        await recoveryDropped.WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.False(lab.Cluster.Bmcs[2].PowerIsOn, "hv3 is off: its fence confirmed it");
+        Assert.Equal("dead", await lab.DaemonStateAsync("hv3"));
+        // what hv3's own service wrote before the power-off took it
+        await lab.Cluster.Connection.ZooKeeper.SetDataAsync(NodeKeys.Path("hv3", NodeKeys.DaemonState), "init"u8.ToArray());
+        proxy.Restore();
+
+        // before: "init" read as someone else's, so nothing was recovered (and hv3's VM ran nowhere)
+        await lab.WaitAllRunningAsync("hv3's VM running on hv1 or hv2", node => node != "hv3");
+        Assert.Equal("fenced", await lab.DaemonStateAsync("hv3"));
+        await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(_ => Task.FromResult(lab.Cluster.Bmcs[2].PowerIsOn), TimeSpan.FromSeconds(60), "hv3 powered back on by its fencer");
+        lab.Invariant.AssertHeld();
+    }
+
+    [Fact]
     public async Task A_VM_whose_receiver_dies_mid_migration_is_never_started_elsewhere_while_its_sender_runs_it()
     {
         await using var lab = await HaLab.StartAsync(await zk.NewChrootAsync("fence"), vmsPerNode: 1);

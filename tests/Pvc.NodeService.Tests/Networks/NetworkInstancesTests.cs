@@ -67,11 +67,12 @@ public sealed class NetworkInstancesTests(ZooKeeperFixture zk)
         foreach (var ns in lab.Namespaces)
             await WaitForLinksAsync(ns, l => !l.ContainsKey("vmbr100") && !l.ContainsKey("vxlan100") && Built(l, 101, 1450));
 
-        // the service stops; meanwhile the host changes under it: a stray PVC-named bridge, a port gone, a wrong MTU
+        // the service stops; meanwhile the host changes under it: a stray bridge Pvc made (marked), a port gone, a wrong MTU
         await stop.CancelAsync();
         await Task.WhenAll(nodes.Select(n => n.ContinueWith(_ => { }, TaskScheduler.Default)));
         var ip = new IpTool(lab.Namespaces[0]);
         await ip.RunAsync(["link", "add", "vmbr999", "type", "bridge"], default);
+        await ip.RunAsync(["link", "set", "vmbr999", "alias", "pvc:999"], default);
         await ip.RunAsync(["link", "delete", "vxlan101"], default);
         await ip.RunAsync(["link", "set", "vmbr101", "mtu", "1300"], default);
 
@@ -80,6 +81,49 @@ public sealed class NetworkInstancesTests(ZooKeeperFixture zk)
         await WaitForLinksAsync(lab.Namespaces[0], l => !l.ContainsKey("vmbr999") && Built(l, 101, 1450));
         await again.CancelAsync();
         await restarted.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task Host_links_that_only_look_like_PVCs_and_the_nodes_own_devices_are_neither_removed_nor_adopted()
+    {
+        // rev14 P1-2: before the links were marked, the first reconcile deleted vmbr7 and the cluster device vmbr9
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        var ns = lab.Namespaces[0];
+        var ip = new IpTool(ns);
+        // a host bridge named as PVC's would be, and the node's cluster device a bridge named vmbr9 (no 802.1Q here for a vlan1001)
+        await ip.RunAsync(["link", "add", "vmbr7", "type", "bridge"], default);
+        await ip.RunAsync(["link", "add", "vmbr9", "type", "bridge"], default);
+        await ip.RunAsync(["link", "set", LabNetwork.InterfaceName, "master", "vmbr9"], default);
+        var settings = Settings with { ClusterDevice = "vmbr9" };
+        var log = new LineLogger();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), settings, ip, log);
+
+        Assert.Empty(await instances.ReconcileAsync([], default));
+        var links = await WaitForLinksAsync(ns, _ => true);
+        Assert.True(links.ContainsKey("vmbr7") && links.ContainsKey("vmbr9"), string.Join(", ", links.Keys));
+        Assert.Equal("vmbr9", links[LabNetwork.InterfaceName].Master);
+
+        // networks asking for those names are not built over them; another network is, over the cluster device
+        await c.Connection.Networks.AddAsync(Managed(7));
+        await c.Connection.Networks.AddAsync(Managed(9));
+        await c.Connection.Networks.AddAsync(Managed(100));
+        var built = await instances.ReconcileAsync(await c.Connection.Networks.ListAsync(), default);
+        Assert.Equal([100], built.Select(b => b.Vni));
+        links = await WaitForLinksAsync(ns, _ => true);
+        Assert.False(links.ContainsKey("vxlan7") || links.ContainsKey("vxlan9"), string.Join(", ", links.Keys));
+        Assert.Null(links["vmbr7"].Alias);
+        Assert.Contains(log.Lines, l => l.Text.Contains("vmbr7 exists and Pvc did not make it", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Text.Contains("vmbr9 is one of this node's own devices", StringComparison.Ordinal));
+        Assert.Equal("vmbr9", links["vxlan100"].Lower);
+        Assert.Equal("pvc:100", links["vmbr100"].Alias);
+
+        // and the networks gone, only what Pvc made goes
+        foreach (var vni in new[] { "7", "9", "100" })
+            await c.Connection.Networks.RemoveAsync(vni);
+        await instances.ReconcileAsync([], default);
+        links = await WaitForLinksAsync(ns, _ => true);
+        Assert.True(links.ContainsKey("vmbr7") && links.ContainsKey("vmbr9") && !links.ContainsKey("vmbr100") && !links.ContainsKey("vxlan100"), string.Join(", ", links.Keys));
     }
 
     [Fact]

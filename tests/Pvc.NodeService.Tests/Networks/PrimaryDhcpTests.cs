@@ -37,8 +37,8 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         Assert.True(code == 0, $"{file} {string.Join(' ', args)} failed: {error}");
     }
 
-    /// <summary>A guest: a namespace whose eth0 (with <paramref name="mac"/>) is the peer of a port of the node's vmbr100.</summary>
-    private string AddGuest(string node, string mac)
+    /// <summary>A guest: a namespace whose eth0 (with <paramref name="mac"/>) is the peer of a port of the node's <paramref name="bridge"/>.</summary>
+    private string AddGuest(string node, string mac, string bridge = "vmbr100")
     {
         var n = Interlocked.Increment(ref _guests);
         var name = string.Create(CultureInfo.InvariantCulture, $"{LabMachine.NamespacePrefix}{Environment.ProcessId}-g{n}");
@@ -50,7 +50,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         Run("ip", "-n", name, "link", "set", "eth0", "mtu", "1450");
         Run("ip", "-n", node, "link", "set", port, "mtu", "1450");
         Run("ip", "-n", name, "link", "set", "eth0", "up");
-        Run("ip", "-n", node, "link", "set", port, "master", "vmbr100");
+        Run("ip", "-n", node, "link", "set", port, "master", bridge);
         Run("ip", "-n", node, "link", "set", port, "up");
         return name;
     }
@@ -62,6 +62,47 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         Assert.True(code == 0, $"udhcpc got no lease: {output} {error}");
         var line = (output + error).Split('\n').First(l => l.Contains("lease of", StringComparison.Ordinal));
         return line.Split("lease of ")[1].Split(' ')[0];
+    }
+
+    /// <summary>A guest with a static address and its gateway as default route.</summary>
+    private string AddStaticGuest(string node, string mac, string bridge, string cidr, string gateway)
+    {
+        var guest = AddGuest(node, mac, bridge);
+        Run("ip", "-n", guest, "address", "add", cidr, "dev", "eth0");
+        Run("ip", "-n", guest, "route", "add", "default", "via", gateway);
+        return guest;
+    }
+
+    /// <summary>Whether a TCP connection from <paramref name="guest"/> to <paramref name="address"/>:<paramref name="port"/> opens within 2 s.</summary>
+    private static bool Connects(string guest, string address, int port) =>
+        LabCommand.TryRun("ip", ["netns", "exec", guest, "busybox", "nc", "-w", "2", address, port.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10)).ExitCode == 0;
+
+    /// <summary>Whether one ping from <paramref name="guest"/> to <paramref name="address"/> is answered within a second.</summary>
+    private static bool Pings(string guest, string address) =>
+        LabCommand.TryRun("ip", ["netns", "exec", guest, "busybox", "ping", "-c", "1", "-W", "1", address], TimeSpan.FromSeconds(10)).ExitCode == 0;
+
+    /// <summary>Waits, with a deadline, until <paramref name="done"/> holds.</summary>
+    private static async Task EventuallyAsync(Func<bool> done, string what, LineLogger log)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!done())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"{what} did not happen; the node said:\n" + string.Join("\n", log.Lines.Select(l => l.Text)));
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<bool> HasAddressAsync(IpTool ip, string bridge, string cidr) => (await ip.ListAddressesAsync(bridge, default)).Contains(cidr);
+
+    /// <summary>A pvc.conf for the lease hook, and the hook: pvcnoded entered into this process's network namespace (the test's ZooKeeper is on its loopback).</summary>
+    private (string Config, string Hook) WriteHook(TestCluster c)
+    {
+        var config = Path.Combine(_dir, "pvc.conf");
+        File.WriteAllText(config, $"cluster:\n  name: lab\n  coordinator_nodes: [hv1]\nnode:\n  name: hv1\n  zookeeper: {c.Chroot}\n");
+        var hook = Path.Combine(_dir, "lease-hook");
+        File.WriteAllText(hook, $"#!/bin/sh\nexec nsenter --net=/proc/{Environment.ProcessId}/ns/net {Path.Combine(AppContext.BaseDirectory, "pvcnoded")} \"$@\"\n");
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return (config, hook);
     }
 
     private static async Task<DhcpLease> WaitForLeaseAsync(TestCluster c, string mac)
@@ -89,13 +130,18 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         });
         await c.Connection.Networks.AddReservationAsync("100", "52:54:00:00:00:22", IPAddress.Parse("10.100.0.22"), "reserved");
 
+        // reservations written past Core's checks (rev14 P3-1): a MAC with a comma (it would add dnsmasq host fields) and
+        // one giving out the gateway; before the node re-checked them both were written as hosts files
+        foreach (var (mac, address) in new[] { ("52:54:00:00:00:33,set:x", "10.100.0.33"), ("52:54:00:00:00:44", "10.100.0.1") })
+        {
+            await c.Raw.CreateAsync($"/networks/100/dhcp4_reservations/{mac}", System.Text.Encoding.UTF8.GetBytes("static"));
+            await c.Raw.CreateAsync($"/networks/100/dhcp4_reservations/{mac}/ipaddr", System.Text.Encoding.UTF8.GetBytes(address));
+            await c.Raw.CreateAsync($"/networks/100/dhcp4_reservations/{mac}/hostname", System.Text.Encoding.UTF8.GetBytes("bad"));
+        }
+
         // the hook is pvcnoded itself; dnsmasq runs it inside the lab node's namespace, whose loopback is not the test's
         // ZooKeeper's, so the test's wrapper enters this process's network namespace first
-        var config = Path.Combine(_dir, "pvc.conf");
-        File.WriteAllText(config, $"cluster:\n  name: lab\n  coordinator_nodes: [hv1]\nnode:\n  name: hv1\n  zookeeper: {c.Chroot}\n");
-        var hook = Path.Combine(_dir, "lease-hook");
-        File.WriteAllText(hook, $"#!/bin/sh\nexec nsenter --net=/proc/{Environment.ProcessId}/ns/net {Path.Combine(AppContext.BaseDirectory, "pvcnoded")} \"$@\"\n");
-        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (config, hook) = WriteHook(c);
 
         using var stop = new CancellationTokenSource();
         var ip = new IpTool(node);
@@ -126,6 +172,17 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
             var reserved = Lease(reservedGuest);
             Assert.True(reserved == "10.100.0.22", $"The reserved guest got {reserved}; dnsmasq said:\n" + string.Join("\n", log.Lines.Select(l => l.Text)));
             Assert.Equal(IPAddress.Parse("10.100.0.22"), (await WaitForLeaseAsync(c, "52:54:00:00:00:22")).IpAddress);
+            Assert.Equal(["52:54:00:00:00:22"], Directory.GetFiles(Path.Combine(_dir, "dnsmasq", "100")).Select(Path.GetFileName));
+            Assert.Contains(log.Lines, l => l.Text.Contains("52:54:00:00:00:33,set:x", StringComparison.Ordinal) && l.Text.Contains("is not served", StringComparison.Ordinal));
+
+            // a dnsmasq that dies is started again (rev14 P2-2: before, DHCP stayed down until a network key changed)
+            var pidFile = Path.Combine(_dir, "dnsmasq-100.pid");
+            var first = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+            Assert.True(LabCommand.Signal(first, "KILL"));
+            await EventuallyAsync(() => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var again) && again != first && LabCommand.IsAlive(again),
+                "A new dnsmasq", log);
+            var third = AddGuest(node, "52:54:00:00:00:55");
+            Assert.Equal("10.100.0", string.Join('.', IPAddress.Parse(Lease(third)).GetAddressBytes()[..3]));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -136,9 +193,98 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
             await stop.CancelAsync();
             await Task.WhenAll(instances.ContinueWith(_ => { }, TaskScheduler.Default), dhcp.ContinueWith(_ => { }, TaskScheduler.Default));
         }
-        // relinquished: the gateway is gone and no dnsmasq of ours is left
+        // relinquished: the gateway and the firewall are gone and no dnsmasq of ours is left
         Assert.DoesNotContain("\"local\":\"10.100.0.1\"", await ip.RunAsync(["-json", "address", "show"], default), StringComparison.Ordinal);
+        Assert.DoesNotContain("table inet filter", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "dnsmasq-100.pid")) && LabCommand.IsAlive(int.Parse(File.ReadAllText(Path.Combine(_dir, "dnsmasq-100.pid")).Trim(), CultureInfo.InvariantCulture)));
+    }
+
+    private static NetworkSpec Clients(int vni) => new()
+    {
+        Vni = vni, Description = "clients", Ip4Network = IPNetwork.Parse($"10.{vni}.0.0/24"), Ip4Gateway = IPAddress.Parse($"10.{vni}.0.1"),
+        Ip4Dhcp = true, Ip4DhcpStart = IPAddress.Parse($"10.{vni}.0.100"), Ip4DhcpEnd = IPAddress.Parse($"10.{vni}.0.199"),
+    };
+
+    [Fact]
+    public async Task Guests_reach_only_the_gateways_own_services_and_an_ACL_drops_then_allows_routed_traffic_as_it_changes()
+    {
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        var node = lab.Namespaces[0];
+        await c.Connection.Networks.AddAsync(Clients(100));
+        // a managed network without DHCP gets its gateway all the same (rev14 P3-5: it had none)
+        await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 101, Description = "servers", Ip4Network = IPNetwork.Parse("10.101.0.0/24"), Ip4Gateway = IPAddress.Parse("10.101.0.1") });
+        Run("ip", "netns", "exec", node, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"); // a router, as PVC's hosts are set up
+        var (config, hook) = WriteHook(c);
+        using var stop = new CancellationTokenSource();
+        var ip = new IpTool(node);
+        var log = new LineLogger();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log).RunAsync(stop.Token);
+        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node), log).RunAsync(stop.Token);
+        // a service of the primary on every address (ZooKeeper's port), as ZooKeeper, libvirtd and sshd listen
+        using var listener = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", node, "busybox", "nc", "-ll", "-p", "2181", "-e", "/bin/true"]))!;
+        try
+        {
+            await EventuallyAsync(() => HasAddressAsync(ip, "vmbr100", "10.100.0.1/24").Result && HasAddressAsync(ip, "vmbr101", "10.101.0.1/24").Result, "Both gateways", log);
+            var guest = AddStaticGuest(node, "52:54:00:00:01:01", "vmbr100", "10.100.0.50/24", "10.100.0.1");
+            var server = AddStaticGuest(node, "52:54:00:00:01:02", "vmbr101", "10.101.0.50/24", "10.101.0.1");
+
+            // rev14 P1-3: the primary's port is open on its own address (the listener is up) but not to a guest through
+            // the gateway; before the firewall the guest connected. ICMP, DHCP and DNS are still let in.
+            await EventuallyAsync(() => Connects(node, "127.0.0.1", 2181), "The listener", log);
+            Assert.False(Connects(guest, "10.100.0.1", 2181), "A guest reached port 2181 on the primary through its gateway");
+            Assert.True(Pings(guest, "10.100.0.1"));
+            var dynamicGuest = AddGuest(node, "52:54:00:00:01:03");
+            Assert.StartsWith("10.100.0.", Lease(dynamicGuest), StringComparison.Ordinal);
+
+            // routed between the networks through the primary, then dropped by an ACL on the way into 101, then allowed again
+            Assert.True(Pings(guest, "10.101.0.50"), "The guests could not reach each other through the primary before any ACL");
+            var networks = new NetworkOperations(c.Connection);
+            await networks.AddAclAsync("101", Pvc.Core.Schema.FirewallDirection.In, "no-clients", "ip saddr 10.100.0.0/24 drop");
+            await EventuallyAsync(() => !Pings(guest, "10.101.0.50"), "The ACL's drop", log);
+            var chain = LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "chain", "inet", "filter", "vxlan101-in"]).Output;
+            var counted = System.Text.RegularExpressions.Regex.Match(chain, @"counter packets ([0-9]+) bytes [0-9]+ ip saddr 10\.100\.0\.0/24 drop");
+            Assert.True(counted.Success && int.Parse(counted.Groups[1].Value, CultureInfo.InvariantCulture) > 0, chain);
+            Assert.True(Pings(server, "10.101.0.1")); // the network itself still reaches its gateway
+            await networks.RemoveAclAsync("101", "no-clients");
+            await EventuallyAsync(() => Pings(guest, "10.101.0.50"), "The ACL's removal", log);
+        }
+        finally
+        {
+            listener.Kill();
+            await stop.CancelAsync();
+            await Task.WhenAll(instances.ContinueWith(_ => { }, TaskScheduler.Default), dhcp.ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+        Assert.DoesNotContain("table inet filter", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
+        Assert.False(await HasAddressAsync(ip, "vmbr101", "10.101.0.1/24"));
+    }
+
+    [Fact]
+    public async Task A_gateway_left_by_a_primary_that_died_is_removed_when_the_node_starts_again()
+    {
+        // rev14 P2-1: the relinquish in a finally block was the only removal, so a SIGKILLed primary kept the gateway
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        var node = lab.Namespaces[0];
+        await c.Connection.Networks.AddAsync(Clients(100));
+        var ip = new IpTool(node);
+        var log = new LineLogger();
+        await new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log)
+            .ReconcileAsync(await c.Connection.Networks.ListAsync(), default);
+        // what the dead primary left: its gateway, its firewall, a floating address
+        await ip.RunAsync(["address", "add", "10.100.0.1/24", "dev", "vmbr100"], default);
+        await ip.RunAsync(["address", "add", "10.213.0.250/24", "dev", LabNetwork.InterfaceName], default);
+        Run("ip", "netns", "exec", node, "nft", "add", "table", "inet", "filter");
+        var floating = new Pvc.NodeService.Configuration.FloatingAddress("cluster", LabNetwork.InterfaceName, IPAddress.Parse("10.213.0.250"), 24);
+        var (config, hook) = WriteHook(c);
+
+        await new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node) { FloatingAddresses = [floating] }, log)
+            .ClearStaleAsync(await c.Connection.Networks.ListAsync(), default);
+
+        static IEnumerable<string> V4(IReadOnlyList<string> addresses) => addresses.Where(a => !a.Contains(':', StringComparison.Ordinal));
+        Assert.Empty(V4(await ip.ListAddressesAsync("vmbr100", default)));
+        Assert.Equal(["10.213.0.1/24"], V4(await ip.ListAddressesAsync(LabNetwork.InterfaceName, default))); // the node's own stays
+        Assert.DoesNotContain("table inet filter", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "ruleset"]).Output, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -21,6 +21,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private TaskCompletionSource _repliesFlow = Open();
     private byte[]? _pauseOn;
     private TaskCompletionSource? _pausedOn;
+    private byte[]? _cutOn;
+    private TaskCompletionSource? _cutDone;
 
     private static TaskCompletionSource Open()
     {
@@ -90,6 +92,37 @@ public sealed class TcpProxy : IAsyncDisposable
             _pausedOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _pausedOn.Task;
         }
+    }
+
+    /// <summary>
+    /// Cuts every connection (as <see cref="Cut"/>) when a client sends a request carrying <paramref name="marker"/>,
+    /// instead of relaying it: the server never gets that request. The task completes once cut.
+    /// </summary>
+    public Task CutOnRequestWith(byte[] marker)
+    {
+        ArgumentNullException.ThrowIfNull(marker);
+        lock (_lock)
+        {
+            _cutOn = marker;
+            _cutDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _cutDone.Task;
+        }
+    }
+
+    /// <summary>True (and everything cut) when <paramref name="request"/> carries the marker of <see cref="CutOnRequestWith"/>.</summary>
+    private bool CutIfMarked(ReadOnlySpan<byte> request)
+    {
+        TaskCompletionSource? done;
+        lock (_lock)
+        {
+            if (_cutOn is null || request.IndexOf(_cutOn) < 0)
+                return false;
+            _cutOn = null;
+            done = _cutDone;
+        }
+        Cut();
+        done?.TrySetResult();
+        return true;
     }
 
     /// <summary>Pauses the replies, before <paramref name="request"/> is relayed, when it carries the awaited marker.</summary>
@@ -166,7 +199,7 @@ public sealed class TcpProxy : IAsyncDisposable
                     _open.Add(outbound);
                     ConnectionCount++;
                 }
-                _ = PumpAsync(inbound, outbound, null, PauseIfMarked);
+                _ = PumpAsync(inbound, outbound, null, PauseIfMarked, CutIfMarked);
                 _ = PumpAsync(outbound, inbound, RepliesMayFlow, null);
             }
         }
@@ -178,7 +211,9 @@ public sealed class TcpProxy : IAsyncDisposable
 
     private delegate TaskCompletionSource? RequestInspector(ReadOnlySpan<byte> request);
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<Task>? gate, RequestInspector? inspect)
+    private delegate bool RequestFilter(ReadOnlySpan<byte> request);
+
+    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<Task>? gate, RequestInspector? inspect, RequestFilter? cut = null)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -190,6 +225,8 @@ public sealed class TcpProxy : IAsyncDisposable
             {
                 if (gate is not null)
                     await gate();
+                if (cut?.Invoke(buffer.AsSpan(0, read)) == true)
+                    break;
                 var paused = inspect?.Invoke(buffer.AsSpan(0, read));
                 await sink.WriteAsync(buffer.AsMemory(0, read));
                 paused?.TrySetResult();
