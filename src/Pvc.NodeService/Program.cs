@@ -57,12 +57,25 @@ var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSetti
 builder.Services.AddSystemd();
 // AddSystemd registers the notifier only under systemd; the watchdog asks for it everywhere (it is a no-op without NOTIFY_SOCKET)
 builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
-builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(o =>
+// PVC's logging: stdout (journald), the log file (reopened on SIGHUP) and /logs/<node>/messages, secrets masked in all
+var zooKeeperLog = config.Logging.ZooKeeper ? new Pvc.NodeService.Logging.ZooKeeperLogSink(config.Logging.NodeLogLines) : null;
+var redactor = new Pvc.NodeService.Logging.SecretRedactor([config.IpmiPassword, config.ZooKeeperPassword]);
+using var logProvider = new Pvc.NodeService.Logging.NodeLogProvider(config.Logging, redactor, zooKeeperLog);
+using var reopenLog = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
 {
-    o.SingleLine = true;
-    o.TimestampFormat = "yyyy/MM/dd HH:mm:ss.fff ";
+    context.Cancel = true; // HUP reopens the log file (logrotate), as PVC's; it does not stop the service
+    logProvider.File?.Reopen();
 });
+builder.Logging.ClearProviders();
+builder.Logging.SetMinimumLevel(logProvider.MinimumLevel);
+builder.Logging.AddProvider(logProvider);
+builder.Services.AddSingleton(redactor);
+if (zooKeeperLog is not null)
+{
+    // registered before the node service: it stops after it, so the service's last lines are still written
+    builder.Services.AddSingleton(zooKeeperLog);
+    builder.Services.AddHostedService(_ => zooKeeperLog);
+}
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
 builder.Services.AddSingleton(config);
 // cluster task handlers: one line each (the runner refuses two of one kind at start)

@@ -657,6 +657,47 @@ BeforeDiscovery {
             Cleanup = { param($ctx) Restore-Znode $ctx }
         }
 
+        'Get-PvcNodeLog 3' = @{
+            # the node's own log as its service writes it, then a line stored meanwhile; Ctrl+C after it
+            Setup = { param($ctx)
+                Save-Znode $ctx "/logs/hv1/messages"
+                $ctx.Data.Lines = @((Get-PvcNodeLog hv1 -Tail 5))
+            }
+            During = { param($ctx)
+                Start-Sleep -Seconds 2
+                $ctx.Data.New = New-LogLine 'a line stored while -Follow watches'
+                $now = (Get-PvcNodeLog hv1 -Tail 2000) -join "`n"
+                Set-Znode '/logs/hv1/messages' ($now + "`n" + $ctx.Data.New)
+            }
+            StopAfter = 5
+            Assert = { param($r, $ctx)
+                $r.Thrown | Should -BeNullOrEmpty
+                $ctx.Data.Lines.Count | Should -BeGreaterThan 0 -Because "hv1's node service logs into the cluster"
+                # the last line there was when it started, then (after any the node logged meanwhile) the one stored during it
+                $r.Output | Should -Contain $ctx.Data.Lines[-1]
+                $r.Output | Should -Contain $ctx.Data.New
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
+        # ---------------------------------------------------------------- Get-PvcNodeStat
+        'Get-PvcNodeStat 1' = @{
+            Assert = { param($r, $ctx, $example)
+                $r.Output.Name | Should -Be 'hv1', 'hv2', 'hv3'
+                $r.Output | ForEach-Object { $_.CpuCount | Should -BeGreaterThan 0; $_.MemoryTotalMiB | Should -BeGreaterThan 0 }
+                $r.Text | Should -Match '(?m)^Name\s+CPUs\s+Load'
+            }
+        }
+        'Get-PvcNodeStat 2' = @{
+            Assert = { param($r)
+                # the sandbox's nodes share this machine's interfaces: its physical ones (those with a device in sysfs), as PVC's netstats
+                $r.Errors | Should -BeNullOrEmpty
+                $physical = @(Get-ChildItem /sys/class/net | Where-Object { Test-Path (Join-Path $_.FullName 'device') } | ForEach-Object Name | Sort-Object)
+                @((Get-PvcNodeStat hv1).Interfaces.Name) | Should -Be $physical
+                if ($physical) { $r.Text | Should -Match '(?m)^Name\s+State\s+ReceiveBitsPerSecond\s+SendBitsPerSecond' }
+            }
+        }
+
         # ---------------------------------------------------------------- Get-PvcVm
         'Get-PvcVm 1' = @{
             # as in the sample, web1 is temporarily migrated from hv1 to hv3
@@ -718,6 +759,52 @@ BeforeDiscovery {
                 $failed = Get-PvcVm bad1
                 $failed.FailedReason | Should -Not -BeNullOrEmpty
                 $r.Output | Should -Be (@("== bad1: $($failed.FailedReason)") + @($ctx.Data.Lines | Select-Object -Last 20))
+            }
+        }
+
+        'Get-PvcVmLog 3' = @{
+            # the node writes the console when the guest does (the sandbox's test-driver guests write none): a line stored
+            # as the node stores one, while -Follow watches; Ctrl+C after it
+            Setup = { param($ctx)
+                $ctx.Data.Uuid = (Get-PvcVm web1).Uuid
+                Save-Znode $ctx "/domains/$($ctx.Data.Uuid)/consolelog"
+                Set-Znode "/domains/$($ctx.Data.Uuid)/consolelog" "[    1.000000] an old line`n"
+            }
+            During = { param($ctx)
+                Start-Sleep -Seconds 2
+                Set-Znode "/domains/$($ctx.Data.Uuid)/consolelog" "[    1.000000] an old line`n[    2.000000] web1 login: `n"
+            }
+            StopAfter = 5
+            Assert = { param($r)
+                $r.Thrown | Should -BeNullOrEmpty
+                $r.Output | Should -Be '[    2.000000] web1 login: '
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
+        # ---------------------------------------------------------------- Get-PvcVmStat
+        'Get-PvcVmStat 1' = @{
+            Assert = { param($r)
+                $running = @(Get-PvcVm -State Start)
+                $r.Output.Name | Sort-Object | Should -Be ($running.Name | Sort-Object)
+                # the test driver gives libvirt's state only: the VMs' memory and vCPUs are what they are defined with
+                foreach ($stat in $r.Output) {
+                    $vm = $running | Where-Object Name -EQ $stat.Name
+                    $stat.State | Should -Be 'RUNNING'
+                    $stat.MemoryMiB | Should -Be $vm.MemoryMiB
+                    $stat.Vcpus | Should -Be $vm.Vcpus
+                    $stat.Interval | Should -Not -BeNullOrEmpty -Because 'two reports were compared'
+                }
+                $r.Text | Should -Match '(?m)^Name\s+Node\s+vCPUs\s+CPU %'
+            }
+        }
+        'Get-PvcVmStat 2' = @{
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                $r.Output | Should -Not -BeNullOrEmpty
+                $r.Output[0].PSObject.Properties.Name | Should -Be 'Name', 'CpuPercent'
+                $onHv1 = @(Get-PvcVm -Node hv1 -State Start).Name
+                $r.Output.Name | ForEach-Object { $onHv1 | Should -Contain $_ }
             }
         }
 
@@ -1814,12 +1901,20 @@ namespace PvcExamples
                 $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
                 $noInput.Complete()
                 $async = $ps.BeginInvoke($noInput, $output)
+                # an example that runs until Ctrl+C (-Follow): what happens meanwhile (During), then Ctrl+C (StopAfter s)
+                $stopped = $false
+                if ($entry.During) { & $entry.During $ctx }
+                if ($entry.StopAfter -and -not $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($entry.StopAfter))) {
+                    $ps.Stop()
+                    $stopped = $true
+                }
                 $left = [Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
                 if (-not $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromMilliseconds($left))) {
                     $ps.Stop()
                     throw "The example did not finish within $timeout s (at: $command). Host text so far:`n$($exampleHost.Recorded.Text)"
                 }
                 try { $ps.EndInvoke($async) | Out-Null }
+                catch [System.Management.Automation.PipelineStoppedException] { if (-not $stopped) { $thrown = $_.Exception } }
                 catch { $thrown = if ($_.Exception.InnerException) { $_.Exception.InnerException } else { $_.Exception } }
                 $mine = @($output | ForEach-Object { $_ })
                 foreach ($item in $mine) { $items.Add($item) }

@@ -116,9 +116,65 @@ public sealed class NodeHostOperations(ClusterConnection cluster, string nodeNam
             Op.SetData(P(NodeKeys.RunningDomains), Utf8(PvcList.EncodeSpace(keepalive.RunningVms.Select(DomainKeys.Format)))),
             Op.SetData(P(NodeKeys.Keepalive), Utf8(PvcNumber.EncodeEpoch(DateTimeOffset.UtcNow))),
         };
+        if (keepalive.Interfaces is { } interfaces)
+            ops.Add(Op.SetData(P(NodeKeys.NetworkStats), Utf8(NodeInterfaceStats.EncodeAll(interfaces))));
         if (Wire.DaemonState.Decode(Encoding.UTF8.GetString(state.Data)) is not (NodeDaemonState.Run or NodeDaemonState.Shutdown))
             ops.Add(Op.SetData(P(NodeKeys.DaemonState), Utf8(Wire.DaemonState.Encode(NodeDaemonState.Run)), state.Stat.Version));
         await Zk.MultiAsync(ops, cancellationToken);
+    }
+
+    // the node log as this session last wrote it: the next append needs no read unless someone else wrote meanwhile
+    private (string Text, int Version)? _log;
+
+    /// <summary>
+    /// Appends lines to the node's log, <c>/logs/&lt;node&gt;/messages</c>, keeping its last <paramref name="maxLines"/>
+    /// (PVC's node_log_lines), created when missing. Each append is one write checked against the version it was based
+    /// on (another writer's lines are never overwritten: on a conflict it reads again and retries).
+    /// </summary>
+    public async Task AppendLogAsync(IReadOnlyList<string> lines, int maxLines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var path = FaultKeys.Logs.Path(nodeName, FaultKeys.LogMessages);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = _log;
+            if (current is null)
+            {
+                try
+                {
+                    var read = await Zk.GetDataAsync(path, cancellationToken: cancellationToken);
+                    current = (Encoding.UTF8.GetString(read.Data), read.Stat.Version);
+                }
+                catch (NoNodeException)
+                {
+                    var text = LogWindow.Append(null, lines, maxLines);
+                    var parent = FaultKeys.Logs.Path(nodeName, FaultKeys.Root);
+                    try
+                    {
+                        IReadOnlyList<Op> create = await Zk.ExistsAsync(parent, cancellationToken: cancellationToken) is null
+                            ? [Op.Create(parent, ""u8.ToArray()), Op.Create(path, Utf8(text))] : [Op.Create(path, Utf8(text))];
+                        await Zk.MultiAsync(create, cancellationToken);
+                        _log = (text, 0);
+                        return;
+                    }
+                    catch (NodeExistsException) when (attempt < 5)
+                    {
+                        continue; // someone else created it meanwhile: append to theirs
+                    }
+                }
+            }
+            var next = LogWindow.Append(current.Value.Text, lines, maxLines);
+            try
+            {
+                var stat = await Zk.SetDataAsync(path, Utf8(next), current.Value.Version, cancellationToken);
+                _log = (next, stat.Version);
+                return;
+            }
+            catch (Exception e) when (e is BadVersionException or NoNodeException && attempt < 5)
+            {
+                _log = null; // written (or removed) by someone else: read it again
+            }
+        }
     }
 
     /// <summary>A clean stop begins: daemon state "shutdown" (the keepalive no longer writes "run").</summary>

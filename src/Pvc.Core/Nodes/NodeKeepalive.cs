@@ -10,5 +10,6 @@ namespace Pvc.Core.Nodes;
 /// <param name="CpuLoad">The load average.</param>
 /// <param name="DomainCount">Domains libvirt runs here.</param>
 /// <param name="RunningVms">The cluster VMs running here.</param>
+/// <param name="Interfaces">The physical interfaces' traffic over the interval (<c>network_stats</c>); null leaves it as it is.</param>
 public sealed record NodeKeepalive(long MemoryTotalMiB, long MemoryUsedMiB, long MemoryFreeMiB, long MemoryAllocatedMiB, long MemoryProvisionedMiB,
-    int VcpusAllocated, double CpuLoad, int DomainCount, IReadOnlyList<Guid> RunningVms);
+    int VcpusAllocated, double CpuLoad, int DomainCount, IReadOnlyList<Guid> RunningVms, IReadOnlyList<NodeInterfaceStats>? Interfaces = null);

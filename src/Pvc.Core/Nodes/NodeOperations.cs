@@ -119,14 +119,40 @@ public sealed partial class NodeOperations(ClusterConnection cluster)
         await GetAsync(name, cancellationToken);
         try
         {
-            var data = await Zk.GetDataAsync(FaultKeys.Logs.Path(name, FaultKeys.LogMessages), cancellationToken: cancellationToken);
-            return [.. Encoding.UTF8.GetString(data.Data).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(Math.Max(0, lines))];
+            var data = await Zk.GetDataAsync(LogPath(name), cancellationToken: cancellationToken);
+            return [.. LogWindow.Lines(Encoding.UTF8.GetString(data.Data)).Where(l => l.Length > 0).TakeLast(Math.Max(0, lines))];
         }
         catch (NoNodeException)
         {
             return [];
         }
     }
+
+    /// <summary>
+    /// A node's log as its service writes it: the last <paramref name="tail"/> lines, then each new line as it comes,
+    /// on a watch, until <paramref name="cancellationToken"/> is cancelled. A node whose service has not logged yet is
+    /// waited for.
+    /// </summary>
+    /// <exception cref="PvcException">NotFound: There is no such node.</exception>
+    public async IAsyncEnumerable<string> FollowLogAsync(string name, int tail = 10,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await GetAsync(name, cancellationToken);
+        var path = LogPath(name);
+        while (await Zk.ExistsAsync(path, cancellationToken: cancellationToken) is null)
+        {
+            // no log yet (a service that has not started, or logs elsewhere): wait for its creation on a watch
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (await Zk.ExistsAsync(path, _ => created.TrySetResult(), cancellationToken) is not null)
+                break;
+            await created.Task.WaitAsync(cancellationToken);
+        }
+        await foreach (var line in LogFollower.FollowAsync(Zk, path, tail, endsWithNewline: false, cancellationToken))
+            if (line.Length > 0)
+                yield return line;
+    }
+
+    private static string LogPath(string node) => FaultKeys.Logs.Path(Checked(node), FaultKeys.LogMessages);
 
     /// <summary>Waits, on a watch, until the node's domain state is one of <paramref name="states"/>; reports each state seen.</summary>
     /// <exception cref="PvcException">OperationTimeout: The deadline passed first.</exception>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Pvc.Core.Schema;
 
 /// <summary>
-/// Writes a flat JSON object as PVC's Python writes its stats documents (<c>json.dumps</c>: <c>{"a": 1, "b": "x"}</c>,
+/// Writes a JSON object as PVC's Python writes its stats documents (<c>json.dumps</c>: <c>{"a": 1, "b": "x"}</c>,
 /// a space after each ':' and ','), so that a document Pvc writes looks like one PVC wrote.
 /// </summary>
 public sealed class PvcJsonWriter
@@ -21,6 +21,17 @@ public sealed class PvcJsonWriter
 
     /// <summary>Adds a string.</summary>
     public PvcJsonWriter Add(string name, string value) => Raw(name, JsonSerializer.Serialize(value));
+
+    /// <summary>Adds an object (PVC's nested documents: a VM's <c>mem_stats</c>).</summary>
+    public PvcJsonWriter Add(string name, PvcJsonWriter value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Raw(name, value.ToString());
+    }
+
+    /// <summary>Adds a list of objects (a VM's <c>disk_stats</c>).</summary>
+    public PvcJsonWriter Add(string name, IEnumerable<PvcJsonWriter> values) =>
+        Raw(name, "[" + string.Join(", ", values.Select(v => v.ToString())) + "]");
 
     private PvcJsonWriter Raw(string name, string value)
     {

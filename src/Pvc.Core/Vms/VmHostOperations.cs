@@ -251,4 +251,35 @@ public sealed class VmHostOperations(ClusterConnection cluster, string nodeName)
             return false;
         }
     }
+
+    /// <summary>
+    /// Writes the running VMs' stats reports (<c>/domains/&lt;uuid&gt;/stats</c>, PVC's JSON), all sent together; a VM
+    /// removed meanwhile is skipped. Returns how many were written.
+    /// </summary>
+    public async Task<int> WriteStatsAsync(IReadOnlyDictionary<Guid, VmStats> stats, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        Task<bool>[] writes;
+        using (Zk.SendTogether())
+            writes = [.. stats.Select(s => TrySetAsync(P(s.Key, DomainKeys.Stats), s.Value.Encode(), cancellationToken))];
+        return (await Task.WhenAll(writes)).Count(w => w);
+    }
+
+    /// <summary>Writes a VM's console log (<c>/domains/&lt;uuid&gt;/consolelog</c>: its last lines, as the file has them); false when the VM is gone.</summary>
+    public Task<bool> WriteConsoleLogAsync(Guid uuid, string text, CancellationToken cancellationToken) =>
+        TrySetAsync(P(uuid, DomainKeys.ConsoleLog), text, cancellationToken);
+
+    // only this node writes these keys while the VM runs here: no one else's write to lose
+    private async Task<bool> TrySetAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Zk.SetDataAsync(path, Utf8(text), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (NoNodeException)
+        {
+            return false;
+        }
+    }
 }

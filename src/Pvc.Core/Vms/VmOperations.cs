@@ -188,8 +188,24 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         if (read[P(vm, DomainKeys.Root)] is null)
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         // the text ends with a newline as PVC writes it: the empty piece after it is no line, and an empty log has none
-        var log = (read[P(vm, DomainKeys.ConsoleLog)] ?? "").TrimEnd('\n');
-        return log.Length == 0 ? [] : [.. log.Split('\n').TakeLast(Math.Max(0, lines))];
+        return [.. LogWindow.Lines(read[P(vm, DomainKeys.ConsoleLog)]).TakeLast(Math.Max(0, lines))];
+    }
+
+    /// <summary>
+    /// The VM's serial console as its node writes it: the last <paramref name="tail"/> lines, then each new line as the
+    /// guest writes it (the node stores the console every half second at most), on a watch, until
+    /// <paramref name="cancellationToken"/> is cancelled or the VM is removed.
+    /// </summary>
+    /// <exception cref="PvcException">NotFound: The VM no longer exists.</exception>
+    public async IAsyncEnumerable<string> FollowConsoleLogAsync(VmRef vm, int tail = 10,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        var read = await ReadAsync(vm, cancellationToken);
+        if (read[P(vm, DomainKeys.Root)] is null)
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+        await foreach (var line in LogFollower.FollowAsync(Zk, P(vm, DomainKeys.ConsoleLog), tail, endsWithNewline: true, cancellationToken))
+            yield return line;
     }
 
     private Task<PlacementView> PlacementAsync(CancellationToken cancellationToken) => cluster.Placement.ReadAsync(cancellationToken);

@@ -76,6 +76,9 @@ public sealed record NodeConfig
     /// <summary>The devices and MTUs the cluster's client networks are built on.</summary>
     public NetworkSettings Networks { get; init; } = new();
 
+    /// <summary>The <c>logging</c> section and the log folders.</summary>
+    public NodeLogSettings Logging { get; init; } = new();
+
     /// <summary>The <c>fencing</c> intervals and actions.</summary>
     public FencingSettings Fencing { get; init; } = new();
 

@@ -152,9 +152,29 @@ public static partial class NodeConfigLoader
             FloatingAddresses = FloatingAddresses(Text, Device, source),
         };
         var ceph = ParseCeph(root, source, Text, List, Int, coordinators);
+        string Folder(string key, string fallback) => Text(key) is { Length: > 0 } folder ? (Path.IsPathRooted(folder) && !folder.Any(char.IsControl) ? Path.GetFullPath(folder)
+            : throw new NodeConfigException($"{source}: '{key}' is '{folder}'; it must be an absolute path.")) : fallback;
+        bool Flag(string key, bool fallback) => Text(key) is null ? fallback : Bool(key);
+        var logging = new NodeLogSettings
+        {
+            Stdout = Flag("logging.stdout_logging", true),
+            File = Flag("logging.file_logging", false),
+            ZooKeeper = Flag("logging.zookeeper_logging", true),
+            Debug = Flag("logging.debug_logging", false),
+            Colours = Flag("logging.log_colours", false),
+            Dates = Flag("logging.log_dates", true),
+            Keepalives = Flag("logging.log_keepalives", false),
+            NodeLogLines = Int("logging.node_log_lines", 2000, 1) is var nodeLines and <= 100_000 ? nodeLines
+                : throw new NodeConfigException($"{source}: 'logging.node_log_lines' must be from 1 to 100000."),
+            ConsoleLogLines = Int("logging.console_log_lines", 1000, 1) is var consoleLines and <= 100_000 ? consoleLines
+                : throw new NodeConfigException($"{source}: 'logging.console_log_lines' must be from 1 to 100000."),
+            Directory = Folder("path.system_log_directory", "/var/log/pvc"),
+            ConsoleDirectory = Folder("path.console_log_directory", "/var/log/libvirt"),
+        };
         return new NodeConfig
         {
             Ceph = ceph,
+            Logging = logging,
             Networks = networks,
             ClusterName = cluster,
             CoordinatorNodes = coordinators,

@@ -9,8 +9,14 @@ namespace Pvc.NodeService.Daemon;
 /// allocation, running VMs and their count; the first one sets the daemon state to run (Core's
 /// <see cref="NodeHostOperations.WriteKeepaliveAsync"/>).
 /// </summary>
-internal sealed class KeepaliveWriter(NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, VmSupervisor vms)
+internal sealed class KeepaliveWriter(NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, VmSupervisor vms,
+    Core.Vms.VmHostOperations? vmHost = null, Microsoft.Extensions.Logging.ILogger? log = null)
 {
+    private readonly InterfaceRates _interfaces = new();
+    private readonly VmStatsCollector _stats = new(hypervisor);
+    private Task _statsWrite = Task.CompletedTask;
+    private bool _statsFailing;
+
     /// <summary>Writes one keepalive; returns the cluster VMs libvirt runs here.</summary>
     public async Task<IReadOnlyCollection<Guid>> WriteAsync(CancellationToken cancellationToken)
     {
@@ -46,8 +52,37 @@ internal sealed class KeepaliveWriter(NodeHostOperations node, NodeConfig config
         {
             (total, used, free) = HostStats.Memory();
         }
-        await node.WriteKeepaliveAsync(new NodeKeepalive(total, used, free, memAlloc, memProv, vcpuAlloc, HostStats.LoadAverage(), running.Count, runningHere),
-            cancellationToken);
+        await node.WriteKeepaliveAsync(new NodeKeepalive(total, used, free, memAlloc, memProv, vcpuAlloc, HostStats.LoadAverage(), running.Count, runningHere,
+            _interfaces.Sample()), cancellationToken);
+        StartStatsWrite(assigned, cancellationToken);
         return [.. running.Select(d => d.Uuid)];
+    }
+
+    /// <summary>
+    /// The running VMs' stats, beside the keepalive (PVC's VM stats thread): one that takes longer than an interval
+    /// (libvirt busy) is not waited for, and the next keepalive does not start another meanwhile.
+    /// </summary>
+    private void StartStatsWrite(IReadOnlyList<KnownVm> assigned, CancellationToken cancellationToken)
+    {
+        if (vmHost is null || !_statsWrite.IsCompleted)
+            return;
+        var known = assigned.ToDictionary(v => v.Uuid);
+        _statsWrite = Task.Run(async () =>
+        {
+            try
+            {
+                var stats = _stats.Collect(known);
+                if (stats.Count > 0)
+                    await vmHost.WriteStatsAsync(stats, cancellationToken);
+                _statsFailing = false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // once a streak: a host whose libvirt cannot give stats would otherwise say so every keepalive
+                if (!_statsFailing && log is not null)
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, "VM stats could not be collected: {Message}", e.Message);
+                _statsFailing = true;
+            }
+        }, CancellationToken.None);
     }
 }

@@ -14,7 +14,7 @@ namespace Pvc.NodeService.Daemon;
 /// <see cref="NodeSession"/> after every expiry. Losing ZooKeeper never stops running VMs.
 /// </summary>
 internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime, IEnumerable<Tasks.IClusterTaskHandler> taskHandlers,
-    Ceph.CephAccess ceph) : BackgroundService
+    Ceph.CephAccess ceph, Logging.ZooKeeperLogSink? zooKeeperLog = null) : BackgroundService
 {
     private NodeSession? _session;
     private ClusterConnection? _cluster;
@@ -46,7 +46,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
                 {
                     _cluster = await ClusterConnection.ConnectAsync(NodeConnection.Options(config, log), stoppingToken);
                     NodeConnection.WarnIfOpen(_cluster, config, log);
-                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, _powerOns, log, [.. taskHandlers], ceph);
+                    _session = new NodeSession(_cluster, config, hypervisor, Keepalives, _powerOns, log, [.. taskHandlers], ceph, zooKeeperLog);
                     await _session.RunAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -102,6 +102,9 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
             }
         }
         await base.StopAsync(cancellationToken);
+        // the stop's own lines reach the node log before the session closes
+        if (zooKeeperLog is not null && _cluster is { IsConnected: true })
+            await zooKeeperLog.FlushAsync(TimeSpan.FromSeconds(2));
         // the cluster knows the node stopped (nobody fences it or moves its VMs for its silence): the next start counts
         // afresh; after any other end the count goes on
         if (clean)

@@ -19,7 +19,7 @@ namespace Pvc.NodeService.Daemon;
 /// what runs here. Everything it reads and writes goes through Core's node-side operations.
 /// </summary>
 internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, Fencing.PendingPowerOns powerOns, ILogger log,
-    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph)
+    IReadOnlyList<Tasks.IClusterTaskHandler> taskHandlers, Ceph.CephAccess ceph, Logging.ZooKeeperLogSink? zooKeeperLog = null)
 {
     private readonly NodeHostOperations _node = new(cluster, config.NodeName);
     private readonly VmSupervisor _vms = new(new VmHostOperations(cluster, config.NodeName), config, hypervisor, keepalives, log);
@@ -30,6 +30,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
     {
         // a node the cluster wrote off (fenced, or dead with its VMs moved) stays flushed until someone readies it,
         // as PVC's does: autoready would pull its VMs straight back onto a host that just failed
+        // the node log goes to ZooKeeper through this session (lines logged before it waited for it)
+        zooKeeperLog?.Attach(_node);
         var before = await _node.RegisterAsync(NodeIdentity.Of(config, hypervisor, await OwnBmcIdentityAsync(cancellationToken)), cancellationToken);
         if (before is NodeDaemonState.Dead or NodeDaemonState.Fenced)
             log.LogWarning("This node was {State}: it stays flushed until it is readied (Resume-PvcNode)", Wire.DaemonState.Describe(before));
@@ -39,7 +41,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sessionWatch = new SessionWatch(cluster);
-        var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms);
+        var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms, new VmHostOperations(cluster, config.NodeName), log);
         _flush = new FlushController(cluster, _node, config, hypervisor, log);
         // the primary's network services, on a coordinator that builds networks; what a primary of this node left
         // behind when its service died without relinquishing goes before anything here can take over again
@@ -54,7 +56,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
             await primaryNetworks.ClearStaleAsync(await cluster.Networks.ListAsync((string?)null, cancellationToken), cancellationToken);
         }
         var loops = new SessionLoops();
-        loops.Add("keepalive", KeepaliveLoopAsync(keepalive, session.Token));
+        var consoles = new Consoles.ConsoleLogs(new VmHostOperations(cluster, config.NodeName), config.Logging, hypervisor, log);
+        loops.Add("keepalive", KeepaliveLoopAsync(keepalive, consoles, session.Token));
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
         loops.Add("flush controller", _flush.RunAsync(session.Token));
         if (config.Networks.Enabled)
@@ -93,6 +96,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         {
             await session.CancelAsync();
             await loops.WhenAllEndAsync();
+            await consoles.StopAllAsync();
+            zooKeeperLog?.Detach(_node);
         }
         if (!cancellationToken.IsCancellationRequested)
             log.LogWarning("The ZooKeeper session ended; VMs keep running, reconnecting");
@@ -138,7 +143,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         return guid;
     }
 
-    private async Task KeepaliveLoopAsync(KeepaliveWriter keepalive, CancellationToken cancellationToken)
+    private async Task KeepaliveLoopAsync(KeepaliveWriter keepalive, Consoles.ConsoleLogs consoles, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(config.KeepaliveInterval);
         do
@@ -148,7 +153,9 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
                 var running = await keepalive.WriteAsync(cancellationToken);
                 keepalives.Record();
                 _vms.Reconcile(running); // PVC's keepalive restarts crashed VMs
-
+                // the cluster VMs running here get their console logged, those gone stop
+                var names = _vms.Snapshot().ToDictionary(k => k.Uuid, k => k.Name);
+                consoles.Reconcile([.. running.Where(names.ContainsKey).Select(u => (u, names[u]))], cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

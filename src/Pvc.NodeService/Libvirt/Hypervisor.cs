@@ -114,6 +114,16 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
         }
     }
 
+    /// <summary>The running domains' statistics, all in one libvirt call.</summary>
+    public IReadOnlyList<DomainStatsRecord> AllDomainStats(DomainStatsGroups groups) => Read(c => c.GetAllDomainStats(groups));
+
+    /// <summary>A domain's live XML (with the devices libvirt assigned: tap names), or null when it does not exist.</summary>
+    public string? LiveXml(Guid uuid) => Read(c =>
+    {
+        using var domain = c.TryLookupDomain(uuid);
+        return domain?.GetXml();
+    });
+
     /// <summary>Host CPUs and memory.</summary>
     public HostInfo HostInfo() => Read(c => c.GetHostInfo());
 

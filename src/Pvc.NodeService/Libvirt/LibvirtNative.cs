@@ -112,6 +112,19 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainMigrateToURI(DomainHandle domain, string destinationUri, nuint flags, string? destinationName, nuint bandwidthMiBs);
 
+    // ---- bulk statistics
+
+    /// <summary>
+    /// Every domain's statistics of the groups in <paramref name="stats"/> in one call: fills a NULL-terminated, owned
+    /// array of records (free it with <see cref="virDomainStatsRecordListFree"/>). Returns the count, or -1.
+    /// </summary>
+    [LibraryImport(Lib)]
+    internal static partial int virConnectGetAllDomainStats(ConnectionHandle conn, uint stats, out IntPtr records, uint flags);
+
+    /// <summary>Frees the records of <see cref="virConnectGetAllDomainStats"/> and their domains.</summary>
+    [LibraryImport(Lib)]
+    internal static partial void virDomainStatsRecordListFree(IntPtr records);
+
     // ---- events
 
     /// <summary>Registers libvirt's own poll-based event loop; a thread must then run <see cref="virEventRunDefaultImpl"/>.</summary>
@@ -173,6 +186,24 @@ internal static unsafe partial class LibvirtNative
         public uint Sockets;
         public uint Cores;
         public uint Threads;
+    }
+
+    /// <summary>virDomainStatsRecord.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirDomainStatsRecord
+    {
+        public IntPtr Domain;
+        public VirTypedParameter* Parameters;
+        public int Count;
+    }
+
+    /// <summary>virTypedParameter: an 80-byte field name, a type, and an 8-byte value (a char* for strings).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirTypedParameter
+    {
+        public fixed byte Field[80];
+        public int Type;
+        public long Value;
     }
 
     /// <summary>virDomainInfo.</summary>

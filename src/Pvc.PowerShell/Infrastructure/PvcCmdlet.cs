@@ -126,6 +126,9 @@ public abstract class PvcCmdlet : PSCmdlet, IDisposable
     /// <summary>Writes a progress record from any thread (queued for the pipeline thread).</summary>
     protected void QueueProgress(ProgressRecord record) => OnPipelineThread(() => WriteProgress(record));
 
+    /// <summary>Writes an output object from any thread (queued for the pipeline thread, while <see cref="Await{T}"/> runs).</summary>
+    internal void QueueOutput(object output) => OnPipelineThread(() => WriteObject(output));
+
     /// <summary>Queues an action for the pipeline thread (from any thread, while <see cref="Await{T}"/> runs).</summary>
     protected void OnPipelineThread(Action action) => _pipelineActions.Add(action);
 

@@ -172,6 +172,38 @@ public sealed class QemuLabTests(QemuLabFixture lab, ITestOutputHelper output)
         await c.WaitNotRunningAsync(uuid);
     }
 
+    [Fact]
+    public async Task A_running_guest_s_stats_come_from_libvirt_s_bulk_stats_and_read_as_rates()
+    {
+        var c = lab.Cluster;
+        var uuid = Guid.NewGuid();
+        var vm = await DefineAsync(uuid, "tick-stats", "hv2");
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv2");
+        // the test driver gives libvirt's state only; QEMU gives the CPU time and the balloon's figures
+        var text = await c.WaitAsync(DomainKeys.Path(uuid, DomainKeys.Stats), t => VmStats.Parse(t) is { CpuTimeNs: > 0 }, "tick-stats' stats with its CPU time");
+        var stats = VmStats.Parse(text)!;
+        output.WriteLine(text);
+        Assert.Equal("RUNNING", stats.State);
+        using (var hv2 = LibvirtConnection.Open(lab.Hosts[1].LibvirtUri))
+        using (var domain = hv2.LookupDomain(uuid))
+        {
+            var info = domain.GetInfo();
+            Assert.Equal((long)info.MaxMemoryKiB, stats.MaxMemoryKiB);
+            Assert.Equal(info.VirtualCpus, stats.Vcpus);
+        }
+        Assert.True(stats.MemoryStats.ContainsKey("actual"), "the balloon's current size (mem_stats.actual) is missing");
+        Assert.NotNull(stats.CpuUserNs);
+
+        var stat = Assert.Single(await c.Vms.GetStatsAsync([await c.Connection.Vms.GetAsync(uuid)], TimeSpan.FromSeconds(30)));
+        output.WriteLine($"CPU {stat.CpuPercent} % over {stat.Interval?.TotalSeconds:0.00} s");
+        Assert.NotNull(stat.Interval);
+        // a guest that halts between its timer's ticks: some CPU (QEMU's TCG thread), well under one CPU
+        Assert.InRange(stat.CpuPercent ?? -1, 0, 100);
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(uuid);
+    }
+
     /// <summary>Adds or removes a traffic shaper on the lab link's end in <paramref name="networkNamespace"/> (tc qdisc).</summary>
     private static void ShapeLink(string networkNamespace, string[] qdisc)
     {

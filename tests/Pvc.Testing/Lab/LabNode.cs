@@ -29,12 +29,21 @@ public static class LabNode
                 </node>
                 """);
         }
+        // the node's VM console logs (path.console_log_directory): its own folder, not the machine's /var/log/libvirt, which
+        // the lab's test-driver VMs (PVC-shaped XML: /var/log/libvirt/<name>.log) would otherwise share across nodes and runs;
+        // their XML's path is refused there, so a test that wants a console logged points its VM's XML at this folder
+        var consoles = ConsoleDirectory(directory, name);
+        Directory.CreateDirectory(consoles);
+        var consoleKey = $"  console_log_directory: \"{consoles}\"";
+        var pathSection = System.Text.RegularExpressions.Regex.IsMatch(extraNodeConfig, @"(?m)^path:[ \t]*\r?$") ? "" : $"path:\n{consoleKey}\n";
+        if (pathSection.Length == 0)
+            extraNodeConfig = System.Text.RegularExpressions.Regex.Replace(extraNodeConfig, @"(?m)^path:[ \t]*\r?$", "path:\n" + consoleKey.Replace("$", "$$", StringComparison.Ordinal));
         var config = Path.Combine(directory, $"{name}.conf");
         // it may hold the BMC's password: the owner's only, as pvc.conf should be
         File.WriteAllText(config, "");
         if (OperatingSystem.IsLinux())
             File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.WriteAllText(config, $"""
+        File.WriteAllText(config, pathSection + $"""
             cluster:
               name: lab
               coordinator_nodes: [{string.Join(", ", allNodes)}]
@@ -52,4 +61,7 @@ public static class LabNode
             """);
         return config;
     }
+
+    /// <summary>The console log folder (path.console_log_directory) of node <paramref name="name"/> written into <paramref name="directory"/>.</summary>
+    public static string ConsoleDirectory(string directory, string name) => Path.Combine(directory, $"{name}-consoles");
 }
