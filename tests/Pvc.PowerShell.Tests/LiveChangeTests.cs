@@ -74,7 +74,8 @@ public sealed class LiveChangeTests(LiveCluster live) : IClassFixture<LiveCluste
     {
         live.NewVm("job1", "hv2");
         // a disk bus the test driver's domain parser refuses: its node sets the VM to fail
-        live.NewVm("jobbad", "hv2", xml => xml.Replace("<devices>", "<devices><disk type='file' device='disk'><source file='/x'/><target dev='vda' bus='nonsense'/></disk>", StringComparison.Ordinal));
+        Ps.Run("Set-PvcCluster -AllowDomainXmlPath /srv/pvc-test").ThrowIfErrors();
+        live.NewVm("jobbad", "hv2", xml => xml.Replace("<devices>", "<devices><disk type='file' device='disk'><source file='/srv/pvc-test/x'/><target dev='vda' bus='nonsense'/></disk>", StringComparison.Ordinal));
 
         // the command returns the job at once; the job returns the VM once it runs
         var job = AsJob(Ps.Run("$job = Start-PvcVm job1 -AsJob; $job").ThrowIfErrors());

@@ -79,8 +79,10 @@ public sealed class NodeServiceClusterTests(ZooKeeperFixture zk)
     {
         await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1);
         var uuid = Guid.NewGuid();
-        // a disk bus the test driver's domain parser refuses
-        var xml = PvcSeed.Xml(uuid, "bad").Replace("<devices>", "<devices><disk type='file' device='disk'><source file='/x'/><target dev='vda' bus='nonsense'/></disk>", StringComparison.Ordinal);
+        // a disk bus the test driver's domain parser refuses, on a file disk in a directory the cluster allows (as an
+        // administrator allows it: Set-PvcCluster -AllowDomainXmlPath)
+        await Pvc.Core.Cluster.ClusterSettings.ChangeAsync(c.Connection, new Pvc.Core.Cluster.ClusterSettingsChange { AllowedDomainXmlPaths = [Pvc.Core.Vms.HostDirectory.Parse("/srv/pvc-test")] });
+        var xml = PvcSeed.Xml(uuid, "bad").Replace("<devices>", "<devices><disk type='file' device='disk'><source file='/srv/pvc-test/x'/><target dev='vda' bus='nonsense'/></disk>", StringComparison.Ordinal);
         var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = xml, TargetNode = "hv1" });
         await c.Vms.StartAsync(vm);
         var failed = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => c.Vms.WaitRunningAsync(vm, Wait));
