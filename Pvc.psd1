@@ -20,6 +20,7 @@
         'Copy-PvcVolume'
         'Disable-PvcVm'
         'Disconnect-PvcCluster'
+        'Export-PvcVmXml'
         'Get-PvcCluster'
         'Get-PvcDhcpLease'
         'Get-PvcFault'

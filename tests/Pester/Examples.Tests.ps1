@@ -1263,6 +1263,59 @@ BeforeDiscovery {
             }
         }
 
+        'Set-PvcVm 5' = @{
+            Setup = { param($ctx)
+                Save-Znode $ctx "/domains/$((Get-PvcVm db1).Uuid)/xml"
+                $ctx.Data.Version = Get-VmStateVersion db1
+            }
+            Assert = { param($r, $ctx)
+                $vm = Get-PvcVm db1
+                $vm.Vcpus | Should -Be 4
+                "$($vm.Topology)" | Should -Be '2,2,1'
+                $vm.MemoryMiB | Should -Be 8192
+                # "keeps running with its old size until it is restarted"
+                Get-VmStateVersion db1 | Should -Be $ctx.Data.Version
+                $r.Output.Vcpus | Should -Be 4
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+        'Set-PvcVm 6' = @{
+            Setup = { param($ctx)
+                Save-Znode $ctx "/domains/$((Get-PvcVm web1).Uuid)/xml"
+                $ctx.Data.Version = Get-VmStateVersion web1
+            }
+            Assert = { param($r, $ctx)
+                $vm = Get-PvcVm web1
+                ($vm.Vcpus, $vm.MemoryMiB) | Should -Be 2, 2048
+                # "has its node restart it"
+                Wait-Until -Because 'web1 to be restarted' { (Get-VmStateVersion web1) -ge $ctx.Data.Version + 2 -and (Get-PvcVm web1).State -eq 'Start' } | Out-Null
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
+        # ---------------------------------------------------------------- Export-PvcVmXml
+        'Export-PvcVmXml 1' = @{
+            Assert = { param($r)
+                $r.Output | Should -Be (Get-PvcVm web1).Xml
+            }
+        }
+        'Export-PvcVmXml 2' = @{
+            Assert = { param($r)
+                $dir = Join-Path ([IO.Path]::GetTempPath()) "pvc-xml-$PID"
+                foreach ($vm in Get-PvcVm -Node hv1) {
+                    Get-Content -Raw (Join-Path $dir "$($vm.Name).xml") | Should -Be $vm.Xml
+                }
+            }
+            Cleanup = { param($ctx) Remove-Item -Recurse -Force (Join-Path ([IO.Path]::GetTempPath()) "pvc-xml-$PID") -ErrorAction SilentlyContinue }
+        }
+        'Export-PvcVmXml 3' = @{
+            Setup = { param($ctx) Save-Znode $ctx "/domains/$((Get-PvcVm db1).Uuid)/xml" }
+            Assert = { param($r)
+                (Get-PvcVm db1).Description | Should -Be 'database, primary'
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
         # ---------------------------------------------------------------- Start-PvcVm
         'Start-PvcVm 1' = @{
             Setup = { param($ctx) Stop-PvcVm web1 -Wait | Out-Null }

@@ -436,4 +436,13 @@ public static class PvcErrorIds
 
     /// <summary>The tasks kept changing while being written; nothing was written.</summary>
     public const string TaskWriteConflict = nameof(TaskWriteConflict);
+
+    /// <summary>A vCPU topology is not three positive numbers, or does not hold exactly the VM's vCPUs.</summary>
+    public const string InvalidTopology = nameof(InvalidTopology);
+
+    /// <summary>A vCPU count below one.</summary>
+    public const string InvalidVcpus = nameof(InvalidVcpus);
+
+    /// <summary>A memory size below 1 MiB.</summary>
+    public const string InvalidMemory = nameof(InvalidMemory);
 }
