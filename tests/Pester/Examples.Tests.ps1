@@ -343,6 +343,8 @@ BeforeDiscovery {
         'Resize-PvcVolume 1' = @{ Marked = $cephReason }
         'Rename-PvcVolume 1' = @{ Marked = $cephReason }
         'Copy-PvcVolume 1' = @{ Marked = $cephReason }
+        'Add-PvcVmVolume 1' = @{ Marked = $cephReason }
+        'Add-PvcVmVolume 2' = @{ Marked = $cephReason }
         'Get-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
         'Get-PvcVolumeSnapshot 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'New-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
@@ -1289,6 +1291,21 @@ BeforeDiscovery {
                 ($vm.Vcpus, $vm.MemoryMiB) | Should -Be 2, 2048
                 # "has its node restart it"
                 Wait-Until -Because 'web1 to be restarted' { (Get-VmStateVersion web1) -ge $ctx.Data.Version + 2 -and (Get-PvcVm web1).State -eq 'Start' } | Out-Null
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
+        # ---------------------------------------------------------------- Remove-PvcVmVolume
+        'Remove-PvcVmVolume 1' = @{
+            Setup = { param($ctx)
+                $uuid = (Get-PvcVm spare).Uuid
+                Save-Znode $ctx "/domains/$uuid/xml"
+                Save-Znode $ctx "/domains/$uuid/rbdlist"
+            }
+            Assert = { param($r)
+                (Get-PvcVm spare).Disks | Should -BeNullOrEmpty
+                $r.Output.Name | Should -Be 'spare'
+                $r.Output.Disks | Should -BeNullOrEmpty
             }
             Cleanup = { param($ctx) Restore-Znode $ctx }
         }

@@ -137,4 +137,52 @@ public sealed class VmResourceTests(ZooKeeperFixture zk)
         Assert.Equal(new VcpuTopology(2, 1, 1), parsed.Topology);
         Assert.Equal(["vms/ns1_sda"], parsed.RbdVolumes);
     }
+
+    [Fact]
+    public async Task A_volume_is_added_as_a_copy_of_the_last_RBD_disk_on_the_next_device_and_removed_again()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        await PvcSeed.Batch(c.Raw).AddStorageBase().AddPool("vms", "64", "ssd").AddVolume("vms", "db1_sdb").AddVolume("vms", "db1_data").CommitAsync();
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", state: "stop");
+        var vm = await ops.ResolveAsync("db1");
+        var stored = await ops.GetXmlAsync(vm);
+
+        Assert.Equal(("sdb", VmChangeEffect.NextStart), await ops.AddVolumeAsync(vm, "vms/db1_sdb"));
+        Assert.Equal(("vdc", VmChangeEffect.NextStart), await ops.AddVolumeAsync(vm, "vms/db1_data", bus: "virtio", target: "vdc"));
+
+        var read = await c.Connection.Vms.GetAsync(uuid);
+        Assert.Equal([new VmDisk("rbd", "vms/db1_sda", "sda", "scsi"), new VmDisk("rbd", "vms/db1_sdb", "sdb", "scsi"), new VmDisk("rbd", "vms/db1_data", "vdc", "virtio")], read.Disks);
+        Assert.Equal("vms/db1_sda,vms/db1_sdb,vms/db1_data", await c.ReadAsync(PvcSeed.VmKey(uuid, "/rbdlist")));
+        // the copy keeps the template's auth and monitors
+        var xml = await ops.GetXmlAsync(vm);
+        Assert.Equal(3, xml.Split(PvcSeed.CephSecretUuid).Length - 1);
+
+        // refusals write nothing
+        var before = await PvcSeed.DumpAsync(c.Raw);
+        Assert.Equal("VolumeAlreadyAttached", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.AddVolumeAsync(vm, "vms/db1_sdb"))).ErrorId);
+        Assert.Equal("VolumeNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.AddVolumeAsync(vm, "vms/nope"))).ErrorId);
+        Assert.Equal("PoolNotFound", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.AddVolumeAsync(vm, "nopool/db1_sdb"))).ErrorId);
+        Assert.Equal("VolumeNotAttached", (await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.RemoveVolumeAsync(vm, "vms/nope"))).ErrorId);
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+
+        await ops.RemoveVolumeAsync(vm, "vms/db1_data");
+        await ops.RemoveVolumeAsync(vm, "vms/db1_sdb");
+        Assert.Equal(stored.Replace('\'', '"').Replace("/>", " />", StringComparison.Ordinal), await ops.GetXmlAsync(vm));
+        Assert.Equal("vms/db1_sda", await c.ReadAsync(PvcSeed.VmKey(uuid, "/rbdlist")));
+    }
+
+    [Fact]
+    public async Task A_VM_without_an_RBD_disk_gets_no_volume_as_with_PVC()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        var ops = new VmOperations(c.Connection);
+        await PvcSeed.Batch(c.Raw).AddStorageBase().AddPool("vms", "64", "ssd").AddVolume("vms", "bare1_sda").CommitAsync();
+        var uuid = Guid.NewGuid();
+        await PvcSeed.AddVmAsync(c.Raw, "bare1", "hv1", state: "stop", uuid: uuid, xml: $"<domain type='kvm'><name>bare1</name><uuid>{uuid}</uuid><memory>1048576</memory><vcpu>1</vcpu><devices/></domain>");
+        var before = await PvcSeed.DumpAsync(c.Raw);
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.AddVolumeAsync(new VmRef(uuid, "bare1"), "vms/bare1_sda"));
+        Assert.Equal("NoRbdDiskTemplate", e.ErrorId);
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+    }
 }

@@ -91,4 +91,24 @@ public sealed class VmResourceCmdletTests(ZooKeeperFixture zk)
         Assert.Contains(nicTable, l => l.StartsWith("100 ", StringComparison.Ordinal) && l.Contains(nic.Mac!, StringComparison.Ordinal));
         Assert.Contains(c.Ps.Render("Get-PvcVm web1 | Format-List").ThrowIfErrors().HostText.Split('\n'), l => l.StartsWith("Topology", StringComparison.Ordinal) && l.TrimEnd().EndsWith(": 1,2,1", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Add_and_Remove_PvcVmVolume_change_the_VMs_disks_and_warn_while_it_runs_the_old_definition()
+    {
+        await using var c = await SeededCluster.StartAsync(zk);
+        await Testing.Pvc.PvcSeed.Batch(c.Raw).AddStorageBase().AddPool("vms", "64", "ssd").AddVolume("vms", "web1_sdb").CommitAsync();
+
+        var added = c.Ps.Run("Add-PvcVmVolume web1 vms/web1_sdb -PassThru").ThrowIfErrors();
+        Assert.Equal(["sda", "sdb"], added.OutputOf<Vm>().Single().Disks.Select(d => d.Target));
+        Assert.Contains("sees the volume vms/web1_sdb after it restarts", Assert.Single(added.Warnings).Message, StringComparison.Ordinal);
+
+        var again = Assert.Single(c.Ps.Run("Add-PvcVmVolume web1 vms/web1_sdb").Errors);
+        Assert.Equal(("VolumeAlreadyAttached,Pvc.PowerShell.Cmdlets.AddPvcVmVolumeCommand", ErrorCategory.InvalidOperation), (again.FullyQualifiedErrorId, again.CategoryInfo.Category));
+
+        var removed = c.Ps.Run("Remove-PvcVmVolume web1 vms/web1_sdb -Restart -Confirm:$false -PassThru").ThrowIfErrors();
+        Assert.Equal(["sda"], removed.OutputOf<Vm>().Single().Disks.Select(d => d.Target));
+        Assert.Equal("restart", await c.StateAsync("web1"));
+        var missing = Assert.Single(c.Ps.Run("Remove-PvcVmVolume web1 vms/web1_sdb -Confirm:$false").Errors);
+        Assert.Equal(("VolumeNotAttached,Pvc.PowerShell.Cmdlets.RemovePvcVmVolumeCommand", ErrorCategory.ObjectNotFound), (missing.FullyQualifiedErrorId, missing.CategoryInfo.Category));
+    }
 }

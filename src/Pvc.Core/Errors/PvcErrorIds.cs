@@ -445,4 +445,25 @@ public static class PvcErrorIds
 
     /// <summary>A memory size below 1 MiB.</summary>
     public const string InvalidMemory = nameof(InvalidMemory);
+
+    /// <summary>The volume is a disk of the VM already.</summary>
+    public const string VolumeAlreadyAttached = nameof(VolumeAlreadyAttached);
+
+    /// <summary>The volume is not a disk of the VM.</summary>
+    public const string VolumeNotAttached = nameof(VolumeNotAttached);
+
+    /// <summary>The VM has no RBD disk to copy a new one from.</summary>
+    public const string NoRbdDiskTemplate = nameof(NoRbdDiskTemplate);
+
+    /// <summary>The guest device asked for is another disk's.</summary>
+    public const string DiskTargetInUse = nameof(DiskTargetInUse);
+
+    /// <summary>No guest device letter is free.</summary>
+    public const string NoFreeDiskTarget = nameof(NoFreeDiskTarget);
+
+    /// <summary>A disk bus PVC does not offer.</summary>
+    public const string InvalidDiskBus = nameof(InvalidDiskBus);
+
+    /// <summary>A guest device name that is not one.</summary>
+    public const string InvalidDiskTarget = nameof(InvalidDiskTarget);
 }

@@ -26,7 +26,9 @@ internal static class VmResourceXml
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidVcpus, $"A VM needs at least one vCPU, not {change.Vcpus}.") { Target = vm.Name };
         if (change.MemoryMiB is < 1)
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidMemory, $"A VM needs at least 1 MiB of memory, not {change.MemoryMiB} MiB.") { Target = vm.Name };
-        var vcpus = change.Vcpus ?? (change.Topology is { } t ? (t.Count <= int.MaxValue ? (int)t.Count : int.MaxValue) : null);
+        int? vcpus = change.Vcpus;
+        if (vcpus is null && change.Topology is { } given)
+            vcpus = (int)Math.Min(given.Count, int.MaxValue);
         var topology = change.Topology ?? (vcpus is { } n ? VcpuTopology.Default(n) : null);
         if (topology is not null && topology.Count != vcpus)
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTopology,

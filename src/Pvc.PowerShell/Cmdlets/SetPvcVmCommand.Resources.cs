@@ -4,25 +4,23 @@ using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
 
-// Set-PvcVm's vCPU and memory parameter set (pvc vm vcpu set, pvc vm memory set): kept apart from the metadata and XML
-// parameters, which are written by another Core change.
+// Set-PvcVm's vCPU and memory parameters (pvc vm vcpu set, pvc vm memory set): their own Core change, so they are
+// refused with the metadata and XML parameters, which another Core change writes.
 public sealed partial class SetPvcVmCommand
 {
-    private const string ResourcesSet = "Resources";
-
     /// <summary>The vCPUs (PVC's <c>vm vcpu set</c>); the topology defaults to one socket with that many cores, as PVC's.</summary>
-    [Parameter(ParameterSetName = ResourcesSet)]
+    [Parameter]
     [ValidateRange(1, 4096)]
     public int? VCpu { get; set; }
 
     /// <summary>The vCPU topology as sockets,cores,threads (<c>-Topology 2,2,1</c>); their product is the vCPU count.</summary>
-    [Parameter(ParameterSetName = ResourcesSet)]
+    [Parameter]
     [ValidateCount(3, 3)]
     [ValidateRange(1, 4096)]
     public int[]? Topology { get; set; }
 
     /// <summary>The memory (PVC's <c>vm memory set</c>): bytes, as <c>4GB</c>, or text with a unit, as <c>"4096M"</c>; whole MiB are kept.</summary>
-    [Parameter(ParameterSetName = ResourcesSet)]
+    [Parameter]
     [ByteSizeTransformation]
     public long? Memory { get; set; }
 

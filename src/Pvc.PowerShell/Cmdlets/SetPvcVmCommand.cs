@@ -6,7 +6,7 @@ using Pvc.PowerShell.Infrastructure;
 namespace Pvc.PowerShell.Cmdlets;
 
 /// <summary>Changes a VM's PVC metadata (<c>pvc vm meta</c>) and/or its libvirt XML (<c>pvc vm modify</c>).</summary>
-[Cmdlet(VerbsCommon.Set, "PvcVm", SupportsShouldProcess = true, DefaultParameterSetName = "Metadata")]
+[Cmdlet(VerbsCommon.Set, "PvcVm", SupportsShouldProcess = true)]
 [OutputType(typeof(Vm))]
 public sealed partial class SetPvcVmCommand : VmCmdlet
 {
@@ -51,7 +51,7 @@ public sealed partial class SetPvcVmCommand : VmCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == ResourcesSet)
+        if (VCpu is not null || Topology is not null || Memory is not null)
         {
             SetResources();
             return;

@@ -27,4 +27,16 @@ public sealed class VmResourceBadInputTests(BadInputCluster c)
     [Fact]
     public async Task Set_PvcVm_refuses_vCPUs_and_metadata_in_one_command() =>
         await c.RefusedAsync("Set-PvcVm web2 -VCpu 2 -NodeLimit hv1", $"MixedChange,{Set}", ErrorCategory.InvalidArgument);
+
+    [Fact]
+    public async Task Add_PvcVmVolume_refuses_a_volume_of_a_pool_that_does_not_exist() =>
+        await c.RefusedAsync("Add-PvcVmVolume web2 nopool/web2_sdb", "PoolNotFound,Pvc.PowerShell.Cmdlets.AddPvcVmVolumeCommand", ErrorCategory.ObjectNotFound);
+
+    [Fact]
+    public async Task Add_PvcVmVolume_refuses_a_bus_PVC_does_not_offer() =>
+        await c.RefusedAsync("Add-PvcVmVolume web2 vms/web2_sdb -Bus floppy", "ParameterArgumentValidationError,Pvc.PowerShell.Cmdlets.AddPvcVmVolumeCommand", ErrorCategory.InvalidData);
+
+    [Fact]
+    public async Task Remove_PvcVmVolume_refuses_a_volume_that_is_no_disk_of_the_VM() =>
+        await c.RefusedAsync("Remove-PvcVmVolume web2 vms/web1_sda -Confirm:$false", "VolumeNotAttached,Pvc.PowerShell.Cmdlets.RemovePvcVmVolumeCommand", ErrorCategory.ObjectNotFound);
 }
