@@ -143,7 +143,7 @@ public sealed class VmResourceTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        await PvcSeed.Batch(c.Raw).AddStorageBase().AddPool("vms", "64", "ssd").AddVolume("vms", "db1_sdb").AddVolume("vms", "db1_data").CommitAsync();
+        await PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "db1_sdb").AddVolume("vms", "db1_data").CommitAsync();
         var uuid = await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", state: "stop");
         var vm = await ops.ResolveAsync("db1");
         var stored = await ops.GetXmlAsync(vm);
@@ -177,7 +177,7 @@ public sealed class VmResourceTests(ZooKeeperFixture zk)
     {
         await using var c = await TestCluster.StartAsync(zk);
         var ops = new VmOperations(c.Connection);
-        await PvcSeed.Batch(c.Raw).AddStorageBase().AddPool("vms", "64", "ssd").AddVolume("vms", "bare1_sda").CommitAsync();
+        await PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "bare1_sda").CommitAsync();
         var uuid = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "bare1", "hv1", state: "stop", uuid: uuid, xml: $"<domain type='kvm'><name>bare1</name><uuid>{uuid}</uuid><memory>1048576</memory><vcpu>1</vcpu><devices/></domain>");
         var before = await PvcSeed.DumpAsync(c.Raw);

@@ -83,20 +83,23 @@ public sealed class VmResourceCmdletTests(ZooKeeperFixture zk)
         var nic = c.Ps.Run("(Get-PvcVm web1).Nics").ThrowIfErrors().OutputOf<VmNic>().Single();
         Assert.Equal(("bridge", "vmbr100", "virtio", 100), (nic.Type, nic.Source, nic.Model, nic.Vni));
 
-        var diskTable = c.Ps.Render("(Get-PvcVm web1).Disks").ThrowIfErrors().HostText.Split('\n');
+        var diskTable = Plain(c.Ps.Render("(Get-PvcVm web1).Disks").ThrowIfErrors().HostText);
         Assert.Contains(diskTable, l => l.StartsWith("Volume", StringComparison.Ordinal) && l.Contains("Dev", StringComparison.Ordinal) && l.Contains("Bus", StringComparison.Ordinal));
         Assert.Contains(diskTable, l => l.StartsWith("vms/web1_sda", StringComparison.Ordinal) && l.Contains(" sda ", StringComparison.Ordinal) && l.TrimEnd().EndsWith("scsi", StringComparison.Ordinal));
-        var nicTable = c.Ps.Render("(Get-PvcVm web1).Nics").ThrowIfErrors().HostText.Split('\n');
+        var nicTable = Plain(c.Ps.Render("(Get-PvcVm web1).Nics").ThrowIfErrors().HostText);
         Assert.Contains(nicTable, l => l.StartsWith("Network", StringComparison.Ordinal) && l.Contains("MAC Address", StringComparison.Ordinal));
         Assert.Contains(nicTable, l => l.StartsWith("100 ", StringComparison.Ordinal) && l.Contains(nic.Mac!, StringComparison.Ordinal));
-        Assert.Contains(c.Ps.Render("Get-PvcVm web1 | Format-List").ThrowIfErrors().HostText.Split('\n'), l => l.StartsWith("Topology", StringComparison.Ordinal) && l.TrimEnd().EndsWith(": 1,2,1", StringComparison.Ordinal));
+        Assert.Contains(Plain(c.Ps.Render("Get-PvcVm web1 | Format-List").ThrowIfErrors().HostText), l => l.StartsWith("Topology", StringComparison.Ordinal) && l.TrimEnd().EndsWith(": 1,2,1", StringComparison.Ordinal));
     }
+
+    /// <summary>The rendered lines without the host's colour escapes.</summary>
+    private static string[] Plain(string text) => System.Text.RegularExpressions.Regex.Replace(text, "\u001b\\[[0-9;]*m", "").Split('\n');
 
     [Fact]
     public async Task Add_and_Remove_PvcVmVolume_change_the_VMs_disks_and_warn_while_it_runs_the_old_definition()
     {
         await using var c = await SeededCluster.StartAsync(zk);
-        await Testing.Pvc.PvcSeed.Batch(c.Raw).AddStorageBase().AddPool("vms", "64", "ssd").AddVolume("vms", "web1_sdb").CommitAsync();
+        await Testing.Pvc.PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "web1_sdb").CommitAsync();
 
         var added = c.Ps.Run("Add-PvcVmVolume web1 vms/web1_sdb -PassThru").ThrowIfErrors();
         Assert.Equal(["sda", "sdb"], added.OutputOf<Vm>().Single().Disks.Select(d => d.Target));
