@@ -29,6 +29,7 @@ internal sealed class DnsAggregator(DnsDatabaseSettings database, IReadOnlyList<
     private readonly NpgsqlDataSource _data = new NpgsqlDataSourceBuilder(ConnectionString(database)).Build();
     private CancellationTokenSource? _stop;
     private Task? _server;
+    private int _pid;
 
     /// <summary>Npgsql's connection string for <paramref name="settings"/> (the password included: never log it).</summary>
     public static string ConnectionString(DnsDatabaseSettings settings) => new NpgsqlConnectionStringBuilder
@@ -110,11 +111,13 @@ internal sealed class DnsAggregator(DnsDatabaseSettings database, IReadOnlyList<
         var started = Stopwatch.StartNew();
         try
         {
-            var result = await Cli.Wrap(command[0]).WithArguments(command.Skip(1))
+            var running = Cli.Wrap(command[0]).WithArguments(command.Skip(1))
                 .WithValidation(CommandResultValidation.None)
                 .WithStandardErrorPipe(PipeTarget.Merge(PipeTarget.ToStringBuilder(errors), PipeTarget.ToDelegate(line => log.LogDebug("pdns: {Line}", line))))
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(line => log.LogDebug("pdns: {Line}", line)))
                 .ExecuteAsync(cancellationToken);
+            _pid = running.ProcessId;
+            var result = await running;
             log.LogWarning("The DNS aggregator (pdns_server) ended ({Code}): {Errors}; starting it again", result.ExitCode, Tail(errors.ToString()));
             await Task.Delay(started.Elapsed < TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(200), cancellationToken);
             ended();
@@ -122,6 +125,19 @@ internal sealed class DnsAggregator(DnsDatabaseSettings database, IReadOnlyList<
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // stopped
+        }
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a live process (a zombie, whose command line is empty, is not).</summary>
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Length > 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -135,6 +151,13 @@ internal sealed class DnsAggregator(DnsDatabaseSettings database, IReadOnlyList<
         await _stop.CancelAsync();
         await _server.ContinueWith(_ => { }, TaskScheduler.Default);
         _server = null;
+        // the process is killed on cancellation, but the cancelled run may end before the kernel is done with it: the
+        // next primary's PowerDNS must not start while this one still holds the address
+        var deadline = Stopwatch.StartNew();
+        while (_pid > 0 && IsAlive(_pid) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(10);
+        if (_pid > 0 && IsAlive(_pid))
+            log.LogError("PowerDNS {Pid} did not end within 10 s of being killed", _pid);
         log.LogInformation("Stopped the DNS aggregator");
     }
 

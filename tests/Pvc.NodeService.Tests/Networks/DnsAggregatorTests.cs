@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Net;
 using Npgsql;
 using Pvc.Core.Networks;
+using Pvc.Core.Nodes;
+using Pvc.Core.Schema;
+using Pvc.NodeService.Daemon;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Networks;
 using Pvc.Testing.Lab;
@@ -171,7 +174,82 @@ public sealed class DnsAggregatorTests(ZooKeeperFixture zk) : IDisposable
         }
         // relinquished: nothing answers on the floating address any more, which is gone
         Assert.DoesNotContain("10.213.0.250", await ip.RunAsync(["-4", "-o", "address", "show"], default), StringComparison.Ordinal);
-        Assert.Empty(LabCommand.TryRun("pgrep", ["-f", $"--config-dir={Path.Combine(run, "pdns")}"]).Output.Trim());
+        Assert.Empty(LabCommand.TryRun("pgrep", ["-f", $"pdns_server --config-dir={Path.Combine(run, "pdns")}"]).Output.Trim());
+    }
+
+    /// <summary>Whether a pdns_server of the run directory <paramref name="run"/> is running.</summary>
+    private static bool Serves(string run) =>
+        LabCommand.TryRun("pgrep", ["-f", $"pdns_server --config-dir={Path.Combine(run, "pdns")}"]).Output.Trim().Length > 0;
+
+    [Fact]
+    public async Task On_a_primary_hand_over_PowerDNS_stops_on_the_old_primary_before_it_starts_on_the_new_one()
+    {
+        using var lab = LabNetwork.Create();
+        await using var pg = await PostgresServer.StartAsync();
+        await pg.CreatePowerDnsDatabaseAsync("pvcdns", "pvcdns", Password);
+        await using var c = await TestCluster.StartAsync(zk);
+        // a managed network without DHCP (no bridge is built here): its zone is made and served all the same
+        await c.Connection.Networks.AddAsync(new NetworkSpec
+        {
+            Vni = 100, Description = "clients", Domain = "clients.lab", Ip4Network = IPNetwork.Parse("10.100.0.0/24"), Ip4Gateway = IPAddress.Parse("10.100.0.1"),
+        });
+        var floating = new FloatingAddress("cluster", LabNetwork.InterfaceName, IPAddress.Parse("10.213.0.250"), 24);
+        var database = new DnsDatabaseSettings { Host = pg.SocketDirectory, Port = pg.Port, Database = "pvcdns", User = "pvcdns", Password = Password, UpstreamDomain = "up.lab" };
+        string[] names = ["hv1", "hv2"];
+        var runs = new List<string>();
+        var log = new LineLogger();
+        using var stop = new CancellationTokenSource();
+        var elections = new List<Task>();
+        for (var i = 0; i < 2; i++)
+        {
+            var run = Path.Combine(_dir, names[i]);
+            Directory.CreateDirectory(run);
+            runs.Add(run);
+            var config = new NodeConfig { ClusterName = "lab", NodeName = names[i], ZooKeeper = c.Chroot, CoordinatorNodes = names, KeepaliveInterval = TimeSpan.FromSeconds(1) };
+            var duty = new PrimaryDhcp(new NetworkHostOperations(c.Connection), new IpTool(lab.Namespaces[i]),
+                new PrimaryDhcpOptions(run, "/bin/true", Path.Combine(run, "pvc.conf"), lab.Namespaces[i]) { FloatingAddresses = [floating], DnsDatabase = database }, log);
+            elections.Add(new PrimaryElection(new CoordinatorHostOperations(c.Connection, names[i]), config, [duty], log).RunAsync(stop.Token));
+        }
+        // one node, the other, the first again: both only count when the first served before and after the other was read
+        var both = new List<string>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                if (Serves(runs[0]) && Serves(runs[1]) && Serves(runs[0]))
+                    both.Add(DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                await Task.Delay(10);
+            }
+        });
+        // the zone's SOA, asked at the floating address from the other node's namespace
+        bool Answers(string from) => LabCommand.TryRun("ip", ["netns", "exec", from, "dig", "+norec", "+time=1", "+tries=1", "@10.213.0.250", "clients.lab", "SOA"], TimeSpan.FromSeconds(10))
+            .Output.Contains("nsX.up.lab. root.up.lab.", StringComparison.Ordinal);
+        try
+        {
+            string first = "";
+            await EventuallyAsync(async () => (first = await c.ReadAsync(BaseKeys.PrimaryNode)) is "hv1" or "hv2"
+                && await c.ReadAsync(NodeKeys.Path(first, NodeKeys.RouterState)) == "primary", "An election", log);
+            var (from, to) = first == "hv1" ? (0, 1) : (1, 0);
+            await EventuallyAsync(() => Task.FromResult(Answers(lab.Namespaces[to])), $"PowerDNS on {first}", log);
+            Assert.True(Serves(runs[from]) && !Serves(runs[to]));
+
+            var handOver = Stopwatch.StartNew();
+            await new NodeOperations(c.Connection).SetPrimaryAsync(names[to]);
+            await EventuallyAsync(() => Task.FromResult(Serves(runs[to]) && Answers(lab.Namespaces[from])), $"PowerDNS on {names[to]}", log);
+            handOver.Stop();
+            Assert.False(Serves(runs[from]), string.Join("\n", log.Lines.Select(l => l.Text)));
+            Console.WriteLine($"DNS aggregator hand-over: answering on the new primary {handOver.ElapsedMilliseconds} ms after the primary was named");
+        }
+        finally
+        {
+            await sampling.CancelAsync();
+            await sampler;
+            await stop.CancelAsync();
+            await Task.WhenAll(elections.Select(e => e.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+        Assert.True(both.Count == 0, $"Both nodes ran PowerDNS at {string.Join(", ", both)}");
+        Assert.False(Serves(runs[0]) || Serves(runs[1]), "A stopped election left PowerDNS running");
     }
 
     public void Dispose()
