@@ -56,7 +56,7 @@ public sealed class DnsAggregatorTests(ZooKeeperFixture zk) : IDisposable
         Run("ip", "-n", name, "link", "set", "eth0", "up");
         Run("ip", "-n", node, "link", "set", port, "master", "vmbr100");
         Run("ip", "-n", node, "link", "set", port, "up");
-        var (code, output, error) = LabCommand.TryRun("ip", ["netns", "exec", name, "udhcpc", "-i", "eth0", "-n", "-q", "-f", "-t", "10", "-T", "1", "-s", "/bin/true", "-x", $"hostname:{hostname}"], TimeSpan.FromSeconds(30));
+        var (code, output, error) = LabCommand.TryRun("ip", ["netns", "exec", name, "udhcpc", "-i", "eth0", "-n", "-q", "-f", "-t", "30", "-T", "1", "-s", "/bin/true", "-x", $"hostname:{hostname}"], TimeSpan.FromSeconds(60));
         Assert.True(code == 0, $"udhcpc got no lease: {output} {error}");
         var address = (output + error).Split('\n').First(l => l.Contains("lease of", StringComparison.Ordinal)).Split("lease of ")[1].Split(' ')[0];
         Run("ip", "-n", name, "address", "add", $"{address}/24", "dev", "eth0");
