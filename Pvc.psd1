@@ -29,6 +29,7 @@
         'Get-PvcNodeLog'
         'Get-PvcNodeStat'
         'Get-PvcOsd'
+        'Get-PvcPlacementRecommendation'
         'Get-PvcPlacementRule'
         'Get-PvcPool'
         'Get-PvcStorageStatus'

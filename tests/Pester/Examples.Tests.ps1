@@ -1018,6 +1018,20 @@ BeforeDiscovery {
         }
 
         # ---------------------------------------------------------------- Remove-PvcVmTag
+        'Get-PvcPlacementRecommendation 1' = @{
+            Assert = { param($r)
+                foreach ($move in $r.Output) {
+                    $move.To | Should -Not -Be $move.From
+                    $move.Improvement | Should -BeGreaterThan 0
+                }
+            }
+        }
+        'Get-PvcPlacementRecommendation 2' = @{
+            Assert = { param($r)
+                # the moves made, nothing is left to recommend
+                Get-PvcPlacementRecommendation | Should -BeNullOrEmpty
+            }
+        }
         'New-PvcPlacementRule 1' = @{
             Assert = { param($r)
                 $r.Output.Name | Should -Be 'web-apart'

@@ -103,4 +103,41 @@ public sealed class PlacementOccupancy
         }
         return total;
     }
+
+    /// <summary>
+    /// The exact change in the rules' cost (<see cref="Breaks"/>, soft breaks weighed <paramref name="soft"/> and hard
+    /// ones <paramref name="hard"/>) if <paramref name="vm"/> moved from its node to <paramref name="to"/>.
+    /// </summary>
+    public double MoveCost(Guid vm, string to, double soft, double hard)
+    {
+        var ids = _rules.IndexesOf(vm);
+        var from = _nodeOf.GetValueOrDefault(vm);
+        if (ids.Length == 0 || from == to)
+            return 0;
+        var delta = 0.0;
+        foreach (var i in ids)
+        {
+            var counts = _counts[i];
+            var atFrom = from is null ? 0 : counts.GetValueOrDefault(from);
+            var atTo = counts.GetValueOrDefault(to);
+            double change;
+            if (_rules[i].Kind == PlacementRuleKind.KeepApart)
+                change = (from is not null && atFrom >= 2 ? -1 : 0) + (atTo >= 1 ? 1 : 0);
+            else
+            {
+                var max = counts.Count == 0 ? 0 : counts.Values.Max();
+                var maxAfter = atTo + 1;
+                foreach (var (node, count) in counts)
+                    if (node != to)
+                        maxAfter = Math.Max(maxAfter, node == from ? count - 1 : count);
+                // placed grows by one when the VM was nowhere
+                change = (from is null ? 1 : 0) - (maxAfter - max);
+            }
+            delta += change * (_rules[i].Hard ? hard : soft);
+        }
+        return delta;
+    }
+
+    /// <summary>True when a rule of the VM is broken where it is counted now.</summary>
+    public bool BreaksWhereItIs(Guid vm) => _nodeOf.GetValueOrDefault(vm) is { } node && Judge(vm, node) != PlacementVerdict.Clean;
 }
