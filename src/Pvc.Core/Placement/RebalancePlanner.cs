@@ -54,6 +54,8 @@ public static class RebalancePlanner
         var allowed = list.Select(v => Enumerable.Range(0, all.Count).Where(i => target[i] && (v.NodeLimit.Count == 0 || v.NodeLimit.Contains(all[i].Name))).ToArray()).ToArray();
         var occupancy = rules.Occupy(list.ToDictionary(v => v.Uuid, v => v.Node));
         double Sq(double x) => x * x;
+        var maxMemCap2 = Sq(memCap.DefaultIfEmpty(1).Max());
+        var maxCpuCap2 = Sq(cpuCap.DefaultIfEmpty(1).Max());
         var score = Enumerable.Range(0, all.Count).Sum(i => Sq(mem[i] / memCap[i]) + Sq(cpu[i] / cpuCap[i]))
             + (occupancy.Breaks(hard: false) * SoftWeight) + (occupancy.Breaks(hard: true) * HardWeight);
         var before = score;
@@ -63,6 +65,16 @@ public static class RebalancePlanner
         for (var step = 0; step < maxMoves; step++)
         {
             var (bestVm, bestTo, bestDelta) = (-1, -1, -MinImprovement);
+            // a bound on what arriving anywhere costs a VM: each term at its smallest over the targets, so a VM whose
+            // leaving gains less than that bound can beat nothing and its targets need not be looked at
+            var (minMem, minCpu) = (double.MaxValue, double.MaxValue);
+            for (var i = 0; i < all.Count; i++)
+            {
+                if (!target[i])
+                    continue;
+                minMem = Math.Min(minMem, mem[i] / (memCap[i] * memCap[i]));
+                minCpu = Math.Min(minCpu, cpu[i] / (cpuCap[i] * cpuCap[i]));
+            }
             for (var k = 0; k < list.Count; k++)
             {
                 var v = list[k];
@@ -71,6 +83,8 @@ public static class RebalancePlanner
                 // leaving a: its terms fall
                 var leave = Sq((mem[a] - m) / memCap[a]) - Sq(mem[a] / memCap[a]) + Sq((cpu[a] - c) / cpuCap[a]) - Sq(cpu[a] / cpuCap[a]);
                 var ruled = rules.IndexesOf(v.Uuid).Length > 0;
+                if (!ruled && leave + (Sq(m) / maxMemCap2) + (2 * m * minMem) + (Sq(c) / maxCpuCap2) + (2 * c * minCpu) >= bestDelta)
+                    continue;
                 foreach (var b in allowed[k])
                 {
                     if (b == a || mem[b] + m > memCap[b])
