@@ -1020,6 +1020,88 @@ BeforeDiscovery {
         }
 
         # ---------------------------------------------------------------- Remove-PvcVmTag
+        'Get-PvcPlacementRecommendation 1' = @{
+            Assert = { param($r)
+                foreach ($move in $r.Output) {
+                    $move.To | Should -Not -Be $move.From
+                    $move.Improvement | Should -BeGreaterThan 0
+                }
+            }
+        }
+        'Get-PvcPlacementRecommendation 2' = @{
+            Assert = { param($r)
+                # the moves made, nothing is left to recommend
+                Get-PvcPlacementRecommendation | Should -BeNullOrEmpty
+            }
+        }
+        'New-PvcPlacementRule 1' = @{
+            Assert = { param($r)
+                $r.Output.Name | Should -Be 'web-apart'
+                $rule = Get-PvcPlacementRule web-apart
+                ($rule.Kind, $rule.Hard) | Should -Be 'KeepApart', $true
+                $rule.VmNames | Should -Be 'web1', 'web2'
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'New-PvcPlacementRule 2' = @{
+            Assert = { param($r)
+                $rule = Get-PvcPlacementRule web-db
+                ($rule.Kind, $rule.Hard) | Should -Be 'KeepTogether', $false
+                $rule.VmNames | Should -Be 'web1', 'db1'
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'New-PvcPlacementRule 3' = @{
+            Assert = { param($r)
+                $r.HostText | Should -Match 'web-spread'
+                Get-PvcPlacementRule | Should -BeNullOrEmpty
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Get-PvcPlacementRule 1' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule web-db -Vm web1, db1 -Type KeepTogether -ErrorAction Stop
+            }
+            Assert = { param($r)
+                $r.Output.Name | Should -Be 'web-apart', 'web-db'
+                $r.Text | Should -Match 'KeepTogether'
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Get-PvcPlacementRule 2' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule web-db -Vm web1, db1 -Type KeepTogether -ErrorAction Stop
+            }
+            Assert = { param($r) $r.Output.Name | Should -Be 'web-db' }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Get-PvcPlacementRule 3' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule db-pair -Vm db1, spare -ErrorAction Stop
+            }
+            Assert = { param($r) $r.Output.Name | Should -Be 'web-apart' }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Remove-PvcPlacementRule 1' = @{
+            Setup = { param($ctx) New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop }
+            Answers = 'Yes'   # the text's point: it asks first
+            Assert = { param($r)
+                $r.Prompts | Should -HaveCount 1
+                Get-PvcPlacementRule | Should -BeNullOrEmpty
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Remove-PvcPlacementRule 2' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule web-db -Vm web1, db1 -Type KeepTogether -ErrorAction Stop
+            }
+            Assert = { param($r) (Get-PvcPlacementRule).Name | Should -Be 'web-apart' }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
         'Remove-PvcVmTag 1' = @{
             Setup = { param($ctx) Add-PvcVmTag web1 frontend, prod }
             Assert = { param($r)

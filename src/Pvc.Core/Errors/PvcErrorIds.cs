@@ -466,4 +466,19 @@ public static class PvcErrorIds
 
     /// <summary>A guest device name that is not one.</summary>
     public const string InvalidDiskTarget = nameof(InvalidDiskTarget);
+
+    /// <summary>A placement rule's name is not one (<see cref="Placement.PlacementRule.NameRule"/>).</summary>
+    public const string InvalidPlacementRuleName = nameof(InvalidPlacementRuleName);
+
+    /// <summary>A placement rule of that name exists already.</summary>
+    public const string PlacementRuleExists = nameof(PlacementRuleExists);
+
+    /// <summary>There is no placement rule of that name.</summary>
+    public const string PlacementRuleNotFound = nameof(PlacementRuleNotFound);
+
+    /// <summary>A placement rule names fewer than two distinct VMs.</summary>
+    public const string PlacementRuleTooFewVms = nameof(PlacementRuleTooFewVms);
+
+    /// <summary>A hard placement rule turns away every node that could otherwise take the VM; the message names the rule.</summary>
+    public const string PlacementRuleUnmet = nameof(PlacementRuleUnmet);
 }
