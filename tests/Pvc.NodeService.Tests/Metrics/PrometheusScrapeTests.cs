@@ -45,7 +45,7 @@ public sealed class PrometheusScrapeTests(ZooKeeperFixture zk)
         await prometheus.WaitForValueAsync("pvc_vm_state{vm=\"web\"}", 7, Deadline);
 
         // the node service's own process metrics, from the same endpoint
-        var rss = await prometheus.QueryAsync("process_resident_memory_bytes{job=\"pvc\"}");
+        var rss = await prometheus.QueryAsync("process_working_set_bytes{job=\"pvc\"}");
         Assert.Single(rss);
         Assert.True(rss[0].Value > 1_000_000, $"resident memory {rss[0].Value}");
     }
