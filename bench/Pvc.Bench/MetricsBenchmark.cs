@@ -30,7 +30,7 @@ internal static class MetricsBenchmark
         Console.WriteLine("| scenario | series | bytes | median ms | p90 ms | max ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         var snapshot = Snapshot();
-        await MeasureAsync("render (Build + prometheus-net text), VMs with stats", runs, () => Task.FromResult(snapshot));
+        await MeasureAsync("render (ClusterMetrics.Build + text), VMs with stats", runs, () => Task.FromResult(snapshot));
 
         await using var server = await ZooKeeperServer.StartStandaloneAsync(ZooKeeperServer.ProductionJvmOptions);
         await using (var raw = await ZooKeeperClient.ConnectAsync(server.Endpoint))

@@ -60,4 +60,15 @@ public sealed class ClusterMetricsTests
         await MetricsExposition.WriteAsync(stream, families, CancellationToken.None);
         Assert.DoesNotContain("pvc_cluster_memory_real_utilization", Encoding.UTF8.GetString(stream.ToArray()), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Label_values_are_escaped_as_the_text_format_asks()
+    {
+        var sample = MetricsSample.Snapshot(vms: 1);
+        var vm = sample.Vms[0] with { Description = "say \"hi\"\nC:\\ bye" };
+        using var stream = new MemoryStream();
+        await MetricsExposition.WriteAsync(stream, ClusterMetrics.Build(sample with { Vms = [vm] }), CancellationToken.None);
+        var lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
+        Assert.Contains("pvc_vm_description{vm=\"vm0000\",description=\"say \\\"hi\\\"\\nC:\\\\ bye\"} 1", lines);
+    }
 }
