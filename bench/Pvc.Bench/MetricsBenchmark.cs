@@ -27,8 +27,8 @@ internal static class MetricsBenchmark
         Console.WriteLine();
         Console.WriteLine($"## /metrics for {VmCount:N0} VMs ({runs} runs after {WarmUp} warm-up; median, p90, max)");
         Console.WriteLine();
-        Console.WriteLine("| scenario | series | bytes | median ms | p90 ms | max ms |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| scenario | series | bytes | median ms | p90 ms | max ms | median CPU ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         var snapshot = Snapshot();
         await MeasureAsync("render (ClusterMetrics.Build + text), VMs with stats", runs, () => Task.FromResult(snapshot));
 
@@ -46,23 +46,31 @@ internal static class MetricsBenchmark
     private static async Task MeasureAsync(string scenario, int runs, Func<Task<ClusterMetricsSnapshot>> read)
     {
         var times = new List<double>();
+        var cpu = new List<double>();
+        var me = Process.GetCurrentProcess();
         long bytes = 0;
         var series = 0;
         for (var run = -WarmUp; run < runs; run++)
         {
             using var body = new MemoryStream();
+            me.Refresh();
+            var cpu0 = me.TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
             var families = ClusterMetrics.Build(await read());
             await MetricsExposition.WriteAsync(body, families, CancellationToken.None);
             var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            me.Refresh();
             if (run >= 0)
+            {
                 times.Add(ms);
+                cpu.Add((me.TotalProcessorTime - cpu0).TotalMilliseconds);
+            }
             bytes = body.Length;
             series = families.Sum(f => f.Samples.Count);
         }
         var sorted = times.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {scenario} | {series} | {bytes} | {sorted[sorted.Length / 2]:0.0} | {sorted[(int)(sorted.Length * 0.9)]:0.0} | {sorted[^1]:0.0} |"));
+            $"| {scenario} | {series} | {bytes} | {sorted[sorted.Length / 2]:0.0} | {sorted[(int)(sorted.Length * 0.9)]:0.0} | {sorted[^1]:0.0} | {cpu.Order().ElementAt(cpu.Count / 2):0.0} |"));
     }
 
     /// <summary>Three nodes and 1,000 VMs with PVC-shaped stats (memory, CPU, one disk), a tenth of them stopped.</summary>
