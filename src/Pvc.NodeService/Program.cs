@@ -91,6 +91,8 @@ builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.Nod
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();
+// Prometheus /metrics (subsystem.enable_prometheus): process metrics on every node, PVC's cluster metrics on the primary
+builder.Services.AddHostedService<Pvc.NodeService.Metrics.MetricsEndpoint>();
 builder.Services.AddHostedService<NativeHeapTrimmer>();
 using var host = builder.Build();
 var daemon = host.Services.GetRequiredService<NodeDaemon>();

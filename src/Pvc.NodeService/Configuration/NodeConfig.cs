@@ -42,6 +42,13 @@ public sealed record NodeConfig
     /// </summary>
     public TimeSpan TaskRetention { get; init; } = Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention;
 
+    /// <summary>
+    /// Where the Prometheus endpoint listens (<c>subsystem.enable_prometheus: true</c>, <c>metrics.listen_address</c>
+    /// default 127.0.0.1, <c>metrics.listen_port</c> default 7372), or null when it is off (the default). Every node serves
+    /// its own process metrics there; the primary adds PVC's cluster metrics.
+    /// </summary>
+    public System.Net.IPEndPoint? MetricsListen { get; init; }
+
     /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
     public bool AutoReady { get; init; }
     /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>

@@ -195,8 +195,20 @@ public static partial class NodeConfigLoader
             Directory = Folder("path.system_log_directory", "/var/log/pvc"),
             ConsoleDirectory = Folder("path.console_log_directory", "/var/log/libvirt"),
         };
+        System.Net.IPEndPoint? metrics = null;
+        if (Flag("subsystem.enable_prometheus", false))
+        {
+            var listen = Text("metrics.listen_address") ?? "127.0.0.1";
+            if (!System.Net.IPAddress.TryParse(listen, out var metricsAddress))
+                throw new NodeConfigException($"{source}: 'metrics.listen_address' is '{listen}', which is not an IP address.");
+            var metricsPort = Int("metrics.listen_port", 7372, 1);
+            if (metricsPort > 65535)
+                throw new NodeConfigException($"{source}: 'metrics.listen_port' must be from 1 to 65535.");
+            metrics = new System.Net.IPEndPoint(metricsAddress, metricsPort);
+        }
         return new NodeConfig
         {
+            MetricsListen = metrics,
             Ceph = ceph,
             DnsDatabase = dnsDatabase,
             Logging = logging,
