@@ -182,6 +182,11 @@ public static partial class NodeConfigLoader
             ZooKeeper = zookeeper,
             KeepaliveInterval = TimeSpan.FromSeconds(Int("timer.keepalive_interval", 5, 1)),
             MonitoringInterval = TimeSpan.FromSeconds(Int("timer.monitoring_interval", 15, 1)),
+            PluginDirectory = Folder("path.plugin_directory", "/usr/share/pvc/plugins"),
+            Postgres = Text("database.postgres.hostname") is { Length: > 0 } pgHost
+                ? new PostgresSettings(pgHost, Int("database.postgres.port", 5432, 1) is var pgPort and <= 65535 ? pgPort
+                    : throw new NodeConfigException($"{source}: 'database.postgres.port' must be from 1 to 65535."))
+                : null,
             VmShutdownTimeout = TimeSpan.FromSeconds(Int("timer.vm_shutdown_timeout", 180, 1)),
             MigrationTargetSelector = selector,
             LibvirtUri = Text("node.libvirt_uri") ?? "qemu:///system",
