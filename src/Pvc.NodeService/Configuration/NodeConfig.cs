@@ -22,6 +22,12 @@ public sealed record NodeConfig
     /// <summary><c>path.plugin_directory</c>, default /usr/share/pvc/plugins: the user's health plugins (executables; docs/about/health-plugins.md).</summary>
     public string PluginDirectory { get; init; } = "/usr/share/pvc/plugins";
 
+    /// <summary>
+    /// <c>health.disabled_plugins</c> (Pvc's own key): health plugins not to load on this node, compiled or from the
+    /// plugin directory, by name (PVC has no such key: its plugins are the directory's files).
+    /// </summary>
+    public IReadOnlyList<string> DisabledHealthPlugins { get; init; } = [];
+
     /// <summary><c>database.postgres</c>; null when pvc.conf names no PostgreSQL server (the postgres health plugin does not load).</summary>
     public PostgresSettings? Postgres { get; init; }
 

@@ -14,7 +14,10 @@ internal static class HealthPluginSet
     /// <summary>The compiled plugins' names.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = ["disk", "dpkg", "edac", "ipmi", "libvirt", "load", "nics", "postgres", "zookeeper"];
 
-    /// <summary>Every plugin for this node, the compiled ones first, then the directory's in file name order.</summary>
+    /// <summary>
+    /// Every plugin for this node, the compiled ones first, then the directory's in file name order; those named in
+    /// pvc.conf's <c>health.disabled_plugins</c> left out.
+    /// </summary>
     public static IReadOnlyList<IHealthPlugin> Create(NodeConfig config, NodeHealthHostOperations node, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -34,7 +37,9 @@ internal static class HealthPluginSet
             new ZooKeeperHealthPlugin(node, config.IsCoordinator),
         ];
         plugins.AddRange(FromDirectory(config.PluginDirectory, config.NodeName, config.MonitoringInterval, plugins.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), log));
-        return plugins;
+        foreach (var disabled in plugins.Where(p => config.DisabledHealthPlugins.Contains(p.Name, StringComparer.Ordinal)))
+            log.LogInformation("Health plugin {Plugin} not loaded: disabled in pvc.conf (health.disabled_plugins)", disabled.Name);
+        return [.. plugins.Where(p => !config.DisabledHealthPlugins.Contains(p.Name, StringComparer.Ordinal))];
     }
 
     /// <summary>
