@@ -19,7 +19,7 @@ public sealed record NodeConfig
     public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary><c>timer.monitoring_interval</c>, default 15 s: how often the primary runs the cluster fault checks.</summary>
     public TimeSpan MonitoringInterval { get; init; } = TimeSpan.FromSeconds(15);
-    /// <summary><c>path.plugin_directory</c>, default /usr/share/pvc/plugins: the user's health plugins (executables; docs/about/health-plugins.md).</summary>
+    /// <summary><c>path.plugin_directory</c>, default /usr/share/pvc/plugins: the user's health plugins (executables; README.md, Node health).</summary>
     public string PluginDirectory { get; init; } = "/usr/share/pvc/plugins";
 
     /// <summary>

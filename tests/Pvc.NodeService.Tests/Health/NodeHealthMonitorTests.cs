@@ -125,4 +125,24 @@ public sealed class NodeHealthMonitorTests(ZooKeeperFixture zk) : IDisposable
         var notHere = new ExecutableHealthPlugin(Script("nothere", "echo 'no RAID controller'; exit 1\n"), "nothere", "hv1", TimeSpan.FromSeconds(5));
         Assert.Equal("no RAID controller", await notHere.SetupAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_PowerShell_script_with_a_pwsh_shebang_is_a_plugin()
+    {
+        var path = Path.Combine(_dir, "mdraid.ps1");
+        File.WriteAllText(path, $$"""
+            #!{{Pvc.Testing.PowerShell.PwshTool.Path}}
+            switch ($args[0]) {
+                'setup' { exit 0 }
+                'run'   { @{ health_delta = 5; message = "node $env:PVC_NODE plugin $env:PVC_PLUGIN"; data = @{ degraded = 1 } } | ConvertTo-Json -Compress }
+            }
+            """.ReplaceLineEndings("\n"));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var plugin = Assert.Single(HealthPluginSet.FromDirectory(_dir, "hv1", TimeSpan.FromSeconds(60), new HashSet<string>(), NullLogger.Instance));
+        Assert.Equal("mdraid", plugin.Name);
+        Assert.Null(await plugin.SetupAsync(CancellationToken.None));
+        var result = await plugin.RunAsync(CancellationToken.None);
+        Assert.Equal((5, "node hv1 plugin mdraid"), (result.HealthDelta, result.Message));
+        Assert.Equal(1, result.Data!["degraded"]!.GetValue<int>());
+    }
 }

@@ -14,7 +14,7 @@ namespace Pvc.NodeService.Health.Plugins;
 /// A run that fails, prints anything else or does not finish within the monitoring interval takes <see cref="FailureDelta"/>.</item>
 /// <item><c>cleanup</c>: when the service stops; its exit code is not looked at.</item>
 /// </list>
-/// The docs/about/health-plugins.md page has an example.
+/// README.md (Node health) has an example.
 /// </summary>
 internal sealed partial class ExecutableHealthPlugin(string program, string name, string nodeName, TimeSpan timeout) : IHealthPlugin
 {
