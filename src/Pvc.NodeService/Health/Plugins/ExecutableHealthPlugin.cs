@@ -35,13 +35,13 @@ internal sealed partial class ExecutableHealthPlugin(string program, string name
 
     public async Task<string?> SetupAsync(CancellationToken cancellationToken)
     {
-        var result = await RunAsync("setup", cancellationToken);
+        var result = await RunAsync(Step.Setup, cancellationToken);
         return result.Succeeded ? null : FirstLine(result) is { Length: > 0 } reason ? reason : $"setup exited {result.ExitCode}";
     }
 
     public async Task<HealthPluginOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var result = await RunAsync("run", cancellationToken);
+        var result = await RunAsync(Step.Run, cancellationToken);
         if (!result.Succeeded)
             return new HealthPluginOutcome(FailureDelta, $"The plugin failed (exit {result.ExitCode}): {FirstLine(result)}");
         try
@@ -57,10 +57,13 @@ internal sealed partial class ExecutableHealthPlugin(string program, string name
         return new HealthPluginOutcome(FailureDelta, "The plugin's report is not {\"health_delta\": <int ≥ 0>, \"message\": <string>, \"data\": ...}");
     }
 
-    public Task CleanupAsync(CancellationToken cancellationToken) => RunAsync("cleanup", cancellationToken);
+    public Task CleanupAsync(CancellationToken cancellationToken) => RunAsync(Step.Cleanup, cancellationToken);
 
-    private Task<HostCommand> RunAsync(string step, CancellationToken cancellationToken) =>
-        HostCommand.RunAsync(program, [step], timeout, cancellationToken,
+    /// <summary>The argument the program is run with: the step's name, lowercase.</summary>
+    private enum Step { Setup, Run, Cleanup }
+
+    private Task<HostCommand> RunAsync(Step step, CancellationToken cancellationToken) =>
+        HostCommand.RunAsync(program, [step.ToString().ToLowerInvariant()], timeout, cancellationToken,
             new Dictionary<string, string?> { ["PVC_NODE"] = nodeName, ["PVC_PLUGIN"] = name });
 
     private static string FirstLine(HostCommand result) =>
