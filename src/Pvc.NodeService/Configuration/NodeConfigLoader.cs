@@ -209,10 +209,7 @@ public static partial class NodeConfigLoader
             MonitoringInterval = TimeSpan.FromSeconds(Int("timer.monitoring_interval", 15, 1)),
             PluginDirectory = Folder("path.plugin_directory", "/usr/share/pvc/plugins"),
             DisabledHealthPlugins = List("health.disabled_plugins"),
-            Postgres = Text("database.postgres.hostname") is { Length: > 0 } pgHost
-                ? new PostgresSettings(pgHost, Int("database.postgres.port", 5432, 1) is var pgPort and <= 65535 ? pgPort
-                    : throw new NodeConfigException($"{source}: 'database.postgres.port' must be from 1 to 65535."))
-                : null,
+            Postgres = dnsDatabase is { } database ? new PostgresSettings(database.Host, database.Port) : null,
             VmShutdownTimeout = TimeSpan.FromSeconds(Int("timer.vm_shutdown_timeout", 180, 1)),
             MigrationTargetSelector = selector,
             LibvirtUri = Text("node.libvirt_uri") ?? "qemu:///system",
