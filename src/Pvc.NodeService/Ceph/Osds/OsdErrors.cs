@@ -11,6 +11,9 @@ internal static class OsdErrors
     public static PvcException DeviceHasPartitions(string device, string node) =>
         new(PvcErrorKind.InvalidOperation, PvcErrorIds.OsdDeviceHasPartitions, $"Device '{device}' on node '{node}' has a partition table; an OSD takes a whole, empty disk. Wipe it first ('wipefs -a {device}') if its data is not needed.") { Target = device };
 
+    public static PvcException DeviceInUse(string device, string node, string use) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.OsdDeviceInUse, $"Device '{device}' on node '{node}' is in use ({use}); an OSD takes a whole, unused disk, and nothing was changed on it. Wipe it first ('wipefs -a {device}') if its data is not needed.") { Target = device };
+
     public static PvcException HoldsLastData(int id) =>
         new(PvcErrorKind.InvalidOperation, PvcErrorIds.OsdHoldsLastData, $"OSD {id} holds data and no other OSD is up and in to take it: removing it loses that data. Add an OSD first, or use -Force to remove it anyway.") { Target = id };
 
