@@ -18,7 +18,7 @@ public sealed class StorageOperations(ClusterConnection cluster)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (await TryPoolAsync(request.Name, cancellationToken) is not null)
-            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.PoolExists, $"A pool named '{request.Name}' exists already; Get-PvcPool lists the pools.") { Target = request.Name };
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.PoolExists, $"A pool named '{request.Name}' exists already.") { Target = request.Name };
     }
 
     /// <summary>

@@ -133,7 +133,7 @@ public sealed class OsdWorkTests(CephLabFixture fixture, ZooKeeperFixture zk, IT
             var ext4 = await Assert.ThrowsAsync<PvcException>(() => Work().AddAsync(new OsdAddRequest(filesystem.Path, 0.01).ToArguments(), (_, _, _) => Task.CompletedTask, default));
             Assert.Equal(PvcErrorIds.OsdDeviceInUse, ext4.ErrorId);
             Assert.Contains("ext4", ext4.Message, StringComparison.Ordinal);
-            Assert.Contains("TYPE=\"ext4\"", LoopDevice.Run("blkid", "-p", "-o", "export", filesystem.Path).Output, StringComparison.Ordinal);
+            Assert.Contains("TYPE=ext4", LoopDevice.Run("blkid", "-p", "-o", "export", filesystem.Path).Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -36,9 +36,10 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
         ArgumentNullException.ThrowIfNull(request);
         progress ??= (_, _) => Task.CompletedTask;
         await progress(1, $"Checking device {request.Device}");
-        var device = request.Device.IsDetect ? await ResolveAsync(request.Device, cancellationToken) : request.Device.Text;
-        if (!IsBlockDevice(device))
-            throw OsdErrors.DeviceNotFound(device, nodeName);
+        var asked = request.Device.IsDetect ? await ResolveAsync(request.Device, cancellationToken) : request.Device.Text;
+        // the tools get the device the link resolves to, not the link, which could be changed under them (rev14 P3-12)
+        if (!IsBlockDevice(asked) || RealPath(asked) is not { } device)
+            throw OsdErrors.DeviceNotFound(asked, nodeName);
         if (await tools.HasPartitionTableAsync(device, cancellationToken))
             throw OsdErrors.DeviceHasPartitions(device, nodeName);
         // the zap below destroys whatever is there (rev14 P2-7): an OSD, a filesystem, an LVM or md member is refused
@@ -177,6 +178,20 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw timeout();
+        }
+    }
+
+    /// <summary>The device a path resolves to, when it is a device path itself.</summary>
+    private static string? RealPath(string path)
+    {
+        try
+        {
+            var real = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+            return OsdDevice.IsDevicePath(real) ? real : null;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
