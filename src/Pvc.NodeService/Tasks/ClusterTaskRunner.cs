@@ -186,7 +186,8 @@ internal sealed class ClusterTaskRunner
         {
             var (kind, errorId) = e is PvcException p ? (p.Kind, p.ErrorId) : (PvcErrorKind.InvalidOperation, PvcErrorIds.TaskFailed);
             _log.LogWarning("Task {Id} ({Kind}) failed: {Message}", id, current.Kind, e.Message);
-            await FinishAsync(current, kind, errorId, e.Message);
+            // a refusal's Detail, when it is JSON, is what the failed work left behind (the task's result)
+            await FinishAsync(current, kind, errorId, e.Message, (e as PvcException)?.Detail as JsonNode);
         }
         catch (Exception e) when (PvcException.From(e) is not null)
         {
@@ -195,12 +196,12 @@ internal sealed class ClusterTaskRunner
     }
 
     /// <summary>Writes a failure even while the service stops (a short deadline of its own); a failed write is logged.</summary>
-    private async Task FinishAsync(ClusterTask current, PvcErrorKind kind, string errorId, string message)
+    private async Task FinishAsync(ClusterTask current, PvcErrorKind kind, string errorId, string message, JsonNode? result = null)
     {
         using var deadline = new CancellationTokenSource(FinalWriteTimeout);
         try
         {
-            await _ops.FailAsync(current, kind, errorId, message, deadline.Token);
+            await _ops.FailAsync(current, kind, errorId, message, result, deadline.Token);
         }
         catch (Exception e) when (e is OperationCanceledException || PvcException.From(e) is not null)
         {

@@ -109,8 +109,10 @@ public sealed class OsdWorkTests(CephLabFixture fixture, ZooKeeperFixture zk, IT
         Assert.DoesNotContain($"osd.{id}", await Lab.CephAsync(["auth", "ls"]));
     }
 
+    // crush weight 0: no PG of the lab's one-copy pool maps to it, so its forced removal loses no data the later tests
+    // need (with a weight, the pool's objects on it were gone and the next 'rbd create' hung)
     private async Task<int> AddOsdAsync(LoopDevice device) =>
-        (await Work().AddAsync(new OsdAddRequest(device.Path, 0.01).ToArguments(), (_, _, _) => Task.CompletedTask, default))!["osd_id"]!.GetValue<int>();
+        (await Work().AddAsync(new OsdAddRequest(device.Path, 0).ToArguments(), (_, _, _) => Task.CompletedTask, default))!["osd_id"]!.GetValue<int>();
 
     private Task RemoveOsdAsync(int id) => Work().RemoveAsync(new OsdIdRequest(id, Force: true).ToArguments(), (_, _, _) => Task.CompletedTask, default);
 
@@ -124,13 +126,13 @@ public sealed class OsdWorkTests(CephLabFixture fixture, ZooKeeperFixture zk, IT
         var id = await AddOsdAsync(device);
         try
         {
-            var again = await Assert.ThrowsAsync<PvcException>(() => Work().AddAsync(new OsdAddRequest(device.Path, 0.01).ToArguments(), (_, _, _) => Task.CompletedTask, default));
+            var again = await Assert.ThrowsAsync<PvcException>(() => Work().AddAsync(new OsdAddRequest(device.Path, 0).ToArguments(), (_, _, _) => Task.CompletedTask, default));
             Assert.Equal(PvcErrorIds.OsdDeviceInUse, again.ErrorId);
             Assert.Contains($"osd.{id}", again.Message, StringComparison.Ordinal);
             Assert.Equal(1, (await OsdDumpEntryAsync(id)).GetProperty("up").GetInt32());
             Assert.Equal(id, Assert.Single(await new CephVolume(Options).ListAsync(device.Path, default)).Id);
 
-            var ext4 = await Assert.ThrowsAsync<PvcException>(() => Work().AddAsync(new OsdAddRequest(filesystem.Path, 0.01).ToArguments(), (_, _, _) => Task.CompletedTask, default));
+            var ext4 = await Assert.ThrowsAsync<PvcException>(() => Work().AddAsync(new OsdAddRequest(filesystem.Path, 0).ToArguments(), (_, _, _) => Task.CompletedTask, default));
             Assert.Equal(PvcErrorIds.OsdDeviceInUse, ext4.ErrorId);
             Assert.Contains("ext4", ext4.Message, StringComparison.Ordinal);
             Assert.Contains("TYPE=ext4", LoopDevice.Run("blkid", "-p", "-o", "export", filesystem.Path).Output, StringComparison.Ordinal);

@@ -69,6 +69,8 @@ public sealed class ClusterTaskRunnerTests(ZooKeeperFixture zk)
 
         Assert.Equal(TestTaskKinds.RefusalErrorId, refused.ErrorId);
         Assert.Contains("refuses this task", refused.Message, StringComparison.Ordinal);
+        // rev14 P3-13: a refusal's JSON detail is the failed task's result
+        Assert.Equal("as it was", ((ClusterTask)refused.Detail!).Result!["left"]!.GetValue<string>());
         Assert.Equal(PvcErrorIds.TaskFailed, crashed.ErrorId);
         Assert.Contains("the test handler crashed", crashed.Message, StringComparison.Ordinal);
         Assert.Equal(PvcErrorIds.TaskKindUnknown, unknown.ErrorId);

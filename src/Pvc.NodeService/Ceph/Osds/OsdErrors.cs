@@ -21,7 +21,12 @@ internal static class OsdErrors
         new(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"OSD {id} was made but did not come up within {deadline}; its daemon's log on the node says why.") { Target = id };
 
     public static PvcException NotSafeInTime(int id, TimeSpan deadline) =>
-        new(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"OSD {id} is out, but its data had not moved to other OSDs within {deadline}; it is left out and running. Run the removal again once 'ceph osd safe-to-destroy {id}' agrees, or force it.") { Target = id };
+        new(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"OSD {id} is out, but its data had not moved to other OSDs within {deadline}; it is left out and running. Run the removal again once 'ceph osd safe-to-destroy {id}' agrees, or force it.")
+        {
+            Target = id,
+            // the task's result: the OSD is left out, which 'Set-PvcOsd -In' undoes (rev14 P3-13)
+            Detail = new System.Text.Json.Nodes.JsonObject { ["osd_id"] = id, ["out"] = true },
+        };
 
     public static PvcException OnOtherNode(int id, string osdNode, string thisNode) =>
         new(PvcErrorKind.InvalidOperation, PvcErrorIds.OsdOnOtherNode, $"OSD {id} is on node '{osdNode}', not on '{thisNode}': its disk can only be worked on there. Route the task to '{osdNode}'.") { Target = id };
