@@ -2,6 +2,7 @@ using System.Text;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
+using Pvc.Core.Faults;
 using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
 using Pvc.Core.Reading;
@@ -29,7 +30,9 @@ namespace Pvc.Core.Fencing;
 /// node's running list, where a guest still coming in (paused by libvirt) is listed too, and starts a second copy.
 /// Only with no live sender left did it run on the dead node, and it is started elsewhere. A VM handed over by
 /// shutdown ("stop", with <c>migrate_sync_lock</c> still naming it: the receiver never decided) was to start on the
-/// dead node, so it is started elsewhere too, where PVC leaves it stopped.
+/// dead node, so it is started elsewhere too, where PVC leaves it stopped. A VM on its way from the dead node is
+/// "start" on its receiver, unless that receiver is "fenced": its own recovery left the VM to this node, its sender,
+/// and a fenced node is powered off, so the VM is started elsewhere (else it would run nowhere for good).
 /// </para>
 /// </remarks>
 public static class FencedNodeRecovery
@@ -57,7 +60,10 @@ public static class FencedNodeRecovery
             try
             {
                 if (await AttemptAsync(connection, node, options, cancellationToken) is { } done)
+                {
+                    await RaiseBrokenRulesAsync(connection, node, done, cancellationToken);
                     return done;
+                }
                 if (attempt == Attempts)
                     throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.RecoveryWriteConflict, $"The cluster kept changing while node '{node}' was being recovered; nothing was written.");
             }
@@ -67,6 +73,27 @@ public static class FencedNodeRecovery
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
             {
                 throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.RecoveryWriteConflict, $"The cluster kept changing while node '{node}' was being recovered ({e.Message}); nothing was written.", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fault per hard placement rule a recovery broke (<see cref="FaultIds.PlacementRuleBroken"/>), naming its VMs and
+    /// where they now run; the VMs are already started, so a fault that cannot be written is not the recovery's failure.
+    /// </summary>
+    private static async Task RaiseBrokenRulesAsync(ClusterConnection connection, string node, IReadOnlyList<RecoveredVm> recovered, CancellationToken cancellationToken)
+    {
+        foreach (var group in recovered.SelectMany(r => r.BrokenRules.Select(rule => (rule, r))).GroupBy(p => p.rule))
+        {
+            var vms = string.Join(", ", group.Select(p => $"{p.r.Vm.Name} on {p.r.Target}"));
+            try
+            {
+                await connection.Faults.RaiseAsync(FaultIds.PlacementRuleBroken(group.Key), FaultIds.PlacementRuleBrokenDelta,
+                    $"Recovering node {node} broke the hard placement rule '{group.Key}' to start its VMs: {vms}. Move them back within the rule when a node is free (Get-PvcPlacementRecommendation)", cancellationToken);
+            }
+            catch (PvcException)
+            {
+                // the VMs run; the fault is the lesser write
             }
         }
     }
@@ -108,10 +135,15 @@ public static class FencedNodeRecovery
         // "stop" with migrate_sync_lock still naming it: its sender shut it down for the dead receiver, which never
         // decided (it writes "start" and clears the key at once)
         var handedOver = stopped.Where(v => locks.Text(DomainKeys.Path(v.Uuid, DomainKeys.MigrateSyncLock)) == DomainKeys.Format(v.Uuid)).ToList();
-        var toRecover = settled.Concat(arrived).Concat(handedOver).OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
         // on their way from the dead node: its receiver may wait for a sender that is gone; it now runs nowhere but
         // may run on its receiver, so "start" there (a receiver that has it running leaves it as it is)
-        var toRelease = vms.Where(v => v.LastNode == node && v.Node is { } n && n != node && Migrating.Contains(v.State)).ToList();
+        var leaving = vms.Where(v => v.LastNode == node && v.Node is { } n && n != node && Migrating.Contains(v.State)).ToList();
+        // ... unless the receiver is "fenced": powered off, nothing runs there, and its own recovery is over (it left
+        // the VM to this node, then its live sender): "start" there would be a VM nobody ever starts
+        var fencedReceivers = nodes.Where(n => n.Name != node && n.DaemonState == NodeDaemonState.Fenced).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var stranded = leaving.Where(v => fencedReceivers.Contains(v.Node!)).ToList();
+        var toRelease = leaving.Except(stranded).ToList();
+        var toRecover = settled.Concat(arrived).Concat(handedOver).Concat(stranded).OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
 
         var keys = new List<string> { NodeKeys.Path(node, NodeKeys.DaemonState), BaseKeys.PrimaryNode, BaseKeys.MigrationTargetSelector };
         foreach (var vm in toRecover.Concat(toRelease).Concat(heldBySender.Select(h => h.Vm)))
@@ -121,6 +153,8 @@ public static class FencedNodeRecovery
         }
         foreach (var vm in handedOver)
             keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock));
+        foreach (var receiver in stranded.Select(v => v.Node!).Distinct(StringComparer.Ordinal))
+            keys.Add(NodeKeys.Path(receiver, NodeKeys.DaemonState));
         var read = await VersionedKeys.ReadAsync(zk, keys, cancellationToken);
         // once its BMC confirmed it off, whatever the node wrote last is stale; without that it must still be dead
         if (!options.Fenced && read[NodeKeys.Path(node, NodeKeys.DaemonState)] != "dead")
@@ -139,6 +173,9 @@ public static class FencedNodeRecovery
         }
         if (Wire.NodeSelector.Decode(read[BaseKeys.MigrationTargetSelector]) != view.ClusterDefault)
             return null;
+        // a fenced receiver that came back meanwhile takes its VM as any receiver does: decide again
+        if (stranded.Any(v => read[NodeKeys.Path(v.Node!, NodeKeys.DaemonState)] != "fenced"))
+            return null;
 
         var ops = new List<Op>(read.Checks);
         // a VM left to its sender because of its lock: the lock must still be held when this is written (a sender that
@@ -150,11 +187,16 @@ public static class FencedNodeRecovery
         }
         void Set(string path, string value) => ops.Add(Op.SetData(path, Encoding.UTF8.GetBytes(value)));
 
-        var planner = new PlacementPlanner(nodes.Where(n => n.Name != node));
+        // within the placement rules where they can be met; where only a hard rule stands in the way the VM is started
+        // anyway and the broken rule raised as a fault (availability first: a hard rule refuses an administrator's
+        // placement, but a VM kept stopped after a failure for its sake would be an outage the rule never meant)
+        var rules = options.RecoverVms ? await connection.Placement.ReadRulesAsync(cancellationToken) : PlacementRules.None;
+        var occupancy = rules.Occupy(vms.Where(v => v.Node is not null).ToDictionary(v => v.Uuid, v => v.Node!));
+        var planner = new PlacementPlanner(nodes.Where(n => n.Name != node), occupancy);
         var recovered = new List<RecoveredVm>();
         foreach (var vm in toRecover)
         {
-            var placement = planner.Place(view.Request(node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
+            var placement = planner.PlaceOverridingRules(vm.Uuid, view.Request(node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
             if (options.BeforeRecovery is { } hook)
                 await hook(vm, cancellationToken);
             if (placement.Target is { } target)
@@ -169,9 +211,12 @@ public static class FencedNodeRecovery
                 Set(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), PvcBool.Encode(true));
             }
             // the dead receiver's announcement would never be cleared; left, it would make a later "stop" look handed over
-            if (arrived.Contains(vm) || handedOver.Contains(vm))
+            if (arrived.Contains(vm) || handedOver.Contains(vm) || stranded.Contains(vm))
                 Set(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock), "");
-            recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null));
+            recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null)
+            {
+                BrokenRules = [.. placement.OverriddenRules.Select(r => r.Name)],
+            });
         }
 
         foreach (var vm in toRelease)

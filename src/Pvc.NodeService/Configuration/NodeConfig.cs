@@ -42,6 +42,13 @@ public sealed record NodeConfig
     /// </summary>
     public TimeSpan TaskRetention { get; init; } = Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention;
 
+    /// <summary>
+    /// Where the Prometheus endpoint listens (<c>subsystem.enable_prometheus: true</c>, <c>metrics.listen_address</c>
+    /// default 127.0.0.1, <c>metrics.listen_port</c> default 7372), or null when it is off (the default). Every node serves
+    /// its own process metrics there; the primary adds PVC's cluster metrics.
+    /// </summary>
+    public System.Net.IPEndPoint? MetricsListen { get; init; }
+
     /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
     public bool AutoReady { get; init; }
     /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>
@@ -85,13 +92,16 @@ public sealed record NodeConfig
     /// <summary>How this node reaches Ceph (the <c>ceph</c> section), or null when storage is not configured here.</summary>
     public CephSettings? Ceph { get; init; }
 
+    /// <summary>The DNS aggregator's database (<c>database.postgres</c>); null when pvc.conf names no PostgreSQL host: the primary runs no aggregator.</summary>
+    public DnsDatabaseSettings? DnsDatabase { get; init; }
+
     /// <summary>True when this node is a coordinator.</summary>
     public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
 
     /// <summary>The record's text without the passwords, so that logging a configuration never shows them.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}, Ceph = {(Ceph is null ? "off" : Ceph.ConfigFile)}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}, Ceph = {(Ceph is null ? "off" : Ceph.ConfigFile)}, DnsDatabase = {(DnsDatabase is null ? "off" : DnsDatabase.ToString())}");
         return true;
     }
 }
