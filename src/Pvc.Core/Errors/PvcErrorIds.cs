@@ -216,6 +216,12 @@ public static class PvcErrorIds
     /// <summary>The device has a partition table (PVC refuses it: wipe it first).</summary>
     public const string OsdDeviceHasPartitions = nameof(OsdDeviceHasPartitions);
 
+    /// <summary>The device is in use: it holds an OSD, a filesystem or other signature, a holder (LVM, md, dm), or is open exclusively.</summary>
+    public const string OsdDeviceInUse = nameof(OsdDeviceInUse);
+
+    /// <summary>Storage or OSD keys were sent after Ceph was changed, but ZooKeeper's answer was lost and they could not be read back.</summary>
+    public const string StorageKeysUnconfirmed = nameof(StorageKeysUnconfirmed);
+
     /// <summary>The OSD lives on another node than the one asked to act on it.</summary>
     public const string OsdOnOtherNode = nameof(OsdOnOtherNode);
 

@@ -39,6 +39,8 @@ public sealed class OsdCmdletTests(ZooKeeperFixture zk)
     [Theory]
     [InlineData("Add-PvcOsd hv1 sdb", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Add-PvcOsd hv1 '/dev/../etc/passwd'", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Add-PvcOsd hv1 /dev/shm/disk", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Add-PvcOsd hv1 /dev/mqueue/disk", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Add-PvcOsd hv1 /dev/sdd -Weight -1", "InvalidOsdWeight,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Add-PvcOsd hv9 /dev/sdd", "NodeNotFound,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Remove-PvcOsd 99", "OsdNotFound,Pvc.PowerShell.Cmdlets.RemovePvcOsdCommand")]
