@@ -436,4 +436,18 @@ public static class PvcErrorIds
 
     /// <summary>The tasks kept changing while being written; nothing was written.</summary>
     public const string TaskWriteConflict = nameof(TaskWriteConflict);
+    /// <summary>A storage benchmark's job name that is not 1 to 100 letters, digits, '-', '_', '.' or ':'.</summary>
+    public const string InvalidBenchmarkName = nameof(InvalidBenchmarkName);
+
+    /// <summary>A storage benchmark's runtime per job outside 1 s to 1 h, or a benchmark volume size outside 16 MiB to 1 TiB.</summary>
+    public const string InvalidBenchmarkRuntime = nameof(InvalidBenchmarkRuntime);
+
+    /// <summary>No storage benchmark has that job name.</summary>
+    public const string StorageBenchmarkNotFound = nameof(StorageBenchmarkNotFound);
+
+    /// <summary>A storage benchmark with that job name exists already.</summary>
+    public const string StorageBenchmarkExists = nameof(StorageBenchmarkExists);
+
+    /// <summary>The device holds no OSD with the id asked for (osd refresh).</summary>
+    public const string OsdNotOnDevice = nameof(OsdNotOnDevice);
 }
