@@ -74,6 +74,7 @@
         'Stop-PvcVm'
         'Suspend-PvcNode'
         'Unlock-PvcVmDisk'
+        'Update-PvcOsd'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

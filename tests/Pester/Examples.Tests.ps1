@@ -339,6 +339,8 @@ BeforeDiscovery {
         'Get-PvcStorageBenchmark 3' = @{ Marked = $cephReason }
         'Start-PvcStorageBenchmark 1' = @{ Marked = $cephReason }
         'Start-PvcStorageBenchmark 2' = @{ Marked = $cephReason }
+        'Update-PvcOsd 1' = @{ Marked = $cephReason }
+        'Update-PvcOsd 2' = @{ Marked = $cephReason }
         'Get-PvcVolume 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'Get-PvcVolume 2' = @{ Marked = $cephReason }
         'New-PvcVolume 1' = @{ Marked = $cephReason }
