@@ -279,9 +279,15 @@ internal sealed partial class VmInstance
                 case VmState.Start:
                     log.LogWarning("Receive of VM {Name} aborted via state change", name);
                     break;
-                case VmState.Stop:
+                // a hand-over by shutdown leaves this receiver's announcement standing; a client's stop clears it (the
+                // soak, seed 453098: a VM released to its receiver after its sender died, then stopped by a client, was
+                // started here). A stop written after this read changes the state's version, which the commit checks.
+                case VmState.Stop when await sync.IsAnnouncedAsync(cancellationToken):
                     log.LogInformation("VM {Name} was shut down on its old node for the move; starting it here", name);
                     decided = await vms.CompleteReceiveAsync(Uuid, placement.StateVersion, cancellationToken);
+                    break;
+                case VmState.Stop:
+                    log.LogInformation("VM {Name} was stopped while it came here: it stays stopped", name);
                     break;
                 case VmState.Migrate or VmState.MigrateLive:
                     // no sender came; left as it is, the VM would stay "migrate" for good when no node runs it

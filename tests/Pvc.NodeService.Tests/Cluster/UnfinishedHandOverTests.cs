@@ -150,6 +150,39 @@ public sealed class UnfinishedHandOverTests(ZooKeeperFixture zk)
         await c.WaitRunningOnAsync(uuid, "hv1");
     }
 
+    [Fact]
+    public async Task A_VM_a_client_stops_while_its_receiver_waits_for_a_dead_sender_stays_stopped()
+    {
+        // the soak, seed 453098: vm5's sender hv3 died mid hand-shake; the fencer released vm5 to its receiver hv2
+        // ("start"), a client stopped it, and hv2's receive, deciding only then, read that "stop" as a hand-over by
+        // shutdown and started it: the client's stop was lost
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var vm = await c.DefineVmAsync("released", "hv1");
+        var uuid = vm.Uuid;
+        var key = DomainKeys.Path(uuid, DomainKeys.MigrateSyncLock);
+        var zkc = c.Connection.ZooKeeper;
+
+        // the dead sender's lock, still held while its session lives: hv2 announces itself and waits behind it
+        var sender = new Pvc.ZooKeeper.Recipes.ZooKeeperLock(zkc, key, Pvc.ZooKeeper.Recipes.LockKind.Exclusive, "dead sender");
+        await sender.AcquireAsync(TimeSpan.FromSeconds(30));
+        await zkc.MultiAsync([Op.SetData(DomainKeys.Path(uuid, DomainKeys.Node), "hv2"u8.ToArray()), Op.SetData(DomainKeys.Path(uuid, DomainKeys.LastNode), "hv1"u8.ToArray()),
+            Op.SetData(DomainKeys.Path(uuid, DomainKeys.State), "migrate"u8.ToArray())]);
+        await c.WaitAsync(key, s => s == DomainKeys.Format(uuid), "hv2 announcing itself as the receiver");
+        await c.WaitForContendersAsync(key, 2);
+
+        // the fencer's release of a VM whose sender died ("start" on its receiver), then the client's stop
+        await zkc.SetDataAsync(DomainKeys.Path(uuid, DomainKeys.State), "start"u8.ToArray());
+        await c.Vms.StopAsync(vm);
+        await sender.DisposeAsync();
+        await c.WaitForContendersAsync(key, 0);
+
+        // before: "VM released was shut down on its old node for the move; starting it here", and "start"
+        await c.WaitForLogAsync(c.Nodes[1], "was stopped while it came here", "shut down on its old node for the move");
+        Assert.Equal("stop", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
+        await c.WaitNotRunningAsync(uuid);
+        Assert.DoesNotContain("starting it here", File.ReadAllText(c.Nodes[1].LogPath), StringComparison.Ordinal);
+    }
+
     /// <summary>What a receiver of a hand-over holds: a contender on migrate_sync_lock, the key naming the VM.</summary>
     private static async Task<Pvc.ZooKeeper.Recipes.ZooKeeperLock> AnnounceAsReceiverAsync(NodeServiceCluster c, Guid uuid)
     {
