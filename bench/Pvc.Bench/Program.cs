@@ -15,6 +15,7 @@ var benchmarks = new (string Name, Func<int?, Task> Run)[]
     ("nemesis", minutes => NemesisBenchmark.RunAsync(minutes ?? 30)),
     ("ceph", runs => CephBenchmark.RunAsync(runs ?? 3)),
     ("volumes", runs => VolumeBenchmark.RunAsync(runs ?? 3)),
+    ("placement", _ => PlacementBenchmark.RunAsync()),
 };
 var which = args.Length > 0 ? args[0] : "all";
 int? runs = null;

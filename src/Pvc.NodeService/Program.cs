@@ -59,7 +59,7 @@ builder.Services.AddSystemd();
 builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
 // PVC's logging: stdout (journald), the log file (reopened on SIGHUP) and /logs/<node>/messages, secrets masked in all
 var zooKeeperLog = config.Logging.ZooKeeper ? new Pvc.NodeService.Logging.ZooKeeperLogSink(config.Logging.NodeLogLines) : null;
-var redactor = new Pvc.NodeService.Logging.SecretRedactor([config.IpmiPassword, config.ZooKeeperPassword]);
+var redactor = new Pvc.NodeService.Logging.SecretRedactor([config.IpmiPassword, config.ZooKeeperPassword, config.DnsDatabase?.Password]);
 using var logProvider = new Pvc.NodeService.Logging.NodeLogProvider(config.Logging, redactor, zooKeeperLog);
 using var reopenLog = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
 {

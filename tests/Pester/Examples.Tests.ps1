@@ -350,6 +350,8 @@ BeforeDiscovery {
         'Resize-PvcVolume 1' = @{ Marked = $cephReason }
         'Rename-PvcVolume 1' = @{ Marked = $cephReason }
         'Copy-PvcVolume 1' = @{ Marked = $cephReason }
+        'Add-PvcVmVolume 1' = @{ Marked = $cephReason }
+        'Add-PvcVmVolume 2' = @{ Marked = $cephReason }
         'Get-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
         'Get-PvcVolumeSnapshot 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'New-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
@@ -1025,6 +1027,88 @@ BeforeDiscovery {
         }
 
         # ---------------------------------------------------------------- Remove-PvcVmTag
+        'Get-PvcPlacementRecommendation 1' = @{
+            Assert = { param($r)
+                foreach ($move in $r.Output) {
+                    $move.To | Should -Not -Be $move.From
+                    $move.Improvement | Should -BeGreaterThan 0
+                }
+            }
+        }
+        'Get-PvcPlacementRecommendation 2' = @{
+            Assert = { param($r)
+                # the moves made, nothing is left to recommend
+                Get-PvcPlacementRecommendation | Should -BeNullOrEmpty
+            }
+        }
+        'New-PvcPlacementRule 1' = @{
+            Assert = { param($r)
+                $r.Output.Name | Should -Be 'web-apart'
+                $rule = Get-PvcPlacementRule web-apart
+                ($rule.Kind, $rule.Hard) | Should -Be 'KeepApart', $true
+                $rule.VmNames | Should -Be 'web1', 'web2'
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'New-PvcPlacementRule 2' = @{
+            Assert = { param($r)
+                $rule = Get-PvcPlacementRule web-db
+                ($rule.Kind, $rule.Hard) | Should -Be 'KeepTogether', $false
+                $rule.VmNames | Should -Be 'web1', 'db1'
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'New-PvcPlacementRule 3' = @{
+            Assert = { param($r)
+                $r.HostText | Should -Match 'web-spread'
+                Get-PvcPlacementRule | Should -BeNullOrEmpty
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Get-PvcPlacementRule 1' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule web-db -Vm web1, db1 -Type KeepTogether -ErrorAction Stop
+            }
+            Assert = { param($r)
+                $r.Output.Name | Should -Be 'web-apart', 'web-db'
+                $r.Text | Should -Match 'KeepTogether'
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Get-PvcPlacementRule 2' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule web-db -Vm web1, db1 -Type KeepTogether -ErrorAction Stop
+            }
+            Assert = { param($r) $r.Output.Name | Should -Be 'web-db' }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Get-PvcPlacementRule 3' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule db-pair -Vm db1, spare -ErrorAction Stop
+            }
+            Assert = { param($r) $r.Output.Name | Should -Be 'web-apart' }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Remove-PvcPlacementRule 1' = @{
+            Setup = { param($ctx) New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop }
+            Answers = 'Yes'   # the text's point: it asks first
+            Assert = { param($r)
+                $r.Prompts | Should -HaveCount 1
+                Get-PvcPlacementRule | Should -BeNullOrEmpty
+            }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
+        'Remove-PvcPlacementRule 2' = @{
+            Setup = { param($ctx)
+                New-PvcPlacementRule web-apart -Vm web1, web2 -Hard -ErrorAction Stop
+                New-PvcPlacementRule web-db -Vm web1, db1 -Type KeepTogether -ErrorAction Stop
+            }
+            Assert = { param($r) (Get-PvcPlacementRule).Name | Should -Be 'web-apart' }
+            Cleanup = { param($ctx) Get-PvcPlacementRule | Remove-PvcPlacementRule -Confirm:$false }
+        }
         'Remove-PvcVmTag 1' = @{
             Setup = { param($ctx) Add-PvcVmTag web1 frontend, prod }
             Assert = { param($r)
@@ -1268,6 +1352,74 @@ BeforeDiscovery {
                 }
                 (Get-PvcVm web2).MigrationMethod | Should -Be $script:Baseline.Vm['web2'].MigrationMethod
             }
+        }
+
+        'Set-PvcVm 5' = @{
+            Setup = { param($ctx)
+                Save-Znode $ctx "/domains/$((Get-PvcVm db1).Uuid)/xml"
+                $ctx.Data.Version = Get-VmStateVersion db1
+            }
+            Assert = { param($r, $ctx)
+                $vm = Get-PvcVm db1
+                $vm.Vcpus | Should -Be 4
+                "$($vm.Topology)" | Should -Be '2,2,1'
+                $vm.MemoryMiB | Should -Be 8192
+                # "keeps running with its old size until it is restarted"
+                Get-VmStateVersion db1 | Should -Be $ctx.Data.Version
+                $r.Output.Vcpus | Should -Be 4
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+        'Set-PvcVm 6' = @{
+            Setup = { param($ctx)
+                Save-Znode $ctx "/domains/$((Get-PvcVm web1).Uuid)/xml"
+                $ctx.Data.Version = Get-VmStateVersion web1
+            }
+            Assert = { param($r, $ctx)
+                $vm = Get-PvcVm web1
+                ($vm.Vcpus, $vm.MemoryMiB) | Should -Be 2, 2048
+                # "has its node restart it"
+                Wait-Until -Because 'web1 to be restarted' { (Get-VmStateVersion web1) -ge $ctx.Data.Version + 2 -and (Get-PvcVm web1).State -eq 'Start' } | Out-Null
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
+        # ---------------------------------------------------------------- Remove-PvcVmVolume
+        'Remove-PvcVmVolume 1' = @{
+            Setup = { param($ctx)
+                $uuid = (Get-PvcVm spare).Uuid
+                Save-Znode $ctx "/domains/$uuid/xml"
+                Save-Znode $ctx "/domains/$uuid/rbdlist"
+            }
+            Assert = { param($r)
+                (Get-PvcVm spare).Disks | Should -BeNullOrEmpty
+                $r.Output.Name | Should -Be 'spare'
+                $r.Output.Disks | Should -BeNullOrEmpty
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
+        # ---------------------------------------------------------------- Export-PvcVmXml
+        'Export-PvcVmXml 1' = @{
+            Assert = { param($r)
+                $r.Output | Should -Be (Get-PvcVm web1).Xml
+            }
+        }
+        'Export-PvcVmXml 2' = @{
+            Assert = { param($r)
+                $dir = Join-Path ([IO.Path]::GetTempPath()) "pvc-xml-$PID"
+                foreach ($vm in Get-PvcVm -Node hv1) {
+                    Get-Content -Raw (Join-Path $dir "$($vm.Name).xml") | Should -Be $vm.Xml
+                }
+            }
+            Cleanup = { param($ctx) Remove-Item -Recurse -Force (Join-Path ([IO.Path]::GetTempPath()) "pvc-xml-$PID") -ErrorAction SilentlyContinue }
+        }
+        'Export-PvcVmXml 3' = @{
+            Setup = { param($ctx) Save-Znode $ctx "/domains/$((Get-PvcVm db1).Uuid)/xml" }
+            Assert = { param($r)
+                (Get-PvcVm db1).Description | Should -Be 'database, primary'
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
         }
 
         # ---------------------------------------------------------------- Start-PvcVm

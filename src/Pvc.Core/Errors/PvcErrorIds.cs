@@ -436,6 +436,52 @@ public static class PvcErrorIds
 
     /// <summary>The tasks kept changing while being written; nothing was written.</summary>
     public const string TaskWriteConflict = nameof(TaskWriteConflict);
+
+    /// <summary>A vCPU topology is not three positive numbers, or does not hold exactly the VM's vCPUs.</summary>
+    public const string InvalidTopology = nameof(InvalidTopology);
+
+    /// <summary>A vCPU count below one.</summary>
+    public const string InvalidVcpus = nameof(InvalidVcpus);
+
+    /// <summary>A memory size below 1 MiB.</summary>
+    public const string InvalidMemory = nameof(InvalidMemory);
+
+    /// <summary>The volume is a disk of the VM already.</summary>
+    public const string VolumeAlreadyAttached = nameof(VolumeAlreadyAttached);
+
+    /// <summary>The volume is not a disk of the VM.</summary>
+    public const string VolumeNotAttached = nameof(VolumeNotAttached);
+
+    /// <summary>The VM has no RBD disk to copy a new one from.</summary>
+    public const string NoRbdDiskTemplate = nameof(NoRbdDiskTemplate);
+
+    /// <summary>The guest device asked for is another disk's.</summary>
+    public const string DiskTargetInUse = nameof(DiskTargetInUse);
+
+    /// <summary>No guest device letter is free.</summary>
+    public const string NoFreeDiskTarget = nameof(NoFreeDiskTarget);
+
+    /// <summary>A disk bus PVC does not offer.</summary>
+    public const string InvalidDiskBus = nameof(InvalidDiskBus);
+
+    /// <summary>A guest device name that is not one.</summary>
+    public const string InvalidDiskTarget = nameof(InvalidDiskTarget);
+
+    /// <summary>A placement rule's name is not one (<see cref="Placement.PlacementRule.NameRule"/>).</summary>
+    public const string InvalidPlacementRuleName = nameof(InvalidPlacementRuleName);
+
+    /// <summary>A placement rule of that name exists already.</summary>
+    public const string PlacementRuleExists = nameof(PlacementRuleExists);
+
+    /// <summary>There is no placement rule of that name.</summary>
+    public const string PlacementRuleNotFound = nameof(PlacementRuleNotFound);
+
+    /// <summary>A placement rule names fewer than two distinct VMs.</summary>
+    public const string PlacementRuleTooFewVms = nameof(PlacementRuleTooFewVms);
+
+    /// <summary>A hard placement rule turns away every node that could otherwise take the VM; the message names the rule.</summary>
+    public const string PlacementRuleUnmet = nameof(PlacementRuleUnmet);
+
     /// <summary>A storage benchmark's job name that is not 1 to 100 letters, digits, '-', '_', '.' or ':'.</summary>
     public const string InvalidBenchmarkName = nameof(InvalidBenchmarkName);
 

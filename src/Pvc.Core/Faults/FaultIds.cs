@@ -32,6 +32,12 @@ public static class FaultIds
     /// <summary><c>MEMORY_OVERPROVISIONED</c>: the VMs' memory would not fit the cluster without its largest node (PVC's id).</summary>
     public const string MemoryOverprovisioned = "MEMORY_OVERPROVISIONED";
 
+    /// <summary>A hard placement rule broken to keep VMs running: less than a dead node, more than a warning.</summary>
+    public const int PlacementRuleBrokenDelta = 10;
+
+    /// <summary><c>PLACEMENT_RULE_BROKEN_&lt;RULE&gt;</c>: fence recovery started VMs against a hard placement rule (Pvc's own).</summary>
+    public static string PlacementRuleBroken(string rule) => $"PLACEMENT_RULE_BROKEN_{Upper(rule)}";
+
     // a fault id is a znode name: what came from the cluster (a VM's or Ceph check's name) keeps only the characters
     // of PVC's ids, so no value can reach another path
     private static string Upper(string name) =>

@@ -2,6 +2,7 @@ using System.Text;
 using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
+using Pvc.Core.Faults;
 using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
 using Pvc.Core.Reading;
@@ -57,7 +58,10 @@ public static class FencedNodeRecovery
             try
             {
                 if (await AttemptAsync(connection, node, options, cancellationToken) is { } done)
+                {
+                    await RaiseBrokenRulesAsync(connection, node, done, cancellationToken);
                     return done;
+                }
                 if (attempt == Attempts)
                     throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.RecoveryWriteConflict, $"The cluster kept changing while node '{node}' was being recovered; nothing was written.");
             }
@@ -67,6 +71,27 @@ public static class FencedNodeRecovery
             catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
             {
                 throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.RecoveryWriteConflict, $"The cluster kept changing while node '{node}' was being recovered ({e.Message}); nothing was written.", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fault per hard placement rule a recovery broke (<see cref="FaultIds.PlacementRuleBroken"/>), naming its VMs and
+    /// where they now run; the VMs are already started, so a fault that cannot be written is not the recovery's failure.
+    /// </summary>
+    private static async Task RaiseBrokenRulesAsync(ClusterConnection connection, string node, IReadOnlyList<RecoveredVm> recovered, CancellationToken cancellationToken)
+    {
+        foreach (var group in recovered.SelectMany(r => r.BrokenRules.Select(rule => (rule, r))).GroupBy(p => p.rule))
+        {
+            var vms = string.Join(", ", group.Select(p => $"{p.r.Vm.Name} on {p.r.Target}"));
+            try
+            {
+                await connection.Faults.RaiseAsync(FaultIds.PlacementRuleBroken(group.Key), FaultIds.PlacementRuleBrokenDelta,
+                    $"Recovering node {node} broke the hard placement rule '{group.Key}' to start its VMs: {vms}. Move them back within the rule when a node is free (Get-PvcPlacementRecommendation)", cancellationToken);
+            }
+            catch (PvcException)
+            {
+                // the VMs run; the fault is the lesser write
             }
         }
     }
@@ -150,11 +175,16 @@ public static class FencedNodeRecovery
         }
         void Set(string path, string value) => ops.Add(Op.SetData(path, Encoding.UTF8.GetBytes(value)));
 
-        var planner = new PlacementPlanner(nodes.Where(n => n.Name != node));
+        // within the placement rules where they can be met; where only a hard rule stands in the way the VM is started
+        // anyway and the broken rule raised as a fault (availability first: a hard rule refuses an administrator's
+        // placement, but a VM kept stopped after a failure for its sake would be an outage the rule never meant)
+        var rules = options.RecoverVms ? await connection.Placement.ReadRulesAsync(cancellationToken) : PlacementRules.None;
+        var occupancy = rules.Occupy(vms.Where(v => v.Node is not null).ToDictionary(v => v.Uuid, v => v.Node!));
+        var planner = new PlacementPlanner(nodes.Where(n => n.Name != node), occupancy);
         var recovered = new List<RecoveredVm>();
         foreach (var vm in toRecover)
         {
-            var placement = planner.Place(view.Request(node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
+            var placement = planner.PlaceOverridingRules(vm.Uuid, view.Request(node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
             if (options.BeforeRecovery is { } hook)
                 await hook(vm, cancellationToken);
             if (placement.Target is { } target)
@@ -171,7 +201,10 @@ public static class FencedNodeRecovery
             // the dead receiver's announcement would never be cleared; left, it would make a later "stop" look handed over
             if (arrived.Contains(vm) || handedOver.Contains(vm))
                 Set(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock), "");
-            recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null));
+            recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null)
+            {
+                BrokenRules = [.. placement.OverriddenRules.Select(r => r.Name)],
+            });
         }
 
         foreach (var vm in toRelease)

@@ -11,4 +11,7 @@ public sealed record PlacementRequest(string? CurrentNode, IReadOnlyList<string>
 {
     /// <summary>The selector that applies: the VM's, else the cluster's, else memory (PVC would pick nothing).</summary>
     public NodeSelector Effective => Selector != NodeSelector.Default ? Selector : ClusterDefault != NodeSelector.Default ? ClusterDefault : NodeSelector.Mem;
+
+    /// <summary>The placement rules a target is judged by; null for none.</summary>
+    public PlacementRuleCheck? Rules { get; init; }
 }

@@ -5,7 +5,7 @@ namespace Pvc.Core.Placement;
 
 /// <summary>
 /// PVC's findTargetNode: among nodes that run and are ready, within the VM's node limit and other than its
-/// current node, the best by the selector (mem: most free memory; memprov: most of used+free-provisioned;
+/// current node, and not breaking a hard placement rule, those breaking the fewest soft rules, and of them the best by the selector (mem: most free memory; memprov: most of used+free-provisioned;
 /// load: lowest load; vcpus: fewest allocated vCPUs; vms: fewest VMs). Ties go to the first by name.
 /// </summary>
 public static class TargetNodeSelector
@@ -15,6 +15,8 @@ public static class TargetNodeSelector
     {
         var rejections = new List<string>();
         var candidates = new List<Node>();
+        var blocking = new List<PlacementRule>();
+        var fewest = int.MaxValue;
         foreach (var node in nodes.OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             if (node.Name == request.CurrentNode)
@@ -25,11 +27,32 @@ public static class TargetNodeSelector
                 rejections.Add($"{node.Name}: its service is {node.DaemonState.ToString().ToLowerInvariant()}, not run");
             else if (node.DomainState != NodeDomainState.Ready)
                 rejections.Add($"{node.Name}: it is {node.DomainState.ToString().ToLowerInvariant()}, not ready");
+            else if (request.Rules?.Judge(node.Name) is { } verdict && verdict != PlacementVerdict.Clean)
+            {
+                if (verdict.HardRule is { } rule)
+                {
+                    rejections.Add($"{node.Name}: the hard rule {rule} forbids it");
+                    if (!blocking.Contains(rule))
+                        blocking.Add(rule);
+                }
+                else if (verdict.SoftBreaks <= fewest)
+                {
+                    if (verdict.SoftBreaks < fewest)
+                        candidates.Clear();
+                    fewest = verdict.SoftBreaks;
+                    candidates.Add(node);
+                }
+            }
             else
+            {
+                if (fewest > 0)
+                    candidates.Clear();
+                fewest = 0;
                 candidates.Add(node);
+            }
         }
         if (candidates.Count == 0)
-            return new PlacementResult(null, rejections);
+            return new PlacementResult(null, rejections) { BlockingRules = blocking };
         Func<Node, double> score = request.Effective switch
         {
             NodeSelector.MemProv => n => n.MemoryUsedMiB + n.MemoryFreeMiB - n.MemoryProvisionedMiB,
@@ -42,6 +65,6 @@ public static class TargetNodeSelector
         foreach (var node in candidates.Skip(1))
             if (score(node) > score(best))
                 best = node;
-        return new PlacementResult(best.Name, rejections);
+        return new PlacementResult(best.Name, rejections) { BlockingRules = blocking, SoftBreaks = fewest };
     }
 }

@@ -19,6 +19,8 @@ public sealed record DomainXml
     public required long MemoryMiB { get; init; }
     /// <summary>vCPUs.</summary>
     public required int Vcpus { get; init; }
+    /// <summary>The vCPU topology of <c>cpu/topology</c>, when it has one with three positive numbers.</summary>
+    public VcpuTopology? Topology { get; init; }
     /// <summary>The description element, if any.</summary>
     public string? Description { get; init; }
     /// <summary>Disks.</summary>
@@ -61,7 +63,8 @@ public sealed record DomainXml
     private static DomainXml Parse(XmlReader reader)
     {
         string? rootName = null, name = null, uuidText = null, description = null, memoryText = null, memoryUnit = null, vcpuText = null;
-        bool seenDevices = false, inDevices = false;
+        bool seenDevices = false, inDevices = false, seenCpu = false;
+        VcpuTopology? topology = null;
         List<VmDisk> disks = [];
         List<VmNic> nics = [];
         try
@@ -101,6 +104,10 @@ public sealed record DomainXml
                             case "vcpu" when vcpuText is null:
                                 vcpuText = ValueOf(reader);
                                 break;
+                            case "cpu" when !seenCpu:
+                                seenCpu = true;
+                                topology = ReadTopology(reader);
+                                break;
                             case "devices" when !seenDevices:
                                 seenDevices = true;
                                 inDevices = !reader.IsEmptyElement;
@@ -109,7 +116,7 @@ public sealed record DomainXml
                     }
                     else if (reader.Depth == 2 && inDevices && reader.NamespaceURI.Length == 0)
                     {
-                        if (reader.LocalName == "disk" && reader.GetAttribute("device", "") is null or "disk")
+                        if (reader.LocalName == "disk" && LibvirtAttributes.Get(reader, "device") is null or "disk")
                             disks.Add(ReadDisk(reader));
                         else if (reader.LocalName == "interface")
                             nics.Add(ReadNic(reader));
@@ -142,16 +149,34 @@ public sealed record DomainXml
             Uuid = uuid,
             MemoryMiB = memoryMiB.Value,
             Vcpus = vcpus,
+            Topology = topology,
             Description = description,
             Disks = disks,
             Nics = nics,
         };
     }
 
+    /// <summary>A cpu element's topology (the first child of that name), null without one of three positive numbers; leaves the reader on its end.</summary>
+    private static VcpuTopology? ReadTopology(XmlReader reader)
+    {
+        VcpuTopology? topology = null;
+        var seen = false;
+        foreach (var child in ChildElements(reader))
+        {
+            if (child != "topology" || seen)
+                continue;
+            seen = true;
+            int? Number(string name) => int.TryParse(LibvirtAttributes.Get(reader, name), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+            if (Number("sockets") is { } sockets && Number("cores") is { } cores && Number("threads") is { } threads)
+                topology = new VcpuTopology(sockets, cores, threads);
+        }
+        return topology;
+    }
+
     /// <summary>A disk element's type, source and target; leaves the reader on its end.</summary>
     private static VmDisk ReadDisk(XmlReader reader)
     {
-        var type = reader.GetAttribute("type", "") ?? "";
+        var type = LibvirtAttributes.Get(reader, "type") ?? "";
         string? protocol = null, sourceText = null, target = null, bus = null;
         bool seenSource = false, seenTarget = false;
         foreach (var child in ChildElements(reader))
@@ -159,14 +184,14 @@ public sealed record DomainXml
             if (child == "source" && !seenSource)
             {
                 seenSource = true;
-                protocol = reader.GetAttribute("protocol", "");
-                sourceText = reader.GetAttribute("name", "") ?? reader.GetAttribute("file", "") ?? reader.GetAttribute("dev", "");
+                protocol = LibvirtAttributes.Get(reader, "protocol");
+                sourceText = LibvirtAttributes.Get(reader, "name") ?? LibvirtAttributes.Get(reader, "file") ?? LibvirtAttributes.Get(reader, "dev");
             }
             else if (child == "target" && !seenTarget)
             {
                 seenTarget = true;
-                target = reader.GetAttribute("dev", "");
-                bus = reader.GetAttribute("bus", "");
+                target = LibvirtAttributes.Get(reader, "dev");
+                bus = LibvirtAttributes.Get(reader, "bus");
             }
         }
         return new VmDisk(type == "network" && protocol is not null ? protocol : type, sourceText ?? "", target, bus);
@@ -175,7 +200,7 @@ public sealed record DomainXml
     /// <summary>An interface element's type, MAC, source and model; leaves the reader on its end.</summary>
     private static VmNic ReadNic(XmlReader reader)
     {
-        var type = reader.GetAttribute("type", "") ?? "";
+        var type = LibvirtAttributes.Get(reader, "type") ?? "";
         string? mac = null, source = null, model = null;
         bool seenSource = false, seenMac = false, seenModel = false;
         foreach (var child in ChildElements(reader))
@@ -183,17 +208,17 @@ public sealed record DomainXml
             if (child == "source" && !seenSource)
             {
                 seenSource = true;
-                source = reader.GetAttribute("bridge", "") ?? reader.GetAttribute("dev", "") ?? reader.GetAttribute("network", "");
+                source = LibvirtAttributes.Get(reader, "bridge") ?? LibvirtAttributes.Get(reader, "dev") ?? LibvirtAttributes.Get(reader, "network");
             }
             else if (child == "mac" && !seenMac)
             {
                 seenMac = true;
-                mac = reader.GetAttribute("address", "")?.ToLowerInvariant();
+                mac = LibvirtAttributes.Get(reader, "address")?.ToLowerInvariant();
             }
             else if (child == "model" && !seenModel)
             {
                 seenModel = true;
-                model = reader.GetAttribute("type", "");
+                model = LibvirtAttributes.Get(reader, "type");
             }
         }
         return new VmNic(type, mac, source, model);

@@ -4,4 +4,8 @@ namespace Pvc.Core.Vms;
 /// <param name="Vm">The VM.</param>
 /// <param name="Target">The node it would migrate to; null when none qualifies (it would be shut down, autostart set).</param>
 /// <param name="Reason">Why no node qualifies, when none does.</param>
-public sealed record FlushPlanEntry(VmRef Vm, string? Target, string? Reason);
+public sealed record FlushPlanEntry(VmRef Vm, string? Target, string? Reason)
+{
+    /// <summary>The placement rules the VM is in, in words (<see cref="Placement.PlacementRule.ToString"/>); empty when none.</summary>
+    public IReadOnlyList<string> Rules { get; init; } = [];
+}

@@ -23,6 +23,8 @@ public sealed record Vm
     public string? Description { get; init; }
     /// <summary>vCPUs (0 when the XML cannot be read).</summary>
     public int Vcpus { get; init; }
+    /// <summary>The vCPU topology (sockets, cores, threads), when its XML gives one.</summary>
+    public VcpuTopology? Topology { get; init; }
     /// <summary>Memory, MiB (0 when the XML cannot be read).</summary>
     public long MemoryMiB { get; init; }
     /// <summary>Disks.</summary>

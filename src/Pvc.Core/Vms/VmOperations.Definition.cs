@@ -40,9 +40,11 @@ public sealed partial class VmOperations
         Node node;
         if (definition.TargetNode is null)
         {
-            var placement = view.Select(null, definition.NodeLimit, definition.NodeSelector);
-            node = nodes.First(n => n.Name == (placement.Target ?? throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NoTargetNode,
-                $"No node can take the VM '{xml.Name}': {placement.Explanation}.") { Target = xml.Name }));
+            // a rule may name the VM's UUID before its define: its partners' nodes then count
+            var rules = await cluster.Placement.ReadRulesAsync(cancellationToken);
+            var check = rules.Of(xml.Uuid).Count == 0 ? null : new PlacementRuleCheck(rules.Occupy(await NodesOfAsync(rules.PeersOf(xml.Uuid), cancellationToken)), xml.Uuid);
+            var placement = TargetNodeSelector.Select(nodes, view.Request(null, definition.NodeLimit, definition.NodeSelector) with { Rules = check });
+            node = nodes.First(n => n.Name == (placement.Target ?? throw NoTarget(xml.Name, placement)));
         }
         else
         {
@@ -276,5 +278,15 @@ public sealed partial class VmOperations
             throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.InsufficientMemory, $"The VM '{xml.Name}' has {xml.MemoryMiB} MiB of memory; the node '{node.Name}' has only {node.MemoryTotalMiB} MiB in all.") { Target = xml.Name };
         if (xml.Vcpus >= node.CpuCount - 2)
             throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.TooManyVcpus, $"The VM '{xml.Name}' has {xml.Vcpus} vCPUs; the node '{node.Name}' has {node.CpuCount} CPUs and a VM may have fewer than {node.CpuCount - 2}.") { Target = xml.Name };
+    }
+
+    /// <summary>The nodes of VMs (one round trip); a VM not defined, or with no node, is left out.</summary>
+    private async Task<Dictionary<Guid, string>> NodesOfAsync(IReadOnlyList<Guid> vms, CancellationToken cancellationToken)
+    {
+        var batch = new ZnodeBatch(Zk);
+        foreach (var vm in vms)
+            batch.Data(DomainKeys.Path(vm, DomainKeys.Node));
+        await batch.ReadAsync(cancellationToken);
+        return vms.Select(v => (v, n: PvcText.Decode(batch.Text(DomainKeys.Path(v, DomainKeys.Node))))).Where(p => p.n is not null).ToDictionary(p => p.v, p => p.n!);
     }
 }

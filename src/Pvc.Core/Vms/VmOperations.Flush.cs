@@ -1,5 +1,6 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Placement;
 using Pvc.Core.Schema;
 
 namespace Pvc.Core.Vms;
@@ -19,11 +20,18 @@ public sealed partial class VmOperations
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{node}'.") { Target = node };
         // the flushing node takes no VMs while it drains
         var others = view.Nodes.Select(n => n.Name == node ? n with { DomainState = NodeDomainState.Flush } : n).ToList();
-        var vms = await VmReader.ListAsync(Zk, new VmFilter { Node = node, State = VmState.Start }, cancellationToken);
+        var rules = await cluster.Placement.ReadRulesAsync(cancellationToken);
+        var all = await VmReader.ListAsync(Zk, cancellationToken: cancellationToken);
+        var vms = all.Where(v => v.Node == node && v.State == VmState.Start).ToList();
+        // one after another, as the flush's moves add up: each VM's choice sees the ones before it (nodes and rules)
+        var planner = new PlacementPlanner(others, rules.Occupy(all.Where(v => v.Node is not null).ToDictionary(v => v.Uuid, v => v.Node!)));
         return [.. vms.Select(vm =>
         {
-            var result = view.Select(vm.LastNode ?? vm.Node, vm.NodeLimit, vm.NodeSelector, others);
-            return new FlushPlanEntry(new VmRef(vm.Uuid, vm.Name), result.Target, result.Target is null ? result.Explanation : null);
+            var result = planner.Place(vm.Uuid, view.Request(vm.LastNode ?? vm.Node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
+            var reason = result.Target is not null ? null
+                : result.BlockingRules.Count > 0 ? $"the hard rule(s) {string.Join(", ", result.BlockingRules.Select(r => $"'{r.Name}'"))} turn away the nodes that could ({result.Explanation})"
+                : result.Explanation;
+            return new FlushPlanEntry(new VmRef(vm.Uuid, vm.Name), result.Target, reason) { Rules = [.. rules.Of(vm.Uuid).Select(r => r.ToString())] };
         })];
     }
 }

@@ -26,14 +26,35 @@ public sealed partial class VmOperations
             NodeName.Validate(target);
         // the target's existence and states are part of the plan's basis: a node that is flushed meanwhile fails the commit
         var extra = target is null ? [] : new[] { NodeKeys.Path(target), NodeKeys.Path(target, NodeKeys.DaemonState), NodeKeys.Path(target, NodeKeys.DomainState) };
-        var read = await VersionedKeys.ReadAsync(Zk, PlacementKeys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(extra), cancellationToken);
+        // a node chosen here is judged by the VM's placement rules: the rules and the nodes of the rules' other VMs are
+        // part of the basis, so two decisions made from one picture (two flushes at once) cannot both commit and break a
+        // keep-apart rule between them: the second fails its commit and decides again
+        var rules = request.Kind == MigrationKind.Migrate && target is null ? await cluster.Placement.ReadRulesAsync(cancellationToken) : PlacementRules.None;
+        var ruleKeys = rules.Of(vm.Uuid).Select(r => PlacementRuleKeys.Rule(r.Name)).Concat(rules.PeersOf(vm.Uuid).Select(p => DomainKeys.Path(p, DomainKeys.Node)));
+        var read = await VersionedKeys.ReadAsync(Zk, PlacementKeys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(extra).Concat(ruleKeys), cancellationToken);
         SchemaVersion.EnsureSupported(read[BaseKeys.SchemaVersion]);
-        return await PlanAsync(vm, read, request, cancellationToken) with { Basis = read };
+        return await PlanAsync(vm, read, request, rules, cancellationToken) with { Basis = read };
     }
 
     /// <summary>Migrates, moves or unmigrates a VM and returns what was written (a plan and its commit).</summary>
-    public async Task<MigrationPlan> MigrateAsync(VmRef vm, MigrationRequest request, CancellationToken cancellationToken = default) =>
-        await MigrateAsync(await PlanMigrationAsync(vm, request, cancellationToken), cancellationToken);
+    /// <remarks>
+    /// Without a target, a plan whose basis changed before its commit (another placement decided meanwhile, such as a
+    /// concurrent flush's) is worked out again, up to three times.
+    /// </remarks>
+    public async Task<MigrationPlan> MigrateAsync(VmRef vm, MigrationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await MigrateAsync(await PlanMigrationAsync(vm, request, cancellationToken), cancellationToken);
+            }
+            catch (PvcException e) when (e.ErrorId == PvcErrorIds.PlanChangedMeanwhile && request.Target is null && request.Kind == MigrationKind.Migrate && attempt < 3)
+            {
+            }
+        }
+    }
 
     /// <summary>
     /// Commits a plan from <see cref="PlanMigrationAsync"/> as it stands, in one transaction that checks the versions of
@@ -98,9 +119,9 @@ public sealed partial class VmOperations
     /// its autostart VMs). Kept stopped, it was lost (the nemesis, seed 651478: the receiver killed, then an unflush).</item>
     /// </list>
     /// </summary>
-    private async Task<MigrationPlan> PlanAsync(VmRef vm, VersionedKeys read, MigrationRequest request, CancellationToken cancellationToken)
+    private async Task<MigrationPlan> PlanAsync(VmRef vm, VersionedKeys read, MigrationRequest request, PlacementRules rules, CancellationToken cancellationToken)
     {
-        var plan = await PlanPlacementAsync(vm, read, request, cancellationToken);
+        var plan = await PlanPlacementAsync(vm, read, request, rules, cancellationToken);
         if (plan.State != VmState.Stop)
             return plan;
         var handOver = read[P(vm, DomainKeys.MigrateSyncLock)] is { Length: > 0 };
@@ -112,7 +133,7 @@ public sealed partial class VmOperations
         return handOver ? plan with { StartsWhenNodeReady = true } : plan;
     }
 
-    private async Task<MigrationPlan> PlanPlacementAsync(VmRef vm, VersionedKeys read, MigrationRequest request, CancellationToken cancellationToken)
+    private async Task<MigrationPlan> PlanPlacementAsync(VmRef vm, VersionedKeys read, MigrationRequest request, PlacementRules rules, CancellationToken cancellationToken)
     {
         if (read[P(vm, DomainKeys.Root)] is null)
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
@@ -141,9 +162,12 @@ public sealed partial class VmOperations
             // a forced migration of a migrated VM keeps its last node, and the nodes refuse a migration to the last
             // node (PVC's rule), so that node is no candidate; PVC's findTargetNode may pick it and the flush then aborts
             var candidates = request.Kind == MigrationKind.Migrate && request.Force && lastNode is not null ? nodes.Where(n => n.Name != lastNode) : nodes;
-            var placement = view.Select(current, limit, Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)]), candidates);
-            target = placement.Target ?? throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NoTargetNode,
-                $"No node can take the VM '{vm.Name}': {placement.Explanation}.") { Target = vm.Name };
+            var nodeOf = rules.PeersOf(vm.Uuid).Select(p => (p, n: PvcText.Decode(read[DomainKeys.Path(p, DomainKeys.Node)]))).Where(p => p.n is not null).ToDictionary(p => p.p, p => p.n!);
+            if (current is not null)
+                nodeOf[vm.Uuid] = current;
+            var check = new PlacementRuleCheck(rules.Occupy(nodeOf), vm.Uuid);
+            var placement = TargetNodeSelector.Select(candidates, view.Request(current, limit, Wire.NodeSelector.Decode(read[P(vm, DomainKeys.NodeSelector)])) with { Rules = check });
+            target = placement.Target ?? throw NoTarget(vm.Name, placement);
         }
         else
         {
@@ -168,4 +192,10 @@ public sealed partial class VmOperations
         var newLast = request.Kind == MigrationKind.Move ? null : (lastNode is not null && request.Force ? lastNode : current);
         return new MigrationPlan(vm, current, target, newState, newLast);
     }
+
+    /// <summary>The refusal when no node qualifies: naming the hard rules when they turned away a node that would otherwise do.</summary>
+    private static PvcException NoTarget(string vmName, PlacementResult placement) => placement.BlockingRules.Count > 0
+        ? new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.PlacementRuleUnmet,
+            $"No node can take the VM '{vmName}' within its placement rules: the hard rule{(placement.BlockingRules.Count > 1 ? "s" : "")} {string.Join(", ", placement.BlockingRules.Select(r => $"'{r.Name}'"))} turn{(placement.BlockingRules.Count > 1 ? "" : "s")} away the nodes that could ({placement.Explanation}). Remove or change the rule (Remove-PvcPlacementRule), or name a node.") { Target = vmName, Detail = placement.BlockingRules[0] }
+        : new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NoTargetNode, $"No node can take the VM '{vmName}': {placement.Explanation}.") { Target = vmName };
 }

@@ -128,6 +128,7 @@ internal sealed class VmSlots
             Profile = PvcText.Decode(Get(_profile)),
             Description = parsed?.Description,
             Vcpus = parsed?.Vcpus ?? 0,
+            Topology = parsed?.Topology,
             MemoryMiB = parsed?.MemoryMiB ?? 0,
             Disks = parsed?.Disks ?? [],
             Nics = parsed?.Nics ?? [],

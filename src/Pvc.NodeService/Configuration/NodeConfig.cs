@@ -85,13 +85,16 @@ public sealed record NodeConfig
     /// <summary>How this node reaches Ceph (the <c>ceph</c> section), or null when storage is not configured here.</summary>
     public CephSettings? Ceph { get; init; }
 
+    /// <summary>The DNS aggregator's database (<c>database.postgres</c>); null when pvc.conf names no PostgreSQL host: the primary runs no aggregator.</summary>
+    public DnsDatabaseSettings? DnsDatabase { get; init; }
+
     /// <summary>True when this node is a coordinator.</summary>
     public bool IsCoordinator => CoordinatorNodes.Contains(NodeName);
 
     /// <summary>The record's text without the passwords, so that logging a configuration never shows them.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}, Ceph = {(Ceph is null ? "off" : Ceph.ConfigFile)}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ClusterName = {ClusterName}, NodeName = {NodeName}, ZooKeeper = {ZooKeeper}, LibvirtUri = {LibvirtUri}, IpmiHostname = {IpmiHostname}, IpmiUsername = {IpmiUsername}, IpmiPassword = {(IpmiPassword is null ? "" : "***")}, ZooKeeperUser = {ZooKeeperUser}, ZooKeeperPassword = {(ZooKeeperPassword is null ? "" : "***")}, ZooKeeperTls = {(ZooKeeperTls is null ? "off" : "on")}, Ceph = {(Ceph is null ? "off" : Ceph.ConfigFile)}, DnsDatabase = {(DnsDatabase is null ? "off" : DnsDatabase.ToString())}");
         return true;
     }
 }

@@ -37,6 +37,8 @@ public static partial class NodeConfigLoader
         // a ZooKeeper member credential opens the whole closed cluster, its BMC passwords included
         if (config.ZooKeeperPassword is not null)
             RequireOwnerOnly(path, "the ZooKeeper password (database.zookeeper.password)");
+        if (config.DnsDatabase?.Password is not null)
+            RequireOwnerOnly(path, "the DNS database password (database.postgres.credentials.dns.password)");
         if (config.ZooKeeperTls is { } tls)
         {
             if (tls.KeyFile is not null)
@@ -152,6 +154,28 @@ public static partial class NodeConfigLoader
             FloatingAddresses = FloatingAddresses(Text, Device, source),
         };
         var ceph = ParseCeph(root, source, Text, List, Int, coordinators);
+        DnsDatabaseSettings? dnsDatabase = null;
+        if (Text("database.postgres.hostname") is { Length: > 0 } pgHost)
+        {
+            if (pgHost.Any(char.IsControl) || pgHost.Contains(';', StringComparison.Ordinal))
+                throw new NodeConfigException($"{source}: 'database.postgres.hostname' is not a host name, address or socket directory.");
+            string Word(string key, string fallback) => Text(key) is { } word
+                ? (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? word
+                    : throw new NodeConfigException($"{source}: '{key}' is '{word}'; it must be letters, digits, '_' or '-'."))
+                : fallback;
+            dnsDatabase = new DnsDatabaseSettings
+            {
+                Host = pgHost,
+                Port = Int("database.postgres.port", 5432, 1) is var pgPort and <= 65535 ? pgPort
+                    : throw new NodeConfigException($"{source}: 'database.postgres.port' must be a port number (1 to 65535)."),
+                Database = Word("database.postgres.credentials.dns.database", "pvcdns"),
+                User = Word("database.postgres.credentials.dns.username", "pvcdns"),
+                Password = Text("database.postgres.credentials.dns.password") is { Length: > 0 } pgPassword
+                    ? (pgPassword.Any(char.IsControl) ? throw new NodeConfigException($"{source}: 'database.postgres.credentials.dns.password' has a control character.") : pgPassword)
+                    : null,
+                UpstreamDomain = Text("cluster.networks.upstream.domain") is { Length: > 0 } upstreamDomain ? upstreamDomain : "pvc.local",
+            };
+        }
         string Folder(string key, string fallback) => Text(key) is { Length: > 0 } folder ? (Path.IsPathRooted(folder) && !folder.Any(char.IsControl) ? Path.GetFullPath(folder)
             : throw new NodeConfigException($"{source}: '{key}' is '{folder}'; it must be an absolute path.")) : fallback;
         bool Flag(string key, bool fallback) => Text(key) is null ? fallback : Bool(key);
@@ -174,6 +198,7 @@ public static partial class NodeConfigLoader
         return new NodeConfig
         {
             Ceph = ceph,
+            DnsDatabase = dnsDatabase,
             Logging = logging,
             Networks = networks,
             ClusterName = cluster,

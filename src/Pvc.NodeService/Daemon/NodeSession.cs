@@ -52,6 +52,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
                 new Networks.PrimaryDhcpOptions(config.RunDirectory, self, config.SourceFile ?? Configuration.NodeConfigLoader.DefaultPath)
                 {
                     FloatingAddresses = config.Networks.FloatingAddresses,
+                    DnsDatabase = config.DnsDatabase,
                 }, log);
             await primaryNetworks.ClearStaleAsync(await cluster.Networks.ListAsync((string?)null, cancellationToken), cancellationToken);
         }

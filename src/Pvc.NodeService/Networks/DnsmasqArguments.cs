@@ -5,7 +5,7 @@ namespace Pvc.NodeService.Networks;
 
 /// <summary>
 /// dnsmasq's command line for one managed network, with PVC's flags (inventory 4.8) for IPv4 DHCP and DNS on the
-/// gateway. Every value comes from a network Core's reader parsed (addresses are <see cref="IPAddress"/>es, the domain
+/// gateway, authoritative for the network's domain. Every value comes from a network Core's reader parsed (addresses are <see cref="IPAddress"/>es, the domain
 /// was validated by Core's rules when written), and each is its own argument.
 /// </summary>
 internal static class DnsmasqArguments
@@ -28,6 +28,9 @@ internal static class DnsmasqArguments
             $"--domain={domain}", $"--local=/{domain}/", "--log-facility=-", "--log-dhcp", "--keep-in-foreground",
             "--leasefile-ro", $"--dhcp-script={leaseHook}", $"--dhcp-hostsdir={hostsDirectory}", "--bind-interfaces",
             $"--listen-address={gateway}",
+            // authoritative for the network's domain, with zone transfers to the gateway itself: the primary's DNS
+            // aggregator pulls the zone from here into PowerDNS's database (PVC's flags)
+            $"--auth-zone={domain}", $"--auth-peer={gateway}", $"--auth-server={gateway}", $"--auth-sec-servers={gateway}",
             $"--dhcp-option=option:ntp-server,{gateway}",
             $"--dhcp-range={start},{end},48h",
         ];

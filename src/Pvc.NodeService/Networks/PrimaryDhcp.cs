@@ -16,8 +16,11 @@ namespace Pvc.NodeService.Networks;
 /// firewall (<see cref="NetworkFirewall"/>, loaded before any gateway so that guests never reach the primary's other
 /// services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F), and for each with DHCPv4 its
 /// reservations as hosts files and a dnsmasq whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
-/// It follows the networks' watches and restarts a dnsmasq that exits. On relinquish (cancellation) it stops every
-/// dnsmasq, then removes the floating addresses and the gateways, then the firewall, as PVC's become_secondary does.
+/// Then, with a DNS database in pvc.conf, the DNS aggregator (<see cref="DnsAggregator"/>: PowerDNS over PostgreSQL on
+/// the cluster and upstream floating addresses, each managed network's zone kept in step with its dnsmasq by zone
+/// transfers). It follows the networks' watches and restarts a dnsmasq or PowerDNS that exits. On relinquish
+/// (cancellation) it stops the DNS aggregator and every dnsmasq, then removes the floating addresses and the gateways,
+/// then the firewall, as PVC's become_secondary does.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, PrimaryDhcpOptions options, ILogger log) : IPrimaryDuty
@@ -29,6 +32,9 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     private readonly List<FloatingAddress> _floating = [];
     private readonly PrimaryAddresses _addresses = new(ip, log);
     private readonly NetworkFirewall _firewall = new(new NftTool(ip.Netns), options.RunDirectory, log);
+    private readonly DnsAggregator? _dns = options.DnsDatabase is { } database && options.DnsAddresses.Count > 0
+        ? new DnsAggregator(database, options.DnsAddresses, options.RunDirectory, options.Netns, log) : null;
+    private volatile IReadOnlyList<Network> _zones = [];
 
     /// <inheritdoc />
     public string Name => "DHCP";
@@ -39,6 +45,10 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var changed = new Signal();
+        if (options.DnsDatabase is not null && _dns is null)
+            log.LogWarning("pvc.conf names a DNS database but no cluster or upstream floating address for PowerDNS to listen on: no DNS aggregator runs");
+        using var transfers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var transferring = _dns is null ? Task.CompletedTask : TransferLoopAsync(_dns, transfers.Token);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -66,7 +76,12 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         }
         finally
         {
-            // relinquish: the DHCP servers stop first, then the floating addresses and the gateways go, then the firewall
+            // relinquish: the DNS aggregator and the DHCP servers stop first, then the floating addresses and the
+            // gateways go, then the firewall
+            await transfers.CancelAsync();
+            await transferring.ContinueWith(_ => { }, TaskScheduler.Default);
+            if (_dns is not null)
+                await _dns.DisposeAsync();
             foreach (var vni in _servers.Keys.ToList())
                 await StopServerAsync(vni);
             foreach (var floating in Enumerable.Reverse(_floating))
@@ -87,14 +102,15 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
 
     /// <summary>
     /// Removes what a primary of this node left behind when its service ended without relinquishing (SIGKILL, OOM, a
-    /// crash): the gateways of <paramref name="list"/>'s managed networks, the floating addresses, a dnsmasq still
-    /// running from its pid file, and the firewall. Run at session start, before this node can take over again; else the
+    /// crash): the gateways of <paramref name="list"/>'s managed networks, the floating addresses, a dnsmasq or PowerDNS
+    /// still running from its pid file, and the firewall. Run at session start, before this node can take over again; else the
     /// next primary would give the network a second gateway with the same address.
     /// </summary>
     public async Task ClearStaleAsync(IReadOnlyList<Network> list, CancellationToken cancellationToken)
     {
         foreach (var file in Directory.Exists(options.RunDirectory) ? Directory.GetFiles(options.RunDirectory, "dnsmasq-*.pid") : [])
-            KillStaleDnsmasq(file);
+            KillStale(file, "dnsmasq");
+        KillStale(Path.Combine(options.RunDirectory, "pdns", "pdns.pid"), "pdns_server");
         foreach (var network in list.Where(n => n.Type == NetworkType.Managed))
             foreach (var gateway in new[] { network.Ip4Gateway, network.Ip6Gateway }.OfType<System.Net.IPAddress>())
                 await _addresses.RemoveStaleAsync(NetworkLinks.BridgeName(network.Vni), gateway.ToString(), cancellationToken);
@@ -110,16 +126,18 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         }
     }
 
-    private void KillStaleDnsmasq(string pidFile)
+    private void KillStale(string pidFile, string program)
     {
+        if (!File.Exists(pidFile))
+            return;
         try
         {
             if (int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim() == "dnsmasq")
+                && File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim() == program)
             {
                 using var process = Process.GetProcessById(pid);
                 process.Kill();
-                log.LogWarning("Stopped dnsmasq {Pid} left running by a primary of this node ({File})", pid, pidFile);
+                log.LogWarning("Stopped {Program} {Pid} left running by a primary of this node ({File})", program, pid, pidFile);
             }
             File.Delete(pidFile);
         }
@@ -192,7 +210,70 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 log.LogWarning("Network {Vni} gets no DHCP: {Message}", network.Vni, e.Message);
             }
         }
+        if (_dns is not null && !await EnsureDnsAsync(_dns, managed, wake, cancellationToken))
+            complete = false;
         return complete;
+    }
+
+    /// <summary>The DNS aggregator after the dnsmasqs (PVC's last takeover step): the zones in the database, then PowerDNS; false when the database did not answer.</summary>
+    private async Task<bool> EnsureDnsAsync(DnsAggregator dns, IReadOnlyList<Network> managed, Action wake, CancellationToken cancellationToken)
+    {
+        var zones = new List<Network>();
+        foreach (var network in managed)
+        {
+            try
+            {
+                NetworkValidation.ServedDomain(network);
+                zones.Add(network);
+            }
+            catch (PvcException e)
+            {
+                log.LogWarning("Network {Vni} gets no DNS zone: {Message}", network.Vni, e.Message);
+            }
+        }
+        try
+        {
+            await dns.SyncZonesAsync(zones, cancellationToken);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            log.LogWarning("The DNS aggregator's database did not answer: {Message}", e.Message);
+            return false;
+        }
+        _zones = zones;
+        dns.EnsureStarted(wake);
+        return true;
+    }
+
+    /// <summary>PVC's AXFR thread: each round, every zone's records are transferred from its network's dnsmasq into the database.</summary>
+    private async Task TransferLoopAsync(DnsAggregator dns, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var network in _zones.Where(n => n.Ip4Dhcp))
+            {
+                try
+                {
+                    await dns.TransferAsync(network, cancellationToken);
+                }
+                catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException or PvcException or CliWrap.Exceptions.CliWrapException)
+                {
+                    log.LogWarning("The DNS zone of network {Vni} could not be brought in step with its dnsmasq: {Message}", network.Vni, e.Message);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+            try
+            {
+                await Task.Delay(options.DnsTransferInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Puts the network's gateway addresses on its bridge and takes off old ones; true when one had to be (re)added.</summary>

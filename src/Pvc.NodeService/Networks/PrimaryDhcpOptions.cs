@@ -1,6 +1,6 @@
 namespace Pvc.NodeService.Networks;
 
-/// <summary>Where the primary's network services keep their files, what the DHCP lease hook is, the floating addresses, and (in tests) the namespace they run in.</summary>
+/// <summary>Where the primary's network services keep their files, what the DHCP lease hook is, the floating addresses, the DNS aggregator's database, and (in tests) the namespace they run in.</summary>
 /// <param name="RunDirectory">The node's run directory: hosts files go to dnsmasq/&lt;vni&gt;/ below it, as PVC's /run/pvc/dnsmasq.</param>
 /// <param name="LeaseHook">The executable dnsmasq runs for each lease: this node service's own binary.</param>
 /// <param name="ConfigFile">The node's pvc.conf, for the hook to find the cluster.</param>
@@ -9,4 +9,14 @@ internal sealed record PrimaryDhcpOptions(string RunDirectory, string LeaseHook,
 {
     /// <summary>The cluster's floating addresses the primary holds (pvc.conf), in PVC's takeover order.</summary>
     public IReadOnlyList<Configuration.FloatingAddress> FloatingAddresses { get; init; } = [];
+
+    /// <summary>The DNS aggregator's database (pvc.conf's <c>database.postgres</c>); null runs no aggregator.</summary>
+    public Configuration.DnsDatabaseSettings? DnsDatabase { get; init; }
+
+    /// <summary>How long the DNS aggregator waits between two rounds of zone transfers from the networks' dnsmasqs.</summary>
+    public TimeSpan DnsTransferInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The addresses PowerDNS listens on, as PVC's: the cluster's and the upstream network's floating addresses.</summary>
+    public IReadOnlyList<System.Net.IPAddress> DnsAddresses =>
+        [.. FloatingAddresses.Where(f => f.Network is "cluster" or "upstream").OrderBy(f => f.Network == "cluster" ? 0 : 1).Select(f => f.Address)];
 }

@@ -8,7 +8,7 @@ namespace Pvc.PowerShell.Cmdlets;
 /// <summary>Changes a VM's PVC metadata (<c>pvc vm meta</c>) and/or its libvirt XML (<c>pvc vm modify</c>).</summary>
 [Cmdlet(VerbsCommon.Set, "PvcVm", SupportsShouldProcess = true)]
 [OutputType(typeof(Vm))]
-public sealed class SetPvcVmCommand : VmCmdlet
+public sealed partial class SetPvcVmCommand : VmCmdlet
 {
     /// <summary>The nodes it may run on (an empty list: any node).</summary>
     [Parameter]
@@ -51,6 +51,11 @@ public sealed class SetPvcVmCommand : VmCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (VCpu is not null || Topology is not null || Memory is not null)
+        {
+            SetResources();
+            return;
+        }
         var change = new VmMetadataChange
         {
             NodeLimit = NodeLimit, NodeSelector = NodeSelector, Autostart = Autostart, MigrationMethod = MigrationMethod,

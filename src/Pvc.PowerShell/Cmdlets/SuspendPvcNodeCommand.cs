@@ -20,7 +20,8 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
         var plan = TryAwait(token => vms.PlanFlushAsync(name, token), name);
         if (plan is null)
             return;
-        var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(e => e.Target is null ? $"{e.Vm.Name}: no node qualifies, shut down ({e.Reason})" : $"{e.Vm.Name} -> {e.Target}"));
+        var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(e => (e.Target is null ? $"{e.Vm.Name}: no node qualifies, shut down ({e.Reason})" : $"{e.Vm.Name} -> {e.Target}")
+            + (e.Rules.Count > 0 ? $" [rule {string.Join(", ", e.Rules)}]" : "")));
         Narrate($"Plan for flushing {name}: {where}", before);
         if (!ShouldProcess(name, $"Flush node ({where})"))
             return;

@@ -1,0 +1,64 @@
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
+
+namespace Pvc.Core.Vms;
+
+// vCPUs, memory and the XML as stored: PVC's vm vcpu set, vm memory set and vm dump.
+public sealed partial class VmOperations
+{
+    /// <summary>The VM's libvirt XML as stored (PVC's <c>pvc vm dump</c>).</summary>
+    /// <exception cref="PvcException">NotFound "VmNotFound"; InvalidData "VmXmlMissing".</exception>
+    public async Task<string> GetXmlAsync(VmRef vm, CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.Xml);
+        if (read[P(vm, DomainKeys.Root)] is null)
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+        return read[P(vm, DomainKeys.Xml)] is { Length: > 0 } xml ? xml
+            : throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlMissing, $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
+    }
+
+    /// <summary>
+    /// Changes a VM's vCPUs (with their topology) and/or memory in its stored XML, as PVC's <c>vm vcpu set</c> and
+    /// <c>vm memory set</c> do: the new XML passes every check a modified XML passes (the domain-XML policy, the VM's node
+    /// size) and is written in one transaction that also checks the XML read has not changed meanwhile. A running VM takes
+    /// it at its next start, or now with <paramref name="restart"/> (state "restart" in the same transaction).
+    /// </summary>
+    /// <returns>When the change reaches the guest.</returns>
+    /// <exception cref="PvcException">InvalidArgument: "NoChange", "InvalidVcpus", "InvalidMemory", "InvalidTopology".</exception>
+    /// <exception cref="PvcException">ResourceUnavailable: The VM's node cannot hold it ("InsufficientMemory", "TooManyVcpus").</exception>
+    /// <exception cref="PvcException">WriteConflict: The VM changed meanwhile; nothing was written.</exception>
+    public async Task<VmChangeEffect> SetResourcesAsync(VmRef vm, VmResourceChange change, bool restart = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node, DomainKeys.Xml);
+        if (read[P(vm, DomainKeys.Root)] is null)
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
+        var stored = read[P(vm, DomainKeys.Xml)] is { Length: > 0 } text ? text
+            : throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlMissing, $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
+        return await WriteXmlAsync(vm, read, VmResourceXml.Apply(vm, stored, change), restart, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a VM's new XML built from what <paramref name="read"/> holds (its state, node and XML, with their versions):
+    /// the checks of <see cref="ModifyAsync"/>, then one transaction.
+    /// </summary>
+    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken)
+    {
+        var (xml, uses) = ParseForWrite(newXml);
+        var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
+        var nodes = (await PlacementAsync(cancellationToken)).Nodes;
+        if (nodes.FirstOrDefault(n => n.Name == PvcText.Decode(read[P(vm, DomainKeys.Node)])) is { } node)
+            RequireFits(xml, node);
+        var running = StateOf(read, vm) == VmState.Start;
+        var writes = new List<Op>(allowed.Checks)
+        {
+            Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))),
+            Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml)),
+        };
+        if (restart && running)
+            writes.Add(Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(VmState.Restart))));
+        await CommitAsync(vm, read, writes, cancellationToken);
+        return !running ? VmChangeEffect.NextStart : restart ? VmChangeEffect.Restarting : VmChangeEffect.PendingRestart;
+    }
+}

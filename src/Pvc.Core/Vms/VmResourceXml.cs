@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Xml;
+using System.Xml.Linq;
+using Pvc.Core.Errors;
+
+namespace Pvc.Core.Vms;
+
+/// <summary>
+/// A VM's stored domain XML with its vCPUs, topology and memory changed as PVC's <c>vm vcpu set</c> and <c>vm memory set</c>
+/// change them (the <c>vcpu</c> element, <c>cpu/topology</c>'s three attributes, the <c>memory</c> element), its layout
+/// kept. Unlike PVC, a missing <c>cpu</c> or <c>topology</c> element is added rather than failing, <c>memory</c> gets an
+/// explicit MiB unit (PVC writes the number alone, which libvirt reads as KiB when the unit was KiB), a
+/// <c>currentMemory</c> follows <c>memory</c>, and a <c>current</c> vCPU count is dropped (the VM starts with them all).
+/// </summary>
+internal static class VmResourceXml
+{
+    private static readonly XmlReaderSettings Settings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
+    /// <summary>The new XML text; the change is checked first (a topology must hold exactly the vCPUs).</summary>
+    /// <exception cref="PvcException">InvalidArgument "NoChange", "InvalidVcpus", "InvalidMemory", "InvalidTopology"; InvalidData "VmXmlInvalid" for stored XML that cannot be read.</exception>
+    public static string Apply(VmRef vm, string stored, VmResourceChange change)
+    {
+        if (change.IsEmpty)
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.NoChange, $"No vCPUs, topology or memory were given for the VM '{vm.Name}'.") { Target = vm.Name };
+        if (change.Vcpus is < 1)
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidVcpus, $"A VM needs at least one vCPU, not {change.Vcpus}.") { Target = vm.Name };
+        if (change.MemoryMiB is < 1)
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidMemory, $"A VM needs at least 1 MiB of memory, not {change.MemoryMiB} MiB.") { Target = vm.Name };
+        int? vcpus = change.Vcpus;
+        if (vcpus is null && change.Topology is { } given)
+            vcpus = (int)Math.Min(given.Count, int.MaxValue);
+        var topology = change.Topology ?? (vcpus is { } n ? VcpuTopology.Default(n) : null);
+        if (topology is not null && topology.Count != vcpus)
+            throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTopology,
+                $"The topology {topology} (sockets,cores,threads) holds {topology.Count} vCPUs, not {vcpus}; libvirt needs sockets × cores × threads to be the vCPU count.") { Target = vm.Name };
+
+        var doc = Load(vm, stored);
+        var root = doc.Root!;
+        if (vcpus is { } count)
+        {
+            var vcpu = root.Element("vcpu")!;
+            vcpu.Value = count.ToString(CultureInfo.InvariantCulture);
+            vcpu.Attribute("current")?.Remove();
+            var cpu = root.Element("cpu");
+            if (cpu is null)
+                vcpu.AddAfterSelf(cpu = new XElement("cpu"));
+            var topologyElement = cpu.Element("topology");
+            if (topologyElement is null)
+                cpu.AddFirst(topologyElement = new XElement("topology"));
+            topologyElement.SetAttributeValue("sockets", topology!.Sockets.ToString(CultureInfo.InvariantCulture));
+            topologyElement.SetAttributeValue("cores", topology.Cores.ToString(CultureInfo.InvariantCulture));
+            topologyElement.SetAttributeValue("threads", topology.Threads.ToString(CultureInfo.InvariantCulture));
+        }
+        if (change.MemoryMiB is { } mib)
+        {
+            foreach (var element in new[] { root.Element("memory"), root.Element("currentMemory") })
+            {
+                if (element is null)
+                    continue;
+                element.Value = mib.ToString(CultureInfo.InvariantCulture);
+                element.SetAttributeValue("unit", "MiB");
+            }
+        }
+        return doc.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>The stored XML as a document; stored XML that cannot be read is the cluster's data at fault, not the caller's input.</summary>
+    internal static XDocument Load(VmRef vm, string stored)
+    {
+        try
+        {
+            DomainXml.Parse(stored);
+            using var reader = XmlReader.Create(new StringReader(stored), Settings);
+            return XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+        catch (Exception e) when (e is PvcException { Kind: PvcErrorKind.InvalidArgument } or XmlException)
+        {
+            throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlInvalid,
+                $"The VM '{vm.Name}''s stored XML cannot be read ({e.Message}); give it a valid definition with Set-PvcVm -Xml first.") { Target = vm.Name };
+        }
+    }
+}
