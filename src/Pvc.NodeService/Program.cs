@@ -84,6 +84,8 @@ builder.Services.AddSingleton(config);
 Pvc.NodeService.Storage.StorageTaskHandler.Register(builder.Services);
 // the OSD handlers (osd.add/remove/in/out/set/unset) on the same Ceph access, with systemd's ceph-osd@ units
 Pvc.NodeService.Ceph.Osds.OsdTaskHandler.Register(builder.Services);
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Ceph.Osds.OsdRefreshTaskHandler>();
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler>(sp => new Pvc.NodeService.Ceph.Benchmarks.StorageBenchmarkTaskHandler(sp.GetRequiredService<Pvc.NodeService.Ceph.CephAccess>()));
 // tests only: the test suites' handlers (TaskHandlerAssemblies); unset in production
 var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.Services,
     Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));

@@ -487,4 +487,19 @@ public static class PvcErrorIds
 
     /// <summary>A hard placement rule turns away every node that could otherwise take the VM; the message names the rule.</summary>
     public const string PlacementRuleUnmet = nameof(PlacementRuleUnmet);
+
+    /// <summary>A storage benchmark's job name that is not 1 to 100 letters, digits, '-', '_', '.' or ':'.</summary>
+    public const string InvalidBenchmarkName = nameof(InvalidBenchmarkName);
+
+    /// <summary>A storage benchmark's runtime per job outside 1 s to 1 h, or a benchmark volume size outside 16 MiB to 1 TiB.</summary>
+    public const string InvalidBenchmarkRuntime = nameof(InvalidBenchmarkRuntime);
+
+    /// <summary>No storage benchmark has that job name.</summary>
+    public const string StorageBenchmarkNotFound = nameof(StorageBenchmarkNotFound);
+
+    /// <summary>A storage benchmark with that job name exists already.</summary>
+    public const string StorageBenchmarkExists = nameof(StorageBenchmarkExists);
+
+    /// <summary>The device holds no OSD with the id asked for (osd refresh).</summary>
+    public const string OsdNotOnDevice = nameof(OsdNotOnDevice);
 }

@@ -196,7 +196,7 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
     }
 
     // .NET has no S_ISBLK: the kernel lists every block device under /sys/class/block by its name
-    private static bool IsBlockDevice(string path)
+    internal static bool IsBlockDevice(string path)
     {
         try
         {
