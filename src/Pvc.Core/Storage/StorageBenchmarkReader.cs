@@ -33,7 +33,7 @@ public sealed class StorageBenchmarkReader(ClusterConnection cluster)
         var batch = new ZnodeBatch(cluster.ZooKeeper).Data(path);
         await batch.ReadAsync(cancellationToken);
         return StorageBenchmarkResult.Parse(job, batch.Text(path))
-            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.StorageBenchmarkNotFound, $"No storage benchmark named '{job}' is recorded; Get-PvcStorageBenchmark lists them.") { Target = job };
+            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.StorageBenchmarkNotFound, $"No storage benchmark named '{job}' is recorded.") { Target = job };
     }
 
     /// <summary>

@@ -41,6 +41,10 @@ internal static class PvcErrorRecords
         PvcErrorIds.NetworkAlreadyExists => "Set-PvcNetwork changes it.",
         PvcErrorIds.DhcpReservationNotFound => "Get-PvcDhcpLease -Static lists the reservations.",
         PvcErrorIds.AclNotFound => "Get-PvcNetworkAcl lists the rules.",
+        PvcErrorIds.PlacementRuleNotFound => "Get-PvcPlacementRule lists the rules.",
+        PvcErrorIds.PlacementRuleUnmet => "Remove-PvcPlacementRule removes a rule; Move-PvcVm -Node names a node.",
+        PvcErrorIds.StorageBenchmarkNotFound => "Get-PvcStorageBenchmark lists the benchmarks.",
+        PvcErrorIds.NoRbdDiskTemplate => "Set-PvcVm -Xml adds the first RBD disk.",
         PvcErrorIds.VmXmlInvalid => "Set-PvcVm -Xml gives it a definition.",
         PvcErrorIds.CredentialRequired => "Connect-PvcCluster -Credential gives them.",
         PvcErrorIds.DomainXmlNotAllowed when error.Detail is DomainXmlRefusal { Use.HostPath: not null } refusal =>

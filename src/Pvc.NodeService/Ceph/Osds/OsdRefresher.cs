@@ -35,7 +35,7 @@ public sealed class OsdRefresher(ClusterConnection cluster, RadosCluster ceph, I
             throw OsdErrors.DeviceNotFound(device, nodeName);
         var found = (await tools.ListAsync(device, cancellationToken)).FirstOrDefault(o => o.Id == request.Id)
             ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.OsdNotOnDevice,
-                $"Device '{device}' on node '{nodeName}' holds no OSD {request.Id} ('ceph-volume raw list {device}' shows what it holds); refresh reads an OSD that is there, it makes none (Add-PvcOsd does).") { Target = device };
+                $"Device '{device}' on node '{nodeName}' holds no OSD {request.Id} ('ceph-volume raw list {device}' shows what it holds); refresh reads an OSD that is there, it makes none (adding an OSD does).") { Target = device };
 
         await report(2, Steps, $"Activating osd.{found.Id} from {device}");
         await tools.ActivateAsync(device, cancellationToken);
