@@ -1,4 +1,3 @@
-using System.Text;
 using Pvc.Core.Schema;
 using Pvc.NodeService.Tests.Cluster;
 using Pvc.Testing.Prometheus;
@@ -11,6 +10,7 @@ namespace Pvc.NodeService.Tests.Metrics;
 /// for a running and a stopped VM, the node's health as the node wrote it, and the node service's own process metrics.
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PrometheusScrapeTests(ZooKeeperFixture zk)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -19,16 +19,37 @@ public sealed class PrometheusScrapeTests(ZooKeeperFixture zk)
     public async Task Prometheus_scrapes_PVCs_VM_state_and_node_health_from_the_primary()
     {
         var port = ZooKeeperServer.FreePort();
+        // a user health plugin that reports a delta of 13: the node's health plugins write 87 %, which Prometheus reads
+        // (written by the node's own health loop, not by the test, which the loop would overwrite)
+        var plugins = Directory.CreateTempSubdirectory("pvc-plugins-").FullName;
+        try
+        {
+            var plugin = Path.Combine(plugins, "canary");
+            File.WriteAllText(plugin, "#!/bin/sh\n[ \"$1\" = run ] && printf '{\"health_delta\": 13, \"message\": \"thirteen\", \"data\": {}}'\nexit 0\n");
+            File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await ScrapeAsync(port, plugins);
+        }
+        finally
+        {
+            Directory.Delete(plugins, recursive: true);
+        }
+    }
+
+    private async Task ScrapeAsync(int port, string plugins)
+    {
         await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1, extraNodeConfig: $"""
             subsystem:
               enable_prometheus: true
             metrics:
               listen_port: {port}
+            path:
+              plugin_directory: "{plugins}"
+            health:
+              disabled_plugins: [disk, dpkg, edac, load]
             """);
         await c.StartVmOnAsync("web");
         await c.DefineVmAsync("db");
-        // what the node's health plugins write (87 %); 1 when Prometheus has it
-        await c.Connection.ZooKeeper.SetDataAsync(NodeKeys.Path("hv1", NodeKeys.MonitoringHealth), Encoding.UTF8.GetBytes("87"));
+        await c.WaitAsync(NodeKeys.Path("hv1", NodeKeys.MonitoringHealth), h => h == "87", "the canary plugin's round");
 
         await using var prometheus = await PrometheusServer.StartAsync([$"127.0.0.1:{port}"], Deadline);
         await prometheus.WaitForValueAsync("up{job=\"pvc\"}", 1, Deadline);
