@@ -623,6 +623,21 @@ BeforeDiscovery {
                 $r.Output.DomainState | Should -Be 'Flushed'
             }
         }
+        'Get-PvcNode 4' = @{
+            Setup = { param($ctx)
+                # the node's health loop records its plugins in its first round, soon after the node service starts
+                $until = [DateTime]::UtcNow.AddSeconds(60)
+                while (-not (Get-PvcNode hv3).HealthPlugins -and [DateTime]::UtcNow -lt $until) { Start-Sleep -Milliseconds 200 }
+            }
+            Assert = { param($r)
+                $plugins = @($r.Output)
+                # the compiled plugins that apply to a sandbox node (a test-driver hypervisor, a coordinator)
+                $plugins.Name | Should -Contain 'libvirt'
+                $plugins.Name | Should -Contain 'zookeeper'
+                $sum = ($plugins | Measure-Object -Property HealthDelta -Sum).Sum
+                (Get-PvcNode hv3).Health | Should -Be ([Math]::Max(0, 100 - $sum))
+            }
+        }
         'Get-PvcNode 3' = @{
             Assert = { param($r)
                 $primary = @(Get-PvcNode | Where-Object CoordinatorState -EQ Primary)
@@ -1366,7 +1381,8 @@ BeforeDiscovery {
                 $vm.MemoryMiB | Should -Be 8192
                 # "keeps running with its old size until it is restarted"
                 Get-VmStateVersion db1 | Should -Be $ctx.Data.Version
-                $r.Output.Vcpus | Should -Be 4
+                # Format-List's text shows the new size
+                ($r.Output | Out-String) | Should -Match 'Vcpus\s*:\s*4'
             }
             Cleanup = { param($ctx) Restore-Znode $ctx }
         }

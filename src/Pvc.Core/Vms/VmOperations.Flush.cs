@@ -23,11 +23,15 @@ public sealed partial class VmOperations
         var rules = await cluster.Placement.ReadRulesAsync(cancellationToken);
         var all = await VmReader.ListAsync(Zk, cancellationToken: cancellationToken);
         var vms = all.Where(v => v.Node == node && v.State == VmState.Start).ToList();
-        // one after another, as the flush's moves add up: each VM's choice sees the ones before it (nodes and rules)
-        var planner = new PlacementPlanner(others, rules.Occupy(all.Where(v => v.Node is not null).ToDictionary(v => v.Uuid, v => v.Node!)));
+        // as the node's flush decides: each VM on the nodes' figures as their keepalives report them (a move shows there
+        // only once the VM runs on its target), and on the rules as the earlier moves left them (a move's node key is
+        // written at once, so a keep-apart partner moved before counts where it goes)
+        var assigned = all.Where(v => v.Node is not null).ToDictionary(v => v.Uuid, v => v.Node!);
         return [.. vms.Select(vm =>
         {
-            var result = planner.Place(vm.Uuid, view.Request(vm.LastNode ?? vm.Node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
+            var result = new PlacementPlanner(others, rules.Occupy(assigned)).Place(vm.Uuid, view.Request(vm.LastNode ?? vm.Node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
+            if (result.Target is { } target)
+                assigned[vm.Uuid] = target;
             var reason = result.Target is not null ? null
                 : result.BlockingRules.Count > 0 ? $"the hard rule(s) {string.Join(", ", result.BlockingRules.Select(r => $"'{r.Name}'"))} turn away the nodes that could ({result.Explanation})"
                 : result.Explanation;
