@@ -80,6 +80,30 @@ public sealed class FencedNodeRecoveryTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_VM_left_to_its_sender_by_the_receivers_recovery_is_started_elsewhere_when_the_sender_dies_too()
+    {
+        await using var c = await TestCluster.StartAsync(zk, nodes: 4);
+        // hv1 was sending "v" to hv2 (by shutdown: up to vm_shutdown_timeout under its locks) when hv2 died; hv2's
+        // recovery left "v" to its live sender (its lock held) and wrote hv2 "fenced". Then hv1 died before it aborted.
+        var v = await PvcSeed.AddVmAsync(c.Raw, "v", "hv2", state: "migrate", lastNode: "hv1");
+        await c.Raw.SetDataAsync($"/domains/{v}/migrate_sync_lock", System.Text.Encoding.UTF8.GetBytes(v.ToString()));
+        await c.Raw.SetDataAsync("/nodes/hv2/daemonstate", "fenced"u8.ToArray());
+        await c.Raw.SetDataAsync("/nodes/hv2/domainstate", "flushed"u8.ToArray());
+        await c.Raw.SetDataAsync("/nodes/hv1/daemonstate", "dead"u8.ToArray());
+        // on its way from hv1 to hv4, which runs: hv4 starts it, as before
+        var w = await PvcSeed.AddVmAsync(c.Raw, "w", "hv4", state: "migrate", lastNode: "hv1");
+
+        var result = await FencedNodeRecovery.RecoverAsync(c.Connection, "hv1", new FenceRecoveryOptions { Fenced = true });
+
+        // hv2 is powered off and was recovered already: nobody would ever start "v" there
+        Assert.Equal("start", await c.ReadAsync($"/domains/{v}/state"));
+        Assert.Contains(await c.ReadAsync($"/domains/{v}/node"), new[] { "hv3", "hv4" });
+        Assert.Equal("", await c.ReadAsync($"/domains/{v}/migrate_sync_lock"));
+        Assert.Equal(["v"], result.Select(r => r.Vm.Name));
+        Assert.Equal(("start", "hv4"), (await c.ReadAsync($"/domains/{w}/state"), await c.ReadAsync($"/domains/{w}/node")));
+    }
+
+    [Fact]
     public async Task A_stopped_VM_whose_key_names_no_hand_over_stays_stopped()
     {
         await using var c = await TestCluster.StartAsync(zk);

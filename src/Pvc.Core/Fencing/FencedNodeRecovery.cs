@@ -30,7 +30,9 @@ namespace Pvc.Core.Fencing;
 /// node's running list, where a guest still coming in (paused by libvirt) is listed too, and starts a second copy.
 /// Only with no live sender left did it run on the dead node, and it is started elsewhere. A VM handed over by
 /// shutdown ("stop", with <c>migrate_sync_lock</c> still naming it: the receiver never decided) was to start on the
-/// dead node, so it is started elsewhere too, where PVC leaves it stopped.
+/// dead node, so it is started elsewhere too, where PVC leaves it stopped. A VM on its way from the dead node is
+/// "start" on its receiver, unless that receiver is "fenced": its own recovery left the VM to this node, its sender,
+/// and a fenced node is powered off, so the VM is started elsewhere (else it would run nowhere for good).
 /// </para>
 /// </remarks>
 public static class FencedNodeRecovery
@@ -133,10 +135,15 @@ public static class FencedNodeRecovery
         // "stop" with migrate_sync_lock still naming it: its sender shut it down for the dead receiver, which never
         // decided (it writes "start" and clears the key at once)
         var handedOver = stopped.Where(v => locks.Text(DomainKeys.Path(v.Uuid, DomainKeys.MigrateSyncLock)) == DomainKeys.Format(v.Uuid)).ToList();
-        var toRecover = settled.Concat(arrived).Concat(handedOver).OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
         // on their way from the dead node: its receiver may wait for a sender that is gone; it now runs nowhere but
         // may run on its receiver, so "start" there (a receiver that has it running leaves it as it is)
-        var toRelease = vms.Where(v => v.LastNode == node && v.Node is { } n && n != node && Migrating.Contains(v.State)).ToList();
+        var leaving = vms.Where(v => v.LastNode == node && v.Node is { } n && n != node && Migrating.Contains(v.State)).ToList();
+        // ... unless the receiver is "fenced": powered off, nothing runs there, and its own recovery is over (it left
+        // the VM to this node, then its live sender): "start" there would be a VM nobody ever starts
+        var fencedReceivers = nodes.Where(n => n.Name != node && n.DaemonState == NodeDaemonState.Fenced).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var stranded = leaving.Where(v => fencedReceivers.Contains(v.Node!)).ToList();
+        var toRelease = leaving.Except(stranded).ToList();
+        var toRecover = settled.Concat(arrived).Concat(handedOver).Concat(stranded).OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
 
         var keys = new List<string> { NodeKeys.Path(node, NodeKeys.DaemonState), BaseKeys.PrimaryNode, BaseKeys.MigrationTargetSelector };
         foreach (var vm in toRecover.Concat(toRelease).Concat(heldBySender.Select(h => h.Vm)))
@@ -146,6 +153,8 @@ public static class FencedNodeRecovery
         }
         foreach (var vm in handedOver)
             keys.Add(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock));
+        foreach (var receiver in stranded.Select(v => v.Node!).Distinct(StringComparer.Ordinal))
+            keys.Add(NodeKeys.Path(receiver, NodeKeys.DaemonState));
         var read = await VersionedKeys.ReadAsync(zk, keys, cancellationToken);
         // once its BMC confirmed it off, whatever the node wrote last is stale; without that it must still be dead
         if (!options.Fenced && read[NodeKeys.Path(node, NodeKeys.DaemonState)] != "dead")
@@ -163,6 +172,9 @@ public static class FencedNodeRecovery
                 return null;
         }
         if (Wire.NodeSelector.Decode(read[BaseKeys.MigrationTargetSelector]) != view.ClusterDefault)
+            return null;
+        // a fenced receiver that came back meanwhile takes its VM as any receiver does: decide again
+        if (stranded.Any(v => read[NodeKeys.Path(v.Node!, NodeKeys.DaemonState)] != "fenced"))
             return null;
 
         var ops = new List<Op>(read.Checks);
@@ -199,7 +211,7 @@ public static class FencedNodeRecovery
                 Set(DomainKeys.Path(vm.Uuid, DomainKeys.Autostart), PvcBool.Encode(true));
             }
             // the dead receiver's announcement would never be cleared; left, it would make a later "stop" look handed over
-            if (arrived.Contains(vm) || handedOver.Contains(vm))
+            if (arrived.Contains(vm) || handedOver.Contains(vm) || stranded.Contains(vm))
                 Set(DomainKeys.Path(vm.Uuid, DomainKeys.MigrateSyncLock), "");
             recovered.Add(new RecoveredVm(new VmRef(vm.Uuid, vm.Name), placement.Target, placement.Target is null ? placement.Explanation : null)
             {

@@ -34,8 +34,25 @@ public sealed class TestDriverDaemon : IDisposable
     /// <summary>The daemon's process id.</summary>
     public int Pid => _process.Id;
 
-    /// <summary>True while the daemon runs.</summary>
-    public bool IsRunning => !_process.HasExited;
+    /// <summary>
+    /// True while the daemon runs; false once disposed, and between the two processes of <see cref="RestartAsync"/>.
+    /// Watchers poll it from threads of their own (SingleRunInvariant), where a throw would crash the test host.
+    /// </summary>
+    public bool IsRunning
+    {
+        get
+        {
+            var process = _process;
+            try
+            {
+                return !_disposed && !process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return false; // disposed meanwhile: no process is associated with it any more
+            }
+        }
+    }
 
     /// <summary>Starts a daemon in <paramref name="directory"/> and waits until it answers; removes the driver's sample domain.</summary>
     public static async Task<TestDriverDaemon> StartAsync(string directory, CancellationToken cancellationToken = default)
