@@ -34,6 +34,7 @@
         'Get-PvcPlacementRecommendation'
         'Get-PvcPlacementRule'
         'Get-PvcPool'
+        'Get-PvcStorageBenchmark'
         'Get-PvcStorageStatus'
         'Get-PvcTask'
         'Get-PvcVm'
@@ -75,10 +76,12 @@
         'Set-PvcOsdFlag'
         'Set-PvcPool'
         'Set-PvcVm'
+        'Start-PvcStorageBenchmark'
         'Start-PvcVm'
         'Stop-PvcVm'
         'Suspend-PvcNode'
         'Unlock-PvcVmDisk'
+        'Update-PvcOsd'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

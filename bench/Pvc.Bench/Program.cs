@@ -16,6 +16,8 @@ var benchmarks = new (string Name, Func<int?, Task> Run)[]
     ("ceph", runs => CephBenchmark.RunAsync(runs ?? 3)),
     ("volumes", runs => VolumeBenchmark.RunAsync(runs ?? 3)),
     ("placement", _ => PlacementBenchmark.RunAsync()),
+
+    ("metrics", runs => MetricsBenchmark.RunAsync(runs ?? 30)),
 };
 var which = args.Length > 0 ? args[0] : "all";
 int? runs = null;

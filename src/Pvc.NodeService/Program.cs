@@ -84,6 +84,8 @@ builder.Services.AddSingleton(config);
 Pvc.NodeService.Storage.StorageTaskHandler.Register(builder.Services);
 // the OSD handlers (osd.add/remove/in/out/set/unset) on the same Ceph access, with systemd's ceph-osd@ units
 Pvc.NodeService.Ceph.Osds.OsdTaskHandler.Register(builder.Services);
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Ceph.Osds.OsdRefreshTaskHandler>();
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler>(sp => new Pvc.NodeService.Ceph.Benchmarks.StorageBenchmarkTaskHandler(sp.GetRequiredService<Pvc.NodeService.Ceph.CephAccess>()));
 // tests only: the test suites' handlers (TaskHandlerAssemblies); unset in production
 var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.Services,
     Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));
@@ -91,6 +93,8 @@ builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.Nod
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();
+// Prometheus /metrics (subsystem.enable_prometheus): process metrics on every node, PVC's cluster metrics on the primary
+builder.Services.AddHostedService<Pvc.NodeService.Metrics.MetricsEndpoint>();
 builder.Services.AddHostedService<NativeHeapTrimmer>();
 using var host = builder.Build();
 var daemon = host.Services.GetRequiredService<NodeDaemon>();

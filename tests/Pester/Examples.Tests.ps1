@@ -334,6 +334,13 @@ BeforeDiscovery {
         'Remove-PvcPool 1' = @{ Marked = $cephReason }
         'Remove-PvcPool 2' = @{ Marked = $cephReason }
         'Set-PvcPool 1' = @{ Marked = $cephReason }
+        'Get-PvcStorageBenchmark 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty; $r.Errors | Should -BeNullOrEmpty } }
+        'Get-PvcStorageBenchmark 2' = @{ Marked = $cephReason }
+        'Get-PvcStorageBenchmark 3' = @{ Marked = $cephReason }
+        'Start-PvcStorageBenchmark 1' = @{ Marked = $cephReason }
+        'Start-PvcStorageBenchmark 2' = @{ Marked = $cephReason }
+        'Update-PvcOsd 1' = @{ Marked = $cephReason }
+        'Update-PvcOsd 2' = @{ Marked = $cephReason }
         'Get-PvcVolume 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'Get-PvcVolume 2' = @{ Marked = $cephReason }
         'New-PvcVolume 1' = @{ Marked = $cephReason }

@@ -15,5 +15,9 @@ public sealed class RefusingHandler : IClusterTaskHandler
 
     /// <inheritdoc />
     public Task<JsonNode?> RunAsync(ClusterTaskContext context, CancellationToken ct) =>
-        throw new PvcException(PvcErrorKind.InvalidArgument, TestTaskKinds.RefusalErrorId, "The test handler refuses this task, as a real one refuses bad input.");
+        throw new PvcException(PvcErrorKind.InvalidArgument, TestTaskKinds.RefusalErrorId, "The test handler refuses this task, as a real one refuses bad input.")
+        {
+            // what the refused work left behind, recorded as the failed task's result
+            Detail = new JsonObject { ["left"] = "as it was" },
+        };
 }

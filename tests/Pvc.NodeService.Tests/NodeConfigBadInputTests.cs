@@ -47,5 +47,33 @@ public sealed class NodeConfigBadInputTests : IDisposable
         Assert.Contains("fencing.intervals.fence_intervals", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_plugin_directory_that_is_no_absolute_path_is_refused()
+    {
+        // the health monitor runs every executable there as root: a relative one would depend on the working directory
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  name: hv1\npath:\n  plugin_directory: plugins\n")));
+        Assert.Contains("path.plugin_directory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("70000")]
+    public void A_postgres_port_out_of_range_is_refused(string port)
+    {
+        var e = Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write($"cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  name: hv1\ndatabase:\n  postgres:\n    hostname: db1\n    port: {port}\n")));
+        Assert.Contains("database.postgres.port", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_health_keys_are_read()
+    {
+        var config = NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  name: hv1\npath:\n  plugin_directory: /etc/pvc/plugins\nhealth:\n  disabled_plugins: [dpkg, load]\ndatabase:\n  postgres:\n    hostname: db1\n"));
+        Assert.Equal("/etc/pvc/plugins", config.PluginDirectory);
+        Assert.Equal(["dpkg", "load"], config.DisabledHealthPlugins);
+        Assert.Equal(new PostgresSettings("db1", 5432), config.Postgres);
+        var defaults = NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  name: hv1\n"));
+        Assert.Equal(("/usr/share/pvc/plugins", 0, null), (defaults.PluginDirectory, defaults.DisabledHealthPlugins.Count, defaults.Postgres));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

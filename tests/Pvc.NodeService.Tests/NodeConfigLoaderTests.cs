@@ -261,5 +261,18 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Contains("subsystem.enable_storage", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_storage: maybe\n"))).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_metrics_endpoint_is_off_by_default_and_a_bad_address_or_port_is_refused_naming_the_key()
+    {
+        const string head = "cluster:\n  name: c\n  coordinator_nodes: [hv1]\n";
+        Assert.Null(NodeConfigLoader.Load(Write(head)).MetricsListen);
+        Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 7372), NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_prometheus: true\n")).MetricsListen);
+        Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Any, 9100),
+            NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_prometheus: true\nmetrics:\n  listen_address: 0.0.0.0\n  listen_port: 9100\n")).MetricsListen);
+        Assert.Contains("metrics.listen_address", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_prometheus: true\nmetrics:\n  listen_address: nope\n"))).Message, StringComparison.Ordinal);
+        Assert.Contains("metrics.listen_port", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_prometheus: true\nmetrics:\n  listen_port: 70000\n"))).Message, StringComparison.Ordinal);
+        Assert.Contains("subsystem.enable_prometheus", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_prometheus: maybe\n"))).Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

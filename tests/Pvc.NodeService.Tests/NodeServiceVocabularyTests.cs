@@ -14,7 +14,8 @@ public sealed partial class NodeServiceVocabularyTests
     /// <summary>
     /// Other vocabularies that happen to share words with the states, each in the one file that speaks it: pvc.conf's
     /// failed_fence/successful_fence "migrate" and "none", systemctl's verbs, dnsmasq's lease-script actions, ip's
-    /// "link delete", nft's "delete table", and the JSON field a task result names an RBD lock's holder by.
+    /// "link delete", nft's "delete table", the JSON field a task result names an RBD lock's holder by, and PowerDNS's
+    /// "primary"/"secondary" zone-role settings in its pdns.conf.
     /// </summary>
     private static readonly HashSet<(string File, string Literal)> ConfigurationWords =
     [
@@ -26,6 +27,8 @@ public sealed partial class NodeServiceVocabularyTests
         ("Networks/NetworkInstances.cs", "delete"),
         ("Networks/NetworkFirewall.cs", "delete"),
         ("Tasks/VmFlushLocksHandler.cs", "client"),
+        ("Networks/DnsAggregator.cs", "primary"),
+        ("Networks/DnsAggregator.cs", "secondary"),
     ];
 
     /// <summary>Every string of PVC's state machines (VM, node daemon, node domain, coordinator), node modes, and primary_node's "none".</summary>

@@ -216,6 +216,12 @@ public static class PvcErrorIds
     /// <summary>The device has a partition table (PVC refuses it: wipe it first).</summary>
     public const string OsdDeviceHasPartitions = nameof(OsdDeviceHasPartitions);
 
+    /// <summary>The device is in use: it holds an OSD, a filesystem or other signature, a holder (LVM, md, dm), or is open exclusively.</summary>
+    public const string OsdDeviceInUse = nameof(OsdDeviceInUse);
+
+    /// <summary>Storage or OSD keys were sent after Ceph was changed, but ZooKeeper's answer was lost and they could not be read back.</summary>
+    public const string StorageKeysUnconfirmed = nameof(StorageKeysUnconfirmed);
+
     /// <summary>The OSD lives on another node than the one asked to act on it.</summary>
     public const string OsdOnOtherNode = nameof(OsdOnOtherNode);
 
@@ -481,4 +487,19 @@ public static class PvcErrorIds
 
     /// <summary>A hard placement rule turns away every node that could otherwise take the VM; the message names the rule.</summary>
     public const string PlacementRuleUnmet = nameof(PlacementRuleUnmet);
+
+    /// <summary>A storage benchmark's job name that is not 1 to 100 letters, digits, '-', '_', '.' or ':'.</summary>
+    public const string InvalidBenchmarkName = nameof(InvalidBenchmarkName);
+
+    /// <summary>A storage benchmark's runtime per job outside 1 s to 1 h, or a benchmark volume size outside 16 MiB to 1 TiB.</summary>
+    public const string InvalidBenchmarkRuntime = nameof(InvalidBenchmarkRuntime);
+
+    /// <summary>No storage benchmark has that job name.</summary>
+    public const string StorageBenchmarkNotFound = nameof(StorageBenchmarkNotFound);
+
+    /// <summary>A storage benchmark with that job name exists already.</summary>
+    public const string StorageBenchmarkExists = nameof(StorageBenchmarkExists);
+
+    /// <summary>The device holds no OSD with the id asked for (osd refresh).</summary>
+    public const string OsdNotOnDevice = nameof(OsdNotOnDevice);
 }

@@ -29,6 +29,15 @@ public static class FaultIds
     /// <summary><c>VM_FAILED_&lt;VMNAME&gt;</c>: a VM is in the fail state (PVC's id).</summary>
     public static string VmFailed(string vm) => $"VM_FAILED_{Upper(vm)}";
 
+    /// <summary>
+    /// <c>NODE_PLUGIN_&lt;PLUGIN&gt;_&lt;NODE&gt;</c>: a node's health plugin found a problem (PVC's id); the fault takes half
+    /// the plugin's health delta (<see cref="NodePluginDelta"/>).
+    /// </summary>
+    public static string NodePlugin(string plugin, string node) => $"NODE_PLUGIN_{Upper(plugin)}_{Upper(node)}";
+
+    /// <summary>The delta of a plugin's fault: half the plugin's health delta, rounded down, as PVC's int(delta/2).</summary>
+    public static int NodePluginDelta(int pluginDelta) => pluginDelta / 2;
+
     /// <summary><c>MEMORY_OVERPROVISIONED</c>: the VMs' memory would not fit the cluster without its largest node (PVC's id).</summary>
     public const string MemoryOverprovisioned = "MEMORY_OVERPROVISIONED";
 

@@ -89,7 +89,7 @@ public static class FencedNodeRecovery
             try
             {
                 await connection.Faults.RaiseAsync(FaultIds.PlacementRuleBroken(group.Key), FaultIds.PlacementRuleBrokenDelta,
-                    $"Recovering node {node} broke the hard placement rule '{group.Key}' to start its VMs: {vms}. Move them back within the rule when a node is free (Get-PvcPlacementRecommendation)", cancellationToken);
+                    $"Recovering node {node} broke the hard placement rule '{group.Key}' to start its VMs: {vms}. Move them back within the rule when a node is free (the placement recommendation proposes the moves)", cancellationToken);
             }
             catch (PvcException)
             {

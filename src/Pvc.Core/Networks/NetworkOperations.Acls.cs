@@ -72,7 +72,7 @@ public sealed partial class NetworkOperations
         var current = await _reader.GetAsync(vni, cancellationToken);
         var rule = current.FirewallRules.FirstOrDefault(r => r.Description == description)
             ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.AclNotFound,
-                $"The network {vni} has no firewall rule '{description}'. Get-PvcNetworkAcl -Network {vni} lists them.") { Target = description };
+                $"The network {vni} has no firewall rule '{description}'.") { Target = description };
         var folder = NetworkEncoding.RulesFolder(rule.Direction);
         var tree = await ZnodeTree.WalkAsync(Zk, [NetworkEncoding.ChildPath(vni, folder, description)], withVersions: true, null, cancellationToken);
         var rest = current.FirewallRules.Where(r => r.Direction == rule.Direction && r.Description != description).ToList();

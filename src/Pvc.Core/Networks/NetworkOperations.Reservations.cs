@@ -56,7 +56,7 @@ public sealed partial class NetworkOperations
             || address.Equals(subnet.BaseAddress) || address.Equals(current.Ip4Gateway))
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidReservationAddress,
                 current.Ip4Network is null
-                    ? $"The network {vni} has no IPv4 network to reserve {address} in: give it one with Set-PvcNetwork first."
+                    ? $"The network {vni} has no IPv4 network to reserve {address} in: give it one first."
                     : $"{address} is not a client address of {current.Ip4Network} on network {vni}: give a host address inside it, other than the gateway {current.Ip4Gateway}.")
             { Target = address.ToString() };
         if (current.Reservations.FirstOrDefault(r => r.MacAddress == mac || address.Equals(r.IpAddress)) is { } taken)
@@ -88,7 +88,7 @@ public sealed partial class NetworkOperations
         var current = await _reader.GetAsync(vni, cancellationToken);
         var reservation = current.Reservations.FirstOrDefault(r => r.MacAddress == mac)
             ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.DhcpReservationNotFound,
-                $"The network {vni} has no DHCP reservation for {mac}. Get-PvcDhcpLease -Network {vni} -Static lists them.") { Target = mac };
+                $"The network {vni} has no DHCP reservation for {mac}.") { Target = mac };
         var tree = await ZnodeTree.WalkAsync(Zk, [NetworkEncoding.ChildPath(vni, NetworkKeys.Reservations, mac)], withVersions: true, null, cancellationToken);
         await CommitAsync(vni, read, [BumpFolder(read, folder), .. tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version))], cancellationToken);
         return reservation;

@@ -54,7 +54,7 @@ public sealed partial class NetworkOperations(ClusterConnection cluster)
         var read = await ReadVersionsAsync([BaseKeys.Networks, NetworkKeys.Path(vni)], cancellationToken);
         if (read[NetworkKeys.Path(vni)] is { } existing)
             throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.NetworkAlreadyExists,
-                $"The network {vni} ('{existing}') exists already. Change it with Set-PvcNetwork, or pick another VNI.") { Target = vni };
+                $"The network {vni} ('{existing}') exists already. Change it, or pick another VNI.") { Target = vni };
         await RefuseDuplicateDescriptionAsync(network.Description, vni, cancellationToken);
 
         var writes = new List<Op> { BumpFolder(read, BaseKeys.Networks) };
@@ -120,7 +120,7 @@ public sealed partial class NetworkOperations(ClusterConnection cluster)
                 .Where(vm => vm.Nics.Any(n => n.Vni == vni)).Select(vm => vm.Name).Order(StringComparer.Ordinal).ToList();
             if (users.Count > 0)
                 throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NetworkInUse,
-                    $"The network {vni} ('{current.Description}') has VMs on it: {string.Join(", ", users)}; nothing was removed. Remove their NICs first, or use -Force to remove it under them.")
+                    $"The network {vni} ('{current.Description}') has VMs on it: {string.Join(", ", users)}; nothing was removed. Remove their NICs first, or force the removal under them.")
                 { Target = current.Description, Detail = users };
         }
         var tree = await ZnodeTree.WalkAsync(Zk, [NetworkKeys.Path(vni)], withVersions: true, null, cancellationToken);

@@ -47,6 +47,8 @@ public sealed record Node
     public long MemoryProvisionedMiB { get; init; }
     /// <summary>Health 0-100 from the monitoring plugins; null when not reported.</summary>
     public int? Health { get; init; }
+    /// <summary>The health plugins loaded on it and their last results (what took its health down), by name as loaded.</summary>
+    public IReadOnlyList<NodeHealthPlugin> HealthPlugins { get; init; } = [];
     /// <summary>The BMC's host name (the password is not read).</summary>
     public string? IpmiHostname { get; init; }
     /// <summary>The BMC's user name.</summary>

@@ -14,7 +14,7 @@ internal static class NodeReader
         NodeKeys.PvcVersion, NodeKeys.StaticData, NodeKeys.RunningDomains, NodeKeys.DomainCount, NodeKeys.CpuLoad,
         NodeKeys.VcpuAllocated, NodeKeys.MemoryTotal, NodeKeys.MemoryUsed, NodeKeys.MemoryFree,
         NodeKeys.MemoryAllocated, NodeKeys.MemoryProvisioned, NodeKeys.MonitoringHealth, NodeKeys.IpmiHostname,
-        NodeKeys.IpmiUsername,
+        NodeKeys.IpmiUsername, NodeKeys.MonitoringPlugins,
     ];
 
     /// <summary>Every node, sorted by name.</summary>
@@ -45,10 +45,50 @@ internal static class NodeReader
         }
         await batch.ReadAsync(cancellationToken);
         SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
-        return [.. names.Where(n => batch.Text(NodeKeys.Path(n)) is not null).Select(n => FromBatch(batch, n))];
+        var existing = names.Where(n => batch.Text(NodeKeys.Path(n)) is not null).ToList();
+        // the health plugins' results, one more round trip when any node has plugins loaded
+        var plugins = existing.ToDictionary(n => n, n => PvcList.DecodeSpace(batch.Text(NodeKeys.Path(n, NodeKeys.MonitoringPlugins)))
+            .Where(ZnodeName.IsValid).ToList(), StringComparer.Ordinal);
+        if (plugins.Values.Any(p => p.Count > 0))
+        {
+            foreach (var (node, list) in plugins)
+                foreach (var plugin in list)
+                    foreach (var key in MonitoringPluginKeys.SubPaths)
+                        batch.Data(MonitoringPluginKeys.Path(node, plugin, key));
+            await batch.ReadAsync(cancellationToken);
+        }
+        return [.. existing.Select(n => FromBatch(batch, n, plugins[n]))];
     }
 
-    private static Node FromBatch(ZnodeBatch batch, string name)
+    private static NodeHealthPlugin PluginFromBatch(ZnodeBatch batch, string node, string plugin)
+    {
+        string? Get(string key) => batch.Text(MonitoringPluginKeys.Path(node, plugin, key));
+        return new NodeHealthPlugin
+        {
+            Name = plugin,
+            HealthDelta = PvcNumber.DecodeInt(Get(MonitoringPluginKeys.HealthDelta)) ?? 0,
+            Message = Get(MonitoringPluginKeys.Message) ?? "",
+            Data = DataOf(Get(MonitoringPluginKeys.Data)),
+            LastRun = PvcNumber.DecodeEpoch(Get(MonitoringPluginKeys.LastRun)),
+            Runtime = TimeSpan.FromSeconds(PvcNumber.DecodeDouble(Get(MonitoringPluginKeys.Runtime)) ?? 0),
+        };
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? DataOf(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // PVC's own plugins write JSON; anything else is no detail
+        }
+    }
+
+    private static Node FromBatch(ZnodeBatch batch, string name, IReadOnlyList<string> plugins)
     {
         string? Get(string key) => batch.Text(NodeKeys.Path(name, key));
         var staticData = PvcList.DecodeSpace(Get(NodeKeys.StaticData));
@@ -77,6 +117,7 @@ internal static class NodeReader
             Health = PvcNumber.DecodeInt(Get(NodeKeys.MonitoringHealth)),
             IpmiHostname = PvcText.Decode(Get(NodeKeys.IpmiHostname)),
             IpmiUsername = PvcText.Decode(Get(NodeKeys.IpmiUsername)),
+            HealthPlugins = [.. plugins.Where(p => batch.StatOf(MonitoringPluginKeys.Path(name, p)) is not null).Select(p => PluginFromBatch(batch, name, p))],
         };
     }
 }

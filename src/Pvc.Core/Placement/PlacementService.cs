@@ -99,7 +99,7 @@ public sealed class PlacementService(ClusterConnection cluster)
     {
         PlacementRule.ValidateName(name);
         var rule = (await ReadRulesAsync(cancellationToken)).All.FirstOrDefault(r => r.Name == name)
-            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.PlacementRuleNotFound, $"There is no placement rule named '{name}'; Get-PvcPlacementRule lists them.") { Target = name };
+            ?? throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.PlacementRuleNotFound, $"There is no placement rule named '{name}'.") { Target = name };
         try
         {
             await Zk.DeleteAsync(PlacementRuleKeys.Rule(name), -1, cancellationToken);

@@ -41,9 +41,16 @@ public sealed partial record OsdDevice(string Text, string? DetectName, string? 
             $"'{Printable(text)}' is not an OSD device: a device is {Rule}.") { Target = text };
     }
 
-    /// <summary>True for a path under <c>/dev</c> that Pvc passes to a tool: no '..', no empty segment, no option.</summary>
+    /// <summary>
+    /// True for a path under <c>/dev</c> that Pvc passes to a tool: no '..', no empty segment, no option, and not in one
+    /// of the directories under /dev that any local user may write (<c>/dev/shm</c>, <c>/dev/mqueue</c>: a link planted
+    /// there could point a zap anywhere; rev14 P3-12).
+    /// </summary>
     public static bool IsDevicePath(string? path) =>
-        path is not null && DevicePath().IsMatch(path) && !path.Contains("..", StringComparison.Ordinal) && !path.Contains("//", StringComparison.Ordinal);
+        path is not null && DevicePath().IsMatch(path) && !path.Contains("..", StringComparison.Ordinal) && !path.Contains("//", StringComparison.Ordinal)
+        && !WritableByAnyone.Any(d => path.StartsWith(d, StringComparison.Ordinal));
+
+    private static readonly string[] WritableByAnyone = ["/dev/shm/", "/dev/mqueue/"];
 
     /// <inheritdoc />
     public override string ToString() => Text;

@@ -26,7 +26,7 @@ public sealed class OsdHostOperations(ClusterConnection cluster)
     /// lvm/vg and lvm/lv, is_split, placeholder stats), in one transaction; an OSD recorded under that id before
     /// (a replaced OSD keeps its id) has its keys replaced in the same transaction.
     /// </summary>
-    /// <exception cref="PvcException">InvalidArgument: "InvalidNodeName", "InvalidOsdDevice".</exception>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidNodeName", "InvalidOsdDevice"; ConnectionError: "StorageKeysUnconfirmed" (the answer lost, the keys unread: do not undo).</exception>
     public async Task RecordAsync(OsdRecord osd, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(osd);
@@ -53,7 +53,7 @@ public sealed class OsdHostOperations(ClusterConnection cluster)
         var ops = new List<Op>();
         ops.AddRange(old.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version)));
         ops.AddRange(values.Select(v => Op.Create(CephKeys.Osd.Path(id, v.Key), Encoding.UTF8.GetBytes(v.Value))));
-        await zk.MultiAsync(ops, cancellationToken);
+        await StorageTransaction.CommitAsync(zk, ops, $"osd.{id}", cancellationToken);
     }
 
     /// <summary>Removes an OSD's keys (PVC's remove_osd), in one transaction; an OSD not recorded is left as it is.</summary>
@@ -62,7 +62,7 @@ public sealed class OsdHostOperations(ClusterConnection cluster)
         var zk = cluster.ZooKeeper;
         var tree = await ZnodeTree.WalkAsync(zk, [CephKeys.Osd.Path(Id(osdId), CephKeys.Root)], withVersions: true, null, cancellationToken);
         if (tree.Count > 0)
-            await zk.MultiAsync(tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version)), cancellationToken);
+            await StorageTransaction.CommitAsync(zk, [.. tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version))], $"osd.{osdId}", cancellationToken);
     }
 
     private static string Id(int id) => id >= 0 ? id.ToString(CultureInfo.InvariantCulture) : throw new ArgumentOutOfRangeException(nameof(id), id, "An OSD id is not negative.");

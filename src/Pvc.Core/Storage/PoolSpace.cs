@@ -25,7 +25,7 @@ public static class PoolSpace
             if (force)
                 return;
             throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.PoolUsageUnknown,
-                $"Pool '{pool.Name}' has no usage reported yet (the primary writes it each keepalive when its node service reaches Ceph), so {ByteSize.Format(addBytes)} cannot be checked against its free space; wait for the report, or use -Force.") { Target = target };
+                $"Pool '{pool.Name}' has no usage reported yet (the primary writes it each keepalive when its node service reaches Ceph), so {ByteSize.Format(addBytes)} cannot be checked against its free space; wait for the report, or force it.") { Target = target };
         }
         if (addBytes >= free)
             throw new PvcException(PvcErrorKind.LimitExceeded, PvcErrorIds.VolumeTooLarge,
@@ -34,6 +34,6 @@ public static class PoolSpace
         var safeFree = (long)((stored + free) * SafeFraction) - stored;
         if (addBytes >= safeFree && !force)
             throw new PvcException(PvcErrorKind.LimitExceeded, PvcErrorIds.PoolNearlyFull,
-                $"{target}: {ByteSize.Format(addBytes)} would take pool '{pool.Name}' past {SafeFraction:P0} of its {ByteSize.Format(stored + free)} ({ByteSize.Format(Math.Max(0, safeFree))} left below that mark); use -Force to go past it.") { Target = target };
+                $"{target}: {ByteSize.Format(addBytes)} would take pool '{pool.Name}' past {SafeFraction:P0} of its {ByteSize.Format(stored + free)} ({ByteSize.Format(Math.Max(0, safeFree))} left below that mark); force it to go past that mark.") { Target = target };
     }
 }

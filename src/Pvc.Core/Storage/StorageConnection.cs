@@ -19,6 +19,9 @@ public static class StorageConnection
         /// <summary>Reading this cluster's RBD snapshots.</summary>
         public SnapshotReader Snapshots => new(cluster);
 
+        /// <summary>Reading this cluster's storage benchmark results.</summary>
+        public StorageBenchmarkReader StorageBenchmarks => new(cluster);
+
         /// <summary>The checks of this cluster's storage changes, before their tasks are submitted.</summary>
         public StorageOperations Storage => new(cluster);
     }

@@ -69,7 +69,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
     {
         ArgumentNullException.ThrowIfNull(request);
         var pool = request.Name;
-        return Zk.MultiAsync(
+        return Commit(
         [
             Op.Create(CephKeys.Pool.Root(pool), ReadOnlyMemory<byte>.Empty),
             Op.Create(CephKeys.Pool.Path(pool, CephKeys.PoolPgs), Utf8(PvcNumber.Encode(request.PlacementGroups ?? 0))),
@@ -82,7 +82,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
 
     /// <summary>A pool's new placement group count.</summary>
     public Task SetPoolPgsAsync(string pool, int placementGroups, CancellationToken cancellationToken) =>
-        Zk.MultiAsync([Op.SetData(CephKeys.Pool.Path(pool, CephKeys.PoolPgs), Utf8(PvcNumber.Encode(placementGroups)))], cancellationToken);
+        Commit([Op.SetData(CephKeys.Pool.Path(pool, CephKeys.PoolPgs), Utf8(PvcNumber.Encode(placementGroups)))], cancellationToken);
 
     /// <summary>A pool Ceph has removed: its keys and every volume's and snapshot's under it, in one transaction.</summary>
     public Task RemovePoolAsync(string pool, CancellationToken cancellationToken) =>
@@ -93,7 +93,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
     {
         ArgumentNullException.ThrowIfNull(info);
         var item = $"{pool}/{volume}";
-        return Zk.MultiAsync(
+        return Commit(
         [
             Op.Create(CephKeys.Volume.Root(item), ReadOnlyMemory<byte>.Empty),
             Op.Create(CephKeys.Volume.Path(item, CephKeys.Stats), Utf8(info.ToJson())),
@@ -105,7 +105,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
     public Task UpdateVolumeAsync(string pool, string volume, RbdImageSample info, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return Zk.MultiAsync([Op.SetData(CephKeys.Volume.Path($"{pool}/{volume}", CephKeys.Stats), Utf8(info.ToJson()))], cancellationToken);
+        return Commit([Op.SetData(CephKeys.Volume.Path($"{pool}/{volume}", CephKeys.Stats), Utf8(info.ToJson()))], cancellationToken);
     }
 
     /// <summary>A volume Ceph has removed: its keys and its snapshots', in one transaction.</summary>
@@ -133,7 +133,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
         };
         ops.AddRange(snapshots.Select(e => Op.Create(CephKeys.Snapshot.Root(to) + e.Path[snapshotRoot.Length..], batch.Bytes(e.Path) ?? ReadOnlyMemory<byte>.Empty)));
         ops.AddRange(oldTree.OrderByDescending(e => e.Depth).ThenByDescending(e => e.Path, StringComparer.Ordinal).Select(e => Op.Delete(e.Path)));
-        await Zk.MultiAsync(ops, cancellationToken);
+        await Commit(ops, cancellationToken);
     }
 
     /// <summary>A snapshot Ceph has taken (PVC's add_snapshot): its keys with rbd info, and its volume's new info, in one transaction.</summary>
@@ -142,7 +142,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(volumeInfo);
         var item = $"{pool}/{volume}/{snapshot}";
-        return Zk.MultiAsync(
+        return Commit(
         [
             Op.Create(CephKeys.Snapshot.Root(item), ReadOnlyMemory<byte>.Empty),
             Op.Create(CephKeys.Snapshot.Path(item, CephKeys.Stats), Utf8(info.ToJson())),
@@ -163,7 +163,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
             Op.Create(CephKeys.Snapshot.Path(to, CephKeys.Stats), Utf8(info.ToJson())),
         };
         ops.AddRange(tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path)));
-        await Zk.MultiAsync(ops, cancellationToken);
+        await Commit(ops, cancellationToken);
     }
 
     /// <summary>A snapshot Ceph has removed: its keys, and its volume's new info, in one transaction.</summary>
@@ -171,14 +171,17 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
     {
         ArgumentNullException.ThrowIfNull(volumeInfo);
         var tree = await ZnodeTree.WalkAsync(Zk, [CephKeys.Snapshot.Root($"{pool}/{volume}/{snapshot}")], withVersions: false, null, cancellationToken);
-        await Zk.MultiAsync([.. tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path)),
+        await Commit([.. tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path)),
             Op.SetData(CephKeys.Volume.Path($"{pool}/{volume}", CephKeys.Stats), Utf8(volumeInfo.ToJson()))], cancellationToken);
     }
+
+    private Task Commit(IReadOnlyList<Op> ops, CancellationToken cancellationToken) =>
+        StorageTransaction.CommitAsync(Zk, ops, ops.Count > 0 ? ops[0].Path : "", cancellationToken);
 
     private async Task DeleteTreesAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
     {
         var tree = await ZnodeTree.WalkAsync(Zk, roots, withVersions: false, null, cancellationToken);
         if (tree.Count > 0)
-            await Zk.MultiAsync([.. tree.OrderByDescending(e => e.Depth).ThenByDescending(e => e.Path, StringComparer.Ordinal).Select(e => Op.Delete(e.Path))], cancellationToken);
+            await Commit([.. tree.OrderByDescending(e => e.Depth).ThenByDescending(e => e.Path, StringComparer.Ordinal).Select(e => Op.Delete(e.Path))], cancellationToken);
     }
 }

@@ -18,25 +18,30 @@ public sealed class StorageOperations(ClusterConnection cluster)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (await TryPoolAsync(request.Name, cancellationToken) is not null)
-            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.PoolExists, $"A pool named '{request.Name}' exists already; Get-PvcPool lists the pools.") { Target = request.Name };
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.PoolExists, $"A pool named '{request.Name}' exists already.") { Target = request.Name };
     }
 
-    /// <summary>pool.remove: the pool exists, and holds no volume unless <paramref name="force"/> (its volumes go with it).</summary>
+    /// <summary>
+    /// pool.remove: the pool exists, no VM has a disk in it (whatever the cluster records of its volumes: an image made
+    /// outside Pvc is a VM's disk all the same, rev14 P2-6), and it holds no recorded volume unless
+    /// <paramref name="force"/> (its volumes go with it). The node checks Ceph's own list of the pool's images again.
+    /// </summary>
     /// <exception cref="PvcException">NotFound: "PoolNotFound"; InvalidOperation: "PoolNotEmpty", "VolumeInUse".</exception>
     public async Task<Pool> CheckRemovePoolAsync(string name, bool force, CancellationToken cancellationToken = default)
     {
         var pool = await cluster.Pools.GetAsync(name, cancellationToken);
+        var users = await UsersAsync(cancellationToken);
+        if (users.FirstOrDefault(u => u.Key.StartsWith(name + "/", StringComparison.Ordinal)) is { Key: not null } used)
+            throw InUse(used.Key, used.Value);
         if (pool.VolumeCount > 0 && !force)
-            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.PoolNotEmpty,
-                $"Pool '{name}' holds {pool.VolumeCount} volume(s), which its removal destroys; remove them first, or use -Force.") { Target = name };
-        if (pool.VolumeCount > 0)
-        {
-            var users = await UsersAsync(cancellationToken);
-            if (users.FirstOrDefault(u => u.Key.StartsWith(name + "/", StringComparison.Ordinal)) is { Key: not null } used)
-                throw InUse(used.Key, used.Value);
-        }
+            throw PoolNotEmpty(name, pool.VolumeCount);
         return pool;
     }
+
+    /// <summary>The refusal of a pool removal that would destroy <paramref name="volumes"/> volume(s) without force.</summary>
+    public static PvcException PoolNotEmpty(string name, int volumes) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.PoolNotEmpty,
+            $"Pool '{name}' holds {volumes} volume(s), which its removal destroys; remove them first, or force the removal.") { Target = name };
 
     /// <summary>pool.set_pgs: the pool exists.</summary>
     /// <exception cref="PvcException">NotFound: "PoolNotFound".</exception>

@@ -129,10 +129,18 @@ public sealed class ClusterTaskHostOperations(ClusterConnection cluster, string 
 
     /// <summary>Records a running task's failure.</summary>
     /// <exception cref="PvcException">InvalidOperation: "TaskTakenOver".</exception>
-    public Task<ClusterTask> FailAsync(ClusterTask running, PvcErrorKind kind, string errorId, string message, CancellationToken cancellationToken)
+    public Task<ClusterTask> FailAsync(ClusterTask running, PvcErrorKind kind, string errorId, string message, CancellationToken cancellationToken) =>
+        FailAsync(running, kind, errorId, message, null, cancellationToken);
+
+    /// <summary>
+    /// Records a running task's failure, with what the failed work left behind as its result when the handler says
+    /// (<paramref name="result"/>: an OSD left out after its removal timed out, rev14 P3-13), so a script can act on it.
+    /// </summary>
+    /// <exception cref="PvcException">InvalidOperation: "TaskTakenOver".</exception>
+    public Task<ClusterTask> FailAsync(ClusterTask running, PvcErrorKind kind, string errorId, string message, JsonNode? result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(running);
-        return WriteAsync(running, Failed(running, kind, errorId, message), cancellationToken);
+        return WriteAsync(running, Failed(running, kind, errorId, message) with { Result = result?.DeepClone() }, cancellationToken);
     }
 
     /// <summary>

@@ -17,5 +17,5 @@ public static class ClusterTaskId
     public static string Normalize(string? id) =>
         IsValid(id) ? id!.ToLowerInvariant()
             : throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidTaskId,
-                $"'{new string((id ?? "").Where(c => !char.IsControl(c)).Take(40).ToArray())}' is not a task id: a task id is 8 hex digits (Get-PvcTask lists them).") { Target = id };
+                $"'{new string((id ?? "").Where(c => !char.IsControl(c)).Take(40).ToArray())}' is not a task id: a task id is 8 hex digits.") { Target = id };
 }

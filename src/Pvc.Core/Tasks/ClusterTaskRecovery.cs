@@ -103,7 +103,7 @@ public static class ClusterTaskRecovery
                     RunOn = target!,
                     RunnerSession = 0,
                     Progress = null,
-                    History = [.. task.History, $"{DateTimeOffset.UtcNow:u}: {reason} while it was {(wasRunning ? "running (safe to repeat: it runs again)" : "pending")}; handed to {target}"],
+                    History = [.. task.History, $"{DateTimeOffset.UtcNow:u}: {reason} while it was {(wasRunning ? "running (safe to repeat: it runs again, though its work may have been done before its success could be recorded)" : "pending")}; handed to {target}"],
                 };
                 if (target != node || wasRunning)
                     ops.Add(Op.Create(TaskKeys.Marker(target!, task.Id), ReadOnlyMemory<byte>.Empty));
@@ -117,7 +117,7 @@ public static class ClusterTaskRecovery
                 after = ClusterTaskHostOperations.Failed(task with { History = [.. task.History, $"{DateTimeOffset.UtcNow:u}: {reason}"] },
                     PvcErrorKind.ResourceUnavailable, PvcErrorIds.TaskNodeDied,
                     $"{Capitalised(reason)} while the task was {(wasRunning ? "running" : "pending")}, and it was not run again: {why}. "
-                    + (wasRunning ? "Check what it did, then submit it again." : "Submit it again."));
+                    + (wasRunning ? "Check what it did (its work may even have finished before its success could be recorded: rev14 P3-9), then submit it again." : "Submit it again."));
             }
             ops.Add(Op.SetData(TaskKeys.Item(task.Id), ClusterTaskCodec.Encode(after), task.Version));
             outcomes.Add(new Outcome(after with { Version = task.Version + 1, Cluster = connection }, handOver ? target : null));

@@ -61,14 +61,14 @@ public sealed class ClusterTaskStore(ClusterConnection connection)
                 {
                     node = PrimaryOf(batch.Text(BaseKeys.PrimaryNode))
                         ?? throw new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NoPrimaryCoordinator,
-                            "No primary coordinator is elected to run the task; wait for the election (Get-PvcNode shows the coordinators) or name a node.") { Target = kind };
+                            "No primary coordinator is elected to run the task; wait for the election or name a node.") { Target = kind };
                     checks.Add(Op.Check(BaseKeys.PrimaryNode, batch.StatOf(BaseKeys.PrimaryNode)!.Version));
                     batch.Data(NodeKeys.Path(node, NodeKeys.DaemonState)).Data(TaskKeys.NodeQueue(node));
                     await batch.ReadAsync(cancellationToken);
                 }
                 var statePath = NodeKeys.Path(node, NodeKeys.DaemonState);
                 if (batch.StatOf(statePath) is not { } stateStat)
-                    throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{node}' to run the task on; Get-PvcNode lists the nodes.") { Target = node };
+                    throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NodeNotFound, $"There is no node '{node}' to run the task on.") { Target = node };
                 var state = Wire.DaemonState.Decode(batch.Text(statePath));
                 if (state != NodeDaemonState.Run)
                     throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NodeNotRunning,
@@ -174,7 +174,7 @@ public sealed class ClusterTaskStore(ClusterConnection connection)
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout,
-                $"Task {id} ({last?.Kind}) was still {ClusterTaskCodec.StateText(last?.State ?? ClusterTaskState.Pending)} on {last?.RunOn} after {timeout}{(last?.Progress is { } p ? $" ({p.Current}/{p.Total}: {p.Status})" : "")}; it goes on. Get-PvcTask {id} -Wait waits again.") { Target = id, Detail = last };
+                $"Task {id} ({last?.Kind}) was still {ClusterTaskCodec.StateText(last?.State ?? ClusterTaskState.Pending)} on {last?.RunOn} after {timeout}{(last?.Progress is { } p ? $" ({p.Current}/{p.Total}: {p.Status})" : "")}; it goes on, and waiting on it again is safe.") { Target = id, Detail = last };
         }
     }
 
@@ -213,7 +213,7 @@ public sealed class ClusterTaskStore(ClusterConnection connection)
     }
 
     internal static PvcException NotFound(string id) =>
-        new(PvcErrorKind.NotFound, PvcErrorIds.TaskNotFound, $"There is no task '{id}' (finished tasks are pruned after a while); Get-PvcTask lists the tasks.") { Target = id };
+        new(PvcErrorKind.NotFound, PvcErrorIds.TaskNotFound, $"There is no task '{id}' (finished tasks are pruned after a while).") { Target = id };
 
     /// <summary>"none" or empty is no primary.</summary>
     internal static string? PrimaryOf(string? text) => PvcText.Decode(text) is { } name && name != "none" ? name : null;

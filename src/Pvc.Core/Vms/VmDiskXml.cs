@@ -78,5 +78,5 @@ internal static class VmDiskXml
 
     private static PvcException NoTemplate(VmRef vm) =>
         new(PvcErrorKind.InvalidOperation, PvcErrorIds.NoRbdDiskTemplate,
-            $"The VM '{vm.Name}' has no RBD disk to copy the Ceph monitors and authentication from (as PVC, the new disk is made from one); add the first one with Set-PvcVm -Xml.") { Target = vm.Name };
+            $"The VM '{vm.Name}' has no RBD disk to copy the Ceph monitors and authentication from (as PVC, the new disk is made from one); add the first one to its definition.") { Target = vm.Name };
 }

@@ -196,6 +196,6 @@ public sealed partial class VmOperations
     /// <summary>The refusal when no node qualifies: naming the hard rules when they turned away a node that would otherwise do.</summary>
     private static PvcException NoTarget(string vmName, PlacementResult placement) => placement.BlockingRules.Count > 0
         ? new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.PlacementRuleUnmet,
-            $"No node can take the VM '{vmName}' within its placement rules: the hard rule{(placement.BlockingRules.Count > 1 ? "s" : "")} {string.Join(", ", placement.BlockingRules.Select(r => $"'{r.Name}'"))} turn{(placement.BlockingRules.Count > 1 ? "" : "s")} away the nodes that could ({placement.Explanation}). Remove or change the rule (Remove-PvcPlacementRule), or name a node.") { Target = vmName, Detail = placement.BlockingRules[0] }
+            $"No node can take the VM '{vmName}' within its placement rules: the hard rule{(placement.BlockingRules.Count > 1 ? "s" : "")} {string.Join(", ", placement.BlockingRules.Select(r => $"'{r.Name}'"))} turn{(placement.BlockingRules.Count > 1 ? "" : "s")} away the nodes that could ({placement.Explanation}). Remove or change the rule, or name a node.") { Target = vmName, Detail = placement.BlockingRules[0] }
         : new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.NoTargetNode, $"No node can take the VM '{vmName}': {placement.Explanation}.") { Target = vmName };
 }

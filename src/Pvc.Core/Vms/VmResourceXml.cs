@@ -76,7 +76,7 @@ internal static class VmResourceXml
         catch (Exception e) when (e is PvcException { Kind: PvcErrorKind.InvalidArgument } or XmlException)
         {
             throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlInvalid,
-                $"The VM '{vm.Name}''s stored XML cannot be read ({e.Message}); give it a valid definition with Set-PvcVm -Xml first.") { Target = vm.Name };
+                $"The VM '{vm.Name}''s stored XML cannot be read ({e.Message}); give it a valid definition first.") { Target = vm.Name };
         }
     }
 }

@@ -21,7 +21,7 @@ internal static class CephErrors
     private const int EDQUOT = 122;
 
     public static PvcException PoolNotFound(string pool) =>
-        new(PvcErrorKind.NotFound, PvcErrorIds.PoolNotFound, $"No pool named '{pool}' exists in the Ceph cluster; Get-PvcPool lists the pools.") { Target = pool };
+        new(PvcErrorKind.NotFound, PvcErrorIds.PoolNotFound, $"No pool named '{pool}' exists in the Ceph cluster.") { Target = pool };
 
     public static PvcException PoolExists(string pool) =>
         new(PvcErrorKind.AlreadyExists, PvcErrorIds.PoolExists, $"A pool named '{pool}' exists already in the Ceph cluster; choose another name.") { Target = pool };
@@ -59,7 +59,7 @@ internal static class CephErrors
         return errno switch
         {
             ETIMEDOUT or ENOTCONN => new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"{text}. The Ceph monitors or OSDs did not answer in time; check 'ceph -s' on a node.") { Target = target },
-            EPERM or EACCES => new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.CephAccessDenied, $"{text}. Ceph did not permit it: check the node's keyring and the client's capabilities, or what Ceph said it wants.") { Target = target },
+            EPERM or EACCES => new PvcException(PvcErrorKind.AccessDenied, PvcErrorIds.CephAccessDenied, $"{text}. Ceph did not permit it: check the node's keyring and the client's capabilities, or what Ceph said it wants.") { Target = target },
             EBUSY or ENOTEMPTY => new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.CephResourceBusy, $"{text}. Something still uses it (a watcher, a snapshot, a clone); release that first.") { Target = target },
             ENOSPC or EDQUOT => new PvcException(PvcErrorKind.ResourceUnavailable, PvcErrorIds.CephNoSpace, $"{text}. The pool or cluster is full.") { Target = target },
             EINVAL => new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.CephInvalidArgument, $"{text}. Ceph refused the request's values.") { Target = target },

@@ -19,6 +19,18 @@ public sealed record NodeConfig
     public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary><c>timer.monitoring_interval</c>, default 15 s: how often the primary runs the cluster fault checks.</summary>
     public TimeSpan MonitoringInterval { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary><c>path.plugin_directory</c>, default /usr/share/pvc/plugins: the user's health plugins (executables; README.md, Node health).</summary>
+    public string PluginDirectory { get; init; } = "/usr/share/pvc/plugins";
+
+    /// <summary>
+    /// <c>health.disabled_plugins</c> (Pvc's own key): health plugins not to load on this node, compiled or from the
+    /// plugin directory, by name (PVC has no such key: its plugins are the directory's files).
+    /// </summary>
+    public IReadOnlyList<string> DisabledHealthPlugins { get; init; } = [];
+
+    /// <summary><c>database.postgres</c>; null when pvc.conf names no PostgreSQL server (the postgres health plugin does not load).</summary>
+    public PostgresSettings? Postgres { get; init; }
+
     /// <summary><c>timer.vm_shutdown_timeout</c>, default 180 s.</summary>
     public TimeSpan VmShutdownTimeout { get; init; } = TimeSpan.FromSeconds(180);
     /// <summary><c>migration.target_selector</c>, default mem.</summary>
@@ -41,6 +53,13 @@ public sealed record NodeConfig
     /// default one day (<see cref="Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention"/>). Only the primary's value acts.
     /// </summary>
     public TimeSpan TaskRetention { get; init; } = Pvc.Core.Tasks.ClusterTaskStore.DefaultRetention;
+
+    /// <summary>
+    /// Where the Prometheus endpoint listens (<c>subsystem.enable_prometheus: true</c>, <c>metrics.listen_address</c>
+    /// default 127.0.0.1, <c>metrics.listen_port</c> default 7372), or null when it is off (the default). Every node serves
+    /// its own process metrics there; the primary adds PVC's cluster metrics.
+    /// </summary>
+    public System.Net.IPEndPoint? MetricsListen { get; init; }
 
     /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
     public bool AutoReady { get; init; }

@@ -195,8 +195,20 @@ public static partial class NodeConfigLoader
             Directory = Folder("path.system_log_directory", "/var/log/pvc"),
             ConsoleDirectory = Folder("path.console_log_directory", "/var/log/libvirt"),
         };
+        System.Net.IPEndPoint? metrics = null;
+        if (Flag("subsystem.enable_prometheus", false))
+        {
+            var listen = Text("metrics.listen_address") ?? "127.0.0.1";
+            if (!System.Net.IPAddress.TryParse(listen, out var metricsAddress))
+                throw new NodeConfigException($"{source}: 'metrics.listen_address' is '{listen}', which is not an IP address.");
+            var metricsPort = Int("metrics.listen_port", 7372, 1);
+            if (metricsPort > 65535)
+                throw new NodeConfigException($"{source}: 'metrics.listen_port' must be from 1 to 65535.");
+            metrics = new System.Net.IPEndPoint(metricsAddress, metricsPort);
+        }
         return new NodeConfig
         {
+            MetricsListen = metrics,
             Ceph = ceph,
             DnsDatabase = dnsDatabase,
             Logging = logging,
@@ -207,6 +219,9 @@ public static partial class NodeConfigLoader
             ZooKeeper = zookeeper,
             KeepaliveInterval = TimeSpan.FromSeconds(Int("timer.keepalive_interval", 5, 1)),
             MonitoringInterval = TimeSpan.FromSeconds(Int("timer.monitoring_interval", 15, 1)),
+            PluginDirectory = Folder("path.plugin_directory", "/usr/share/pvc/plugins"),
+            DisabledHealthPlugins = List("health.disabled_plugins"),
+            Postgres = dnsDatabase is { } database ? new PostgresSettings(database.Host, database.Port) : null,
             VmShutdownTimeout = TimeSpan.FromSeconds(Int("timer.vm_shutdown_timeout", 180, 1)),
             MigrationTargetSelector = selector,
             LibvirtUri = Text("node.libvirt_uri") ?? "qemu:///system",

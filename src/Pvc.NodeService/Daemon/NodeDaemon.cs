@@ -19,6 +19,9 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
     private NodeSession? _session;
     private ClusterConnection? _cluster;
 
+    /// <summary>The current ZooKeeper connection (null before the first; replaced after an expiry), for readers such as the metrics endpoint.</summary>
+    public ClusterConnection? Cluster => _cluster;
+
     /// <summary>True when the service stopped on a failure (<see cref="NodeServiceFailureException"/>): it exits non-zero.</summary>
     public bool Failed { get; private set; }
 

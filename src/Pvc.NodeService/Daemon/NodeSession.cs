@@ -63,6 +63,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("flush controller", _flush.RunAsync(session.Token));
         if (config.Networks.Enabled)
             loops.Add("networks", new Networks.NetworkInstances(new NetworkHostOperations(cluster), config.Networks, new Networks.IpTool(), log).RunAsync(session.Token));
+        var health = new Core.Health.NodeHealthHostOperations(cluster, config.NodeName);
+        loops.Add("node health", new Health.NodeHealthMonitor(health, Health.HealthPluginSet.Create(config, health, log), config.MonitoringInterval, log).RunAsync(session.Token));
         DefineCephSecret();
         // the handlers' context gets the connection when Ceph answers now (the storage handlers connect on use themselves)
         var rados = await ceph.TryConnectAsync(TimeSpan.FromSeconds(5), cancellationToken);

@@ -34,11 +34,28 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
         return Result(request.Name);
     }
 
-    /// <summary>pool.remove: refused while it holds volumes unless forced; the pool (and its volumes) in Ceph, then its keys.</summary>
+    /// <summary>
+    /// pool.remove: refused while it holds volumes unless forced (the recorded ones, and the images Ceph lists in it:
+    /// rev14 P2-6); the pool (and its volumes) in Ceph, then its keys.
+    /// </summary>
     public async Task<JsonNode?> RemovePoolAsync(JsonObject args, CancellationToken cancellationToken)
     {
         var request = PoolRequest.FromArguments(args);
-        await Checks.CheckRemovePoolAsync(request.Name, args["force"] is JsonValue f && f.TryGetValue<bool>(out var force) && force, cancellationToken);
+        var force = args["force"] is JsonValue f && f.TryGetValue<bool>(out var forced) && forced;
+        await Checks.CheckRemovePoolAsync(request.Name, force, cancellationToken);
+        if (!force)
+        {
+            try
+            {
+                var images = await (await ceph.ImagesAsync(cancellationToken)).ListAsync(request.Name, cancellationToken);
+                if (images.Count > 0)
+                    throw StorageOperations.PoolNotEmpty(request.Name, images.Count);
+            }
+            catch (PvcException e) when (e.ErrorId == PvcErrorIds.PoolNotFound)
+            {
+                // no pool in Ceph: only its keys are left to remove
+            }
+        }
         var monitor = await ceph.MonitorAsync(cancellationToken);
         try
         {
@@ -202,9 +219,17 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
         {
             await write();
         }
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.StorageKeysUnconfirmed)
+        {
+            // the keys may have been written (ZooKeeper's answer was lost): undoing Ceph's change could leave keys with
+            // nothing behind them, so it is kept and the task says so (rev14 P2-4)
+            log.LogError("The keys of {What} may not have been written ({Message}); its change in Ceph is kept", what, e.Message);
+            throw;
+        }
         catch (Exception e)
         {
-            // nothing half made is left behind: Ceph's change goes when its keys could not be written
+            // nothing half made is left behind: Ceph's change goes when its keys were definitely not written (a lost
+            // answer was read back first: StorageTransaction)
             try
             {
                 await undo();

@@ -130,12 +130,12 @@ internal sealed class ClusterTaskRunner
             if (!_handlers.TryGetValue(task.Kind, out var handler))
             {
                 _log.LogError("Task {Id}: no handler for kind {Kind} on this node", id, task.Kind);
-                await _ops.RefuseAsync(task, PvcErrorKind.NotAllowed, PvcErrorIds.TaskKindUnknown,
+                await _ops.RefuseAsync(task, PvcErrorKind.InvalidOperation, PvcErrorIds.TaskKindUnknown,
                     $"The node service on {_ops.NodeName} has no handler for task kind '{task.Kind}' (it runs {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))}): it is older than the client, or the kind is misspelt. Update the node services, or route the task to a node that runs it.",
                     cancellationToken);
                 return;
             }
-            if (await _ops.ClaimAsync(task, handler.SafeToRepeat, cancellationToken) is not { } claimed)
+            if (await _ops.ClaimAsync(task, handler.IsSafeToRepeat(task.Arguments), cancellationToken) is not { } claimed)
                 return; // another writer got there first (a hand-over, or a second runner of a misconfigured node)
             current = claimed;
             _log.LogInformation("Task {Id} ({Kind}) claimed; running", id, task.Kind);
@@ -179,14 +179,15 @@ internal sealed class ClusterTaskRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             if (current is not null)
-                await FinishAsync(current, PvcErrorKind.OperationTimeout, PvcErrorIds.TaskCancelled,
+                await FinishAsync(current, PvcErrorKind.ResourceUnavailable, PvcErrorIds.TaskCancelled,
                     $"The node service on {_ops.NodeName} stopped while the task ran; the task was cancelled. Check what it did, then submit it again.");
         }
         catch (Exception e) when (current is not null && e is not OutOfMemoryException)
         {
             var (kind, errorId) = e is PvcException p ? (p.Kind, p.ErrorId) : (PvcErrorKind.InvalidOperation, PvcErrorIds.TaskFailed);
             _log.LogWarning("Task {Id} ({Kind}) failed: {Message}", id, current.Kind, e.Message);
-            await FinishAsync(current, kind, errorId, e.Message);
+            // a refusal's Detail, when it is JSON, is what the failed work left behind (the task's result)
+            await FinishAsync(current, kind, errorId, e.Message, (e as PvcException)?.Detail as JsonNode);
         }
         catch (Exception e) when (PvcException.From(e) is not null)
         {
@@ -195,12 +196,12 @@ internal sealed class ClusterTaskRunner
     }
 
     /// <summary>Writes a failure even while the service stops (a short deadline of its own); a failed write is logged.</summary>
-    private async Task FinishAsync(ClusterTask current, PvcErrorKind kind, string errorId, string message)
+    private async Task FinishAsync(ClusterTask current, PvcErrorKind kind, string errorId, string message, JsonNode? result = null)
     {
         using var deadline = new CancellationTokenSource(FinalWriteTimeout);
         try
         {
-            await _ops.FailAsync(current, kind, errorId, message, deadline.Token);
+            await _ops.FailAsync(current, kind, errorId, message, result, deadline.Token);
         }
         catch (Exception e) when (e is OperationCanceledException || PvcException.From(e) is not null)
         {

@@ -22,6 +22,12 @@ public interface IClusterTaskHandler
     /// </summary>
     bool SafeToRepeat { get; }
 
+    /// <summary>
+    /// <see cref="SafeToRepeat"/> for one task's arguments: a kind whose forced form is not safe to repeat (a forced
+    /// lock flush, rev14 P3-7) says so here. The default is <see cref="SafeToRepeat"/>.
+    /// </summary>
+    bool IsSafeToRepeat(JsonObject arguments) => SafeToRepeat;
+
     /// <summary>Does the work; returns the result recorded with the task (null for none).</summary>
     Task<JsonNode?> RunAsync(ClusterTaskContext context, CancellationToken ct);
 }

@@ -52,7 +52,8 @@ public abstract class TaskCmdlet : ClusterCmdlet
         ArgumentNullException.ThrowIfNull(task);
         var connection = Connection;
         var timeout = Timeout;
-        var id = Math.Abs(task.Id.GetHashCode(StringComparison.Ordinal));
+        // a progress id is not negative; Math.Abs throws for int.MinValue (rev14 P3-14)
+        var id = task.Id.GetHashCode(StringComparison.Ordinal) & 0x7fffffff;
         RunInForegroundOrJob(AsJob, task.Id, async (progress, token) =>
         {
             var done = false;

@@ -139,6 +139,7 @@ public sealed class CephMonitorTests(CephLabFixture fixture) : IAsyncLifetime
             ConfigPath = fixture.Lab.ConfigPath, KeyringPath = keyring, OperationTimeout = TimeSpan.FromSeconds(5),
         }));
         Assert.Equal("CephAccessDenied", e.ErrorId);
+        Assert.Equal(PvcErrorKind.AccessDenied, e.Kind);
         Assert.DoesNotContain(File.ReadAllText(keyring).Split("key = ")[1].Trim().Split('\n')[0], e.Message);
     }
 }

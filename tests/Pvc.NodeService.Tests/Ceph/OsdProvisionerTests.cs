@@ -69,7 +69,7 @@ public sealed class OsdProvisionerTests(CephLabFixture fixture) : IAsyncLifetime
     {
         await Lab.RbdAsync(["create", "--size", "64M", $"{CephLab.SharedPool}/{CephLabFixture.UniqueName("osdkeep")}"]);
 
-        var e = await Assert.ThrowsAsync<PvcException>(() => Provisioner.RemoveAsync(0, null, force: false, null, default));
+        var e = await Assert.ThrowsAsync<PvcException>(() => Provisioner.RemoveAsync(0, null, null, false, null, default));
 
         Assert.Equal(PvcErrorIds.OsdHoldsLastData, e.ErrorId);
         var osd0 = (await OsdDumpAsync()).GetProperty("osds").EnumerateArray().Single(o => o.GetProperty("osd").GetInt32() == 0);

@@ -109,6 +109,70 @@ public sealed class OsdWorkTests(CephLabFixture fixture, ZooKeeperFixture zk, IT
         Assert.DoesNotContain($"osd.{id}", await Lab.CephAsync(["auth", "ls"]));
     }
 
+    // crush weight 0: no PG of the lab's one-copy pool maps to it, so its forced removal loses no data the later tests
+    // need (with a weight, the pool's objects on it were gone and the next 'rbd create' hung)
+    private async Task<int> AddOsdAsync(LoopDevice device) =>
+        (await Work().AddAsync(new OsdAddRequest(device.Path, 0).ToArguments(), (_, _, _) => Task.CompletedTask, default))!["osd_id"]!.GetValue<int>();
+
+    private Task RemoveOsdAsync(int id) => Work().RemoveAsync(new OsdIdRequest(id, Force: true).ToArguments(), (_, _, _) => Task.CompletedTask, default);
+
+    [Fact]
+    public async Task Adding_an_OSD_on_a_device_in_use_is_refused_and_nothing_on_it_is_changed()
+    {
+        // rev14 P2-7: an OSD's own device (raw mode: no partition table) and a bare filesystem were zapped
+        using var device = LoopDevice.Create(Lab.Directory, 3L << 30);
+        using var filesystem = LoopDevice.Create(Lab.Directory, 1L << 30);
+        Assert.Equal(0, LoopDevice.Run("mkfs.ext4", "-q", filesystem.Path).Code);
+        var id = await AddOsdAsync(device);
+        try
+        {
+            var again = await Assert.ThrowsAsync<PvcException>(() => Work().AddAsync(new OsdAddRequest(device.Path, 0).ToArguments(), (_, _, _) => Task.CompletedTask, default));
+            Assert.Equal(PvcErrorIds.OsdDeviceInUse, again.ErrorId);
+            Assert.Contains($"osd.{id}", again.Message, StringComparison.Ordinal);
+            Assert.Equal(1, (await OsdDumpEntryAsync(id)).GetProperty("up").GetInt32());
+            Assert.Equal(id, Assert.Single(await new CephVolume(Options).ListAsync(device.Path, default)).Id);
+
+            var ext4 = await Assert.ThrowsAsync<PvcException>(() => Work().AddAsync(new OsdAddRequest(filesystem.Path, 0).ToArguments(), (_, _, _) => Task.CompletedTask, default));
+            Assert.Equal(PvcErrorIds.OsdDeviceInUse, ext4.ErrorId);
+            Assert.Contains("ext4", ext4.Message, StringComparison.Ordinal);
+            Assert.Contains("TYPE=ext4", LoopDevice.Run("blkid", "-p", "-o", "export", filesystem.Path).Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await RemoveOsdAsync(id);
+        }
+        Assert.Equal(JsonValueKind.Undefined, (await OsdDumpEntryAsync(id)).ValueKind);
+    }
+
+    [Fact]
+    public async Task Removing_an_OSD_whose_record_names_another_OSDs_device_zaps_only_its_own()
+    {
+        // rev14 P1-1: after a kernel renaming (or a key written by hand) the record names another OSD's disk
+        using var first = LoopDevice.Create(Lab.Directory, 3L << 30);
+        using var second = LoopDevice.Create(Lab.Directory, 3L << 30);
+        var a = await AddOsdAsync(first);
+        var b = await AddOsdAsync(second);
+        try
+        {
+            await _cluster!.Raw.SetDataAsync(CephKeys.Osd.Path(a.ToString(System.Globalization.CultureInfo.InvariantCulture), CephKeys.OsdDevice),
+                System.Text.Encoding.UTF8.GetBytes(second.Path));
+
+            var result = await Work().RemoveAsync(new OsdIdRequest(a, Force: true).ToArguments(), (_, _, _) => Task.CompletedTask, default);
+
+            Assert.Equal(first.Path, result!["zapped"]!.GetValue<string>());
+            Assert.Equal(JsonValueKind.Undefined, (await OsdDumpEntryAsync(a)).ValueKind);
+            Assert.Equal(1, (await OsdDumpEntryAsync(b)).GetProperty("up").GetInt32());
+            Assert.Equal(b, Assert.Single(await new CephVolume(Options).ListAsync(second.Path, default)).Id);
+            Assert.Empty(await new CephVolume(Options).ListAsync(first.Path, default));
+        }
+        finally
+        {
+            if ((await OsdDumpEntryAsync(a)).ValueKind != JsonValueKind.Undefined)
+                await RemoveOsdAsync(a);
+            await RemoveOsdAsync(b);
+        }
+    }
+
     [Fact]
     public async Task Removing_an_OSD_of_another_node_is_refused_and_its_keys_stay()
     {

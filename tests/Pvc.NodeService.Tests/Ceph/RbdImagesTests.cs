@@ -157,6 +157,27 @@ public sealed class RbdImagesTests(CephLabFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_volume_another_client_has_open_is_not_removed_and_keeps_its_snapshots()
+    {
+        // rev14 P2-5: the snapshots were purged first, then rbd_remove failed on the open image
+        var volume = CephLabFixture.UniqueName("open");
+        await Images.CreateAsync(_pool, volume, 64L << 20);
+        await Images.CreateSnapshotAsync(_pool, volume, "backup");
+        using (var other = await RadosCluster.ConnectAsync(new CephClientOptions { ConfigPath = Lab.ConfigPath, ClientName = CephLab.AdminClient }))
+        using (var io = other.OpenPool(_pool))
+        using (RbdImages.Open(io, _pool, volume))
+        {
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => Images.RemoveAsync(_pool, volume));
+            Assert.Equal("CephResourceBusy", e.ErrorId);
+            Assert.Contains(volume, await RbdLsAsync());
+            Assert.Contains("backup", await Lab.RbdAsync(["snap", "ls", $"{_pool}/{volume}"]), StringComparison.Ordinal);
+        }
+        // closed: no watcher is left, and the removal goes through
+        await Images.RemoveAsync(_pool, volume);
+        Assert.DoesNotContain(volume, await RbdLsAsync());
+    }
+
+    [Fact]
     public async Task Bad_names_and_sizes_are_refused_before_librbd_sees_them()
     {
         var before = await RbdLsAsync();

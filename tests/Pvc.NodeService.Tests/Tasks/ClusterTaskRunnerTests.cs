@@ -4,6 +4,8 @@ using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
 using Pvc.Core.Tasks;
+using Pvc.Core.Vms;
+using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Tasks;
 using Pvc.NodeService.TestHandlers;
 using Pvc.Testing.Network;
@@ -63,15 +65,39 @@ public sealed class ClusterTaskRunnerTests(ZooKeeperFixture zk)
 
         var refused = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidArgument, async () => await tasks.WaitAsync((await tasks.SubmitAsync(TestTaskKinds.Refuse, [])).Id, null, TaskWatch.Deadline));
         var crashed = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, async () => await tasks.WaitAsync((await tasks.SubmitAsync(TestTaskKinds.Crash, [])).Id, null, TaskWatch.Deadline));
-        var unknown = await PvcAssert.ThrowsAsync(PvcErrorKind.NotAllowed, async () => await tasks.WaitAsync((await tasks.SubmitAsync("storage.defrag", [])).Id, null, TaskWatch.Deadline));
+        var unknown = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, async () => await tasks.WaitAsync((await tasks.SubmitAsync("storage.defrag", [])).Id, null, TaskWatch.Deadline));
 
         Assert.Equal(TestTaskKinds.RefusalErrorId, refused.ErrorId);
         Assert.Contains("refuses this task", refused.Message, StringComparison.Ordinal);
+        // rev14 P3-13: a refusal's JSON detail is the failed task's result
+        Assert.Equal("as it was", ((ClusterTask)refused.Detail!).Result!["left"]!.GetValue<string>());
         Assert.Equal(PvcErrorIds.TaskFailed, crashed.ErrorId);
         Assert.Contains("the test handler crashed", crashed.Message, StringComparison.Ordinal);
         Assert.Equal(PvcErrorIds.TaskKindUnknown, unknown.ErrorId);
         Assert.Contains("no handler for task kind 'storage.defrag'", unknown.Message, StringComparison.Ordinal);
         Assert.Empty((await c.Raw.GetChildrenAsync(TaskKeys.NodeQueue("hv1"))).Children);
+        await stop.CancelAsync();
+        await runner.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task A_forced_lock_flush_is_recorded_as_not_safe_to_repeat_and_a_plain_one_as_safe()
+    {
+        // rev14 P3-7: a forced flush handed over after its node died would break the locks of a VM started meanwhile
+        await using var c = await ClusterAsync(zk);
+        using var stop = new CancellationTokenSource();
+        using var ceph = new CephAccess((CephClientOptions?)null);
+        var runner = new ClusterTaskRunner(c.Connection, "hv1", [new VmFlushLocksHandler(ceph)], null, new LineLogger()).RunAsync(stop.Token);
+        var vm = Guid.NewGuid().ToString();
+        var forced = await c.Connection.Tasks.SubmitAsync(ClusterTaskKinds.VmFlushLocks, new JsonObject { [VmOperations.FlushLocksVmArgument] = vm, [VmOperations.FlushLocksForceArgument] = true });
+        var plain = await c.Connection.Tasks.SubmitAsync(ClusterTaskKinds.VmFlushLocks, new JsonObject { [VmOperations.FlushLocksVmArgument] = vm });
+
+        // no such VM: both fail once claimed, and the claim recorded whether each may run again
+        await Assert.ThrowsAsync<PvcException>(() => c.Connection.Tasks.WaitAsync(forced.Id, null, TaskWatch.Deadline));
+        await Assert.ThrowsAsync<PvcException>(() => c.Connection.Tasks.WaitAsync(plain.Id, null, TaskWatch.Deadline));
+
+        Assert.False((await c.Connection.Tasks.GetAsync(forced.Id)).SafeToRepeat);
+        Assert.True((await c.Connection.Tasks.GetAsync(plain.Id)).SafeToRepeat);
         await stop.CancelAsync();
         await runner.ContinueWith(_ => { }, TaskScheduler.Default);
     }
@@ -89,7 +115,7 @@ public sealed class ClusterTaskRunnerTests(ZooKeeperFixture zk)
         await runner.ContinueWith(_ => { }, TaskScheduler.Default);
 
         var failed = await c.Connection.Tasks.GetAsync(task.Id);
-        Assert.Equal((ClusterTaskState.Failure, PvcErrorIds.TaskCancelled), (failed.State, failed.ErrorId));
+        Assert.Equal((ClusterTaskState.Failure, PvcErrorIds.TaskCancelled, PvcErrorKind.ResourceUnavailable), (failed.State, failed.ErrorId, failed.ErrorKind));
     }
 
     [Fact]

@@ -39,10 +39,14 @@ public sealed class OsdCmdletTests(ZooKeeperFixture zk)
     [Theory]
     [InlineData("Add-PvcOsd hv1 sdb", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Add-PvcOsd hv1 '/dev/../etc/passwd'", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Add-PvcOsd hv1 /dev/shm/disk", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
+    [InlineData("Add-PvcOsd hv1 /dev/mqueue/disk", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Add-PvcOsd hv1 /dev/sdd -Weight -1", "InvalidOsdWeight,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Add-PvcOsd hv9 /dev/sdd", "NodeNotFound,Pvc.PowerShell.Cmdlets.AddPvcOsdCommand")]
     [InlineData("Remove-PvcOsd 99", "OsdNotFound,Pvc.PowerShell.Cmdlets.RemovePvcOsdCommand")]
     [InlineData("Set-PvcOsd 99 -Out", "OsdNotFound,Pvc.PowerShell.Cmdlets.SetPvcOsdCommand")]
+    [InlineData("Update-PvcOsd 3 sdb", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.UpdatePvcOsdCommand")]
+    [InlineData("Update-PvcOsd 99 /dev/sdb", "OsdNotFound,Pvc.PowerShell.Cmdlets.UpdatePvcOsdCommand")]
     public async Task A_bad_request_is_an_error_record_and_no_task_is_made(string command, string errorId)
     {
         await using var c = await StartAsync(zk);
@@ -77,7 +81,12 @@ public sealed class OsdCmdletTests(ZooKeeperFixture zk)
         var flag = Assert.Single(c.Ps.Run("Set-PvcOsdFlag NoOut -NoWait").ThrowIfErrors().OutputOf<ClusterTask>());
         Assert.Equal((ClusterTaskKinds.OsdSet, "noout"), (flag.Kind, flag.Arguments["flag"]!.GetValue<string>()));
 
+        var refresh = Assert.Single(c.Ps.Run("Get-PvcOsd 4 | Update-PvcOsd -NoWait").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal((ClusterTaskKinds.OsdRefresh, "hv2", true), (refresh.Kind, refresh.RunOn, refresh.NodeBound));
+        Assert.Equal((4L, "/dev/sdc"), (refresh.Arguments["osd_id"]!.GetValue<long>(), refresh.Arguments["device"]!.GetValue<string>()));
+
         Assert.Empty(c.Ps.Run("Remove-PvcOsd 3 -WhatIf").ThrowIfErrors().OutputOf<ClusterTask>());
-        Assert.Equal(4, c.Ps.Run("Get-PvcTask").ThrowIfErrors().OutputOf<ClusterTask>().Count);
+        Assert.Empty(c.Ps.Run("Update-PvcOsd 3 /dev/sdb -WhatIf").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal(5, c.Ps.Run("Get-PvcTask").ThrowIfErrors().OutputOf<ClusterTask>().Count);
     }
 }

@@ -155,6 +155,31 @@ public sealed class StorageCmdletTests(StorageCluster cluster)
     }
 
     [Fact]
+    public async Task A_pool_whose_images_the_cluster_does_not_record_is_not_removed_without_force_or_while_a_VM_has_one()
+    {
+        // rev14 P2-6: only ZooKeeper's volume count was checked, so a pool of images made outside Pvc counted as empty
+        var pool = await cluster.NewPoolAsync();
+        await cluster.Ceph.RbdAsync(["create", "--size", "64M", $"{pool}/x"]);
+        var id = Guid.NewGuid();
+        var xml = XDocument.Parse(PvcSeed.Xml(id, "unrecorded"));
+        xml.Root!.Element("devices")!.Add(new XElement("disk", new XAttribute("type", "network"), new XAttribute("device", "disk"),
+            new XElement("source", new XAttribute("protocol", "rbd"), new XAttribute("name", $"{pool}/x")), new XElement("target", new XAttribute("dev", "sdb"))));
+        await PvcSeed.AddVmAsync(cluster.Connection.ZooKeeper, "unrecorded", "hv1", state: "stop", uuid: id, xml: xml.ToString());
+        try
+        {
+            Assert.Equal("VolumeInUse", Refused("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool));
+        }
+        finally
+        {
+            cluster.Ps.Run("Remove-PvcVm $args[0] -Confirm:$false", id.ToString());
+        }
+        Assert.Equal("PoolNotEmpty", Refused("Remove-PvcPool $args[0] -Confirm:$false -Timeout 120", pool));
+        Assert.Contains("x", JsonSerializer.Deserialize<string[]>(await cluster.Ceph.RbdAsync(["ls", "--format", "json", pool]))!);
+        Assert.Equal(pool, (await cluster.Connection.Pools.GetAsync(pool)).Name);
+        cluster.Ps.Run("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool).ThrowIfErrors();
+    }
+
+    [Fact]
     public async Task Snapshots_are_taken_renamed_rolled_back_to_and_removed()
     {
         var pool = await cluster.NewPoolAsync();

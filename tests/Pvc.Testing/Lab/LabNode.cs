@@ -38,6 +38,10 @@ public static class LabNode
         var pathSection = System.Text.RegularExpressions.Regex.IsMatch(extraNodeConfig, @"(?m)^path:[ \t]*\r?$") ? "" : $"path:\n{consoleKey}\n";
         if (pathSection.Length == 0)
             extraNodeConfig = System.Text.RegularExpressions.Regex.Replace(extraNodeConfig, @"(?m)^path:[ \t]*\r?$", "path:\n" + consoleKey.Replace("$", "$$", StringComparison.Ordinal));
+        // the node health plugins that report on the test machine itself (its load, packages, disks, memory controllers)
+        // would raise faults and lower the cluster's health in every lab; a test that wants them writes its own health:
+        if (!System.Text.RegularExpressions.Regex.IsMatch(extraNodeConfig, @"(?m)^health:[ \t]*\r?$"))
+            extraNodeConfig += "\nhealth:\n  disabled_plugins: [disk, dpkg, edac, load]\n";
         var config = Path.Combine(directory, $"{name}.conf");
         // it may hold the BMC's password: the owner's only, as pvc.conf should be
         File.WriteAllText(config, "");

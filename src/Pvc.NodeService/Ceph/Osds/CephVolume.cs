@@ -61,9 +61,15 @@ public sealed class CephVolume(OsdToolOptions options)
         CephVolumeAsync(["raw", "activate", "--device", Checked(device), "--no-systemd", "--no-tmpfs"], "ceph-volume raw activate", device, cancellationToken);
 
     /// <summary>The OSDs ceph-volume finds on a device (<c>ceph-volume raw list &lt;device&gt; --format json</c>).</summary>
-    public async Task<IReadOnlyList<RawOsd>> ListAsync(string device, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RawOsd>> ListAsync(string device, CancellationToken cancellationToken) =>
+        Parse(await CephVolumeAsync(["raw", "list", Checked(device), "--format", "json"], "ceph-volume raw list", device, cancellationToken), device);
+
+    /// <summary>The OSDs ceph-volume finds on every block device of this host (<c>ceph-volume raw list --format json</c>).</summary>
+    public async Task<IReadOnlyList<RawOsd>> ListAllAsync(CancellationToken cancellationToken) =>
+        Parse(await CephVolumeAsync(["raw", "list", "--format", "json"], "ceph-volume raw list", "", cancellationToken), "");
+
+    private static List<RawOsd> Parse(string output, string device)
     {
-        var output = await CephVolumeAsync(["raw", "list", Checked(device), "--format", "json"], "ceph-volume raw list", device, cancellationToken);
         using var json = JsonDocument.Parse(output.Length == 0 ? "{}" : output);
         return [.. json.RootElement.EnumerateObject().Select(p => new RawOsd(
             p.Value.GetProperty("osd_id").GetInt32(),

@@ -63,7 +63,11 @@ public sealed class OsdMonitor(RadosCluster cluster)
         NodeName.Validate(node);
         if (!double.IsFinite(weight) || weight < 0)
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.CephInvalidArgument, $"An OSD's weight is a number of 0 or more; {weight.ToString(CultureInfo.InvariantCulture)} is not.") { Target = weight };
-        return RunAsync(new JsonObject { ["prefix"] = "osd crush add", ["id"] = id, ["weight"] = weight, ["args"] = new JsonArray("root=default", "host=" + node) }, "osd crush add", Name(id), cancellationToken);
+        // the monitor reads 'weight' as a float only when the JSON number has a fraction: System.Text.Json writes 0.0 as
+        // "0", which the monitor refuses ("bad or missing field 'weight'"), so a whole weight is written as "1.0"
+        var number = weight.ToString("R", CultureInfo.InvariantCulture);
+        var text = number.Contains('.', StringComparison.Ordinal) || number.Contains('E', StringComparison.Ordinal) ? number : number + ".0";
+        return RunAsync(new JsonObject { ["prefix"] = "osd crush add", ["id"] = id, ["weight"] = JsonNode.Parse(text), ["args"] = new JsonArray("root=default", "host=" + node) }, "osd crush add", Name(id), cancellationToken);
     }
 
     /// <summary>True when Ceph says destroying the OSD loses no data (<c>ceph osd safe-to-destroy</c>).</summary>

@@ -30,17 +30,23 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
     /// Makes an OSD on the device. On a failure after ceph-volume registered the OSD, the OSD is purged and the device
     /// zapped again: nothing half made is left.
     /// </summary>
-    /// <exception cref="PvcException">NotFound: "OsdDeviceNotFound"; InvalidOperation: "OsdDeviceHasPartitions", "CephCallFailed".</exception>
+    /// <exception cref="PvcException">NotFound: "OsdDeviceNotFound"; InvalidOperation: "OsdDeviceHasPartitions", "OsdDeviceInUse", "CephCallFailed".</exception>
     public async Task<OsdRecord> AddAsync(AddRequest request, Func<int, string, Task>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         progress ??= (_, _) => Task.CompletedTask;
         await progress(1, $"Checking device {request.Device}");
-        var device = request.Device.IsDetect ? await ResolveAsync(request.Device, cancellationToken) : request.Device.Text;
-        if (!IsBlockDevice(device))
-            throw OsdErrors.DeviceNotFound(device, nodeName);
+        var asked = request.Device.IsDetect ? await ResolveAsync(request.Device, cancellationToken) : request.Device.Text;
+        // the tools get the device the link resolves to, not the link, which could be changed under them (rev14 P3-12)
+        if (!IsBlockDevice(asked) || RealPath(asked) is not { } device)
+            throw OsdErrors.DeviceNotFound(asked, nodeName);
         if (await tools.HasPartitionTableAsync(device, cancellationToken))
             throw OsdErrors.DeviceHasPartitions(device, nodeName);
+        // the zap below destroys whatever is there (rev14 P2-7): an OSD, a filesystem, an LVM or md member is refused
+        if ((await tools.ListAsync(device, cancellationToken)).FirstOrDefault() is { } existing)
+            throw OsdErrors.DeviceInUse(device, nodeName, $"it holds osd.{existing.Id} of cluster {existing.ClusterFsid}");
+        if (await BlockDeviceUse.DescribeAsync(device, cancellationToken) is { } use)
+            throw OsdErrors.DeviceInUse(device, nodeName, use);
 
         await progress(2, $"Zapping {device}");
         await tools.ZapAsync(device, cancellationToken);
@@ -66,16 +72,20 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
             await UndoAsync(made.Id, device);
             throw;
         }
-        return new OsdRecord(made.Id, nodeName, request.Device.Text, "", made.Fsid, made.ClusterFsid, "", "", IsSplit: false);
+        // the device as resolved (not a detect: string), so a removal can compare it with the OSD it holds
+        return new OsdRecord(made.Id, nodeName, device, "", made.Fsid, made.ClusterFsid, "", "", IsSplit: false);
     }
 
     /// <summary>
     /// Removes an OSD of this node: out, wait until safe to destroy (refused when no other OSD is up and in to take its
     /// data, unless <paramref name="force"/>), stop, purge, zap its device. With <paramref name="force"/> the waits are
-    /// skipped and the steps' errors ignored, as PVC's force does.
+    /// skipped and the steps' errors ignored, as PVC's force does. Only a device that holds this very OSD (its id and
+    /// <paramref name="osdFsid"/>, as ceph-volume reads them from its BlueStore label) is zapped: the recorded
+    /// <paramref name="device"/> when it does, else the device of this host that does; none when no device does (rev14
+    /// P1-1: kernel names change across reboots, and a record can be written by anyone). Returns the zapped device.
     /// </summary>
     /// <exception cref="PvcException">InvalidOperation: "OsdHoldsLastData"; OperationTimeout: "CephTimeout".</exception>
-    public async Task RemoveAsync(int id, string? device, bool force, Func<int, string, Task>? progress, CancellationToken cancellationToken)
+    public async Task<string?> RemoveAsync(int id, string? device, Guid? osdFsid, bool force, Func<int, string, Task>? progress, CancellationToken cancellationToken)
     {
         progress ??= (_, _) => Task.CompletedTask;
         await progress(1, $"Checking that osd.{id}'s data lives elsewhere");
@@ -92,15 +102,38 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
             await progress(3, $"Waiting for osd.{id}'s data to move");
             await WaitAsync(ct => monitor.IsSafeToDestroyAsync(id, ct), options.SettleTimeout, () => OsdErrors.NotSafeInTime(id, options.SettleTimeout), cancellationToken);
         }
+        // found before the purge, while the OSD is still the monitors'; read from the devices, not from the record
+        var holder = await HolderAsync(id, device, osdFsid, cancellationToken);
         await progress(4, $"Stopping and purging osd.{id}");
         await Step(force, ct => daemons.StopAsync(id, ct), cancellationToken);
         await Step(force, ct => monitor.MarkDownAsync(id, ct), cancellationToken);
         await Step(force, ct => monitor.PurgeAsync(id, ct), cancellationToken);
         RemoveDataFolder(id);
-        if (device is not null && OsdDevice.IsDevicePath(device) && IsBlockDevice(device))
+        if (holder is not null)
         {
-            await progress(5, $"Zapping {device}");
-            await Step(force, ct => tools.ZapAsync(device, ct), cancellationToken);
+            await progress(5, $"Zapping {holder}");
+            await Step(force, ct => tools.ZapAsync(holder, ct), cancellationToken);
+        }
+        return holder;
+    }
+
+    /// <summary>The device of this host whose BlueStore label names this OSD (id and fsid); null when none does.</summary>
+    private async Task<string?> HolderAsync(int id, string? device, Guid? osdFsid, CancellationToken cancellationToken)
+    {
+        if (osdFsid is not { } fsid)
+            return null;
+        bool Holds(CephVolume.RawOsd o) => o.Id == id && o.Fsid == fsid;
+        try
+        {
+            if (device is not null && OsdDevice.IsDevicePath(device) && IsBlockDevice(device) && (await tools.ListAsync(device, cancellationToken)).Any(Holds))
+                return device;
+            var found = (await tools.ListAllAsync(cancellationToken)).Where(Holds).Select(o => o.Device).ToList();
+            return found.Count == 1 && OsdDevice.IsDevicePath(found[0]) && IsBlockDevice(found[0]) ? found[0] : null;
+        }
+        catch (PvcException)
+        {
+            // a device that cannot be read is not zapped
+            return null;
         }
     }
 
@@ -148,8 +181,22 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
         }
     }
 
+    /// <summary>The device a path resolves to, when it is a device path itself.</summary>
+    private static string? RealPath(string path)
+    {
+        try
+        {
+            var real = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+            return OsdDevice.IsDevicePath(real) ? real : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     // .NET has no S_ISBLK: the kernel lists every block device under /sys/class/block by its name
-    private static bool IsBlockDevice(string path)
+    internal static bool IsBlockDevice(string path)
     {
         try
         {

@@ -28,9 +28,11 @@ public sealed class OsdWork(ClusterConnection cluster, RadosCluster ceph, IOsdDa
         {
             await new OsdHostOperations(cluster).RecordAsync(made, cancellationToken);
         }
-        catch
+        catch (Exception e) when (e is not PvcException { ErrorId: PvcErrorIds.StorageKeysUnconfirmed })
         {
-            await Provisioner.RemoveAsync(made.Id, made.Device, force: true, null, CancellationToken.None);
+            // the keys were definitely not written (a lost answer is read back first): the OSD goes again. When they
+            // could not be read back, the OSD is kept: its keys may be there (rev14 P2-4)
+            await Provisioner.RemoveAsync(made.Id, made.Device, made.Fsid, force: true, null, CancellationToken.None);
             throw;
         }
         return new JsonObject { ["osd_id"] = made.Id, ["node"] = made.Node, ["device"] = made.Device };
@@ -47,10 +49,11 @@ public sealed class OsdWork(ClusterConnection cluster, RadosCluster ceph, IOsdDa
             throw OsdErrors.OnOtherNode(osd.Id, osd.Node ?? "", nodeName);
         // PVC keeps the device as given; only a path under /dev is zapped
         var device = OsdDevice.IsDevicePath(osd.Device) ? osd.Device : null;
-        await Provisioner.RemoveAsync(osd.Id, device, request.Force, (step, status) => report(step, OsdProvisioner.RemoveSteps + 1, status), cancellationToken);
+        var zapped = await Provisioner.RemoveAsync(osd.Id, device, osd.Fsid, request.Force, (step, status) => report(step, OsdProvisioner.RemoveSteps + 1, status), cancellationToken);
         await report(OsdProvisioner.RemoveSteps + 1, OsdProvisioner.RemoveSteps + 1, $"Forgetting osd.{osd.Id}");
         await new OsdHostOperations(cluster).ForgetAsync(osd.Id, cancellationToken);
-        return new JsonObject { ["osd_id"] = osd.Id };
+        // zapped: the device that held this OSD's label, or null when none of this node's did (nothing was zapped)
+        return new JsonObject { ["osd_id"] = osd.Id, ["zapped"] = zapped };
     }
 
     /// <summary>osd.in / osd.out (<c>ceph osd in|out &lt;id&gt;</c>) of an OSD the cluster records.</summary>

@@ -1,0 +1,10 @@
+namespace Pvc.Core.Metrics;
+
+/// <summary>Which of PVC's metric endpoints a family belongs to (<c>/metrics/health</c>, <c>/metrics/resource</c>).</summary>
+public enum MetricPart
+{
+    /// <summary>Cluster, node and VM health and state counts (PVC's <c>get_health_metrics</c>).</summary>
+    Health,
+    /// <summary>Utilisation of the cluster, its nodes, VMs and OSDs (PVC's <c>get_resource_metrics</c>).</summary>
+    Resource,
+}

@@ -1,0 +1,50 @@
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Pvc.NodeService.Health;
+
+/// <summary>What a host command a health plugin ran printed, and how it ended.</summary>
+/// <param name="ExitCode">Its exit code; -1 when it could not be started or did not finish in time.</param>
+/// <param name="Output">Its standard output.</param>
+/// <param name="Error">Its standard error, or why it could not be run.</param>
+internal sealed record HostCommand(int ExitCode, string Output, string Error)
+{
+    /// <summary>True when it ran and exited 0.</summary>
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>
+    /// Runs a program with each argument its own argv entry (no shell), within <paramref name="timeout"/>; a program
+    /// that is missing or does not finish is an outcome (exit -1), not an exception. The service stopping cancels it.
+    /// </summary>
+    public static async Task<HostCommand> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var command = Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None);
+            if (environment is not null)
+                command = command.WithEnvironmentVariables(environment);
+            var result = await command.ExecuteBufferedAsync(deadline.Token);
+            return new HostCommand(result.ExitCode, result.StandardOutput, result.StandardError);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new HostCommand(-1, "", $"{program} did not finish within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return new HostCommand(-1, "", $"{program} could not be run: {e.Message}");
+        }
+    }
+
+    /// <summary>True when <paramref name="program"/> (a path, or a name looked up in PATH) can be run.</summary>
+    public static bool Exists(string program)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+            return File.Exists(program);
+        return (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(d => File.Exists(Path.Combine(d, program)));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Pvc.Core.Metrics;
+using Pvc.NodeService.Configuration;
+using Pvc.NodeService.Daemon;
+
+namespace Pvc.NodeService.Metrics;
+
+/// <summary>
+/// The node's Prometheus endpoint (<c>subsystem.enable_prometheus</c>), on <see cref="NodeConfig.MetricsListen"/>:
+/// <c>/metrics</c> is this process's own metrics (prometheus-net's process and .NET collectors) and, on the primary
+/// coordinator, PVC's cluster metrics read from ZooKeeper at each scrape; <c>/metrics/health</c> and
+/// <c>/metrics/resource</c> are PVC's two cluster parts alone, <c>/metrics/process</c> the process part alone.
+/// HttpListener (in the base runtime) rather than Kestrel: no ASP.NET Core in the daemon on every hypervisor.
+/// </summary>
+internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILogger<MetricsEndpoint> log) : BackgroundService
+{
+    private readonly CollectorRegistry _process = CreateProcessRegistry();
+
+    private static CollectorRegistry CreateProcessRegistry()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        DotNetStats.Register(registry);
+        return registry;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (config.MetricsListen is not { } endpoint)
+            return;
+        using var listener = new HttpListener();
+        var host = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? "*"
+            : endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
+        listener.Prefixes.Add($"http://{host}:{endpoint.Port}/");
+        try
+        {
+            listener.Start();
+        }
+        catch (HttpListenerException e)
+        {
+            log.LogError("The metrics endpoint cannot listen on {Endpoint}: {Message}; no metrics are served", endpoint, e.Message);
+            return;
+        }
+        log.LogInformation("Serving Prometheus metrics on http://{Endpoint}/metrics", endpoint);
+        using var stop = stoppingToken.Register(listener.Stop);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // stopped
+            }
+            _ = Task.Run(() => ServeAsync(context, stoppingToken), CancellationToken.None);
+        }
+    }
+
+    private async Task ServeAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        try
+        {
+            var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
+            var (process, cluster) = path switch
+            {
+                "/metrics" => (true, (MetricPart?[])[MetricPart.Health, MetricPart.Resource]),
+                "/metrics/health" => (false, [MetricPart.Health]),
+                "/metrics/resource" => (false, [MetricPart.Resource]),
+                "/metrics/process" => (true, []),
+                _ => (false, (MetricPart?[]?)null),
+            };
+            if (cluster is null || context.Request.HttpMethod is not ("GET" or "HEAD"))
+            {
+                response.StatusCode = cluster is null ? 404 : 405;
+                response.Close();
+                return;
+            }
+            using var body = new MemoryStream();
+            if (process)
+                await _process.CollectAndExportAsTextAsync(body, cancellationToken).ConfigureAwait(false);
+            if (cluster.Length > 0 && await PrimarySnapshotAsync(cancellationToken).ConfigureAwait(false) is { } snapshot)
+                await MetricsExposition.WriteAsync(body, ClusterMetrics.Build(snapshot).Where(f => cluster.Contains(f.Part)), cancellationToken).ConfigureAwait(false);
+            response.StatusCode = 200;
+            response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            response.ContentLength64 = body.Length;
+            if (context.Request.HttpMethod == "GET")
+            {
+                body.Position = 0;
+                await body.CopyToAsync(response.OutputStream, cancellationToken).ConfigureAwait(false);
+            }
+            response.Close();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("A metrics scrape failed: {Message}", e.Message);
+            try
+            {
+                response.StatusCode = 500;
+                var text = Encoding.UTF8.GetBytes("the scrape failed; see the node log\n");
+                response.OutputStream.Write(text);
+                response.Close();
+            }
+            catch (Exception again) when (again is HttpListenerException or InvalidOperationException or ObjectDisposedException)
+            {
+                response.Abort();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            response.Abort();
+        }
+    }
+
+    /// <summary>The cluster as the primary reads it for a scrape, or null on any other node or without ZooKeeper.</summary>
+    private async Task<ClusterMetricsSnapshot?> PrimarySnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (daemon.Cluster is not { IsConnected: true } cluster)
+            return null;
+        return await ClusterMetricsReader.ReadIfPrimaryAsync(cluster, config.NodeName, cancellationToken).ConfigureAwait(false);
+    }
+}
