@@ -80,8 +80,17 @@ internal sealed partial class VmInstance
             if (method != MigrationMethod.Shutdown && config.MigrationUriTemplate is { } template)
             {
                 var uri = template.Replace("{node}", target, StringComparison.Ordinal);
-                if (await MigrateLiveAsync(name, target, uri, maxDowntime))
-                    return; // the VM runs on the target now; the receiver writes start
+                switch (await MigrateLiveAsync(name, target, uri, maxDowntime, cancellationToken))
+                {
+                    case LiveMigrationOutcome.Migrated:
+                        return; // the VM runs on the target now; the receiver writes start
+                    case LiveMigrationOutcome.Left:
+                        // reported failed, yet gone from here (rev15 P2-2): no abort to "start" here and no shutdown
+                        // fallback, either of which would boot a second copy here beside the one on the target; the
+                        // receiver decides from what runs there (or its unsent check starts it there)
+                        log.LogWarning("VM {Name} left this node although its live migration to {Target} was reported failed: the receiver decides", name, target);
+                        return;
+                }
             }
             if (liveOnly)
             {
@@ -139,8 +148,13 @@ internal sealed partial class VmInstance
             log.LogWarning("VM {Name}: letting go of the lock on {Path} failed: {Message}", name, held.Path, failure);
     }
 
-    /// <summary>Up to three live attempts, as PVC; false when none worked (an unsupported hypervisor is not retried).</summary>
-    private async Task<bool> MigrateLiveAsync(string name, string target, string uri, TimeSpan maxDowntime)
+    /// <summary>
+    /// Up to three live attempts, as PVC (an unsupported hypervisor is not retried). A failed attempt is not taken for
+    /// "the guest stayed here": a peer-to-peer job is libvirtd's, and it goes on when the call fails because this
+    /// service's connection dropped (a keepalive timeout under a stall). A job still on the domain is aborted and waited
+    /// for; then the guest's whereabouts decide: still here, failed (retried); gone, <see cref="LiveMigrationOutcome.Left"/>.
+    /// </summary>
+    private async Task<LiveMigrationOutcome> MigrateLiveAsync(string name, string target, string uri, TimeSpan maxDowntime, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -150,17 +164,38 @@ internal sealed partial class VmInstance
                 log.LogInformation("Migrating VM {Name} live to {Target} ({Uri}), attempt {Attempt}", name, target, uri, attempt);
                 await Task.Run(() => hypervisor.Migrate(Uuid, uri, maxDowntime));
                 log.LogInformation("Migrated VM {Name} live to {Target} in {Seconds:0.00} s", name, target, took.Elapsed.TotalSeconds);
-                return true;
+                return LiveMigrationOutcome.Migrated;
             }
             catch (LibvirtException e)
             {
                 log.LogWarning("Live migration of VM {Name} to {Target} failed: {Message}", name, target, e.Message);
-                if (e.IsUnsupported || attempt >= LiveAttempts || !hypervisor.IsRunning(Uuid))
-                    return false;
+                if (e.IsUnsupported)
+                    return LiveMigrationOutcome.Failed;
+                await EndOrphanedJobAsync(name, cancellationToken);
+                if (!hypervisor.IsRunning(Uuid))
+                    return LiveMigrationOutcome.Left;
+                if (attempt >= LiveAttempts)
+                    return LiveMigrationOutcome.Failed;
             }
             // a back-off between attempts, not a wait for a state: nothing to watch
-            await Task.Delay(LiveRetryDelay);
+            await Task.Delay(LiveRetryDelay, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// After a failed live attempt: when libvirt still has a job on the domain here (the outgoing migration, carried on
+    /// by libvirtd), asks it to stop and waits, on lifecycle events with a re-read each second, until it has ended one
+    /// way or the other (cancelled: the guest stays; past its switch-over: the guest left).
+    /// </summary>
+    private async Task EndOrphanedJobAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!hypervisor.HasActiveJob(Uuid))
+            return;
+        var timeout = config.MigrationPeerTimeout;
+        log.LogWarning("VM {Name}: libvirt carries its migration on after the call failed: aborting the job and waiting up to {Seconds} s for it to end", name, timeout.TotalSeconds);
+        hypervisor.AbortJob(Uuid);
+        if (!await hypervisor.WaitJobEndedAsync(Uuid, timeout, TimeSpan.FromSeconds(1), cancellationToken))
+            log.LogError("VM {Name}: libvirt's migration job still runs {Seconds} s after it was aborted", name, timeout.TotalSeconds);
     }
 
     /// <summary>

@@ -74,6 +74,57 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
         WaitUntilAsync(uuid, _ => true, () => !IsPausedForMigration(uuid), timeout, recheck, cancellationToken);
 
     /// <summary>
+    /// Waits until the domain has no background job here (an outgoing migration ended, one way or the other) or is
+    /// gone, on its lifecycle events and re-reading at least every <paramref name="recheck"/>. False when a job is
+    /// still active after <paramref name="timeout"/>.
+    /// </summary>
+    public Task<bool> WaitJobEndedAsync(Guid uuid, TimeSpan timeout, TimeSpan recheck, CancellationToken cancellationToken) =>
+        WaitUntilAsync(uuid, _ => true, () => !HasActiveJob(uuid), timeout, recheck, cancellationToken);
+
+    /// <summary>
+    /// True when the domain exists here and has a background job (<see cref="LibvirtDomain.HasActiveJob"/>): on a
+    /// migration's source, an outgoing migration libvirtd may carry on after the call that started it failed.
+    /// </summary>
+    public bool HasActiveJob(Guid uuid) => Read(c =>
+    {
+        using var domain = c.TryLookupDomain(uuid);
+        try
+        {
+            return domain is not null && domain.HasActiveJob();
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain || e.Code == LibvirtErrorCode.OperationInvalid)
+        {
+            return false; // gone (or stopped) between the lookup and the read: no job
+        }
+    });
+
+    /// <summary>
+    /// Asks the domain's background job here to stop (<see cref="LibvirtDomain.AbortJob"/>); false when there was
+    /// nothing to abort (no domain, no job, or the job ended meanwhile, which libvirt reports as an invalid operation).
+    /// </summary>
+    public bool AbortJob(Guid uuid)
+    {
+        try
+        {
+            var done = false;
+            Change(c =>
+            {
+                using var domain = c.TryLookupDomain(uuid);
+                if (domain is not null)
+                {
+                    domain.AbortJob();
+                    done = true;
+                }
+            });
+            return done;
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain || e.Code == LibvirtErrorCode.OperationInvalid)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Waits until <paramref name="done"/> holds, reading it again on each of the domain's lifecycle events that
     /// <paramref name="relevant"/> accepts and at least every <paramref name="recheck"/>; false after <paramref name="timeout"/>.
     /// </summary>

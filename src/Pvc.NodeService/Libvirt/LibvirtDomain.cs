@@ -106,6 +106,26 @@ public sealed unsafe class LibvirtDomain : IDisposable
     }
 
     /// <summary>
+    /// True while the domain has a background job (<c>virDomainGetJobInfo</c>, type other than VIR_DOMAIN_JOB_NONE):
+    /// on a migration's source, the outgoing migration, which libvirtd carries on after the client that asked for it
+    /// (peer to peer) is gone.
+    /// </summary>
+    /// <returns>Whether a job is active.</returns>
+    public bool HasActiveJob()
+    {
+        if (LibvirtNative.virDomainGetJobInfo(handle, out LibvirtNative.VirDomainJobInfo info) < 0)
+            LibvirtErrors.Throw("virDomainGetJobInfo");
+        return info.Type != 0;
+    }
+
+    /// <summary>Asks the domain's background job to stop (<c>virDomainAbortJob</c>); a migration is cancelled unless it is past its switch-over.</summary>
+    public void AbortJob()
+    {
+        if (LibvirtNative.virDomainAbortJob(handle) < 0)
+            LibvirtErrors.Throw("virDomainAbortJob");
+    }
+
+    /// <summary>
     /// Migrates the domain to another host (<c>virDomainMigrateSetMaxDowntime</c> when
     /// <see cref="MigrationOptions.MaxDowntime"/> is set, then <c>virDomainMigrateToURI</c>). Blocks until done.
     /// </summary>

@@ -106,6 +106,14 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     internal static partial int virDomainMemoryPeek(DomainHandle domain, ulong start, nuint size, byte* buffer, uint flags);
 
+    /// <summary>The domain's current background job (a migration, a save): type VIR_DOMAIN_JOB_NONE (0) when there is none.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virDomainGetJobInfo(DomainHandle domain, out VirDomainJobInfo info);
+
+    /// <summary>Asks the domain's current background job to stop (a migration: cancelled, the guest stays).</summary>
+    [LibraryImport(Lib)]
+    internal static partial int virDomainAbortJob(DomainHandle domain);
+
     [LibraryImport(Lib)]
     internal static partial int virDomainMigrateSetMaxDowntime(DomainHandle domain, ulong downtimeMilliseconds, uint flags);
 
@@ -204,6 +212,24 @@ internal static unsafe partial class LibvirtNative
         public fixed byte Field[80];
         public int Type;
         public long Value;
+    }
+
+    /// <summary>virDomainJobInfo: the job's type (virDomainJobType), then its figures, unsigned long long each.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirDomainJobInfo
+    {
+        public int Type;
+        public ulong TimeElapsed;
+        public ulong TimeRemaining;
+        public ulong DataTotal;
+        public ulong DataProcessed;
+        public ulong DataRemaining;
+        public ulong MemTotal;
+        public ulong MemProcessed;
+        public ulong MemRemaining;
+        public ulong FileTotal;
+        public ulong FileProcessed;
+        public ulong FileRemaining;
     }
 
     /// <summary>virDomainInfo.</summary>

@@ -173,6 +173,151 @@ public sealed class QemuLabTests(QemuLabFixture lab, ITestOutputHelper output)
     }
 
     [Fact]
+    public Task A_live_migration_whose_call_fails_while_libvirt_carries_it_on_never_runs_the_guest_twice() =>
+        // rev15 P2-2: the sender's libvirt connection drops during a p2p live migration (here libvirtd's own admin
+        // interface disconnects it, as a client keepalive timeout would): the call fails, libvirtd carries the job on,
+        // and a sender that took "failed" for "the guest stayed here" aborted a live-only VM to "start" on hv1, then
+        // booted a second copy there once the orphaned job had moved the guest to hv2. Now the job is aborted and
+        // waited for, and the guest, still on hv1, is migrated by the next attempt.
+        MigrateWithDroppedConnectionAsync("tick-orphan", jobEndsFirst: false, "libvirt carries its migration on after the call failed");
+
+    [Fact]
+    public Task A_live_migration_reported_failed_after_the_guest_left_is_not_aborted_back_to_the_sender() =>
+        // rev15 P2-2, its other half: the sender's service is stopped (SIGSTOP) while its connection drops and the
+        // orphaned job completes; when it runs again the call fails and the guest is gone from hv1. It was aborted to
+        // "start" on hv1 and booted there again; now it is left to the receiver, which has it running.
+        MigrateWithDroppedConnectionAsync("tick-left", jobEndsFirst: true, "left this node although its live migration to hv2 was reported failed");
+
+    /// <summary>
+    /// A live-only migration of a new guest from hv1 to hv2 over a slowed link, during which hv1's libvirtd drops its
+    /// node service's connection; with <paramref name="jobEndsFirst"/>, the service is frozen meanwhile and thawed only
+    /// once the job has moved the guest. Asserts that the guest's vCPUs never run on both hosts, that it ends running
+    /// on hv2 (where ZooKeeper has it) as the migrated guest, that hv1 booted no copy, and that hv1 logged <paramref name="expected"/>.
+    /// </summary>
+    private async Task MigrateWithDroppedConnectionAsync(string name, bool jobEndsFirst, string expected)
+    {
+        var c = lab.Cluster;
+        var uuid = Guid.NewGuid();
+        var vm = await DefineAsync(uuid, name, "hv1");
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(uuid, "hv1");
+        using var hv1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri);
+        using var hv2 = LibvirtConnection.Open(lab.Hosts[1].LibvirtUri);
+        await WaitForTicksAsync(hv1, uuid, 10);
+        var source = lab.Hosts[0].QemuPid(name) ?? throw new InvalidOperationException($"no QEMU runs {name} on hv1\n{lab.Logs()}");
+        var service = c.Nodes[0].Pid ?? throw new InvalidOperationException("hv1's node service is not running");
+        var hv1Log = File.ReadAllText(c.Nodes[0].LogPath).Length;
+
+        // where the guest's vCPUs run, from outside the node services, until the end: a guest coming in (paused by
+        // libvirt) or left behind paused at the switch-over does not run; a second boot does
+        using var stop = new CancellationTokenSource();
+        var overlaps = new List<string>();
+        var samples = 0;
+        var watcher = Task.Run(async () =>
+        {
+            using var w1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri);
+            using var w2 = LibvirtConnection.Open(lab.Hosts[1].LibvirtUri);
+            while (!stop.IsCancellationRequested)
+            {
+                bool Runs(LibvirtConnection host)
+                {
+                    try
+                    {
+                        using var domain = host.TryLookupDomain(uuid);
+                        return domain?.GetState().State == DomainState.Running;
+                    }
+                    catch (LibvirtException)
+                    {
+                        return false; // gone between the lookup and the read
+                    }
+                }
+                if (Runs(w1) && Runs(w2))
+                    lock (overlaps)
+                        overlaps.Add($"{DateTime.UtcNow:HH:mm:ss.fff}: {name} running on hv1 and hv2");
+                Interlocked.Increment(ref samples);
+                await Task.Delay(20);
+            }
+        });
+
+        ShapeLink(lab.Hosts[0].Namespace, ["add", "dev", LabNetwork.InterfaceName, "root", "tbf", "rate", "128kbit", "burst", "16kb", "latency", "5s"]);
+        try
+        {
+            await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2", Live: true));
+            await PollAsync(() =>
+            {
+                using var domain = hv2.TryLookupDomain(uuid);
+                return domain?.GetState() is (DomainState.Paused, DomainSummary.PausedMigration) ? true : (bool?)null;
+            }, "the guest coming in on hv2, paused by libvirt");
+
+            // libvirtd drops hv1's node service as a client; the migration job, libvirtd's own, goes on
+            if (jobEndsFirst)
+                c.Nodes[0].Freeze();
+            var dropped = DisconnectClients(lab.Hosts[0], service);
+            Assert.True(dropped > 0, $"hv1's libvirtd had no client with the node service's PID {service}");
+            if (jobEndsFirst)
+            {
+                ShapeLink(lab.Hosts[0].Namespace, ["del", "dev", LabNetwork.InterfaceName, "root"]);
+                await PollAsync(() =>
+                {
+                    using var there = hv2.TryLookupDomain(uuid);
+                    using var here = hv1.TryLookupDomain(uuid);
+                    return here is null && there?.GetState().State == DomainState.Running ? true : (bool?)null;
+                }, $"the orphaned job moving {name} to hv2");
+                c.Nodes[0].Thaw();
+            }
+            await c.WaitForLogAsync(c.Nodes[0], $"Live migration of VM {name} to hv2 failed");
+            ShapeLink(lab.Hosts[0].Namespace, ["del", "dev", LabNetwork.InterfaceName, "root"]);
+
+            Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
+            await c.WaitRunningOnAsync(uuid, "hv2");
+            // settled where it runs, and it runs nowhere else: hv1 booted no copy of its own
+            await PollAsync(() => lab.Hosts[0].QemuPid(name) is null && !LabCommand.IsAlive(source) ? true : (bool?)null, $"hv1's QEMU of {name} ended");
+            var node = (await c.Connection.Vms.GetAsync(uuid)).Node;
+            Assert.True(node == "hv2", $"{name} runs on hv2 but is assigned to {node}\n{lab.Logs()}");
+            using (var target = hv2.LookupDomain(uuid))
+                Assert.Equal((DomainState.Running, RunningMigrated), target.GetState());
+            Assert.DoesNotContain($"Starting VM {name}", File.ReadAllText(c.Nodes[0].LogPath)[hv1Log..], StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (jobEndsFirst)
+                c.Nodes[0].Thaw(); // a failure while it was frozen must not leave hv1's service stopped for the next test
+            ShapeLink(lab.Hosts[0].Namespace, ["del", "dev", LabNetwork.InterfaceName, "root"]);
+            await stop.CancelAsync();
+            await watcher;
+        }
+        foreach (var line in File.ReadAllText(c.Nodes[0].LogPath)[hv1Log..].Split('\n').Where(l => l.Contains(name, StringComparison.Ordinal)))
+            output.WriteLine($"hv1: {line}");
+        output.WriteLine($"{samples} samples of both hosts");
+        // the case each test is about, not a plain failure
+        Assert.Contains(expected, File.ReadAllText(c.Nodes[0].LogPath)[hv1Log..], StringComparison.Ordinal);
+        Assert.True(samples > 10, $"only {samples} samples of both hosts");
+        Assert.Empty(overlaps);
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(uuid);
+    }
+
+    /// <summary>
+    /// Disconnects every client of the host's libvirtd whose process is <paramref name="pid"/>, through libvirtd's admin
+    /// interface (virt-admin client-disconnect); returns how many.
+    /// </summary>
+    private static int DisconnectClients(QemuLabHost host, int pid)
+    {
+        var admin = $"libvirtd:///system?socket={host.Directory}/run/libvirt-admin-sock";
+        var list = LabCommand.Run("virt-admin", "-c", admin, "srv-clients-list", "libvirtd");
+        var dropped = 0;
+        foreach (var id in list.Split('\n').Select(l => l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length > 1 && f[0].All(char.IsAsciiDigit)).Select(f => f[0]))
+        {
+            var info = LabCommand.TryRun("virt-admin", ["-c", admin, "client-info", "libvirtd", id]).Output;
+            var owner = info.Split('\n').Select(l => l.Split(':', 2)).FirstOrDefault(f => f.Length == 2 && f[0].Trim() == "unix_process_id");
+            if (owner is not null && owner[1].Trim() == pid.ToString(System.Globalization.CultureInfo.InvariantCulture) &&
+                LabCommand.TryRun("virt-admin", ["-c", admin, "client-disconnect", "libvirtd", id]).ExitCode == 0)
+                dropped++;
+        }
+        return dropped;
+    }
+
+    [Fact]
     public async Task A_running_guest_s_stats_come_from_libvirt_s_bulk_stats_and_read_as_rates()
     {
         var c = lab.Cluster;
