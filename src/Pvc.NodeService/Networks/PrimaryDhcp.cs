@@ -80,8 +80,10 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             // gateways go, then the firewall
             await transfers.CancelAsync();
             await transferring.ContinueWith(_ => { }, TaskScheduler.Default);
+            // stopped, not disposed: the duty runs again when this node is named primary again
             if (_dns is not null)
-                await _dns.DisposeAsync();
+                await _dns.StopAsync();
+            _zones = [];
             foreach (var vni in _servers.Keys.ToList())
                 await StopServerAsync(vni);
             foreach (var floating in Enumerable.Reverse(_floating))

@@ -174,15 +174,14 @@ public sealed class DnsAggregatorTests(ZooKeeperFixture zk) : IDisposable
         }
         // relinquished: nothing answers on the floating address any more, which is gone
         Assert.DoesNotContain("10.213.0.250", await ip.RunAsync(["-4", "-o", "address", "show"], default), StringComparison.Ordinal);
-        Assert.Empty(LabCommand.TryRun("pgrep", ["-f", $"pdns_server --config-dir={Path.Combine(run, "pdns")}"]).Output.Trim());
+        Assert.False(Serves(run));
     }
 
     /// <summary>Whether a pdns_server of the run directory <paramref name="run"/> is running.</summary>
-    private static bool Serves(string run) =>
-        LabCommand.TryRun("pgrep", ["-f", $"pdns_server --config-dir={Path.Combine(run, "pdns")}"]).Output.Trim().Length > 0;
+    private static bool Serves(string run) => LabCommand.Runs("pdns_server", $"--config-dir={Path.Combine(run, "pdns")}");
 
     [Fact]
-    public async Task On_a_primary_hand_over_PowerDNS_stops_on_the_old_primary_before_it_starts_on_the_new_one()
+    public async Task On_a_primary_hand_over_and_back_PowerDNS_stops_on_the_old_primary_before_it_starts_on_the_new_one()
     {
         using var lab = LabNetwork.Create();
         await using var pg = await PostgresServer.StartAsync();
@@ -240,6 +239,11 @@ public sealed class DnsAggregatorTests(ZooKeeperFixture zk) : IDisposable
             handOver.Stop();
             Assert.False(Serves(runs[from]), string.Join("\n", log.Lines.Select(l => l.Text)));
             Console.WriteLine($"DNS aggregator hand-over: answering on the new primary {handOver.ElapsedMilliseconds} ms after the primary was named");
+
+            // and back: the node that relinquished serves again (its database connection was not thrown away with its term)
+            await new NodeOperations(c.Connection).SetPrimaryAsync(names[from]);
+            await EventuallyAsync(() => Task.FromResult(Serves(runs[from]) && Answers(lab.Namespaces[to])), $"PowerDNS on {names[from]} again", log);
+            Assert.False(Serves(runs[to]), string.Join("\n", log.Lines.Select(l => l.Text)));
         }
         finally
         {

@@ -40,6 +40,32 @@ public static class LabCommand
         return dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// True while a process runs <paramref name="program"/> (its first argument's file name) with
+    /// <paramref name="argument"/> among its arguments. Unlike <c>pgrep -f</c>, it never counts another tool whose
+    /// command line merely names the program (a concurrent pgrep, a shell, ip netns exec before it execs).
+    /// </summary>
+    public static bool Runs(string program, string argument)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+                continue;
+            string[] argv;
+            try
+            {
+                argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // ended meanwhile
+            }
+            if (argv.Length > 0 && Path.GetFileName(argv[0]) == program && argv.Skip(1).Contains(argument) && IsAlive(pid))
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Sends a signal to a process by PID; false when it does not exist any more.</summary>
     public static bool Signal(int pid, string signal) => TryRun("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode == 0;
 
