@@ -138,6 +138,61 @@ public sealed class ClusterStatusTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task Sums_resources_counts_OSD_states_volumes_and_snapshots_and_lists_node_health_as_PVC_does()
+    {
+        await using var connection = await TestCluster.InitializedAsync(zk);
+        var client = connection.ZooKeeper;
+        // two nodes' keepalive figures (MiB, static data "cores kernel os arch")
+        foreach (var (name, cores, load, vcpus, total, used, free, alloc, prov, health) in new[]
+        {
+            ("hv1", 16, "1.25", 8, 65536, 20000, 45536, 16384, 32768, "100"),
+            ("hv2", 8, "0.5", 4, 32768, 10000, 22768, 8192, 8192, "90"),
+        })
+        {
+            await PvcSeed.ElementAsync(client, NodeKeys.Schema, name, new Dictionary<string, string>
+            {
+                [NodeKeys.DaemonState] = "run", [NodeKeys.DomainState] = "ready", [NodeKeys.StaticData] = $"{cores} 6.1.0 Debian x86_64",
+                [NodeKeys.CpuLoad] = load, [NodeKeys.VcpuAllocated] = $"{vcpus}", [NodeKeys.MemoryTotal] = $"{total}", [NodeKeys.MemoryUsed] = $"{used}",
+                [NodeKeys.MemoryFree] = $"{free}", [NodeKeys.MemoryAllocated] = $"{alloc}", [NodeKeys.MemoryProvisioned] = $"{prov}",
+                [NodeKeys.MonitoringHealth] = health, [NodeKeys.MonitoringPlugins] = name == "hv2" ? "disk load" : "",
+            });
+        }
+        foreach (var (plugin, delta, message) in new[] { ("disk", "10", "/dev/sdb SMART errors"), ("load", "0", "load is fine") })
+        {
+            await PvcSeed.CreateAsync(client, MonitoringPluginKeys.Path("hv2", plugin, ""));
+            await PvcSeed.CreateAsync(client, MonitoringPluginKeys.Path("hv2", plugin, MonitoringPluginKeys.HealthDelta), delta);
+            await PvcSeed.CreateAsync(client, MonitoringPluginKeys.Path("hv2", plugin, MonitoringPluginKeys.Message), message);
+        }
+        // three OSDs: two up,in, one down,in (PVC's stats JSON, sizes in KiB)
+        foreach (var (id, up, kb, used, avail, util) in new[] { ("0", 1, 1000, 250, 750, 25.0), ("1", 1, 1000, 500, 500, 50.0), ("2", 0, 2000, 0, 2000, 0.0) })
+            await PvcSeed.ElementAsync(client, CephKeys.Osd, id, new Dictionary<string, string>
+            {
+                [CephKeys.Stats] = $$"""{"id": {{id}}, "up": {{up}}, "in": 1, "kb": {{kb}}, "kb_used": {{used}}, "kb_avail": {{avail}}, "utilization": {{util.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}""",
+            });
+        // two pools, three volumes, three snapshots
+        foreach (var pool in new[] { "vms", "backup" })
+            await PvcSeed.ElementAsync(client, CephKeys.Pool, pool);
+        foreach (var volume in new[] { "vms/web1_disk0", "vms/db1_disk0", "backup/archive" })
+            await PvcSeed.ElementAsync(client, CephKeys.Volume, volume);
+        foreach (var snapshot in new[] { "vms/web1_disk0/s1", "vms/web1_disk0/s2", "backup/archive/weekly" })
+            await PvcSeed.ElementAsync(client, CephKeys.Snapshot, snapshot);
+
+        var counter = new ReadCounter();
+        var status = await ClusterStatusReader.ReadAsync(connection, counter: counter);
+
+        Assert.Equal(new ClusterMemory(98304, 30000, 68304, 24576, 40960), status.Resources.Memory);
+        Assert.Equal(30.52, status.Resources.Memory.UtilizationPercent);
+        Assert.Equal(new ClusterCpu(24, 1.75, 12), status.Resources.Cpu);
+        Assert.Equal(7.29, status.Resources.Cpu.UtilizationPercent);
+        // PVC's disk utilization is the OSDs' average, not used/total
+        Assert.Equal(new ClusterDisk(4000, 750, 3250, 25.0), status.Resources.Disk);
+        Assert.Equal(["2 up,in", "1 down,in"], status.OsdStates.Select(s => $"{s.Count} {s}"));
+        Assert.Equal((2, 3, 3), (status.PoolCount, status.VolumeCount, status.SnapshotCount));
+        Assert.Equal(["hv1 100 ", "hv2 90 'disk': /dev/sdb SMART errors"], status.NodeHealth.Select(h => $"{h.Node} {h.Health} {string.Join("; ", h.Messages)}"));
+        Assert.Equal(3, counter.Waves);
+    }
+
+    [Fact]
     public async Task Maintenance_is_written_lowercase_with_a_version_check_and_read_back()
     {
         await using var connection = await TestCluster.InitializedAsync(zk);

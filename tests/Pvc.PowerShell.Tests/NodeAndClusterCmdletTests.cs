@@ -116,6 +116,18 @@ public sealed class NodeAndClusterCmdletTests(ZooKeeperFixture zk)
         var rendered = c.Ps.Render("Get-PvcCluster").ThrowIfErrors().HostText;
         Assert.Contains("(maintenance on)", rendered, StringComparison.Ordinal);
         Assert.Contains("3/3 run,ready", rendered, StringComparison.Ordinal);
+
+        // the resources as the list view shows them, summed over the three nodes' keepalive figures; hv1 alone reports a health
+        foreach (var node in new[] { "hv1", "hv2", "hv3" })
+            foreach (var (key, value) in new[] { ("memtotal", "4096"), ("memused", "1024"), ("memalloc", "2048"), ("memprov", "3072"), ("cpuload", "1.5"), ("vcpualloc", "6"), ("staticdata", "12 6.1.0 Debian x86_64") })
+                await c.Raw.SetDataAsync($"/nodes/{node}/{key}", System.Text.Encoding.UTF8.GetBytes(value));
+        await c.Raw.SetDataAsync("/nodes/hv1/monitoring_health", "80"u8.ToArray());
+        // the list view's labels come in colour
+        rendered = System.Text.RegularExpressions.Regex.Replace(c.Ps.Render("Get-PvcCluster").ThrowIfErrors().HostText, "\u001b\\[[0-9;]*m", "");
+        Assert.Matches(@"(?m)^Memory\s+: 25% \(3G used / 12G\), 6G allocated, 9G provisioned\s*$", rendered);
+        Assert.Matches(@"(?m)^Cpu\s+: 12.5% \(4.50 load / 36 cores\), 18 vCPUs allocated\s*$", rendered);
+        Assert.Matches(@"(?m)^NodeHealth\s+: hv1 80%, hv2 n/a, hv3 n/a\s*$", rendered);
+        Assert.Matches(@"(?m)^Osds\s+: 0\s*$", rendered);
     }
 
     [Fact]

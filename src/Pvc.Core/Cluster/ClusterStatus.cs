@@ -45,6 +45,21 @@ public sealed record ClusterStatus
     /// <summary>How many storage pools.</summary>
     public required int PoolCount { get; init; }
 
+    /// <summary>How many RBD volumes, over all pools.</summary>
+    public int VolumeCount { get; init; }
+
+    /// <summary>How many RBD snapshots, over all volumes.</summary>
+    public int SnapshotCount { get; init; }
+
+    /// <summary>Memory, CPU and disk summed over the nodes and OSDs (PVC's <c>resources</c>).</summary>
+    public required ClusterResources Resources { get; init; }
+
+    /// <summary>OSDs per (up, in) pair, up,in first.</summary>
+    public IReadOnlyList<OsdStateCount> OsdStates { get; init; } = [];
+
+    /// <summary>Each node's health and the plugin messages that lower it (PVC's <c>node_health</c>), by node name.</summary>
+    public IReadOnlyList<NodeHealthSummary> NodeHealth { get; init; } = [];
+
     /// <summary>Ceph's health as the primary last reported it (<c>/ceph/health</c>); Unknown without a report.</summary>
     public Schema.StorageHealthStatus StorageHealth { get; init; }
 

@@ -1,6 +1,7 @@
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Faults;
+using Pvc.Core.Nodes;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
@@ -11,8 +12,9 @@ namespace Pvc.Core.Cluster;
 public static class ClusterStatusReader
 {
     /// <summary>
-    /// Reads the cluster's status in two round trips, however many nodes, VMs and faults it has: the
-    /// configuration and the lists first, then every node's states, VM's state, fault and the primary's version.
+    /// Reads the cluster's status in at most three round trips, however many nodes, VMs, faults, volumes and snapshots
+    /// it has: the configuration and the lists first; then every node's keys, VM's state, fault, OSD's stats, pool's
+    /// volumes and the primary's version; then, when there are any, every volume's snapshots and the nodes' health plugins.
     /// </summary>
     /// <exception cref="PvcException">InvalidData: "ClusterNotInitialized" or "UnsupportedSchemaVersion".</exception>
     public static async Task<ClusterStatus> ReadAsync(ClusterConnection connection, CancellationToken cancellationToken = default, ReadCounter? counter = null)
@@ -32,8 +34,14 @@ public static class ClusterStatusReader
         var primaryText = PvcText.Decode(batch.Text(BaseKeys.PrimaryNode));
         var primary = primaryText is null || primaryText == "none" ? null : primaryText;
 
-        foreach (var node in nodes)
-            batch.Data(NodeKeys.Path(node, NodeKeys.DaemonState)).Data(NodeKeys.Path(node, NodeKeys.DomainState));
+        var pools = List(BaseKeys.Pools);
+        var osds = List(BaseKeys.Osds);
+        // the nodes' keys (states, figures, health) as Get-PvcNode reads them
+        NodeReader.Queue(batch, nodes);
+        foreach (var osd in osds)
+            batch.Data(CephKeys.Osd.Path(osd, CephKeys.Stats));
+        foreach (var pool in pools)
+            batch.Children(CephKeys.Volume.Root(pool));
         foreach (var vm in vms)
             batch.Data(DomainKeys.Schema.Path(vm, DomainKeys.State));
         foreach (var id in faultIds)
@@ -41,10 +49,17 @@ public static class ClusterStatusReader
         if (primary is not null && !primary.Contains('/', StringComparison.Ordinal))
             batch.Data(NodeKeys.Path(primary, NodeKeys.PvcVersion));
         await batch.ReadAsync(cancellationToken);
+        // a volume's snapshots are the children of /ceph/snapshots/<pool>/<volume>, as PVC counts them: read in one wave
+        // with the nodes' health plugins
+        var volumes = pools.SelectMany(p => LockNodes.Without(batch.ChildrenOf(CephKeys.Volume.Root(p)) ?? []).Select(v => $"{p}/{v}")).ToList();
+        foreach (var volume in volumes)
+            batch.Children(CephKeys.Snapshot.Root(volume));
+        var nodeList = (await NodeReader.DecodeAsync(batch, nodes, cancellationToken)).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        var snapshotCount = volumes.Sum(v => LockNodes.Without(batch.ChildrenOf(CephKeys.Snapshot.Root(v)) ?? []).Count());
+        var osdStats = osds.Select(o => Storage.OsdStats.Parse(batch.Text(CephKeys.Osd.Path(o, CephKeys.Stats)))).ToList();
 
-        var nodeStates = nodes
-            .Select(n => (Daemon: Wire.DaemonState.Decode(batch.Text(NodeKeys.Path(n, NodeKeys.DaemonState))),
-                          Domain: Wire.DomainState.Decode(batch.Text(NodeKeys.Path(n, NodeKeys.DomainState)))))
+        var nodeStates = nodeList
+            .Select(n => (Daemon: n.DaemonState, Domain: n.DomainState))
             .GroupBy(s => s)
             .OrderBy(g => g.Key.Daemon).ThenBy(g => g.Key.Domain)
             .Select(g => new NodeStateCount(g.Key.Daemon, g.Key.Domain, g.Count()))
@@ -71,7 +86,22 @@ public static class ClusterStatusReader
             PrimaryNode = primary,
             PvcVersion = primary is null ? null : PvcText.Decode(batch.Text(NodeKeys.Path(primary, NodeKeys.PvcVersion))),
             UpstreamIp = PvcText.Decode(batch.Text(BaseKeys.UpstreamIp)),
-            NodeCount = nodes.Count,
+            NodeCount = nodeList.Count,
+            VolumeCount = volumes.Count,
+            SnapshotCount = snapshotCount,
+            Resources = new ClusterResources
+            {
+                Memory = new ClusterMemory(nodeList.Sum(n => n.MemoryTotalMiB), nodeList.Sum(n => n.MemoryUsedMiB), nodeList.Sum(n => n.MemoryFreeMiB),
+                    nodeList.Sum(n => n.MemoryAllocatedMiB), nodeList.Sum(n => n.MemoryProvisionedMiB)),
+                Cpu = new ClusterCpu(nodeList.Sum(n => n.CpuCount ?? 0), Math.Round(nodeList.Sum(n => n.CpuLoad ?? 0), 2), nodeList.Sum(n => n.VcpusAllocated)),
+                Disk = new ClusterDisk(osdStats.Sum(o => o?.SizeKiB ?? 0), osdStats.Sum(o => o?.UsedKiB ?? 0), osdStats.Sum(o => o?.AvailableKiB ?? 0),
+                    osdStats.Count > 0 ? Math.Round(osdStats.Sum(o => o?.Utilization ?? 0) / osdStats.Count, 2) : 0),
+            },
+            OsdStates = [.. osdStats.GroupBy(o => (o?.Up, o?.In))
+                .OrderByDescending(g => g.Key.Up == true).ThenByDescending(g => g.Key.In == true).ThenBy(g => g.Key.Up.HasValue ? 0 : 1)
+                .Select(g => new OsdStateCount(g.Key.Up, g.Key.In, g.Count()))],
+            NodeHealth = [.. nodeList.Select(n => new NodeHealthSummary(n.Name, n.Health,
+                [.. n.HealthPlugins.Where(p => p.HealthDelta > 0).Select(p => $"'{p.Name}': {p.Message}")]))],
             VmCount = vms.Count,
             NetworkCount = List(BaseKeys.Networks).Count,
             OsdCount = List(BaseKeys.Osds).Count,

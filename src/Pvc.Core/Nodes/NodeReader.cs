@@ -36,27 +36,38 @@ internal static class NodeReader
     /// <summary>The named nodes that exist (in the order given).</summary>
     internal static async Task<IReadOnlyList<Node>> ReadAsync(ZooKeeperClient zk, IReadOnlyList<string> names, CancellationToken cancellationToken = default, ReadCounter? counter = null)
     {
-        var batch = new ZnodeBatch(zk, counter).Data(BaseKeys.SchemaVersion);
+        var batch = Queue(new ZnodeBatch(zk, counter).Data(BaseKeys.SchemaVersion), names);
+        await batch.ReadAsync(cancellationToken);
+        SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
+        return await DecodeAsync(batch, names, cancellationToken);
+    }
+
+    /// <summary>Queues the keys of the named nodes on <paramref name="batch"/>, to be read with whatever else it holds.</summary>
+    internal static ZnodeBatch Queue(ZnodeBatch batch, IReadOnlyList<string> names)
+    {
         foreach (var name in names)
         {
             batch.Data(NodeKeys.Path(name));
             foreach (var key in Keys)
                 batch.Data(NodeKeys.Path(name, key));
         }
-        await batch.ReadAsync(cancellationToken);
-        SchemaVersion.EnsureSupported(batch.Text(BaseKeys.SchemaVersion));
+        return batch;
+    }
+
+    /// <summary>
+    /// The named nodes that exist, from a <paramref name="batch"/> that has read what <see cref="Queue"/> queued. It reads
+    /// once more (with anything else queued meanwhile) for the health plugins' results when any node has plugins loaded.
+    /// </summary>
+    internal static async Task<IReadOnlyList<Node>> DecodeAsync(ZnodeBatch batch, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
         var existing = names.Where(n => batch.Text(NodeKeys.Path(n)) is not null).ToList();
-        // the health plugins' results, one more round trip when any node has plugins loaded
         var plugins = existing.ToDictionary(n => n, n => PvcList.DecodeSpace(batch.Text(NodeKeys.Path(n, NodeKeys.MonitoringPlugins)))
             .Where(ZnodeName.IsValid).ToList(), StringComparer.Ordinal);
-        if (plugins.Values.Any(p => p.Count > 0))
-        {
-            foreach (var (node, list) in plugins)
-                foreach (var plugin in list)
-                    foreach (var key in MonitoringPluginKeys.SubPaths)
-                        batch.Data(MonitoringPluginKeys.Path(node, plugin, key));
-            await batch.ReadAsync(cancellationToken);
-        }
+        foreach (var (node, list) in plugins)
+            foreach (var plugin in list)
+                foreach (var key in MonitoringPluginKeys.SubPaths)
+                    batch.Data(MonitoringPluginKeys.Path(node, plugin, key));
+        await batch.ReadAsync(cancellationToken);
         return [.. existing.Select(n => FromBatch(batch, n, plugins[n]))];
     }
 
