@@ -6,6 +6,9 @@ namespace Pvc.Core.Cluster;
 /// </summary>
 public sealed record ClusterResources
 {
+    /// <summary>No nodes and no OSDs: every figure 0.</summary>
+    public static ClusterResources None { get; } = new() { Memory = new(0, 0, 0, 0, 0), Cpu = new(0, 0, 0), Disk = new(0, 0, 0, 0) };
+
     /// <summary>Memory of all nodes, in MiB.</summary>
     public required ClusterMemory Memory { get; init; }
 

@@ -52,7 +52,7 @@ public sealed record ClusterStatus
     public int SnapshotCount { get; init; }
 
     /// <summary>Memory, CPU and disk summed over the nodes and OSDs (PVC's <c>resources</c>).</summary>
-    public required ClusterResources Resources { get; init; }
+    public ClusterResources Resources { get; init; } = ClusterResources.None;
 
     /// <summary>OSDs per (up, in) pair, up,in first.</summary>
     public IReadOnlyList<OsdStateCount> OsdStates { get; init; } = [];

@@ -187,6 +187,25 @@ public sealed class NodeHostOperations(ClusterConnection cluster, string nodeNam
     private async Task SetDaemonStateAsync(NodeDaemonState state, CancellationToken cancellationToken) =>
         await Zk.SetDataAsync(P(NodeKeys.DaemonState), Utf8(Wire.DaemonState.Encode(state)), cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// What the keepalive's log lines say beside the node's own figures (PVC's <c>log_keepalives</c> and
+    /// <c>log_cluster_details</c>), in two round trips: the node's role, health and the OSD list, then each OSD's node.
+    /// </summary>
+    public async Task<NodeKeepaliveContext> ReadKeepaliveContextAsync(CancellationToken cancellationToken)
+    {
+        var batch = new ZnodeBatch(Zk).Data(P(NodeKeys.RouterState)).Data(P(NodeKeys.MonitoringHealth)).Data(BaseKeys.Maintenance).Children(BaseKeys.Osds);
+        await batch.ReadAsync(cancellationToken);
+        var osds = LockNodes.Without(batch.ChildrenOf(BaseKeys.Osds) ?? []).Where(ZnodeName.IsValid).ToList();
+        foreach (var osd in osds)
+            batch.Data(CephKeys.Osd.Path(osd, CephKeys.OsdNode));
+        await batch.ReadAsync(cancellationToken);
+        var role = batch.Text(P(NodeKeys.RouterState)) ?? "";
+        return new NodeKeepaliveContext(Wire.CoordinatorState.Decode(role), role,
+            batch.Text(BaseKeys.Maintenance) == PvcBool.EncodeLowercase(true),
+            PvcNumber.DecodeInt(batch.Text(P(NodeKeys.MonitoringHealth))),
+            osds.Count(o => batch.Text(CephKeys.Osd.Path(o, CephKeys.OsdNode)) == nodeName));
+    }
+
     /// <summary>The node's domain state with its version; <paramref name="changed"/> (when given) is called on its next change.</summary>
     public async Task<NodeStateRead<NodeDomainState>> ReadDomainStateAsync(Action? changed, CancellationToken cancellationToken)
     {

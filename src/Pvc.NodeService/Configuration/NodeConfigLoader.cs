@@ -188,6 +188,7 @@ public static partial class NodeConfigLoader
             Colours = Flag("logging.log_colours", false),
             Dates = Flag("logging.log_dates", true),
             Keepalives = Flag("logging.log_keepalives", false),
+            ClusterDetails = Flag("logging.log_cluster_details", false),
             NodeLogLines = Int("logging.node_log_lines", 2000, 1) is var nodeLines and <= 100_000 ? nodeLines
                 : throw new NodeConfigException($"{source}: 'logging.node_log_lines' must be from 1 to 100000."),
             ConsoleLogLines = Int("logging.console_log_lines", 1000, 1) is var consoleLines and <= 100_000 ? consoleLines

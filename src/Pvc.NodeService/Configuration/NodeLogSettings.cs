@@ -17,6 +17,8 @@ public sealed record NodeLogSettings
     public bool Dates { get; init; } = true;
     /// <summary><c>logging.log_keepalives</c>, default false: a line per keepalive.</summary>
     public bool Keepalives { get; init; }
+    /// <summary><c>logging.log_cluster_details</c>, default false: with <see cref="Keepalives"/>, a second line per keepalive (maintenance, health, VMs, OSDs, load, memory).</summary>
+    public bool ClusterDetails { get; init; }
     /// <summary><c>logging.node_log_lines</c>, default 2000: the lines kept in ZooKeeper.</summary>
     public int NodeLogLines { get; init; } = 2000;
     /// <summary><c>logging.console_log_lines</c>, default 1000: the lines of a VM's console kept in ZooKeeper.</summary>

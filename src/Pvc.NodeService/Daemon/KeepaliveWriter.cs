@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pvc.Core.Nodes;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Libvirt;
@@ -20,6 +21,7 @@ internal sealed class KeepaliveWriter(NodeHostOperations node, NodeConfig config
     /// <summary>Writes one keepalive; returns the cluster VMs libvirt runs here.</summary>
     public async Task<IReadOnlyCollection<Guid>> WriteAsync(CancellationToken cancellationToken)
     {
+        var started = DateTime.Now; // PVC logs the keepalive's local start time
         var domains = hypervisor.Domains();
         var assigned = vms.Snapshot();
         // a guest still coming in by live migration is paused here while its sender runs it: listed, it would tell a
@@ -52,10 +54,26 @@ internal sealed class KeepaliveWriter(NodeHostOperations node, NodeConfig config
         {
             (total, used, free) = HostStats.Memory();
         }
-        await node.WriteKeepaliveAsync(new NodeKeepalive(total, used, free, memAlloc, memProv, vcpuAlloc, HostStats.LoadAverage(), running.Count, runningHere,
-            _interfaces.Sample()), cancellationToken);
+        var keepalive = new NodeKeepalive(total, used, free, memAlloc, memProv, vcpuAlloc, HostStats.LoadAverage(), running.Count, runningHere, _interfaces.Sample());
+        await node.WriteKeepaliveAsync(keepalive, cancellationToken);
         StartStatsWrite(assigned, cancellationToken);
+        if (config.Logging.Keepalives && log is not null)
+            await LogKeepaliveAsync(keepalive, started, cancellationToken);
         return [.. running.Select(d => d.Uuid)];
+    }
+
+    /// <summary>PVC's keepalive lines (<c>log_keepalives</c>, and <c>log_cluster_details</c> for the second).</summary>
+    private async Task LogKeepaliveAsync(NodeKeepalive keepalive, DateTime started, CancellationToken cancellationToken)
+    {
+        var context = await node.ReadKeepaliveContextAsync(cancellationToken);
+        var seconds = (DateTime.Now - started).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(log!, "{Host} keepalive @ {Start} [{State}] in {Seconds} seconds",
+            config.NodeName, started.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture), context.RoleText, seconds);
+        if (config.Logging.ClusterDetails)
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(log!,
+                "Maintenance: {Maintenance}  Health: {Health}  VMs: {Vms}  OSDs: {Osds}  Load: {Load}  Memory [MiB]: Used: {Used}  Free: {Free}",
+                context.Maintenance ? "True" : "False", context.Health is { } h ? $"{h}%" : "N/A", keepalive.DomainCount, context.OsdCount,
+                keepalive.CpuLoad.ToString("0.##", CultureInfo.InvariantCulture), keepalive.MemoryUsedMiB, keepalive.MemoryFreeMiB);
     }
 
     /// <summary>

@@ -31,6 +31,8 @@ public sealed class NodeLogsAndStatsTests(ZooKeeperFixture zk) : IDisposable
         await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 1, extraNodeConfig: $"""
             logging:
               file_logging: true
+              log_keepalives: true
+              log_cluster_details: true
             path:
               system_log_directory: "{_logs}"
             fencing:
@@ -44,6 +46,10 @@ public sealed class NodeLogsAndStatsTests(ZooKeeperFixture zk) : IDisposable
         // PVC's line: the daemon's name padded to 12, the prompt, the date, the message
         Assert.Matches(@"(?m)^pvcnoded:   info: \d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{6} Registered node hv1 ", stored);
         Assert.Contains(await c.NodeOps.GetLogAsync("hv1", 2000), l => l.Contains("Registered node hv1", StringComparison.Ordinal));
+        // log_keepalives and log_cluster_details: PVC's two lines per keepalive, the one node being the primary
+        stored = await c.WaitAsync(path, t => t.Contains("hv1 keepalive @", StringComparison.Ordinal) && t.Contains("[primary]", StringComparison.Ordinal), "a keepalive line as primary");
+        Assert.Matches(@"(?m) hv1 keepalive @ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \[primary\] in \d+\.\d\d seconds$", stored);
+        Assert.Matches(@"(?m) Maintenance: False  Health: (N/A|\d+%)  VMs: \d+  OSDs: 0  Load: [\d.]+  Memory \[MiB\]: Used: \d+  Free: \d+$", stored);
 
         var file = Path.Combine(_logs, "pvcnoded.log");
         Assert.Contains("Registered node hv1", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
