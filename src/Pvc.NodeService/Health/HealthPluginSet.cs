@@ -28,6 +28,7 @@ internal static class HealthPluginSet
             new DiskHealthPlugin(),
             new DpkgHealthPlugin(),
             new EdacHealthPlugin(),
+            new HardwareRaidHealthPlugin(),
             new IpmiHealthPlugin(Fencing.BmcAddress.FromKeys(config.IpmiHostname, config.IpmiUsername, config.IpmiPassword),
                 new Fencing.IpmiTool { CipherSuite = config.Fencing.IpmiCipherSuite }),
             new LibvirtHealthPlugin(config.LibvirtUri),

@@ -152,4 +152,75 @@ public sealed class HealthPluginTests(ZooKeeperFixture zk) : IDisposable
         await File.WriteAllTextAsync(Path.Combine(mc, "ue_count"), "1\n", Ct);
         Assert.Equal(EdacHealthPlugin.UncorrectedDelta, (await plugin.RunAsync(Ct)).HealthDelta);
     }
+
+    [Fact]
+    public async Task Hardware_RAID_reads_each_tools_arrays_and_does_not_apply_without_a_tool()
+    {
+        // the tools' outputs as they print them (this machine has no RAID controller)
+        const string megacli = """
+
+
+            Adapter 0 -- Virtual Drive Information:
+            Virtual Drive: 0 (Target Id: 0)
+            Name                :system
+            RAID Level          : Primary-1, Secondary-0, RAID Level Qualifier-0
+            Size                : 278.875 GB
+            State               : Optimal
+            Number Of Drives    : 2
+            Span Depth          : 1
+
+
+            Virtual Drive: 1 (Target Id: 1)
+            Name                :data
+            RAID Level          : Primary-5, Secondary-0, RAID Level Qualifier-3
+            State               : Degraded
+            Number Of Drives    : 4
+
+
+            Exit Code: 0x00
+            """;
+        Assert.Equal(
+        [
+            new HardwareRaidHealthPlugin.RaidArray("RAID MegaRAID ID 0 (Name: system, Disks: 2, State: Optimal)", true),
+            new HardwareRaidHealthPlugin.RaidArray("RAID MegaRAID ID 1 (Name: data, Disks: 4, State: Degraded)", false),
+        ], HardwareRaidHealthPlugin.ParseMegaRaid(megacli));
+        const string ssacli = """
+
+            Smart Array P420i in Slot 0 (Embedded)
+
+               Array A
+
+                  logicaldrive 1 (279.37 GB, RAID 1, OK)
+
+               Array B
+
+                  logicaldrive 2 (1.09 TB, RAID 5, Interim Recovery Mode)
+
+            """;
+        Assert.Equal([true, false], HardwareRaidHealthPlugin.ParseSmartArray(ssacli).Select(a => a.Healthy));
+        Assert.Equal("RAID HPSA Array B logicaldrive 2 (1.09 TB, RAID 5, Interim Recovery Mode)", HardwareRaidHealthPlugin.ParseSmartArray(ssacli)[1].Label);
+        Assert.Equal(["0", "3"], HardwareRaidHealthPlugin.SmartArraySlots("\nSmart Array P420i in Slot 0 (Embedded)\n   Controller Status: OK\nSmart Array P840 in Slot 3\n   Controller Status: OK\n"));
+        const string mvcli = """
+            SG driver version 3.5.36.
+
+            id:                  0
+            name:                VD_0
+            status:              functional
+            Stripe size:         64
+            RAID mode:           RAID1
+
+            id:                  1
+            name:                VD_1
+            status:              degrade
+            """;
+        Assert.Equal(
+        [
+            new HardwareRaidHealthPlugin.RaidArray("RAID Dell BOSS ID 0 (Name: VD_0, State: functional)", true),
+            new HardwareRaidHealthPlugin.RaidArray("RAID Dell BOSS ID 1 (Name: VD_1, State: degrade)", false),
+        ], HardwareRaidHealthPlugin.ParseBoss(mvcli));
+        // an array whose state is missing is not called healthy
+        Assert.Null(Assert.Single(HardwareRaidHealthPlugin.ParseMegaRaid("Virtual Drive: 0 (Target Id: 0)\nName :x\n")).Healthy);
+
+        Assert.Contains("no hardware RAID management tool", await new HardwareRaidHealthPlugin("/nonexistent/megacli", "/nonexistent/ssacli", "/nonexistent/mvcli").SetupAsync(Ct), StringComparison.Ordinal);
+    }
 }
