@@ -34,6 +34,8 @@
         'Get-PvcPlacementRecommendation'
         'Get-PvcPlacementRule'
         'Get-PvcPool'
+        'Get-PvcSriovPf'
+        'Get-PvcSriovVf'
         'Get-PvcStorageBenchmark'
         'Get-PvcStorageStatus'
         'Get-PvcTask'

@@ -225,6 +225,50 @@ BeforeDiscovery {
                 (Get-PvcDhcpLease clients).MacAddress | Should -Be '52:54:00:ab:cd:ef'
             }
         }
+        'Get-PvcSriovPf 1' = @{
+            Setup = { param($ctx) Add-ExampleSriov }
+            Assert = { param($r, $ctx, $example)
+                Assert-SampleShape $r $example
+                $r.Output.Name | Should -Be 'ens1f0'
+                $r.Output.Vfs | Should -Be 'ens1f0v0', 'ens1f0v1'
+                $r.Text | Should -Match 'ens1f0v0, ens1f0v1'
+            }
+            Cleanup = { param($ctx) Remove-ExampleSriov }
+        }
+        'Get-PvcSriovPf 2' = @{
+            Setup = { param($ctx) Add-ExampleSriov }
+            Assert = { param($r, $ctx, $example)
+                Assert-SampleShape $r $example
+                $r.Output | Should -HaveCount 1
+                ($r.Output.Name, $r.Output.Vfs) | Should -Be 'hv1', 2
+            }
+            Cleanup = { param($ctx) Remove-ExampleSriov }
+        }
+        'Get-PvcSriovVf 1' = @{
+            Setup = { param($ctx) Add-ExampleSriov }
+            Assert = { param($r, $ctx, $example)
+                Assert-SampleShape $r $example
+                $r.Output.Name | Should -Be 'ens1f0v0', 'ens1f0v1'
+                $r.Text | Should -Match '(?m)^hv1\s+ens1f0v0\s+ens1f0\s+9000\s+52:54:00:12:34:56\s+120\s+enable\s+True'
+            }
+            Cleanup = { param($ctx) Remove-ExampleSriov }
+        }
+        'Get-PvcSriovVf 2' = @{
+            Setup = { param($ctx) Add-ExampleSriov }
+            Assert = { param($r, $ctx, $example)
+                Assert-SampleShape $r $example
+                $r.Text | Should -Match 'PciAddress\s+: 0000:01:10\.0'
+                $r.Text | Should -Match "UsedBy\s+: $((Get-PvcVm web1).Uuid)"
+            }
+            Cleanup = { param($ctx) Remove-ExampleSriov }
+        }
+        'Get-PvcSriovVf 3' = @{
+            Setup = { param($ctx) Add-ExampleSriov }
+            Assert = { param($r)
+                $r.Output | Should -Be 'ens1f0v1', 'web1'
+            }
+            Cleanup = { param($ctx) Remove-ExampleSriov }
+        }
         'Get-PvcDhcpLease 1' = @{
             Setup = { param($ctx)
                 New-ExampleNetwork
@@ -1809,6 +1853,31 @@ namespace PvcExamples
                 $ops.Add([Pvc.ZooKeeper.Op]::Create($path, [byte[]][Text.Encoding]::UTF8.GetBytes($keys[$key]), [Pvc.ZooKeeper.CreateMode]::Persistent, $null))
             }
             Invoke-Zk { $script:ZkRaw.MultiAsync($ops, [Threading.CancellationToken]::None) } | Out-Null
+        }
+
+        function Add-ExampleSriov {
+            # hv1's SR-IOV devices exactly as PVC's node daemon records them (this machine has no SR-IOV hardware): PF
+            # ens1f0 with two VFs, ens1f0v0 used by web1
+            $web1 = (Get-PvcVm web1 -ErrorAction Stop).Uuid
+            Set-Znode /nodes/hv1/sriov/pf/ens1f0 ''
+            Set-Znode /nodes/hv1/sriov/pf/ens1f0/mtu '9000'
+            Set-Znode /nodes/hv1/sriov/pf/ens1f0/vfcount '2'
+            foreach ($n in 0, 1) {
+                $used = $n -eq 0
+                $vf = "/nodes/hv1/sriov/vf/ens1f0v$n"
+                $keys = [ordered]@{
+                    '' = ''; pf = 'ens1f0'; mtu = '9000'; mac = $(if ($used) { '52:54:00:12:34:56' } else { "9a:00:00:00:00:0$n" })
+                    phy_mac = "9a:00:00:00:00:0$n"; config = ''; 'config/vlan_id' = $(if ($used) { '120' } else { '0' }); 'config/vlan_qos' = '0'
+                    'config/tx_rate_min' = '0'; 'config/tx_rate_max' = $(if ($used) { '1000' } else { '0' }); 'config/spoof_check' = 'True'
+                    'config/link_state' = $(if ($used) { 'enable' } else { 'auto' }); 'config/trust' = $(if ($used) { 'True' } else { 'False' })
+                    'config/query_rss' = 'False'; pci = ''; 'pci/domain' = '0000'; 'pci/bus' = '01'; 'pci/slot' = '10'; 'pci/function' = "$n"
+                    used = $(if ($used) { 'True' } else { 'False' }); used_by = $(if ($used) { "$web1" } else { '' })
+                }
+                foreach ($key in $keys.Keys) { Set-Znode "$vf$(if ($key) { "/$key" })" $keys[$key] }
+            }
+        }
+        function Remove-ExampleSriov {
+            foreach ($path in '/nodes/hv1/sriov/pf/ens1f0', '/nodes/hv1/sriov/vf/ens1f0v0', '/nodes/hv1/sriov/vf/ens1f0v1') { Remove-ZnodeTree $path }
         }
 
         # --- VMs of the examples' own -----------------------------------------------------------------------------

@@ -68,21 +68,21 @@ public sealed class CommandMapTests
     [Fact]
     public void A_command_without_a_row_is_reported()
     {
-        AssertOneProblem(Doctor("| pvc network sriov pf list | not yet | SR-IOV: issue 15. |\n", ""), "pvc network sriov pf list has no row");
+        AssertOneProblem(Doctor("| pvc provisioner create | not yet | Provisioner: no issue yet. |\n", ""), "pvc provisioner create has no row");
     }
 
     [Fact]
     public void A_second_row_for_a_command_is_reported()
     {
-        const string row = "| pvc network sriov pf list | not yet | SR-IOV: issue 15. |\n";
-        AssertOneProblem(Doctor(row, row + row), "pvc network sriov pf list has 2 rows");
+        const string row = "| pvc provisioner create | not yet | Provisioner: no issue yet. |\n";
+        AssertOneProblem(Doctor(row, row + row), "pvc provisioner create has 2 rows");
     }
 
     [Fact]
     public void A_row_for_a_command_PVC_does_not_have_is_reported()
     {
-        const string row = "| pvc network sriov pf list | not yet | SR-IOV: issue 15. |\n";
-        AssertOneProblem(Doctor(row, row + "| pvc network sriov pf renew | not yet | SR-IOV: issue 15. |\n"), "'pvc network sriov pf renew' is not a command of the list");
+        const string row = "| pvc provisioner create | not yet | Provisioner: no issue yet. |\n";
+        AssertOneProblem(Doctor(row, row + "| pvc provisioner recreate | not yet | Provisioner: no issue yet. |\n"), "'pvc provisioner recreate' is not a command of the list");
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class CommandMapTests
     [Fact]
     public void A_cell_that_is_neither_a_cmdlet_nor_not_yet_nor_na_is_reported()
     {
-        AssertOneProblem(Doctor("| pvc network sriov pf list | not yet |", "| pvc network sriov pf list | later |"), "pvc network sriov pf list", "'later' is neither a cmdlet");
-        AssertOneProblem(Doctor("| pvc network sriov pf list | not yet |", "| pvc network sriov pf list |  |"), "pvc network sriov pf list", "'' is neither a cmdlet");
+        AssertOneProblem(Doctor("| pvc provisioner create | not yet |", "| pvc provisioner create | later |"), "pvc provisioner create", "'later' is neither a cmdlet");
+        AssertOneProblem(Doctor("| pvc provisioner create | not yet |", "| pvc provisioner create |  |"), "pvc provisioner create", "'' is neither a cmdlet");
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class CommandMapTests
     [Fact]
     public void A_not_yet_or_na_row_without_a_note_is_reported()
     {
-        AssertOneProblem(Doctor("| pvc network sriov pf list | not yet | SR-IOV: issue 15. |", "| pvc network sriov pf list | not yet | |"), "pvc network sriov pf list", "needs a note");
+        AssertOneProblem(Doctor("| pvc provisioner create | not yet | Provisioner: no issue yet. |", "| pvc provisioner create | not yet | |"), "pvc provisioner create", "needs a note");
         AssertOneProblem(Doctor("| pvc connection remove | n/a | Nothing is saved (see connection add); Disconnect-PvcCluster closes an open connection. |", "| pvc connection remove | n/a |  |"),
             "pvc connection remove", "needs a note");
     }
@@ -126,18 +126,18 @@ public sealed class CommandMapTests
         var mapped = CountOfMapped(Map());
         AssertOneProblem(Doctor($"{mapped} of 147 commands have a cmdlet.", $"{mapped + 1} of 147 commands have a cmdlet."), $"says {mapped + 1} of 147", $"the rows say {mapped} of 147");
         // a row that gains a cmdlet must raise the count
-        AssertOneProblem(Doctor("| pvc network sriov pf list | not yet | SR-IOV: issue 15. |", "| pvc network sriov pf list | Get-PvcVm | SR-IOV: issue 15. |"), $"the rows say {mapped + 1} of 147");
+        AssertOneProblem(Doctor("| pvc provisioner create | not yet | Provisioner: no issue yet. |", "| pvc provisioner create | Get-PvcVm | Provisioner: no issue yet. |"), $"the rows say {mapped + 1} of 147");
         AssertOneProblem(Doctor($"{mapped} of 147 commands have a cmdlet.", ""), "there is no count line");
     }
 
     [Fact]
     public void A_row_with_a_missing_cell_is_reported()
     {
-        var problems = Check(Doctor("| pvc network sriov pf list | not yet | SR-IOV: issue 15. |", "| pvc network sriov pf list | not yet |"));
+        var problems = Check(Doctor("| pvc provisioner create | not yet | Provisioner: no issue yet. |", "| pvc provisioner create | not yet |"));
         // a malformed row counts as no row, so the command is reported missing as well
         Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.Contains("three cells", StringComparison.Ordinal));
-        Assert.Contains("pvc network sriov pf list has no row", problems);
+        Assert.Contains("pvc provisioner create has no row", problems);
     }
 
     /// <summary>The number in the real map's count line (read, not hard-coded, so the doctored checks survive new cmdlets).</summary>

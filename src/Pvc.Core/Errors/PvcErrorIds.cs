@@ -255,6 +255,12 @@ public static class PvcErrorIds
     /// <summary>No snapshot has that name.</summary>
     public const string SnapshotNotFound = nameof(SnapshotNotFound);
 
+    /// <summary>The node records no SR-IOV physical function of that name.</summary>
+    public const string SriovPfNotFound = nameof(SriovPfNotFound);
+
+    /// <summary>The node records no SR-IOV virtual function of that name.</summary>
+    public const string SriovVfNotFound = nameof(SriovVfNotFound);
+
     /// <summary>The VM has no such tag.</summary>
     public const string TagNotFound = nameof(TagNotFound);
 
