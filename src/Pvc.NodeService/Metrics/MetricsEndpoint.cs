@@ -6,6 +6,7 @@ using Prometheus;
 using Pvc.Core.Metrics;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Daemon;
+using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Metrics;
 
@@ -13,12 +14,18 @@ namespace Pvc.NodeService.Metrics;
 /// The node's Prometheus endpoint (<c>subsystem.enable_prometheus</c>), on <see cref="NodeConfig.MetricsListen"/>:
 /// <c>/metrics</c> is this process's own metrics (prometheus-net's process and .NET collectors) and, on the primary
 /// coordinator, PVC's cluster metrics read from ZooKeeper at each scrape; <c>/metrics/health</c> and
-/// <c>/metrics/resource</c> are PVC's two cluster parts alone, <c>/metrics/process</c> the process part alone.
+/// <c>/metrics/resource</c> are PVC's two cluster parts alone, <c>/metrics/zookeeper</c> the ZooKeeper servers' own metrics
+/// (<see cref="ZooKeeperMntr"/>; in <c>/metrics</c> too), <c>/metrics/process</c> the process part alone.
 /// HttpListener (in the base runtime) rather than Kestrel: no ASP.NET Core in the daemon on every hypervisor.
 /// </summary>
 internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILogger<MetricsEndpoint> log) : BackgroundService
 {
+    private static readonly TimeSpan MntrTimeout = TimeSpan.FromSeconds(2);
+
     private readonly CollectorRegistry _process = CreateProcessRegistry();
+
+    // mntr is plain TCP: a ZooKeeper reached over TLS only gets no zookeeper part (its 4lw port is not the client port)
+    private readonly ConnectionString? _zooKeeperServers = config.ZooKeeperTls is null ? ConnectionString.Parse(config.ZooKeeper) : null;
 
     private static CollectorRegistry CreateProcessRegistry()
     {
@@ -69,9 +76,10 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILog
             var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
             var (process, cluster) = path switch
             {
-                "/metrics" => (true, (MetricPart?[])[MetricPart.Health, MetricPart.Resource]),
+                "/metrics" => (true, (MetricPart?[])[MetricPart.Health, MetricPart.Resource, MetricPart.ZooKeeper]),
                 "/metrics/health" => (false, [MetricPart.Health]),
                 "/metrics/resource" => (false, [MetricPart.Resource]),
+                "/metrics/zookeeper" => (false, [MetricPart.ZooKeeper]),
                 "/metrics/process" => (true, []),
                 _ => (false, (MetricPart?[]?)null),
             };
@@ -85,7 +93,12 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILog
             if (process)
                 await _process.CollectAndExportAsTextAsync(body, cancellationToken).ConfigureAwait(false);
             if (cluster.Length > 0 && await PrimarySnapshotAsync(cancellationToken).ConfigureAwait(false) is { } snapshot)
+            {
                 await MetricsExposition.WriteAsync(body, ClusterMetrics.Build(snapshot).Where(f => cluster.Contains(f.Part)), cancellationToken).ConfigureAwait(false);
+                // the ensemble's own metrics, from the primary alone as PVC serves them (each node would repeat them)
+                if (cluster.Contains(MetricPart.ZooKeeper) && _zooKeeperServers is { } servers)
+                    await MetricsExposition.WriteAsync(body, await ZooKeeperMntr.ReadAsync(servers, MntrTimeout, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            }
             response.StatusCode = 200;
             response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             response.ContentLength64 = body.Length;

@@ -7,7 +7,8 @@ namespace Pvc.NodeService.Tests.Metrics;
 
 /// <summary>
 /// A real Prometheus (Debian's) scraping a real node service's /metrics on loopback: PromQL sees PVC's numeric VM state
-/// for a running and a stopped VM, the node's health as the node wrote it, and the node service's own process metrics.
+/// for a running and a stopped VM, the node's health as the node wrote it, ZooKeeper's own figures (PVC's zookeeper part) and
+/// the node service's own process metrics.
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -64,6 +65,17 @@ public sealed class PrometheusScrapeTests(ZooKeeperFixture zk)
         var web = await c.Vms.ResolveAsync("web");
         await c.Vms.StopAsync(web);
         await prometheus.WaitForValueAsync("pvc_vm_state{vm=\"web\"}", 7, Deadline);
+
+        // the ZooKeeper part (PVC's /metrics/zookeeper): the ensemble's mntr figures under ZooKeeper's own metric names,
+        // a series per server; this cluster's tree alone holds dozens of znodes
+        await prometheus.WaitForAsync($"znode_count{{job=\"pvc\",server=\"{zk.Server.Endpoint}\"}}", r => r is [var only] && only.Value > 20, Deadline, "one server, over 20 znodes");
+        using (var http = new HttpClient())
+        {
+            var part = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics/zookeeper");
+            Assert.Contains("# TYPE num_alive_connections gauge", part, StringComparison.Ordinal);
+            // that part alone: none of PVC's cluster families, none of the process's own
+            Assert.DoesNotContain(part.Split('\n'), l => l.StartsWith("pvc_", StringComparison.Ordinal) || l.StartsWith("process_", StringComparison.Ordinal) || l.StartsWith("dotnet_", StringComparison.Ordinal));
+        }
 
         // the node service's own process metrics, from the same endpoint
         var rss = await prometheus.QueryAsync("process_working_set_bytes{job=\"pvc\"}");

@@ -84,6 +84,10 @@ public sealed class PrometheusServer : IAsyncDisposable
     public Task WaitForValueAsync(string promql, double expected, TimeSpan timeout) =>
         WaitAsync(async () => await QueryAsync(promql) is [var only] && only.Value == expected, timeout, $"{promql} == {expected}");
 
+    /// <summary>Waits until the query's result satisfies <paramref name="condition"/>.</summary>
+    public Task WaitForAsync(string promql, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> condition, TimeSpan timeout, string what) =>
+        WaitAsync(async () => condition(await QueryAsync(promql)), timeout, $"{promql}: {what}");
+
     private async Task WaitAsync(Func<Task<bool>> done, TimeSpan timeout, string what)
     {
         // Prometheus offers no watch on a query: poll it (its scrape interval is 1 s), up to the deadline
