@@ -18,6 +18,7 @@ public class QemuLabFixture : IAsyncLifetime
     private readonly bool _withCeph;
     private readonly ZooKeeperFixture _zk = new();
     private Pvc.Testing.Ceph.CephLab? _ceph;
+    private Task<Pvc.Testing.Ceph.CephLab>? _cephStart;
     private readonly List<QemuLabHost> _hosts = [];
     private LabNetwork? _network;
     private NodeServiceCluster? _cluster;
@@ -50,7 +51,7 @@ public class QemuLabFixture : IAsyncLifetime
     /// <summary>The tick guest's kernel image, readable by both hosts.</summary>
     public string GuestImage => Path.Combine(_dir ?? throw new InvalidOperationException("The QEMU lab has not started."), "tick.bin");
 
-    /// <summary>How long the lab took to start (hosts, ZooKeeper, node services ready).</summary>
+    /// <summary>How long the lab took to start (hosts, ZooKeeper, node services ready; with Ceph, Ceph and its pool too).</summary>
     public TimeSpan StartTime { get; private set; }
 
     /// <inheritdoc />
@@ -70,7 +71,7 @@ public class QemuLabFixture : IAsyncLifetime
             _network = LabNetwork.Create();
             // with Ceph: its monitor and OSDs on the machine's end of an uplink into both hosts' namespaces, where
             // QEMU's librbd reaches them; started while the hosts start
-            var ceph = _withCeph ? Pvc.Testing.Ceph.CephLab.StartAsync(new Pvc.Testing.Ceph.CephLabOptions { Address = _network.AddUplink() }) : null;
+            _cephStart = _withCeph ? Pvc.Testing.Ceph.CephLab.StartAsync(new Pvc.Testing.Ceph.CephLabOptions { Address = _network.AddUplink() }) : null;
             var names = new[] { "hv1", "hv2" };
             var addresses = names.Zip(_network.Addresses).ToDictionary(p => p.First, p => p.Second);
             // one after the other: the second host starts warm from the first one's QEMU probe
@@ -80,8 +81,8 @@ public class QemuLabFixture : IAsyncLifetime
                 _hosts.Add(await QemuLabHost.StartAsync(hostDir, names[i], _network.Namespaces[i], _network.Addresses[i], addresses, i + 1));
             }
             await zookeeper;
-            if (ceph is not null)
-                _ceph = await ceph;
+            if (_cephStart is not null)
+                _ceph = await _cephStart;
             // each node reaches Ceph as a PVC node does (ceph.conf and the admin keyring under path.ceph_directory) and
             // gives its libvirt the key as the secret its VMs' RBD disks name
             var cephConfig = _ceph is null ? "" : $"""
@@ -146,6 +147,17 @@ public class QemuLabFixture : IAsyncLifetime
         foreach (var host in _hosts)
             await host.DisposeAsync();
         _network?.Dispose();
+        if (_ceph is null && _cephStart is not null)
+        {
+            // a start that failed elsewhere while Ceph was starting: its daemons are stopped once it is up (or failed)
+            try
+            {
+                _ceph = await _cephStart;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+            }
+        }
         if (_ceph is not null)
             await _ceph.DisposeAsync();
         await _zk.DisposeAsync();
