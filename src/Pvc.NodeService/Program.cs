@@ -80,8 +80,14 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMi
 builder.Services.AddSingleton(config);
 // cluster task handlers: one line each (the runner refuses two of one kind at start)
 // builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, SomeHandler>();
-// the node's Ceph access (CephAccess, connected on first use) and the pool, volume and snapshot handlers
+// this node's libvirt connection (opened on first use, again after libvirtd went away), shared by the service and
+// the task handlers that work on its domains
+builder.Services.AddSingleton(_ => new Pvc.NodeService.Libvirt.Hypervisor(config.LibvirtUri,
+    new Pvc.NodeService.Libvirt.DomainXmlAdapter(new Pvc.NodeService.Libvirt.DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] })));
+// the node's Ceph access (CephAccess, connected on first use) and the pool, volume and snapshot handlers; a resize of
+// a running VM's volume also grows its disk in the guest (libvirt's blockResize here, on the VM's node)
 Pvc.NodeService.Storage.StorageTaskHandler.Register(builder.Services);
+builder.Services.AddSingleton<Pvc.NodeService.Storage.IGuestVolumeResize, Pvc.NodeService.Storage.GuestVolumeResize>();
 // the OSD handlers (osd.add/remove/in/out/set/unset) on the same Ceph access, with systemd's ceph-osd@ units
 Pvc.NodeService.Ceph.Osds.OsdTaskHandler.Register(builder.Services);
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Ceph.Osds.OsdRefreshTaskHandler>();

@@ -14,7 +14,7 @@ namespace Pvc.NodeService.Daemon;
 /// <see cref="NodeSession"/> after every expiry. Losing ZooKeeper never stops running VMs.
 /// </summary>
 internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHostApplicationLifetime lifetime, IEnumerable<Tasks.IClusterTaskHandler> taskHandlers,
-    Ceph.CephAccess ceph, Logging.ZooKeeperLogSink? zooKeeperLog = null) : BackgroundService
+    Ceph.CephAccess ceph, Hypervisor hypervisor, Logging.ZooKeeperLogSink? zooKeeperLog = null) : BackgroundService
 {
     private NodeSession? _session;
     private ClusterConnection? _cluster;
@@ -37,9 +37,8 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var adapter = new DomainXmlAdapter(new DomainXmlAdapterOptions { DomainTypeOverride = config.DomainTypeOverride, RemoveDevices = [.. config.RemoveDevices] });
-        // opened on first use, and again whenever libvirtd went away meanwhile
-        using var hypervisor = new Hypervisor(config.LibvirtUri, adapter);
+        // the hypervisor (a DI singleton, shared with the task handlers) is opened on first use, and again whenever
+        // libvirtd went away meanwhile; the host disposes of it after this ends
         var selfFence = new Fencing.SelfFence(config, hypervisor, Keepalives, log, TimeProvider.System).RunAsync(stoppingToken);
         try
         {
@@ -85,7 +84,7 @@ internal sealed class NodeDaemon(NodeConfig config, ILogger<NodeDaemon> log, IHo
         }
         finally
         {
-            await selfFence; // it uses the hypervisor, which closes when this returns
+            await selfFence; // it uses the hypervisor, which the host closes after this returns
         }
     }
 

@@ -222,6 +222,14 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
     /// <summary>Defines the node's Ceph secret for RBD disks (<see cref="LibvirtConnection.DefineCephSecret"/>).</summary>
     public void DefineCephSecret(Guid uuid, string usageName, byte[] key) => Change(c => c.DefineCephSecret(uuid, usageName, key));
 
+    /// <summary>Resizes the disk <paramref name="target"/> of a domain running here (<see cref="LibvirtDomain.BlockResize"/>).</summary>
+    /// <exception cref="LibvirtException">No such domain here, no such disk, or QEMU refused.</exception>
+    public void BlockResize(Guid uuid, string target, ulong bytes) => Change(c =>
+    {
+        using var domain = c.LookupDomain(uuid);
+        domain.BlockResize(target, bytes);
+    });
+
     /// <summary>Asks the guest to shut down.</summary>
     public void Shutdown(Guid uuid) => Change(c =>
     {

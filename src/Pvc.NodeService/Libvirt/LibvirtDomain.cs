@@ -91,6 +91,20 @@ public sealed unsafe class LibvirtDomain : IDisposable
         return buffer;
     }
 
+    /// <summary>
+    /// Grows (or shrinks) a running domain's disk to <paramref name="bytes"/> (<c>virDomainBlockResize</c> in bytes): QEMU
+    /// resizes its block device and tells the guest, which sees the new size at once. For a network disk (RBD) the
+    /// disk is named by its target.
+    /// </summary>
+    /// <param name="disk">The disk's target (<c>vda</c>, <c>sdb</c>) or its source path.</param>
+    /// <param name="bytes">The new size in bytes.</param>
+    public void BlockResize(string disk, ulong bytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(disk);
+        if (LibvirtNative.virDomainBlockResize(handle, disk, bytes, LibvirtNative.BlockResizeBytes) < 0)
+            LibvirtErrors.Throw("virDomainBlockResize");
+    }
+
     /// <summary>Asks the guest to shut down (ACPI power button or agent); returns before it is off (<c>virDomainShutdown</c>).</summary>
     public void Shutdown()
     {

@@ -114,6 +114,13 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     internal static partial int virDomainAbortJob(DomainHandle domain);
 
+    /// <summary>VIR_DOMAIN_BLOCK_RESIZE_BYTES: <see cref="virDomainBlockResize"/>'s size is in bytes, not KiB.</summary>
+    internal const uint BlockResizeBytes = 1;
+
+    /// <summary>Resizes a running domain's disk (by its target, e.g. <c>vda</c>) to <paramref name="size"/>; 0 or -1.</summary>
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainBlockResize(DomainHandle domain, string disk, ulong size, uint flags);
+
     [LibraryImport(Lib)]
     internal static partial int virDomainMigrateSetMaxDowntime(DomainHandle domain, ulong downtimeMilliseconds, uint flags);
 

@@ -3,8 +3,8 @@ namespace Pvc.NodeService.Storage;
 /// <summary>
 /// Tells a running VM's guest that one of its RBD disks grew (libvirt's blockResize on the VM's node), after
 /// volume.resize resized the image. The task runs on the VM's node when the VM runs, so the implementation reaches
-/// its own hypervisor. Supplied with the RBD disk support of VMs; without one, a running guest sees the new size only
-/// after its next start.
+/// its own hypervisor. <see cref="GuestVolumeResize"/> is the node service's (libvirt's blockResize); without one, a
+/// running guest sees the new size only after its next start.
 /// </summary>
 public interface IGuestVolumeResize
 {

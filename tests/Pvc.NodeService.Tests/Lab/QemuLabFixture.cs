@@ -1,4 +1,6 @@
 using System.Globalization;
+using Pvc.Core.Storage;
+using Pvc.Core.Tasks;
 using Pvc.NodeService.Tests.Cluster;
 using Pvc.Testing.Lab;
 using Pvc.Testing.ZooKeeper;
@@ -11,13 +13,34 @@ namespace Pvc.NodeService.Tests.Lab;
 /// collection; each test uses its own VMs. A machine that cannot run it fails every test of the collection with
 /// the reason (<see cref="LabMachine.EnsureCanRunQemuHosts"/>).
 /// </summary>
-public sealed class QemuLabFixture : IAsyncLifetime
+public class QemuLabFixture : IAsyncLifetime
 {
+    private readonly bool _withCeph;
     private readonly ZooKeeperFixture _zk = new();
+    private Pvc.Testing.Ceph.CephLab? _ceph;
+    private Task<Pvc.Testing.Ceph.CephLab>? _cephStart;
     private readonly List<QemuLabHost> _hosts = [];
     private LabNetwork? _network;
     private NodeServiceCluster? _cluster;
     private string? _dir;
+
+    /// <summary>The plain lab: no Ceph.</summary>
+    public QemuLabFixture()
+        : this(withCeph: false)
+    {
+    }
+
+    /// <summary>The lab, with the Ceph lab joined to it when <paramref name="withCeph"/> (<see cref="QemuCephLabFixture"/>).</summary>
+    protected QemuLabFixture(bool withCeph) => _withCeph = withCeph;
+
+    /// <summary>With Ceph: the cluster, its daemons bound to the lab uplink's address.</summary>
+    public Pvc.Testing.Ceph.CephLab Ceph => _ceph ?? throw new InvalidOperationException("This QEMU lab has no Ceph.");
+
+    /// <summary>With Ceph: the libvirt secret (pvc.conf's ceph.secret_uuid) each node defines from its keyring, for RBD disks.</summary>
+    public Guid CephSecret { get; } = Guid.NewGuid();
+
+    /// <summary>With Ceph: the pool made through Pvc (one copy) for the tests' volumes.</summary>
+    public string Pool { get; private set; } = "";
 
     /// <summary>The node services and the cluster connection.</summary>
     internal NodeServiceCluster Cluster => _cluster ?? throw new InvalidOperationException("The QEMU lab has not started.");
@@ -28,7 +51,7 @@ public sealed class QemuLabFixture : IAsyncLifetime
     /// <summary>The tick guest's kernel image, readable by both hosts.</summary>
     public string GuestImage => Path.Combine(_dir ?? throw new InvalidOperationException("The QEMU lab has not started."), "tick.bin");
 
-    /// <summary>How long the lab took to start (hosts, ZooKeeper, node services ready).</summary>
+    /// <summary>How long the lab took to start (hosts, ZooKeeper, node services ready; with Ceph, Ceph and its pool too).</summary>
     public TimeSpan StartTime { get; private set; }
 
     /// <inheritdoc />
@@ -36,6 +59,8 @@ public sealed class QemuLabFixture : IAsyncLifetime
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         LabMachine.EnsureCanRunQemuHosts();
+        if (_withCeph && !File.Exists("/usr/lib/x86_64-linux-gnu/qemu/block-rbd.so"))
+            throw new InvalidOperationException("This machine cannot run the QEMU lab with Ceph: QEMU's rbd block driver is missing (Debian package qemu-block-extra; ./build.sh deps installs it).");
         LabMachine.SweepLeftovers();
         try
         {
@@ -44,6 +69,9 @@ public sealed class QemuLabFixture : IAsyncLifetime
                 string.Create(CultureInfo.InvariantCulture, $"{LabMachine.DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"))).FullName;
             TickGuest.WriteImage(GuestImage);
             _network = LabNetwork.Create();
+            // with Ceph: its monitor and OSDs on the machine's end of an uplink into both hosts' namespaces, where
+            // QEMU's librbd reaches them; started while the hosts start
+            _cephStart = _withCeph ? Pvc.Testing.Ceph.CephLab.StartAsync(new Pvc.Testing.Ceph.CephLabOptions { Address = _network.AddUplink() }) : null;
             var names = new[] { "hv1", "hv2" };
             var addresses = names.Zip(_network.Addresses).ToDictionary(p => p.First, p => p.Second);
             // one after the other: the second host starts warm from the first one's QEMU probe
@@ -53,9 +81,23 @@ public sealed class QemuLabFixture : IAsyncLifetime
                 _hosts.Add(await QemuLabHost.StartAsync(hostDir, names[i], _network.Namespaces[i], _network.Addresses[i], addresses, i + 1));
             }
             await zookeeper;
+            if (_cephStart is not null)
+                _ceph = await _cephStart;
+            // each node reaches Ceph as a PVC node does (ceph.conf and the admin keyring under path.ceph_directory) and
+            // gives its libvirt the key as the secret its VMs' RBD disks name
+            var cephConfig = _ceph is null ? "" : $"""
+                path:
+                  ceph_directory: "{_ceph.Directory}"
+                ceph:
+                  ceph_config_file: {Path.GetFileName(_ceph.ConfigPath)}
+                  ceph_keyring_file: {Path.GetFileName(_ceph.AdminKeyringPath)}
+                  secret_uuid: {CephSecret}
+                """;
             _cluster = await NodeServiceCluster.StartAsync(_zk, count: 2,
-                writeConfig: (dir, name, all, zk) => QemuLabNode.Write(dir, name, all, zk, _hosts.Single(h => h.Name == name)));
+                writeConfig: (dir, name, all, zk) => QemuLabNode.Write(dir, name, all, zk, _hosts.Single(h => h.Name == name), extraConfig: cephConfig));
             await _cluster.WaitReadyAsync();
+            if (_ceph is not null)
+                await PrepareStorageAsync(_cluster);
             // the tick guest's kernel is a host file: its directory allowed as an administrator would (Set-PvcCluster -AllowDomainXmlPath)
             await Pvc.Core.Cluster.ClusterSettings.ChangeAsync(_cluster.Connection, new Pvc.Core.Cluster.ClusterSettingsChange { AllowedDomainXmlPaths = [Pvc.Core.Vms.HostDirectory.Parse(_dir)] });
             StartTime = started.Elapsed;
@@ -65,6 +107,32 @@ public sealed class QemuLabFixture : IAsyncLifetime
             await DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The Ceph lab's part once the nodes are ready: a pool made through Pvc (the pool.add task on the primary), its
+    /// usage reported, and the hosts recorded with 8 CPUs. The last because both hosts share this 2-CPU machine,
+    /// and Pvc's define keeps PVC's rule that a VM has fewer vCPUs than its node's CPUs minus 2, which no VM passes
+    /// here; the tests define their guests through Core all the same.
+    /// </summary>
+    private async Task PrepareStorageAsync(NodeServiceCluster cluster)
+    {
+        var zk = cluster.Connection.ZooKeeper;
+        foreach (var node in _hosts.Select(h => h.Name))
+        {
+            var path = Pvc.Core.Schema.NodeKeys.Path(node, Pvc.Core.Schema.NodeKeys.StaticData);
+            var fields = System.Text.Encoding.UTF8.GetString((await zk.GetDataAsync(path)).Data).Split(' ');
+            fields[0] = "8";
+            await zk.SetDataAsync(path, System.Text.Encoding.UTF8.GetBytes(string.Join(' ', fields)));
+        }
+        await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(async ct => (await Pvc.Core.Cluster.ClusterStatusReader.ReadAsync(cluster.Connection, ct)).PrimaryNode is not null,
+            TimeSpan.FromSeconds(60), "a primary coordinator elected");
+        Pool = Pvc.Testing.Ceph.CephLabFixture.UniqueName("vms");
+        var request = new Pvc.Core.Storage.PoolRequest(Pool, 8, replication: Pvc.Core.Storage.PoolReplication.Parse("copies=1,mincopies=1"));
+        var tasks = cluster.Connection.Tasks;
+        await tasks.WaitAsync((await tasks.SubmitAsync(Pvc.Core.Tasks.ClusterTaskKinds.PoolAdd, request.ToArguments())).Id, null, TimeSpan.FromSeconds(120));
+        await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(async ct => (await cluster.Connection.Pools.GetAsync(Pool, ct)).Stats?.FreeBytes is > 0,
+            TimeSpan.FromSeconds(60), $"pool {Pool}'s usage reported\n{Logs()}");
     }
 
     /// <summary>Each host's libvirtd log and each node service's log, for a failure message.</summary>
@@ -79,6 +147,19 @@ public sealed class QemuLabFixture : IAsyncLifetime
         foreach (var host in _hosts)
             await host.DisposeAsync();
         _network?.Dispose();
+        if (_ceph is null && _cephStart is not null)
+        {
+            // a start that failed elsewhere while Ceph was starting: its daemons are stopped once it is up (or failed)
+            try
+            {
+                _ceph = await _cephStart;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+            }
+        }
+        if (_ceph is not null)
+            await _ceph.DisposeAsync();
         await _zk.DisposeAsync();
         if (_dir is not null)
         {

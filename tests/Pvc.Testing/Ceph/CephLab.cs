@@ -9,7 +9,7 @@ namespace Pvc.Testing.Ceph;
 
 /// <summary>
 /// A one-host Ceph 16 cluster (Debian's packages) for tests: a monitor, a manager and <see cref="CephLabOptions.OsdCount"/>
-/// OSDs (bluestore on sparse files, or memstore), each a plain process on 127.0.0.1 — no systemd, no containers — in a
+/// OSDs (bluestore on sparse files, or memstore), each a plain process on 127.0.0.1 (or <see cref="CephLabOptions.Address"/>) — no systemd, no containers — in a
 /// private folder with its own ceph.conf and keyrings (mode 0600). Each daemon runs in the foreground under a small
 /// shell that kills it when the test host's end of a pipe closes, so a crashed test run leaves no daemon behind; a
 /// normal end stops every daemon by PID and removes the folder. Waits are conditions (answers, OSDs up, health) with
@@ -31,12 +31,13 @@ public sealed partial class CephLab : IAsyncDisposable
     private readonly SemaphoreSlim _poolLock = new(1, 1);
     private bool _poolMade;
 
-    private CephLab(string directory, CephLabOptions options, Guid fsid, int monPort)
+    private CephLab(string directory, CephLabOptions options, Guid fsid, int monPort, int monPortV1)
     {
         Directory = directory;
         Options = options;
         Fsid = fsid;
         MonitorPort = monPort;
+        MonitorV1Port = monPortV1;
     }
 
     /// <summary>The lab's folder (removed on dispose).</summary>
@@ -58,8 +59,17 @@ public sealed partial class CephLab : IAsyncDisposable
     /// <summary>The bootstrap-osd key ceph-volume registers new OSDs with (removed with the lab).</summary>
     public string BootstrapOsdKeyringPath => $"/var/lib/ceph/bootstrap-osd/{ClusterName}.keyring";
 
-    /// <summary>The monitor's messenger v2 port on 127.0.0.1.</summary>
+    /// <summary>The monitor's messenger v2 port on <see cref="Address"/>.</summary>
     public int MonitorPort { get; }
+
+    /// <summary>
+    /// The monitor's messenger v1 port on <see cref="Address"/>: the one a libvirt RBD disk's <c>&lt;host port=...&gt;</c>
+    /// names (QEMU's librbd takes a monitor given as address:port for a v1 one unless the port is 3300).
+    /// </summary>
+    public int MonitorV1Port { get; }
+
+    /// <summary>The address every daemon of the lab binds to (<see cref="CephLabOptions.Address"/>).</summary>
+    public string Address => Options.Address;
 
     /// <summary>The cluster's ceph.conf: a client given it (and <see cref="AdminClient"/>) finds the monitor and the admin keyring.</summary>
     public string ConfigPath => Path.Combine(Directory, "ceph.conf");
@@ -86,14 +96,15 @@ public sealed partial class CephLab : IAsyncDisposable
         var started = Stopwatch.StartNew();
         var directory = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"));
         System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var lab = new CephLab(directory, options, Guid.NewGuid(), FreePort());
+        var address = IPAddress.Parse(options.Address);
+        var lab = new CephLab(directory, options, Guid.NewGuid(), FreePort(address), FreePort(address));
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(options.StartDeadline);
             try
             {
-                await lab.BootstrapAsync(FreePort(), deadline.Token);
+                await lab.BootstrapAsync(deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -109,11 +120,11 @@ public sealed partial class CephLab : IAsyncDisposable
         }
     }
 
-    private async Task BootstrapAsync(int monPortV1, CancellationToken cancellationToken)
+    private async Task BootstrapAsync(CancellationToken cancellationToken)
     {
         foreach (var sub in new[] { "run", "log", "mon", "mgr", "osd", "crash" })
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, sub));
-        var monAddress = string.Create(CultureInfo.InvariantCulture, $"[v2:127.0.0.1:{MonitorPort},v1:127.0.0.1:{monPortV1}]");
+        var monAddress = string.Create(CultureInfo.InvariantCulture, $"[v2:{Address}:{MonitorPort},v1:{Address}:{MonitorV1Port}]");
         await File.WriteAllTextAsync(ConfigPath, CephLabConfig.Render(Directory, Fsid, monAddress, Options), cancellationToken);
 
         // every key is in the monitor's first keyring, so its mkfs puts them all in the auth database: no
@@ -362,9 +373,9 @@ public sealed partial class CephLab : IAsyncDisposable
         return string.Join('\n', logs.Order(StringComparer.Ordinal).Select(l => $"--- {Path.GetFileName(l)}\n{string.Join('\n', File.ReadLines(l).TakeLast(15))}"));
     }
 
-    private static int FreePort()
+    private static int FreePort(IPAddress address)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(address, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }

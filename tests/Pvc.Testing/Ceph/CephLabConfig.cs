@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Pvc.Testing.Ceph;
 
 /// <summary>
-/// The ceph.conf of a <see cref="CephLab"/>: one host on loopback, pools of one copy, every path inside the lab's
+/// The ceph.conf of a <see cref="CephLab"/>: one host on loopback (or on <see cref="CephLabOptions.Address"/>), pools of one copy, every path inside the lab's
 /// folder (run, logs, the monitor's cluster log, crash reports: nothing under /var), per-daemon keyrings (a keyring in
 /// [global] makes the manager and OSDs load the admin's and fail with "handle_auth_bad_method"), and the settings
 /// that keep a one-OSD cluster at HEALTH_OK and quick: the manager reports every second.
@@ -14,7 +14,7 @@ internal static class CephLabConfig
         [global]
         fsid = {fsid}
         mon host = {monAddress}
-        public network = 127.0.0.0/8
+        public network = {(options.Address == "127.0.0.1" ? "127.0.0.0/8" : options.Address + "/32")}
         auth cluster required = cephx
         auth service required = cephx
         auth client required = cephx

@@ -14,6 +14,13 @@ public sealed record CephLabOptions
 
     /// <summary>How long the start may take, from an empty folder to HEALTH_OK (two cores shared with builds: generous).</summary>
     public TimeSpan StartDeadline { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// The IPv4 address the monitor, the manager and the OSDs bind to (the cluster's public network is this one
+    /// address); 127.0.0.1 by default. Another address of this machine (a lab uplink's,
+    /// <see cref="Lab.LabNetwork.AddUplink"/>) makes the cluster reachable from the QEMU lab's namespaces.
+    /// </summary>
+    public string Address { get; init; } = "127.0.0.1";
 }
 
 /// <summary>Where an OSD keeps its data.</summary>

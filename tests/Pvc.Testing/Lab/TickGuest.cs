@@ -93,9 +93,10 @@ public static class TickGuest
 
     /// <summary>
     /// The guest's domain XML as PVC stores it, for KVM (<c>type='kvm'</c>, <c>/usr/bin/kvm</c>); a TCG host adapts the
-    /// type when it starts it. 128 MiB, one vCPU, no disk and no network.
+    /// type when it starts it. 128 MiB, one vCPU, no network, and no disk unless <paramref name="devices"/> adds one
+    /// (the guest never reads it: QEMU opens it, and migrates and resizes it, all the same).
     /// </summary>
-    public static string Xml(Guid uuid, string name, string imagePath) => $"""
+    public static string Xml(Guid uuid, string name, string imagePath, string devices = "") => $"""
         <domain type='kvm'>
           <name>{name}</name>
           <uuid>{uuid}</uuid>
@@ -109,9 +110,25 @@ public static class TickGuest
           <on_crash>destroy</on_crash>
           <devices>
             <emulator>/usr/bin/kvm</emulator>
+            {devices}
             <memballoon model='none'/>
           </devices>
         </domain>
+        """;
+
+    /// <summary>
+    /// An RBD disk as PVC's VMs have them: the image <paramref name="volume"/> (<c>pool/name</c>) through QEMU's librbd,
+    /// the monitor <paramref name="monitor"/>:<paramref name="port"/> (its messenger v1 port), cephx as
+    /// <paramref name="user"/> with the libvirt Ceph secret <paramref name="secret"/>; virtio, guest device
+    /// <paramref name="target"/>.
+    /// </summary>
+    public static string RbdDisk(string volume, string monitor, int port, string user, Guid secret, string target = "vda") => $"""
+        <disk type='network' device='disk'>
+              <driver name='qemu' type='raw' cache='none'/>
+              <auth username='{user}'><secret type='ceph' uuid='{secret}'/></auth>
+              <source protocol='rbd' name='{volume}'><host name='{monitor}' port='{port}'/></source>
+              <target dev='{target}' bus='virtio'/>
+            </disk>
         """;
 
     private static byte[] U32(uint value)

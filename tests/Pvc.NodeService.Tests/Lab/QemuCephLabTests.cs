@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Pvc.Core.Schema;
+using Pvc.Core.Storage;
+using Pvc.Core.Tasks;
+using Pvc.Core.Vms;
+using Pvc.NodeService.Libvirt;
+using Pvc.Testing.Ceph;
+using Pvc.Testing.Lab;
+using Xunit.Abstractions;
+
+namespace Pvc.NodeService.Tests.Lab;
+
+/// <summary>
+/// The hyperconverged part of PVC on real components: TCG guests whose disk is an RBD volume of a real Ceph cluster,
+/// opened by QEMU's librbd on the lab hosts with the cephx secret each node service gave its libvirt; volumes,
+/// guests, migrations and resizes go through Pvc.Core as the cmdlets do, and run on the real node services.
+/// </summary>
+[Collection(QemuCephLabCollection.Name)]
+public sealed class QemuCephLabTests(QemuCephLabFixture lab, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan TaskWait = TimeSpan.FromSeconds(120);
+
+    /// <summary>libvirt's VIR_DOMAIN_RUNNING_MIGRATED.</summary>
+    private const int RunningMigrated = 2;
+
+    [Fact]
+    public async Task A_guest_whose_disk_is_an_RBD_volume_migrates_live_to_the_other_host_and_keeps_running()
+    {
+        var c = lab.Cluster;
+        output.WriteLine($"QEMU + Ceph lab started in {lab.StartTime.TotalSeconds:0.0} s (Ceph alone {lab.Ceph.StartTime.TotalSeconds:0.0} s)");
+        var (vm, volume) = await DefineWithVolumeAsync("rbd-live", "hv1", 64L << 20);
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(vm.Uuid, "hv1");
+
+        using var hv1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri);
+        using var hv2 = LibvirtConnection.Open(lab.Hosts[1].LibvirtUri);
+        using (var source = hv1.LookupDomain(vm.Uuid))
+            Assert.Contains($"name='{volume}'", source.GetXml().Replace('"', '\''), StringComparison.Ordinal);
+        // QEMU on hv1 has the image open: Ceph sees its librbd watching the image's header from hv1's namespace
+        Assert.Equal([UplinkAddressOf(0)], await WatchersAsync(volume));
+        var before = await WaitForTicksAsync(hv1, vm.Uuid, 2 * TickGuest.TicksPerSecond);
+        var sourceQemu = lab.Hosts[0].QemuPid(vm.Name) ?? throw new InvalidOperationException($"no QEMU runs {vm.Name} on hv1\n{lab.Logs()}");
+
+        var migrating = Stopwatch.StartNew();
+        var plan = await c.Vms.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, "hv2"));
+        Assert.Equal(("hv1", "hv2"), (plan.From, plan.To));
+        Assert.Equal(VmState.Start, await c.Vms.WaitSettledAsync(vm, Wait));
+        var migrated = migrating.Elapsed;
+        await c.WaitRunningOnAsync(vm.Uuid, "hv2");
+
+        // per libvirt: gone from hv1 (its QEMU ended), running on hv2 because it migrated in
+        Assert.Null(hv1.TryLookupDomain(vm.Uuid));
+        Assert.False(LabCommand.IsAlive(sourceQemu), "the source QEMU still runs");
+        ulong after;
+        using (var target = hv2.LookupDomain(vm.Uuid))
+        {
+            Assert.Equal((DomainState.Running, RunningMigrated), target.GetState());
+            Assert.Contains($"name='{volume}'", target.GetXml().Replace('"', '\''), StringComparison.Ordinal);
+            after = TickGuest.ReadCounter(target.PeekPhysicalMemory(TickGuest.CounterAddress, 8));
+        }
+        // the same guest, and it keeps running: its counter went on from where it was, and goes on counting
+        Assert.True(after >= before, $"the guest's counter went back from {before} to {after}: it was restarted");
+        var later = await WaitForTicksAsync(hv2, vm.Uuid, (int)after + TickGuest.TicksPerSecond);
+        output.WriteLine($"migration with an RBD disk (request to state start) {migrated.TotalSeconds:0.00} s; guest ticks {before} before, {after} after, {later} later");
+        // the disk moved with it: hv2's QEMU has the image open now, hv1's no longer
+        await CephLab.WaitUntilAsync(async _ => (await WatchersAsync(volume)).SequenceEqual([UplinkAddressOf(1)]), Wait, $"only hv2 watching {volume}");
+        var now = await c.Connection.Vms.GetAsync(vm.Uuid);
+        Assert.Equal(("hv2", "hv1"), (now.Node, now.LastNode));
+
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(vm.Uuid);
+    }
+
+    [Fact]
+    public async Task Resizing_the_volume_of_a_running_guest_grows_its_block_device_on_the_guest_s_node()
+    {
+        var c = lab.Cluster;
+        var (vm, volume) = await DefineWithVolumeAsync("rbd-grow", "hv2", 64L << 20);
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(vm.Uuid, "hv2");
+        Assert.Equal(64L << 20, BlockCapacity(lab.Hosts[1], vm.Uuid, "vda"));
+
+        // as Resize-PvcVolume does: the check names the running VM's node, and the task runs there
+        var request = new VolumeRequest(lab.Pool, volume.Split('/')[1], 96L << 20);
+        var user = await c.Connection.Storage.CheckResizeVolumeAsync(request);
+        Assert.Equal((vm.Uuid, true, "hv2"), (user!.Uuid, user.IsRunning, user.Node));
+        var tasks = c.Connection.Tasks;
+        var submitted = await tasks.SubmitAsync(ClusterTaskKinds.VolumeResize, request.ToArguments(), user.Node);
+        var done = await tasks.WaitAsync(submitted.Id, null, TaskWait);
+        Assert.Equal((ClusterTaskState.Success, "hv2"), (done.State, done.RunOn));
+
+        // Ceph's image and Pvc's record grew, and so did the guest's block device, per libvirt on hv2
+        Assert.Equal(96L << 20, (await c.Connection.Volumes.GetAsync(lab.Pool, request.Name)).Stats?.SizeBytes);
+        Assert.Equal(96L << 20, BlockCapacity(lab.Hosts[1], vm.Uuid, "vda"));
+        await c.WaitForLogAsync(c.Nodes[1], $"Resized disk vda of VM {vm.Name}");
+
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(vm.Uuid);
+    }
+
+    /// <summary>
+    /// A new volume of <paramref name="size"/> bytes (the volume.add task) and a stopped tick guest on
+    /// <paramref name="node"/> with it as its RBD disk vda, defined through Core as New-PvcVm does; returns the VM and
+    /// the volume as <c>pool/name</c>.
+    /// </summary>
+    private async Task<(VmRef Vm, string Volume)> DefineWithVolumeAsync(string name, string node, long size)
+    {
+        var c = lab.Cluster;
+        var request = new VolumeRequest(lab.Pool, CephLabFixture.UniqueName($"{name}_vda"), size);
+        var tasks = c.Connection.Tasks;
+        await tasks.WaitAsync((await tasks.SubmitAsync(ClusterTaskKinds.VolumeAdd, request.ToArguments())).Id, null, TaskWait);
+        var volume = request.ToString();
+        var uuid = Guid.NewGuid();
+        var disk = TickGuest.RbdDisk(volume, lab.Ceph.Address, lab.Ceph.MonitorV1Port, "admin", lab.CephSecret);
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = TickGuest.Xml(uuid, name, lab.GuestImage, disk), TargetNode = node });
+        Assert.Equal([volume], (await c.Connection.Vms.GetAsync(uuid)).Disks.Where(d => d.Type == "rbd").Select(d => d.Source));
+        return (vm, volume);
+    }
+
+    /// <summary>The address of host <paramref name="index"/>'s end of the lab uplink (its librbd's source address).</summary>
+    private string UplinkAddressOf(int index)
+    {
+        var mon = lab.Ceph.Address.Split('.');
+        return string.Join('.', mon[..3].Append((4 * index + 2).ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The addresses of the clients watching the image's header (<c>rbd status</c>): the QEMUs that have it open.</summary>
+    private async Task<List<string>> WatchersAsync(string volume)
+    {
+        using var json = JsonDocument.Parse(await lab.Ceph.RbdAsync(["status", "--format", "json", volume]));
+        // "address": "10.214.1.2:0/123456789", perhaps with a "v1:" or "v2:" in front: the host part tells the hosts apart
+        static string Host(string address) => (address.StartsWith("v1:", StringComparison.Ordinal) || address.StartsWith("v2:", StringComparison.Ordinal) ? address[3..] : address).Split(':')[0];
+        return [.. json.RootElement.GetProperty("watchers").EnumerateArray().Select(w => Host(w.GetProperty("address").GetString()!))];
+    }
+
+    /// <summary>The capacity of the guest's block device <paramref name="target"/> per libvirt (<c>virsh domblkinfo</c>, virDomainGetBlockInfo).</summary>
+    private static long BlockCapacity(QemuLabHost host, Guid uuid, string target)
+    {
+        var info = LabCommand.Run("virsh", "-c", host.LibvirtUri, "domblkinfo", uuid.ToString(), target);
+        var line = info.Split('\n').Select(l => l.Split(':', 2)).Single(f => f[0].Trim() == "Capacity");
+        return long.Parse(line[1].Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads the guest's counter until it has reached <paramref name="ticks"/>; returns the value read.</summary>
+    private async Task<ulong> WaitForTicksAsync(LibvirtConnection host, Guid uuid, int ticks)
+    {
+        using var domain = host.LookupDomain(uuid);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var n = TickGuest.ReadCounter(domain.PeekPhysicalMemory(TickGuest.CounterAddress, 8));
+            if (n >= (ulong)ticks)
+                return n;
+            if (deadline.Elapsed > Wait)
+                throw new TimeoutException($"waiting for the guest to count {ticks} ticks (at {n})\n{lab.Logs()}");
+            await Task.Delay(50);
+        }
+    }
+}
