@@ -90,10 +90,14 @@ internal static class NetworkLab
     /// udhcpc asks (for <paramref name="requested"/>, a renewal, when given) and the guest takes the address it was
     /// offered with the gateway as its route (once); returns the address and udhcpc's words.
     /// </summary>
-    public static (string Address, string Said) TakeLease(string guest, string? requested = null, int tries = 30)
+    public static (string Address, string Said) TakeLease(string guest, string? requested = null, int tries = 30, string? hostname = null)
     {
-        string[] ask = ["netns", "exec", guest, "udhcpc", "-i", "eth0", "-n", "-q", "-f", "-t", tries.ToString(CultureInfo.InvariantCulture), "-T", "1", "-s", "/bin/true"];
-        var (code, output, error) = LabCommand.TryRun("ip", requested is null ? ask : [.. ask, "-r", requested], TimeSpan.FromSeconds(tries + 30));
+        List<string> ask = ["netns", "exec", guest, "udhcpc", "-i", "eth0", "-n", "-q", "-f", "-t", tries.ToString(CultureInfo.InvariantCulture), "-T", "1", "-s", "/bin/true"];
+        if (requested is not null)
+            ask.AddRange(["-r", requested]);
+        if (hostname is not null)
+            ask.AddRange(["-x", $"hostname:{hostname}"]);
+        var (code, output, error) = LabCommand.TryRun("ip", ask, TimeSpan.FromSeconds(tries + 30));
         Assert.True(code == 0, $"udhcpc got no lease: {output} {error}");
         var said = output + error;
         var address = said.Split('\n').First(l => l.Contains("lease of", StringComparison.Ordinal)).Split("lease of ")[1].Split(' ')[0];
@@ -118,6 +122,18 @@ internal static class NetworkLab
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The A record dnsmasq at the gateway gives <paramref name="guest"/> for <paramref name="name"/>, or "".</summary>
+    public static string Resolve(string guest, string name) =>
+        LabCommand.TryRun("ip", ["netns", "exec", guest, "dig", "+short", "+norec", "+time=1", "+tries=1", "@10.100.0.1", name, "A"], TimeSpan.FromSeconds(10)).Output.Trim();
+
+    /// <summary>Whether the DNS server at the gateway answers <paramref name="guest"/> at all (any status).</summary>
+    public static bool DnsAnswers(string guest) =>
+        LabCommand.TryRun("ip", ["netns", "exec", guest, "dig", "+norec", "+time=1", "+tries=1", "@10.100.0.1", "clients.lab", "SOA"], TimeSpan.FromSeconds(10)).Output.Contains("status:", StringComparison.Ordinal);
+
+    /// <summary>Whether one ping from <paramref name="guest"/> to <paramref name="address"/> is answered within a second.</summary>
+    public static bool Pings(string guest, string address) =>
+        LabCommand.TryRun("ip", ["netns", "exec", guest, "busybox", "ping", "-c", "1", "-W", "1", address], TimeSpan.FromSeconds(10)).ExitCode == 0;
 
     /// <summary>GET http://169.254.169.254<paramref name="path"/> from <paramref name="guest"/> with curl: the status (0 when nothing answered) and body.</summary>
     public static (int Status, string Body) Get(string guest, string path)
