@@ -71,6 +71,52 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
         await zk.MultiAsync(ops, cancellationToken);
     }
 
+    /// <summary>
+    /// The VM a guest at <paramref name="source"/> is, as PVC's metadata API finds it: the DHCPv4 lease of a managed
+    /// network with that address, then the VM with a NIC of the lease's MAC. Everything read is checked before it is
+    /// served: a lease whose MAC is not in PVC's form, a VM whose name is not a usable VM name or whose profile holds
+    /// anything but letters, digits and <c>. _ -</c> does not match. Null when no lease or no VM matches, or when more than one
+    /// VM has the MAC (the guest cannot be told apart).
+    /// </summary>
+    public async Task<MetadataGuest?> FindGuestAsync(System.Net.IPAddress source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.IsIPv4MappedToIPv6)
+            source = source.MapToIPv4();
+        var networks = await new NetworkReader(cluster).ListAsync((string?)null, cancellationToken);
+        var macs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var lease in networks.Where(n => n.Type == NetworkType.Managed).SelectMany(n => n.Leases).Where(l => source.Equals(l.IpAddress)))
+        {
+            try
+            {
+                macs.Add(NetworkOperations.NormalizeMac(lease.MacAddress));
+            }
+            catch (PvcException)
+            {
+                // not a MAC: matches no NIC
+            }
+        }
+        if (macs.Count == 0)
+            return null;
+        var vms = (await Vms.VmReader.ListAsync(cluster.ZooKeeper, null, cancellationToken))
+            .Where(vm => vm.Nics.Any(nic => nic.Mac is { } mac && macs.Contains(mac.ToLowerInvariant()))).ToList();
+        if (vms.Count != 1)
+            return null;
+        var found = vms[0];
+        try
+        {
+            Vms.VmName.Validate(found.Name);
+        }
+        catch (PvcException)
+        {
+            return null;
+        }
+        var profile = string.IsNullOrEmpty(found.Profile) || found.Profile == "None" ? null : found.Profile;
+        if (profile is not null && !profile.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            return null;
+        return new MetadataGuest(found.Uuid, found.Name, profile);
+    }
+
     /// <summary>Forgets a lease (PVC's lease script on "del"); a lease not recorded is no error.</summary>
     public async Task ForgetLeaseAsync(int vni, string mac, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
@@ -13,13 +14,15 @@ namespace Pvc.NodeService.Networks;
 
 /// <summary>
 /// The primary coordinator's network services, in PVC's takeover phases: the cluster's floating addresses (C, D), the
-/// firewall (<see cref="NetworkFirewall"/>, loaded before any gateway so that guests never reach the primary's other
-/// services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F), and for each with DHCPv4 its
+/// metadata address on <c>lo</c> (E), the firewall (<see cref="NetworkFirewall"/>, loaded before any gateway so that guests
+/// never reach the primary's other services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F),
+/// the metadata API (<see cref="MetadataApi"/>), and for each network with DHCPv4 its
 /// reservations as hosts files and a dnsmasq whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
 /// Then, with a DNS database in pvc.conf, the DNS aggregator (<see cref="DnsAggregator"/>: PowerDNS over PostgreSQL on
 /// the cluster and upstream floating addresses, each managed network's zone kept in step with its dnsmasq by zone
 /// transfers). It follows the networks' watches and restarts a dnsmasq or PowerDNS that exits. On relinquish
-/// (cancellation) it stops the DNS aggregator and every dnsmasq, then removes the floating addresses and the gateways,
+/// (cancellation) it stops the DNS aggregator, every dnsmasq and the metadata API, then removes the floating and
+/// metadata addresses and the gateways,
 /// then the firewall, as PVC's become_secondary does.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -34,6 +37,9 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     private readonly NetworkFirewall _firewall = new(new NftTool(ip.Netns), options.RunDirectory, log);
     private readonly DnsAggregator? _dns = options.DnsDatabase is { } database && options.DnsAddresses.Count > 0
         ? new DnsAggregator(database, options.DnsAddresses, options.RunDirectory, options.Netns, log) : null;
+    private readonly MetadataApi? _metadata = options.MetadataAddress is { } metadata
+        ? new MetadataApi(networks.FindGuestAsync, metadata, options.MetadataPort, options.Netns, log) : null;
+    private bool _metadataAddressHeld;
     private volatile IReadOnlyList<Network> _zones = [];
 
     /// <inheritdoc />
@@ -86,9 +92,14 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             _zones = [];
             foreach (var vni in _servers.Keys.ToList())
                 await StopServerAsync(vni);
+            if (_metadata is not null)
+                await _metadata.StopAsync();
             foreach (var floating in Enumerable.Reverse(_floating))
                 await _addresses.RemoveAsync(floating.Device, floating.Cidr, CancellationToken.None);
             _floating.Clear();
+            if (_metadataAddressHeld)
+                await _addresses.RemoveAsync("lo", MetadataCidr, CancellationToken.None);
+            _metadataAddressHeld = false;
             foreach (var vni in _gateways.Keys.ToList())
                 await RemoveGatewaysAsync(vni, CancellationToken.None);
             try
@@ -118,6 +129,8 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 await _addresses.RemoveStaleAsync(NetworkLinks.BridgeName(network.Vni), gateway.ToString(), cancellationToken);
         foreach (var floating in options.FloatingAddresses)
             await _addresses.RemoveStaleAsync(floating.Device, floating.Address.ToString(), cancellationToken);
+        if (options.MetadataAddress is { } metadata)
+            await _addresses.RemoveStaleAsync("lo", metadata.ToString(), cancellationToken);
         try
         {
             await _firewall.RemoveAsync(cancellationToken);
@@ -171,6 +184,23 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             }
         }
 
+        // E: the metadata address
+        if (options.MetadataAddress is not null && !_metadataAddressHeld)
+        {
+            try
+            {
+                _metadataAddressHeld = true;
+                await _addresses.AddAsync("lo", MetadataCidr, cancellationToken);
+                log.LogInformation("Added the metadata address {Address} on lo", MetadataCidr);
+            }
+            catch (IpCommandException e)
+            {
+                _metadataAddressHeld = false;
+                log.LogWarning("The metadata address {Address} could not be added: {Message}", MetadataCidr, e.Message);
+                complete = false;
+            }
+        }
+
         var managed = new List<Network>();
         foreach (var network in list.Where(n => n.Type == NetworkType.Managed))
         {
@@ -193,14 +223,38 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         // the input policy on every network's bridge before any gateway is there
         await _firewall.ApplyAsync(managed, cancellationToken);
 
+        // F: the gateways, for every managed network (DHCP or not)
+        var gatewaysReadded = new Dictionary<int, bool>();
         foreach (var network in managed)
         {
             try
             {
-                // F: the gateways, for every managed network (DHCP or not)
-                var readded = await EnsureGatewaysAsync(network, cancellationToken);
-                if (network.Ip4Dhcp)
-                    await EnsureServerAsync(network, readded, wake, cancellationToken);
+                gatewaysReadded[network.Vni] = await EnsureGatewaysAsync(network, cancellationToken);
+            }
+            catch (IpCommandException e)
+            {
+                log.LogWarning("Network {Vni} is not served yet: {Message}", network.Vni, e.Message);
+                complete = false;
+            }
+        }
+        // G: the metadata API, then the DHCP servers
+        if (_metadata is not null && _metadataAddressHeld && !_metadata.IsRunning)
+        {
+            try
+            {
+                _metadata.Start();
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or System.Net.Sockets.SocketException)
+            {
+                log.LogWarning("The metadata API cannot listen on {Prefix}: {Message}", _metadata.Prefix, e.Message);
+                complete = false;
+            }
+        }
+        foreach (var network in managed.Where(n => n.Ip4Dhcp && gatewaysReadded.ContainsKey(n.Vni)))
+        {
+            try
+            {
+                await EnsureServerAsync(network, gatewaysReadded[network.Vni], wake, cancellationToken);
             }
             catch (IpCommandException e)
             {
@@ -216,6 +270,8 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             complete = false;
         return complete;
     }
+
+    private string MetadataCidr => $"{options.MetadataAddress}/32";
 
     /// <summary>The DNS aggregator after the dnsmasqs (PVC's last takeover step): the zones in the database, then PowerDNS; false when the database did not answer.</summary>
     private async Task<bool> EnsureDnsAsync(DnsAggregator dns, IReadOnlyList<Network> managed, Action wake, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 namespace Pvc.NodeService.Networks;
 
-/// <summary>Where the primary's network services keep their files, what the DHCP lease hook is, the floating addresses, the DNS aggregator's database, and (in tests) the namespace they run in.</summary>
+/// <summary>Where the primary's network services keep their files, what the DHCP lease hook is, the floating addresses, the DNS aggregator's database, the metadata API's address, and (in tests) the namespace they run in.</summary>
 /// <param name="RunDirectory">The node's run directory: hosts files go to dnsmasq/&lt;vni&gt;/ below it, as PVC's /run/pvc/dnsmasq.</param>
 /// <param name="LeaseHook">The executable dnsmasq runs for each lease: this node service's own binary.</param>
 /// <param name="ConfigFile">The node's pvc.conf, for the hook to find the cluster.</param>
@@ -15,6 +15,12 @@ internal sealed record PrimaryDhcpOptions(string RunDirectory, string LeaseHook,
 
     /// <summary>How long the DNS aggregator waits between two rounds of zone transfers from the networks' dnsmasqs.</summary>
     public TimeSpan DnsTransferInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The metadata API's address, which the primary holds on <c>lo</c> (PVC's 169.254.169.254); null serves no metadata API.</summary>
+    public System.Net.IPAddress? MetadataAddress { get; init; } = System.Net.IPAddress.Parse("169.254.169.254");
+
+    /// <summary>The metadata API's port (PVC's 80).</summary>
+    public int MetadataPort { get; init; } = 80;
 
     /// <summary>The addresses PowerDNS listens on, as PVC's: the cluster's and the upstream network's floating addresses.</summary>
     public IReadOnlyList<System.Net.IPAddress> DnsAddresses =>
