@@ -76,6 +76,7 @@
         'Set-PvcOsdFlag'
         'Set-PvcPool'
         'Set-PvcVm'
+        'Show-PvcCluster'
         'Start-PvcStorageBenchmark'
         'Start-PvcVm'
         'Stop-PvcVm'
