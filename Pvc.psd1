@@ -78,6 +78,7 @@
         'Set-PvcOsdFlag'
         'Set-PvcPool'
         'Set-PvcVm'
+        'Show-PvcCluster'
         'Start-PvcStorageBenchmark'
         'Start-PvcVm'
         'Stop-PvcVm'

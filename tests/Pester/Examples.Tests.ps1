@@ -1482,6 +1482,30 @@ BeforeDiscovery {
             Cleanup = { param($ctx) Restore-Znode $ctx }
         }
 
+        # ---------------------------------------------------------------- Show-PvcCluster
+        'Show-PvcCluster 1' = @{
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                $r.Output | Should -BeNullOrEmpty
+                # the example host takes no escapes: the plain ASCII picture, every node and VM in it
+                $r.HostText | Should -Not -Match "\e\["
+                $r.HostText | Should -Match '(?m)^Cluster \S+ \| health \d+%'
+                foreach ($node in Get-PvcNode) {
+                    $r.HostText | Should -Match "(?m)^\+-$($node.Name) \| $($node.DaemonState)/$($node.DomainState)"
+                    $r.HostText | Should -Match "allocated $($node.MemoryAllocatedMiB) MiB of $($node.MemoryTotalMiB) MiB"
+                }
+                foreach ($vm in Get-PvcVm) { $r.HostText | Should -Match "\b$([regex]::Escape($vm.Name)) \($($vm.State)\)" }
+            }
+        }
+        'Show-PvcCluster 2' = @{
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                @($r.Output.Name) | Should -Be 'hv1', 'hv2', 'hv3'
+                $r.HostText.Split("`n") | Where-Object { $_.TrimEnd().Length -gt 80 } | Should -BeNullOrEmpty
+                $r.Text | Should -Match '(?m)^Name\s+VMs'
+            }
+        }
+
         # ---------------------------------------------------------------- Start-PvcVm
         'Start-PvcVm 1' = @{
             Setup = { param($ctx) Stop-PvcVm web1 -Wait | Out-Null }

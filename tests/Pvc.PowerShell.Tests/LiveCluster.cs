@@ -28,6 +28,9 @@ public sealed class LiveCluster(ZooKeeperFixture zk) : IAsyncLifetime
     /// <summary>The session, with the module imported and connected to the cluster.</summary>
     public PowerShellSession Ps { get; private set; } = null!;
 
+    /// <summary>The cluster's ZooKeeper connection string (its chroot), for Connect-PvcCluster in another process.</summary>
+    public string Chroot { get; private set; } = "";
+
     /// <summary>A connection of the test's own, to check what the cmdlets did.</summary>
     public ClusterConnection Connection => Lab.Connection;
 
@@ -38,6 +41,7 @@ public sealed class LiveCluster(ZooKeeperFixture zk) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chroot = await zk.NewChrootAsync("live");
+        Chroot = chroot;
         _lab = await LabCluster.StartAsync(chroot, new LabClusterOptions { Name = "live", NodeCount = Names.Length });
         await _lab.WaitReadyAsync();
         Ps = PowerShellSession.Open();

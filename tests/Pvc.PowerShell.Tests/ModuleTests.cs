@@ -49,6 +49,26 @@ public sealed class ModuleTests
     }
 
     [Fact]
+    public void Every_assembly_the_module_references_is_in_its_folder_or_comes_with_pwsh()
+    {
+        // the module's own package dependencies (Spectre.Console for Show-PvcCluster) must ship in out/Pvc: pwsh brings
+        // only the runtime and its engine
+        var folder = Path.GetDirectoryName(PowerShellSession.ModuleManifest)!;
+        var shipped = Directory.GetFiles(folder, "*.dll").Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("Spectre.Console", shipped);
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        foreach (var dll in Directory.GetFiles(folder, "*.dll"))
+        {
+            using var pe = new PEReader(File.OpenRead(dll));
+            var md = pe.GetMetadataReader();
+            foreach (var name in md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)))
+                Assert.True(shipped.Contains(name) || File.Exists(Path.Combine(runtime, name + ".dll"))
+                    || name.StartsWith("System.Management.Automation", StringComparison.Ordinal) || name.StartsWith("Microsoft.PowerShell.", StringComparison.Ordinal),
+                    $"{Path.GetFileName(dll)} references {name}, which is neither in {folder} nor part of the runtime or the PowerShell engine");
+        }
+    }
+
+    [Fact]
     public void The_hosted_engine_has_the_built_in_cmdlets_users_combine_ours_with()
     {
         // Microsoft.PowerShell.SDK, not the bare engine: the tests see what a pwsh user sees
