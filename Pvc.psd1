@@ -45,6 +45,7 @@
         'Get-PvcVolume'
         'Get-PvcVolumeSnapshot'
         'Initialize-PvcCluster'
+        'Invoke-PvcRebalance'
         'Move-PvcVm'
         'New-PvcNetwork'
         'New-PvcPlacementRule'

@@ -17,7 +17,7 @@ AfterAll {
 Describe '-WhatIf' {
     It 'Suspend-PvcNode -WhatIf says where each VM would go, and drains nothing' {
         $said = Get-HostOutput { Suspend-PvcNode hv2 -WhatIf }
-        $said | Should -Match 'What if: Performing the operation "Flush node \(web2 -> hv[13]\)" on target "hv2"'
+        $said | Should -Match 'What if: Performing the operation "Flush node \(web2 -> hv[13] \(live\)\)" on target "hv2"'
         (Get-PvcNode hv2).DomainState | Should -Be 'Ready'
         (Get-PvcVm web2).Node | Should -Be 'hv2'
     }

@@ -1100,6 +1100,28 @@ BeforeDiscovery {
                 Get-PvcPlacementRecommendation | Should -BeNullOrEmpty
             }
         }
+        'Invoke-PvcRebalance 1' = @{
+            Assert = { param($r)
+                $r.Output | Should -BeNullOrEmpty
+                # one line per recommended move, and nothing moved
+                $recommended = @(Get-PvcPlacementRecommendation)
+                @([regex]::Matches($r.HostText, 'What if: Performing the operation "Move VM from hv\d to hv\d \(cluster score -\d\.\d{4}\)"')).Count | Should -Be $recommended.Count
+            }
+        }
+        'Invoke-PvcRebalance 2' = @{
+            Assert = { param($r)
+                foreach ($move in $r.Output) { (Get-PvcVm $move.VmName).Node | Should -Be $move.To }
+                # converged: nothing is left to recommend, and a second run makes no move
+                Get-PvcPlacementRecommendation | Should -BeNullOrEmpty
+                Invoke-PvcRebalance -Confirm:$false | Should -BeNullOrEmpty
+            }
+        }
+        'Invoke-PvcRebalance 3' = @{
+            Assert = { param($r)
+                $r.Output | Should -BeGreaterOrEqual 0
+                Get-PvcPlacementRecommendation | Should -BeNullOrEmpty
+            }
+        }
         'New-PvcPlacementRule 1' = @{
             Assert = { param($r)
                 $r.Output.Name | Should -Be 'web-apart'
@@ -1430,6 +1452,16 @@ BeforeDiscovery {
             }
             Cleanup = { param($ctx) Restore-Znode $ctx }
         }
+        'Set-PvcVm 7' = @{
+            Assert = { param($r)
+                $uuid = (Get-PvcVm db1).Uuid
+                Get-Znode "/placement/drain/$uuid" | Should -Be 'restart'
+                $node = (Get-PvcVm db1).Node
+                $r.HostText | Should -Match ('What if: Performing the operation "Flush node \(.*db1 -> hv\d \(restart: shut down, started there\).*\)" on target "' + $node + '"')
+                (Get-PvcNode $node).DomainState | Should -Be 'Ready'
+            }
+            Cleanup = { param($ctx) Set-PvcVm db1 -DrainStrategy Live }
+        }
         'Set-PvcVm 6' = @{
             Setup = { param($ctx)
                 Save-Znode $ctx "/domains/$((Get-PvcVm web1).Uuid)/xml"
@@ -1600,7 +1632,7 @@ BeforeDiscovery {
             # two running VMs on hv1
             Setup = { param($ctx) Start-PvcVm spare -Wait | Out-Null; Wait-NodeStats }
             Assert = { param($r)
-                $r.HostText | Should -Match '^What if: Performing the operation "Flush node \((\w+ -> hv\d)(; \w+ -> hv\d)*\)" on target "hv1"\.\s*$'
+                $r.HostText | Should -Match '^What if: Performing the operation "Flush node \((\w+ -> hv\d \(live\))(; \w+ -> hv\d \(live\))*\)" on target "hv1"\.\s*$'
                 (Get-PvcNode hv1).DomainState | Should -Be 'Ready'
                 $plan = @{}
                 foreach ($m in [regex]::Matches($r.HostText, '(\w+) -> (hv\d)')) { $plan[$m.Groups[1].Value] = $m.Groups[2].Value }

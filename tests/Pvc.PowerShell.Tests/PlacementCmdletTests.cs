@@ -23,7 +23,7 @@ public sealed class PlacementCmdletTests(ZooKeeperFixture zk)
 
         // web1 and web2 run on hv1: the preview sends them to two nodes and names their rules
         var preview = c.Ps.Run("Suspend-PvcNode hv1 -WhatIf");
-        Assert.Matches(@"web1 -> hv\d \[rule web-apart", preview.HostText);
+        Assert.Matches(@"web1 -> hv\d \(live\) \[rule web-apart", preview.HostText);
         Assert.Equal("ready", await c.ReadAsync("/nodes/hv1/domainstate"));
 
         var taken = c.Ps.Run("New-PvcPlacementRule web-apart -Vm web1, db1");

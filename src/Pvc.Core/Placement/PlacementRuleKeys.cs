@@ -3,7 +3,8 @@ namespace Pvc.Core.Placement;
 /// <summary>
 /// Where placement rules live: under <c>/placement</c>, a root key beside PVC's schema v15 keys, as <c>/tasks</c> is
 /// (PVC's readers and its schema validation look only at the keys they know, so they are unaffected).
-/// <c>/placement/rules/&lt;name&gt;</c> holds one rule's record (JSON).
+/// <c>/placement/rules/&lt;name&gt;</c> holds one rule's record (JSON); <c>/placement/drain/&lt;uuid&gt;</c> a VM's
+/// <see cref="DrainStrategy"/> ("restart" or "stop"; no record: live).
 /// </summary>
 public static class PlacementRuleKeys
 {
@@ -15,4 +16,10 @@ public static class PlacementRuleKeys
 
     /// <summary>A rule's record.</summary>
     public static string Rule(string name) => $"{Rules}/{name}";
+
+    /// <summary>The VMs' drain strategies, by UUID.</summary>
+    public const string Drain = "/placement/drain";
+
+    /// <summary>A VM's drain strategy record.</summary>
+    public static string DrainOf(Guid vm) => $"{Drain}/{vm:D}";
 }

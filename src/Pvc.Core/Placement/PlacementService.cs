@@ -46,6 +46,22 @@ public sealed class PlacementService(ClusterConnection cluster)
     }
 
     /// <summary>
+    /// The drain strategies of the VMs (one round trip); a VM without a record is <see cref="DrainStrategy.Live"/>.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, DrainStrategy>> ReadDrainStrategiesAsync(IEnumerable<Guid> vms, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(vms);
+        var list = vms.Distinct().ToList();
+        if (list.Count == 0)
+            return new Dictionary<Guid, DrainStrategy>();
+        var batch = new ZnodeBatch(Zk);
+        foreach (var vm in list)
+            batch.Data(PlacementRuleKeys.DrainOf(vm));
+        await batch.ReadAsync(cancellationToken);
+        return list.ToDictionary(vm => vm, vm => DrainStrategies.Decode(batch.Text(PlacementRuleKeys.DrainOf(vm))));
+    }
+
+    /// <summary>
     /// Creates a placement rule in one transaction (the <c>/placement</c> folders with it when missing). VMs are named by
     /// name (a defined VM) or UUID (defined or not yet: a rule may come before its VM's define).
     /// </summary>

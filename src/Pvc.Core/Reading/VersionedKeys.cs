@@ -27,6 +27,9 @@ internal sealed class VersionedKeys
     /// <summary>A key's text, or null when it does not exist.</summary>
     public string? this[string path] => _keys[path].Text;
 
+    /// <summary>A key's version, or -1 when it does not exist.</summary>
+    public int VersionOf(string path) => _keys[path].Version;
+
     /// <summary>Check operations for every key that exists.</summary>
     public IEnumerable<Op> Checks => _keys.Where(k => k.Value.Version >= 0).Select(k => Op.Check(k.Key, k.Value.Version));
 }

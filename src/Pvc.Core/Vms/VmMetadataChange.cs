@@ -17,7 +17,9 @@ public sealed record VmMetadataChange
     public int? MigrationMaxDowntime { get; init; }
     /// <summary>New profile.</summary>
     public string? Profile { get; init; }
+    /// <summary>New drain strategy (what a flush of its node does with it; stored beside PVC's schema, see <see cref="Placement.DrainStrategy"/>).</summary>
+    public Placement.DrainStrategy? DrainStrategy { get; init; }
 
     /// <summary>True when nothing is to change.</summary>
-    public bool IsEmpty => NodeLimit is null && NodeSelector is null && Autostart is null && MigrationMethod is null && MigrationMaxDowntime is null && Profile is null;
+    public bool IsEmpty => NodeLimit is null && NodeSelector is null && Autostart is null && MigrationMethod is null && MigrationMaxDowntime is null && Profile is null && DrainStrategy is null;
 }

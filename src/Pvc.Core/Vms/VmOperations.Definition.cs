@@ -125,8 +125,12 @@ public sealed partial class VmOperations
         if (metadata.NodeLimit is { Count: > 0 } limit)
             RequireNodes(nodes = (await PlacementAsync(cancellationToken)).Nodes, limit);
 
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node);
+        // the drain strategy's record (beside PVC's schema) is read with the VM's keys and written in the same transaction
+        var read = metadata.DrainStrategy is null ? await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node)
+            : await ReadAsync(vm, [PlacementRuleKeys.Root, PlacementRuleKeys.Drain, PlacementRuleKeys.DrainOf(vm.Uuid)], cancellationToken, DomainKeys.State, DomainKeys.Node);
         var writes = MetadataWrites(vm, metadata);
+        if (metadata.DrainStrategy is { } drain)
+            writes.AddRange(DrainWrites(vm, read, drain));
         if (parsed is { Xml: var xml })
         {
             if (xml.Name != vm.Name)
@@ -224,19 +228,22 @@ public sealed partial class VmOperations
 
     /// <summary>
     /// Removes a VM from the cluster (its disks stay). As PVC does, a VM that is not stopped is stopped first
-    /// (state "stop", which its node carries out); then its whole tree goes in one transaction.
+    /// (state "stop", which its node carries out); then its whole tree goes in one transaction, with its drain strategy
+    /// record (beside PVC's schema) when it has one.
     /// </summary>
     public async Task UndefineAsync(VmRef vm, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+        string[] drain = [PlacementRuleKeys.DrainOf(vm.Uuid)];
+        var read = await ReadAsync(vm, drain, cancellationToken, DomainKeys.State);
         if (StateOf(read, vm) != VmState.Stop)
         {
             await SetStateAsync(vm, read, VmState.Stop, cancellationToken);
-            read = await ReadAsync(vm, cancellationToken, DomainKeys.State);
+            read = await ReadAsync(vm, drain, cancellationToken, DomainKeys.State);
         }
         var tree = await SubtreeAsync(DomainKeys.Path(vm.Uuid), cancellationToken);
         // deepest first; the state check makes a concurrent start fail the deletion rather than be lost
-        await CommitAsync(vm, read, tree.OrderByDescending(p => p.Count(c => c == '/')).ThenByDescending(p => p, StringComparer.Ordinal).Select(p => Op.Delete(p)), cancellationToken);
+        await CommitAsync(vm, read, tree.OrderByDescending(p => p.Count(c => c == '/')).ThenByDescending(p => p, StringComparer.Ordinal).Select(p => Op.Delete(p))
+            .Concat(read.VersionOf(drain[0]) >= 0 ? [Op.Delete(drain[0])] : []), cancellationToken);
     }
 
     /// <summary>Every path of a subtree (lock nodes included), breadth-first, one round trip a level.</summary>

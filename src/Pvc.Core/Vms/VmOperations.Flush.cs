@@ -10,7 +10,8 @@ public sealed partial class VmOperations
 {
     /// <summary>
     /// Where a flush of the node would send each of its running VMs, by the rules its node service follows
-    /// (each VM's selector and limit, among the other run/ready nodes). Writes nothing.
+    /// (each VM's selector and limit, among the other run/ready nodes), and what it does with each (its
+    /// <see cref="DrainStrategy"/>: a VM that stops is given no target). Writes nothing.
     /// </summary>
     public async Task<IReadOnlyList<FlushPlanEntry>> PlanFlushAsync(string node, CancellationToken cancellationToken = default)
     {
@@ -27,15 +28,20 @@ public sealed partial class VmOperations
         // only once the VM runs on its target), and on the rules as the earlier moves left them (a move's node key is
         // written at once, so a keep-apart partner moved before counts where it goes)
         var assigned = all.Where(v => v.Node is not null).ToDictionary(v => v.Uuid, v => v.Node!);
+        var strategies = await cluster.Placement.ReadDrainStrategiesAsync(vms.Select(v => v.Uuid), cancellationToken);
         return [.. vms.Select(vm =>
         {
+            var strategy = strategies[vm.Uuid];
+            // a VM that stops stays where it is (assigned here, stopped): it takes no node and moves no rule's partner
+            if (strategy == DrainStrategy.Stop)
+                return new FlushPlanEntry(new VmRef(vm.Uuid, vm.Name), null, null) { Rules = [.. rules.Of(vm.Uuid).Select(r => r.ToString())], Strategy = strategy };
             var result = new PlacementPlanner(others, rules.Occupy(assigned)).Place(vm.Uuid, view.Request(vm.LastNode ?? vm.Node, vm.NodeLimit, vm.NodeSelector), vm.MemoryMiB, vm.Vcpus);
             if (result.Target is { } target)
                 assigned[vm.Uuid] = target;
             var reason = result.Target is not null ? null
                 : result.BlockingRules.Count > 0 ? $"the hard rule(s) {string.Join(", ", result.BlockingRules.Select(r => $"'{r.Name}'"))} turn away the nodes that could ({result.Explanation})"
                 : result.Explanation;
-            return new FlushPlanEntry(new VmRef(vm.Uuid, vm.Name), result.Target, reason) { Rules = [.. rules.Of(vm.Uuid).Select(r => r.ToString())] };
+            return new FlushPlanEntry(new VmRef(vm.Uuid, vm.Name), result.Target, reason) { Rules = [.. rules.Of(vm.Uuid).Select(r => r.ToString())], Strategy = strategy };
         })];
     }
 }

@@ -1,4 +1,5 @@
 using Pvc.Core.Errors;
+using Pvc.Core.Reading;
 using Pvc.Core.Schema;
 using Pvc.ZooKeeper;
 
@@ -27,6 +28,31 @@ public sealed partial class VmOperations
         if (change.MigrationMaxDowntime is { } downtime)
             writes.Add(Op.SetData(P(vm, DomainKeys.MigrationMaxDowntime), Utf8(PvcNumber.Encode(downtime))));
         return writes;
+    }
+
+    /// <summary>
+    /// The writes of a drain strategy (read with <paramref name="read"/>): live removes the VM's record, the others write
+    /// it, creating <c>/placement</c> and <c>/placement/drain</c> when missing (a folder created meanwhile fails the commit).
+    /// </summary>
+    private static IEnumerable<Op> DrainWrites(VmRef vm, VersionedKeys read, Placement.DrainStrategy strategy)
+    {
+        var key = Placement.PlacementRuleKeys.DrainOf(vm.Uuid);
+        if (strategy == Placement.DrainStrategy.Live)
+        {
+            if (read.VersionOf(key) >= 0)
+                yield return Op.Delete(key, read.VersionOf(key));
+            yield break;
+        }
+        var text = Utf8(Placement.DrainStrategies.Encode(strategy));
+        if (read.VersionOf(key) >= 0)
+        {
+            yield return Op.SetData(key, text);
+            yield break;
+        }
+        foreach (var folder in new[] { Placement.PlacementRuleKeys.Root, Placement.PlacementRuleKeys.Drain })
+            if (read.VersionOf(folder) < 0)
+                yield return Op.Create(folder, ReadOnlyMemory<byte>.Empty);
+        yield return Op.Create(key, text);
     }
 
     /// <summary>Adds a user tag (or updates its protected flag).</summary>

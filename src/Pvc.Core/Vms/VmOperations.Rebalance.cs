@@ -1,3 +1,4 @@
+using Pvc.Core.Errors;
 using Pvc.Core.Placement;
 using Pvc.Core.Schema;
 
@@ -23,5 +24,92 @@ public sealed partial class VmOperations
         var movable = vms.Where(v => v.Node is not null)
             .Select(v => new RebalanceVm(v.Uuid, v.Name, v.Node!, v.MemoryMiB, v.Vcpus, v.LastNode is null ? v.NodeLimit : [v.Node!]));
         return RebalancePlanner.Plan(view.Nodes, movable, rules, maxMoves);
+    }
+
+    /// <summary>
+    /// Carries out moves (a <see cref="RebalancePlan"/>'s, or some of them): each VM is moved for good (it keeps no last
+    /// node) to the move's target, up to <paramref name="throttleLimit"/> at once, each followed until its migration has
+    /// ended. A VM no longer on the move's node, or no longer running, is not moved ("PlanChangedMeanwhile"): the plan
+    /// is stale, plan again. When <paramref name="stopStarting"/> is cancelled (the pipeline's stop) or the timeout
+    /// passes, no move starts any more; the moves under way are followed to their end (until the timeout), so that after
+    /// a stop every VM is settled where its node put it. A move that fails does not stop the others.
+    /// </summary>
+    /// <param name="moves">The moves, in order.</param>
+    /// <param name="throttleLimit">The most moves under way at once (1 or more).</param>
+    /// <param name="timeout">How long the whole rebalance may take (moves start and are waited for within it).</param>
+    /// <param name="started">Called when a move starts (from any thread).</param>
+    /// <param name="ended">Called when a move has ended (from any thread).</param>
+    /// <param name="stopStarting">Stops starting moves; the ones under way are still followed.</param>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidTimeout".</exception>
+    public async Task<RebalanceRun> RebalanceAsync(IReadOnlyList<PlacementMove> moves, int throttleLimit, TimeSpan timeout,
+        Action<PlacementMove>? started = null, Action<RebalanceOutcome>? ended = null, CancellationToken stopStarting = default)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(throttleLimit);
+        Reading.WaitTimeout.Validate(timeout, "rebalance");
+        var deadlineAt = timeout == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + timeout;
+        using var deadline = new CancellationTokenSource();
+        if (timeout != Timeout.InfiniteTimeSpan)
+            deadline.CancelAfter(timeout);
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(stopStarting, deadline.Token);
+        using var gate = new SemaphoreSlim(throttleLimit);
+        var running = new List<Task<RebalanceOutcome>>();
+        var outcomes = new System.Collections.Concurrent.ConcurrentQueue<RebalanceOutcome>();
+        var notStarted = 0;
+        for (var i = 0; i < moves.Count; i++)
+        {
+            try
+            {
+                await gate.WaitAsync(starting.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                notStarted = moves.Count - i;
+                break;
+            }
+            var move = moves[i];
+            started?.Invoke(move);
+            running.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var outcome = new RebalanceOutcome(move, await MoveForRebalanceAsync(move, deadlineAt, deadline.Token));
+                    outcomes.Enqueue(outcome);
+                    ended?.Invoke(outcome);
+                    return outcome;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, CancellationToken.None));
+        }
+        await Task.WhenAll(running);
+        return new RebalanceRun([.. outcomes], notStarted);
+    }
+
+    /// <summary>One move: planned against the VM as it is now, committed, and followed; null when made, else why not.</summary>
+    private async Task<PvcException?> MoveForRebalanceAsync(PlacementMove move, DateTime deadlineAt, CancellationToken deadline)
+    {
+        var vm = new VmRef(move.Vm, move.VmName);
+        try
+        {
+            var plan = await PlanMigrationAsync(vm, new MigrationRequest(MigrationKind.Move, move.To), deadline);
+            if (plan.From != move.From || plan.State is not (VmState.Migrate or VmState.MigrateLive))
+                return new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.PlanChangedMeanwhile,
+                    $"The VM '{move.VmName}' is no longer running on {move.From} as the rebalance plan found it (now {plan.From ?? "no node"}); it was not moved. Get a new recommendation.") { Target = move.VmName };
+            var committed = await MigrateAsync(plan, deadline);
+            var left = deadlineAt == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : deadlineAt - DateTime.UtcNow;
+            await WaitMigratedAsync(committed, left < TimeSpan.Zero ? TimeSpan.Zero : left, cancellationToken: CancellationToken.None);
+            return null;
+        }
+        catch (PvcException e)
+        {
+            return e;
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+        {
+            return new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The rebalance's timeout passed before the VM '{move.VmName}' was moved; it was not moved.", e) { Target = move.VmName };
+        }
     }
 }

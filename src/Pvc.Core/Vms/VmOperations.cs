@@ -38,6 +38,14 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         return read;
     }
 
+    /// <summary>As <see cref="ReadAsync(VmRef, CancellationToken, string[])"/>, with keys outside the VM's (full paths) in the same round trip.</summary>
+    private async Task<VersionedKeys> ReadAsync(VmRef vm, IEnumerable<string> others, CancellationToken cancellationToken, params string[] keys)
+    {
+        var read = await VersionedKeys.ReadAsync(Zk, keys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(others), cancellationToken);
+        SchemaVersion.EnsureSupported(read[BaseKeys.SchemaVersion]);
+        return read;
+    }
+
     private static VmState StateOf(VersionedKeys keys, VmRef vm) => Wire.VmState.Decode(keys[P(vm, DomainKeys.State)]);
 
     /// <summary>Runs a transaction built on <paramref name="read"/>: its checks first, then the writes.</summary>
@@ -51,7 +59,7 @@ public sealed partial class VmOperations(ClusterConnection cluster)
         {
             await Zk.MultiAsync(read.Checks.Concat(writes), cancellationToken);
         }
-        catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
+        catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException or NodeExistsException)
         {
             throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.VmChangedMeanwhile,
                 $"The VM '{vm.Name}' was changed by someone else while this change was prepared; nothing was written. Try again.", e) { Target = vm.Name };

@@ -3,6 +3,7 @@ using Pvc.Core.Cluster;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Nodes;
+using Pvc.Core.Placement;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.NodeService.Configuration;
@@ -15,9 +16,11 @@ namespace Pvc.NodeService.Daemon;
 /// migration is followed on a watch, with up to <c>node.flush_concurrency</c> at once, instead of PVC's fixed polling
 /// and strictly serial waits. A new request (flush during unflush, or the reverse) cancels the one running. Its writes
 /// are Core's, each checked against the version it was based on: the domain state the flush or unflush began on, and
-/// each VM's keys as read.
+/// each VM's keys as read. Each VM goes by its drain strategy (<see cref="DrainStrategy"/>): live (PVC's flush),
+/// restart (a migration by shutdown, imposed on this node's sender through <see cref="DrainMethods"/>), or stop (shut
+/// down with autostart, staying here, as PVC leaves a VM no node can take: the unflush starts it again).
 /// </summary>
-internal sealed class FlushController(ClusterConnection cluster, NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, ILogger log)
+internal sealed class FlushController(ClusterConnection cluster, NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, ILogger log, DrainMethods drains)
 {
     private static readonly TimeSpan PerVmTimeout = TimeSpan.FromMinutes(10);
     private readonly Signal _changed = new();
@@ -87,9 +90,10 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
                 try
                 {
                     var vms = await RunningHereAsync(cancellationToken);
+                    var strategies = await cluster.Placement.ReadDrainStrategiesAsync(vms.Select(v => v.Uuid), cancellationToken);
                     log.LogInformation("Flushing: {Count} VMs to move, {Concurrency} at once", vms.Count, config.FlushConcurrency);
                     await Parallel.ForEachAsync(vms, new ParallelOptions { MaxDegreeOfParallelism = config.FlushConcurrency, CancellationToken = cancellationToken },
-                        async (vm, token) => await MoveAwayAsync(ops, new VmRef(vm.Uuid, vm.Name), token));
+                        async (vm, token) => await MoveAwayAsync(ops, new VmRef(vm.Uuid, vm.Name), strategies[vm.Uuid], token));
                     vms = await RunningHereAsync(cancellationToken);
                     if (vms.Count == 0)
                     {
@@ -137,14 +141,27 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
         return [.. (await _vms.ListVmsAsync(new VmFilter { Node = config.NodeName }, cancellationToken)).Where(v => running.Contains(v.Uuid))];
     }
 
-    private async Task MoveAwayAsync(VmOperations ops, VmRef vm, CancellationToken cancellationToken)
+    private async Task MoveAwayAsync(VmOperations ops, VmRef vm, DrainStrategy strategy, CancellationToken cancellationToken)
     {
         try
         {
             // PVC waits while a restart or shutdown is under way
             var state = await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
+            if (strategy == DrainStrategy.Stop)
+            {
+                if (state != VmState.Start)
+                    return;
+                log.LogInformation("VM {Name} drains by stopping: shutting it down with autostart, to start again when this node is readied", vm.Name);
+                await _vms.ShutdownForFlushAsync(vm, cancellationToken);
+                await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
+                return;
+            }
             try
             {
+                // restart: this node's sender migrates it by shutdown, whatever its migration method
+                using var imposed = strategy == DrainStrategy.Restart ? drains.Impose(vm.Uuid, MigrationMethod.Shutdown) : null;
+                if (strategy == DrainStrategy.Restart)
+                    log.LogInformation("VM {Name} drains by restart: shut down here, started on its target", vm.Name);
                 await ops.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, Force: true), cancellationToken);
                 await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
             }

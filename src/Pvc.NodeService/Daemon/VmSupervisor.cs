@@ -14,6 +14,9 @@ namespace Pvc.NodeService.Daemon;
 /// </summary>
 internal sealed class VmSupervisor(VmHostOperations vms, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
+    /// <summary>The migration methods this node's flush imposes on its VMs' senders.</summary>
+    public DrainMethods Drains { get; } = new();
+
     private readonly ConcurrentDictionary<Guid, VmInstance> _instances = new();
     private readonly Signal _changed = new();
     private Action? _onListChanged;
@@ -73,7 +76,7 @@ internal sealed class VmSupervisor(VmHostOperations vms, NodeConfig config, Hype
                 var uuids = await vms.ListAsync(_onListChanged, cancellationToken);
                 foreach (var uuid in uuids.Where(u => !_instances.ContainsKey(u)))
                 {
-                    var instance = new VmInstance(uuid, vms, config, hypervisor, keepalives, log);
+                    var instance = new VmInstance(uuid, vms, config, hypervisor, keepalives, log, Drains);
                     _instances[uuid] = instance;
                     tasks[uuid] = instance.RunAsync(cancellationToken);
                 }

@@ -32,7 +32,7 @@ public sealed partial class SetPvcVmCommand
             Topology = Topology is [var sockets, var cores, var threads] ? new VcpuTopology(sockets, cores, threads) : null,
             MemoryMiB = Memory / (1024 * 1024),
         };
-        if (!new VmMetadataChange { NodeLimit = NodeLimit, NodeSelector = NodeSelector, Autostart = Autostart, MigrationMethod = MigrationMethod, MigrationMaxDowntime = MaxDowntime, Profile = Profile }.IsEmpty || Xml is not null)
+        if (!new VmMetadataChange { NodeLimit = NodeLimit, NodeSelector = NodeSelector, Autostart = Autostart, MigrationMethod = MigrationMethod, MigrationMaxDowntime = MaxDowntime, Profile = Profile, DrainStrategy = DrainStrategy }.IsEmpty || Xml is not null)
         {
             WriteError(PvcErrorRecords.Of(new ArgumentException("-VCpu, -Topology and -Memory are one change and metadata or -Xml another: give them in two commands."), "MixedChange", ErrorCategory.InvalidArgument, Name.ToString()));
             return;

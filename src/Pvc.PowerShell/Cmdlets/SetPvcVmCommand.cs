@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Placement;
 using Pvc.Core.Schema;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
@@ -32,6 +33,13 @@ public sealed partial class SetPvcVmCommand : VmCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? MaxDowntime { get; set; }
 
+    /// <summary>
+    /// What a flush of its node (Suspend-PvcNode) does with it: Live (migrate, the default), Restart (shut down, start on
+    /// the target) or Stop (shut down, started again when the node is readied). Stored beside PVC's schema.
+    /// </summary>
+    [Parameter]
+    public DrainStrategy? DrainStrategy { get; set; }
+
     /// <summary>The provisioner profile.</summary>
     [Parameter]
     public string? Profile { get; set; }
@@ -59,7 +67,7 @@ public sealed partial class SetPvcVmCommand : VmCmdlet
         var change = new VmMetadataChange
         {
             NodeLimit = NodeLimit, NodeSelector = NodeSelector, Autostart = Autostart, MigrationMethod = MigrationMethod,
-            MigrationMaxDowntime = MaxDowntime, Profile = Profile,
+            MigrationMaxDowntime = MaxDowntime, Profile = Profile, DrainStrategy = DrainStrategy,
         };
         if (change.IsEmpty && Xml is null)
         {

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Nodes;
+using Pvc.Core.Placement;
 using Pvc.Core.Vms;
 using Pvc.PowerShell.Infrastructure;
 
@@ -20,8 +21,7 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
         var plan = TryAwait(token => vms.PlanFlushAsync(name, token), name);
         if (plan is null)
             return;
-        var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(e => (e.Target is null ? $"{e.Vm.Name}: no node qualifies, shut down ({e.Reason})" : $"{e.Vm.Name} -> {e.Target}")
-            + (e.Rules.Count > 0 ? $" [rule {string.Join(", ", e.Rules)}]" : "")));
+        var where = plan.Count == 0 ? "it runs no VMs" : string.Join("; ", plan.Select(Describe));
         Narrate($"Plan for flushing {name}: {where}", before);
         if (!ShouldProcess(name, $"Flush node ({where})"))
             return;
@@ -38,4 +38,14 @@ public sealed class SuspendPvcNodeCommand : NodeChangeCmdlet
                 progress($"node {p.DomainState.ToString()!.ToLowerInvariant()}", -1);
         }, token));
     }
+
+    /// <summary>One VM of the plan: its strategy, where it goes (or why nowhere) and the rules that weighed in.</summary>
+    private static string Describe(FlushPlanEntry e) => (e.Strategy, e.Target) switch
+    {
+        (DrainStrategy.Stop, _) => $"{e.Vm.Name}: stop (shut down, started again when the node is readied)",
+        (_, null) => $"{e.Vm.Name}: {Strategy(e.Strategy)}, but no node qualifies: shut down ({e.Reason})",
+        (_, { } target) => $"{e.Vm.Name} -> {target} ({Strategy(e.Strategy)})",
+    } + (e.Rules.Count > 0 ? $" [rule {string.Join(", ", e.Rules)}]" : "");
+
+    private static string Strategy(DrainStrategy strategy) => strategy == DrainStrategy.Restart ? "restart: shut down, started there" : "live";
 }
