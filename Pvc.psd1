@@ -42,6 +42,7 @@
         'Get-PvcVmStat'
         'Get-PvcVolume'
         'Get-PvcVolumeSnapshot'
+        'Import-PvcVolume'
         'Initialize-PvcCluster'
         'Move-PvcVm'
         'New-PvcNetwork'
