@@ -143,7 +143,7 @@ public sealed class StorageOperations(ClusterConnection cluster)
     /// <summary>The refusal of an image of <paramref name="imageBytes"/> that does not fit in a volume of <paramref name="volumeBytes"/>.</summary>
     public static PvcException ImageTooLarge(string spec, long imageBytes, long volumeBytes) =>
         new(PvcErrorKind.LimitExceeded, PvcErrorIds.ImageTooLarge,
-            $"The image is {ByteSize.Format(imageBytes)} ({imageBytes} bytes); volume '{spec}' is {ByteSize.Format(volumeBytes)} ({volumeBytes} bytes). Grow the volume with Resize-PvcVolume first, or upload into a new volume.") { Target = spec };
+            $"The image is {ByteSize.Format(imageBytes)} ({imageBytes} bytes); volume '{spec}' is {ByteSize.Format(volumeBytes)} ({volumeBytes} bytes). Grow the volume first, or upload into a new volume.") { Target = spec };
 
     /// <summary>snapshot.add: the volume exists and the snapshot's name is free.</summary>
     /// <exception cref="PvcException">NotFound: "VolumeNotFound"; AlreadyExists: "SnapshotExists".</exception>
