@@ -44,6 +44,7 @@
         'Get-PvcVmStat'
         'Get-PvcVolume'
         'Get-PvcVolumeSnapshot'
+        'Import-PvcVolume'
         'Initialize-PvcCluster'
         'Invoke-PvcRebalance'
         'Move-PvcVm'

@@ -75,7 +75,7 @@ BeforeDiscovery {
     $tlsReason = 'needs a ZooKeeper that serves TLS and certificate files; the sandbox''s ZooKeeper is plain TCP (tests/Pvc.PowerShell.Tests/TlsConnectionTests runs Connect-PvcCluster over TLS against a real TLS ZooKeeper)'
     $taskReason = 'needs tasks that a node service runs: every task this build submits is Ceph work (volumes, OSDs, benchmarks, lock flushes) and the sandbox''s node services have no ceph section in pvc.conf; tests/Pvc.PowerShell.Tests/TaskCmdletTests runs Get-PvcTask, -Wait and its view against tasks it plays, and tests/Pvc.NodeService.Tests/Tasks through real node services'
     $liveReason = 'needs live migration: the sandbox''s test-driver node services have no migration_uri, so a live-only move is aborted and the VM stays (the QEMU lab in tests/Pvc.NodeService.Tests/Lab migrates live)'
-    $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section in pvc.conf (tests/Pvc.PowerShell.Tests/Storage/StorageCmdletTests runs every storage cmdlet, OsdCmdletTests the OSD cmdlets and UnlockPvcVmDiskTests Unlock-PvcVmDisk, against the one-host Ceph lab)'
+    $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section in pvc.conf (tests/Pvc.PowerShell.Tests/Storage/StorageCmdletTests runs every storage cmdlet, VolumeUploadCmdletTests Import-PvcVolume, OsdCmdletTests the OSD cmdlets and UnlockPvcVmDiskTests Unlock-PvcVmDisk, against the one-host Ceph lab)'
 
     # --- what each example's text promises ---------------------------------------------------------------------
     # Keys: Marked (a reason: the example is skipped and counted), Setup { param($ctx) } (runs in the test's runspace
@@ -387,6 +387,8 @@ BeforeDiscovery {
         'Update-PvcOsd 2' = @{ Marked = $cephReason }
         'Get-PvcVolume 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'Get-PvcVolume 2' = @{ Marked = $cephReason }
+        'Import-PvcVolume 1' = @{ Marked = $cephReason }
+        'Import-PvcVolume 2' = @{ Marked = $cephReason }
         'New-PvcVolume 1' = @{ Marked = $cephReason }
         'New-PvcVolume 2' = @{ Marked = $cephReason }
         'Remove-PvcVolume 1' = @{ Marked = $cephReason }

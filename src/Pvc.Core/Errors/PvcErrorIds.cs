@@ -396,6 +396,24 @@ public static class PvcErrorIds
     /// <summary>A volume would not fit in its pool's free space.</summary>
     public const string VolumeTooLarge = nameof(VolumeTooLarge);
 
+    /// <summary>An image file's path is not an absolute path of plain characters (no "..", spaces, quotes or leading '-').</summary>
+    public const string InvalidImagePath = nameof(InvalidImagePath);
+
+    /// <summary>An image format is not one qemu-img converts for a volume upload (raw, qcow2, vmdk, qed, vdi, vpc).</summary>
+    public const string InvalidImageFormat = nameof(InvalidImageFormat);
+
+    /// <summary>An image file does not exist on the node that reads it, or is no regular file.</summary>
+    public const string ImageNotFound = nameof(ImageNotFound);
+
+    /// <summary>An image refers to other files (a backing file, an external data file, vmdk extents): it would read them into the volume.</summary>
+    public const string ImageHasBackingFile = nameof(ImageHasBackingFile);
+
+    /// <summary>An image cannot be read or converted as the format it was given as.</summary>
+    public const string ImageUnreadable = nameof(ImageUnreadable);
+
+    /// <summary>An image's (virtual) size is larger than the volume it goes into.</summary>
+    public const string ImageTooLarge = nameof(ImageTooLarge);
+
     /// <summary>A volume would take its pool past 80 % of its space (allowed with -Force, as PVC's --force).</summary>
     public const string PoolNearlyFull = nameof(PoolNearlyFull);
 

@@ -115,6 +115,36 @@ public sealed class StorageOperations(ClusterConnection cluster)
         return volume;
     }
 
+    /// <summary>
+    /// volume.upload: the pool exists and, when the volume does, no running VM has it (its guest would see its disk
+    /// change under it). Returns the volume, or null when the upload makes it; its size is checked on the node, which
+    /// knows the image's.
+    /// </summary>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound"; InvalidOperation: "VolumeInUse".</exception>
+    public async Task<Volume?> CheckUploadVolumeAsync(VolumeUploadRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await cluster.Pools.GetAsync(request.Pool, cancellationToken);
+        Volume volume;
+        try
+        {
+            volume = await cluster.Volumes.GetAsync(request.Pool, request.Name, cancellationToken);
+        }
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.VolumeNotFound)
+        {
+            return null;
+        }
+        var spec = request.ToString();
+        if ((await UsersAsync(cancellationToken)).GetValueOrDefault(spec) is { IsRunning: true } user)
+            throw InUse(spec, user, "running; stop it before writing an image over its disk");
+        return volume;
+    }
+
+    /// <summary>The refusal of an image of <paramref name="imageBytes"/> that does not fit in a volume of <paramref name="volumeBytes"/>.</summary>
+    public static PvcException ImageTooLarge(string spec, long imageBytes, long volumeBytes) =>
+        new(PvcErrorKind.LimitExceeded, PvcErrorIds.ImageTooLarge,
+            $"The image is {ByteSize.Format(imageBytes)} ({imageBytes} bytes); volume '{spec}' is {ByteSize.Format(volumeBytes)} ({volumeBytes} bytes). Grow the volume first, or upload into a new volume.") { Target = spec };
+
     /// <summary>snapshot.add: the volume exists and the snapshot's name is free.</summary>
     /// <exception cref="PvcException">NotFound: "VolumeNotFound"; AlreadyExists: "SnapshotExists".</exception>
     public async Task CheckAddSnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken = default)

@@ -41,6 +41,7 @@ public sealed class StorageTaskHandler(string kind, bool safeToRepeat, CephAcces
         Add(services, ClusterTaskKinds.PoolRemove, false, (w, c, t) => w.RemovePoolAsync(c.Arguments, t));
         Add(services, ClusterTaskKinds.PoolSetPgs, true, (w, c, t) => w.SetPoolPgsAsync(c.Arguments, t));
         Add(services, ClusterTaskKinds.VolumeAdd, false, (w, c, t) => w.AddVolumeAsync(c.Arguments, t));
+        Add(services, ClusterTaskKinds.VolumeUpload, false, (w, c, t) => w.ImportVolumeAsync(c, t));
         Add(services, ClusterTaskKinds.VolumeRemove, false, (w, c, t) => w.RemoveVolumeAsync(c.Arguments, t));
         Add(services, ClusterTaskKinds.VolumeResize, true, (w, c, t) => w.ResizeVolumeAsync(c.Arguments, c.NodeName, t));
         Add(services, ClusterTaskKinds.VolumeRename, false, (w, c, t) => w.RenameVolumeAsync(c.Arguments, t));

@@ -4,6 +4,7 @@ using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 using Pvc.NodeService.Ceph;
+using Pvc.NodeService.Tasks;
 
 namespace Pvc.NodeService.Storage;
 
@@ -90,6 +91,101 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
         await UndoOnFailureAsync(async () => await _keys.AddVolumeAsync(request.Pool, request.Name, await images.ScanAsync(request.Pool, request.Name, null, cancellationToken), cancellationToken),
             () => images.RemoveAsync(request.Pool, request.Name, CancellationToken.None), $"volume {request}");
         return Result(request.Pool, request.Name);
+    }
+
+    /// <summary>
+    /// volume.upload (PVC's upload): the image file, read on this node, into the volume. A raw image's bytes go in as
+    /// they are; another format is checked (no backing or other referenced file) and converted with
+    /// <c>qemu-img convert -O raw</c> into a private temporary folder first. A volume that exists must be at least the
+    /// image's (virtual) size and not a running VM's disk; one that does not is made of that size with volume.add's
+    /// checks, and removed again when the upload fails. Progress: the conversion, then the bytes written.
+    /// </summary>
+    public async Task<JsonNode?> ImportVolumeAsync(ClusterTaskContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = VolumeUploadRequest.FromArguments(context.Arguments);
+        var spec = request.ToString();
+        var recorded = await Checks.CheckUploadVolumeAsync(request, cancellationToken);
+        var fileBytes = ImageFile.RequireRegular(request.Path);
+        var imageBytes = request.IsRaw ? fileBytes : await QemuImage.VirtualSizeAsync(request.Path, request.Format, cancellationToken);
+        if (imageBytes <= 0)
+            throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.ImageUnreadable, $"Image '{request.Path}' is empty.") { Target = request.Path };
+        var images = await ceph.ImagesAsync(cancellationToken);
+        var volumeBytes = imageBytes % 512 == 0 ? imageBytes : imageBytes + 512 - imageBytes % 512;
+        if (recorded is not null)
+        {
+            var size = (await images.GetInfoAsync(request.Pool, request.Name, cancellationToken)).SizeBytes;
+            if (imageBytes > size)
+                throw StorageOperations.ImageTooLarge(spec, imageBytes, size);
+        }
+        else
+        {
+            await Checks.CheckAddVolumeAsync(new VolumeRequest(request.Pool, request.Name, volumeBytes, force: request.Force), cancellationToken);
+        }
+
+        DirectoryInfo? scratch = null;
+        var created = false;
+        try
+        {
+            var source = request.Path;
+            if (!request.IsRaw)
+            {
+                // a folder only this service can open (0700): nobody swaps the output for a link meanwhile
+                scratch = Directory.CreateTempSubdirectory("pvc-upload-");
+                source = Path.Combine(scratch.FullName, "image.raw");
+                await context.ReportAsync(0, 100, $"converting {request.Format} to raw", cancellationToken);
+                await QemuImage.ConvertAsync(request.Path, request.Format, source, p => context.ReportAsync(p, 100, $"converting {request.Format} to raw", cancellationToken), cancellationToken);
+                var converted = new FileInfo(source).Length;
+                if (converted != imageBytes)
+                    throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.ImageUnreadable,
+                        $"Image '{request.Path}' converted to {converted} bytes, not its virtual size of {imageBytes}.") { Target = request.Path };
+            }
+            if (recorded is null)
+            {
+                await images.CreateAsync(request.Pool, request.Name, volumeBytes, cancellationToken);
+                created = true;
+            }
+            var totalMiB = (int)Math.Max(1, (imageBytes + (1 << 20) - 1) >> 20);
+            var lastReport = DateTime.MinValue;
+            await images.WriteFromFileAsync(request.Pool, request.Name, source, imageBytes, skipZeros: created, async (written, token) =>
+            {
+                // a report is a ZooKeeper write: at most a few a second
+                if (written < imageBytes && DateTime.UtcNow - lastReport < TimeSpan.FromMilliseconds(500))
+                    return;
+                lastReport = DateTime.UtcNow;
+                await context.ReportAsync((int)(written >> 20), totalMiB, $"writing {spec}: {ByteSize.Format(written)} of {ByteSize.Format(imageBytes)}", token);
+            }, cancellationToken);
+            if (created)
+                await UndoOnFailureAsync(async () => await _keys.AddVolumeAsync(request.Pool, request.Name, await images.ScanAsync(request.Pool, request.Name, null, cancellationToken), cancellationToken),
+                    () => images.RemoveAsync(request.Pool, request.Name, CancellationToken.None), $"volume {spec}");
+            else
+                await _keys.UpdateVolumeAsync(request.Pool, request.Name, await images.ScanAsync(request.Pool, request.Name, null, cancellationToken), cancellationToken);
+            created = false;
+        }
+        catch (Exception e) when (created && e is not PvcException { ErrorId: PvcErrorIds.StorageKeysUnconfirmed })
+        {
+            // the volume this upload made goes with it (UndoOnFailureAsync removed it already when its keys failed)
+            try
+            {
+                await images.RemoveAsync(request.Pool, request.Name, CancellationToken.None);
+            }
+            catch (PvcException r) when (r.ErrorId == PvcErrorIds.VolumeNotFound)
+            {
+            }
+            catch (Exception r)
+            {
+                log.LogError("Upload into {Volume} failed ({Message}) and removing the volume it made failed too ({Undo}): remove it by hand", spec, e.Message, r.Message);
+            }
+            throw;
+        }
+        finally
+        {
+            scratch?.Delete(recursive: true);
+        }
+        var result = Result(request.Pool, request.Name);
+        result["bytes"] = imageBytes;
+        result["format"] = request.Format;
+        return result;
     }
 
     /// <summary>volume.clone: a copy of the volume's data under the new name, scanned, then its keys.</summary>

@@ -66,6 +66,18 @@ internal static unsafe partial class RbdNative
     [LibraryImport(Lib)]
     internal static partial int rbd_get_flags(RbdImageHandle image, out ulong flags);
 
+    /// <summary>Writes <paramref name="length"/> bytes at <paramref name="offset"/>; returns the bytes written or -errno.</summary>
+    [LibraryImport(Lib)]
+    internal static partial nint rbd_write(RbdImageHandle image, ulong offset, nuint length, byte* buffer);
+
+    /// <summary>Zeroes a range (Ceph 15+); 0 or -errno.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int rbd_write_zeroes(RbdImageHandle image, ulong offset, nuint length, int zeroFlags, int opFlags);
+
+    /// <summary>Waits until every write is on the OSDs.</summary>
+    [LibraryImport(Lib)]
+    internal static partial int rbd_flush(RbdImageHandle image);
+
     /// <summary>Renames an image within its pool (<c>rbd rename</c>).</summary>
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int rbd_rename(IoContextHandle io, string source, string destination);
