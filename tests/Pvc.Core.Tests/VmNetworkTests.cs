@@ -30,7 +30,7 @@ public sealed class VmNetworkTests(ZooKeeperFixture zk)
         var (random, effect) = await ops.AddNetworkAsync(vm, "200");
         Assert.Equal(VmChangeEffect.NextStart, effect);
         Assert.Matches("^52:54:00(:[0-9a-f]{2}){3}$", random);
-        Assert.Equal(("02:00:00:aa:bb:cc", VmChangeEffect.NextStart), await ops.AddNetworkAsync(vm, "backend", "02:00:00:AA:BB:CC", "e1000"));
+        Assert.Equal(("02:00:00:aa:bb:cc", VmChangeEffect.NextStart), await ops.AddNetworkAsync(vm, "200", "02:00:00:AA:BB:CC", "e1000"));
         Assert.Equal(VmChangeEffect.NextStart, (await ops.AddNetworkAsync(vm, "upstream", "02:00:00:00:00:01")).Effect);
 
         var nics = (await c.Connection.Vms.GetAsync(uuid)).Nics;

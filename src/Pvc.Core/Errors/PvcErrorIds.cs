@@ -473,6 +473,9 @@ public static class PvcErrorIds
     /// <summary>The VM's node (libvirt) refused a change of the running VM; the stored definition was not changed.</summary>
     public const string LiveChangeRefused = nameof(LiveChangeRefused);
 
+    /// <summary>The VM's hypervisor cannot make that change on a running VM at all (libvirt's "not supported"): it is made at the next restart.</summary>
+    public const string LiveChangeUnsupported = nameof(LiveChangeUnsupported);
+
     /// <summary>The VM has no RBD disk to copy a new one from.</summary>
     public const string NoRbdDiskTemplate = nameof(NoRbdDiskTemplate);
 

@@ -23,7 +23,7 @@ public sealed partial record VmLiveChange
     /// <summary>The NIC's MAC address (lowercase), for <see cref="VmLiveChangeKind.AttachNic"/> and <see cref="VmLiveChangeKind.DetachNic"/>.</summary>
     public string? Mac { get; init; }
 
-    /// <summary>The NIC's bridge, for <see cref="VmLiveChangeKind.AttachNic"/>.</summary>
+    /// <summary>The NIC's bridge, for <see cref="VmLiveChangeKind.AttachNic"/> and <see cref="VmLiveChangeKind.DetachNic"/> (libvirt reads a bridge interface only with its source).</summary>
     public string? Bridge { get; init; }
 
     /// <summary>The NIC's model, for <see cref="VmLiveChangeKind.AttachNic"/>.</summary>
@@ -111,6 +111,8 @@ public sealed partial record VmLiveChange
                 break;
             case VmLiveChangeKind.DetachNic:
                 RequireMac();
+                if (Bridge is null || !BridgePattern().IsMatch(Bridge))
+                    throw new ArgumentException($"'{Bridge}' is not a bridge a VM's NIC may be on.");
                 break;
             case VmLiveChangeKind.SetVcpus:
                 if (Vcpus is not (>= 1 and <= 4096))
@@ -129,7 +131,7 @@ public sealed partial record VmLiveChange
     public string DeviceXml() => Kind switch
     {
         VmLiveChangeKind.AttachNic => NicXml(Mac!, Bridge!, Model!),
-        VmLiveChangeKind.DetachNic => $"<interface type='bridge'><mac address='{SecurityElement.Escape(Mac)}'/></interface>",
+        VmLiveChangeKind.DetachNic => $"<interface type='bridge'><mac address='{SecurityElement.Escape(Mac)}'/><source bridge='{SecurityElement.Escape(Bridge)}'/></interface>",
         _ => throw new InvalidOperationException($"A {Kind} change has no device."),
     };
 

@@ -33,10 +33,10 @@ internal static class VmNicXml
 
     /// <summary>
     /// The new XML without the NIC that has <paramref name="mac"/>, or else the only one on <paramref name="bridge"/>;
-    /// and the removed NIC's MAC (null when it had none, which a running VM cannot lose live).
+    /// and the removed NIC's MAC and bridge (null when it had none: such a NIC is not detached live).
     /// </summary>
     /// <exception cref="PvcException">NotFound "NicNotFound"; InvalidOperation "NicAmbiguous".</exception>
-    public static (string Xml, string? Mac) Remove(VmRef vm, string stored, string? bridge, string? mac)
+    public static (string Xml, string? Mac, string? Bridge) Remove(VmRef vm, string stored, string? bridge, string? mac)
     {
         var doc = VmResourceXml.Load(vm, stored);
         var nics = doc.Root!.Element("devices")?.Elements("interface").ToList() ?? [];
@@ -46,13 +46,13 @@ internal static class VmNicXml
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NicNotFound, $"The VM '{vm.Name}' has no network interface {what}.") { Target = vm.Name };
         if (matches.Count > 1)
             throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.NicAmbiguous,
-                $"The VM '{vm.Name}' has {matches.Count} network interfaces {what} ({string.Join(", ", matches.Select(MacOf))}): give -MacAddress to say which.") { Target = vm.Name };
+                $"The VM '{vm.Name}' has {matches.Count} network interfaces {what} ({string.Join(", ", matches.Select(MacOf))}): its MAC address says which.") { Target = vm.Name };
         var nic = matches[0];
         // the whitespace before it goes with it, so the layout stays as it was
         if (nic.PreviousNode is XText { Value: var text } space && string.IsNullOrWhiteSpace(text))
             space.Remove();
         nic.Remove();
-        return (doc.ToString(SaveOptions.DisableFormatting), MacOf(nic));
+        return (doc.ToString(SaveOptions.DisableFormatting), MacOf(nic), (string?)nic.Element("source")?.Attribute("bridge"));
     }
 
     private static string? MacOf(XElement nic) => nic.Element("mac")?.Attribute("address")?.Value.ToLowerInvariant();

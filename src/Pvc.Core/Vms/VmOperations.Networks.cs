@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Pvc.Core.Errors;
-using Pvc.Core.Networks;
 using Pvc.Core.Schema;
 
 namespace Pvc.Core.Vms;
@@ -36,7 +35,7 @@ public sealed partial class VmOperations
                 $"The NIC model '{model}' is not one of {string.Join(", ", VmLiveChange.NicModels)}.") { Target = model };
         if (mac is not null)
         {
-            mac = NetworkOperations.NormalizeMac(mac);
+            mac = NormalizeMac(mac);
             if ((Convert.ToByte(mac[..2], 16) & 1) != 0)
                 throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidMacAddress,
                     $"'{mac}' is a multicast address (its first byte is odd): a NIC needs a unicast one, such as {MacPrefix}:12:34:56.") { Target = mac };
@@ -58,7 +57,7 @@ public sealed partial class VmOperations
 
     /// <summary>
     /// Removes a NIC from a VM as PVC's <c>vm network remove</c> does: the one with <paramref name="mac"/>, or else the
-    /// only one on <paramref name="network"/> (by VNI or description, or upstream, cluster, storage). A running VM loses
+    /// only one on <paramref name="network"/> (by VNI, or upstream, cluster, storage). A running VM loses
     /// it now on its node (libvirt's detach, with <paramref name="live"/>), and the XML is written only once libvirt has
     /// detached it; otherwise at its next start, or now with <paramref name="restart"/>.
     /// </summary>
@@ -71,11 +70,12 @@ public sealed partial class VmOperations
         if (network is null && mac is null)
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.NoChange, $"Name the network or the MAC address of the VM '{vm.Name}''s NIC to remove.") { Target = vm.Name };
         if (mac is not null)
-            mac = NetworkOperations.NormalizeMac(mac);
+            mac = NormalizeMac(mac);
         var bridge = network is null ? null : await BridgeOfAsync(network, mustExist: false, cancellationToken);
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node, DomainKeys.Xml);
-        var (xml, removed) = VmNicXml.Remove(vm, StoredXml(vm, read), bridge, mac);
-        var change = live && removed is not null ? new VmLiveChange { Kind = VmLiveChangeKind.DetachNic, Vm = vm.Uuid, Mac = removed } : null;
+        var (xml, removed, removedBridge) = VmNicXml.Remove(vm, StoredXml(vm, read), bridge, mac);
+        var change = live && removed is not null && removedBridge is not null && VmLiveChange.BridgePattern().IsMatch(removedBridge)
+            ? new VmLiveChange { Kind = VmLiveChangeKind.DetachNic, Vm = vm.Uuid, Mac = removed, Bridge = removedBridge } : null;
         return (removed, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change));
     }
 
@@ -87,8 +87,18 @@ public sealed partial class VmOperations
             return "br" + network;
         if (!mustExist && int.TryParse(network, NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given <= 99_999_999)
             return $"vmbr{given}"; // a NIC on a network removed since is still removed
-        var found = await new NetworkReader(cluster).GetAsync(network, cancellationToken);
-        return string.Create(CultureInfo.InvariantCulture, $"vmbr{found.Vni}");
+        if (!int.TryParse(network, NumberStyles.None, CultureInfo.InvariantCulture, out var vni) || vni > 99_999_999 || await Zk.ExistsAsync(NetworkKeys.Path(vni), cancellationToken: cancellationToken) is null)
+            throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NetworkNotFound, $"No network with VNI '{network}' exists in the cluster (a NIC's network is its VNI, or upstream, cluster or storage).") { Target = network };
+        return string.Create(CultureInfo.InvariantCulture, $"vmbr{vni}");
+    }
+
+    /// <summary>A MAC address as PVC stores it (lowercase, ':'-separated).</summary>
+    private static string NormalizeMac(string mac)
+    {
+        var lower = mac.Trim().ToLowerInvariant();
+        return System.Text.RegularExpressions.Regex.IsMatch(lower, "^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant) ? lower
+            : throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidMacAddress,
+                $"'{mac}' is not a MAC address: give six pairs of hex digits separated by ':' (52:54:00:12:34:56).") { Target = mac };
     }
 
     /// <summary>A random MAC of PVC's prefix that <paramref name="taken"/> does not hold.</summary>

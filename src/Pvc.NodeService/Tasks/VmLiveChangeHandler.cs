@@ -13,7 +13,9 @@ namespace Pvc.NodeService.Tasks;
 /// (<c>virDomainAttachDeviceFlags</c>) or detached by its MAC (<c>virDomainDetachDeviceFlags</c>), the vCPU count
 /// (<c>virDomainSetVcpusFlags</c>) or the memory (<c>virDomainSetMemoryFlags</c>) set. The arguments are checked again
 /// here and the device XML is built from them (<see cref="VmLiveChange.FromArguments"/>). A refusal of libvirt fails the
-/// task "LiveChangeRefused" with libvirt's reason; the client then writes nothing. Not safe to repeat: a NIC attached
+/// task "LiveChangeRefused" with libvirt's reason; the client then writes nothing. A hypervisor that cannot make such
+/// a change at all (libvirt's "not supported": the test driver has no device attach) fails it "LiveChangeUnsupported",
+/// and the client makes the change for the next restart instead. Not safe to repeat: a NIC attached
 /// twice would be a second NIC. Its result: <c>{"vm": uuid, "change": what was done}</c>.
 /// </summary>
 public sealed class VmLiveChangeHandler : IClusterTaskHandler
@@ -36,6 +38,11 @@ public sealed class VmLiveChangeHandler : IClusterTaskHandler
         try
         {
             await Task.Run(() => hypervisor.ChangeLive(change.Vm, domain => Apply(domain, change)), ct);
+        }
+        catch (LibvirtException e) when (e.IsUnsupported)
+        {
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.LiveChangeUnsupported,
+                $"libvirt on {context.NodeName} cannot {what} on a running VM: {e.LibvirtMessage ?? e.Message}.", e) { Target = change.Vm.ToString() };
         }
         catch (LibvirtException e)
         {
