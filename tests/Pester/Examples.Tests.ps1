@@ -398,6 +398,53 @@ BeforeDiscovery {
         'Copy-PvcVolume 1' = @{ Marked = $cephReason }
         'Add-PvcVmVolume 1' = @{ Marked = $cephReason }
         'Add-PvcVmVolume 2' = @{ Marked = $cephReason }
+        'Add-PvcVmNetwork 1' = @{
+            Setup = { param($ctx) Save-Znode $ctx "/domains/$((Get-PvcVm spare).Uuid)/xml" }
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                $nic = @((Get-PvcVm spare).Nics | Where-Object Source -eq 'brupstream')
+                $nic | Should -HaveCount 1
+                $nic[0].Mac | Should -Match '^52:54:00(:[0-9a-f]{2}){3}$'
+                $nic[0].Model | Should -Be 'virtio'
+                @($r.Output | Where-Object Source -eq 'brupstream') | Should -HaveCount 1
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+        'Add-PvcVmNetwork 2' = @{
+            Setup = { param($ctx) Save-Znode $ctx "/domains/$((Get-PvcVm web1).Uuid)/xml" }
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                $nic = @((Get-PvcVm web1).Nics | Where-Object Mac -eq '52:54:00:12:34:56')
+                $nic | Should -HaveCount 1
+                $nic[0].Model | Should -Be 'e1000'
+                # the sandbox's test driver attaches nothing live: the NIC comes with the next restart
+                $r.Warnings | Should -BeLike "*web1*52:54:00:12:34:56*restarts*"
+                (Get-PvcVm web1).State | Should -Be 'Start'
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+        'Remove-PvcVmNetwork 1' = @{
+            Setup = { param($ctx)
+                Save-Znode $ctx "/domains/$((Get-PvcVm spare).Uuid)/xml"
+                Add-PvcVmNetwork spare upstream -MacAddress 52:54:00:ab:cd:ef
+            }
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                (Get-PvcVm spare).Nics.Mac | Should -Not -Contain '52:54:00:ab:cd:ef'
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+        'Remove-PvcVmNetwork 2' = @{
+            Setup = { param($ctx)
+                Save-Znode $ctx "/domains/$((Get-PvcVm spare).Uuid)/xml"
+                Add-PvcVmNetwork spare upstream -MacAddress 52:54:00:ab:cd:ef
+            }
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                (Get-PvcVm spare).Nics.Source | Should -Not -Contain 'brupstream'
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
         'Get-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }
         'Get-PvcVolumeSnapshot 2' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'New-PvcVolumeSnapshot 1' = @{ Marked = $cephReason }

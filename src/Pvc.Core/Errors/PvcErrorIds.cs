@@ -482,6 +482,24 @@ public static class PvcErrorIds
     /// <summary>The volume is not a disk of the VM.</summary>
     public const string VolumeNotAttached = nameof(VolumeNotAttached);
 
+    /// <summary>The VM has no network interface on that network or with that MAC address.</summary>
+    public const string NicNotFound = nameof(NicNotFound);
+
+    /// <summary>The VM has several interfaces on that network: the MAC address says which.</summary>
+    public const string NicAmbiguous = nameof(NicAmbiguous);
+
+    /// <summary>A MAC address another interface in the cluster has already, or one that is not a unicast address.</summary>
+    public const string MacAddressInUse = nameof(MacAddressInUse);
+
+    /// <summary>A NIC model that is not one Pvc offers.</summary>
+    public const string InvalidNicModel = nameof(InvalidNicModel);
+
+    /// <summary>The VM's node (libvirt) refused a change of the running VM; the stored definition was not changed.</summary>
+    public const string LiveChangeRefused = nameof(LiveChangeRefused);
+
+    /// <summary>The VM's hypervisor cannot make that change on a running VM at all (libvirt's "not supported"): it is made at the next restart.</summary>
+    public const string LiveChangeUnsupported = nameof(LiveChangeUnsupported);
+
     /// <summary>The VM has no RBD disk to copy a new one from.</summary>
     public const string NoRbdDiskTemplate = nameof(NoRbdDiskTemplate);
 

@@ -29,6 +29,8 @@ public static class ClusterTaskKinds
     public const string StorageBenchmark = "storage.benchmark";
     /// <summary>Breaks the RBD locks of a VM's disks (PVC: <c>vm.flush_locks</c>, on the VM's node).</summary>
     public const string VmFlushLocks = "vm.flush_locks";
+    /// <summary>Changes a running VM on its node (a NIC attached or detached, vCPUs or memory set live: PVC's API <c>/vm/&lt;vm&gt;/device</c>).</summary>
+    public const string VmLiveChange = "vm.live_change";
     /// <summary>Creates a pool.</summary>
     public const string PoolAdd = "pool.add";
     /// <summary>Removes a pool.</summary>

@@ -11,4 +11,7 @@ public enum VmChangeEffect
 
     /// <summary>The VM runs with its old definition until it is restarted (<c>Restart-PvcVm</c>, or the change again with -Restart).</summary>
     PendingRestart,
+
+    /// <summary>The VM runs and its node has made the change on it (a hot-plug, a balloon): the guest has it now.</summary>
+    Live,
 }

@@ -22,13 +22,17 @@ public sealed partial class VmOperations
     /// Changes a VM's vCPUs (with their topology) and/or memory in its stored XML, as PVC's <c>vm vcpu set</c> and
     /// <c>vm memory set</c> do: the new XML passes every check a modified XML passes (the domain-XML policy, the VM's node
     /// size) and is written in one transaction that also checks the XML read has not changed meanwhile. A running VM takes
-    /// it at its next start, or now with <paramref name="restart"/> (state "restart" in the same transaction).
+    /// it at its next start, or now with <paramref name="restart"/> (state "restart" in the same transaction). With
+    /// <paramref name="live"/> (the default), a running VM whose change can be made live (a vCPU count alone up to its
+    /// maximum, memory alone up to its maximum: <see cref="VmResourceXml.ApplyLive"/>) gets it from its node first, and
+    /// the XML records it only once libvirt has made it (<see cref="VmChangeEffect.Live"/>).
     /// </summary>
     /// <returns>When the change reaches the guest.</returns>
     /// <exception cref="PvcException">InvalidArgument: "NoChange", "InvalidVcpus", "InvalidMemory", "InvalidTopology".</exception>
     /// <exception cref="PvcException">ResourceUnavailable: The VM's node cannot hold it ("InsufficientMemory", "TooManyVcpus").</exception>
     /// <exception cref="PvcException">WriteConflict: The VM changed meanwhile; nothing was written.</exception>
-    public async Task<VmChangeEffect> SetResourcesAsync(VmRef vm, VmResourceChange change, bool restart = false, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">InvalidOperation "LiveChangeRefused": libvirt refused the live change (its reason in the message); nothing was written.</exception>
+    public async Task<VmChangeEffect> SetResourcesAsync(VmRef vm, VmResourceChange change, bool restart = false, CancellationToken cancellationToken = default, bool live = true)
     {
         ArgumentNullException.ThrowIfNull(change);
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node, DomainKeys.Xml);
@@ -36,29 +40,9 @@ public sealed partial class VmOperations
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.VmNotFound, $"The VM '{vm.Name}' no longer exists.") { Target = vm.Name };
         var stored = read[P(vm, DomainKeys.Xml)] is { Length: > 0 } text ? text
             : throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlMissing, $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
-        return await WriteXmlAsync(vm, read, VmResourceXml.Apply(vm, stored, change), restart, cancellationToken);
-    }
-
-    /// <summary>
-    /// Writes a VM's new XML built from what <paramref name="read"/> holds (its state, node and XML, with their versions):
-    /// the checks of <see cref="ModifyAsync"/>, then one transaction.
-    /// </summary>
-    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken)
-    {
-        var (xml, uses) = ParseForWrite(newXml);
-        var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
-        var nodes = (await PlacementAsync(cancellationToken)).Nodes;
-        if (nodes.FirstOrDefault(n => n.Name == PvcText.Decode(read[P(vm, DomainKeys.Node)])) is { } node)
-            RequireFits(xml, node);
-        var running = StateOf(read, vm) == VmState.Start;
-        var writes = new List<Op>(allowed.Checks)
-        {
-            Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))),
-            Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml)),
-        };
-        if (restart && running)
-            writes.Add(Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(VmState.Restart))));
-        await CommitAsync(vm, read, writes, cancellationToken);
-        return !running ? VmChangeEffect.NextStart : restart ? VmChangeEffect.Restarting : VmChangeEffect.PendingRestart;
+        var xml = VmResourceXml.Apply(vm, stored, change);
+        if (live && !restart && StateOf(read, vm) == VmState.Start && VmResourceXml.ApplyLive(vm, stored, change) is { } onLine)
+            return await WriteXmlAsync(vm, read, onLine.Xml, restart, cancellationToken, onLine.Change);
+        return await WriteXmlAsync(vm, read, xml, restart, cancellationToken);
     }
 }

@@ -64,6 +64,60 @@ internal static class VmResourceXml
         return doc.ToString(SaveOptions.DisableFormatting);
     }
 
+    /// <summary>
+    /// For a running VM: the change as one its node can make live, and the XML that records it, or null when it cannot
+    /// be made live. Live are a vCPU count alone within the stored maximum (<c>vcpu</c>'s value: hot-plug; the XML gets
+    /// <c>current</c>) and a memory size alone within the stored maximum (<c>memory</c>: the balloon; the XML gets
+    /// <c>currentMemory</c>). A topology, both at once, or more than the maximum wait for a restart.
+    /// </summary>
+    public static (string Xml, VmLiveChange Change)? ApplyLive(VmRef vm, string stored, VmResourceChange change)
+    {
+        if (change.Topology is not null || (change.Vcpus is null) == (change.MemoryMiB is null) || change.Vcpus is < 1 || change.MemoryMiB is < 1)
+            return null;
+        var doc = Load(vm, stored);
+        var root = doc.Root!;
+        if (change.Vcpus is { } vcpus)
+        {
+            var vcpu = root.Element("vcpu");
+            if (vcpu is null || !int.TryParse(vcpu.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var max) || vcpus > max)
+                return null;
+            if (vcpus == max)
+                vcpu.Attribute("current")?.Remove();
+            else
+                vcpu.SetAttributeValue("current", vcpus.ToString(CultureInfo.InvariantCulture));
+            return (doc.ToString(SaveOptions.DisableFormatting), new VmLiveChange { Kind = VmLiveChangeKind.SetVcpus, Vm = vm.Uuid, Vcpus = vcpus });
+        }
+        var mib = change.MemoryMiB!.Value;
+        var memory = root.Element("memory");
+        if (memory is null || MiB(memory) is not { } maxMiB || mib > maxMiB)
+            return null;
+        var current = root.Element("currentMemory");
+        if (current is null)
+            memory.AddAfterSelf(current = new XElement("currentMemory"));
+        current.Value = mib.ToString(CultureInfo.InvariantCulture);
+        current.SetAttributeValue("unit", "MiB");
+        return (doc.ToString(SaveOptions.DisableFormatting), new VmLiveChange { Kind = VmLiveChangeKind.SetMemory, Vm = vm.Uuid, MemoryMiB = mib });
+    }
+
+    /// <summary>A memory element's size in whole MiB (libvirt's units; KiB without one), or null when it cannot be read.</summary>
+    private static long? MiB(XElement element)
+    {
+        if (!long.TryParse(element.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            return null;
+        long? bytesPer = ((string?)element.Attribute("unit") ?? "KiB") switch
+        {
+            "b" or "bytes" => 1,
+            "KB" => 1000,
+            "k" or "KiB" => 1024,
+            "MB" => 1000_000,
+            "M" or "MiB" => 1024L * 1024,
+            "GB" => 1000_000_000,
+            "G" or "GiB" => 1024L * 1024 * 1024,
+            _ => null,
+        };
+        return bytesPer is { } per && value <= long.MaxValue / per ? value * per / (1024 * 1024) : null;
+    }
+
     /// <summary>The stored XML as a document; stored XML that cannot be read is the cluster's data at fault, not the caller's input.</summary>
     internal static XDocument Load(VmRef vm, string stored)
     {

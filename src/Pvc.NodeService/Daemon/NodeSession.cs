@@ -68,7 +68,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         DefineCephSecret();
         // the handlers' context gets the connection when Ceph answers now (the storage handlers connect on use themselves)
         var rados = await ceph.TryConnectAsync(TimeSpan.FromSeconds(5), cancellationToken);
-        loops.Add("task runner", new Tasks.ClusterTaskRunner(cluster, config.NodeName, taskHandlers, rados, log).RunAsync(session.Token));
+        loops.Add("task runner", new Tasks.ClusterTaskRunner(cluster, config.NodeName, taskHandlers, rados, log, hypervisor).RunAsync(session.Token));
         if (config.IsCoordinator)
         {
             List<IPrimaryDuty> duties = [new ClusterDefaultsDuty(_node, config), new Tasks.TaskPruneDuty(cluster, config.TaskRetention, log),

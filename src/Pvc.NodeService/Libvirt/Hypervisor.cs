@@ -261,6 +261,21 @@ public sealed class Hypervisor(string uri, DomainXmlAdapter adapter, Func<string
         }
     }
 
+    /// <summary>
+    /// Makes a change on a running domain (a device attached or detached, vCPUs or memory set live); not repeated on a
+    /// connection found dead (it may have happened). Throws <see cref="LibvirtException"/> with libvirt's reason when
+    /// libvirt refuses it, and "NoDomain" when the domain does not run here.
+    /// </summary>
+    public void ChangeLive(Guid uuid, Action<LibvirtDomain> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        Change(c =>
+        {
+            using var domain = c.LookupDomain(uuid);
+            change(domain);
+        });
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

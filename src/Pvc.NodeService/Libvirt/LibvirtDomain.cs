@@ -162,6 +162,44 @@ public sealed unsafe class LibvirtDomain : IDisposable
             LibvirtErrors.Throw("virDomainMigrateToURI");
     }
 
+    /// <summary>Attaches a device to the running domain (<c>virDomainAttachDeviceFlags</c>, VIR_DOMAIN_AFFECT_LIVE): a hot-plug.</summary>
+    /// <param name="deviceXml">The device element (an <c>interface</c>, a <c>disk</c>).</param>
+    /// <exception cref="LibvirtException">libvirt or QEMU refused it (a bridge missing on this host, a bus without hot-plug).</exception>
+    public void AttachDeviceLive(string deviceXml)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceXml);
+        if (LibvirtNative.virDomainAttachDeviceFlags(handle, deviceXml, LibvirtNative.AffectLive) < 0)
+            LibvirtErrors.Throw("virDomainAttachDeviceFlags");
+    }
+
+    /// <summary>Detaches a device from the running domain (<c>virDomainDetachDeviceFlags</c>, VIR_DOMAIN_AFFECT_LIVE): a hot-unplug.</summary>
+    /// <param name="deviceXml">The device element as the live XML has it, or enough of it to match (an interface's MAC).</param>
+    /// <exception cref="LibvirtException">libvirt or QEMU refused it.</exception>
+    public void DetachDeviceLive(string deviceXml)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceXml);
+        if (LibvirtNative.virDomainDetachDeviceFlags(handle, deviceXml, LibvirtNative.AffectLive) < 0)
+            LibvirtErrors.Throw("virDomainDetachDeviceFlags");
+    }
+
+    /// <summary>Sets the running domain's vCPU count within its maximum (<c>virDomainSetVcpusFlags</c>, VIR_DOMAIN_AFFECT_LIVE): vCPU hot-plug.</summary>
+    /// <exception cref="LibvirtException">libvirt or QEMU refused it (above the maximum, no hot-plug).</exception>
+    public void SetVcpusLive(int vcpus)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vcpus);
+        if (LibvirtNative.virDomainSetVcpusFlags(handle, (uint)vcpus, LibvirtNative.AffectLive) < 0)
+            LibvirtErrors.Throw("virDomainSetVcpusFlags");
+    }
+
+    /// <summary>Sets the running domain's memory within its maximum (<c>virDomainSetMemoryFlags</c>, VIR_DOMAIN_AFFECT_LIVE): the balloon's target.</summary>
+    /// <exception cref="LibvirtException">libvirt or QEMU refused it (above the maximum, no balloon).</exception>
+    public void SetMemoryLive(long memoryKiB)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(memoryKiB);
+        if (LibvirtNative.virDomainSetMemoryFlags(handle, (ulong)memoryKiB, LibvirtNative.AffectLive) < 0)
+            LibvirtErrors.Throw("virDomainSetMemoryFlags");
+    }
+
     /// <summary>Releases the domain reference (<c>virDomainFree</c>); the domain itself is untouched.</summary>
     public void Dispose() => handle.Dispose();
 

@@ -120,6 +120,18 @@ internal static unsafe partial class LibvirtNative
     /// <summary>Resizes a running domain's disk (by its target, e.g. <c>vda</c>) to <paramref name="size"/>; 0 or -1.</summary>
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainBlockResize(DomainHandle domain, string disk, ulong size, uint flags);
+    /// <summary>VIR_DOMAIN_AFFECT_LIVE: a device or resource change made on the running domain only (PVC's domains are transient: they have no persistent config).</summary>
+    internal const uint AffectLive = 1;
+
+    internal static partial int virDomainAttachDeviceFlags(DomainHandle domain, string xml, uint flags);
+
+    internal static partial int virDomainDetachDeviceFlags(DomainHandle domain, string xml, uint flags);
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainSetVcpusFlags(DomainHandle domain, uint vcpus, uint flags);
+
+    [LibraryImport(Lib)]
+    internal static partial int virDomainSetMemoryFlags(DomainHandle domain, ulong memoryKiB, uint flags);
 
     [LibraryImport(Lib)]
     internal static partial int virDomainMigrateSetMaxDowntime(DomainHandle domain, ulong downtimeMilliseconds, uint flags);

@@ -48,6 +48,9 @@ public sealed class ClusterTaskContext
     /// <summary>The node service's logger.</summary>
     public ILogger Logger { get; }
 
+    /// <summary>This node's libvirt (null in tests of handlers that need none): a live change of a VM runs through it.</summary>
+    public Libvirt.Hypervisor? Hypervisor { get; init; }
+
     /// <summary>
     /// Records progress (PVC's Celery meta {current, total, status}); a waiting client sees it. Throws PvcException
     /// "TaskTakenOver" when the task was written off meanwhile (the handler should let it propagate).

@@ -22,12 +22,14 @@ internal sealed class ClusterTaskRunner
     private readonly ClusterTaskHostOperations _ops;
     private readonly Dictionary<string, IClusterTaskHandler> _handlers;
     private readonly RadosCluster? _ceph;
+    private readonly Libvirt.Hypervisor? _hypervisor;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
     /// <exception cref="ArgumentException">Two handlers of one kind.</exception>
-    public ClusterTaskRunner(ClusterConnection cluster, string nodeName, IEnumerable<IClusterTaskHandler> handlers, RadosCluster? ceph, ILogger log)
+    public ClusterTaskRunner(ClusterConnection cluster, string nodeName, IEnumerable<IClusterTaskHandler> handlers, RadosCluster? ceph, ILogger log, Libvirt.Hypervisor? hypervisor = null)
     {
+        _hypervisor = hypervisor;
         _cluster = cluster;
         _ops = new ClusterTaskHostOperations(cluster, nodeName);
         _handlers = new(StringComparer.Ordinal);
@@ -157,7 +159,7 @@ internal sealed class ClusterTaskRunner
                 {
                     gate.Release();
                 }
-            });
+            }) { Hypervisor = _hypervisor };
             JsonNode? result;
             try
             {

@@ -41,6 +41,8 @@ public sealed partial class SetPvcVmCommand
             return;
         if (TryAwait(async token => (VmChangeEffect?)await Vms.SetResourcesAsync(vm, change, Restart, token), vm.Name) is not { } effect)
             return;
+        if (effect == VmChangeEffect.Live)
+            WriteVerbose($"The VM '{vm.Name}' runs with its new vCPUs or memory now (its node changed it live).");
         if (effect == VmChangeEffect.PendingRestart)
             WriteWarning($"The VM '{vm.Name}' runs with its old vCPUs and memory until it restarts: Restart-PvcVm {vm.Name}, or give -Restart.");
         if (PassThru && ReadVm(vm) is { } now)
