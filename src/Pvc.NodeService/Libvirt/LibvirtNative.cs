@@ -120,11 +120,14 @@ internal static unsafe partial class LibvirtNative
     /// <summary>Resizes a running domain's disk (by its target, e.g. <c>vda</c>) to <paramref name="size"/>; 0 or -1.</summary>
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainBlockResize(DomainHandle domain, string disk, ulong size, uint flags);
+
     /// <summary>VIR_DOMAIN_AFFECT_LIVE: a device or resource change made on the running domain only (PVC's domains are transient: they have no persistent config).</summary>
     internal const uint AffectLive = 1;
 
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainAttachDeviceFlags(DomainHandle domain, string xml, uint flags);
 
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainDetachDeviceFlags(DomainHandle domain, string xml, uint flags);
 
     [LibraryImport(Lib)]

@@ -6,7 +6,6 @@ using Prometheus;
 using Pvc.Core.Metrics;
 using Pvc.NodeService.Configuration;
 using Pvc.NodeService.Daemon;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Metrics;
 
@@ -25,7 +24,7 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILog
     private readonly CollectorRegistry _process = CreateProcessRegistry();
 
     // mntr is plain TCP: a ZooKeeper reached over TLS only gets no zookeeper part (its 4lw port is not the client port)
-    private readonly ConnectionString? _zooKeeperServers = config.ZooKeeperTls is null ? ConnectionString.Parse(config.ZooKeeper) : null;
+    private readonly IReadOnlyList<System.Net.DnsEndPoint>? _zooKeeperServers = config.ZooKeeperTls is null ? Pvc.Core.Connection.ZooKeeperServers.Parse(config.ZooKeeper) : null;
 
     private static CollectorRegistry CreateProcessRegistry()
     {

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Pvc.Core.Connection;
 using Pvc.Core.Metrics;
-using Pvc.ZooKeeper;
 
 namespace Pvc.NodeService.Metrics;
 
@@ -21,16 +22,16 @@ internal static partial class ZooKeeperMntr
     /// The numeric <c>mntr</c> values of every server, a family per key; a server that does not answer within
     /// <paramref name="timeout"/> (or does not allow <c>mntr</c>: <c>4lw.commands.whitelist</c>) adds no series.
     /// </summary>
-    public static async Task<IReadOnlyList<MetricFamily>> ReadAsync(ConnectionString servers, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<MetricFamily>> ReadAsync(IReadOnlyList<DnsEndPoint> servers, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var answers = await Task.WhenAll(servers.Hosts.Select(h => AskAsync(h, timeout, cancellationToken))).ConfigureAwait(false);
+        var answers = await Task.WhenAll(servers.Select(h => AskAsync(h, timeout, cancellationToken))).ConfigureAwait(false);
         var families = new SortedDictionary<string, List<MetricSample>>(StringComparer.Ordinal);
-        foreach (var (server, text) in servers.Hosts.Zip(answers))
+        foreach (var (server, text) in servers.Zip(answers))
             foreach (var (name, value) in Parse(text))
             {
                 if (!families.TryGetValue(name, out var samples))
                     families[name] = samples = [];
-                samples.Add(new MetricSample([server.ToString()], value));
+                samples.Add(new MetricSample([ZooKeeperServers.Format(server)], value));
             }
         return [.. families.Select(f => new MetricFamily(f.Key, $"ZooKeeper mntr {f.Key}", MetricPart.ZooKeeper, ["server"], f.Value))];
     }
@@ -55,7 +56,7 @@ internal static partial class ZooKeeperMntr
         }
     }
 
-    private static async Task<string?> AskAsync(DnsEndPointText server, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<string?> AskAsync(DnsEndPoint server, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
