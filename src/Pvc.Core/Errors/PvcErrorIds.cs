@@ -405,6 +405,9 @@ public static class PvcErrorIds
     /// <summary>An image file does not exist on the node that reads it, or is no regular file.</summary>
     public const string ImageNotFound = nameof(ImageNotFound);
 
+    /// <summary>An image file is outside the hypervisors' directories the cluster allows host paths in (Set-PvcCluster -AllowDomainXmlPath).</summary>
+    public const string ImagePathNotAllowed = nameof(ImagePathNotAllowed);
+
     /// <summary>An image refers to other files (a backing file, an external data file, vmdk extents): it would read them into the volume.</summary>
     public const string ImageHasBackingFile = nameof(ImageHasBackingFile);
 

@@ -17,6 +17,9 @@ public sealed class VolumeUploadCmdletTests(StorageCluster cluster) : IDisposabl
 {
     private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("pvc-upload-test-");
 
+    // the node service reads an image only under a directory the cluster allows host paths in: the tests' files are in /tmp
+    private readonly bool _allowed = cluster.Ps.Run("Set-PvcCluster -AllowDomainXmlPath /tmp").ThrowIfErrors() is not null;
+
     private static string ErrorId(System.Management.Automation.ErrorRecord e) => e.FullyQualifiedErrorId.Split(',')[0];
 
     private string Refused(string script, params object[] args)
@@ -119,10 +122,13 @@ public sealed class VolumeUploadCmdletTests(StorageCluster cluster) : IDisposabl
         var pool = await cluster.NewPoolAsync("upb");
         foreach (var path in new[] { "relative/disk.raw", "/srv/../etc/shadow", "/tmp/a b.raw", "/tmp/x;rm -rf", "/tmp/-o.raw", "rbd:pool/vol", "/tmp/dir/" })
             Assert.Equal("InvalidImagePath", Refused("Import-PvcVolume $args[0] v $args[1]", pool, path));
+        // a file outside the directories the cluster allows host paths in: no task reads it as root
+        Assert.True(_allowed);
+        Assert.Equal("ImagePathNotAllowed", Refused("Import-PvcVolume $args[0] v /etc/hostname -Timeout 120", pool));
+        Assert.Equal("ImagePathNotAllowed", Refused("Import-PvcVolume $args[0] v /dev/null -Timeout 120", pool));
         // checked on the node: missing, or no regular file
-        Assert.Equal("ImageNotFound", Refused("Import-PvcVolume $args[0] v /nonexistent/disk.raw -Timeout 120", pool));
+        Assert.Equal("ImageNotFound", Refused("Import-PvcVolume $args[0] v /tmp/nonexistent/disk.raw -Timeout 120", pool));
         Assert.Equal("ImageNotFound", Refused("Import-PvcVolume $args[0] v $args[1] -Timeout 120", pool, _files.FullName));
-        Assert.Equal("ImageNotFound", Refused("Import-PvcVolume $args[0] v /dev/null -Timeout 120", pool));
         Assert.StartsWith("ParameterArgumentValidationError", Refused("Import-PvcVolume $args[0] v /tmp/disk.iso -Format iso", pool), StringComparison.Ordinal);
         Assert.Equal("PoolNotFound", Refused("Import-PvcVolume nosuchpool v /tmp/disk.raw"));
         Assert.Equal("InvalidVolumeName", Refused("Import-PvcVolume $args[0] 'a@b' /tmp/disk.raw", pool));
@@ -132,6 +138,11 @@ public sealed class VolumeUploadCmdletTests(StorageCluster cluster) : IDisposabl
         var task = await cluster.Connection.Tasks.SubmitAsync(ClusterTaskKinds.VolumeUpload,
             new JsonObject { ["pool"] = pool, ["volume"] = "v", ["path"] = "--help", ["format"] = "qcow2" });
         Assert.Equal("InvalidImagePath", (await Assert.ThrowsAsync<PvcException>(() => cluster.Connection.Tasks.WaitAsync(task.Id, null, TimeSpan.FromSeconds(60)))).ErrorId);
+        // and one naming a file outside the allowed directories, past the cmdlet: the node checks again
+        task = await cluster.Connection.Tasks.SubmitAsync(ClusterTaskKinds.VolumeUpload,
+            new JsonObject { ["pool"] = pool, ["volume"] = "v", ["path"] = "/etc/ceph/ceph.conf", ["format"] = "raw" });
+        Assert.Equal("ImagePathNotAllowed", (await Assert.ThrowsAsync<PvcException>(() => cluster.Connection.Tasks.WaitAsync(task.Id, null, TimeSpan.FromSeconds(60)))).ErrorId);
+        Assert.Empty(JsonSerializer.Deserialize<string[]>(await cluster.Ceph.RbdAsync(["ls", "--format", "json", pool]))!);
         cluster.Ps.Run("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool).ThrowIfErrors();
     }
 
