@@ -9,7 +9,8 @@ namespace Pvc.NodeService.Storage;
 /// here the task runs on that node and uses its own libvirt connection): the disk of the running domain whose RBD
 /// source is the volume, found by its target in the live XML, is resized with <c>virDomainBlockResize</c>, so that
 /// QEMU's block device and the guest see the new size at once. A VM that no longer runs here, or whose running
-/// definition lacks the disk (added to its stored XML since it started), is left to see the size at its next start.
+/// definition lacks the disk (added to its stored XML since it started), or whose disk libvirt does not resize, is left
+/// to see the size at its next start (a warning; the task still records the grown volume).
 /// </summary>
 public sealed class GuestVolumeResize(Hypervisor hypervisor, ILogger<GuestVolumeResize> log) : IGuestVolumeResize
 {
@@ -31,7 +32,17 @@ public sealed class GuestVolumeResize(Hypervisor hypervisor, ILogger<GuestVolume
             log.LogWarning("Volume {Volume} grew, but the running VM {Vm} has no disk of it (added since it started): its guest sees the new size after its next start", image, name);
             return Task.CompletedTask;
         }
-        hypervisor.BlockResize(vm, target, (ulong)sizeBytes);
+        try
+        {
+            hypervisor.BlockResize(vm, target, (ulong)sizeBytes);
+        }
+        catch (Exception e) when (e is LibvirtException or HypervisorUnreachableException)
+        {
+            // the image has grown already: the task goes on to record its size rather than fail with the keys stale
+            log.LogWarning("Volume {Volume} grew, but libvirt did not resize disk {Target} of the running VM {Vm}: {Reason}; its guest sees the new size after its next start",
+                image, target, name, e.Message);
+            return Task.CompletedTask;
+        }
         log.LogInformation("Resized disk {Target} of VM {Vm} ({Volume}) to {Bytes} bytes in the running guest", target, name, image, sizeBytes);
         return Task.CompletedTask;
     }

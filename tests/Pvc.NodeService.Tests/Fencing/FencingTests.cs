@@ -251,6 +251,14 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
         lab.Invariant.AssertHeld();
     }
 
+    /// <summary>
+    /// The bytes only the recovery's transaction sends: its SetData of the node's daemon state to "fenced" (the path, then
+    /// the data's length and the data, as jute writes them). "fenced" alone is also in the fencer's log lines, which the
+    /// node's ZooKeeper log sink writes to /logs/&lt;node&gt;/messages and which can go out first (a flaky pause or cut of
+    /// the wrong request, seen in the CI run of 2026-12-03).
+    /// </summary>
+    private static byte[] RecoveryMarker(string node) => [.. System.Text.Encoding.UTF8.GetBytes($"/nodes/{node}/daemonstate"), 0, 0, 0, 6, .. "fenced"u8];
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
@@ -265,8 +273,7 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
         var chroot = await zk.NewChrootAsync("fence");
         await using var lab = await HaLab.StartAsync(chroot, vmsPerNode: 1,
             zookeeperFor: node => node == "hv3" ? chroot : proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..]);
-        // the only request carrying "fenced" is the recovery's transaction (hv3's daemon state)
-        var recoverySent = proxy.PauseRepliesAfterRequestWith("fenced"u8.ToArray());
+        var recoverySent = proxy.PauseRepliesAfterRequestWith(RecoveryMarker("hv3"));
         lab.Crash("hv3");
 
         await recoverySent.WaitAsync(TimeSpan.FromSeconds(90));
@@ -310,8 +317,8 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
         var chroot = await zk.NewChrootAsync("fence");
         await using var lab = await HaLab.StartAsync(chroot, vmsPerNode: 1,
             zookeeperFor: node => node == "hv3" ? chroot : proxy.Endpoint + chroot[chroot.IndexOf('/', StringComparison.Ordinal)..]);
-        // the only request carrying "fenced" is the recovery's transaction: it is dropped, and the fencers cut off
-        var recoveryDropped = proxy.CutOnRequestWith("fenced"u8.ToArray());
+        // the recovery's transaction is dropped, and the fencers cut off
+        var recoveryDropped = proxy.CutOnRequestWith(RecoveryMarker("hv3"));
         lab.Crash("hv3");
 
         await recoveryDropped.WaitAsync(TimeSpan.FromSeconds(90));
