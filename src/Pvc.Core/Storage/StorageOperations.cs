@@ -120,19 +120,11 @@ public sealed class StorageOperations(ClusterConnection cluster)
     /// change under it). Returns the volume, or null when the upload makes it; its size is checked on the node, which
     /// knows the image's.
     /// </summary>
-    /// <exception cref="PvcException">NotFound: "PoolNotFound"; AccessDenied: "ImagePathNotAllowed" (the file is not under a
-    /// directory the cluster allows host paths in); InvalidOperation: "VolumeInUse".</exception>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound"; InvalidOperation: "VolumeInUse".</exception>
     public async Task<Volume?> CheckUploadVolumeAsync(VolumeUploadRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         await cluster.Pools.GetAsync(request.Pool, cancellationToken);
-        // the node service reads the file as root: only where the cluster lets domain XML name host files, so an upload
-        // is no way to copy /etc/shadow or a Ceph keyring into a volume the client can read
-        var allowed = await Vms.DomainXmlAllowList.ReadAsync(cluster.ZooKeeper, cancellationToken);
-        if (!allowed.Allows(Vms.DomainXmlFeature.HostPath) && !allowed.Directories.Any(d => d.Contains(request.Path)))
-            throw new PvcException(PvcErrorKind.AccessDenied, PvcErrorIds.ImagePathNotAllowed,
-                $"Image '{request.Path}' is not under a directory the cluster allows host paths in ({(allowed.Directories.Count == 0 ? "none is allowed" : string.Join(", ", allowed.Directories.Select(d => d.Path)))}). " +
-                "Put the image in an allowed directory, or allow one that only administrators write to (the cluster's allowed host directories for domain XML).") { Target = request.Path };
         Volume volume;
         try
         {

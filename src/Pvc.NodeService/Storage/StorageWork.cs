@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Storage;
+using Pvc.Core.Vms;
 using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Tasks;
 
@@ -106,6 +107,8 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
         var request = VolumeUploadRequest.FromArguments(context.Arguments);
         var spec = request.ToString();
         var recorded = await Checks.CheckUploadVolumeAsync(request, cancellationToken);
+        // checked here again: a task can be written past the cmdlet
+        await HostFilePolicy.CheckImagePathAsync(context.Cluster, request.Path, cancellationToken);
         var fileBytes = ImageFile.RequireRegular(request.Path);
         var imageBytes = request.IsRaw ? fileBytes : await QemuImage.VirtualSizeAsync(request.Path, request.Format, cancellationToken);
         if (imageBytes <= 0)

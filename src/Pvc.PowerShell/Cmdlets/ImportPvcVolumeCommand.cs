@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Pvc.Core.Storage;
+using Pvc.Core.Vms;
 using Pvc.Core.Tasks;
 using Pvc.PowerShell.Infrastructure;
 
@@ -51,6 +52,6 @@ public sealed class ImportPvcVolumeCommand : StorageTaskCmdlet
             return;
         var node = string.IsNullOrEmpty(Node) ? null : Node;
         Submit($"Uploading {request.Path} to volume {request}", request.ToString(), ClusterTaskKinds.VolumeUpload, request.ToArguments(),
-            async (storage, token) => { await storage.CheckUploadVolumeAsync(request, token); return node; }, VolumeResult(request.Pool, request.Name));
+            async (storage, token) => { await storage.CheckUploadVolumeAsync(request, token); await HostFilePolicy.CheckImagePathAsync(Connection, request.Path, token); return node; }, VolumeResult(request.Pool, request.Name));
     }
 }
