@@ -15,7 +15,9 @@ namespace Pvc.Bench;
 
 /// <summary>
 /// The primary's /metrics for 1,000 VMs (issue 16: under 100 ms): rendering a snapshot of 1,000 VMs with stats (every
-/// VM family filled) to Prometheus text, and a whole scrape's work on a real ZooKeeper (read the cluster, then render).
+/// VM family filled) to Prometheus text, a whole scrape's work on a real ZooKeeper (read the cluster, then render), a
+/// scrape as the node service serves it (render the snapshot its keepalive-interval refresh read), and that refresh's
+/// cost with and without scrapes.
 /// </summary>
 internal static class MetricsBenchmark
 {
@@ -41,9 +43,52 @@ internal static class MetricsBenchmark
         }
         await using var cluster = await ClusterConnection.ConnectAsync(new() { Servers = [server.Endpoint] });
         await MeasureAsync("scrape (read the cluster from ZooKeeper + render)", runs, () => ClusterMetricsReader.ReadAsync(cluster));
+
+        // the node service's way: the primary reads the cluster each keepalive interval (5 s) while scraped, a scrape
+        // renders the last read; scrapes 250 ms apart so that refreshes run beside some of them
+        await cluster.ZooKeeper.SetDataAsync(BaseKeys.PrimaryNode, System.Text.Encoding.UTF8.GetBytes("hv1"));
+        var cache = new ClusterMetricsCache(KeepaliveInterval);
+        using (var stop = new CancellationTokenSource())
+        {
+            var refresh = cache.RefreshAsync(() => cluster, "hv1", stop.Token);
+            await MeasureAsync("scrape from the keepalive snapshot (refresh every 5 s beside it)", runs,
+                async () => (await cache.GetAsync(cluster, "hv1", CancellationToken.None))!, TimeSpan.FromMilliseconds(250));
+            await stop.CancelAsync();
+            await refresh.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        // what the refresh costs the service: nobody scraping (no reads), and scraped (a read each interval)
+        Console.WriteLine();
+        Console.WriteLine($"| refresh loop over {CostWindow.TotalSeconds:0} s | cluster reads | process CPU ms | CPU % of a core |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        await CostAsync("nobody scrapes", cluster, scraped: false);
+        await CostAsync("scraped (one scrape at the start, then reads each 5 s)", cluster, scraped: true);
     }
 
-    private static async Task MeasureAsync(string scenario, int runs, Func<Task<ClusterMetricsSnapshot>> read)
+    private static readonly TimeSpan KeepaliveInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CostWindow = TimeSpan.FromSeconds(30);
+
+    private static async Task CostAsync(string scenario, ClusterConnection cluster, bool scraped)
+    {
+        var cache = new ClusterMetricsCache(KeepaliveInterval);
+        using var stop = new CancellationTokenSource();
+        var refresh = cache.RefreshAsync(() => cluster, "hv1", stop.Token);
+        if (scraped)
+            await cache.GetAsync(cluster, "hv1", CancellationToken.None);
+        var reads0 = cache.Reads;
+        var me = Process.GetCurrentProcess();
+        me.Refresh();
+        var cpu0 = me.TotalProcessorTime;
+        await Task.Delay(CostWindow);
+        me.Refresh();
+        var cpu = (me.TotalProcessorTime - cpu0).TotalMilliseconds;
+        await stop.CancelAsync();
+        await refresh.ContinueWith(_ => { }, TaskScheduler.Default);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {scenario} | {cache.Reads - reads0} | {cpu:0} | {cpu / CostWindow.TotalMilliseconds * 100:0.00} |"));
+    }
+
+    private static async Task MeasureAsync(string scenario, int runs, Func<Task<ClusterMetricsSnapshot>> read, TimeSpan? apart = null)
     {
         var times = new List<double>();
         var cpu = new List<double>();
@@ -67,6 +112,8 @@ internal static class MetricsBenchmark
             }
             bytes = body.Length;
             series = families.Sum(f => f.Samples.Count);
+            if (apart is { } pause)
+                await Task.Delay(pause);
         }
         var sorted = times.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -274,5 +274,19 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Contains("subsystem.enable_prometheus", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + "subsystem:\n  enable_prometheus: maybe\n"))).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("file:///etc/ceph/ceph.client.admin.keyring")]
+    [InlineData("http://user:secret@10.0.0.1:9283/metrics")]
+    [InlineData("ftp://10.0.0.1/metrics")]
+    [InlineData("10.0.0.1:9283")]
+    [InlineData("http://10.0.0.1:9283/metrics?x=1")]
+    public void The_ceph_metrics_address_is_the_managers_by_default_and_anything_but_an_http_page_of_a_host_is_refused(string bad)
+    {
+        const string head = "cluster:\n  name: c\n  coordinator_nodes: [hv1]\nsubsystem:\n  enable_prometheus: true\n";
+        Assert.Null(NodeConfigLoader.Load(Write(head)).MetricsCephUrl);
+        Assert.Equal(new Uri("http://10.0.0.1:9283/metrics"), NodeConfigLoader.Load(Write(head + "metrics:\n  ceph_url: http://10.0.0.1:9283/metrics\n")).MetricsCephUrl);
+        Assert.Contains("metrics.ceph_url", Assert.Throws<NodeConfigException>(() => NodeConfigLoader.Load(Write(head + $"metrics:\n  ceph_url: \"{bad}\"\n"))).Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

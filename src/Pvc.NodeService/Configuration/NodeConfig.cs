@@ -61,6 +61,12 @@ public sealed record NodeConfig
     /// </summary>
     public System.Net.IPEndPoint? MetricsListen { get; init; }
 
+    /// <summary>
+    /// <c>metrics.ceph_url</c>: the Ceph manager prometheus module's metrics page the primary's ceph part is fetched from
+    /// (e.g. <c>http://10.0.0.1:9283/metrics</c>), or null (the default) to take the address the manager map advertises.
+    /// </summary>
+    public Uri? MetricsCephUrl { get; init; }
+
     /// <summary><c>node.autoready</c>: make the node ready when its service starts (PVC's autoready), default false.</summary>
     public bool AutoReady { get; init; }
     /// <summary><c>node.flush_concurrency</c>: migrations at once during a flush, default 1 (as PVC).</summary>

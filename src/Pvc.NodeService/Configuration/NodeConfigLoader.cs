@@ -197,8 +197,15 @@ public static partial class NodeConfigLoader
             ConsoleDirectory = Folder("path.console_log_directory", "/var/log/libvirt"),
         };
         System.Net.IPEndPoint? metrics = null;
+        Uri? cephMetrics = null;
         if (Flag("subsystem.enable_prometheus", false))
         {
+            // fetched by the node service at each scrape: an absolute http(s) URL of a host, nothing else
+            if (Text("metrics.ceph_url") is { } cephUrl)
+                cephMetrics = Uri.TryCreate(cephUrl, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.UserInfo.Length == 0
+                    && parsed.Query.Length == 0 && parsed.Fragment.Length == 0 && parsed.HostNameType is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6
+                    ? parsed
+                    : throw new NodeConfigException($"{source}: 'metrics.ceph_url' is '{cephUrl}', which is not an http or https URL of a host (without user, query or fragment).");
             var listen = Text("metrics.listen_address") ?? "127.0.0.1";
             if (!System.Net.IPAddress.TryParse(listen, out var metricsAddress))
                 throw new NodeConfigException($"{source}: 'metrics.listen_address' is '{listen}', which is not an IP address.");
@@ -210,6 +217,7 @@ public static partial class NodeConfigLoader
         return new NodeConfig
         {
             MetricsListen = metrics,
+            MetricsCephUrl = cephMetrics,
             Ceph = ceph,
             DnsDatabase = dnsDatabase,
             Logging = logging,

@@ -12,16 +12,20 @@ namespace Pvc.NodeService.Metrics;
 /// <summary>
 /// The node's Prometheus endpoint (<c>subsystem.enable_prometheus</c>), on <see cref="NodeConfig.MetricsListen"/>:
 /// <c>/metrics</c> is this process's own metrics (prometheus-net's process and .NET collectors) and, on the primary
-/// coordinator, PVC's cluster metrics read from ZooKeeper at each scrape; <c>/metrics/health</c> and
-/// <c>/metrics/resource</c> are PVC's two cluster parts alone, <c>/metrics/zookeeper</c> the ZooKeeper servers' own metrics
-/// (<see cref="ZooKeeperMntr"/>; in <c>/metrics</c> too), <c>/metrics/process</c> the process part alone.
+/// coordinator, PVC's cluster metrics, rendered at each scrape from the cluster as last read (<see cref="ClusterMetricsCache"/>:
+/// at most one keepalive interval behind while scraped); <c>/metrics/health</c> and <c>/metrics/resource</c> are PVC's two
+/// cluster parts alone, <c>/metrics/ceph</c> Ceph's own metrics from the manager's prometheus module (<see cref="CephMgrMetrics"/>),
+/// <c>/metrics/zookeeper</c> the ZooKeeper servers' own metrics (<see cref="ZooKeeperMntr"/>), both in <c>/metrics</c> too and
+/// served by the primary alone, and <c>/metrics/process</c> the process part alone.
 /// HttpListener (in the base runtime) rather than Kestrel: no ASP.NET Core in the daemon on every hypervisor.
 /// </summary>
-internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILogger<MetricsEndpoint> log) : BackgroundService
+internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, Ceph.CephAccess ceph, ILogger<MetricsEndpoint> log) : BackgroundService
 {
     private static readonly TimeSpan MntrTimeout = TimeSpan.FromSeconds(2);
 
     private readonly CollectorRegistry _process = CreateProcessRegistry();
+    private readonly ClusterMetricsCache _snapshots = new(config.KeepaliveInterval);
+    private readonly CephMgrMetrics _ceph = new(config.MetricsCephUrl, ceph, log);
 
     // mntr is plain TCP: a ZooKeeper reached over TLS only gets no zookeeper part (its 4lw port is not the client port)
     private readonly IReadOnlyList<System.Net.DnsEndPoint>? _zooKeeperServers = config.ZooKeeperTls is null ? Pvc.Core.Connection.ZooKeeperServers.Parse(config.ZooKeeper) : null;
@@ -52,6 +56,26 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILog
         }
         log.LogInformation("Serving Prometheus metrics on http://{Endpoint}/metrics", endpoint);
         using var stop = stoppingToken.Register(listener.Stop);
+        // the cluster is read each keepalive interval while someone scrapes, so a scrape only renders
+        var refresh = _snapshots.RefreshAsync(() => daemon.Cluster, config.NodeName, stoppingToken);
+        try
+        {
+            await AcceptAsync(listener, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await refresh.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task AcceptAsync(HttpListener listener, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             HttpListenerContext context;
@@ -75,9 +99,10 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILog
             var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
             var (process, cluster) = path switch
             {
-                "/metrics" => (true, (MetricPart?[])[MetricPart.Health, MetricPart.Resource, MetricPart.ZooKeeper]),
+                "/metrics" => (true, (MetricPart?[])[MetricPart.Health, MetricPart.Resource, MetricPart.Ceph, MetricPart.ZooKeeper]),
                 "/metrics/health" => (false, [MetricPart.Health]),
                 "/metrics/resource" => (false, [MetricPart.Resource]),
+                "/metrics/ceph" => (false, [MetricPart.Ceph]),
                 "/metrics/zookeeper" => (false, [MetricPart.ZooKeeper]),
                 "/metrics/process" => (true, []),
                 _ => (false, (MetricPart?[]?)null),
@@ -93,7 +118,14 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILog
                 await _process.CollectAndExportAsTextAsync(body, cancellationToken).ConfigureAwait(false);
             if (cluster.Length > 0 && await PrimarySnapshotAsync(cancellationToken).ConfigureAwait(false) is { } snapshot)
             {
+                // Ceph's answer is awaited after the cluster part is written (both bounded: the manager by its timeout)
+                var cephPart = cluster.Contains(MetricPart.Ceph) ? _ceph.ReadAsync(CephMgrMetrics.DefaultTimeout, cancellationToken) : null;
                 await MetricsExposition.WriteAsync(body, ClusterMetrics.Build(snapshot).Where(f => cluster.Contains(f.Part)), cancellationToken).ConfigureAwait(false);
+                if (cephPart is not null)
+                {
+                    var text = Encoding.UTF8.GetBytes(await cephPart.ConfigureAwait(false));
+                    await body.WriteAsync(text, cancellationToken).ConfigureAwait(false);
+                }
                 // the ensemble's own metrics, from the primary alone as PVC serves them (each node would repeat them)
                 if (cluster.Contains(MetricPart.ZooKeeper) && _zooKeeperServers is { } servers)
                     await MetricsExposition.WriteAsync(body, await ZooKeeperMntr.ReadAsync(servers, MntrTimeout, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -129,11 +161,18 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, ILog
         }
     }
 
-    /// <summary>The cluster as the primary reads it for a scrape, or null on any other node or without ZooKeeper.</summary>
+    /// <summary>The cluster as the primary last read it (<see cref="ClusterMetricsCache"/>), or null on any other node or without ZooKeeper.</summary>
     private async Task<ClusterMetricsSnapshot?> PrimarySnapshotAsync(CancellationToken cancellationToken)
     {
         if (daemon.Cluster is not { IsConnected: true } cluster)
             return null;
-        return await ClusterMetricsReader.ReadIfPrimaryAsync(cluster, config.NodeName, cancellationToken).ConfigureAwait(false);
+        return await _snapshots.GetAsync(cluster, config.NodeName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the Ceph manager's HTTP client.</summary>
+    public override void Dispose()
+    {
+        _ceph.Dispose();
+        base.Dispose();
     }
 }

@@ -77,6 +77,12 @@ public sealed partial class CephLab : IAsyncDisposable
     /// <summary>The admin client's keyring (mode 0600).</summary>
     public string AdminKeyringPath => Path.Combine(Directory, "keyring.admin");
 
+    /// <summary>
+    /// The manager prometheus module's metrics page (<c>http://address:port/metrics</c>) when started with
+    /// <see cref="CephLabOptions.PrometheusModule"/>, else null.
+    /// </summary>
+    public Uri? PrometheusUrl { get; private set; }
+
     /// <summary>How long the start took, from an empty folder to HEALTH_OK with every OSD up.</summary>
     public TimeSpan StartTime { get; private set; }
 
@@ -176,6 +182,38 @@ public sealed partial class CephLab : IAsyncDisposable
 
         await WaitUntilAsync(async ct => await OsdsUpAsync(ct) >= Options.OsdCount, cancellationToken);
         await WaitUntilAsync(async ct => await HealthAsync(ct) == "HEALTH_OK", cancellationToken);
+        if (Options.PrometheusModule)
+            await EnablePrometheusAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The manager's prometheus module on <see cref="Address"/> and a free port: set before the module is enabled, whose
+    /// enabling respawns the manager (the same PID: it execs itself); done when the page answers with Ceph's health.
+    /// Takes a few seconds, and three calls of the ceph tool.
+    /// </summary>
+    private async Task EnablePrometheusAsync(CancellationToken cancellationToken)
+    {
+        var port = FreePort(IPAddress.Parse(Address)).ToString(CultureInfo.InvariantCulture);
+        // --force: the monitor knows a module (and its options) only once the manager has reported its modules, which a
+        // loaded machine's manager may not have done yet at HEALTH_OK; the page's answer below is the proof it runs
+        await CephAsync(["config", "set", "mgr", "mgr/prometheus/server_addr", Address, "--force"], cancellationToken);
+        await CephAsync(["config", "set", "mgr", "mgr/prometheus/server_port", port, "--force"], cancellationToken);
+        await CephAsync(["mgr", "module", "enable", "prometheus", "--force"], cancellationToken);
+        var url = new Uri($"http://{Address}:{port}/metrics");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await WaitUntilAsync(async ct =>
+        {
+            try
+            {
+                using var response = await http.GetAsync(url, ct);
+                return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync(ct)).Contains("ceph_health_status", StringComparison.Ordinal);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                return false; // the manager respawning, or the module not listening yet
+            }
+        }, cancellationToken);
+        PrometheusUrl = url;
     }
 
     /// <summary>Runs <c>ceph</c> as the admin client with the given arguments; returns its standard output.</summary>

@@ -13,8 +13,11 @@ public sealed class CephLabFixture : IAsyncLifetime
     /// <summary>The running cluster.</summary>
     public CephLab Lab => _lab ?? throw new InvalidOperationException("The Ceph lab has not started.");
 
-    /// <summary>Starts the cluster and waits for HEALTH_OK.</summary>
-    public async Task InitializeAsync() => _lab = await CephLab.StartAsync();
+    /// <summary>
+    /// Starts the cluster, waits for HEALTH_OK, and enables the manager's prometheus module (the node service's ceph
+    /// metrics part proxies it) before any test runs: its enabling respawns the manager, which no test should see.
+    /// </summary>
+    public async Task InitializeAsync() => _lab = await CephLab.StartAsync(new CephLabOptions { PrometheusModule = true });
 
     /// <summary>Stops the daemons by PID and removes the lab's folder.</summary>
     public async Task DisposeAsync()

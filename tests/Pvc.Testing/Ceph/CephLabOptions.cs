@@ -21,6 +21,13 @@ public sealed record CephLabOptions
     /// <see cref="Lab.LabNetwork.AddUplink"/>) makes the cluster reachable from the QEMU lab's namespaces.
     /// </summary>
     public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// Enables the manager's prometheus module once the cluster is healthy (<c>ceph mgr module enable prometheus</c>, which
+    /// respawns the manager), bound to <see cref="Address"/> and a free port, and waits until it serves its metrics:
+    /// <see cref="CephLab.PrometheusUrl"/>. Costs a few seconds of the start; off by default.
+    /// </summary>
+    public bool PrometheusModule { get; init; }
 }
 
 /// <summary>Where an OSD keeps its data.</summary>
