@@ -7,7 +7,7 @@ namespace Pvc.NodeService.Metrics;
 /// <summary>
 /// Writes Core's metric families in Prometheus's text format (0.0.4): HELP, TYPE gauge, one line a sample, label values
 /// and help escaped as the format asks. Written directly rather than through prometheus-net's metric objects: the cluster
-/// metrics are a fresh snapshot each scrape (a VM that is gone must be gone from the next), and building 30,000 gauge
+/// metrics are a new snapshot each read of the cluster (a VM that is gone must be gone from the next; <see cref="ClusterMetricsCache"/>), and building 30,000 gauge
 /// children a scrape in prometheus-net took 5-10 times longer than the 100 ms budget for 1,000 VMs allows (bench/RESULTS.md).
 /// prometheus-net still serves the process's own metrics.
 /// </summary>
