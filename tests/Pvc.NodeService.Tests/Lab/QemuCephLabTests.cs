@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pvc.Core.Faults;
 using Pvc.Core.Schema;
 using Pvc.Core.Storage;
 using Pvc.Core.Tasks;
@@ -101,6 +102,81 @@ public sealed class QemuCephLabTests(QemuCephLabFixture lab, ITestOutputHelper o
         await c.WaitNotRunningAsync(vm.Uuid);
     }
 
+    [Fact]
+    public async Task A_fenced_host_s_guest_starts_on_the_other_host_with_its_RBD_lock_broken_and_not_before_the_fence()
+    {
+        var c = lab.Cluster;
+        var (vm, volume) = await DefineWithVolumeAsync("rbd-fence", "hv1", 64L << 20);
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(vm.Uuid, "hv1");
+        using var hv1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri);
+        using var hv2 = LibvirtConnection.Open(lab.Hosts[1].LibvirtUri);
+        // the guest writes to its disk (through QEMU's block layer, as a guest's virtio writes go): hv1's librbd takes
+        // the image's exclusive lock, which it holds for as long as it runs
+        var wrote = LabCommand.Run("virsh", "-c", lab.Hosts[0].LibvirtUri, "qemu-monitor-command", vm.Uuid.ToString(), "--hmp", "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P 0x5a 0 4k\"");
+        var blocks = LabCommand.Run("virsh", "-c", lab.Hosts[0].LibvirtUri, "qemu-monitor-command", vm.Uuid.ToString(), "--hmp", "info block");
+        var locked = await LocksAsync(volume);
+        Assert.True(locked.Select(l => l.Host).SequenceEqual([UplinkAddressOf(0)]),
+            $"locks [{string.Join(", ", locked)}]; qemu-io: {wrote}; info block: {blocks}; rbd info: {await lab.Ceph.RbdAsync(["info", volume])}");
+        await WaitForTicksAsync(hv1, vm.Uuid, TickGuest.TicksPerSecond);
+        var qemu = lab.Hosts[0].QemuPid(vm.Name) ?? throw new InvalidOperationException($"no QEMU runs {vm.Name} on hv1\n{lab.Logs()}");
+        var node = c.Nodes[0];
+        try
+        {
+            // hv1's node service hangs: no more keepalives, while its libvirtd and the guest's QEMU, lock and all, run
+            // on; and its BMC does not answer, so the fence fails
+            lab.Bmcs[0].Hang();
+            node.ExpectDown();
+            node.Freeze();
+            var clock = Stopwatch.StartNew();
+            await c.WaitAsync(NodeKeys.Path("hv1", NodeKeys.DaemonState), s => s == "dead", "hv1 dead");
+            var dead = clock.Elapsed;
+            await c.WaitAsync(FaultKeys.Path(FaultIds.FenceFailed("hv1"), FaultKeys.Message), m => m.Contains("hv1", StringComparison.Ordinal), "hv1's failed fence");
+
+            // not fenced, nothing recovered: the VM stays hv1's, hv2 has not started it, its lock is still hv1's QEMU's,
+            // and that QEMU still runs the guest (a second one writing the disk now would corrupt it)
+            var stayed = await c.Connection.Vms.GetAsync(vm.Uuid);
+            Assert.Equal(("hv1", VmState.Start), (stayed.Node, stayed.State));
+            Assert.Null(hv2.TryLookupDomain(vm.Uuid));
+            Assert.Equal([UplinkAddressOf(0)], (await LocksAsync(volume)).Select(l => l.Host));
+            Assert.True(LabCommand.IsAlive(qemu), "hv1's QEMU died without a fence");
+            var ticking = await WaitForTicksAsync(hv1, vm.Uuid, 0);
+            await WaitForTicksAsync(hv1, vm.Uuid, (int)ticking + TickGuest.TicksPerSecond / 2);
+
+            // the BMC answers: the next try powers hv1 off (its QEMU with it), breaks the lock, starts the VM on hv2
+            lab.Bmcs[0].Answer();
+            var answered = Stopwatch.StartNew();
+            await c.WaitAsync(NodeKeys.Path("hv1", NodeKeys.DaemonState), s => s == "fenced", "hv1 fenced");
+            var fenced = answered.Elapsed;
+            await WaitUntilAsync(() => StateOn(hv2, vm.Uuid) == DomainState.Running, "the VM running on hv2 per its libvirt");
+            var running = answered.Elapsed;
+            Assert.Contains("set power 0", lab.Bmcs[0].Calls);
+            Assert.False(LabCommand.IsAlive(qemu), "hv1's QEMU outlived the power-off");
+            Assert.DoesNotContain(await LocksAsync(volume), l => l.Host == UplinkAddressOf(0));
+            var moved = await c.Connection.Vms.GetAsync(vm.Uuid);
+            Assert.Equal(("hv2", "hv1", VmState.Start), (moved.Node, moved.LastNode, moved.State));
+            // the guest runs on hv2: its counter (from 0: hv1's was lost with the power) goes on counting
+            var first = await WaitForTicksAsync(hv2, vm.Uuid, 1);
+            var later = await WaitForTicksAsync(hv2, vm.Uuid, (int)first + TickGuest.TicksPerSecond);
+            // the fencer broke the lock after the fence, and logged both in that order
+            var fencer = File.ReadAllText(c.Nodes[1].LogPath);
+            var fencedAt = fencer.IndexOf("Node hv1 fenced", StringComparison.Ordinal);
+            var brokeAt = fencer.IndexOf($"VM {vm.Name}: broke the lock", StringComparison.Ordinal);
+            Assert.True(fencedAt >= 0 && brokeAt > fencedAt, $"hv2's log has the fence at {fencedAt} and the lock broken at {brokeAt}\n{lab.Logs()}");
+            output.WriteLine($"hang to dead {dead.TotalSeconds:0.0} s; BMC answering to fenced {fenced.TotalSeconds:0.0} s, to running on hv2 {running.TotalSeconds:0.0} s; guest ticks on hv2 {first} then {later}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        }
+        finally
+        {
+            lab.Bmcs[0].Answer();
+            node.Thaw();
+        }
+
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(vm.Uuid);
+        // hv1 boots again, flushed, and readies itself: the lab is whole for the collection's other tests
+        await lab.BootAgainAsync(0);
+    }
+
     /// <summary>
     /// A new volume of <paramref name="size"/> bytes (the volume.add task) and a stopped tick guest on
     /// <paramref name="node"/> with it as its RBD disk vda, defined through Core as New-PvcVm does; returns the VM and
@@ -134,6 +210,33 @@ public sealed class QemuCephLabTests(QemuCephLabFixture lab, ITestOutputHelper o
         // "address": "10.214.1.2:0/123456789", perhaps with a "v1:" or "v2:" in front: the host part tells the hosts apart
         static string Host(string address) => (address.StartsWith("v1:", StringComparison.Ordinal) || address.StartsWith("v2:", StringComparison.Ordinal) ? address[3..] : address).Split(':')[0];
         return [.. json.RootElement.GetProperty("watchers").EnumerateArray().Select(w => Host(w.GetProperty("address").GetString()!))];
+    }
+
+    /// <summary>The image's locks (<c>rbd lock ls</c>): each holder's host address (its librbd's source address) and the lock's id.</summary>
+    private async Task<List<(string Host, string Id)>> LocksAsync(string volume)
+    {
+        using var json = JsonDocument.Parse(await lab.Ceph.RbdAsync(["lock", "ls", "--format", "json", volume]));
+        static string Host(string address) => (address.StartsWith("v1:", StringComparison.Ordinal) || address.StartsWith("v2:", StringComparison.Ordinal) ? address[3..] : address).Split(':')[0];
+        return [.. json.RootElement.EnumerateArray().Select(l => (Host(l.GetProperty("address").GetString()!), l.GetProperty("id").GetString()!))];
+    }
+
+    /// <summary>The domain's state per the host's libvirt, or null when it has no such domain.</summary>
+    private static DomainState? StateOn(LibvirtConnection host, Guid uuid)
+    {
+        using var domain = host.TryLookupDomain(uuid);
+        return domain?.GetState().State;
+    }
+
+    /// <summary>Checks <paramref name="done"/> every 50 ms until it holds, for at most <see cref="Wait"/>.</summary>
+    private async Task WaitUntilAsync(Func<bool> done, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (deadline.Elapsed > Wait)
+                throw new TimeoutException($"waiting for {what}\n{lab.Logs()}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>The capacity of the guest's block device <paramref name="target"/> per libvirt (<c>virsh domblkinfo</c>, virDomainGetBlockInfo).</summary>

@@ -20,6 +20,7 @@ public class QemuLabFixture : IAsyncLifetime
     private Pvc.Testing.Ceph.CephLab? _ceph;
     private Task<Pvc.Testing.Ceph.CephLab>? _cephStart;
     private readonly List<QemuLabHost> _hosts = [];
+    private readonly List<SimulatedBmc> _bmcs = [];
     private LabNetwork? _network;
     private NodeServiceCluster? _cluster;
     private string? _dir;
@@ -47,6 +48,16 @@ public class QemuLabFixture : IAsyncLifetime
 
     /// <summary>The hosts, hv1 then hv2.</summary>
     public IReadOnlyList<QemuLabHost> Hosts => _hosts;
+
+    /// <summary>
+    /// With Ceph: each host's BMC (ipmi_sim, hv1's then hv2's), in its node's pvc.conf: its power-off kills the host, its
+    /// node service, its libvirtd and the QEMUs of its guests, so a fenced host's guests really stop (fencing as PVC's
+    /// defaults, dead after <see cref="FenceIntervals"/> silent keepalives, and 3 saving throws).
+    /// </summary>
+    public IReadOnlyList<SimulatedBmc> Bmcs => _bmcs;
+
+    /// <summary>With Ceph: keepalive intervals (1 s) without a keepalive before a node is dead.</summary>
+    public const int FenceIntervals = 6;
 
     /// <summary>The tick guest's kernel image, readable by both hosts.</summary>
     public string GuestImage => Path.Combine(_dir ?? throw new InvalidOperationException("The QEMU lab has not started."), "tick.bin");
@@ -93,8 +104,15 @@ public class QemuLabFixture : IAsyncLifetime
                   ceph_keyring_file: {Path.GetFileName(_ceph.AdminKeyringPath)}
                   secret_uuid: {CephSecret}
                 """;
+            if (_ceph is not null)
+            {
+                foreach (var host in _hosts)
+                    _bmcs.Add(await SimulatedBmc.StartAsync(Path.Combine(_dir, $"{host.Name}-bmc"), host.Name));
+            }
             _cluster = await NodeServiceCluster.StartAsync(_zk, count: 2,
-                writeConfig: (dir, name, all, zk) => QemuLabNode.Write(dir, name, all, zk, _hosts.Single(h => h.Name == name), extraConfig: cephConfig));
+                writeConfig: (dir, name, all, zk) => QemuLabNode.Write(dir, name, all, zk, _hosts.Single(h => h.Name == name), extraConfig: cephConfig + FencingConfig(name)));
+            for (var i = 0; i < _bmcs.Count; i++)
+                WireBmc(i);
             await _cluster.WaitReadyAsync();
             if (_ceph is not null)
                 await PrepareStorageAsync(_cluster);
@@ -109,6 +127,55 @@ public class QemuLabFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The <c>fencing</c> section of <paramref name="node"/>'s pvc.conf: its BMC, when the lab has them.</summary>
+    private string FencingConfig(string node)
+    {
+        if (_bmcs.Count == 0)
+            return "";
+        var bmc = _bmcs[_hosts.FindIndex(h => h.Name == node)];
+        return $"""
+
+            fencing:
+              intervals:
+                fence_intervals: {FenceIntervals}
+                saving_throws: 3
+              ipmi:
+                hostname: "{bmc.Address}"
+                username: {bmc.User}
+                password: "{bmc.Password}"
+            """;
+    }
+
+    /// <summary>Names what host <paramref name="index"/>'s power-off kills: its node service, its libvirtd, its guests' QEMUs.</summary>
+    private void WireBmc(int index)
+    {
+        var host = _hosts[index];
+        var node = Cluster.Nodes.Single(n => n.Name == host.Name);
+        _bmcs[index].PowerControls(node.Pid ?? throw new InvalidOperationException($"pvcnoded {host.Name} does not run"), host.Pid);
+        _bmcs[index].PowerControlsPidFiles(Path.Combine(host.Directory, "run", "qemu"));
+    }
+
+    /// <summary>
+    /// Boots host <paramref name="index"/> again after its BMC powered it off (a fence): its libvirtd, then its node
+    /// service, which comes back flushed (a fenced node does not ready itself, as PVC's) and is made ready as an
+    /// administrator would (Resume-PvcNode); the BMC wired to the new processes. The lab is whole again for the
+    /// collection's other tests.
+    /// </summary>
+    public async Task BootAgainAsync(int index)
+    {
+        var host = _hosts[index];
+        await host.RestartAsync();
+        var node = Cluster.Nodes.Single(n => n.Name == host.Name);
+        node.Start();
+        WireBmc(index);
+        await Cluster.WaitAsync(Pvc.Core.Schema.NodeKeys.Path(host.Name, Pvc.Core.Schema.NodeKeys.DaemonState), s => s == "run", $"{host.Name} run again");
+        // its service registered anew, with this machine's CPUs: 8 again, as PrepareStorageAsync records them
+        if (_ceph is not null)
+            await RecordEightCpusAsync(Cluster, host.Name);
+        await Cluster.NodeOps.ReadyAsync(host.Name);
+        await Cluster.NodeOps.WaitReadyAsync(host.Name, TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>
     /// The Ceph lab's part once the nodes are ready: a pool made through Pvc (the pool.add task on the primary), its
     /// usage reported, and the hosts recorded with 8 CPUs. The last because both hosts share this 2-CPU machine,
@@ -117,14 +184,8 @@ public class QemuLabFixture : IAsyncLifetime
     /// </summary>
     private async Task PrepareStorageAsync(NodeServiceCluster cluster)
     {
-        var zk = cluster.Connection.ZooKeeper;
         foreach (var node in _hosts.Select(h => h.Name))
-        {
-            var path = Pvc.Core.Schema.NodeKeys.Path(node, Pvc.Core.Schema.NodeKeys.StaticData);
-            var fields = System.Text.Encoding.UTF8.GetString((await zk.GetDataAsync(path)).Data).Split(' ');
-            fields[0] = "8";
-            await zk.SetDataAsync(path, System.Text.Encoding.UTF8.GetBytes(string.Join(' ', fields)));
-        }
+            await RecordEightCpusAsync(cluster, node);
         await Pvc.Testing.Ceph.CephLab.WaitUntilAsync(async ct => (await Pvc.Core.Cluster.ClusterStatusReader.ReadAsync(cluster.Connection, ct)).PrimaryNode is not null,
             TimeSpan.FromSeconds(60), "a primary coordinator elected");
         Pool = Pvc.Testing.Ceph.CephLabFixture.UniqueName("vms");
@@ -135,8 +196,19 @@ public class QemuLabFixture : IAsyncLifetime
             TimeSpan.FromSeconds(60), $"pool {Pool}'s usage reported\n{Logs()}");
     }
 
+    /// <summary>Records 8 CPUs in the node's static data (which its service writes when it registers).</summary>
+    private static async Task RecordEightCpusAsync(NodeServiceCluster cluster, string node)
+    {
+        var zk = cluster.Connection.ZooKeeper;
+        var path = Pvc.Core.Schema.NodeKeys.Path(node, Pvc.Core.Schema.NodeKeys.StaticData);
+        var fields = System.Text.Encoding.UTF8.GetString((await zk.GetDataAsync(path)).Data).Split(' ');
+        fields[0] = "8";
+        await zk.SetDataAsync(path, System.Text.Encoding.UTF8.GetBytes(string.Join(' ', fields)));
+    }
+
     /// <summary>Each host's libvirtd log and each node service's log, for a failure message.</summary>
-    public string Logs() => (_cluster?.Logs() ?? "") + string.Concat(_hosts.Select(h => $"\n--- libvirtd {h.Name}\n{h.Log()}"));
+    public string Logs() => (_cluster?.Logs() ?? "") + string.Concat(_hosts.Select(h => $"\n--- libvirtd {h.Name}\n{h.Log()}"))
+        + string.Concat(_bmcs.Select((b, i) => $"\n--- BMC of {_hosts[i].Name}: {string.Join(", ", b.Calls)}"));
 
     /// <inheritdoc />
     public async Task DisposeAsync()
@@ -146,6 +218,8 @@ public class QemuLabFixture : IAsyncLifetime
             await _cluster.DisposeAsync();
         foreach (var host in _hosts)
             await host.DisposeAsync();
+        foreach (var bmc in _bmcs)
+            bmc.Dispose();
         _network?.Dispose();
         if (_ceph is null && _cephStart is not null)
         {

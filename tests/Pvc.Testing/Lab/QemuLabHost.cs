@@ -29,7 +29,7 @@ public sealed class QemuLabHost : IAsyncDisposable
         exec /usr/sbin/libvirtd --listen --config /etc/libvirt/libvirtd.conf --pid-file /run/libvirt/libvirtd.pid
         """;
 
-    private readonly Process _process;
+    private Process _process;
     private bool _disposed;
 
     private QemuLabHost(string name, string networkNamespace, string address, string directory, Process process)
@@ -100,13 +100,7 @@ public sealed class QemuLabHost : IAsyncDisposable
         await File.WriteAllTextAsync(script, HostScript.Replace("\r", "", StringComparison.Ordinal) + "\n", cancellationToken);
         QemuCapabilityCache.Seed(Path.Combine(directory, "cache"));
 
-        var ip = LabCommand.Find("ip") ?? "ip";
-        var unshare = LabCommand.Find("unshare") ?? "unshare";
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"exec '{ip}' netns exec '{networkNamespace}' '{unshare}' --mount --uts /bin/sh '{script}' '{directory}' '{name}' >>'{directory}/libvirtd.log' 2>&1");
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start libvirtd.");
-        var host = new QemuLabHost(name, networkNamespace, address, directory, process);
+        var host = new QemuLabHost(name, networkNamespace, address, directory, Launch(directory, name, networkNamespace));
         try
         {
             await host.WaitAnsweringAsync(cancellationToken);
@@ -118,6 +112,33 @@ public sealed class QemuLabHost : IAsyncDisposable
             await host.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Starts libvirtd in the host's namespaces (<c>host.sh</c>, written by <see cref="StartAsync"/>).</summary>
+    private static Process Launch(string directory, string name, string networkNamespace)
+    {
+        var script = Path.Combine(directory, "host.sh");
+        var ip = LabCommand.Find("ip") ?? "ip";
+        var unshare = LabCommand.Find("unshare") ?? "unshare";
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add($"exec '{ip}' netns exec '{networkNamespace}' '{unshare}' --mount --uts /bin/sh '{script}' '{directory}' '{name}' >>'{directory}/libvirtd.log' 2>&1");
+        return Process.Start(psi) ?? throw new InvalidOperationException("Could not start libvirtd.");
+    }
+
+    /// <summary>
+    /// Boots the host again after a power-off killed its libvirtd and guests (<see cref="SimulatedBmc"/>): a new libvirtd
+    /// on the same folders (it finds its guests' QEMUs gone and cleans up after them), waited for until it answers.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">libvirtd still runs: the host was not powered off.</exception>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_process.HasExited)
+            throw new InvalidOperationException($"libvirtd of lab host {Name} still runs: only a host that was powered off boots again.");
+        _process.Dispose();
+        _process = Launch(Directory, Name, Namespace);
+        await WaitAnsweringAsync(cancellationToken);
     }
 
     private async Task WaitAnsweringAsync(CancellationToken cancellationToken)

@@ -66,6 +66,16 @@ public sealed class SimulatedBmc : IDisposable
             D='{{directory}}'; op=$2; shift 2
             # one call at a time, and none while a test holds the power (HoldPower: a node booting under it)
             exec 9>"$D/power.lock"; flock 9
+            # the node's processes: those PowerControls named, and the QEMUs whose pid files are in the folders
+            # PowerControlsPidFiles named (a pid file's number is taken only while it is a QEMU's)
+            off() {
+              p=$(cat "$D/pids" 2>/dev/null)
+              if [ -s "$D/piddirs" ]; then for d in $(cat "$D/piddirs"); do for f in "$d"/*.pid; do
+                [ -s "$f" ] || continue; q=$(cat "$f"); grep -qa qemu "/proc/$q/cmdline" 2>/dev/null && p="$p $q"
+              done; done; fi
+              [ -n "$p" ] && kill -9 $p 2>/dev/null
+              return 0
+            }
             echo "$op $*" >> "$D/calls.log"
             case $op in
               get) for p; do case $p in
@@ -74,8 +84,8 @@ public sealed class SimulatedBmc : IDisposable
                      *) echo "Invalid parameter: $p"; exit 1 ;;
                    esac; done ;;
               set) while [ $# -ge 2 ]; do p=$1; v=$2; shift 2; case $p in
-                     power) if [ "$v" = 1 ]; then touch "$D/power"; else [ -s "$D/pids" ] && kill -9 $(cat "$D/pids") 2>/dev/null; rm -f "$D/power"; fi ;;
-                     reset) [ -s "$D/pids" ] && kill -9 $(cat "$D/pids") 2>/dev/null ;;
+                     power) if [ "$v" = 1 ]; then touch "$D/power"; else off; rm -f "$D/power"; fi ;;
+                     reset) off ;;
                      boot) ;;
                      *) echo "Invalid parameter: $p"; exit 1 ;;
                    esac; done ;;
@@ -165,6 +175,18 @@ public sealed class SimulatedBmc : IDisposable
     /// <summary>Names the processes that power off kills.</summary>
     public void PowerControls(params int[] pids) =>
         File.WriteAllText(Path.Combine(_directory, "pids"), string.Join(' ', pids));
+
+    /// <summary>
+    /// Power off (and reset) also kills the QEMUs whose pid files (<c>*.pid</c>) are in <paramref name="directories"/>
+    /// when it is made: a QEMU lab host's guests, started after the node, which run on while its libvirtd is down.
+    /// </summary>
+    public void PowerControlsPidFiles(params string[] directories)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        if (directories.Any(d => d.Any(char.IsWhiteSpace)))
+            throw new ArgumentException("The hook splits the folders at white space.", nameof(directories));
+        File.WriteAllText(Path.Combine(_directory, "piddirs"), string.Join('\n', directories));
+    }
 
     /// <summary>A BMC that stops answering (SIGSTOP), until <see cref="Answer"/>.</summary>
     public void Hang() => Signal("STOP");
