@@ -398,6 +398,7 @@ BeforeDiscovery {
         'Copy-PvcVolume 1' = @{ Marked = $cephReason }
         'Add-PvcVmVolume 1' = @{ Marked = $cephReason }
         'Add-PvcVmVolume 2' = @{ Marked = $cephReason }
+        'Add-PvcVmVolume 3' = @{ Marked = $cephReason }
         'Add-PvcVmNetwork 1' = @{
             Setup = { param($ctx) Save-Znode $ctx "/domains/$((Get-PvcVm spare).Uuid)/xml" }
             Assert = { param($r)
@@ -1536,6 +1537,20 @@ BeforeDiscovery {
                 (Get-PvcVm spare).Disks | Should -BeNullOrEmpty
                 $r.Output.Name | Should -Be 'spare'
                 $r.Output.Disks | Should -BeNullOrEmpty
+            }
+            Cleanup = { param($ctx) Restore-Znode $ctx }
+        }
+
+        'Remove-PvcVmVolume 2' = @{
+            Setup = { param($ctx)
+                $uuid = (Get-PvcVm web1).Uuid
+                Save-Znode $ctx "/domains/$uuid/xml"
+                Save-Znode $ctx "/domains/$uuid/rbdlist"
+            }
+            Assert = { param($r)
+                $r.Errors | Should -BeNullOrEmpty
+                (Get-PvcVm web1).Disks.Source | Should -Not -Contain 'vms/web1_sda'
+                (Get-PvcVm web1).State | Should -Be 'Start'
             }
             Cleanup = { param($ctx) Restore-Znode $ctx }
         }

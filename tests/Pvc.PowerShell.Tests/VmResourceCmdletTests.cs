@@ -101,7 +101,7 @@ public sealed class VmResourceCmdletTests(ZooKeeperFixture zk)
         await using var c = await SeededCluster.StartAsync(zk);
         await Testing.Pvc.PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "web1_sdb").CommitAsync();
 
-        var added = c.Ps.Run("Add-PvcVmVolume web1 vms/web1_sdb -PassThru").ThrowIfErrors();
+        var added = c.Ps.Run("Add-PvcVmVolume web1 vms/web1_sdb -NoLive -PassThru").ThrowIfErrors();
         Assert.Equal(["sda", "sdb"], added.OutputOf<Vm>().Single().Disks.Select(d => d.Target));
         Assert.Contains("sees the volume vms/web1_sdb after it restarts", Assert.Single(added.Warnings).Message, StringComparison.Ordinal);
 

@@ -503,6 +503,9 @@ public static class PvcErrorIds
     /// <summary>The VM's hypervisor cannot make that change on a running VM at all (libvirt's "not supported"): it is made at the next restart.</summary>
     public const string LiveChangeUnsupported = nameof(LiveChangeUnsupported);
 
+    /// <summary>A live change that reached the VM's node after its deadline (the client had stopped waiting), or that the client cancelled before it ran: it was not made.</summary>
+    public const string LiveChangeExpired = nameof(LiveChangeExpired);
+
     /// <summary>The VM has no RBD disk to copy a new one from.</summary>
     public const string NoRbdDiskTemplate = nameof(NoRbdDiskTemplate);
 

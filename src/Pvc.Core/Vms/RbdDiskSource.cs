@@ -130,16 +130,19 @@ internal sealed class RbdDiskSource
             throw Refused($"the monitor '{name}' has the port '{Printable(port)}'; a port is a number from 1 to 65535");
     }
 
-    private static bool IsIpAddress(string name) =>
+    /// <summary>True for an IP address written with digits, dots, hex and colons only.</summary>
+    internal static bool IsIpAddress(string name) =>
         // digits, dots and (IPv6) hex and colons only: IPAddress also takes a "%scope" and surrounding brackets
         name.All(c => char.IsAsciiHexDigit(c) || c is '.' or ':') && IPAddress.TryParse(name, out _);
 
-    private static bool IsHostName(string name) =>
+    /// <summary>True for a DNS host name (letters, digits and '-' in labels of 1 to 63).</summary>
+    internal static bool IsHostName(string name) =>
         name.Length is > 0 and <= MaxHostName
         && name.Split('.').All(label => label.Length is > 0 and <= 63 && char.IsAsciiLetterOrDigit(label[0]) && char.IsAsciiLetterOrDigit(label[^1])
             && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
 
-    private static bool IsCephUser(string user) =>
+    /// <summary>True for a Ceph client id.</summary>
+    internal static bool IsCephUser(string user) =>
         user.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(user[0]) && user.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static PvcException Refused(string what) =>

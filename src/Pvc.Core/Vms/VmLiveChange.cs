@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pvc.Core.Errors;
@@ -8,7 +9,7 @@ namespace Pvc.Core.Vms;
 
 /// <summary>
 /// One change of a running VM that its node makes through libvirt (a <see cref="Tasks.ClusterTaskKinds.VmLiveChange"/>
-/// task's arguments): a bridged NIC attached or detached, the vCPU count or the memory set. The node reads it back
+/// task's arguments): a bridged NIC or an RBD disk attached or detached, the vCPU count or the memory set. The node reads it back
 /// with <see cref="FromArguments"/>, which checks every value again (they come from ZooKeeper) and builds the device
 /// XML itself from them: nothing else of the task reaches libvirt.
 /// </summary>
@@ -35,6 +36,46 @@ public sealed partial record VmLiveChange
     /// <summary>The memory in MiB, for <see cref="VmLiveChangeKind.SetMemory"/>.</summary>
     public long? MemoryMiB { get; init; }
 
+    /// <summary>The RBD volume (<c>pool/volume</c>), for <see cref="VmLiveChangeKind.AttachDisk"/> and <see cref="VmLiveChangeKind.DetachDisk"/>.</summary>
+    public string? Volume { get; init; }
+
+    /// <summary>The disk's guest device (sdb, vdc), for <see cref="VmLiveChangeKind.AttachDisk"/> and <see cref="VmLiveChangeKind.DetachDisk"/>.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The disk's bus (one of <see cref="DiskBuses"/>; none: libvirt's choice by the device name), for <see cref="VmLiveChangeKind.AttachDisk"/>.</summary>
+    public string? Bus { get; init; }
+
+    /// <summary>The Ceph monitors of an attached disk, comma-separated, each a host name or IP address with an optional port after a space (<c>10.0.0.1 6789,mon2</c>).</summary>
+    public string? Monitors { get; init; }
+
+    /// <summary>The cephx user of an attached disk (with <see cref="CephSecret"/>), or none.</summary>
+    public string? CephUser { get; init; }
+
+    /// <summary>The UUID of the node's libvirt Ceph secret of an attached disk (with <see cref="CephUser"/>).</summary>
+    public string? CephSecret { get; init; }
+
+    /// <summary>The attached disk's cache mode (libvirt's driver cache), or none.</summary>
+    public string? Cache { get; init; }
+
+    /// <summary>The attached disk's discard mode (libvirt's driver discard: unmap, ignore), or none.</summary>
+    public string? Discard { get; init; }
+
+    /// <summary>The attached disk's image format (libvirt's driver type: raw, qcow2), or none.</summary>
+    public string? Format { get; init; }
+
+    /// <summary>
+    /// The latest time the node may make the change (the client's wait for it ends soon after): a task that reaches
+    /// the node later fails "LiveChangeExpired" and changes nothing, so a change the client no longer waits for does
+    /// not reach the running VM without reaching its stored XML. Null: no deadline (tasks of older clients).
+    /// </summary>
+    public DateTimeOffset? NotAfter { get; init; }
+
+    /// <summary>The buses a disk may be on (PVC's <c>--bus</c>).</summary>
+    public static IReadOnlyList<string> DiskBuses { get; } = ["scsi", "ide", "usb", "virtio", "sata"];
+
+    /// <summary>libvirt's disk cache modes.</summary>
+    public static IReadOnlyList<string> CacheModes { get; } = ["default", "none", "writethrough", "writeback", "directsync", "unsafe"];
+
     /// <summary>The NIC models offered (PVC's <c>--model</c>, virtio by default): QEMU's common emulated NICs.</summary>
     public static IReadOnlyList<string> NicModels { get; } = ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"];
 
@@ -44,6 +85,10 @@ public sealed partial record VmLiveChange
 
     [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", RegexOptions.CultureInvariant)]
     private static partial Regex MacPattern();
+
+    /// <summary>A disk's guest device: 3 to 8 lowercase letters (sdb, vdc, hdaa).</summary>
+    [GeneratedRegex("^[a-z]{3,8}$", RegexOptions.CultureInvariant)]
+    internal static partial Regex TargetPattern();
 
     /// <summary>The task's arguments.</summary>
     public JsonObject ToArguments()
@@ -59,6 +104,26 @@ public sealed partial record VmLiveChange
             o["vcpus"] = v;
         if (MemoryMiB is { } m)
             o["memory_mib"] = m;
+        if (Volume is not null)
+            o["volume"] = Volume;
+        if (Target is not null)
+            o["target"] = Target;
+        if (Bus is not null)
+            o["bus"] = Bus;
+        if (Monitors is not null)
+            o["monitors"] = Monitors;
+        if (CephUser is not null)
+            o["ceph_user"] = CephUser;
+        if (CephSecret is not null)
+            o["ceph_secret"] = CephSecret;
+        if (Cache is not null)
+            o["cache"] = Cache;
+        if (Discard is not null)
+            o["discard"] = Discard;
+        if (Format is not null)
+            o["format"] = Format;
+        if (NotAfter is { } t)
+            o["not_after"] = t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         return o;
     }
 
@@ -75,7 +140,9 @@ public sealed partial record VmLiveChange
                 "detach_nic" => VmLiveChangeKind.DetachNic,
                 "set_vcpus" => VmLiveChangeKind.SetVcpus,
                 "set_memory" => VmLiveChangeKind.SetMemory,
-                var other => throw Invalid($"the change '{other}' is none of attach_nic, detach_nic, set_vcpus, set_memory"),
+                "attach_disk" => VmLiveChangeKind.AttachDisk,
+                "detach_disk" => VmLiveChangeKind.DetachDisk,
+                var other => throw Invalid($"the change '{other}' is none of attach_nic, detach_nic, set_vcpus, set_memory, attach_disk, detach_disk"),
             };
             var change = new VmLiveChange
             {
@@ -86,6 +153,17 @@ public sealed partial record VmLiveChange
                 Model = (string?)arguments["model"],
                 Vcpus = (int?)arguments["vcpus"],
                 MemoryMiB = (long?)arguments["memory_mib"],
+                Volume = (string?)arguments["volume"],
+                Target = (string?)arguments["target"],
+                Bus = (string?)arguments["bus"],
+                Monitors = (string?)arguments["monitors"],
+                CephUser = (string?)arguments["ceph_user"],
+                CephSecret = (string?)arguments["ceph_secret"],
+                Cache = (string?)arguments["cache"],
+                Discard = (string?)arguments["discard"],
+                Format = (string?)arguments["format"],
+                NotAfter = (string?)arguments["not_after"] is { } notAfter
+                    ? DateTimeOffset.Parse(notAfter, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null,
             };
             change.Validate();
             return change;
@@ -113,6 +191,27 @@ public sealed partial record VmLiveChange
                 RequireMac();
                 if (Bridge is null || !BridgePattern().IsMatch(Bridge))
                     throw new ArgumentException($"'{Bridge}' is not a bridge a VM's NIC may be on.");
+                if (Model is not null && !NicModels.Contains(Model, StringComparer.Ordinal))
+                    throw new ArgumentException($"'{Model}' is not one of the NIC models {string.Join(", ", NicModels)}.");
+                break;
+            case VmLiveChangeKind.AttachDisk:
+                RequireDisk();
+                if (Bus is not null && !DiskBuses.Contains(Bus, StringComparer.Ordinal))
+                    throw new ArgumentException($"'{Bus}' is not one of the disk buses {string.Join(", ", DiskBuses)}.");
+                if (Cache is not null && !CacheModes.Contains(Cache, StringComparer.Ordinal))
+                    throw new ArgumentException($"'{Cache}' is not one of libvirt's cache modes {string.Join(", ", CacheModes)}.");
+                if (Discard is not (null or "unmap" or "ignore"))
+                    throw new ArgumentException($"'{Discard}' is not one of libvirt's discard modes unmap, ignore.");
+                if (Format is not (null or "raw" or "qcow2"))
+                    throw new ArgumentException($"'{Format}' is not an RBD image format (raw, qcow2).");
+                if (ParseMonitors(Monitors) is not { Count: > 0 })
+                    throw new ArgumentException($"'{Monitors}' is not a list of Ceph monitors (host or address, with an optional port after a space).");
+                if ((CephUser is null) != (CephSecret is null)
+                    || (CephUser is not null && (!RbdDiskSource.IsCephUser(CephUser) || !Guid.TryParse(CephSecret, out _))))
+                    throw new ArgumentException($"'{CephUser}' with the secret '{CephSecret}' is not a cephx user with a libvirt secret UUID.");
+                break;
+            case VmLiveChangeKind.DetachDisk:
+                RequireDisk();
                 break;
             case VmLiveChangeKind.SetVcpus:
                 if (Vcpus is not (>= 1 and <= 4096))
@@ -132,8 +231,87 @@ public sealed partial record VmLiveChange
     {
         VmLiveChangeKind.AttachNic => NicXml(Mac!, Bridge!, Model!),
         VmLiveChangeKind.DetachNic => $"<interface type='bridge'><mac address='{SecurityElement.Escape(Mac)}'/><source bridge='{SecurityElement.Escape(Bridge)}'/></interface>",
+        VmLiveChangeKind.AttachDisk => DiskXml(),
+        VmLiveChangeKind.DetachDisk => $"<disk type='network' device='disk'><source protocol='rbd' name='{SecurityElement.Escape(Volume)}'/><target dev='{SecurityElement.Escape(Target)}'/></disk>",
         _ => throw new InvalidOperationException($"A {Kind} change has no device."),
     };
+
+    /// <summary>
+    /// The change that undoes this one on the running VM (a NIC or disk attached is detached, and the other way round),
+    /// or null when this one does not say enough to undo it (a detach that does not carry the device's attach values).
+    /// </summary>
+    public VmLiveChange? Inverse()
+    {
+        VmLiveChange? undo = Kind switch
+        {
+            VmLiveChangeKind.AttachNic => this with { Kind = VmLiveChangeKind.DetachNic, NotAfter = null },
+            VmLiveChangeKind.DetachNic => this with { Kind = VmLiveChangeKind.AttachNic, NotAfter = null },
+            VmLiveChangeKind.AttachDisk => this with { Kind = VmLiveChangeKind.DetachDisk, NotAfter = null },
+            VmLiveChangeKind.DetachDisk => this with { Kind = VmLiveChangeKind.AttachDisk, NotAfter = null },
+            _ => null,
+        };
+        try
+        {
+            undo?.Validate();
+            return undo;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An RBD disk as the stored disk it was copied from has it (driver, auth, the monitors, target), from the checked values only.</summary>
+    private string DiskXml()
+    {
+        var xml = new StringBuilder("<disk type='network' device='disk'><driver name='qemu'");
+        if (Format is not null)
+            xml.Append(CultureInfo.InvariantCulture, $" type='{SecurityElement.Escape(Format)}'");
+        if (Discard is not null)
+            xml.Append(CultureInfo.InvariantCulture, $" discard='{SecurityElement.Escape(Discard)}'");
+        if (Cache is not null)
+            xml.Append(CultureInfo.InvariantCulture, $" cache='{SecurityElement.Escape(Cache)}'");
+        xml.Append("/>");
+        if (CephUser is not null)
+            xml.Append(CultureInfo.InvariantCulture, $"<auth username='{SecurityElement.Escape(CephUser)}'><secret type='ceph' uuid='{SecurityElement.Escape(CephSecret)}'/></auth>");
+        xml.Append(CultureInfo.InvariantCulture, $"<source protocol='rbd' name='{SecurityElement.Escape(Volume)}'>");
+        foreach (var (host, port) in ParseMonitors(Monitors)!)
+            xml.Append(CultureInfo.InvariantCulture, $"<host name='{SecurityElement.Escape(host)}'{(port is null ? "" : $" port='{port}'")}/>");
+        xml.Append(CultureInfo.InvariantCulture, $"</source><target dev='{SecurityElement.Escape(Target)}'{(Bus is null ? "" : $" bus='{SecurityElement.Escape(Bus)}'")}/></disk>");
+        return xml.ToString();
+    }
+
+    /// <summary>The monitors of <see cref="Monitors"/>, or null when one is not a host name or address with a port of 1 to 65535.</summary>
+    private static List<(string Host, int? Port)>? ParseMonitors(string? monitors)
+    {
+        if (string.IsNullOrEmpty(monitors))
+            return null;
+        var list = new List<(string, int?)>();
+        foreach (var entry in monitors.Split(','))
+        {
+            var parts = entry.Split(' ');
+            if (parts.Length > 2 || !(RbdDiskSource.IsIpAddress(parts[0]) || RbdDiskSource.IsHostName(parts[0])))
+                return null;
+            int? port = null;
+            if (parts.Length == 2)
+            {
+                if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)
+                    return null;
+                port = p;
+            }
+            list.Add((parts[0], port));
+        }
+        return list;
+    }
+
+    private void RequireDisk()
+    {
+        var slash = Volume?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (Volume is null || slash < 0 || !Storage.PoolName.IsValid(Volume[..slash]) || !Storage.VolumeName.IsValid(Volume[(slash + 1)..]))
+            throw new ArgumentException($"'{Volume}' is not an RBD volume as pool/volume.");
+        if (Target is null || !TargetPattern().IsMatch(Target))
+            throw new ArgumentException($"'{Target}' is not a guest disk device such as sdb or vdc.");
+    }
 
     /// <summary>A bridged NIC as PVC writes it (<c>vm network add</c>): type bridge, its MAC, its bridge, its model.</summary>
     public static string NicXml(string mac, string bridge, string model) =>
@@ -145,6 +323,8 @@ public sealed partial record VmLiveChange
         VmLiveChangeKind.AttachNic => $"attach a {Model} NIC {Mac} on {Bridge}",
         VmLiveChangeKind.DetachNic => $"detach the NIC {Mac}",
         VmLiveChangeKind.SetVcpus => string.Create(CultureInfo.InvariantCulture, $"set {Vcpus} vCPUs"),
+        VmLiveChangeKind.AttachDisk => $"attach the volume {Volume} as {Target}",
+        VmLiveChangeKind.DetachDisk => $"detach the volume {Volume} ({Target})",
         _ => string.Create(CultureInfo.InvariantCulture, $"set the memory to {MemoryMiB} MiB"),
     };
 
@@ -159,6 +339,8 @@ public sealed partial record VmLiveChange
         VmLiveChangeKind.AttachNic => "attach_nic",
         VmLiveChangeKind.DetachNic => "detach_nic",
         VmLiveChangeKind.SetVcpus => "set_vcpus",
+        VmLiveChangeKind.AttachDisk => "attach_disk",
+        VmLiveChangeKind.DetachDisk => "detach_disk",
         _ => "set_memory",
     };
 

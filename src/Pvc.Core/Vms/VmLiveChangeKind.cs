@@ -14,4 +14,10 @@ public enum VmLiveChangeKind
 
     /// <summary>The memory set within the maximum (<c>virDomainSetMemoryFlags</c>).</summary>
     SetMemory,
+
+    /// <summary>An RBD volume attached as a disk (<c>virDomainAttachDeviceFlags</c>).</summary>
+    AttachDisk,
+
+    /// <summary>An RBD volume's disk detached, by its guest device (<c>virDomainDetachDeviceFlags</c>).</summary>
+    DetachDisk,
 }

@@ -9,8 +9,17 @@ namespace Pvc.Core.Vms;
 // (PVC's --live: libvirt's attach/detach device, set vCPUs, set memory on the running domain).
 public sealed partial class VmOperations
 {
-    /// <summary>How long a live change may take on the VM's node before the client gives up waiting (the stored XML is then not changed).</summary>
+    /// <summary>
+    /// How long after its submission a live change may still be started on the VM's node (its <see cref="VmLiveChange.NotAfter"/>):
+    /// a task that reaches the node later changes nothing. The client waits this long and <see cref="LiveChangeGrace"/> more.
+    /// </summary>
     public static TimeSpan LiveChangeTimeout { get; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the client waits past a live change's deadline, for a change the node started just before it to end.</summary>
+    public static TimeSpan LiveChangeGrace { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Called (by tests) once the node has made a live change and before its XML is committed.</summary>
+    internal Func<VmRef, CancellationToken, Task>? LiveChangeMade { get; set; }
 
     /// <summary>
     /// Writes a VM's new XML built from what <paramref name="read"/> holds (its state, node and XML, with their versions):
@@ -19,8 +28,13 @@ public sealed partial class VmOperations
     /// written only once libvirt has made it, so a change libvirt refuses leaves the stored XML as it was. A hypervisor
     /// that cannot make such a change live at all ("LiveChangeUnsupported") gets it at the next restart instead.
     /// </summary>
-    /// <exception cref="PvcException">InvalidOperation "LiveChangeRefused" (libvirt's reason in the message); the task store's and the wait's refusals.</exception>
-    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken, VmLiveChange? live = null)
+    /// <remarks>
+    /// The commit checks the versions read before the node's change: when another change of the VM was written meanwhile
+    /// (two live changes at once), this one is undone on the running VM (<paramref name="undo"/>, by default
+    /// <see cref="VmLiveChange.Inverse"/>) and nothing is written, so the running VM and its stored XML stay alike.
+    /// </remarks>
+    /// <exception cref="PvcException">InvalidOperation "LiveChangeRefused" (libvirt's reason in the message); WriteConflict (the change was undone on the running VM, or the message says it could not be); the task store's and the wait's refusals.</exception>
+    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken, VmLiveChange? live = null, VmLiveChange? undo = null)
     {
         var (xml, uses) = ParseForWrite(newXml);
         var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
@@ -43,12 +57,16 @@ public sealed partial class VmOperations
             {
                 try
                 {
+                    if (LiveChangeMade is { } made)
+                        await made(vm, cancellationToken);
                     await CommitAsync(vm, read, writes, cancellationToken);
                 }
                 catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
                 {
-                    throw new PvcException(PvcErrorKind.WriteConflict, e.ErrorId,
-                        $"The VM '{vm.Name}' runs with the change ({live.Describe()}) but its stored XML changed meanwhile and was not written: it loses the change at its next restart. Make the change again.", e) { Target = vm.Name };
+                    var failed = await TryUndoLiveAsync(vm, nodeName, undo ?? live.Inverse());
+                    throw new PvcException(PvcErrorKind.WriteConflict, e.ErrorId, failed is null
+                        ? $"The VM '{vm.Name}''s stored XML changed while its node made the change ({live.Describe()}): the change was undone on the running VM and nothing was written. Make the change again."
+                        : $"The VM '{vm.Name}' runs with the change ({live.Describe()}) but its stored XML changed meanwhile and was not written, and undoing it on the running VM failed ({failed}): it loses the change at its next restart. Make the change again.", e) { Target = vm.Name };
                 }
                 return VmChangeEffect.Live;
             }
@@ -73,14 +91,20 @@ public sealed partial class VmOperations
         }
     }
 
-    /// <summary>Runs the change on the VM's node and waits for it; throws the node's refusal; false when its hypervisor cannot make such a change live ("LiveChangeUnsupported").</summary>
+    /// <summary>
+    /// Runs the change on the VM's node, with a deadline (<see cref="LiveChangeTimeout"/> from now) the node checks before
+    /// it starts it, and waits for it; throws the node's refusal; false when its hypervisor cannot make such a change live
+    /// ("LiveChangeUnsupported"). When the wait ends (timed out, or cancelled) while the task is still queued, the task is
+    /// cancelled: a change the client no longer waits for never reaches the running VM.
+    /// </summary>
     private async Task<bool> TryApplyLiveAsync(VmRef vm, string node, VmLiveChange live, CancellationToken cancellationToken)
     {
+        live = live with { NotAfter = DateTimeOffset.UtcNow + LiveChangeTimeout };
         live.Validate();
         var task = await cluster.Tasks.SubmitAsync(ClusterTaskKinds.VmLiveChange, live.ToArguments(), node, cancellationToken);
         try
         {
-            await cluster.Tasks.WaitAsync(task.Id, null, LiveChangeTimeout, cancellationToken);
+            await cluster.Tasks.WaitAsync(task.Id, null, LiveChangeTimeout + LiveChangeGrace, cancellationToken);
             return true;
         }
         catch (PvcException e) when (e.ErrorId == PvcErrorIds.LiveChangeUnsupported)
@@ -89,8 +113,50 @@ public sealed partial class VmOperations
         }
         catch (PvcException e) when (e.ErrorId == PvcErrorIds.WaitTimeout)
         {
-            throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout,
-                $"The node {node} did not {live.Describe()} on the VM '{vm.Name}' within {LiveChangeTimeout.TotalSeconds:0} s (task {task.Id}); the stored XML was not changed. If the task ends later, the VM runs with the change until it restarts: its record says how it ended.", e) { Target = vm.Name };
+            var cancelled = await TryCancelQueuedAsync(task.Id);
+            throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, cancelled
+                ? $"The node {node} did not start to {live.Describe()} on the VM '{vm.Name}' within {(LiveChangeTimeout + LiveChangeGrace).TotalSeconds:0} s (task {task.Id}): the task was cancelled, and neither the VM nor its stored XML was changed."
+                : $"The node {node} did not {live.Describe()} on the VM '{vm.Name}' within {(LiveChangeTimeout + LiveChangeGrace).TotalSeconds:0} s (task {task.Id}); the stored XML was not changed. The node started the change before its deadline: if it ends later, the VM runs with the change until it restarts (its record says how it ended).", e) { Target = vm.Name };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await TryCancelQueuedAsync(task.Id);
+            throw;
+        }
+    }
+
+    /// <summary>Fails a live-change task that no runner has claimed yet ("LiveChangeExpired"); true when it was still queued and is now cancelled.</summary>
+    private async Task<bool> TryCancelQueuedAsync(string id)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            var task = await cluster.Tasks.GetAsync(id, limit.Token);
+            if (task.State != ClusterTaskState.Pending)
+                return false;
+            return await new ClusterTaskHostOperations(cluster, task.RunOn).RefuseAsync(task, PvcErrorKind.OperationTimeout, PvcErrorIds.LiveChangeExpired,
+                "The client stopped waiting before the node started the live change: it was cancelled, and neither the VM nor its stored XML was changed.", limit.Token) is not null;
+        }
+        catch (Exception e) when (e is OperationCanceledException || PvcException.From(e) is not null)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Undoes a live change the node made whose XML could not be written; null when it was undone, else why not.</summary>
+    private async Task<string?> TryUndoLiveAsync(VmRef vm, string node, VmLiveChange? undo)
+    {
+        if (undo is null)
+            return "the change cannot be undone live";
+        // the caller's wait may be over: the undo has a limit of its own
+        using var limit = new CancellationTokenSource(LiveChangeTimeout + LiveChangeGrace + TimeSpan.FromSeconds(10));
+        try
+        {
+            return await TryApplyLiveAsync(vm, node, undo, limit.Token) ? null : "its hypervisor cannot make it live";
+        }
+        catch (Exception e) when (e is OperationCanceledException || PvcException.From(e) is not null)
+        {
+            return PvcException.From(e)?.Message ?? "it did not end in time";
         }
     }
 }

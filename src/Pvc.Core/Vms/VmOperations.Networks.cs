@@ -74,8 +74,11 @@ public sealed partial class VmOperations
         var bridge = network is null ? null : await BridgeOfAsync(network, mustExist: false, cancellationToken);
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node, DomainKeys.Xml);
         var (xml, removed, removedBridge) = VmNicXml.Remove(vm, StoredXml(vm, read), bridge, mac);
+        // the removed NIC's model goes with the detach, so that it can be attached again if the XML cannot be written
+        var model = removed is null ? null : VmResourceXml.Load(vm, StoredXml(vm, read)).Root!.Element("devices")?.Elements("interface")
+            .FirstOrDefault(i => string.Equals((string?)i.Element("mac")?.Attribute("address"), removed, StringComparison.OrdinalIgnoreCase))?.Element("model")?.Attribute("type")?.Value;
         var change = live && removed is not null && removedBridge is not null && VmLiveChange.BridgePattern().IsMatch(removedBridge)
-            ? new VmLiveChange { Kind = VmLiveChangeKind.DetachNic, Vm = vm.Uuid, Mac = removed, Bridge = removedBridge } : null;
+            ? new VmLiveChange { Kind = VmLiveChangeKind.DetachNic, Vm = vm.Uuid, Mac = removed, Bridge = removedBridge, Model = model is not null && VmLiveChange.NicModels.Contains(model, StringComparer.Ordinal) ? model : null } : null;
         return (removed, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change));
     }
 

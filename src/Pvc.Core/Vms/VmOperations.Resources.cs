@@ -42,7 +42,7 @@ public sealed partial class VmOperations
             : throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlMissing, $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
         var xml = VmResourceXml.Apply(vm, stored, change);
         if (live && !restart && StateOf(read, vm) == VmState.Start && VmResourceXml.ApplyLive(vm, stored, change) is { } onLine)
-            return await WriteXmlAsync(vm, read, onLine.Xml, restart, cancellationToken, onLine.Change);
+            return await WriteXmlAsync(vm, read, onLine.Xml, restart, cancellationToken, onLine.Change, VmResourceXml.UndoOf(vm, stored, onLine.Change));
         return await WriteXmlAsync(vm, read, xml, restart, cancellationToken);
     }
 }

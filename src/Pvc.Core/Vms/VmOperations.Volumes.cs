@@ -4,33 +4,55 @@ using Pvc.Core.Storage;
 
 namespace Pvc.Core.Vms;
 
-// RBD volumes as a VM's disks: PVC's vm volume add and vm volume remove (stored definition; no live attach yet).
+// RBD volumes as a VM's disks: PVC's vm volume add and vm volume remove, live on a running VM as PVC's --live does.
 public sealed partial class VmOperations
 {
     /// <summary>
-    /// Adds an RBD volume (<paramref name="volume"/>: <c>pool/volume</c>, which must exist) to a VM's stored XML as PVC's <c>vm volume add</c> does
-    /// (see <see cref="VmDiskXml"/>: a copy of its last RBD disk, the next free guest device, bus scsi by default), through
-    /// every check of a modified XML, in one transaction that also checks the XML and the volume have not changed.
+    /// Adds an RBD volume (<paramref name="volume"/>: <c>pool/volume</c>, which must exist and be no other VM's disk) to a
+    /// VM's stored XML as PVC's <c>vm volume add</c> does (see <see cref="VmDiskXml"/>: a copy of its last RBD disk, the
+    /// next free guest device of the bus, bus scsi by default), through every check of a modified XML, in one transaction
+    /// that also checks the XML and the volume have not changed. A running VM gets the disk now from its node (libvirt's
+    /// attach, with <paramref name="live"/>, the default, as PVC's <c>--live</c>), and the XML is written only once libvirt
+    /// has attached it; without <paramref name="live"/> it gets it at its next start, or now with <paramref name="restart"/>.
     /// </summary>
     /// <returns>The guest device the disk got, and when the guest sees it.</returns>
-    /// <exception cref="PvcException">NotFound "PoolNotFound", "VolumeNotFound"; InvalidOperation "VolumeAlreadyAttached", "NoRbdDiskTemplate", "DiskTargetInUse", "NoFreeDiskTarget"; InvalidArgument "InvalidDiskBus", "InvalidDiskTarget".</exception>
-    public async Task<(string Target, VmChangeEffect Effect)> AddVolumeAsync(VmRef vm, string volume, string? bus = null, string? target = null, bool restart = false, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">NotFound "PoolNotFound", "VolumeNotFound"; InvalidOperation "VolumeAlreadyAttached", "VolumeInUse", "NoRbdDiskTemplate", "DiskTargetInUse", "NoFreeDiskTarget", "LiveChangeRefused"; InvalidArgument "InvalidDiskBus", "InvalidDiskTarget".</exception>
+    public async Task<(string Target, VmChangeEffect Effect)> AddVolumeAsync(VmRef vm, string volume, string? bus = null, string? target = null, bool restart = false,
+        CancellationToken cancellationToken = default, bool live = true)
     {
+        ArgumentNullException.ThrowIfNull(vm);
         var (pool, name) = SplitVolume(volume);
         var item = $"{pool}/{name}";
         await new VolumeReader(cluster).GetAsync(pool, name, cancellationToken);
         var read = await ReadWithVolumeAsync(vm, item, cancellationToken);
         var (xml, device) = VmDiskXml.Add(vm, StoredXml(vm, read), item, bus, target);
-        return (device, await WriteXmlAsync(vm, read, xml, restart, cancellationToken));
+        // a second VM writing one RBD image corrupts it: PVC checks only the VM's own disks, Pvc every VM's
+        var owner = (await VmReader.ListAsync(Zk, cancellationToken: cancellationToken))
+            .FirstOrDefault(v => v.Uuid != vm.Uuid && v.Disks.Any(d => d.Type == "rbd" && d.Source == item));
+        if (owner is not null)
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeInUse,
+                $"The volume {item} is a disk of the VM '{owner.Name}' already: two VMs writing one RBD image corrupt it. Remove it from that VM first.") { Target = vm.Name };
+        var change = live ? VmDiskXml.LiveChange(vm, xml, device, attach: true) : null;
+        return (device, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change));
     }
 
-    /// <summary>Removes the disk of an RBD volume (<c>pool/volume</c>) from a VM's stored XML (PVC's <c>vm volume remove</c>); the volume itself stays.</summary>
-    /// <exception cref="PvcException">NotFound "VolumeNotAttached".</exception>
-    public async Task<VmChangeEffect> RemoveVolumeAsync(VmRef vm, string volume, bool restart = false, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Removes the disk of an RBD volume (<c>pool/volume</c>) from a VM's stored XML (PVC's <c>vm volume remove</c>); the
+    /// volume itself stays. A running VM loses it now on its node (libvirt's detach, with <paramref name="live"/>), and the
+    /// XML is written only once libvirt has detached it; otherwise at its next start, or now with <paramref name="restart"/>.
+    /// </summary>
+    /// <exception cref="PvcException">NotFound "VolumeNotAttached"; InvalidOperation "LiveChangeRefused".</exception>
+    public async Task<VmChangeEffect> RemoveVolumeAsync(VmRef vm, string volume, bool restart = false, CancellationToken cancellationToken = default, bool live = true)
     {
+        ArgumentNullException.ThrowIfNull(vm);
         var (pool, name) = SplitVolume(volume);
+        var item = $"{pool}/{name}";
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node, DomainKeys.Xml);
-        return await WriteXmlAsync(vm, read, VmDiskXml.Remove(vm, StoredXml(vm, read), $"{pool}/{name}"), restart, cancellationToken);
+        var stored = StoredXml(vm, read);
+        var xml = VmDiskXml.Remove(vm, stored, item);
+        // one disk of the volume (the usual case) is detached live; a volume on two devices waits for the restart
+        var change = live && VmDiskXml.TargetsOf(vm, stored, item) is [var device] ? VmDiskXml.LiveChange(vm, stored, device, attach: false) : null;
+        return await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change);
     }
 
     private async Task<Reading.VersionedKeys> ReadWithVolumeAsync(VmRef vm, string item, CancellationToken cancellationToken)

@@ -99,6 +99,22 @@ internal static class VmResourceXml
         return (doc.ToString(SaveOptions.DisableFormatting), new VmLiveChange { Kind = VmLiveChangeKind.SetMemory, Vm = vm.Uuid, MemoryMiB = mib });
     }
 
+    /// <summary>The change that sets a running VM's vCPUs or memory (as <paramref name="change"/> does) back to what <paramref name="stored"/> says it runs with; null when that cannot be read.</summary>
+    public static VmLiveChange? UndoOf(VmRef vm, string stored, VmLiveChange change)
+    {
+        var root = Load(vm, stored).Root!;
+        if (change.Kind == VmLiveChangeKind.SetVcpus)
+        {
+            var vcpu = root.Element("vcpu");
+            var text = (string?)vcpu?.Attribute("current") ?? vcpu?.Value.Trim();
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var vcpus) && vcpus >= 1
+                ? new VmLiveChange { Kind = VmLiveChangeKind.SetVcpus, Vm = vm.Uuid, Vcpus = vcpus } : null;
+        }
+        if (change.Kind == VmLiveChangeKind.SetMemory && (root.Element("currentMemory") ?? root.Element("memory")) is { } memory && MiB(memory) is { } mib and >= 1)
+            return new VmLiveChange { Kind = VmLiveChangeKind.SetMemory, Vm = vm.Uuid, MemoryMiB = mib };
+        return null;
+    }
+
     /// <summary>A memory element's size in whole MiB (libvirt's units; KiB without one), or null when it cannot be read.</summary>
     private static long? MiB(XElement element)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Pvc.Core.Errors;
@@ -9,8 +10,8 @@ namespace Pvc.NodeService.Tasks;
 
 /// <summary>
 /// <c>vm.live_change</c> (PVC's API <c>/vm/&lt;vm&gt;/device</c> and the CLI's <c>--live</c>): changes a VM running on
-/// this node through libvirt, on the running domain only (PVC's domains are transient): a bridged NIC attached
-/// (<c>virDomainAttachDeviceFlags</c>) or detached by its MAC (<c>virDomainDetachDeviceFlags</c>), the vCPU count
+/// this node through libvirt, on the running domain only (PVC's domains are transient): a bridged NIC or an RBD disk attached
+/// (<c>virDomainAttachDeviceFlags</c>) or detached by its MAC or guest device (<c>virDomainDetachDeviceFlags</c>), the vCPU count
 /// (<c>virDomainSetVcpusFlags</c>) or the memory (<c>virDomainSetMemoryFlags</c>) set. The arguments are checked again
 /// here and the device XML is built from them (<see cref="VmLiveChange.FromArguments"/>). A refusal of libvirt fails the
 /// task "LiveChangeRefused" with libvirt's reason; the client then writes nothing. A hypervisor that cannot make such
@@ -18,8 +19,15 @@ namespace Pvc.NodeService.Tasks;
 /// and the client makes the change for the next restart instead. Not safe to repeat: a NIC attached
 /// twice would be a second NIC. Its result: <c>{"vm": uuid, "change": what was done}</c>.
 /// </summary>
+/// <remarks>
+/// The changes of one VM run one at a time on this node. A change whose deadline (<see cref="VmLiveChange.NotAfter"/>)
+/// has passed when its turn comes fails "LiveChangeExpired" and changes nothing: its client has stopped waiting and
+/// will not write the stored XML, so the running VM must not get it either.
+/// </remarks>
 public sealed class VmLiveChangeHandler : IClusterTaskHandler
 {
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _perVm = new();
+
     /// <inheritdoc />
     public string Kind => ClusterTaskKinds.VmLiveChange;
 
@@ -35,8 +43,14 @@ public sealed class VmLiveChangeHandler : IClusterTaskHandler
             $"The node service on {context.NodeName} has no libvirt connection for task {context.Task.Id}.") { Target = change.Vm.ToString() };
         var what = change.Describe();
         await context.ReportAsync(0, 1, $"{what} on VM {change.Vm}", ct);
+        var turn = _perVm.GetOrAdd(change.Vm, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(ct);
         try
         {
+            if (change.NotAfter is { } notAfter && DateTimeOffset.UtcNow > notAfter)
+                throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.LiveChangeExpired,
+                    $"The node {context.NodeName} got to {what} on VM {change.Vm} at {DateTimeOffset.UtcNow:u}, after its deadline {notAfter:u} (its client had stopped waiting for it): it was not made, and neither the VM nor its stored XML was changed. Make the change again.")
+                { Target = change.Vm.ToString() };
             await Task.Run(() => hypervisor.ChangeLive(change.Vm, domain => Apply(domain, change)), ct);
         }
         catch (LibvirtException e) when (e.IsUnsupported)
@@ -52,6 +66,10 @@ public sealed class VmLiveChangeHandler : IClusterTaskHandler
         {
             throw Refused(context, change, e.Message, e);
         }
+        finally
+        {
+            turn.Release();
+        }
         context.Logger.LogInformation("VM {Vm}: {Change} (live)", change.Vm, what);
         await context.ReportAsync(1, 1, $"{what} on VM {change.Vm}: done", ct);
         return new JsonObject { ["vm"] = change.Vm.ToString(), ["change"] = what };
@@ -65,7 +83,11 @@ public sealed class VmLiveChangeHandler : IClusterTaskHandler
                 domain.AttachDeviceLive(change.DeviceXml());
                 break;
             case VmLiveChangeKind.DetachNic:
+            case VmLiveChangeKind.DetachDisk:
                 domain.DetachDeviceLive(change.DeviceXml());
+                break;
+            case VmLiveChangeKind.AttachDisk:
+                domain.AttachDeviceLive(change.DeviceXml());
                 break;
             case VmLiveChangeKind.SetVcpus:
                 domain.SetVcpusLive(change.Vcpus!.Value);

@@ -4,7 +4,7 @@ using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
 
-/// <summary>Adds an RBD volume to a VM's definition as a disk (<c>pvc vm volume add</c>).</summary>
+/// <summary>Adds an RBD volume to a VM as a disk (<c>pvc vm volume add</c>), live on a running VM.</summary>
 [Cmdlet(VerbsCommon.Add, "PvcVmVolume", SupportsShouldProcess = true)]
 [OutputType(typeof(Vm))]
 public sealed class AddPvcVmVolumeCommand : VmCmdlet
@@ -23,7 +23,11 @@ public sealed class AddPvcVmVolumeCommand : VmCmdlet
     [Parameter]
     public string? Target { get; set; }
 
-    /// <summary>Restart the VM if it runs, so that the guest sees the disk.</summary>
+    /// <summary>Do not attach it to the running VM now (PVC's --no-live): it gets it at its next start, or now with -Restart.</summary>
+    [Parameter]
+    public SwitchParameter NoLive { get; set; }
+
+    /// <summary>Restart the VM if it runs, instead of attaching the disk live.</summary>
     [Parameter]
     public SwitchParameter Restart { get; set; }
 
@@ -36,9 +40,9 @@ public sealed class AddPvcVmVolumeCommand : VmCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, $"Add the volume {Volume}"))
             return;
-        if (TryAwait(async token => ((string, VmChangeEffect)?)await Vms.AddVolumeAsync(vm, Volume, Bus, Target, Restart, token), vm.Name) is not { } added)
+        if (TryAwait(async token => ((string, VmChangeEffect)?)await Vms.AddVolumeAsync(vm, Volume, Bus, Target, Restart, token, !NoLive), vm.Name) is not { } added)
             return;
-        WriteVerbose($"{Volume} is {vm.Name}'s {added.Item1}.");
+        WriteVerbose(added.Item2 == VmChangeEffect.Live ? $"{vm.Name} has {Volume} as {added.Item1} now." : $"{Volume} is {vm.Name}'s {added.Item1}.");
         if (added.Item2 == VmChangeEffect.PendingRestart)
             WriteWarning($"The VM '{vm.Name}' sees the volume {Volume} after it restarts: Restart-PvcVm {vm.Name}, or give -Restart.");
         if (PassThru && ReadVm(vm) is { } now)

@@ -4,7 +4,7 @@ using Pvc.PowerShell.Infrastructure;
 
 namespace Pvc.PowerShell.Cmdlets;
 
-/// <summary>Removes an RBD volume's disk from a VM's definition (<c>pvc vm volume remove</c>); the volume itself stays.</summary>
+/// <summary>Removes an RBD volume's disk from a VM (<c>pvc vm volume remove</c>), live on a running VM; the volume itself stays.</summary>
 [Cmdlet(VerbsCommon.Remove, "PvcVmVolume", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(Vm))]
 public sealed class RemovePvcVmVolumeCommand : VmCmdlet
@@ -14,7 +14,11 @@ public sealed class RemovePvcVmVolumeCommand : VmCmdlet
     [ValidateNotNullOrEmpty]
     public string Volume { get; set; } = "";
 
-    /// <summary>Restart the VM if it runs, so that the guest loses the disk.</summary>
+    /// <summary>Do not detach it from the running VM now (PVC's --no-live): it keeps it until its next start, or -Restart.</summary>
+    [Parameter]
+    public SwitchParameter NoLive { get; set; }
+
+    /// <summary>Restart the VM if it runs, instead of detaching the disk live.</summary>
     [Parameter]
     public SwitchParameter Restart { get; set; }
 
@@ -27,7 +31,7 @@ public sealed class RemovePvcVmVolumeCommand : VmCmdlet
     {
         if (ResolveVm() is not { } vm || !ShouldProcess(vm.Name, $"Remove the volume {Volume}"))
             return;
-        if (TryAwait(async token => (VmChangeEffect?)await Vms.RemoveVolumeAsync(vm, Volume, Restart, token), vm.Name) is not { } effect)
+        if (TryAwait(async token => (VmChangeEffect?)await Vms.RemoveVolumeAsync(vm, Volume, Restart, token, !NoLive), vm.Name) is not { } effect)
             return;
         if (effect == VmChangeEffect.PendingRestart)
             WriteWarning($"The VM '{vm.Name}' keeps the volume {Volume} until it restarts: Restart-PvcVm {vm.Name}, or give -Restart.");

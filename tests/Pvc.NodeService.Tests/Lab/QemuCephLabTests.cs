@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pvc.Core.Errors;
 using Pvc.Core.Faults;
 using Pvc.Core.Schema;
 using Pvc.Core.Storage;
@@ -9,6 +10,7 @@ using Pvc.Core.Vms;
 using Pvc.NodeService.Libvirt;
 using Pvc.Testing.Ceph;
 using Pvc.Testing.Lab;
+using Pvc.Testing.Pvc;
 using Xunit.Abstractions;
 
 namespace Pvc.NodeService.Tests.Lab;
@@ -177,12 +179,117 @@ public sealed class QemuCephLabTests(QemuCephLabFixture lab, ITestOutputHelper o
         await lab.BootAgainAsync(0);
     }
 
+    [Fact]
+    public async Task An_RBD_volume_is_attached_to_a_running_guest_and_detached_again_live()
+    {
+        var c = lab.Cluster;
+        var (vm, first) = await DefineWithVolumeAsync("rbd-hot", "hv1", 32L << 20, ScsiController);
+        var second = await AddVolumeAsync("rbd-hot_data", 32L << 20);
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(vm.Uuid, "hv1");
+        using var hv1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri);
+
+        var took = Stopwatch.StartNew();
+        Assert.Equal(("sda", VmChangeEffect.Live), await c.Vms.AddVolumeAsync(vm, second));
+        output.WriteLine($"RBD volume attached live in {took.Elapsed.TotalSeconds:0.00} s (request to stored XML)");
+
+        // the running domain has it on the SCSI bus, and QEMU on hv1 has the image open
+        using (var domain = hv1.LookupDomain(vm.Uuid))
+        {
+            var live = domain.GetXml().Replace('"', '\'');
+            Assert.Contains($"name='{second}'", live, StringComparison.Ordinal);
+            Assert.Contains("<target dev='sda' bus='scsi'/>", live, StringComparison.Ordinal);
+            Assert.Equal(DomainState.Running, domain.GetState().State);
+        }
+        await CephLab.WaitUntilAsync(async _ => (await WatchersAsync(second)).SequenceEqual([UplinkAddressOf(0)]), Wait, $"hv1 watching {second}");
+        Assert.Equal($"{first},{second}", await c.ReadAsync(DomainKeys.Path(vm.Uuid, DomainKeys.StorageVolumes)));
+
+        // a SCSI disk leaves without the guest's help: gone from the running domain and from the stored XML
+        Assert.Equal(VmChangeEffect.Live, await c.Vms.RemoveVolumeAsync(vm, second));
+        using (var domain = hv1.LookupDomain(vm.Uuid))
+            Assert.DoesNotContain($"name='{second}'", domain.GetXml().Replace('"', '\''), StringComparison.Ordinal);
+        Assert.Equal(first, await c.ReadAsync(DomainKeys.Path(vm.Uuid, DomainKeys.StorageVolumes)));
+
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(vm.Uuid);
+    }
+
+    [Fact]
+    public async Task A_live_change_that_reaches_the_node_after_its_deadline_changes_nothing()
+    {
+        var c = lab.Cluster;
+        var (vm, _) = await DefineWithVolumeAsync("rbd-late", "hv1", 32L << 20, ScsiController);
+        var second = await AddVolumeAsync("rbd-late_data", 32L << 20);
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(vm.Uuid, "hv1");
+        var stored = await c.Vms.GetXmlAsync(vm);
+        var attach = VmDiskXml.LiveChange(vm, VmDiskXml.Add(vm, stored, second, "scsi", null).Xml, "sda", attach: true)!;
+
+        // as a task its client stopped waiting for would be when a node gets to it late: its deadline has passed
+        var tasks = c.Connection.Tasks;
+        var late = await tasks.SubmitAsync(ClusterTaskKinds.VmLiveChange, (attach with { NotAfter = DateTimeOffset.UtcNow.AddSeconds(-1) }).ToArguments(), "hv1");
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.OperationTimeout, () => tasks.WaitAsync(late.Id, null, TaskWait));
+        output.WriteLine(e.Message);
+
+        Assert.Equal("LiveChangeExpired", e.ErrorId);
+        using (var hv1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri))
+        using (var domain = hv1.LookupDomain(vm.Uuid))
+            Assert.DoesNotContain($"name='{second}'", domain.GetXml().Replace('"', '\''), StringComparison.Ordinal);
+        Assert.Equal(stored, await c.Vms.GetXmlAsync(vm));
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(vm.Uuid);
+    }
+
+    [Fact]
+    public async Task A_live_change_whose_XML_loses_to_another_change_is_undone_on_the_running_guest()
+    {
+        var c = lab.Cluster;
+        var (vm, _) = await DefineWithVolumeAsync("rbd-race", "hv1", 32L << 20, ScsiController);
+        var second = await AddVolumeAsync("rbd-race_data", 32L << 20);
+        await c.Vms.StartAsync(vm);
+        await c.WaitRunningOnAsync(vm.Uuid, "hv1");
+        var xmlKey = DomainKeys.Path(vm.Uuid, DomainKeys.Xml);
+        var ops = c.Vms;
+        // another change of the VM is written between its node's attach and this change's commit
+        ops.LiveChangeMade = async (_, ct) =>
+        {
+            var now = await c.Connection.ZooKeeper.GetDataAsync(xmlKey, cancellationToken: ct);
+            await c.Connection.ZooKeeper.SetDataAsync(xmlKey, now.Data, now.Stat.Version, ct);
+        };
+        var before = await c.Vms.GetXmlAsync(vm);
+
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => ops.AddVolumeAsync(vm, second));
+        output.WriteLine(e.Message);
+
+        Assert.Contains("undone on the running VM", e.Message, StringComparison.Ordinal);
+        using (var hv1 = LibvirtConnection.Open(lab.Hosts[0].LibvirtUri))
+        using (var domain = hv1.LookupDomain(vm.Uuid))
+        {
+            Assert.DoesNotContain($"name='{second}'", domain.GetXml().Replace('"', '\''), StringComparison.Ordinal);
+            Assert.Equal(DomainState.Running, domain.GetState().State);
+        }
+        Assert.Equal(before, await c.Vms.GetXmlAsync(vm));
+        await c.Vms.StopAsync(vm);
+        await c.WaitNotRunningAsync(vm.Uuid);
+    }
+
+    private const string ScsiController = "<controller type='scsi' index='0' model='virtio-scsi'/>";
+
+    /// <summary>A new volume of <paramref name="size"/> bytes in the lab's pool (the volume.add task), as <c>pool/name</c>.</summary>
+    private async Task<string> AddVolumeAsync(string name, long size)
+    {
+        var request = new VolumeRequest(lab.Pool, CephLabFixture.UniqueName(name), size);
+        var tasks = lab.Cluster.Connection.Tasks;
+        await tasks.WaitAsync((await tasks.SubmitAsync(ClusterTaskKinds.VolumeAdd, request.ToArguments())).Id, null, TaskWait);
+        return request.ToString();
+    }
+
     /// <summary>
     /// A new volume of <paramref name="size"/> bytes (the volume.add task) and a stopped tick guest on
     /// <paramref name="node"/> with it as its RBD disk vda, defined through Core as New-PvcVm does; returns the VM and
     /// the volume as <c>pool/name</c>.
     /// </summary>
-    private async Task<(VmRef Vm, string Volume)> DefineWithVolumeAsync(string name, string node, long size)
+    private async Task<(VmRef Vm, string Volume)> DefineWithVolumeAsync(string name, string node, long size, string devices = "")
     {
         var c = lab.Cluster;
         var request = new VolumeRequest(lab.Pool, CephLabFixture.UniqueName($"{name}_vda"), size);
@@ -191,7 +298,7 @@ public sealed class QemuCephLabTests(QemuCephLabFixture lab, ITestOutputHelper o
         var volume = request.ToString();
         var uuid = Guid.NewGuid();
         var disk = TickGuest.RbdDisk(volume, lab.Ceph.Address, lab.Ceph.MonitorV1Port, "admin", lab.CephSecret);
-        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = TickGuest.Xml(uuid, name, lab.GuestImage, disk), TargetNode = node });
+        var vm = await c.Vms.DefineAsync(new VmDefinition { Xml = TickGuest.Xml(uuid, name, lab.GuestImage, disk + devices), TargetNode = node });
         Assert.Equal([volume], (await c.Connection.Vms.GetAsync(uuid)).Disks.Where(d => d.Type == "rbd").Select(d => d.Source));
         return (vm, volume);
     }
