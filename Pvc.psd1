@@ -50,6 +50,7 @@
         'Invoke-PvcRebalance'
         'Move-PvcVm'
         'New-PvcNetwork'
+        'New-PvcOsdDbVolumeGroup'
         'New-PvcPlacementRule'
         'New-PvcPool'
         'New-PvcVm'
@@ -87,6 +88,7 @@
         'Start-PvcVm'
         'Stop-PvcVm'
         'Suspend-PvcNode'
+        'Switch-PvcOsdDevice'
         'Unlock-PvcVmDisk'
         'Update-PvcOsd'
     )

@@ -76,6 +76,7 @@ BeforeDiscovery {
     $taskReason = 'needs tasks that a node service runs: every task this build submits is Ceph work (volumes, OSDs, benchmarks, lock flushes) and the sandbox''s node services have no ceph section in pvc.conf; tests/Pvc.PowerShell.Tests/TaskCmdletTests runs Get-PvcTask, -Wait and its view against tasks it plays, and tests/Pvc.NodeService.Tests/Tasks through real node services'
     $liveReason = 'needs live migration: the sandbox''s test-driver node services have no migration_uri, so a live-only move is aborted and the VM stays (the QEMU lab in tests/Pvc.NodeService.Tests/Lab migrates live)'
     $cephReason = 'needs Ceph: the sandbox''s node services have no ceph section in pvc.conf (tests/Pvc.PowerShell.Tests/Storage/StorageCmdletTests runs every storage cmdlet, VolumeUploadCmdletTests Import-PvcVolume, OsdCmdletTests the OSD cmdlets and UnlockPvcVmDiskTests Unlock-PvcVmDisk, against the one-host Ceph lab)'
+    $dbVgReason = 'partitions a disk of the node, and the sandbox''s nodes run on this host, whose disks are not the example''s to wipe (Pvc.NodeService.Tests'' OsdDbVolumeGroupTests makes osd-db on a loop device for real; OsdCmdletTests submits the task)'
 
     # --- what each example's text promises ---------------------------------------------------------------------
     # Keys: Marked (a reason: the example is skipped and counted), Setup { param($ctx) } (runs in the test's runspace
@@ -385,6 +386,10 @@ BeforeDiscovery {
         'Start-PvcStorageBenchmark 2' = @{ Marked = $cephReason }
         'Update-PvcOsd 1' = @{ Marked = $cephReason }
         'Update-PvcOsd 2' = @{ Marked = $cephReason }
+        'Switch-PvcOsdDevice 1' = @{ Marked = $cephReason }
+        'Switch-PvcOsdDevice 2' = @{ Marked = $cephReason }
+        'New-PvcOsdDbVolumeGroup 1' = @{ Marked = $dbVgReason }
+        'New-PvcOsdDbVolumeGroup 2' = @{ Marked = $dbVgReason }
         'Get-PvcVolume 1' = @{ Assert = { param($r) $r.Output | Should -BeNullOrEmpty } }
         'Get-PvcVolume 2' = @{ Marked = $cephReason }
         'Import-PvcVolume 1' = @{ Marked = $cephReason }

@@ -550,4 +550,7 @@ public static class PvcErrorIds
 
     /// <summary>The device holds no OSD with the id asked for (osd refresh).</summary>
     public const string OsdNotOnDevice = nameof(OsdNotOnDevice);
+
+    /// <summary>The node has a volume group named osd-db already (PVC's create-db-vg makes it once per node).</summary>
+    public const string OsdDbVolumeGroupExists = nameof(OsdDbVolumeGroupExists);
 }

@@ -47,12 +47,49 @@ public sealed class OsdCmdletTests(ZooKeeperFixture zk)
     [InlineData("Set-PvcOsd 99 -Out", "OsdNotFound,Pvc.PowerShell.Cmdlets.SetPvcOsdCommand")]
     [InlineData("Update-PvcOsd 3 sdb", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.UpdatePvcOsdCommand")]
     [InlineData("Update-PvcOsd 99 /dev/sdb", "OsdNotFound,Pvc.PowerShell.Cmdlets.UpdatePvcOsdCommand")]
+    [InlineData("Switch-PvcOsdDevice 3 sdd", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.SwitchPvcOsdDeviceCommand")]
+    [InlineData("Switch-PvcOsdDevice 3 /dev/shm/disk", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.SwitchPvcOsdDeviceCommand")]
+    [InlineData("Switch-PvcOsdDevice 3 /dev/sdd -OldDevice detect:INTEL:480GB:0", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.SwitchPvcOsdDeviceCommand")]
+    [InlineData("Switch-PvcOsdDevice 3 /dev/sdd -Weight -1", "InvalidOsdWeight,Pvc.PowerShell.Cmdlets.SwitchPvcOsdDeviceCommand")]
+    [InlineData("Switch-PvcOsdDevice 99 /dev/sdd", "OsdNotFound,Pvc.PowerShell.Cmdlets.SwitchPvcOsdDeviceCommand")]
+    [InlineData("New-PvcOsdDbVolumeGroup hv1 sdd", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.NewPvcOsdDbVolumeGroupCommand")]
+    [InlineData("New-PvcOsdDbVolumeGroup hv1 '/dev/../etc/passwd'", "InvalidOsdDevice,Pvc.PowerShell.Cmdlets.NewPvcOsdDbVolumeGroupCommand")]
+    [InlineData("New-PvcOsdDbVolumeGroup hv9 /dev/sdd", "NodeNotFound,Pvc.PowerShell.Cmdlets.NewPvcOsdDbVolumeGroupCommand")]
     public async Task A_bad_request_is_an_error_record_and_no_task_is_made(string command, string errorId)
     {
         await using var c = await StartAsync(zk);
         var result = c.Ps.Run(command + " -NoWait -Confirm:$false");
         Assert.Equal(errorId, Assert.Single(result.Errors).FullyQualifiedErrorId);
         Assert.Empty(c.Ps.Run("Get-PvcTask").ThrowIfErrors().OutputOf<ClusterTask>());
+    }
+
+    [Fact]
+    public async Task An_OSD_replace_goes_to_the_OSDs_node_and_a_DB_volume_group_to_the_node_named_with_PVCs_arguments()
+    {
+        await using var c = await StartAsync(zk);
+        var replace = Assert.Single(c.Ps.Run("Get-PvcOsd 4 | Switch-PvcOsdDevice -NewDevice /dev/sdf -NoWait -Confirm:$false").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal((ClusterTaskKinds.OsdReplace, "hv2"), (replace.Kind, replace.RunOn));
+        Assert.Equal((4L, "/dev/sdf"), (replace.Arguments["osd_id"]!.GetValue<long>(), replace.Arguments["new_device"]!.GetValue<string>()));
+        Assert.Null(replace.Arguments["weight"]);
+        Assert.Null(replace.Arguments["old_device"]);
+        var weighted = Assert.Single(c.Ps.Run("Switch-PvcOsdDevice 3 detect:INTEL:480GB:1 -OldDevice /dev/sdb -Weight 0.9 -NoWait -Confirm:$false").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal("hv1", weighted.RunOn);
+        Assert.Equal(("detect:INTEL:480GB:1", "/dev/sdb", 0.9), (weighted.Arguments["new_device"]!.GetValue<string>(), weighted.Arguments["old_device"]!.GetValue<string>(), weighted.Arguments["weight"]!.GetValue<double>()));
+
+        var vg = Assert.Single(c.Ps.Run("New-PvcOsdDbVolumeGroup hv2 /dev/nvme0n1 -NoWait -Confirm:$false").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal((ClusterTaskKinds.OsdAddDbVg, "hv2"), (vg.Kind, vg.RunOn));
+        Assert.Equal("/dev/nvme0n1", vg.Arguments["device"]!.GetValue<string>());
+
+        Assert.Empty(c.Ps.Run("Switch-PvcOsdDevice 3 /dev/sdg -WhatIf").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Empty(c.Ps.Run("New-PvcOsdDbVolumeGroup hv1 /dev/sdg -WhatIf").ThrowIfErrors().OutputOf<ClusterTask>());
+        Assert.Equal(3, c.Ps.Run("Get-PvcTask").ThrowIfErrors().OutputOf<ClusterTask>().Count);
+        // both destroy a disk's data: ConfirmImpact High, so they ask at PowerShell's default preference
+        foreach (var name in new[] { "Switch-PvcOsdDevice", "New-PvcOsdDbVolumeGroup" })
+        {
+            var info = c.Ps.Run($"Get-Command {name}").ThrowIfErrors().OutputOf<System.Management.Automation.CmdletInfo>().Single();
+            var attribute = (System.Management.Automation.CmdletAttribute)Attribute.GetCustomAttribute(info.ImplementingType, typeof(System.Management.Automation.CmdletAttribute))!;
+            Assert.Equal(System.Management.Automation.ConfirmImpact.High, attribute.ConfirmImpact);
+        }
     }
 
     [Fact]

@@ -20,6 +20,12 @@ internal static class OsdErrors
     public static PvcException NotUpInTime(int id, TimeSpan deadline) =>
         new(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"OSD {id} was made but did not come up within {deadline}; its daemon's log on the node says why.") { Target = id };
 
+    public static PvcException NotDownInTime(int id, TimeSpan deadline) =>
+        new(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"OSD {id} was stopped but Ceph still had it up after {deadline}; it is out and not destroyed. Stop its daemon on the node and run the replace again.") { Target = id };
+
+    public static PvcException DbVolumeGroupExists(string node, string volumeGroup) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.OsdDbVolumeGroupExists, $"Node '{node}' has a volume group '{volumeGroup}' already ('vgs {volumeGroup}' on the node shows it); a node has one. Nothing was changed.") { Target = volumeGroup };
+
     public static PvcException NotSafeInTime(int id, TimeSpan deadline) =>
         new(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"OSD {id} is out, but its data had not moved to other OSDs within {deadline}; it is left out and running. Run the removal again once 'ceph osd safe-to-destroy {id}' agrees, or force it.")
         {

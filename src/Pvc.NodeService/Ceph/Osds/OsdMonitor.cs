@@ -95,6 +95,26 @@ public sealed class OsdMonitor(RadosCluster cluster)
         await RunAsync(new JsonObject { ["prefix"] = "osd rm", ["ids"] = new JsonArray(Id(id)) }, "osd rm", Name(id), cancellationToken, ignoreNotFound: true);
     }
 
+    /// <summary>
+    /// <c>ceph osd destroy &lt;id&gt; --yes-i-really-mean-it</c>, as the monitor's own command (<c>osd destroy-actual</c>:
+    /// <c>osd destroy</c> is a manager command that checks safe-to-destroy, which the caller has done): the OSD's keys
+    /// are removed and it is marked destroyed, keeping its id and its place in the crush map for a new device. The OSD
+    /// must be down (EBUSY otherwise).
+    /// </summary>
+    public Task DestroyAsync(int id, CancellationToken cancellationToken = default) =>
+        RunAsync(new JsonObject { ["prefix"] = "osd destroy-actual", ["id"] = id >= 0 ? id : throw new ArgumentOutOfRangeException(nameof(id)), ["yes_i_really_mean_it"] = true },
+            "osd destroy", Name(id), cancellationToken);
+
+    /// <summary>The OSD's crush weight (<c>ceph osd tree</c>'s crush_weight); null when the crush map has no such OSD.</summary>
+    public async Task<double?> GetCrushWeightAsync(int id, CancellationToken cancellationToken = default)
+    {
+        using var tree = JsonDocument.Parse(await RunAsync(new JsonObject { ["prefix"] = "osd tree", ["format"] = "json" }, "osd tree", Name(id), cancellationToken));
+        foreach (var node in tree.RootElement.GetProperty("nodes").EnumerateArray())
+            if (node.GetProperty("id").GetInt32() == id && node.TryGetProperty("crush_weight", out var weight))
+                return weight.GetDouble();
+        return null;
+    }
+
     private static string Id(int id) => id >= 0 ? id.ToString(CultureInfo.InvariantCulture) : throw new ArgumentOutOfRangeException(nameof(id), id, "An OSD id is not negative.");
 
     private static string Name(int id) => "osd." + Id(id);

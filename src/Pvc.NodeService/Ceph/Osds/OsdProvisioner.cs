@@ -36,17 +36,7 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
         ArgumentNullException.ThrowIfNull(request);
         progress ??= (_, _) => Task.CompletedTask;
         await progress(1, $"Checking device {request.Device}");
-        var asked = request.Device.IsDetect ? await ResolveAsync(request.Device, cancellationToken) : request.Device.Text;
-        // the tools get the device the link resolves to, not the link, which could be changed under them (rev14 P3-12)
-        if (!IsBlockDevice(asked) || RealPath(asked) is not { } device)
-            throw OsdErrors.DeviceNotFound(asked, nodeName);
-        if (await tools.HasPartitionTableAsync(device, cancellationToken))
-            throw OsdErrors.DeviceHasPartitions(device, nodeName);
-        // the zap below destroys whatever is there (rev14 P2-7): an OSD, a filesystem, an LVM or md member is refused
-        if ((await tools.ListAsync(device, cancellationToken)).FirstOrDefault() is { } existing)
-            throw OsdErrors.DeviceInUse(device, nodeName, $"it holds osd.{existing.Id} of cluster {existing.ClusterFsid}");
-        if (await BlockDeviceUse.DescribeAsync(device, cancellationToken) is { } use)
-            throw OsdErrors.DeviceInUse(device, nodeName, use);
+        var device = await CheckUnusedAsync(request.Device, cancellationToken);
 
         await progress(2, $"Zapping {device}");
         await tools.ZapAsync(device, cancellationToken);
@@ -74,6 +64,26 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
         }
         // the device as resolved (not a detect: string), so a removal can compare it with the OSD it holds
         return new OsdRecord(made.Id, nodeName, device, "", made.Fsid, made.ClusterFsid, "", "", IsSplit: false);
+    }
+
+    /// <summary>
+    /// The device a new OSD may be made on: resolved (a detect string), the block device a link points to, with no
+    /// partition table, no OSD and nothing else on it (the zap that follows destroys whatever is there, rev14 P2-7).
+    /// </summary>
+    /// <exception cref="PvcException">NotFound: "OsdDeviceNotFound"; InvalidOperation: "OsdDeviceHasPartitions", "OsdDeviceInUse".</exception>
+    internal async Task<string> CheckUnusedAsync(OsdDevice requested, CancellationToken cancellationToken)
+    {
+        var asked = requested.IsDetect ? await ResolveAsync(requested, cancellationToken) : requested.Text;
+        // the tools get the device the link resolves to, not the link, which could be changed under them (rev14 P3-12)
+        if (!IsBlockDevice(asked) || RealPath(asked) is not { } device)
+            throw OsdErrors.DeviceNotFound(asked, nodeName);
+        if (await tools.HasPartitionTableAsync(device, cancellationToken))
+            throw OsdErrors.DeviceHasPartitions(device, nodeName);
+        if ((await tools.ListAsync(device, cancellationToken)).FirstOrDefault() is { } existing)
+            throw OsdErrors.DeviceInUse(device, nodeName, $"it holds osd.{existing.Id} of cluster {existing.ClusterFsid}");
+        if (await BlockDeviceUse.DescribeAsync(device, cancellationToken) is { } use)
+            throw OsdErrors.DeviceInUse(device, nodeName, use);
+        return device;
     }
 
     /// <summary>
@@ -118,7 +128,7 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
     }
 
     /// <summary>The device of this host whose BlueStore label names this OSD (id and fsid); null when none does.</summary>
-    private async Task<string?> HolderAsync(int id, string? device, Guid? osdFsid, CancellationToken cancellationToken)
+    internal async Task<string?> HolderAsync(int id, string? device, Guid? osdFsid, CancellationToken cancellationToken)
     {
         if (osdFsid is not { } fsid)
             return null;
@@ -146,7 +156,7 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
         try { await tools.ZapAsync(device, CancellationToken.None); } catch (PvcException) { }
     }
 
-    private void RemoveDataFolder(int id)
+    internal void RemoveDataFolder(int id)
     {
         var path = options.DataPath(id);
         if (Directory.Exists(path))
@@ -165,7 +175,7 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
         }
     }
 
-    private static async Task WaitAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan deadline, Func<PvcException> timeout, CancellationToken cancellationToken)
+    internal static async Task WaitAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan deadline, Func<PvcException> timeout, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(deadline);
@@ -182,7 +192,7 @@ public sealed class OsdProvisioner(CephVolume tools, OsdMonitor monitor, IOsdDae
     }
 
     /// <summary>The device a path resolves to, when it is a device path itself.</summary>
-    private static string? RealPath(string path)
+    internal static string? RealPath(string path)
     {
         try
         {

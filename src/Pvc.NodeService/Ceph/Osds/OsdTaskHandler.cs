@@ -34,7 +34,7 @@ public sealed class OsdTaskHandler(string kind, bool safeToRepeat, CephAccess ce
 
     /// <summary>
     /// Registers the OSD handlers (and systemd's OSD units unless another <see cref="IOsdDaemons"/> is registered). An
-    /// add or removal is not safe to repeat after an interruption (a disk half formatted needs a person); in, out and
+    /// add, replace, removal or DB volume group is not safe to repeat after an interruption (a disk half formatted needs a person); in, out and
     /// the flags are.
     /// </summary>
     public static void Register(IServiceCollection services)
@@ -42,6 +42,8 @@ public sealed class OsdTaskHandler(string kind, bool safeToRepeat, CephAccess ce
         services.TryAddSingleton<CephAccess>();
         services.TryAddSingleton<IOsdDaemons>(_ => new SystemdOsdDaemons());
         Add(services, ClusterTaskKinds.OsdAdd, false, (w, c, t) => w.AddAsync(c.Arguments, (i, n, s) => c.ReportAsync(i, n, s, t), t));
+        Add(services, ClusterTaskKinds.OsdReplace, false, (w, c, t) => w.ReplaceAsync(c.Arguments, (i, n, s) => c.ReportAsync(i, n, s, t), t));
+        Add(services, ClusterTaskKinds.OsdAddDbVg, false, (w, c, t) => w.AddDbVolumeGroupAsync(c.Arguments, (i, n, s) => c.ReportAsync(i, n, s, t), t));
         Add(services, ClusterTaskKinds.OsdRemove, false, (w, c, t) => w.RemoveAsync(c.Arguments, (i, n, s) => c.ReportAsync(i, n, s, t), t));
         Add(services, ClusterTaskKinds.OsdIn, true, (w, c, t) => w.SetInAsync(c.Arguments, true, t));
         Add(services, ClusterTaskKinds.OsdOut, true, (w, c, t) => w.SetInAsync(c.Arguments, false, t));

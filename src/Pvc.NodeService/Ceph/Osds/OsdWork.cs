@@ -6,7 +6,7 @@ using Pvc.Core.Storage;
 namespace Pvc.NodeService.Ceph.Osds;
 
 /// <summary>
-/// The OSD tasks' work on this node (PVC's osd.add, osd.remove, and what its API does at once: osd in/out/set/unset):
+/// The OSD tasks' work on this node (PVC's osd.add, osd.replace, osd.remove, osd.add_db_vg, and what its API does at once: osd in/out/set/unset):
 /// the arguments checked again, Ceph changed, then PVC's keys written in one transaction; an OSD whose keys could not
 /// be written is removed again, so nothing half made is left.
 /// </summary>
@@ -55,6 +55,14 @@ public sealed class OsdWork(ClusterConnection cluster, RadosCluster ceph, IOsdDa
         // zapped: the device that held this OSD's label, or null when none of this node's did (nothing was zapped)
         return new JsonObject { ["osd_id"] = osd.Id, ["zapped"] = zapped };
     }
+
+    /// <summary>osd.replace: the OSD, which must be this node's, made again on a new device under its id (<see cref="OsdReplacer"/>).</summary>
+    public Task<JsonNode?> ReplaceAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken) =>
+        new OsdReplacer(cluster, ceph, daemons, options, nodeName).ReplaceAsync(arguments, report, cancellationToken);
+
+    /// <summary>osd.add_db_vg: the volume group osd-db on a device of this node (<see cref="OsdDbVolumeGroupCreator"/>).</summary>
+    public Task<JsonNode?> AddDbVolumeGroupAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken) =>
+        new OsdDbVolumeGroupCreator(Provisioner, options, nodeName).CreateAsync(arguments, report, cancellationToken);
 
     /// <summary>osd.in / osd.out (<c>ceph osd in|out &lt;id&gt;</c>) of an OSD the cluster records.</summary>
     /// <exception cref="PvcException">NotFound: "OsdNotFound".</exception>
