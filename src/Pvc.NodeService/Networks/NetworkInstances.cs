@@ -18,7 +18,6 @@ namespace Pvc.NodeService.Networks;
 internal sealed partial class NetworkInstances(NetworkHostOperations networks, NetworkSettings settings, IpTool ip, ILogger log)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
-    private bool _ethtoolMissing;
 
     [GeneratedRegex(@"^(vmbr|vxlan|vlan)([0-9]{1,8})$", RegexOptions.CultureInvariant)]
     private static partial Regex PvcLinkName();
@@ -83,39 +82,6 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
         return built;
     }
 
-    /// <summary>
-    /// PVC's <c>ethtool -K vmbr&lt;vni&gt; tx off</c> on a network's bridge when it is built or corrected: checksums of the
-    /// guests' frames are filled in before they leave the bridge (a VXLAN or VLAN port does not offload them for it).
-    /// Without ethtool (logged once) or when it refuses (logged), the network is built all the same.
-    /// </summary>
-    private async Task TxOffloadOffAsync(string bridge, CancellationToken cancellationToken)
-    {
-        if (_ethtoolMissing)
-            return;
-        // the bridge's name is vmbr and a checked VNI, never anything else
-        string[] ethtool = ["ethtool", "-K", bridge, "tx", "off"];
-        IReadOnlyList<string> command = ip.Netns is { } ns ? ["ip", "netns", "exec", ns, .. ethtool] : ethtool;
-        try
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(TimeSpan.FromSeconds(10));
-            var error = new System.Text.StringBuilder();
-            var result = await CliWrap.Cli.Wrap(command[0]).WithArguments(command.Skip(1)).WithValidation(CliWrap.CommandResultValidation.None)
-                .WithStandardErrorPipe(CliWrap.PipeTarget.ToStringBuilder(error)).ExecuteAsync(deadline.Token);
-            if (result.ExitCode != 0)
-                log.LogWarning("ethtool -K {Bridge} tx off failed ({Code}): {Error}", bridge, result.ExitCode, error.ToString().Trim());
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            _ethtoolMissing = true;
-            log.LogWarning("ethtool is not installed: the networks' bridges keep their tx checksum offload (PVC turns it off)");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            log.LogWarning("ethtool -K {Bridge} tx off did not end within 10 s", bridge);
-        }
-    }
-
     /// <summary>The node's own devices (pvc.conf's cluster and bridge devices) and the bridges they are ports of: never touched.</summary>
     private HashSet<string> OwnDevices(Dictionary<string, LinkInfo> links)
     {
@@ -170,7 +136,6 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
             return;
         foreach (var command in plan.Configure())
             await ip.RunAsync(command, cancellationToken);
-        await TxOffloadOffAsync(plan.Bridge, cancellationToken);
         log.LogInformation("{What} network {Vni}: {Member} on {Bridge}, MTU {Mtu}", adopted ? "Corrected" : "Built", plan.Vni, plan.Member, plan.Bridge, plan.Mtu);
     }
 }
