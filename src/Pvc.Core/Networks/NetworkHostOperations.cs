@@ -72,50 +72,35 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
     }
 
     /// <summary>
-    /// The VM a guest at <paramref name="source"/> is, as PVC's metadata API finds it: the DHCPv4 lease of a managed
-    /// network with that address, then the VM with a NIC of the lease's MAC. Everything read is checked before it is
-    /// served: a lease whose MAC is not in PVC's form, a VM whose name is not a usable VM name or whose profile holds
-    /// anything but letters, digits and <c>. _ -</c> does not match. Null when no lease or no VM matches, or when more than one
-    /// VM has the MAC (the guest cannot be told apart).
+    /// Reads what the metadata API finds guests in (<see cref="MetadataGuestTable"/>): every network with its leases and
+    /// every VM. With <paramref name="changed"/>, watches are armed first on the network list, each network's lease list
+    /// and the VM list, and <paramref name="changed"/> is called on the next change of any (a lease given, renewed or
+    /// ended, a network or VM added or removed), so that a caller can keep the table until then.
     /// </summary>
-    public async Task<MetadataGuest?> FindGuestAsync(System.Net.IPAddress source, CancellationToken cancellationToken)
+    public async Task<MetadataGuestTable> ReadGuestTableAsync(Action? changed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        if (source.IsIPv4MappedToIPv6)
-            source = source.MapToIPv4();
+        var zk = cluster.ZooKeeper;
+        if (changed is not null)
+        {
+            var watcher = WatcherFor(changed);
+            var children = await zk.GetChildrenAsync(BaseKeys.Networks, watcher, cancellationToken);
+            var vnis = LockNodes.Without(children.Children)
+                .Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null).OfType<int>().ToList();
+            await Task.WhenAll(vnis.Select(vni => zk.GetChildrenAsync(NetworkKeys.Path(vni, NetworkKeys.Leases), watcher, cancellationToken)
+                .ContinueWith(t => t.Exception is { InnerException: NoNodeException } ? Task.CompletedTask : t, cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()));
+            await zk.GetChildrenAsync(BaseKeys.Domains, watcher, cancellationToken);
+        }
         var networks = await new NetworkReader(cluster).ListAsync((string?)null, cancellationToken);
-        var macs = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var lease in networks.Where(n => n.Type == NetworkType.Managed).SelectMany(n => n.Leases).Where(l => source.Equals(l.IpAddress)))
-        {
-            try
-            {
-                macs.Add(NetworkOperations.NormalizeMac(lease.MacAddress));
-            }
-            catch (PvcException)
-            {
-                // not a MAC: matches no NIC
-            }
-        }
-        if (macs.Count == 0)
-            return null;
-        var vms = (await Vms.VmReader.ListAsync(cluster.ZooKeeper, null, cancellationToken))
-            .Where(vm => vm.Nics.Any(nic => nic.Mac is { } mac && macs.Contains(mac.ToLowerInvariant()))).ToList();
-        if (vms.Count != 1)
-            return null;
-        var found = vms[0];
-        try
-        {
-            Vms.VmName.Validate(found.Name);
-        }
-        catch (PvcException)
-        {
-            return null;
-        }
-        var profile = string.IsNullOrEmpty(found.Profile) || found.Profile == "None" ? null : found.Profile;
-        if (profile is not null && !profile.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            return null;
-        return new MetadataGuest(found.Uuid, found.Name, profile);
+        var vms = await Vms.VmReader.ListAsync(zk, null, cancellationToken);
+        return new MetadataGuestTable(networks, vms);
     }
+
+    /// <summary>
+    /// The VM a guest is, as the metadata API finds it (<see cref="MetadataGuestTable.Find"/>), from a fresh read of the keys:
+    /// the guest at <paramref name="source"/> with <paramref name="mac"/> on network <paramref name="vni"/>'s bridge.
+    /// </summary>
+    public async Task<MetadataGuest?> FindGuestAsync(int vni, System.Net.IPAddress source, string mac, CancellationToken cancellationToken) =>
+        (await ReadGuestTableAsync(null, cancellationToken)).Find(vni, source, mac, DateTimeOffset.UtcNow);
 
     /// <summary>Forgets a lease (PVC's lease script on "del"); a lease not recorded is no error.</summary>
     public async Task ForgetLeaseAsync(int vni, string mac, CancellationToken cancellationToken)

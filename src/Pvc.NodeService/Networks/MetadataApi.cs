@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -12,22 +13,47 @@ namespace Pvc.NodeService.Networks;
 /// the metrics endpoint). <c>GET /</c> answers 209 with PVC's version message; <c>GET /&lt;version&gt;/meta-data/</c>
 /// lists <c>instance-id</c>, <c>name</c> and <c>profile</c>; <c>/&lt;version&gt;/meta-data/instance-id</c>,
 /// <c>name</c> and <c>profile</c> give the asking VM's UUID, name and provisioner profile; <c>/&lt;version&gt;/user-data</c>
-/// gives its profile's cloud-init document. The asking VM is found by the request's source address
-/// (<see cref="NetworkHostOperations.FindGuestAsync"/>: a DHCP lease, its MAC, the VM with that NIC); a source no VM
-/// matches gets 404 (PVC's Flask view fails with 500 there). There is no provisioner (and so no userdata database)
+/// gives its profile's cloud-init document. The asking VM is found by where the request came from
+/// (<see cref="MetadataGuestTable.Find"/>): the primary's neighbour entry for the source address (<see cref="NeighbourTable"/>)
+/// names the bridge the guest is on and the MAC it sent from; an unexpired DHCP lease of that bridge's network must
+/// hold the address for that MAC, and one VM have a NIC of that MAC on that bridge. A source nothing matches (another
+/// VM's address taken statically, on this network or another, an expired lease) gets 404 (PVC's Flask view fails
+/// with 500 there, and PVC matches the address against every network's leases). What it finds guests in is read
+/// once (<see cref="NetworkHostOperations.ReadGuestTableAsync"/>) and kept until ZooKeeper reports a change of the
+/// networks, their leases or the VMs, or <see cref="TableLifetime"/> passed; and at most
+/// <see cref="MaxConcurrentRequests"/> requests are answered at once, the others get 503: a guest cannot make the
+/// primary read the cluster's keys per request. There is no provisioner (and so no userdata database)
 /// yet: user-data is answered with an empty document, as PVC answers a VM without a profile, and a VM without a
 /// profile gets an empty <c>profile</c>.
 /// </summary>
-internal sealed class MetadataApi(Func<IPAddress, CancellationToken, Task<MetadataGuest?>> find, IPAddress address, int port, string? netns, ILogger log)
+internal sealed class MetadataApi(Func<Action, CancellationToken, Task<MetadataGuestTable>> read, IPAddress address, int port, string? netns, ILogger log)
 {
     private const string Version = "{\"message\": \"PVC Provisioner Metadata API version 1\"}";
 
     private HttpListener? _listener;
     private CancellationTokenSource? _stop;
     private Task _serving = Task.CompletedTask;
+    private readonly Lock _tableGate = new();
+    private Task<MetadataGuestTable>? _table;
+    private long _tableReadAt;
+    private int _tableChanged;
+    private Action? _onTableChange;
+    private int _answering;
+
+    /// <summary>How many requests are answered at once; one more gets 503 at once.</summary>
+    public int MaxConcurrentRequests { get; init; } = 32;
+
+    /// <summary>How long the table read from ZooKeeper is kept at most when no watch reported a change.</summary>
+    public TimeSpan TableLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The neighbour entries of a source address (the kernel's, in the API's namespace, unless a test gives others).</summary>
+    public Func<IPAddress, IReadOnlyList<Neighbour>>? Neighbours { get; init; }
 
     /// <summary>Whether it listens.</summary>
     public bool IsRunning => _listener is not null;
+
+    /// <summary>How many requests are being answered now (refused ones not counted).</summary>
+    public int Answering => Volatile.Read(ref _answering);
 
     /// <summary>The URL it listens on.</summary>
     public string Prefix => string.Create(CultureInfo.InvariantCulture, $"http://{address}:{port}/");
@@ -81,6 +107,8 @@ internal sealed class MetadataApi(Func<IPAddress, CancellationToken, Task<Metada
             log.LogWarning("The metadata API's listener did not close cleanly: {Message}", e.Message);
         }
         await _serving.ContinueWith(_ => { }, TaskScheduler.Default);
+        lock (_tableGate)
+            _table = null; // the next term as primary reads afresh
         _stop.Dispose();
         _stop = null;
         log.LogInformation("Stopped the metadata API");
@@ -101,18 +129,23 @@ internal sealed class MetadataApi(Func<IPAddress, CancellationToken, Task<Metada
                 break; // stopped
             }
             answering.RemoveAll(t => t.IsCompleted);
-            answering.Add(Task.Run(() => AnswerAsync(context, cancellationToken), CancellationToken.None));
+            // counted here, before its task runs: requests that come faster than they are answered are refused
+            var busy = Interlocked.Increment(ref _answering) > MaxConcurrentRequests;
+            if (busy)
+                Interlocked.Decrement(ref _answering);
+            answering.Add(Task.Run(() => AnswerAsync(context, busy, cancellationToken), CancellationToken.None));
         }
         await Task.WhenAll(answering).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    private async Task AnswerAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    private async Task AnswerAsync(HttpListenerContext context, bool busy, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var response = context.Response;
         try
         {
-            var (status, body) = request.HttpMethod is "GET" or "HEAD"
+            var (status, body) = busy ? (503, "Too many requests at once\n")
+                : request.HttpMethod is "GET" or "HEAD"
                 ? await RouteAsync(request.Url?.AbsolutePath ?? "/", request.RemoteEndPoint.Address, cancellationToken)
                 : (405, "Method not allowed\n");
             response.StatusCode = status;
@@ -138,7 +171,35 @@ internal sealed class MetadataApi(Func<IPAddress, CancellationToken, Task<Metada
             catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
             {
             }
+            if (!busy)
+                Interlocked.Decrement(ref _answering);
         }
+    }
+
+    /// <summary>The table guests are found in: the one read before, unless a watch reported a change, it is older than <see cref="TableLifetime"/> or its read failed.</summary>
+    private Task<MetadataGuestTable> TableAsync()
+    {
+        lock (_tableGate)
+        {
+            var changed = Interlocked.Exchange(ref _tableChanged, 0) == 1;
+            if (_table is null || changed || _table.IsFaulted || _table.IsCanceled || Stopwatch.GetElapsedTime(_tableReadAt) > TableLifetime)
+            {
+                _tableReadAt = Stopwatch.GetTimestamp();
+                // one read for every request waiting on it, ended only by the API's stop
+                _table = read(_onTableChange ??= () => Volatile.Write(ref _tableChanged, 1), _stop?.Token ?? CancellationToken.None);
+            }
+            return _table;
+        }
+    }
+
+    /// <summary>The VM at <paramref name="source"/>: the one its neighbour entries (bridge and MAC) and the table agree on, or null.</summary>
+    private async Task<MetadataGuest?> FindAsync(IPAddress source, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync().WaitAsync(cancellationToken);
+        var neighbours = (Neighbours ?? (a => NeighbourTable.Find(a, netns)))(source);
+        var now = DateTimeOffset.UtcNow;
+        var found = neighbours.Where(n => n.Vni is not null).Select(n => table.Find(n.Vni!.Value, source, n.Mac, now)).OfType<MetadataGuest>().Distinct().ToList();
+        return found.Count == 1 ? found[0] : null;
     }
 
     /// <summary>PVC's routes: the status code and body for <paramref name="path"/> asked from <paramref name="source"/>.</summary>
@@ -161,7 +222,7 @@ internal sealed class MetadataApi(Func<IPAddress, CancellationToken, Task<Metada
         MetadataGuest? guest;
         try
         {
-            guest = await find(source, cancellationToken);
+            guest = await FindAsync(source, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -170,7 +231,7 @@ internal sealed class MetadataApi(Func<IPAddress, CancellationToken, Task<Metada
         }
         if (guest is null)
         {
-            log.LogDebug("Metadata API: no VM has a DHCP lease of {Source}", source);
+            log.LogDebug("Metadata API: no VM has an unexpired DHCP lease of {Source} for the MAC it sent from on its bridge", source);
             return (404, "No VM is known at this address\n");
         }
         return item switch

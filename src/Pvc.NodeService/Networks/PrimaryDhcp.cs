@@ -38,7 +38,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     private readonly DnsAggregator? _dns = options.DnsDatabase is { } database && options.DnsAddresses.Count > 0
         ? new DnsAggregator(database, options.DnsAddresses, options.RunDirectory, options.Netns, log) : null;
     private readonly MetadataApi? _metadata = options.MetadataAddress is { } metadata
-        ? new MetadataApi(networks.FindGuestAsync, metadata, options.MetadataPort, options.Netns, log) : null;
+        ? new MetadataApi(networks.ReadGuestTableAsync, metadata, options.MetadataPort, options.Netns, log) : null;
     private bool _metadataAddressHeld;
     private volatile IReadOnlyList<Network> _zones = [];
 
@@ -86,30 +86,51 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             // gateways go, then the firewall
             await transfers.CancelAsync();
             await transferring.ContinueWith(_ => { }, TaskScheduler.Default);
-            // stopped, not disposed: the duty runs again when this node is named primary again
+            // stopped, not disposed: the duty runs again when this node is named primary again. Each step runs even
+            // when one before it failed (logged): a DNS aggregator that does not stop must not leave the floating
+            // addresses, the gateways or the firewall on a node that is no longer primary
             if (_dns is not null)
-                await _dns.StopAsync();
+                await RelinquishStepAsync("stop the DNS aggregator", _dns.StopAsync);
             _zones = [];
             foreach (var vni in _servers.Keys.ToList())
-                await StopServerAsync(vni);
+                await RelinquishStepAsync($"stop DHCP for network {IpTool.Arg(vni)}", () => StopServerAsync(vni));
             if (_metadata is not null)
-                await _metadata.StopAsync();
+                await RelinquishStepAsync("stop the metadata API", _metadata.StopAsync);
             foreach (var floating in Enumerable.Reverse(_floating))
-                await _addresses.RemoveAsync(floating.Device, floating.Cidr, CancellationToken.None);
+                await RelinquishStepAsync($"remove the {floating.Network} floating address", () => _addresses.RemoveAsync(floating.Device, floating.Cidr, CancellationToken.None));
             _floating.Clear();
             if (_metadataAddressHeld)
-                await _addresses.RemoveAsync("lo", MetadataCidr, CancellationToken.None);
+                await RelinquishStepAsync("remove the metadata address", () => _addresses.RemoveAsync("lo", MetadataCidr, CancellationToken.None));
             _metadataAddressHeld = false;
             foreach (var vni in _gateways.Keys.ToList())
-                await RemoveGatewaysAsync(vni, CancellationToken.None);
-            try
+                await RelinquishStepAsync($"remove the gateways of network {IpTool.Arg(vni)}", () => RemoveGatewaysAsync(vni, CancellationToken.None));
+            _gateways.Clear();
+            await RelinquishStepAsync("remove the firewall", async () =>
             {
-                await _firewall.RemoveAsync(CancellationToken.None);
-            }
-            catch (NftCommandException e)
-            {
-                log.LogWarning("The firewall could not be removed: {Message}", e.Message);
-            }
+                try
+                {
+                    await _firewall.RemoveAsync(CancellationToken.None);
+                }
+                catch (NftCommandException e)
+                {
+                    log.LogWarning("The firewall could not be removed: {Message}", e.Message);
+                }
+            });
+        }
+    }
+
+    /// <summary>One step of the relinquish: a failure is logged and the next step runs all the same.</summary>
+    private async Task RelinquishStepAsync(string step, Func<Task> run)
+    {
+        try
+        {
+            await run();
+            if (options.RelinquishFault is { } fault)
+                await fault(step);
+        }
+        catch (Exception e)
+        {
+            log.LogError("Relinquishing the primary's network services: could not {Step}: {Message}", step, e.Message);
         }
     }
 

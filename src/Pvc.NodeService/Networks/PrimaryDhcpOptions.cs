@@ -22,6 +22,12 @@ internal sealed record PrimaryDhcpOptions(string RunDirectory, string LeaseHook,
     /// <summary>The metadata API's port (PVC's 80).</summary>
     public int MetadataPort { get; init; } = 80;
 
+    /// <summary>
+    /// For tests: called with each relinquish step's name after the step; a throw stands for that step failing (the
+    /// steps after it must run all the same). Null in the service.
+    /// </summary>
+    public Func<string, Task>? RelinquishFault { get; init; }
+
     /// <summary>The addresses PowerDNS listens on, as PVC's: the cluster's and the upstream network's floating addresses.</summary>
     public IReadOnlyList<System.Net.IPAddress> DnsAddresses =>
         [.. FloatingAddresses.Where(f => f.Network is "cluster" or "upstream").OrderBy(f => f.Network == "cluster" ? 0 : 1).Select(f => f.Address)];
