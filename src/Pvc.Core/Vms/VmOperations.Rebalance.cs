@@ -88,28 +88,79 @@ public sealed partial class VmOperations
         return new RebalanceRun([.. outcomes], notStarted);
     }
 
-    /// <summary>One move: planned against the VM as it is now, committed, and followed; null when made, else why not.</summary>
-    private async Task<PvcException?> MoveForRebalanceAsync(PlacementMove move, DateTime deadlineAt, CancellationToken deadline)
+    /// <summary>
+    /// One move: planned against the VM as it is now, committed, and followed; null when made, else why not. Whatever
+    /// goes wrong is this move's outcome, not the run's: an exception that is not Core's (a bug) is returned too, so that
+    /// the other moves are still followed and reported. Once the commit is sent, a timeout or a lost connection leaves
+    /// the move's fate open (the commit may have gone through, the migration may be under way or done): the VM is read
+    /// again to tell (<see cref="OutcomeOnceSentAsync"/>).
+    /// </summary>
+    private async Task<Exception?> MoveForRebalanceAsync(PlacementMove move, DateTime deadlineAt, CancellationToken deadline)
     {
         var vm = new VmRef(move.Vm, move.VmName);
+        var sent = false;
         try
         {
             var plan = await PlanMigrationAsync(vm, new MigrationRequest(MigrationKind.Move, move.To), deadline);
             if (plan.From != move.From || plan.State is not (VmState.Migrate or VmState.MigrateLive))
                 return new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.PlanChangedMeanwhile,
                     $"The VM '{move.VmName}' is no longer running on {move.From} as the rebalance plan found it (now {plan.From ?? "no node"}); it was not moved. Get a new recommendation.") { Target = move.VmName };
+            sent = true;
             var committed = await MigrateAsync(plan, deadline);
             var left = deadlineAt == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : deadlineAt - DateTime.UtcNow;
             await WaitMigratedAsync(committed, left < TimeSpan.Zero ? TimeSpan.Zero : left, cancellationToken: CancellationToken.None);
             return null;
         }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+        {
+            return sent ? await OutcomeOnceSentAsync(move, e) : new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout,
+                $"The rebalance's timeout passed before the VM '{move.VmName}' was moved; it was not moved.", e) { Target = move.VmName };
+        }
+        catch (PvcException e) when (sent && e.ErrorId == PvcErrorIds.WaitTimeout && DateTime.UtcNow >= deadlineAt)
+        {
+            return await OutcomeOnceSentAsync(move, e);
+        }
         catch (PvcException e)
         {
             return e;
         }
-        catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout, $"The rebalance's timeout passed before the VM '{move.VmName}' was moved; it was not moved.", e) { Target = move.VmName };
+            // ZooKeeper's exceptions are Core's errors (a lost connection: ClusterUnreachable); anything else is a bug,
+            // returned as it is
+            return PvcException.From(e) is { } mapped ? (sent ? await OutcomeOnceSentAsync(move, e) : mapped) : e;
         }
     }
+
+    /// <summary>
+    /// A move's outcome when the rebalance's timeout passed, or ZooKeeper was lost, after its commit was sent: the VM is
+    /// read again (on a connection that may be back): null when it runs on the target; "not moved" when it runs where it
+    /// was; else "unknown", with the cause's error id (WaitTimeout for the timeout).
+    /// </summary>
+    private async Task<Exception?> OutcomeOnceSentAsync(PlacementMove move, Exception cause)
+    {
+        var error = PvcException.From(cause);
+        var (kind, id) = error is null ? (PvcErrorKind.OperationTimeout, PvcErrorIds.WaitTimeout) : (error.Kind, error.ErrorId);
+        var why = error is null || error.ErrorId == PvcErrorIds.WaitTimeout ? "The rebalance's timeout passed" : $"ZooKeeper was lost ({error.Message})";
+        string now;
+        try
+        {
+            using var reading = new CancellationTokenSource(AfterDeadlineRead);
+            var vm = await VmReader.GetAsync(Zk, move.Vm, reading.Token);
+            if (vm.State == VmState.Start && vm.Node == move.To)
+                return null;
+            if (vm.State == VmState.Start && vm.Node == move.From)
+                return new PvcException(kind, id, $"{why} before the VM '{move.VmName}' was moved; it was not moved (it runs on {move.From}).", cause) { Target = move.VmName };
+            now = $"it is {Schema.Wire.VmState.Describe(vm.State)} on {vm.Node ?? "no node"}";
+        }
+        catch (Exception e) when (e is OperationCanceledException || PvcException.From(e) is not null)
+        {
+            now = "it could not be read";
+        }
+        return new PvcException(kind, id,
+            $"{why} while the VM '{move.VmName}' was being moved from {move.From} to {move.To}: {now}, so the move's outcome is unknown: read the VM again to see where it settles.", cause) { Target = move.VmName };
+    }
+
+    /// <summary>How long the read of a VM after the rebalance's timeout may take.</summary>
+    private static readonly TimeSpan AfterDeadlineRead = TimeSpan.FromSeconds(10);
 }

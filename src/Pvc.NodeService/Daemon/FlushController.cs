@@ -18,7 +18,9 @@ namespace Pvc.NodeService.Daemon;
 /// are Core's, each checked against the version it was based on: the domain state the flush or unflush began on, and
 /// each VM's keys as read. Each VM goes by its drain strategy (<see cref="DrainStrategy"/>): live (PVC's flush),
 /// restart (a migration by shutdown, imposed on this node's sender through <see cref="DrainMethods"/>), or stop (shut
-/// down with autostart, staying here, as PVC leaves a VM no node can take: the unflush starts it again).
+/// down with autostart, staying here, as PVC leaves a VM no node can take: the unflush starts it again). The unflush's
+/// autostart honours the placement rules: a VM that a hard rule turns away from this node (a keep-apart partner running
+/// here) is not started and keeps its autostart (as a flush leaves a VM that no node may take), logged with the rule.
 /// </summary>
 internal sealed class FlushController(ClusterConnection cluster, NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, ILogger log, DrainMethods drains)
 {
@@ -228,11 +230,24 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
             });
         // after the returns, not before (PVC's order): a VM stopped with autostart by another node's flush (no node
         // could take it) comes back here stopped, by assignment only, and would otherwise never be started
-        foreach (var vm in (await _vms.ListVmsAsync(null, cancellationToken)).Where(v => v.Autostart && v.Node == config.NodeName))
+        // within the placement rules, as every placement: a VM a hard rule turns away from this node (a keep-apart partner
+        // running or started here, a keep-together partner running elsewhere) is not started, and keeps its autostart, as a flush leaves a VM no node can take: the next ready of this node
+        // starts it once the rule allows (soft rules are preferences of where to place, and this node is given)
+        var listed = await _vms.ListVmsAsync(null, cancellationToken);
+        var rules = await cluster.Placement.ReadRulesAsync(cancellationToken);
+        var occupancy = rules.Occupy(listed.Where(v => v.Node is not null && (v.State == VmState.Start || VmOperations.IsTransitional(v.State)))
+            .ToDictionary(v => v.Uuid, v => v.Node!));
+        foreach (var vm in listed.Where(v => v.Autostart && v.Node == config.NodeName))
         {
+            if (occupancy.Judge(vm.Uuid, config.NodeName).HardRule is { } rule)
+            {
+                log.LogWarning("VM {Name} is not started here at ready: the hard rule {Rule} forbids this node; it stays stopped with autostart", vm.Name, rule);
+                continue;
+            }
             try
             {
                 await _vms.AutostartHereAsync(new VmRef(vm.Uuid, vm.Name), cancellationToken);
+                occupancy.Move(vm.Uuid, config.NodeName);
             }
             catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
             {

@@ -58,4 +58,32 @@ public sealed class DrainStrategyFlushTests(ZooKeeperFixture zk)
         }
         Assert.False((await c.Connection.Vms.GetAsync(stop.Uuid)).Autostart);
     }
+
+    /// <summary>
+    /// The ready's autostart honours the rules as every placement does: of two VMs stopped with autostart on the node,
+    /// kept apart by a hard rule, one starts and the other stays stopped with its autostart (as a flush leaves a VM
+    /// no node may take), the rule named in the log.
+    /// </summary>
+    [Fact]
+    public async Task A_ready_does_not_autostart_a_VM_beside_its_hard_keep_apart_partner()
+    {
+        await using var c = await NodeServiceCluster.StartReadyAsync(zk, count: 2);
+        var first = await c.StartVmOnAsync("apart-a", "hv1");
+        var second = await c.StartVmOnAsync("apart-b", "hv1");
+        foreach (var vm in new[] { first, second })
+            await c.Vms.SetMetadataAsync(vm, new VmMetadataChange { DrainStrategy = DrainStrategy.Stop });
+        await c.NodeOps.FlushAsync("hv1");
+        await c.NodeOps.WaitForDomainStateAsync("hv1", [NodeDomainState.Flushed], Wait);
+        await c.Connection.Placement.CreateRuleAsync("ab-apart", PlacementRuleKind.KeepApart, hard: true, ["apart-a", "apart-b"]);
+
+        await c.NodeOps.ReadyAsync("hv1");
+        await c.NodeOps.WaitForDomainStateAsync("hv1", [NodeDomainState.Ready], Wait);
+
+        var vms = new[] { await c.Connection.Vms.GetAsync(first.Uuid), await c.Connection.Vms.GetAsync(second.Uuid) };
+        var started = Assert.Single(vms, v => v.State == VmState.Start);
+        var kept = Assert.Single(vms, v => v.State != VmState.Start);
+        await c.WaitRunningOnAsync(started.Uuid, "hv1");
+        Assert.Equal((VmState.Stop, true, "hv1"), (kept.State, kept.Autostart, kept.Node));
+        await c.WaitForLogAsync(c.Nodes[0], $"VM {kept.Name} is not started here at ready: the hard rule ab-apart");
+    }
 }
