@@ -15,6 +15,7 @@ var benchmarks = new (string Name, Func<int?, Task> Run)[]
     ("nemesis", minutes => NemesisBenchmark.RunAsync(minutes ?? 30)),
     ("ceph", runs => CephBenchmark.RunAsync(runs ?? 3)),
     ("volumes", runs => VolumeBenchmark.RunAsync(runs ?? 3)),
+    ("volume-list", runs => VolumeBenchmark.RunListAsync(runs ?? 3)),
     ("placement", _ => PlacementBenchmark.RunAsync()),
 
     ("metrics", runs => MetricsBenchmark.RunAsync(runs ?? 30)),

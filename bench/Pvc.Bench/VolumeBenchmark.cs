@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Pvc.Core.Schema;
 using Pvc.Core.Storage;
 using Pvc.NodeService.Ceph;
 using Pvc.Testing.Ceph;
@@ -37,27 +38,70 @@ internal static class VolumeBenchmark
                 batch.AddVolume(i % 4 == 0 ? "fast" : "vms", $"vm{i / 2:D3}_disk{i % 2}", PvcSeed.VolumeInfo($"vm{i / 2:D3}_disk{i % 2}", snapshots: i % 3));
             await batch.CommitAsync();
         }
+        var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        // where the time goes: Core's read alone (ZooKeeper and parsing), the stats' parsing alone, the cmdlet without
+        // its 1,000 objects leaving the engine, and the cmdlet as a caller gets it
+        await using var core = await Pvc.Core.Connection.ClusterConnection.ConnectAsync(new() { Servers = [server.Endpoint] });
+        var reads = await TimeAsync(runs, async () => Check((await core.Volumes.ListAsync()).Count));
+        var listed = await core.Volumes.ListAsync();
+        var json = listed.Select(v => v.Stats!.Json).ToList();
+        // the wire alone: the 1,000 stats keys read with the client, as one multiRead (Core's page) or ten in flight
+        var paths = listed.Select(v => CephKeys.Volume.Path($"{v.Pool}/{v.Name}", CephKeys.Stats)).ToList();
+        await using var wire = await ZooKeeperClient.ConnectAsync(server.Endpoint);
+        var oneRead = await TimeAsync(runs, async () => Check((await wire.MultiReadAsync(paths.Select(ReadOp.GetData))).Count));
+        var tenReads = await TimeAsync(runs, async () => Check((await Task.WhenAll(paths.Chunk(100).Select(c => wire.MultiReadAsync(c.Select(ReadOp.GetData))))).Sum(r => r.Count)));
+        var parses = await TimeAsync(runs, () => Task.FromResult(Check(json.Count(j => RbdImageInfo.Parse(j)?.SizeBytes is 21474836480))));
         using var session = PowerShellSession.Open();
         session.Run("Connect-PvcCluster $args[0] | Out-Null", server.Endpoint).ThrowIfErrors();
-        var lists = new List<double>();
+        var counts = await TimeAsync(runs, () => Task.FromResult(Check(session.Run("(Get-PvcVolume).Count").ThrowIfErrors().OutputOf<int>().Single())));
         long bytes = 0;
-        for (var run = -3; run < runs * 4; run++)
+        var lists = await TimeAsync(runs, () =>
         {
-            var t0 = Stopwatch.GetTimestamp();
             var volumes = session.Run("Get-PvcVolume").ThrowIfErrors().OutputOf<Volume>();
-            var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             if (volumes.Count != 1000 || volumes.Any(v => v.Stats?.SizeBytes is not 21474836480))
                 throw new InvalidOperationException($"Get-PvcVolume returned {volumes.Count} volumes, {volumes.Count(v => v.Stats is null)} without stats");
             bytes = volumes.Sum(v => v.Stats!.SizeBytes!.Value);
-            if (run >= 0)
-                lists.Add(ms);
-        }
+            return Task.FromResult(volumes.Count);
+        });
+        var load1 = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        Console.WriteLine();
+        Console.WriteLine($"Load average (1 min) {load0} before, {load1} after.");
         Console.WriteLine();
         Console.WriteLine("| measure | samples | median ms | min ms | max ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
         Console.WriteLine(Row("Get-PvcVolume, 1,000 volumes in 2 pools (PVC's keys, rbd info stats), warm connection", lists));
+        Console.WriteLine(Row("(Get-PvcVolume).Count: the cmdlet, its 1,000 objects not leaving the engine", counts));
+        Console.WriteLine(Row("Core alone: VolumeReader.ListAsync (ZooKeeper reads and parsing)", reads));
+        Console.WriteLine(Row("of which parsing 1,000 rbd info stats (RbdImageInfo.Parse, warm)", parses));
+        Console.WriteLine(Row("the wire alone: the 1,000 stats keys in one multiRead (ZooKeeperClient)", oneRead));
+        Console.WriteLine(Row("the wire alone: the same in ten multiReads of 100, all in flight", tenReads));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nEach run returned 1,000 volumes with stats ({bytes / (1L << 40)} TiB in all)."));
     }
+
+    /// <summary>Runs the Get-PvcVolume part only (<c>volume-list</c>): no Ceph lab.</summary>
+    public static Task RunListAsync(int runs)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"## Volumes: Get-PvcVolume over 1,000 volumes ({runs} runs; median)");
+        return ListAsync(runs);
+    }
+
+    // 3 warm-up calls, then 4 timed per run
+    private static async Task<List<double>> TimeAsync(int runs, Func<Task<int>> call)
+    {
+        var samples = new List<double>();
+        for (var run = -3; run < runs * 4; run++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            await call();
+            var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            if (run >= 0)
+                samples.Add(ms);
+        }
+        return samples;
+    }
+
+    private static int Check(int count) => count == 1000 ? count : throw new InvalidOperationException($"{count} volumes, not 1,000");
 
     private static async Task CreateAsync(int runs)
     {

@@ -97,6 +97,7 @@ var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.
     Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmFlushLocksHandler>();
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmLiveChangeHandler>();
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmRemoveHandler>();
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();

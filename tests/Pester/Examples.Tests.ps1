@@ -1139,6 +1139,8 @@ BeforeDiscovery {
                 $r.ErrorVariable | Where-Object { $_.FullyQualifiedErrorId -like 'VmNotRunning*' -and $_.TargetObject -eq 'scratch2' } | Should -HaveCount 1
             }
         }
+        'Remove-PvcVm 3' = @{ Marked = $cephReason + '; Remove-PvcVm -DeleteVolumes deletes RBD volumes, as tests/Pvc.PowerShell.Tests/Storage/VmRemoveCmdletTests does against the Ceph lab' }
+        'Remove-PvcVm 4' = @{ Marked = $cephReason + '; the shared-volume refusal of Remove-PvcVm -DeleteVolumes is tests/Pvc.PowerShell.Tests/Storage/VmRemoveCmdletTests.A_volume_another_VM_also_has_is_refused_before_anything_is_stopped_or_removed' }
 
         # ---------------------------------------------------------------- Remove-PvcVmTag
         'Get-PvcPlacementRecommendation 1' = @{

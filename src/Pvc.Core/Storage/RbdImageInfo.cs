@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pvc.Core.Schema;
 
 namespace Pvc.Core.Storage;
@@ -43,8 +44,34 @@ public sealed record RbdImageInfo
     /// <summary>The whole document, for fields not typed here.</summary>
     public required string Json { get; init; }
 
+    // Parse is a pure function of the text: a text parsed once (a volume's stats, unchanged since the last listing) is
+    // answered from here, as a copy of its record (each caller gets its own object, as before). Parsing was most of
+    // Get-PvcVolume's time over 1,000 volumes (bench/RESULTS.md, issue 14); a look-up hashes and compares the text.
+    // Bounded: emptied when it grows past the limit.
+    private const int CacheLimit = 16_384;
+    private static readonly ConcurrentDictionary<string, RbdImageInfo> Parsed = new(StringComparer.Ordinal);
+    private static int _cached;
+
     /// <summary>Parses rbd's JSON; null for "", "None" or anything that is not a JSON object.</summary>
     public static RbdImageInfo? Parse(string? json)
+    {
+        if (json is null)
+            return null;
+        if (Parsed.TryGetValue(json, out var known))
+            return known with { };
+        var info = ParseText(json);
+        if (info is null)
+            return null;
+        if (Interlocked.Increment(ref _cached) > CacheLimit)
+        {
+            Parsed.Clear();
+            Interlocked.Exchange(ref _cached, 0);
+        }
+        Parsed[json] = info;
+        return info with { };
+    }
+
+    private static RbdImageInfo? ParseText(string json)
     {
         if (PvcJson.ParseObject(json) is not { } o)
             return null;

@@ -186,6 +186,31 @@ public sealed class StorageOperations(ClusterConnection cluster)
     /// <summary>Every volume a defined VM has among its disks ("pool/volume" from its rbdlist), with that VM; two round trips.</summary>
     public async Task<IReadOnlyDictionary<string, VolumeUser>> UsersAsync(CancellationToken cancellationToken = default)
     {
+        var users = new Dictionary<string, VolumeUser>(StringComparer.Ordinal);
+        foreach (var (spec, user) in await UsesAsync(cancellationToken))
+            users.TryAdd(spec, user);
+        return users;
+    }
+
+    /// <summary>
+    /// vm.remove with its volumes (PVC's vm remove): no other defined VM has any of <paramref name="volumes"/>
+    /// ("pool/volume") among its disks, whose disk its deletion would take away.
+    /// </summary>
+    /// <exception cref="PvcException">InvalidOperation: "VolumeInUse".</exception>
+    public async Task CheckRemoveVmVolumesAsync(Guid vm, string vmName, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(volumes);
+        if (volumes.Count == 0)
+            return;
+        var wanted = volumes.ToHashSet(StringComparer.Ordinal);
+        if ((await UsesAsync(cancellationToken)).FirstOrDefault(u => u.User.Uuid != vm && wanted.Contains(u.Spec)) is { Spec: not null } shared)
+            throw InUse(shared.Spec, shared.User,
+                $"as well as of VM '{vmName}'; nothing was removed. Remove the disk from VM '{shared.User.Name ?? shared.User.Uuid.ToString()}' first, or remove VM '{vmName}' keeping its volumes", also: true);
+    }
+
+    // every (volume, VM) pair of the defined VMs' rbdlists, in the VMs' order
+    private async Task<List<(string Spec, VolumeUser User)>> UsesAsync(CancellationToken cancellationToken)
+    {
         var batch = new ZnodeBatch(cluster.ZooKeeper).Children(BaseKeys.Domains);
         await batch.ReadAsync(cancellationToken);
         var uuids = LockNodes.Without(batch.ChildrenOf(BaseKeys.Domains) ?? []).Where(u => Guid.TryParse(u, out _)).ToList();
@@ -193,15 +218,15 @@ public sealed class StorageOperations(ClusterConnection cluster)
             batch.Data(DomainKeys.Schema.Root(u)).Data(DomainKeys.Schema.Path(u, DomainKeys.StorageVolumes))
                 .Data(DomainKeys.Schema.Path(u, DomainKeys.State)).Data(DomainKeys.Schema.Path(u, DomainKeys.Node));
         await batch.ReadAsync(cancellationToken);
-        var users = new Dictionary<string, VolumeUser>(StringComparer.Ordinal);
+        var uses = new List<(string, VolumeUser)>();
         foreach (var u in uuids)
         {
             var user = new VolumeUser(Guid.Parse(u), PvcText.Decode(batch.Text(DomainKeys.Schema.Root(u))),
                 Wire.VmState.Decode(batch.Text(DomainKeys.Schema.Path(u, DomainKeys.State))), PvcText.Decode(batch.Text(DomainKeys.Schema.Path(u, DomainKeys.Node))));
             foreach (var spec in PvcList.DecodeComma(batch.Text(DomainKeys.Schema.Path(u, DomainKeys.StorageVolumes))))
-                users.TryAdd(spec, user);
+                uses.Add((spec, user));
         }
-        return users;
+        return uses;
     }
 
     private async Task RequireUnusedAsync(VolumeRequest request, CancellationToken cancellationToken)
@@ -210,9 +235,9 @@ public sealed class StorageOperations(ClusterConnection cluster)
             throw InUse(request.ToString(), user);
     }
 
-    private static PvcException InUse(string spec, VolumeUser user, string? why = null) =>
+    private static PvcException InUse(string spec, VolumeUser user, string? why = null, bool also = false) =>
         new(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeInUse,
-            $"Volume '{spec}' is a disk of VM '{user.Name ?? user.Uuid.ToString()}'{(why is null ? "; remove the disk from the VM first" : $", which is {why}")}.") { Target = spec };
+            $"Volume '{spec}' is a disk of VM '{user.Name ?? user.Uuid.ToString()}'{(why is null ? "; remove the disk from the VM first" : also ? $" {why}" : $", which is {why}")}.") { Target = spec };
 
     private async Task<Pool?> TryPoolAsync(string name, CancellationToken cancellationToken)
     {

@@ -31,6 +31,8 @@ public static class ClusterTaskKinds
     public const string VmFlushLocks = "vm.flush_locks";
     /// <summary>Changes a running VM on its node (a NIC attached or detached, vCPUs or memory set live: PVC's API <c>/vm/&lt;vm&gt;/device</c>).</summary>
     public const string VmLiveChange = "vm.live_change";
+    /// <summary>PVC's vm remove: stop the VM, remove its RBD volumes, then its keys and theirs in one transaction.</summary>
+    public const string VmRemove = "vm.remove";
     /// <summary>Creates a pool.</summary>
     public const string PoolAdd = "pool.add";
     /// <summary>Removes a pool.</summary>

@@ -231,8 +231,24 @@ public sealed partial class VmOperations
     /// (state "stop", which its node carries out); then its whole tree goes in one transaction, with its drain strategy
     /// record (beside PVC's schema) when it has one.
     /// </summary>
-    public async Task UndefineAsync(VmRef vm, CancellationToken cancellationToken = default)
+    public Task UndefineAsync(VmRef vm, CancellationToken cancellationToken = default) => UndefineAsync(vm, [], cancellationToken);
+
+    /// <summary>
+    /// Removes a VM from the cluster as <see cref="UndefineAsync(VmRef, CancellationToken)"/>, and with it the keys of
+    /// <paramref name="volumes"/> ("pool/volume": their volume and snapshot keys, those that exist), all in one
+    /// transaction (PVC's vm remove, once its volumes are gone from Ceph).
+    /// </summary>
+    /// <exception cref="PvcException">InvalidArgument: "InvalidPoolName", "InvalidVolumeName" for a spec that is not one.</exception>
+    public async Task UndefineAsync(VmRef vm, IReadOnlyList<string> volumes, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(volumes);
+        var roots = new List<string>();
+        foreach (var spec in volumes)
+        {
+            var (pool, volume) = Storage.VolumeSpec.Parse(spec);
+            roots.Add(CephKeys.Volume.Root($"{pool}/{volume}"));
+            roots.Add(CephKeys.Snapshot.Root($"{pool}/{volume}"));
+        }
         string[] drain = [PlacementRuleKeys.DrainOf(vm.Uuid)];
         var read = await ReadAsync(vm, drain, cancellationToken, DomainKeys.State);
         if (StateOf(read, vm) != VmState.Stop)
@@ -241,6 +257,11 @@ public sealed partial class VmOperations
             read = await ReadAsync(vm, drain, cancellationToken, DomainKeys.State);
         }
         var tree = await SubtreeAsync(DomainKeys.Path(vm.Uuid), cancellationToken);
+        foreach (var root in roots.Distinct(StringComparer.Ordinal))
+        {
+            if (await Zk.ExistsAsync(root, null, cancellationToken) is not null)
+                tree.AddRange(await SubtreeAsync(root, cancellationToken));
+        }
         // deepest first; the state check makes a concurrent start fail the deletion rather than be lost
         await CommitAsync(vm, read, tree.OrderByDescending(p => p.Count(c => c == '/')).ThenByDescending(p => p, StringComparer.Ordinal).Select(p => Op.Delete(p))
             .Concat(read.VersionOf(drain[0]) >= 0 ? [Op.Delete(drain[0])] : []), cancellationToken);

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Pvc.Core.Errors;
+using Pvc.Core.Schema;
+using Pvc.Core.Storage;
+using Pvc.Core.Tasks;
+using Pvc.Core.Vms;
+using Pvc.NodeService.Ceph;
+
+namespace Pvc.NodeService.Tasks;
+
+/// <summary>
+/// <c>vm.remove</c> (PVC's <c>vm remove</c>, remove_vm): stops the VM (state "stop", which its node carries out), removes
+/// each of its RBD volumes from Ceph with their snapshots (PVC: <c>rbd snap purge</c>, <c>rbd rm</c>), waiting while its
+/// QEMU still has one open, then deletes the VM's keys and its volumes' keys in one transaction. Not safe to repeat:
+/// a person checks what is left. Its result: <c>{"vm": name, "volumes": ["pool/volume", ...]}</c>.
+/// </summary>
+public sealed class VmRemoveHandler(CephAccess ceph) : IClusterTaskHandler
+{
+    /// <summary>How long a volume still open (a stopping QEMU) is waited for.</summary>
+    public static readonly TimeSpan BusyDeadline = TimeSpan.FromSeconds(120);
+
+    /// <inheritdoc />
+    public string Kind => ClusterTaskKinds.VmRemove;
+
+    /// <inheritdoc />
+    public bool SafeToRepeat => false;
+
+    /// <inheritdoc />
+    public async Task<JsonNode?> RunAsync(ClusterTaskContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var argument = context.Arguments[VmOperations.RemoveVmArgument];
+        if (argument is not JsonValue value || !value.TryGetValue<string>(out var text) || !Guid.TryParse(text, out var uuid))
+            throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.TaskRecordInvalid,
+                $"The task {context.Task.Id} ({Kind}) names no VM UUID in its '{VmOperations.RemoveVmArgument}' argument.") { Target = context.Task.Id };
+        var vm = await context.Cluster.Vms.GetAsync(uuid, ct);
+        var vmRef = new VmRef(vm.Uuid, vm.Name);
+        // checked again here: a VM defined since the submission may share a volume now
+        var volumes = (await context.Cluster.Vms.CheckRemoveAsync(vmRef, ct)).Select(VolumeSpec.Parse).ToList();
+        var total = volumes.Count + 1;
+        if (vm.State != VmState.Stop)
+        {
+            await context.ReportAsync(0, total, $"stopping VM {vm.Name}", ct);
+            await context.Cluster.Vms.StopAsync(vmRef, force: true, ct);
+        }
+        var images = await ceph.ImagesAsync(ct);
+        for (var i = 0; i < volumes.Count; i++)
+        {
+            var (pool, volume) = volumes[i];
+            await context.ReportAsync(i, total, $"removing volume {pool}/{volume}", ct);
+            await RemoveAsync(images, pool, volume, context.Logger, ct);
+        }
+        await context.ReportAsync(volumes.Count, total, $"removing VM {vm.Name} and its volumes' keys", ct);
+        await context.Cluster.Vms.UndefineAsync(vmRef, [.. volumes.Select(v => $"{v.Pool}/{v.Volume}")], ct);
+        return new JsonObject { ["vm"] = vm.Name, ["volumes"] = new JsonArray([.. volumes.Select(v => (JsonNode)$"{v.Pool}/{v.Volume}")]) };
+    }
+
+    private static async Task RemoveAsync(RbdImages images, string pool, string volume, ILogger log, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + BusyDeadline;
+        while (true)
+        {
+            try
+            {
+                await images.RemoveAsync(pool, volume, ct);
+                return;
+            }
+            catch (PvcException e) when (e.ErrorId is PvcErrorIds.VolumeNotFound or PvcErrorIds.PoolNotFound)
+            {
+                log.LogWarning("Volume {Pool}/{Volume} was not in Ceph; removing its keys", pool, volume);
+                return;
+            }
+            catch (PvcException e) when (e.ErrorId == PvcErrorIds.CephResourceBusy && DateTime.UtcNow < deadline)
+            {
+                // the VM's QEMU is still closing it after the stop
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            }
+        }
+    }
+}
