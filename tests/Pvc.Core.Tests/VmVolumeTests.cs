@@ -66,6 +66,32 @@ public sealed class VmVolumeTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task Two_VMs_adding_one_volume_at_once_cannot_both_get_it()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "a_sda").AddVolume("vms", "b_sda").AddVolume("vms", "shared").CommitAsync();
+        var a = await PvcSeed.AddVmAsync(c.Raw, "a", "hv1", state: "stop");
+        var b = await PvcSeed.AddVmAsync(c.Raw, "b", "hv2", state: "stop");
+        var opsA = new VmOperations(c.Connection);
+        var opsB = new VmOperations(c.Connection);
+        var vmA = await opsA.ResolveAsync("a");
+        var vmB = await opsB.ResolveAsync("b");
+        (string, VmChangeEffect)? addedB = null;
+        // B's whole add (its owner check, then its commit) runs after A's owner check passed and before A's commit
+        opsA.VolumeOwnerChecked = async (_, ct) => addedB = await opsB.AddVolumeAsync(vmB, "vms/shared", cancellationToken: ct);
+
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => opsA.AddVolumeAsync(vmA, "vms/shared"));
+
+        Assert.Equal(("sdb", VmChangeEffect.NextStart), addedB);
+        Assert.Equal("VmChangedMeanwhile", e.ErrorId);
+        Assert.Equal(["vms/a_sda"], (await c.Connection.Vms.GetAsync(a)).Disks.Select(d => d.Source));
+        Assert.Equal(["vms/b_sda", "vms/shared"], (await c.Connection.Vms.GetAsync(b)).Disks.Select(d => d.Source));
+        // A's retry sees B as the volume's owner
+        opsA.VolumeOwnerChecked = null;
+        Assert.Equal("VolumeInUse", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => opsA.AddVolumeAsync(vmA, "vms/shared"))).ErrorId);
+    }
+
+    [Fact]
     public void The_live_attach_of_a_disk_carries_the_copied_disk_and_its_undo_detaches_it_by_its_device()
     {
         var uuid = Guid.NewGuid();

@@ -34,7 +34,7 @@ public sealed partial class VmOperations
     /// <see cref="VmLiveChange.Inverse"/>) and nothing is written, so the running VM and its stored XML stay alike.
     /// </remarks>
     /// <exception cref="PvcException">InvalidOperation "LiveChangeRefused" (libvirt's reason in the message); WriteConflict (the change was undone on the running VM, or the message says it could not be); the task store's and the wait's refusals.</exception>
-    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken, VmLiveChange? live = null, VmLiveChange? undo = null)
+    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken, VmLiveChange? live = null, VmLiveChange? undo = null, IEnumerable<Op>? extra = null)
     {
         var (xml, uses) = ParseForWrite(newXml);
         var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
@@ -50,6 +50,7 @@ public sealed partial class VmOperations
             Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))),
             Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml)),
         };
+        writes.AddRange(extra ?? []);
         if (running && !restart && live is not null && nodeName is not null)
         {
             RefuseMigrating(vm, read);

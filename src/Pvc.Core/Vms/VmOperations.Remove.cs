@@ -29,14 +29,40 @@ public sealed partial class VmOperations
         return volumes;
     }
 
+    /// <summary>The arguments' key of the volumes ("pool/volume") a person confirmed for deletion in a <see cref="ClusterTaskKinds.VmRemove"/> task.</summary>
+    public const string RemoveVolumesArgument = "volumes";
+
     /// <summary>
-    /// Submits <c>vm.remove</c> for a VM to the primary (which reaches Ceph, as every node with storage does), once
-    /// <see cref="CheckRemoveAsync"/> passes; the primary checks again before it changes anything.
+    /// <see cref="CheckRemoveAsync"/>, and the VM's volumes are still those confirmed (<paramref name="confirmed"/>, in any
+    /// order): a removal deletes only what a person was asked about.
     /// </summary>
-    /// <exception cref="PvcException">As <see cref="CheckRemoveAsync"/>; the task store's refusals (<see cref="ClusterTaskStore.SubmitAsync"/>).</exception>
-    public async Task<ClusterTask> SubmitRemoveAsync(VmRef vm, CancellationToken cancellationToken = default)
+    /// <exception cref="PvcException">As <see cref="CheckRemoveAsync"/>; WriteConflict "VmChangedMeanwhile" when the VM's volumes differ from <paramref name="confirmed"/>.</exception>
+    public async Task<IReadOnlyList<string>> CheckRemoveConfirmedAsync(VmRef vm, IReadOnlyList<string> confirmed, CancellationToken cancellationToken = default)
     {
-        await CheckRemoveAsync(vm, cancellationToken);
-        return await cluster.Tasks.SubmitAsync(ClusterTaskKinds.VmRemove, new JsonObject { [RemoveVmArgument] = vm.Uuid.ToString() }, null, cancellationToken);
+        ArgumentNullException.ThrowIfNull(confirmed);
+        var volumes = await CheckRemoveAsync(vm, cancellationToken);
+        if (!volumes.Order(StringComparer.Ordinal).SequenceEqual(confirmed.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.VmChangedMeanwhile,
+                $"The VM '{vm.Name}''s RBD volumes are {Describe(volumes)} now, not {Describe(confirmed)} as confirmed for its removal: nothing was stopped or deleted. Remove it again to confirm what it has now.") { Target = vm.Name };
+        return volumes;
     }
+
+    /// <summary>
+    /// Submits <c>vm.remove</c> for a VM to the primary (which reaches Ceph, as every node with storage does), with the
+    /// volumes a person confirmed (<paramref name="volumes"/>, from <see cref="CheckRemoveAsync"/>), once
+    /// <see cref="CheckRemoveConfirmedAsync"/> passes; the primary checks again before it changes anything, and deletes
+    /// nothing when the VM's volumes are no longer those.
+    /// </summary>
+    /// <exception cref="PvcException">As <see cref="CheckRemoveConfirmedAsync"/>; the task store's refusals (<see cref="ClusterTaskStore.SubmitAsync"/>).</exception>
+    public async Task<ClusterTask> SubmitRemoveAsync(VmRef vm, IReadOnlyList<string> volumes, CancellationToken cancellationToken = default)
+    {
+        var confirmed = await CheckRemoveConfirmedAsync(vm, volumes, cancellationToken);
+        return await cluster.Tasks.SubmitAsync(ClusterTaskKinds.VmRemove, new JsonObject
+        {
+            [RemoveVmArgument] = vm.Uuid.ToString(),
+            [RemoveVolumesArgument] = new JsonArray([.. confirmed.Select(v => (JsonNode)v)]),
+        }, null, cancellationToken);
+    }
+
+    private static string Describe(IReadOnlyList<string> volumes) => volumes.Count == 0 ? "none" : string.Join(", ", volumes);
 }

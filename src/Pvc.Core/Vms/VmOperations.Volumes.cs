@@ -1,6 +1,7 @@
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
 using Pvc.Core.Storage;
+using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Vms;
 
@@ -32,8 +33,15 @@ public sealed partial class VmOperations
         if (owner is not null)
             throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeInUse,
                 $"The volume {item} is a disk of the VM '{owner.Name}' already: two VMs writing one RBD image corrupt it. Remove it from that VM first.") { Target = vm.Name };
+        if (VolumeOwnerChecked is { } checkedHook)
+            await checkedHook(vm, cancellationToken);
         var change = live ? VmDiskXml.LiveChange(vm, xml, device, attach: true) : null;
-        return (device, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change));
+        // the commit claims the volume: its own key is written (same data) at the version read before the check above,
+        // so a concurrent add of it to another VM, whose check could not see this one, fails its commit (and its retry
+        // sees this VM as the owner)
+        var volumeKey = CephKeys.Volume.Root(item);
+        var claim = Op.SetData(volumeKey, Utf8(read[volumeKey] ?? ""), read.VersionOf(volumeKey));
+        return (device, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change, extra: [claim]));
     }
 
     /// <summary>
@@ -54,6 +62,9 @@ public sealed partial class VmOperations
         var change = live && VmDiskXml.TargetsOf(vm, stored, item) is [var device] ? VmDiskXml.LiveChange(vm, stored, device, attach: false) : null;
         return await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change);
     }
+
+    /// <summary>Test hook: runs after an added volume's owner check, before the commit that claims it.</summary>
+    internal Func<VmRef, CancellationToken, Task>? VolumeOwnerChecked { get; set; }
 
     private async Task<Reading.VersionedKeys> ReadWithVolumeAsync(VmRef vm, string item, CancellationToken cancellationToken)
     {

@@ -13,7 +13,8 @@ namespace Pvc.NodeService.Tasks;
 /// <c>vm.remove</c> (PVC's <c>vm remove</c>, remove_vm): stops the VM (state "stop", which its node carries out), removes
 /// each of its RBD volumes from Ceph with their snapshots (PVC: <c>rbd snap purge</c>, <c>rbd rm</c>), waiting while its
 /// QEMU still has one open, then deletes the VM's keys and its volumes' keys in one transaction. Not safe to repeat:
-/// a person checks what is left. Its result: <c>{"vm": name, "volumes": ["pool/volume", ...]}</c>.
+/// a person checks what is left. Its arguments: the VM's UUID and the volumes confirmed for deletion; it deletes nothing when
+/// the VM's volumes differ from those. Its result: <c>{"vm": name, "volumes": ["pool/volume", ...]}</c>.
 /// </summary>
 public sealed class VmRemoveHandler(CephAccess ceph) : IClusterTaskHandler
 {
@@ -34,10 +35,15 @@ public sealed class VmRemoveHandler(CephAccess ceph) : IClusterTaskHandler
         if (argument is not JsonValue value || !value.TryGetValue<string>(out var text) || !Guid.TryParse(text, out var uuid))
             throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.TaskRecordInvalid,
                 $"The task {context.Task.Id} ({Kind}) names no VM UUID in its '{VmOperations.RemoveVmArgument}' argument.") { Target = context.Task.Id };
+        if (context.Arguments[VmOperations.RemoveVolumesArgument] is not JsonArray list
+            || list.Select(v => v is JsonValue s && s.TryGetValue<string>(out var t) ? t : null).ToList() is not { } confirmed || confirmed.Any(v => v is null))
+            throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.TaskRecordInvalid,
+                $"The task {context.Task.Id} ({Kind}) names no list of confirmed volumes in its '{VmOperations.RemoveVolumesArgument}' argument.") { Target = context.Task.Id };
         var vm = await context.Cluster.Vms.GetAsync(uuid, ct);
         var vmRef = new VmRef(vm.Uuid, vm.Name);
-        // checked again here: a VM defined since the submission may share a volume now
-        var volumes = (await context.Cluster.Vms.CheckRemoveAsync(vmRef, ct)).Select(VolumeSpec.Parse).ToList();
+        // checked again here: a VM defined since the submission may share a volume now, and the VM's volumes must still
+        // be those the person confirmed (a disk added since is not deleted unasked)
+        var volumes = (await context.Cluster.Vms.CheckRemoveConfirmedAsync(vmRef, [.. confirmed.Select(v => v!)], ct)).Select(VolumeSpec.Parse).ToList();
         var total = volumes.Count + 1;
         if (vm.State != VmState.Stop)
         {
