@@ -17,9 +17,16 @@ public static class ClusterMetricsReader
     public static async Task<ClusterMetricsSnapshot?> ReadIfPrimaryAsync(ClusterConnection cluster, string nodeName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var primary = await cluster.ZooKeeper.GetDataAsync(Schema.BaseKeys.PrimaryNode, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Schema.PvcText.Decode(System.Text.Encoding.UTF8.GetString(primary.Data)) == nodeName
+        return await IsPrimaryAsync(cluster, nodeName, cancellationToken).ConfigureAwait(false)
             ? await ReadAsync(cluster, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>True when the cluster's primary key names <paramref name="nodeName"/> (one read of that key).</summary>
+    public static async Task<bool> IsPrimaryAsync(ClusterConnection cluster, string nodeName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var primary = await cluster.ZooKeeper.GetDataAsync(Schema.BaseKeys.PrimaryNode, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return Schema.PvcText.Decode(System.Text.Encoding.UTF8.GetString(primary.Data)) == nodeName;
     }
 
     /// <summary>Reads the cluster's status, nodes, VMs (with stats), OSDs, faults and volume count, each listing batched.</summary>

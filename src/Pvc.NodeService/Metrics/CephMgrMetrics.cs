@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -32,6 +33,14 @@ internal sealed partial class CephMgrMetrics(Uri? configured, CephAccess ceph, I
     })
     { Timeout = Timeout.InfiniteTimeSpan };
 
+    /// <summary>How long a fetch's answer is reused by the scrapes that follow it (those during it await it).</summary>
+    public static readonly TimeSpan Reuse = TimeSpan.FromSeconds(3);
+
+    private readonly Lock _lock = new();
+    private Task<string>? _fetch;
+    private long _fetchedAt;
+
+    // only touched by the one fetch under way (a fetch starts after the last one ended, under _lock)
     private Uri? _advertised;
     private string? _lastError;
 
@@ -40,14 +49,30 @@ internal sealed partial class CephMgrMetrics(Uri? configured, CephAccess ceph, I
 
     /// <summary>
     /// The manager's metrics, checked line by line (<see cref="Filter"/>); empty when it is not configured, not
-    /// reachable, or does not answer within <paramref name="timeout"/>.
+    /// reachable, or does not answer within <paramref name="timeout"/>. Scrapes share one fetch: those during it await
+    /// it, those within <see cref="Reuse"/> after it began take its answer, so parallel scrapes ask the manager once.
     /// </summary>
-    public async Task<string> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<string> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!IsConfigured)
-            return "";
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+            return Task.FromResult("");
+        Task<string> fetch;
+        lock (_lock)
+        {
+            if (_fetch is null || (_fetch.IsCompleted && Stopwatch.GetElapsedTime(_fetchedAt) > Reuse))
+            {
+                _fetchedAt = Stopwatch.GetTimestamp();
+                // not cancelled by the scrape that started it: the others await it too; bounded by the timeout
+                _fetch = Task.Run(() => FetchAsync(timeout));
+            }
+            fetch = _fetch;
+        }
+        return fetch.WaitAsync(cancellationToken);
+    }
+
+    private async Task<string> FetchAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
         Uri? url = null;
         try
         {
@@ -82,7 +107,7 @@ internal sealed partial class CephMgrMetrics(Uri? configured, CephAccess ceph, I
                 return text;
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return Failed($"{(object?)url ?? "the Ceph manager map"} did not answer within {timeout.TotalSeconds:0.#} s");
         }

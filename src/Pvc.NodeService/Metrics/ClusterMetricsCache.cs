@@ -31,8 +31,8 @@ public sealed class ClusterMetricsCache(TimeSpan interval, TimeProvider? time = 
     public int Reads => Volatile.Read(ref _reads);
 
     /// <summary>
-    /// The snapshot for a scrape: the last read's when it is at most two intervals old and of the same connection, else a
-    /// new read. Null when this node is not the primary coordinator.
+    /// The snapshot for a scrape: the last read's when it is at most two intervals old, of the same connection and this
+    /// node is still the primary (the primary key is read again), else a new read. Null when this node is not the primary coordinator.
     /// </summary>
     public async Task<ClusterMetricsSnapshot?> GetAsync(ClusterConnection cluster, string nodeName, CancellationToken cancellationToken)
     {
@@ -41,7 +41,16 @@ public sealed class ClusterMetricsCache(TimeSpan interval, TimeProvider? time = 
         Volatile.Write(ref _lastScrape, now);
         var entry = Volatile.Read(ref _entry);
         if (entry is not null && ReferenceEquals(entry.Cluster, cluster) && _time.GetElapsedTime(entry.ReadAt, now) <= interval * 2)
-            return entry.Snapshot;
+        {
+            if (entry.Snapshot is null)
+                return null;
+            // the primary may have moved since the read: a node that is no longer the primary serves no cluster series
+            // (one read of the primary key, not the whole cluster), and its last read is dropped
+            if (await ClusterMetricsReader.IsPrimaryAsync(cluster, nodeName, cancellationToken).ConfigureAwait(false))
+                return entry.Snapshot;
+            Interlocked.CompareExchange(ref _entry, null, entry);
+            return null;
+        }
         return (await ReadAsync(cluster, nodeName).WaitAsync(cancellationToken).ConfigureAwait(false)).Snapshot;
     }
 

@@ -23,6 +23,11 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, Ceph
 {
     private static readonly TimeSpan MntrTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How many scrapes are served at once; more are refused with 503 (each buffers its whole answer).</summary>
+    internal const int MaxConcurrentScrapes = 4;
+
+    private readonly SemaphoreSlim _scrapes = new(MaxConcurrentScrapes, MaxConcurrentScrapes);
+
     private readonly CollectorRegistry _process = CreateProcessRegistry();
     private readonly ClusterMetricsCache _snapshots = new(config.KeepaliveInterval);
     private readonly CephMgrMetrics _ceph = new(config.MetricsCephUrl, ceph, log);
@@ -87,7 +92,38 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, Ceph
             {
                 return; // stopped
             }
-            _ = Task.Run(() => ServeAsync(context, stoppingToken), CancellationToken.None);
+            if (!_scrapes.Wait(0))
+            {
+                Refuse(context.Response);
+                continue;
+            }
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await ServeAsync(context, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _scrapes.Release();
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>503 for a scrape over <see cref="MaxConcurrentScrapes"/>.</summary>
+    private static void Refuse(HttpListenerResponse response)
+    {
+        try
+        {
+            response.StatusCode = 503;
+            response.Headers["Retry-After"] = "1";
+            response.ContentLength64 = 0;
+            response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or InvalidOperationException or ObjectDisposedException)
+        {
+            response.Abort();
         }
     }
 
@@ -173,6 +209,7 @@ internal sealed class MetricsEndpoint(NodeConfig config, NodeDaemon daemon, Ceph
     public override void Dispose()
     {
         _ceph.Dispose();
+        _scrapes.Dispose();
         base.Dispose();
     }
 }

@@ -89,4 +89,18 @@ public sealed class ClusterMetricsCacheTests(ZooKeeperFixture zk)
         var cache = new ClusterMetricsCache(Interval, new FakeTimeProvider());
         Assert.Null(await cache.GetAsync(cluster, "hv1", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_node_that_is_no_longer_the_primary_serves_no_cluster_metrics_from_its_last_read()
+    {
+        await using var cluster = await ClusterAsync(primary: "hv1");
+        var time = new FakeTimeProvider();
+        var cache = new ClusterMetricsCache(Interval, time);
+        Assert.NotNull(await cache.GetAsync(cluster, "hv1", CancellationToken.None));
+
+        // the primary moves to hv2; within the same interval hv1's last read must not be served
+        await cluster.ZooKeeper.SetDataAsync(Pvc.Core.Schema.BaseKeys.PrimaryNode, "hv2"u8.ToArray());
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await cache.GetAsync(cluster, "hv1", CancellationToken.None));
+    }
 }
