@@ -92,4 +92,38 @@ public sealed class OsdDbVolumeGroupTests(CephLabFixture fixture, ZooKeeperFixtu
         }
         Assert.NotEqual(0, Lvm("vgdisplay", Vg).Code);
     }
+
+    [Fact]
+    public async Task Two_concurrent_add_db_vg_on_one_node_leave_the_winners_volume_group()
+    {
+        Assert.NotEqual(0, Lvm("vgdisplay", Vg).Code);
+        using var first = LoopDevice.Create(Lab.Directory, 256L << 20);
+        using var second = LoopDevice.Create(Lab.Directory, 256L << 20);
+        var partitions = new List<string>();
+        try
+        {
+            var tasks = new[] { CreateAsync(first.Path), CreateAsync(second.Path) };
+            try { await Task.WhenAll(tasks); } catch (PvcException) { }
+
+            var won = tasks.Where(t => t.IsCompletedSuccessfully).ToList();
+            partitions.AddRange(won.Select(t => t.Result!["partition"]!.GetValue<string>()));
+            var lost = Assert.Single(tasks, t => t.IsFaulted);
+            Assert.IsType<PvcException>(lost.Exception!.InnerException);
+            var partition = Assert.Single(partitions);
+            // the loser's failure path left the winner's volume group alone
+            var vgs = Lvm("vgs", "--noheadings", "-o", "vg_name,pv_name", Vg);
+            Assert.Equal(0, vgs.Code);
+            Assert.Equal($"{Vg} {partition}", string.Join(' ', vgs.Output.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
+        }
+        finally
+        {
+            Lvm("vgremove", "--force", Vg);
+            foreach (var device in new[] { first.Path, second.Path })
+            {
+                Lvm("pvremove", "--force", "--force", "--yes", device + "p1");
+                LoopDevice.Run("partx", "--delete", device);
+            }
+        }
+        Assert.NotEqual(0, Lvm("vgdisplay", Vg).Code);
+    }
 }

@@ -42,6 +42,7 @@ public sealed class OsdDbVolumeGroupCreator(OsdProvisioner provisioner, OsdToolO
         var device = await provisioner.CheckUnusedAsync(request.Device, cancellationToken);
 
         string? partition = null;
+        var pvCreated = false;
         try
         {
             await report(2, Steps, $"Making one LVM partition on {device}");
@@ -51,15 +52,18 @@ public sealed class OsdDbVolumeGroupCreator(OsdProvisioner provisioner, OsdToolO
 
             await report(3, Steps, $"Making volume group {vg} on {partition}");
             await CheckedAsync("/usr/sbin/pvcreate", ["--force", partition], "pvcreate", partition, cancellationToken);
+            pvCreated = true;
             await CheckedAsync("/usr/sbin/vgcreate", ["--force", vg, partition], "vgcreate", partition, cancellationToken);
         }
         catch
         {
-            // best effort: the failure that brought us here is what the caller reports
+            // best effort: the failure that brought us here is what the caller reports. Only what this task made goes:
+            // never the volume group (nothing follows vgcreate, and an osd-db that exists may be another task's), the
+            // physical volume only after our own pvcreate, and the partition on the device checked unused above
             if (partition is not null)
             {
-                await RunAsync("/usr/sbin/vgremove", ["--force", vg], CancellationToken.None);
-                await RunAsync("/usr/sbin/pvremove", ["--force", "--force", "--yes", partition], CancellationToken.None);
+                if (pvCreated)
+                    await RunAsync("/usr/sbin/pvremove", ["--force", "--force", "--yes", partition], CancellationToken.None);
                 await RunAsync("/usr/bin/partx", ["--delete", device], CancellationToken.None);
             }
             await RunAsync("/usr/sbin/sgdisk", ["--zap-all", device], CancellationToken.None);

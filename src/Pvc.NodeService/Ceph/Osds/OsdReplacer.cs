@@ -54,7 +54,7 @@ public sealed class OsdReplacer(ClusterConnection cluster, RadosCluster ceph, IO
         await DestroyAsync(monitor, id, cancellationToken);
         provisioner.RemoveDataFolder(id);
 
-        CephVolume.RawOsd made;
+        CephVolume.RawOsd? made = null;
         try
         {
             await report(4, Steps, $"Preparing osd.{id} on {device}");
@@ -74,12 +74,16 @@ public sealed class OsdReplacer(ClusterConnection cluster, RadosCluster ceph, IO
         }
         catch
         {
-            // the OSD stays destroyed (its id kept, ready for another replace); what was made on the new device goes
-            try { await daemons.StopAsync(id, CancellationToken.None); } catch (Exception e) when (e is PvcException or InvalidOperationException) { }
-            try { await monitor.MarkDownAsync(id, CancellationToken.None); } catch (PvcException) { }
-            try { await DestroyAsync(monitor, id, CancellationToken.None); } catch (PvcException) { }
-            provisioner.RemoveDataFolder(id);
-            try { await tools.ZapAsync(device, CancellationToken.None); } catch (PvcException) { }
+            // the OSD stays destroyed (its id kept, ready for another replace); what this task made on the new device
+            // goes, and only that: after its own prepare, while the device's label still names the OSD it made
+            if (made is not null && await StillOursAsync(tools, device, made))
+            {
+                try { await daemons.StopAsync(id, CancellationToken.None); } catch (Exception e) when (e is PvcException or InvalidOperationException) { }
+                try { await monitor.MarkDownAsync(id, CancellationToken.None); } catch (PvcException) { }
+                try { await DestroyAsync(monitor, id, CancellationToken.None); } catch (PvcException) { }
+                provisioner.RemoveDataFolder(id);
+                try { await tools.ZapAsync(device, CancellationToken.None); } catch (PvcException) { }
+            }
             throw;
         }
 
@@ -88,7 +92,10 @@ public sealed class OsdReplacer(ClusterConnection cluster, RadosCluster ceph, IO
             await report(7, Steps, $"Zapping the old device {old}");
             try
             {
-                await tools.ZapAsync(old, cancellationToken);
+                // checked again just before: the label found minutes ago must still name the old OSD (id and fsid)
+                old = await provisioner.HolderAsync(id, old, osd.Fsid, cancellationToken);
+                if (old is not null)
+                    await tools.ZapAsync(old, cancellationToken);
             }
             catch (PvcException)
             {
@@ -102,6 +109,18 @@ public sealed class OsdReplacer(ClusterConnection cluster, RadosCluster ceph, IO
         }
         await new OsdHostOperations(cluster).RecordAsync(new OsdRecord(id, nodeName, device, "", made.Fsid, made.ClusterFsid, "", "", IsSplit: false), cancellationToken);
         return new JsonObject { ["osd_id"] = id, ["device"] = device, ["old_device"] = old, ["weight"] = weight };
+    }
+
+    private static async Task<bool> StillOursAsync(CephVolume tools, string device, CephVolume.RawOsd made)
+    {
+        try
+        {
+            return (await tools.ListAsync(device, CancellationToken.None)).Any(o => o.Id == made.Id && o.Fsid == made.Fsid);
+        }
+        catch (PvcException)
+        {
+            return false;
+        }
     }
 
     private static async Task DestroyAsync(OsdMonitor monitor, int id, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
@@ -12,12 +13,36 @@ namespace Pvc.NodeService.Ceph.Osds;
 /// </summary>
 public sealed class OsdWork(ClusterConnection cluster, RadosCluster ceph, IOsdDaemons daemons, OsdToolOptions options, string nodeName)
 {
+    /// <summary>
+    /// One lock per node for the tasks that change devices (osd.add, osd.replace, osd.remove, osd.add_db_vg): they run one
+    /// at a time on a node, held across the whole task, so one task's checks still hold when it acts and its failure path
+    /// cannot undo another's work.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> DeviceLocks = new(StringComparer.Ordinal);
+
     private OsdMonitor Monitor => new(ceph);
+
+    private async Task<JsonNode?> ExclusiveAsync(Func<Task<JsonNode?>> work, CancellationToken cancellationToken)
+    {
+        var gate = DeviceLocks.GetOrAdd(nodeName, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
     private OsdProvisioner Provisioner => new(new CephVolume(options), Monitor, daemons, options, nodeName);
 
     /// <summary>osd.add: an OSD on the device, recorded under <c>/ceph/osds/&lt;id&gt;</c>; returns {osd_id, node, device}.</summary>
-    public async Task<JsonNode?> AddAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken)
+    public Task<JsonNode?> AddAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken) =>
+        ExclusiveAsync(() => AddUnlockedAsync(arguments, report, cancellationToken), cancellationToken);
+
+    private async Task<JsonNode?> AddUnlockedAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         var request = OsdAddRequest.FromArguments(arguments);
@@ -40,7 +65,10 @@ public sealed class OsdWork(ClusterConnection cluster, RadosCluster ceph, IOsdDa
 
     /// <summary>osd.remove: the OSD, which must be this node's, taken out, purged and its keys removed.</summary>
     /// <exception cref="PvcException">NotFound: "OsdNotFound"; InvalidOperation: "OsdOnOtherNode", "OsdHoldsLastData".</exception>
-    public async Task<JsonNode?> RemoveAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken)
+    public Task<JsonNode?> RemoveAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken) =>
+        ExclusiveAsync(() => RemoveUnlockedAsync(arguments, report, cancellationToken), cancellationToken);
+
+    private async Task<JsonNode?> RemoveUnlockedAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         var request = OsdIdRequest.FromArguments(arguments);
@@ -58,11 +86,11 @@ public sealed class OsdWork(ClusterConnection cluster, RadosCluster ceph, IOsdDa
 
     /// <summary>osd.replace: the OSD, which must be this node's, made again on a new device under its id (<see cref="OsdReplacer"/>).</summary>
     public Task<JsonNode?> ReplaceAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken) =>
-        new OsdReplacer(cluster, ceph, daemons, options, nodeName).ReplaceAsync(arguments, report, cancellationToken);
+        ExclusiveAsync(() => new OsdReplacer(cluster, ceph, daemons, options, nodeName).ReplaceAsync(arguments, report, cancellationToken), cancellationToken);
 
     /// <summary>osd.add_db_vg: the volume group osd-db on a device of this node (<see cref="OsdDbVolumeGroupCreator"/>).</summary>
     public Task<JsonNode?> AddDbVolumeGroupAsync(JsonObject arguments, Func<int, int, string, Task> report, CancellationToken cancellationToken) =>
-        new OsdDbVolumeGroupCreator(Provisioner, options, nodeName).CreateAsync(arguments, report, cancellationToken);
+        ExclusiveAsync(() => new OsdDbVolumeGroupCreator(Provisioner, options, nodeName).CreateAsync(arguments, report, cancellationToken), cancellationToken);
 
     /// <summary>osd.in / osd.out (<c>ceph osd in|out &lt;id&gt;</c>) of an OSD the cluster records.</summary>
     /// <exception cref="PvcException">NotFound: "OsdNotFound".</exception>
