@@ -74,8 +74,8 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
     /// <summary>
     /// Reads what the metadata API finds guests in (<see cref="MetadataGuestTable"/>): every network with its leases and
     /// every VM. With <paramref name="changed"/>, watches are armed first on the network list, each network's lease list
-    /// and the VM list, and <paramref name="changed"/> is called on the next change of any (a lease given, renewed or
-    /// ended, a network or VM added or removed), so that a caller can keep the table until then.
+    /// the VM list and each VM's name and XML, and <paramref name="changed"/> is called on the next change of any (a lease
+    /// given, renewed or ended, a network or VM added or removed, a VM's NICs changed), so that a caller can keep the table until then.
     /// </summary>
     public async Task<MetadataGuestTable> ReadGuestTableAsync(Action? changed, CancellationToken cancellationToken)
     {
@@ -88,7 +88,10 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
                 .Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null).OfType<int>().ToList();
             await Task.WhenAll(vnis.Select(vni => zk.GetChildrenAsync(NetworkKeys.Path(vni, NetworkKeys.Leases), watcher, cancellationToken)
                 .ContinueWith(t => t.Exception is { InnerException: NoNodeException } ? Task.CompletedTask : t, cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()));
-            await zk.GetChildrenAsync(BaseKeys.Domains, watcher, cancellationToken);
+            var domains = await zk.GetChildrenAsync(BaseKeys.Domains, watcher, cancellationToken);
+            // each VM's XML (its NICs' MACs) and name: a MAC moved from one VM to another is a change of the table too
+            var uuids = LockNodes.Without(domains.Children).Select(d => Guid.TryParse(d, out var u) ? u : (Guid?)null).OfType<Guid>().ToList();
+            await Task.WhenAll(uuids.SelectMany(u => new[] { DomainKeys.Root, DomainKeys.Xml }.Select(key => zk.ExistsAsync(DomainKeys.Path(u, key), watcher, cancellationToken))));
         }
         var networks = await new NetworkReader(cluster).ListAsync((string?)null, cancellationToken);
         var vms = await Vms.VmReader.ListAsync(zk, null, cancellationToken);

@@ -96,15 +96,15 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 await RelinquishStepAsync($"stop DHCP for network {IpTool.Arg(vni)}", () => StopServerAsync(vni));
             if (_metadata is not null)
                 await RelinquishStepAsync("stop the metadata API", _metadata.StopAsync);
-            foreach (var floating in Enumerable.Reverse(_floating))
-                await RelinquishStepAsync($"remove the {floating.Network} floating address", () => _addresses.RemoveAsync(floating.Device, floating.Cidr, CancellationToken.None));
-            _floating.Clear();
-            if (_metadataAddressHeld)
-                await RelinquishStepAsync("remove the metadata address", () => _addresses.RemoveAsync("lo", MetadataCidr, CancellationToken.None));
-            _metadataAddressHeld = false;
+            // an address is forgotten only once it is gone: one whose removal failed stays held, and the next relinquish
+            // (after this node is primary again) removes it, so that it is never left beside the new primary's
+            foreach (var floating in Enumerable.Reverse(_floating).ToList())
+                if (await RelinquishStepAsync($"remove the {floating.Network} floating address", () => _addresses.RemoveAsync(floating.Device, floating.Cidr, CancellationToken.None)))
+                    _floating.Remove(floating);
+            if (_metadataAddressHeld && await RelinquishStepAsync("remove the metadata address", () => _addresses.RemoveAsync("lo", MetadataCidr, CancellationToken.None)))
+                _metadataAddressHeld = false;
             foreach (var vni in _gateways.Keys.ToList())
-                await RelinquishStepAsync($"remove the gateways of network {IpTool.Arg(vni)}", () => RemoveGatewaysAsync(vni, CancellationToken.None));
-            _gateways.Clear();
+                await RelinquishStepAsync($"remove the gateways of network {IpTool.Arg(vni)}", async () => await RemoveGatewaysAsync(vni, CancellationToken.None));
             await RelinquishStepAsync("remove the firewall", async () =>
             {
                 try
@@ -120,18 +120,29 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     }
 
     /// <summary>One step of the relinquish: a failure is logged and the next step runs all the same.</summary>
-    private async Task RelinquishStepAsync(string step, Func<Task> run)
+    private async Task RelinquishStepAsync(string step, Func<Task> run) =>
+        await RelinquishStepAsync(step, async () =>
+        {
+            await run();
+            return true;
+        });
+
+    /// <summary>One step of the relinquish that reports whether it was done (an address removed); false when it failed (logged).</summary>
+    private async Task<bool> RelinquishStepAsync(string step, Func<Task<bool>> run)
     {
         try
         {
-            await run();
             if (options.RelinquishFault is { } fault)
                 await fault(step);
+            if (await run())
+                return true;
+            log.LogError("Relinquishing the primary's network services: could not {Step}; it is tried again on the next relinquish", step);
         }
         catch (Exception e)
         {
             log.LogError("Relinquishing the primary's network services: could not {Step}: {Message}", step, e.Message);
         }
+        return false;
     }
 
     /// <summary>
@@ -381,12 +392,20 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         return added;
     }
 
-    private async Task RemoveGatewaysAsync(int vni, CancellationToken cancellationToken)
+    /// <summary>Removes the network's gateway addresses; those whose removal failed stay remembered (to be removed again later); true when none is left.</summary>
+    private async Task<bool> RemoveGatewaysAsync(int vni, CancellationToken cancellationToken)
     {
-        if (!_gateways.Remove(vni, out var gateways))
-            return;
+        if (!_gateways.TryGetValue(vni, out var gateways))
+            return true;
+        var left = new List<string>();
         foreach (var cidr in gateways)
-            await _addresses.RemoveAsync(NetworkLinks.BridgeName(vni), cidr, cancellationToken);
+            if (!await _addresses.RemoveAsync(NetworkLinks.BridgeName(vni), cidr, cancellationToken))
+                left.Add(cidr);
+        if (left.Count == 0)
+            _gateways.Remove(vni);
+        else
+            _gateways[vni] = left;
+        return left.Count == 0;
     }
 
     private async Task EnsureServerAsync(Network network, bool gatewayReadded, Action wake, CancellationToken cancellationToken)

@@ -23,8 +23,9 @@ internal sealed record PrimaryDhcpOptions(string RunDirectory, string LeaseHook,
     public int MetadataPort { get; init; } = 80;
 
     /// <summary>
-    /// For tests: called with each relinquish step's name after the step; a throw stands for that step failing (the
-    /// steps after it must run all the same). Null in the service.
+    /// For tests: called with each relinquish step's name before the step; a throw stands for that step failing, the step
+    /// not done (the steps after it must run all the same, and what it did not remove is removed by a later relinquish).
+    /// Null in the service.
     /// </summary>
     public Func<string, Task>? RelinquishFault { get; init; }
 
