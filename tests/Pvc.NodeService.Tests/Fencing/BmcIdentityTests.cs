@@ -15,7 +15,7 @@ namespace Pvc.NodeService.Tests.Fencing;
 /// registers, and the fencer asks the BMC it reaches who it is before powering anything off. Real ipmi_sim BMCs, each
 /// with a system GUID of its own.
 /// </summary>
-[Collection(ZooKeeperCollection.Name)]
+[Collection(FencingCollection.Name)]
 public sealed class BmcIdentityTests(ZooKeeperFixture zk)
 {
     /// <summary>How hv3's registration is made to name hv2's BMC.</summary>

@@ -11,7 +11,7 @@ namespace Pvc.NodeService.Tests.Fencing;
 /// per try (a leaked one, held by a session that lives on, would queue ahead of the others for good), and when the
 /// holder hangs, its lock node goes with its session and the next coordinator fences it, the node that held the lock.
 /// </summary>
-[Collection(ZooKeeperCollection.Name)]
+[Collection(FencingCollection.Name)]
 public sealed class FenceLockTests(ZooKeeperFixture zk)
 {
     [Fact]

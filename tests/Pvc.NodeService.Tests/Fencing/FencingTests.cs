@@ -13,7 +13,7 @@ namespace Pvc.NodeService.Tests.Fencing;
 /// signals. In every scenario no VM may ever run on two hosts (checked about ten times a second from outside), and
 /// at the end every VM that should run runs.
 /// </summary>
-[Collection(ZooKeeperCollection.Name)]
+[Collection(FencingCollection.Name)]
 public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace Pvc.NodeService.Tests.Fencing;
 /// Self-fencing against the service's own restarts: systemd restarts a service whose watchdog stopped (it stops
 /// pinging when its keepalives no longer reach ZooKeeper), and a cut-off node must count its silence across them.
 /// </summary>
-[Collection(ZooKeeperCollection.Name)]
+[Collection(FencingCollection.Name)]
 public sealed class SelfFencingRestartTests(ZooKeeperFixture zk)
 {
     [Fact]

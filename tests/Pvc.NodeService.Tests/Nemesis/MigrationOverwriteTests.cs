@@ -14,7 +14,7 @@ namespace Pvc.NodeService.Tests.Nemesis;
 /// the VM's state lock for such a write, which the sender holds for the whole migration; whatever Pvc does instead,
 /// the VM must never run on two hosts.
 /// </summary>
-[Collection(ZooKeeperCollection.Name)]
+[Collection(NemesisCollection.Name)]
 public sealed class MigrationOverwriteTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -12,7 +12,7 @@ namespace Pvc.NodeService.Tests.Nemesis;
 /// </summary>
 /// <remarks>In the ZooKeeper collection, so that it runs alone beside the other cluster tests rather than with them (it
 /// starts an ensemble of its own).</remarks>
-[Collection(ZooKeeperCollection.Name)]
+[Collection(NemesisCollection.Name)]
 public sealed class NemesisTests(ITestOutputHelper output)
 {
     /// <summary>Each fixed seed's faults last this long (a minute of faults, then the heal).</summary>

@@ -65,8 +65,8 @@ public sealed class DnsAggregatorTests(ZooKeeperFixture zk) : IDisposable
     }
 
     /// <summary>dig's answer section from <paramref name="guest"/> for <paramref name="name"/> at <paramref name="server"/> (no recursion asked), with its header.</summary>
-    private static string Dig(string guest, string server, string name) =>
-        LabCommand.TryRun("ip", ["netns", "exec", guest, "dig", "+norec", "+time=1", "+tries=1", $"@{server}", name, "A"], TimeSpan.FromSeconds(10)).Output;
+    private static string Dig(string guest, string server, string name, string type = "A") =>
+        LabCommand.TryRun("ip", ["netns", "exec", guest, "dig", "+norec", "+time=1", "+tries=1", $"@{server}", name, type], TimeSpan.FromSeconds(10)).Output;
 
     private static async Task EventuallyAsync(Func<Task<bool>> done, string what, LineLogger log, TimeSpan? within = null)
     {
@@ -145,12 +145,19 @@ public sealed class DnsAggregatorTests(ZooKeeperFixture zk) : IDisposable
             await EventuallyAsync(() => Task.FromResult((answer = Dig(alpha, "10.213.0.250", "beta.clients.lab")).Contains($"beta.clients.lab.\t600\tIN\tA\t{betaAddress}", StringComparison.Ordinal)),
                 "PowerDNS's answer for beta", log);
             Assert.Contains("flags: qr aa", answer, StringComparison.Ordinal);
-            // the gateway's dnsmasq answers the guests too
-            Assert.Contains($"\tA\t{betaAddress}", Dig(alpha, "10.100.0.1", "beta.clients.lab"), StringComparison.Ordinal);
-            // what PowerDNS serves is the database's: a row written there is answered at once
-            await using (var insert = new NpgsqlCommand("INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) SELECT id, 'static.clients.lab', 'A', '10.100.0.77', 60, 0, false, true FROM domains WHERE name = 'clients.lab'", sql))
+            // the gateway's dnsmasq answers the guests too (dig waits 1 s once: asked again under load)
+            await EventuallyAsync(() => Task.FromResult(Dig(alpha, "10.100.0.1", "beta.clients.lab").Contains($"\tA\t{betaAddress}", StringComparison.Ordinal)), "dnsmasq's answer for beta", log);
+            // what PowerDNS serves is the database's: a row written there is answered (a TXT row: the transfers own
+            // only the zone's A and AAAA rows)
+            await using (var insert = new NpgsqlCommand("INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) SELECT id, 'static.clients.lab', 'TXT', '\"kept\"', 60, 0, false, true FROM domains WHERE name = 'clients.lab'", sql))
                 await insert.ExecuteNonQueryAsync();
-            Assert.Contains("\tA\t10.100.0.77", Dig(alpha, "10.213.0.250", "static.clients.lab"), StringComparison.Ordinal);
+            await EventuallyAsync(() => Task.FromResult(Dig(alpha, "10.213.0.250", "static.clients.lab", "TXT").Contains("\tTXT\t\"kept\"", StringComparison.Ordinal)), "PowerDNS's answer from the database's row", log);
+            // and an A row dnsmasq does not have is taken out by the next transfer: the zone's names are the leases'
+            await using (var insert = new NpgsqlCommand("INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) SELECT id, 'stray.clients.lab', 'A', '10.100.0.77', 60, 0, false, true FROM domains WHERE name = 'clients.lab'", sql))
+                await insert.ExecuteNonQueryAsync();
+            await EventuallyAsync(async () => !(await RowsAsync("A")).Contains("stray.clients.lab 10.100.0.77"), "the stray A row going", log);
+            Assert.Contains($"beta.clients.lab {betaAddress}", await RowsAsync("A"));
+            Assert.Equal(["static.clients.lab \"kept\""], await RowsAsync("TXT"));
             // the serial went up when the transfer changed the zone
             Assert.NotEqual("1", (await RowsAsync("SOA")).Single().Split(' ')[3]);
 
