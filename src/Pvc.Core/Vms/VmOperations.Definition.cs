@@ -125,9 +125,12 @@ public sealed partial class VmOperations
         if (metadata.NodeLimit is { Count: > 0 } limit)
             RequireNodes(nodes = (await PlacementAsync(cancellationToken)).Nodes, limit);
 
-        // the drain strategy's record (beside PVC's schema) is read with the VM's keys and written in the same transaction
-        var read = metadata.DrainStrategy is null ? await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node)
-            : await ReadAsync(vm, [PlacementRuleKeys.Root, PlacementRuleKeys.Drain, PlacementRuleKeys.DrainOf(vm.Uuid)], cancellationToken, DomainKeys.State, DomainKeys.Node);
+        // the state and node matter only to a new XML (does it fit the node, restart a running VM): a metadata-only change
+        // does not conflict with the VM starting, stopping or moving meanwhile (a flush retrying, for one). The drain
+        // strategy's record (beside PVC's schema) is read with the VM's keys and written in the same transaction.
+        string[] vmKeys = parsed is null ? [] : [DomainKeys.State, DomainKeys.Node];
+        var read = metadata.DrainStrategy is null ? await ReadAsync(vm, cancellationToken, vmKeys)
+            : await ReadAsync(vm, [PlacementRuleKeys.Root, PlacementRuleKeys.Drain, PlacementRuleKeys.DrainOf(vm.Uuid)], cancellationToken, vmKeys);
         var writes = MetadataWrites(vm, metadata);
         if (metadata.DrainStrategy is { } drain)
             writes.AddRange(DrainWrites(vm, read, drain));
