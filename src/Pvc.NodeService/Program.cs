@@ -98,6 +98,7 @@ var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmFlushLocksHandler>();
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmLiveChangeHandler>();
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmRemoveHandler>();
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmRenameHandler>();
 builder.Services.AddSingleton<NodeDaemon>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeDaemon>());
 builder.Services.AddHostedService<SystemdWatchdog>();

@@ -1305,6 +1305,22 @@ BeforeDiscovery {
             }
         }
 
+        'Rename-PvcVm 3' = @{ Marked = $cephReason + '; Rename-PvcVm renames the VM''s RBD volumes named after it in Ceph, as tests/Pvc.PowerShell.Tests/Storage/VmRenameCmdletTests does against the Ceph lab' }
+        'Rename-PvcVm 4' = @{
+            Setup = { param($ctx)
+                Stop-PvcVm web1 -Wait | Out-Null
+                $ctx.Data.Uuid = (Get-PvcVm web1).Uuid
+                $ctx.Data.Disks = (Get-PvcVm web1).Disks.Source
+            }
+            Assert = { param($r, $ctx)
+                $r.Errors | Should -BeNullOrEmpty
+                $vm = Get-PvcVm web5
+                $vm.Uuid | Should -Be $ctx.Data.Uuid
+                $vm.Disks.Source | Should -Be $ctx.Data.Disks
+                (Get-PvcVm).Name | Should -Not -Contain 'web1'
+            }
+        }
+
         # ---------------------------------------------------------------- Restart-PvcVm
         # A restart shows in the VM's state znode: the cmdlet writes restart, the node writes start once it has
         # stopped and started the VM again, so the state's version grows by two.

@@ -321,6 +321,9 @@ public static class PvcErrorIds
     /// <summary>The VM was renamed meanwhile; nothing was written.</summary>
     public const string VmRenamedMeanwhile = nameof(VmRenamedMeanwhile);
 
+    /// <summary>The VM's rename would rename RBD volumes named after it, which only a cluster task on a node with Ceph can do.</summary>
+    public const string VmVolumesNeedRenaming = nameof(VmVolumesNeedRenaming);
+
     /// <summary>The VM has no node.</summary>
     public const string VmWithoutNode = nameof(VmWithoutNode);
 

@@ -113,7 +113,14 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
         DeleteTreesAsync([CephKeys.Volume.Root($"{pool}/{volume}"), CephKeys.Snapshot.Root($"{pool}/{volume}")], cancellationToken);
 
     /// <summary>A volume Ceph has renamed: its keys and its snapshots' move to the new name, in one transaction.</summary>
-    public async Task RenameVolumeAsync(string pool, string volume, string newName, RbdImageSample info, CancellationToken cancellationToken)
+    public async Task RenameVolumeAsync(string pool, string volume, string newName, RbdImageSample info, CancellationToken cancellationToken) =>
+        await Commit(await RenameVolumeOpsAsync(pool, volume, newName, info, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The operations that move a renamed volume's keys and its snapshots' to the new name (made under the new name with
+    /// <paramref name="info"/> as its stats, the old ones deleted), for a transaction that may hold more.
+    /// </summary>
+    internal async Task<List<Op>> RenameVolumeOpsAsync(string pool, string volume, string newName, RbdImageSample info, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(info);
         var from = $"{pool}/{volume}";
@@ -133,7 +140,7 @@ public sealed partial class StorageHostOperations(ClusterConnection cluster)
         };
         ops.AddRange(snapshots.Select(e => Op.Create(CephKeys.Snapshot.Root(to) + e.Path[snapshotRoot.Length..], batch.Bytes(e.Path) ?? ReadOnlyMemory<byte>.Empty)));
         ops.AddRange(oldTree.OrderByDescending(e => e.Depth).ThenByDescending(e => e.Path, StringComparer.Ordinal).Select(e => Op.Delete(e.Path)));
-        await Commit(ops, cancellationToken);
+        return ops;
     }
 
     /// <summary>A snapshot Ceph has taken (PVC's add_snapshot): its keys with rbd info, and its volume's new info, in one transaction.</summary>

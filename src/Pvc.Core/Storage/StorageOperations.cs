@@ -208,6 +208,27 @@ public sealed class StorageOperations(ClusterConnection cluster)
                 $"as well as of VM '{vmName}'; nothing was removed. Remove the disk from VM '{shared.User.Name ?? shared.User.Uuid.ToString()}' first, or remove VM '{vmName}' keeping its volumes", also: true);
     }
 
+    /// <summary>
+    /// vm.rename with its volumes (PVC's vm rename): no other defined VM has one of the volumes among its disks (its disk
+    /// would point at nothing), no two get one new name, and each new name is free.
+    /// </summary>
+    /// <exception cref="PvcException">InvalidOperation: "VolumeInUse"; AlreadyExists: "VolumeExists".</exception>
+    public async Task CheckRenameVmVolumesAsync(Guid vm, string vmName, IReadOnlyCollection<VolumeRename> renames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(renames);
+        if (renames.Count == 0)
+            return;
+        var wanted = renames.Select(r => r.From).ToHashSet(StringComparer.Ordinal);
+        if ((await UsesAsync(cancellationToken)).FirstOrDefault(u => u.User.Uuid != vm && wanted.Contains(u.Spec)) is { Spec: not null } shared)
+            throw InUse(shared.Spec, shared.User,
+                $"as well as of VM '{vmName}', whose rename would rename it; nothing was renamed. Remove the disk from VM '{shared.User.Name ?? shared.User.Uuid.ToString()}' first, or keep the volumes' names", also: true);
+        if (renames.GroupBy(r => r.To, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.VolumeExists,
+                $"The volumes {string.Join(" and ", clash.Select(r => r.From))} would both be renamed to '{clash.Key}'; nothing was renamed. Keep the volumes' names.") { Target = clash.Key };
+        foreach (var r in renames)
+            await RequireFreeAsync(r.Pool, r.NewName, cancellationToken);
+    }
+
     // every (volume, VM) pair of the defined VMs' rbdlists, in the VMs' order
     private async Task<List<(string Spec, VolumeUser User)>> UsesAsync(CancellationToken cancellationToken)
     {

@@ -33,6 +33,8 @@ public static class ClusterTaskKinds
     public const string VmLiveChange = "vm.live_change";
     /// <summary>PVC's vm remove: stop the VM, remove its RBD volumes, then its keys and theirs in one transaction.</summary>
     public const string VmRemove = "vm.remove";
+    /// <summary>PVC's vm rename of a VM with RBD volumes named after it: the volumes renamed in Ceph, then the VM's keys and theirs in one transaction.</summary>
+    public const string VmRename = "vm.rename";
     /// <summary>Creates a pool.</summary>
     public const string PoolAdd = "pool.add";
     /// <summary>Removes a pool.</summary>

@@ -6,6 +6,7 @@ using Pvc.Core.Nodes;
 using Pvc.Core.Placement;
 using Pvc.Core.Reading;
 using Pvc.Core.Schema;
+using Pvc.Core.Storage;
 using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Vms;
@@ -151,37 +152,12 @@ public sealed partial class VmOperations
         await CommitAsync(vm, read, writes, cancellationToken);
     }
 
-    /// <summary>Renames a stopped VM (state stop, disable or mirror): its name and its XML's name element.</summary>
-    public async Task<VmRef> RenameAsync(VmRef vm, string newName, CancellationToken cancellationToken = default)
-    {
-        VmName.Validate(newName);
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Xml);
-        var state = StateOf(read, vm);
-        if (state is not (VmState.Stop or VmState.Disable or VmState.Mirror))
-            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotStopped, $"The VM '{vm.Name}' is {Wire.VmState.Describe(state)}; only a stopped VM can be renamed. Stop it first.") { Target = vm.Name };
-        if (newName == vm.Name)
-            return vm;
-        await RequireFreeNameAsync(newName, cancellationToken);
-        var newXml = WithName(vm, read[P(vm, DomainKeys.Xml)], newName);
-        // the renamed XML is written like any other: a VM defined before the allow-list (or by PVC) is held to it now
-        var (xml, uses) = ParseForWrite(newXml);
-        var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
-        await CommitAsync(vm, read,
-        [
-            .. allowed.Checks,
-            Op.SetData(P(vm, DomainKeys.Root), Utf8(newName)),
-            Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml)),
-            // PVC writes a key outside its schema here, so its rbdlist goes stale; this keeps it right
-            Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))),
-        ], cancellationToken);
-        return vm with { Name = newName };
-    }
-
     /// <summary>
     /// The stored XML with its name element (the one <see cref="DomainXml"/> reads) set to <paramref name="newName"/>,
-    /// its layout kept. Stored XML that cannot be read is the cluster's data at fault, not the caller's input.
+    /// and the sources of the RBD disks of <paramref name="volumes"/> set to their new names, its layout kept. Stored XML
+    /// that cannot be read is the cluster's data at fault, not the caller's input.
     /// </summary>
-    private static string WithName(VmRef vm, string? stored, string newName)
+    private static string WithName(VmRef vm, string? stored, string newName, IReadOnlyList<VolumeRename> volumes)
     {
         if (stored is null)
             throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.VmXmlMissing, $"The VM '{vm.Name}' has no XML.") { Target = vm.Name };
@@ -199,6 +175,11 @@ public sealed partial class VmOperations
         }
         // DomainXml read a <domain> root with a name child in no namespace: both are there
         doc.Root!.Element("name")!.Value = newName;
+        // the renamed volumes' disks: <disk><source protocol='rbd' name='pool/volume'>, as DomainXml reads them
+        var renamed = volumes.ToDictionary(v => v.From, v => v.To, StringComparer.Ordinal);
+        foreach (var source in doc.Root.Element("devices")?.Elements("disk").Elements("source") ?? [])
+            if ((string?)source.Attribute("protocol") == RbdDiskSource.Protocol && source.Attribute("name") is { } name && renamed.TryGetValue(name.Value, out var to))
+                name.Value = to;
         return doc.ToString(SaveOptions.DisableFormatting);
     }
 

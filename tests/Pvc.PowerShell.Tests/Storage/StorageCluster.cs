@@ -1,8 +1,11 @@
+using System.Text.Json;
+using System.Xml.Linq;
 using Pvc.Core.Connection;
 using Pvc.Core.Storage;
 using Pvc.Testing.Ceph;
 using Pvc.Testing.Lab;
 using Pvc.Testing.PowerShell;
+using Pvc.Testing.Pvc;
 
 namespace Pvc.PowerShell.Tests.Storage;
 
@@ -61,6 +64,27 @@ public sealed class StorageCluster : IAsyncLifetime
             $"pool {pool}'s usage reported ({Logs()})");
         return pool;
     }
+
+    /// <summary>
+    /// A stopped VM on hv1 (PvcSeed's, whose own RBD disk vms/&lt;name&gt;_sda is not in Ceph) with an RBD disk for each of
+    /// <paramref name="volumes"/> in <paramref name="pool"/>.
+    /// </summary>
+    public async Task<Guid> VmWithDisksAsync(string pool, string name, params string[] volumes)
+    {
+        var id = Guid.NewGuid();
+        var xml = XDocument.Parse(PvcSeed.Xml(id, name));
+        var dev = 'b';
+        foreach (var v in volumes)
+            xml.Root!.Element("devices")!.Add(new XElement("disk", new XAttribute("type", "network"), new XAttribute("device", "disk"),
+                new XElement("source", new XAttribute("protocol", "rbd"), new XAttribute("name", $"{pool}/{v}")),
+                new XElement("target", new XAttribute("dev", $"sd{dev++}"))));
+        await PvcSeed.AddVmAsync(Connection.ZooKeeper, name, "hv1", state: "stop", uuid: id, xml: xml.ToString());
+        return id;
+    }
+
+    /// <summary>The images of <paramref name="pool"/> in Ceph (rbd ls), in order.</summary>
+    public async Task<string[]> ImagesAsync(string pool) =>
+        [.. JsonSerializer.Deserialize<string[]>(await Ceph.RbdAsync(["ls", "--format", "json", pool]))!.Order(StringComparer.Ordinal)];
 
     /// <inheritdoc />
     public async Task DisposeAsync()
