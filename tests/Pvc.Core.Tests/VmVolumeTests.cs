@@ -92,6 +92,71 @@ public sealed class VmVolumeTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_define_or_a_new_XML_with_another_VMs_volume_is_refused_and_writes_nothing()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "a_sda").AddVolume("vms", "b_sda").CommitAsync();
+        await PvcSeed.AddVmAsync(c.Raw, "a", "hv1", state: "stop");
+        var b = await PvcSeed.AddVmAsync(c.Raw, "b", "hv2", state: "stop");
+        var ops = new VmOperations(c.Connection);
+        var newUuid = Guid.NewGuid();
+
+        var define = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(newUuid, "c", rbd: "vms/a_sda") }));
+        var vmB = await ops.ResolveAsync("b");
+        var before = await c.Raw.GetDataAsync(DomainKeys.Path(b, DomainKeys.Xml));
+        var modify = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.ModifyXmlAsync(vmB, PvcSeed.Xml(b, "b", rbd: "vms/a_sda")));
+
+        Assert.Equal(("VolumeInUse", "VolumeInUse"), (define.ErrorId, modify.ErrorId));
+        Assert.Contains("The volume vms/a_sda is a disk of the VM 'a' already", define.Message, StringComparison.Ordinal);
+        Assert.Null(await c.Raw.ExistsAsync(DomainKeys.Path(newUuid)));
+        Assert.Equal(before.Stat.Version, (await c.Raw.GetDataAsync(DomainKeys.Path(b, DomainKeys.Xml))).Stat.Version);
+        // its own volumes (and one PVC's keys do not hold) are no refusal
+        await ops.ModifyXmlAsync(vmB, PvcSeed.Xml(b, "b", rbd: "vms/b_sda"));
+        await ops.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(newUuid, "c", rbd: "vms/c_sda") });
+    }
+
+    [Fact]
+    public async Task Two_VMs_defined_with_one_volume_at_once_cannot_both_get_it()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "shared").CommitAsync();
+        var opsA = new VmOperations(c.Connection);
+        var opsB = new VmOperations(c.Connection);
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        VmRef? definedB = null;
+        // B's whole define (its owner check, then its commit) runs after A's owner check passed and before A's commit
+        opsA.VolumeOwnerChecked = async (_, ct) => definedB = await opsB.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(b, "b", rbd: "vms/shared") }, ct);
+
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => opsA.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(a, "a", rbd: "vms/shared") }));
+
+        Assert.Equal(b, definedB?.Uuid);
+        Assert.Equal("ClusterChangedMeanwhile", e.ErrorId);
+        Assert.Null(await c.Raw.ExistsAsync(DomainKeys.Path(a)));
+        // A's retry sees B as the volume's owner
+        opsA.VolumeOwnerChecked = null;
+        Assert.Equal("VolumeInUse", (await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => opsA.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(a, "a", rbd: "vms/shared") }))).ErrorId);
+    }
+
+    [Fact]
+    public async Task A_new_XML_and_a_define_taking_one_volume_at_once_cannot_both_get_it()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await PvcSeed.Batch(c.Raw).AddPool("vms", "64", "ssd").AddVolume("vms", "a_sda").AddVolume("vms", "shared").CommitAsync();
+        var a = await PvcSeed.AddVmAsync(c.Raw, "a", "hv1", state: "stop");
+        var opsA = new VmOperations(c.Connection);
+        var opsB = new VmOperations(c.Connection);
+        var vmA = await opsA.ResolveAsync("a");
+        var b = Guid.NewGuid();
+        opsA.VolumeOwnerChecked = async (_, ct) => await opsB.DefineAsync(new VmDefinition { Xml = PvcSeed.Xml(b, "b", rbd: "vms/shared") }, ct);
+
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.WriteConflict, () => opsA.ModifyXmlAsync(vmA, PvcSeed.Xml(a, "a", rbd: "vms/shared")));
+
+        Assert.Equal("VmChangedMeanwhile", e.ErrorId);
+        Assert.Equal(["vms/a_sda"], (await c.Connection.Vms.GetAsync(a)).Disks.Select(d => d.Source));
+        Assert.Equal(["vms/shared"], (await c.Connection.Vms.GetAsync(b)).Disks.Select(d => d.Source));
+    }
+
+    [Fact]
     public void The_live_attach_of_a_disk_carries_the_copied_disk_and_its_undo_detaches_it_by_its_device()
     {
         var uuid = Guid.NewGuid();

@@ -556,4 +556,15 @@ public static class PvcErrorIds
 
     /// <summary>The node has a volume group named osd-db already (PVC's create-db-vg makes it once per node).</summary>
     public const string OsdDbVolumeGroupExists = nameof(OsdDbVolumeGroupExists);
+    /// <summary>The VM has a vm.remove task pending or running: it cannot be started until that task has ended.</summary>
+    public const string VmBeingRemoved = nameof(VmBeingRemoved);
+
+    /// <summary>A VM being removed with its volumes was not stopped (its state "stop" and no longer among its node's running VMs) within the deadline: nothing was deleted.</summary>
+    public const string VmStopTimeout = nameof(VmStopTimeout);
+
+    /// <summary>A VM being removed with its volumes runs again (or is no longer "stop") just before its volumes were to be deleted.</summary>
+    public const string VmStillRunning = nameof(VmStillRunning);
+
+    /// <summary>A volume's protected snapshot has clones (child images): the volume cannot be deleted before they are flattened or removed.</summary>
+    public const string SnapshotHasClones = nameof(SnapshotHasClones);
 }

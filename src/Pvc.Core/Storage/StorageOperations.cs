@@ -229,6 +229,22 @@ public sealed class StorageOperations(ClusterConnection cluster)
             await RequireFreeAsync(r.Pool, r.NewName, cancellationToken);
     }
 
+    /// <summary>
+    /// A VM's define or new XML (PVC's vm define, vm modify): no other defined VM has any of <paramref name="volumes"/>
+    /// ("pool/volume") among its disks (its rbdlist), as Add-PvcVmVolume checks: two VMs writing one RBD image corrupt it.
+    /// </summary>
+    /// <exception cref="PvcException">InvalidOperation: "VolumeInUse".</exception>
+    public async Task CheckVmVolumesFreeAsync(Guid vm, string vmName, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(volumes);
+        if (volumes.Count == 0)
+            return;
+        var wanted = volumes.ToHashSet(StringComparer.Ordinal);
+        if ((await UsesAsync(cancellationToken)).FirstOrDefault(u => u.User.Uuid != vm && wanted.Contains(u.Spec)) is { Spec: not null } shared)
+            throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeInUse,
+                $"The volume {shared.Spec} is a disk of the VM '{shared.User.Name ?? shared.User.Uuid.ToString()}' already: two VMs writing one RBD image corrupt it. Remove it from that VM first, or give VM '{vmName}' another volume; nothing was written.") { Target = vmName };
+    }
+
     // every (volume, VM) pair of the defined VMs' rbdlists, in the VMs' order
     private async Task<List<(string Spec, VolumeUser User)>> UsesAsync(CancellationToken cancellationToken)
     {

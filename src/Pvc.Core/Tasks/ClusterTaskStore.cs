@@ -36,7 +36,15 @@ public sealed class ClusterTaskStore(ClusterConnection connection)
     /// <exception cref="PvcException">InvalidOperation: "NodeNotRunning": the node's service is not in "run" (its runner would not pick it up).</exception>
     /// <exception cref="PvcException">ResourceUnavailable: "NoPrimaryCoordinator": no primary is elected to route it to.</exception>
     /// <exception cref="PvcException">WriteConflict: "TaskWriteConflict": the node or primary kept changing; nothing was written.</exception>
-    public async Task<ClusterTask> SubmitAsync(string kind, JsonObject arguments, string? runOn = null, CancellationToken cancellationToken = default)
+    public Task<ClusterTask> SubmitAsync(string kind, JsonObject arguments, string? runOn = null, CancellationToken cancellationToken = default) =>
+        SubmitWithAsync(kind, arguments, runOn, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SubmitAsync"/>, with the operations <paramref name="alsoWrite"/> makes (given the new task's id, read
+    /// afresh at each attempt) in the same transaction: a vm.remove task and its VM's removal marker are written together.
+    /// </summary>
+    internal async Task<ClusterTask> SubmitWithAsync(string kind, JsonObject arguments, string? runOn,
+        Func<string, CancellationToken, Task<IReadOnlyList<Op>>>? alsoWrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         if (!ClusterTaskKinds.IsValid(kind))
@@ -92,6 +100,8 @@ public sealed class ClusterTaskStore(ClusterConnection connection)
                 }
                 if (batch.StatOf(TaskKeys.NodeQueue(node)) is null)
                     ops.Add(Op.Create(TaskKeys.NodeQueue(node), ReadOnlyMemory<byte>.Empty));
+                if (alsoWrite is not null)
+                    ops.AddRange(await alsoWrite(task.Id, cancellationToken));
                 ops.Add(Op.Create(TaskKeys.Item(task.Id), ClusterTaskCodec.Encode(task)));
                 ops.Add(Op.Create(TaskKeys.Marker(node, task.Id), ReadOnlyMemory<byte>.Empty));
                 await zk.MultiAsync(ops, cancellationToken);

@@ -5,6 +5,9 @@ namespace Pvc.Core.Tasks;
 /// schema validation look only at the keys they know, so they are unaffected). <c>/tasks/items/&lt;id&gt;</c> holds a
 /// task's record (JSON); <c>/tasks/queue/&lt;node&gt;/&lt;id&gt;</c> is an empty marker for a Pending task routed to
 /// that node, which its runner watches (a child watch per node, so no runner reads other nodes' tasks).
+/// <c>/tasks/vmremove/&lt;vm uuid&gt;</c> holds the id of the VM's latest <c>vm.remove</c> task: while that task is
+/// Pending or Running, the VM is not started (its marker outlives the task harmlessly: a finished or pruned task's
+/// marker refuses nothing).
 /// </summary>
 public static class TaskKeys
 {
@@ -17,6 +20,12 @@ public static class TaskKeys
 
     /// <summary>The folders, parents first.</summary>
     public static IReadOnlyList<string> Folders { get; } = [Root, Items, Queue];
+
+    /// <summary>The VMs' removal markers.</summary>
+    public const string VmRemovals = "/tasks/vmremove";
+
+    /// <summary>A VM's removal marker: the id of its latest vm.remove task.</summary>
+    public static string VmRemoval(Guid vm) => $"{VmRemovals}/{vm:D}";
 
     /// <summary>A task's record.</summary>
     public static string Item(string id) => $"{Items}/{id}";

@@ -213,12 +213,15 @@ public sealed class VmHostOperations(ClusterConnection cluster, string nodeName)
     /// that it is still assigned here with autostart as read here.
     /// </summary>
     /// <exception cref="PvcException">"VmChangedMeanwhile": it is no longer so, or changed while this was written; nothing was written.</exception>
+    /// <exception cref="PvcException">InvalidOperation "VmBeingRemoved": a vm.remove task of the VM is Pending or Running (see <see cref="VmRemovalMarker"/>).</exception>
     public async Task AutostartHereAsync(VmRef vm, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vm);
-        var read = await VersionedKeys.ReadAsync(Zk, [P(vm.Uuid, DomainKeys.State), P(vm.Uuid, DomainKeys.Node), P(vm.Uuid, DomainKeys.Autostart)], cancellationToken);
+        var marker = Tasks.TaskKeys.VmRemoval(vm.Uuid);
+        var read = await VersionedKeys.ReadAsync(Zk, [P(vm.Uuid, DomainKeys.State), P(vm.Uuid, DomainKeys.Node), P(vm.Uuid, DomainKeys.Autostart), marker], cancellationToken);
         if (!PvcBool.Decode(read[P(vm.Uuid, DomainKeys.Autostart)]) || PvcText.Decode(read[P(vm.Uuid, DomainKeys.Node)]) != nodeName)
             throw Conflict(vm);
+        await VmRemovalMarker.RefuseIfActiveAsync(cluster, vm, read[marker], "it is not started at its node's ready", cancellationToken);
         await CommitAsync(vm, read, [SetState(vm.Uuid, VmState.Start), Op.SetData(P(vm.Uuid, DomainKeys.LastNode), ""u8.ToArray()),
             Op.SetData(P(vm.Uuid, DomainKeys.Autostart), Utf8(PvcBool.Encode(false)))], cancellationToken);
     }

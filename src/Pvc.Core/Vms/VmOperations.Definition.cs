@@ -20,7 +20,8 @@ public sealed partial class VmOperations
     /// <exception cref="PvcException">AlreadyExists: A VM has the name or the UUID already.</exception>
     /// <exception cref="PvcException">NotFound: A node named does not exist.</exception>
     /// <exception cref="PvcException">ResourceUnavailable: No node fits, or the node named is too small.</exception>
-    /// <exception cref="PvcException">WriteConflict: "DomainXmlPolicyChanged": the allow-list the XML relied on changed meanwhile.</exception>
+    /// <exception cref="PvcException">WriteConflict: "DomainXmlPolicyChanged": the allow-list the XML relied on changed meanwhile; "ClusterChangedMeanwhile": one of its RBD volumes was claimed by another VM meanwhile.</exception>
+    /// <exception cref="PvcException">InvalidOperation: "VolumeInUse": another defined VM has one of its RBD volumes among its disks (the VM's volumes are claimed in the commit, as Add-PvcVmVolume claims one).</exception>
     public async Task<VmRef> DefineAsync(VmDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -55,7 +56,8 @@ public sealed partial class VmOperations
         RequireFits(xml, node);
 
         var vm = new VmRef(xml.Uuid, xml.Name);
-        var ops = new List<Op>(allowed.Checks)
+        var claims = await ClaimVolumesAsync(vm, xml.RbdVolumes, cancellationToken);
+        var ops = new List<Op>(allowed.Checks.Concat(claims))
         {
             Op.Create(P(vm, DomainKeys.Root), Utf8(xml.Name)),
             Op.Create(P(vm, DomainKeys.Xml), Utf8(definition.Xml)),
@@ -89,7 +91,10 @@ public sealed partial class VmOperations
         }
         catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException)
         {
-            // only the allow-list's check can fail so: every other operation creates
+            // the allow-list's check or a volume's claim fail so: every other operation creates
+            if (await ClaimsChangedAsync(claims, cancellationToken))
+                throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.ClusterChangedMeanwhile,
+                    $"One of the VM '{xml.Name}''s RBD volumes ({string.Join(", ", xml.RbdVolumes.Distinct(StringComparer.Ordinal))}) was claimed or changed meanwhile (another VM's define, XML change or volume add); nothing was written. Try again.", e) { Target = xml.Name };
             throw PolicyChanged(xml.Name, e);
         }
         cluster.VmNameHints[vm.Name] = vm.Uuid;
@@ -110,7 +115,8 @@ public sealed partial class VmOperations
     /// <exception cref="PvcException">NotFound: A node in the limit does not exist, or the VM does not.</exception>
     /// <exception cref="PvcException">AlreadyExists: The new name is another VM's.</exception>
     /// <exception cref="PvcException">ResourceUnavailable: The VM's node cannot hold the new definition.</exception>
-    /// <exception cref="PvcException">WriteConflict: The VM (or the allow-list) changed meanwhile; nothing was written.</exception>
+    /// <exception cref="PvcException">WriteConflict: The VM (or the allow-list, or one of its RBD volumes' claims) changed meanwhile; nothing was written.</exception>
+    /// <exception cref="PvcException">InvalidOperation: "VolumeInUse": another defined VM has one of the new XML's RBD volumes among its disks (they are claimed in the commit).</exception>
     public async Task ModifyAsync(VmRef vm, VmMetadataChange? metadata, string? newXml, bool restart = false, CancellationToken cancellationToken = default)
     {
         metadata ??= new VmMetadataChange();
@@ -143,6 +149,8 @@ public sealed partial class VmOperations
             if (nodes.FirstOrDefault(n => n.Name == PvcText.Decode(read[P(vm, DomainKeys.Node)])) is { } node)
                 RequireFits(xml, node);
             writes.AddRange(allowed.Checks);
+            // after the VM's read: the claim's versions are read before its owner check, and the commit checks both
+            writes.AddRange(await ClaimVolumesAsync(vm, xml.RbdVolumes, cancellationToken));
             writes.Add(Op.SetData(P(vm, DomainKeys.Root), Utf8(xml.Name)));
             writes.Add(Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))));
             writes.Add(Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml!)));
@@ -233,7 +241,8 @@ public sealed partial class VmOperations
             roots.Add(CephKeys.Volume.Root($"{pool}/{volume}"));
             roots.Add(CephKeys.Snapshot.Root($"{pool}/{volume}"));
         }
-        string[] drain = [PlacementRuleKeys.DrainOf(vm.Uuid)];
+        // the drain strategy's record and the VM's removal marker (beside PVC's schema) go with it
+        string[] drain = [PlacementRuleKeys.DrainOf(vm.Uuid), Tasks.TaskKeys.VmRemoval(vm.Uuid)];
         var read = await ReadAsync(vm, drain, cancellationToken, DomainKeys.State);
         if (StateOf(read, vm) != VmState.Stop)
         {
@@ -248,7 +257,7 @@ public sealed partial class VmOperations
         }
         // deepest first; the state check makes a concurrent start fail the deletion rather than be lost
         await CommitAsync(vm, read, tree.OrderByDescending(p => p.Count(c => c == '/')).ThenByDescending(p => p, StringComparer.Ordinal).Select(p => Op.Delete(p))
-            .Concat(read.VersionOf(drain[0]) >= 0 ? [Op.Delete(drain[0])] : []), cancellationToken);
+            .Concat(drain.Where(k => read.VersionOf(k) >= 0).Select(k => Op.Delete(k))), cancellationToken);
     }
 
     /// <summary>Every path of a subtree (lock nodes included), breadth-first, one round trip a level.</summary>

@@ -63,7 +63,7 @@ public sealed partial class VmOperations
         return await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change);
     }
 
-    /// <summary>Test hook: runs after an added volume's owner check, before the commit that claims it.</summary>
+    /// <summary>Test hook: runs after an added volume's owner check (or a define's or new XML's, <see cref="ClaimVolumesAsync"/>), before the commit that claims it.</summary>
     internal Func<VmRef, CancellationToken, Task>? VolumeOwnerChecked { get; set; }
 
     private async Task<Reading.VersionedKeys> ReadWithVolumeAsync(VmRef vm, string item, CancellationToken cancellationToken)

@@ -88,13 +88,18 @@ public sealed partial class VmOperations(ClusterConnection cluster)
 
     /// <summary>
     /// Starts a VM (state "start"). A mirror VM needs <paramref name="force"/>. A receiver's announcement left in
-    /// <c>migrate_sync_lock</c> is cleared with it, as <see cref="StopAsync"/> does.
+    /// <c>migrate_sync_lock</c> is cleared with it, as <see cref="StopAsync"/> does. A VM with a Pending or Running
+    /// <c>vm.remove</c> task is refused: its volumes are being deleted (see <see cref="VmRemovalMarker"/>).
     /// </summary>
+    /// <exception cref="PvcException">InvalidOperation: "VmIsMirror", "VmMigrating", "VmBeingRemoved"; WriteConflict: "VmChangedMeanwhile".</exception>
     public async Task StartAsync(VmRef vm, bool force = false, CancellationToken cancellationToken = default)
     {
-        var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.MigrateSyncLock);
+        ArgumentNullException.ThrowIfNull(vm);
+        var marker = Tasks.TaskKeys.VmRemoval(vm.Uuid);
+        var read = await ReadAsync(vm, [marker], cancellationToken, DomainKeys.State, DomainKeys.MigrateSyncLock);
         RefuseMirror(vm, read, force, "start");
         RefuseMigrating(vm, read);
+        await VmRemovalMarker.RefuseIfActiveAsync(cluster, vm, read[marker], "it cannot be started", cancellationToken);
         var writes = new List<Op> { Op.SetData(P(vm, DomainKeys.State), Utf8(Wire.VmState.Encode(VmState.Start))) };
         // a receiver's announcement left standing would make the VM's next "stop" (after a shutdown) read as a hand-over,
         // which its node then starts again: a start asked for now ends whatever hand-over was pending

@@ -38,6 +38,11 @@ internal static class CephErrors
     public static PvcException SnapshotExists(string pool, string volume, string snapshot) =>
         new(PvcErrorKind.AlreadyExists, PvcErrorIds.SnapshotExists, $"Volume '{pool}/{volume}' has a snapshot named '{snapshot}' already; choose another name.") { Target = $"{pool}/{volume}@{snapshot}" };
 
+    /// <summary>A protected snapshot has clones, which depend on it: its volume cannot be deleted.</summary>
+    public static PvcException SnapshotHasClones(string pool, string volume, string snapshot, IReadOnlyList<string> clones, string outcome) =>
+        new(PvcErrorKind.InvalidOperation, PvcErrorIds.SnapshotHasClones,
+            $"Volume '{pool}/{volume}' has the protected snapshot '{snapshot}' with the clone{(clones.Count == 1 ? "" : "s")} {string.Join(", ", clones.Select(c => $"'{c}'"))}, which depend{(clones.Count == 1 ? "s" : "")} on it; {outcome}. Flatten or remove the clone{(clones.Count == 1 ? "" : "s")} first (rbd flatten).") { Target = $"{pool}/{volume}@{snapshot}" };
+
     public static PvcException InvalidSize(long bytes, string what) =>
         new(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidVolumeSize, $"{what} must be a positive number of bytes; {bytes} is not.") { Target = bytes };
 

@@ -121,12 +121,13 @@ public sealed class RbdImages(RadosCluster cluster)
     }
 
     /// <summary>
-    /// Removes a volume and its snapshots first (PVC: <c>rbd snap purge</c>, then <c>rbd rm</c>). A volume some client
-    /// has open (a watcher: a VM's QEMU, a map) is refused before any snapshot is touched (rev14 P2-5: the removal
-    /// would fail on it after the snapshots were gone).
+    /// Removes a volume and its snapshots first (PVC: <c>rbd snap purge</c>, then <c>rbd rm</c>); a protected snapshot
+    /// is unprotected first when no clone depends on it. A volume some client has open (a watcher: a VM's QEMU, a map),
+    /// or one with a protected snapshot that has clones, is refused before any snapshot is touched (rev14 P2-5: the
+    /// removal would fail on it after the snapshots were gone).
     /// </summary>
     /// <exception cref="PvcException">NotFound: "PoolNotFound", "VolumeNotFound".</exception>
-    /// <exception cref="PvcException">InvalidOperation: "CephResourceBusy": a protected snapshot or a client still has it open.</exception>
+    /// <exception cref="PvcException">InvalidOperation: "CephResourceBusy": a client still has it open; "SnapshotHasClones": a protected snapshot has clones.</exception>
     public Task RemoveAsync(string pool, string volume, CancellationToken cancellationToken = default)
     {
         Validate(pool, volume);
@@ -137,8 +138,15 @@ public sealed class RbdImages(RadosCluster cluster)
                     $"Volume '{pool}/{volume}' is open by {watchers.Count} client(s) ({string.Join(", ", watchers)}); nothing was removed. Stop what uses it (a VM's QEMU, a map) first.") { Target = $"{pool}/{volume}" };
             using (var image = Open(io, pool, volume))
             {
-                foreach (var snapshot in Snapshots(image, pool, volume))
+                var snapshots = Snapshots(image, pool, volume);
+                if (ProtectedWithClones(io, pool, volume, snapshots).FirstOrDefault() is { } cloned)
+                    throw CephErrors.SnapshotHasClones(pool, volume, cloned.Name, cloned.Clones, "nothing was removed");
+                foreach (var snapshot in snapshots)
+                {
+                    if (snapshot.Protected)
+                        RadosCluster.Check(RbdNative.rbd_snap_unprotect(image, snapshot.Name), "unprotecting snapshot", $"{pool}/{volume}@{snapshot.Name}");
                     RadosCluster.Check(RbdNative.rbd_snap_remove(image, snapshot.Name), "removing snapshot", $"{pool}/{volume}@{snapshot.Name}");
+                }
             }
             var result = RbdNative.rbd_remove(io, volume);
             if (result == -CephErrors.NotFound)
@@ -380,6 +388,53 @@ public sealed class RbdImages(RadosCluster cluster)
                 finally
                 {
                     RbdNative.rbd_snap_list_end(p);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A volume's protected snapshots that have clones (child images, as <c>rbd children pool/volume@snapshot</c>), each
+    /// with its clones ("pool/image"); none when no clone depends on the volume.
+    /// </summary>
+    /// <exception cref="PvcException">NotFound: "PoolNotFound", "VolumeNotFound".</exception>
+    public Task<IReadOnlyList<RbdSnapshotClones>> SnapshotClonesAsync(string pool, string volume, CancellationToken cancellationToken = default)
+    {
+        Validate(pool, volume);
+        return InPoolAsync<IReadOnlyList<RbdSnapshotClones>>(pool, io =>
+        {
+            using var image = Open(io, pool, volume);
+            return ProtectedWithClones(io, pool, volume, Snapshots(image, pool, volume));
+        }, cancellationToken);
+    }
+
+    private static List<RbdSnapshotClones> ProtectedWithClones(IoContextHandle io, string pool, string volume, IEnumerable<RbdSnapshotInfo> snapshots) =>
+        [.. snapshots.Where(s => s.Protected).Select(s => new RbdSnapshotClones(s.Name, Clones(io, pool, volume, s.Name))).Where(c => c.Clones.Count > 0)];
+
+    private static unsafe List<string> Clones(IoContextHandle io, string pool, string volume, string snapshot)
+    {
+        var opened = RbdNative.rbd_open_read_only(io, volume, out var image, snapshot);
+        using (image)
+        {
+            RadosCluster.Check(opened, "opening snapshot", $"{pool}/{volume}@{snapshot}");
+            nuint count = 8;
+            while (true)
+            {
+                var specs = new RbdNative.RbdLinkedImageSpec[(int)count];
+                fixed (RbdNative.RbdLinkedImageSpec* p = specs)
+                {
+                    var result = RbdNative.rbd_list_children3(image, p, ref count);
+                    if (result == -CephErrors.Range)
+                        continue;
+                    RadosCluster.Check(result, "listing the snapshot's clones", $"{pool}/{volume}@{snapshot}");
+                    try
+                    {
+                        return [.. specs.Take((int)count).Select(c => $"{Marshal.PtrToStringUTF8(c.PoolName)}/{Marshal.PtrToStringUTF8(c.ImageName)}{(c.Trash != 0 ? " (in the trash)" : "")}")];
+                    }
+                    finally
+                    {
+                        RbdNative.rbd_linked_image_spec_list_cleanup(p, count);
+                    }
                 }
             }
         }

@@ -249,7 +249,7 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
                 await _vms.AutostartHereAsync(new VmRef(vm.Uuid, vm.Name), cancellationToken);
                 occupancy.Move(vm.Uuid, config.NodeName);
             }
-            catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
+            catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict || e.ErrorId == PvcErrorIds.VmBeingRemoved)
             {
                 log.LogWarning("Unflush of VM {Name}: {Message}", vm.Name, e.Message);
             }

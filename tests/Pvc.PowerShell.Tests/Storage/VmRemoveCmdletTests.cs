@@ -110,5 +110,46 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
         ps.Run("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool).ThrowIfErrors();
     }
 
+    [Fact]
+    public async Task A_protected_snapshot_with_a_clone_is_refused_before_the_VM_is_stopped_and_one_without_clones_goes_with_its_volume()
+    {
+        var pool = await cluster.NewPoolAsync("vmrc");
+        var ps = cluster.Ps;
+        foreach (var v in new[] { "base", "plain" })
+            ps.Run("New-PvcVolume $args[0] $args[1] 16M -Timeout 120", pool, v).ThrowIfErrors();
+        ps.Run("New-PvcVolumeSnapshot $args[0] base gold -Timeout 120", pool).ThrowIfErrors();
+        ps.Run("New-PvcVolumeSnapshot $args[0] plain keep -Timeout 120", pool).ThrowIfErrors();
+        await cluster.Ceph.RbdAsync(["snap", "protect", $"{pool}/base@gold"]);
+        await cluster.Ceph.RbdAsync(["snap", "protect", $"{pool}/plain@keep"]);
+        await cluster.Ceph.RbdAsync(["clone", $"{pool}/base@gold", $"{pool}/child"]);
+        var cloned = await VmWithDisksAsync(pool, "vmrc-cloned", "base");
+        var plain = await VmWithDisksAsync(pool, "vmrc-plain", "plain");
+        ps.Run("Start-PvcVm vmrc-cloned -Wait -Timeout 60").ThrowIfErrors();
+        try
+        {
+            var result = ps.Run("Remove-PvcVm vmrc-cloned -DeleteVolumes -Confirm:$false -Timeout 60");
+
+            var error = Assert.Single(result.Errors);
+            Assert.Equal(PvcErrorIds.SnapshotHasClones, error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(System.Management.Automation.ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+            Assert.Contains($"Volume '{pool}/base' has the protected snapshot 'gold' with the clone '{pool}/child', which depends on it; VM 'vmrc-cloned' was not stopped and nothing was removed",
+                error.Exception.Message, StringComparison.Ordinal);
+            Assert.Equal("start", System.Text.Encoding.UTF8.GetString((await cluster.Connection.ZooKeeper.GetDataAsync(DomainKeys.Schema.Path(cloned.ToString(), DomainKeys.State))).Data));
+            Assert.Equal(["base", "child", "plain"], await ImagesAsync(pool));
+            Assert.Contains("gold", await cluster.Ceph.RbdAsync(["snap", "ls", $"{pool}/base"]), StringComparison.Ordinal);
+
+            // a protected snapshot no clone depends on is unprotected and goes with its volume
+            ps.Run("Remove-PvcVm vmrc-plain -DeleteVolumes -Confirm:$false -Timeout 120").ThrowIfErrors();
+            Assert.Null(await cluster.Connection.ZooKeeper.ExistsAsync(DomainKeys.Path(plain)));
+            Assert.Equal(["base", "child"], await ImagesAsync(pool));
+        }
+        finally
+        {
+            ps.Run("Remove-PvcVm $args[0] -Confirm:$false", cloned.ToString());
+            ps.Run("Remove-PvcVm $args[0] -Confirm:$false", plain.ToString());
+        }
+        ps.Run("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool).ThrowIfErrors();
+    }
+
     private static string Squeezed(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 }
