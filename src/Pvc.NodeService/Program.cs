@@ -96,7 +96,7 @@ builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler>(sp => n
 var testHandlers = Pvc.NodeService.Tasks.TaskHandlerAssemblies.Register(builder.Services,
     Environment.GetEnvironmentVariable(Pvc.NodeService.Tasks.TaskHandlerAssemblies.Variable));
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmFlushLocksHandler>();
-builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmLiveChangeHandler>();
+builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler>(_ => new Pvc.NodeService.Tasks.VmLiveChangeHandler(TimeProvider.System));
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmRemoveHandler>();
 builder.Services.AddSingleton<Pvc.NodeService.Tasks.IClusterTaskHandler, Pvc.NodeService.Tasks.VmRenameHandler>();
 builder.Services.AddSingleton<NodeDaemon>();

@@ -95,6 +95,38 @@ public sealed class VmNetworkTests(ZooKeeperFixture zk)
         Assert.Single((await c.Connection.Vms.GetAsync(uuid)).Nics);
     }
 
+    /// <summary>
+    /// Review of 2026-12-03: the MAC check read every VM's XML outside the commit, so two adds at once of one MAC to two
+    /// VMs both passed it and both wrote. The commit now checks the version of every VM's XML the check read: of two
+    /// adds racing, one fails (WriteConflict, or MacAddressInUse when it read the other's XML already) and writes nothing.
+    /// </summary>
+    [Fact]
+    public async Task Two_adds_at_once_never_give_two_VMs_one_MAC()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await using var second = await Connection.ClusterConnection.ConnectAsync(new() { Servers = [c.Chroot] });
+        await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 200, Description = "backend", Type = NetworkType.Bridged });
+        await PvcSeed.AddVmAsync(c.Raw, "mac-a", "hv1", state: "stop");
+        await PvcSeed.AddVmAsync(c.Raw, "mac-b", "hv1", state: "stop");
+        var (opsA, opsB) = (new VmOperations(c.Connection), new VmOperations(second));
+        var (a, b) = (await opsA.ResolveAsync("mac-a"), await opsB.ResolveAsync("mac-b"));
+        var raced = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            var mac = $"02:00:00:00:01:{i:x2}";
+            var adds = new[] { opsA.AddNetworkAsync(a, "200", mac), opsB.AddNetworkAsync(b, "200", mac) };
+            await Task.WhenAll(adds).ContinueWith(_ => { }, TaskScheduler.Default);
+            var failed = adds.Where(t => t.IsFaulted).Select(t => Assert.IsType<PvcException>(t.Exception!.InnerException)).ToList();
+            var owners = (await c.Connection.Vms.ListAsync()).Where(v => v.Nics.Any(n => n.Mac == mac)).Select(v => v.Name).ToList();
+            Assert.True(owners.Count == 1, $"round {i}: the MAC {mac} is the NIC of {string.Join(" and ", owners)}");
+            Assert.Single(failed);
+            Assert.Contains(failed[0].ErrorId, new[] { PvcErrorIds.MacAddressInUse, PvcErrorIds.VmChangedMeanwhile });
+            raced += failed[0].ErrorId == PvcErrorIds.MacAddressInUse ? 0 : 1;
+        }
+        // the race was real: some rounds got past the check on both sides, and the commit caught them
+        Assert.True(raced > 0, "no round raced: both adds never passed the check at once");
+    }
+
     [Theory]
     [InlineData("<vcpu current='1'>4</vcpu>", 3, null, "<vcpu current=\"3\">4</vcpu>", "set_vcpus")]
     [InlineData("<vcpu current='1'>4</vcpu>", 4, null, "<vcpu>4</vcpu>", "set_vcpus")]

@@ -509,6 +509,9 @@ public static class PvcErrorIds
     /// <summary>A live change that reached the VM's node after its deadline (the client had stopped waiting), or that the client cancelled before it ran: it was not made.</summary>
     public const string LiveChangeExpired = nameof(LiveChangeExpired);
 
+    /// <summary>A live detach libvirt accepted but the guest did not complete in time (it still has the device): the stored definition keeps it.</summary>
+    public const string LiveDetachNotDone = nameof(LiveDetachNotDone);
+
     /// <summary>The VM has no RBD disk to copy a new one from.</summary>
     public const string NoRbdDiskTemplate = nameof(NoRbdDiskTemplate);
 

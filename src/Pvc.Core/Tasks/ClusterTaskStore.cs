@@ -132,6 +132,19 @@ public sealed class ClusterTaskStore(ClusterConnection connection)
         }
     }
 
+    /// <summary>
+    /// How long the task had existed at its record's last write, on ZooKeeper's clock alone: its znode's creation time
+    /// (ctime) to its last modification (mtime), both stamped by the ZooKeeper leader, so no host's clock enters. A
+    /// runner that has just written the record (a progress report) learns how long ago the task was submitted.
+    /// </summary>
+    /// <returns>The age, or null when the task no longer exists.</returns>
+    public async Task<TimeSpan?> AgeAtLastWriteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        id = ClusterTaskId.Normalize(id);
+        return await connection.ZooKeeper.ExistsAsync(TaskKeys.Item(id), cancellationToken: cancellationToken) is { } stat
+            ? TimeSpan.FromMilliseconds(stat.ModifiedTime - stat.CreatedTime) : null;
+    }
+
     /// <summary>Every task, newest first, in two round trips. A record this version cannot read is left out of the list (GetAsync names its problem).</summary>
     public async Task<IReadOnlyList<ClusterTask>> ListAsync(CancellationToken cancellationToken = default) =>
         [.. (await ReadAllAsync(connection.ZooKeeper, cancellationToken)).Select(t => t with { Cluster = connection })];

@@ -13,7 +13,7 @@ namespace Pvc.Core.Vms;
 /// <param name="Node">The node it is to run on, or null.</param>
 /// <param name="LastNode">The node it ran on before the last migration (PVC's lastnode), or null.</param>
 /// <param name="Xml">The stored domain XML.</param>
-/// <param name="MigrationMethod">How it migrates.</param>
+/// <param name="MigrationMethod">How it migrates: the method a flush imposed on its migration under way (<see cref="MigrationRequest.ImposedMethod"/>), else its own.</param>
 /// <param name="MaxDowntime">The longest pause a live migration may cause.</param>
 public sealed record HostedVm(Guid Uuid, string Name, VmState State, int StateVersion, string? Node, string? LastNode, string Xml,
     MigrationMethod MigrationMethod, TimeSpan MaxDowntime);

@@ -26,6 +26,9 @@ public sealed record MigrationPlan(VmRef Vm, string? From, string To, VmState St
     /// <summary>The keys (with their versions) the plan was worked out from; the commit checks them. Null once committed.</summary>
     internal VersionedKeys? Basis { get; init; }
 
+    /// <summary>The method imposed on the migration (<see cref="MigrationRequest.ImposedMethod"/>), or null.</summary>
+    internal Schema.MigrationMethod? ImposedMethod { get; init; }
+
     /// <summary>The VM's state read with a watch when the plan was committed, for the wait that follows.</summary>
     internal VmStateWatch? Watch { get; init; }
 

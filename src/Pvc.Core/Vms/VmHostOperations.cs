@@ -55,6 +55,7 @@ public sealed class VmHostOperations(ClusterConnection cluster, string nodeName)
         var batch = new ZnodeBatch(Zk);
         foreach (var key in new[] { DomainKeys.Root, DomainKeys.State, DomainKeys.Node, DomainKeys.LastNode, DomainKeys.Xml, DomainKeys.MigrationMethod, DomainKeys.MigrationMaxDowntime })
             batch.Data(P(uuid, key));
+        batch.Data(Placement.PlacementRuleKeys.ImposedOf(uuid));
         // the watches' requests are sent ahead of the read, not waited for: ZooKeeper answers a session's requests in the
         // order sent, so they are armed before the read all the same, and the decision costs one round trip, not two
         // (the read is made ready first, so that it follows them at once)
@@ -69,8 +70,20 @@ public sealed class VmHostOperations(ClusterConnection cluster, string nodeName)
             return null;
         return new HostedVm(uuid, name, Wire.VmState.Decode(batch.Text(P(uuid, DomainKeys.State))), batch.StatOf(P(uuid, DomainKeys.State))?.Version ?? -1,
             PvcText.Decode(batch.Text(P(uuid, DomainKeys.Node))), PvcText.Decode(batch.Text(P(uuid, DomainKeys.LastNode))),
-            batch.Text(P(uuid, DomainKeys.Xml)) ?? "", Wire.MigrationMethod.Decode(batch.Text(P(uuid, DomainKeys.MigrationMethod))),
+            batch.Text(P(uuid, DomainKeys.Xml)) ?? "", ImposedMethod(batch, uuid) ?? Wire.MigrationMethod.Decode(batch.Text(P(uuid, DomainKeys.MigrationMethod))),
             TimeSpan.FromMilliseconds(PvcNumber.DecodeInt(batch.Text(P(uuid, DomainKeys.MigrationMaxDowntime))) ?? 300));
+    }
+
+    /// <summary>
+    /// The method a flush imposed on the VM's migration (<see cref="MigrationRequest.ImposedMethod"/>): its record counts
+    /// while the VM's state is the one the migration's transaction wrote (one mzxid for both); else null.
+    /// </summary>
+    private static MigrationMethod? ImposedMethod(ZnodeBatch batch, Guid uuid)
+    {
+        var key = Placement.PlacementRuleKeys.ImposedOf(uuid);
+        if (batch.StatOf(key) is not { } record || batch.StatOf(P(uuid, DomainKeys.State)) is not { } state || record.ModifiedZxid != state.ModifiedZxid)
+            return null;
+        return Wire.MigrationMethod.Decode(batch.Text(key)) is var method && method != MigrationMethod.Default ? method : null;
     }
 
     /// <summary>

@@ -66,7 +66,9 @@ public sealed partial record VmLiveChange
     /// <summary>
     /// The latest time the node may make the change (the client's wait for it ends soon after): a task that reaches
     /// the node later fails "LiveChangeExpired" and changes nothing, so a change the client no longer waits for does
-    /// not reach the running VM without reaching its stored XML. Null: no deadline (tasks of older clients).
+    /// not reach the running VM without reaching its stored XML. Null: no deadline (tasks of older clients). The node
+    /// compares no clock with it: the time allowed is this less the task's creation time (both the client's clock),
+    /// and the time taken is measured on ZooKeeper's clock (the task znode's ctime to a write of the node's).
     /// </summary>
     public DateTimeOffset? NotAfter { get; init; }
 

@@ -11,7 +11,8 @@ public sealed partial class VmOperations
 {
     /// <summary>
     /// How long after its submission a live change may still be started on the VM's node (its <see cref="VmLiveChange.NotAfter"/>):
-    /// a task that reaches the node later changes nothing. The client waits this long and <see cref="LiveChangeGrace"/> more.
+    /// a task that reaches the node later changes nothing (measured on ZooKeeper's clock: the node's and the client's clocks
+    /// need not agree). The client waits this long and <see cref="LiveChangeGrace"/> more.
     /// </summary>
     public static TimeSpan LiveChangeTimeout { get; } = TimeSpan.FromSeconds(60);
 

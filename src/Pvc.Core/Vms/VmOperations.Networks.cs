@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
+using Pvc.ZooKeeper;
 
 namespace Pvc.Core.Vms;
 
@@ -41,9 +42,7 @@ public sealed partial class VmOperations
                     $"'{mac}' is a multicast address (its first byte is odd): a NIC needs a unicast one, such as {MacPrefix}:12:34:56.") { Target = mac };
         }
         var bridge = await BridgeOfAsync(network, mustExist: true, cancellationToken);
-        var inUse = (await VmReader.ListAsync(Zk, cancellationToken: cancellationToken))
-            .SelectMany(v => v.Nics.Where(n => n.Mac is not null).Select(n => (n.Mac!, v.Name)))
-            .GroupBy(p => p.Item1, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        var (inUse, checks) = await MacsInUseAsync(vm, cancellationToken);
         if (mac is not null && inUse.TryGetValue(mac, out var owner))
             throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.MacAddressInUse,
                 $"The MAC address {mac} is a NIC's of the VM '{owner}' already; give another, or none for a random one.") { Target = mac };
@@ -52,7 +51,51 @@ public sealed partial class VmOperations
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node, DomainKeys.Xml);
         var xml = VmNicXml.Add(vm, StoredXml(vm, read), mac, bridge, model);
         var change = live ? new VmLiveChange { Kind = VmLiveChangeKind.AttachNic, Vm = vm.Uuid, Mac = mac, Bridge = bridge, Model = model } : null;
-        return (mac, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change));
+        try
+        {
+            return (mac, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change, extra: checks));
+        }
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.VmChangedMeanwhile && e.InnerException is ZooKeeper.ZooKeeperException)
+        {
+            throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.VmChangedMeanwhile,
+                $"The VM '{vm.Name}', or the XML of another VM whose MAC addresses were checked, changed while the NIC {mac} was added (another NIC added at once may have the same MAC); nothing was written. Add it again.", e) { Target = vm.Name };
+        }
+    }
+
+    /// <summary>
+    /// The MAC addresses of every other VM's NICs (with their VM's name), read with the versions of those VMs' XML: the
+    /// commit checks them (<paramref name="vm"/>'s own XML is checked by its commit), so that of two adds of one MAC at
+    /// once, the second to commit fails instead of giving two VMs one MAC. A VM defined meanwhile is not seen (a define
+    /// does not check MACs).
+    /// </summary>
+    private async Task<(Dictionary<string, string> InUse, List<Op> Checks)> MacsInUseAsync(VmRef vm, CancellationToken cancellationToken)
+    {
+        var batch = new Reading.ZnodeBatch(Zk).Children(BaseKeys.Domains);
+        await batch.ReadAsync(cancellationToken);
+        var uuids = VmReader.UuidsOf(batch.ChildrenOf(BaseKeys.Domains));
+        foreach (var uuid in uuids)
+            batch.Data(DomainKeys.Path(uuid)).Data(DomainKeys.Path(uuid, DomainKeys.Xml));
+        await batch.ReadAsync(cancellationToken);
+        var inUse = new Dictionary<string, string>(StringComparer.Ordinal);
+        var checks = new List<Op>();
+        foreach (var uuid in uuids)
+        {
+            var key = DomainKeys.Path(uuid, DomainKeys.Xml);
+            if (batch.StatOf(key) is not { } stat || batch.Text(key) is not { } text)
+                continue;
+            if (uuid != vm.Uuid)
+                checks.Add(Op.Check(key, stat.Version));
+            try
+            {
+                foreach (var nic in DomainXml.Parse(text).Nics.Where(n => n.Mac is not null))
+                    inUse.TryAdd(nic.Mac!.ToLowerInvariant(), batch.Text(DomainKeys.Path(uuid)) ?? uuid.ToString());
+            }
+            catch (Exception e) when (e is PvcException or System.Xml.XmlException)
+            {
+                // an XML that cannot be read has no NIC anyone can see (as a listing shows it)
+            }
+        }
+        return (inUse, checks);
     }
 
     /// <summary>

@@ -31,9 +31,10 @@ public sealed partial class VmOperations
         // keep-apart rule between them: the second fails its commit and decides again
         var rules = request.Kind == MigrationKind.Migrate && target is null ? await cluster.Placement.ReadRulesAsync(cancellationToken) : PlacementRules.None;
         var ruleKeys = rules.Of(vm.Uuid).Select(r => PlacementRuleKeys.Rule(r.Name)).Concat(rules.PeersOf(vm.Uuid).Select(p => DomainKeys.Path(p, DomainKeys.Node)));
-        var read = await VersionedKeys.ReadAsync(Zk, PlacementKeys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(extra).Concat(ruleKeys), cancellationToken);
+        string[] imposedKeys = request.ImposedMethod is null ? [] : [PlacementRuleKeys.Root, PlacementRuleKeys.Imposed, PlacementRuleKeys.ImposedOf(vm.Uuid)];
+        var read = await VersionedKeys.ReadAsync(Zk, PlacementKeys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(extra).Concat(ruleKeys).Concat(imposedKeys), cancellationToken);
         SchemaVersion.EnsureSupported(read[BaseKeys.SchemaVersion]);
-        return await PlanAsync(vm, read, request, rules, cancellationToken) with { Basis = read };
+        return await PlanAsync(vm, read, request, rules, cancellationToken) with { Basis = read, ImposedMethod = request.ImposedMethod };
     }
 
     /// <summary>Migrates, moves or unmigrates a VM and returns what was written (a plan and its commit).</summary>
@@ -88,6 +89,7 @@ public sealed partial class VmOperations
             Op.SetData(P(vm, DomainKeys.LastNode), Utf8(plan.LastNode ?? "")),
             .. autostart,
             .. announcement,
+            .. ImposedWrites(plan, basis),
         ], cancellationToken);
         var watch = VmStateWatch.ArmAsync(Zk, vm, cancellationToken);
         try
@@ -103,6 +105,28 @@ public sealed partial class VmOperations
             throw;
         }
         return plan with { Basis = null, Watch = await watch, IsCommitted = true };
+    }
+
+    /// <summary>
+    /// The record of a method imposed on a migration (<see cref="MigrationRequest.ImposedMethod"/>), in the migration's
+    /// transaction: the sender honours it while the VM's state znode was last written by that same transaction (the
+    /// record's and the state's mzxid agree), so a later state leaves it without effect and nothing needs to remove it.
+    /// </summary>
+    private static IEnumerable<Op> ImposedWrites(MigrationPlan plan, VersionedKeys basis)
+    {
+        if (plan.ImposedMethod is not { } method || plan.State is not (VmState.Migrate or VmState.MigrateLive))
+            yield break;
+        var key = PlacementRuleKeys.ImposedOf(plan.Vm.Uuid);
+        var text = Utf8(Wire.MigrationMethod.Encode(method));
+        if (basis.VersionOf(key) >= 0)
+        {
+            yield return Op.SetData(key, text);
+            yield break;
+        }
+        foreach (var folder in new[] { PlacementRuleKeys.Root, PlacementRuleKeys.Imposed })
+            if (basis.VersionOf(folder) < 0)
+                yield return Op.Create(folder, ReadOnlyMemory<byte>.Empty);
+        yield return Op.Create(key, text);
     }
 
     /// <summary>

@@ -17,12 +17,13 @@ namespace Pvc.NodeService.Daemon;
 /// and strictly serial waits. A new request (flush during unflush, or the reverse) cancels the one running. Its writes
 /// are Core's, each checked against the version it was based on: the domain state the flush or unflush began on, and
 /// each VM's keys as read. Each VM goes by its drain strategy (<see cref="DrainStrategy"/>): live (PVC's flush),
-/// restart (a migration by shutdown, imposed on this node's sender through <see cref="DrainMethods"/>), or stop (shut
+/// restart (a migration by shutdown, imposed on the sender by a record written with the migration request:
+/// <see cref="MigrationRequest.ImposedMethod"/>), or stop (shut
 /// down with autostart, staying here, as PVC leaves a VM no node can take: the unflush starts it again). The unflush's
 /// autostart honours the placement rules: a VM that a hard rule turns away from this node (a keep-apart partner running
 /// here) is not started and keeps its autostart (as a flush leaves a VM that no node may take), logged with the rule.
 /// </summary>
-internal sealed class FlushController(ClusterConnection cluster, NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, ILogger log, DrainMethods drains)
+internal sealed class FlushController(ClusterConnection cluster, NodeHostOperations node, NodeConfig config, Hypervisor hypervisor, ILogger log)
 {
     private static readonly TimeSpan PerVmTimeout = TimeSpan.FromMinutes(10);
     private readonly Signal _changed = new();
@@ -160,11 +161,12 @@ internal sealed class FlushController(ClusterConnection cluster, NodeHostOperati
             }
             try
             {
-                // restart: this node's sender migrates it by shutdown, whatever its migration method
-                using var imposed = strategy == DrainStrategy.Restart ? drains.Impose(vm.Uuid, MigrationMethod.Shutdown) : null;
+                // restart: this node's sender migrates it by shutdown, whatever its migration method; the method is
+                // recorded with the migration request, so a restart of this service mid-flush still sends it so
                 if (strategy == DrainStrategy.Restart)
                     log.LogInformation("VM {Name} drains by restart: shut down here, started on its target", vm.Name);
-                await ops.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, Force: true), cancellationToken);
+                await ops.MigrateAsync(vm, new MigrationRequest(MigrationKind.Migrate, Force: true,
+                    ImposedMethod: strategy == DrainStrategy.Restart ? MigrationMethod.Shutdown : null), cancellationToken);
                 await ops.WaitSettledAsync(vm, PerVmTimeout, cancellationToken: cancellationToken);
             }
             catch (PvcException pvc) when (pvc.Kind == PvcErrorKind.ResourceUnavailable && state == VmState.Start)

@@ -42,7 +42,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sessionWatch = new SessionWatch(cluster);
         var keepalive = new KeepaliveWriter(_node, config, hypervisor, _vms, new VmHostOperations(cluster, config.NodeName), log);
-        _flush = new FlushController(cluster, _node, config, hypervisor, log, _vms.Drains);
+        _flush = new FlushController(cluster, _node, config, hypervisor, log);
         // the primary's network services, on a coordinator that builds networks; what a primary of this node left
         // behind when its service died without relinquishing goes before anything here can take over again
         Networks.PrimaryDhcp? primaryNetworks = null;

@@ -15,7 +15,7 @@ namespace Pvc.NodeService.Daemon;
 /// Migration (both sides of PVC's hand-shake) is in VmInstance.Migration.cs. Every read and write goes through
 /// Core's <see cref="VmHostOperations"/>, whose writes check the state version this decision was based on.
 /// </summary>
-internal sealed partial class VmInstance(Guid uuid, VmHostOperations vms, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log, DrainMethods? drains = null)
+internal sealed partial class VmInstance(Guid uuid, VmHostOperations vms, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
     /// <summary>How often a graceful shutdown re-reads the domain besides libvirt's stop event (lost across a libvirtd restart).</summary>
     private static readonly TimeSpan ShutdownRecheck = TimeSpan.FromSeconds(2);
@@ -143,8 +143,9 @@ internal sealed partial class VmInstance(Guid uuid, VmHostOperations vms, NodeCo
     {
         if (vm.State is VmState.Migrate or VmState.MigrateLive && vm.Node is { } target)
         {
-            // a flush of this node may impose a method (a VM whose drain strategy is restart goes by shutdown)
-            await SendAsync(vm.Name, vm.State, vm.StateVersion, target, drains?.For(Uuid, vm.MigrationMethod) ?? vm.MigrationMethod, vm.MaxDowntime, cancellationToken);
+            // a flush of this node may have imposed a method (a VM whose drain strategy is restart goes by shutdown): the
+            // read gives it in place of the VM's own (MigrationRequest.ImposedMethod)
+            await SendAsync(vm.Name, vm.State, vm.StateVersion, target, vm.MigrationMethod, vm.MaxDowntime, cancellationToken);
         }
         else if (vm.State == VmState.Shutdown)
         {

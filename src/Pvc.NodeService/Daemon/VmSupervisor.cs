@@ -14,9 +14,6 @@ namespace Pvc.NodeService.Daemon;
 /// </summary>
 internal sealed class VmSupervisor(VmHostOperations vms, NodeConfig config, Hypervisor hypervisor, KeepaliveClock keepalives, ILogger log)
 {
-    /// <summary>The migration methods this node's flush imposes on its VMs' senders.</summary>
-    public DrainMethods Drains { get; } = new();
-
     private readonly ConcurrentDictionary<Guid, VmInstance> _instances = new();
     private readonly Signal _changed = new();
     private Action? _onListChanged;
@@ -76,7 +73,7 @@ internal sealed class VmSupervisor(VmHostOperations vms, NodeConfig config, Hype
                 var uuids = await vms.ListAsync(_onListChanged, cancellationToken);
                 foreach (var uuid in uuids.Where(u => !_instances.ContainsKey(u)))
                 {
-                    var instance = new VmInstance(uuid, vms, config, hypervisor, keepalives, log, Drains);
+                    var instance = new VmInstance(uuid, vms, config, hypervisor, keepalives, log);
                     _instances[uuid] = instance;
                     tasks[uuid] = instance.RunAsync(cancellationToken);
                 }

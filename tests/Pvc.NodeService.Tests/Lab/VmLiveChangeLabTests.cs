@@ -22,7 +22,7 @@ public sealed class VmLiveChangeLabTests(QemuLabFixture lab, ITestOutputHelper o
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task A_NIC_is_attached_to_a_running_guest_and_detached_again_live()
+    public async Task A_NIC_is_attached_to_a_running_guest_live_and_a_detach_the_guest_does_not_complete_leaves_it_stored()
     {
         var c = lab.Cluster;
         await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 3101, Description = "live-nic", Type = NetworkType.Bridged });
@@ -49,10 +49,16 @@ public sealed class VmLiveChangeLabTests(QemuLabFixture lab, ITestOutputHelper o
             Assert.Equal([new VmNic("bridge", mac, "vmbr3101", "virtio")], stored.Nics);
 
             // the guest (a bare kernel) never answers ACPI's unplug: libvirt sends the request, QEMU removes the device when
-            // a guest acknowledges it; the stored XML loses it now
-            var (removed, gone) = await c.Vms.RemoveNetworkAsync(vm, "3101");
-            Assert.Equal((mac, VmChangeEffect.Live), (removed, gone));
-            Assert.Empty((await c.Connection.Vms.GetAsync(vm.Uuid)).Nics);
+            // a guest acknowledges it. The node waits for the device to leave the running domain; it stays, so the
+            // removal fails and the stored XML keeps the NIC (review of 2026-12-03: it lost it while the guest kept it)
+            var took2 = Stopwatch.StartNew();
+            var e = await PvcAssert.ThrowsAsync(PvcErrorKind.OperationTimeout, () => c.Vms.RemoveNetworkAsync(vm, "3101"));
+            output.WriteLine($"{e.ErrorId} after {took2.Elapsed.TotalSeconds:0.0} s: {e.Message}");
+            Assert.Equal("LiveDetachNotDone", e.ErrorId);
+            Assert.Contains(mac, e.Message, StringComparison.Ordinal);
+            Assert.Equal([new VmNic("bridge", mac, "vmbr3101", "virtio")], (await c.Connection.Vms.GetAsync(vm.Uuid)).Nics);
+            using (var domain = hv1.LookupDomain(vm.Uuid))
+                Assert.Contains($"<mac address='{mac}'/>", domain.GetXml(), StringComparison.Ordinal);
 
             await c.Vms.StopAsync(vm);
             await c.WaitNotRunningAsync(vm.Uuid);
