@@ -94,6 +94,10 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
 
     private static async Task<bool> HasAddressAsync(IpTool ip, string bridge, string cidr) => (await ip.ListAddressesAsync(bridge, default)).Contains(cidr);
 
+    /// <summary>Whether network <paramref name="vni"/> is built to its end (its VXLAN attached to its bridge), as it is long before a VM's NIC is.</summary>
+    private static bool Built(IpTool ip, int vni) =>
+        ip.ListLinksAsync(default).Result.Any(l => l.Name == $"vxlan{vni}" && l.Master == $"vmbr{vni}" && l.Up);
+
     /// <summary>A pvc.conf for the lease hook, and the hook: pvcnoded entered into this process's network namespace (the test's ZooKeeper is on its loopback).</summary>
     private (string Config, string Hook) WriteHook(TestCluster c)
     {
@@ -158,6 +162,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
                 await Task.Delay(50);
             }
 
+            await EventuallyAsync(() => Built(ip, 100), "Network 100 built", log);
             var dynamicGuest = AddGuest(node, "52:54:00:00:00:11");
             var address = IPAddress.Parse(Lease(dynamicGuest));
             Assert.InRange(address.GetAddressBytes()[3], 100, 199);
@@ -228,7 +233,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         using var listener = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", node, "busybox", "nc", "-ll", "-p", "2181", "-e", "/bin/true"]))!;
         try
         {
-            await EventuallyAsync(() => HasAddressAsync(ip, "vmbr100", "10.100.0.1/24").Result && HasAddressAsync(ip, "vmbr101", "10.101.0.1/24").Result, "Both gateways", log);
+            await EventuallyAsync(() => HasAddressAsync(ip, "vmbr100", "10.100.0.1/24").Result && HasAddressAsync(ip, "vmbr101", "10.101.0.1/24").Result && Built(ip, 100) && Built(ip, 101), "Both gateways", log);
             var guest = AddStaticGuest(node, "52:54:00:00:01:01", "vmbr100", "10.100.0.50/24", "10.100.0.1");
             var server = AddStaticGuest(node, "52:54:00:00:01:02", "vmbr101", "10.101.0.50/24", "10.101.0.1");
 
@@ -239,12 +244,12 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
             Assert.True(Pings(guest, "10.100.0.1"));
             var dynamicGuest = AddGuest(node, "52:54:00:00:01:03");
             Assert.StartsWith("10.100.0.", Lease(dynamicGuest), StringComparison.Ordinal);
-            Assert.Contains("chain lab-static", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "table", "inet", NetworkFirewall.Table]).Output, StringComparison.Ordinal);
 
             // PVC runs a dnsmasq on every managed network's gateway, DHCP or not: the network without DHCP has its DNS
             // (before, only networks with DHCPv4 got a dnsmasq, and this dig had no answer)
             await EventuallyAsync(() => LabCommand.TryRun("ip", ["netns", "exec", server, "dig", "+norec", "+time=1", "+tries=1", "@10.101.0.1", "servers.local", "SOA"], TimeSpan.FromSeconds(10))
                 .Output.Contains("status: NOERROR", StringComparison.Ordinal), "DNS on the gateway of the network without DHCP", log);
+            Assert.Contains("chain lab-static", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "table", "inet", NetworkFirewall.Table]).Output, StringComparison.Ordinal);
 
             // routed between the networks through the primary, then dropped by an ACL on the way into 101, then allowed again
             Assert.True(Pings(guest, "10.101.0.50"), "The guests could not reach each other through the primary before any ACL");
