@@ -10,7 +10,7 @@ namespace Pvc.NodeService.Networks;
 
 /// <summary>
 /// The primary's nftables for managed networks, as PVC lays them out (inventory 4.8): <c>&lt;run&gt;/nft/base.nft</c> makes
-/// <c>table inet pvc</c> (PVC's <c>inet filter</c>, renamed) with its <c>forward</c> and <c>input</c> chains and includes <c>networks/*</c>; each managed
+/// <c>table inet pvc</c> (PVC's <c>inet filter</c>, renamed) with its <c>forward</c> and <c>input</c> chains and includes <c>static/*</c> (the administrator's own rules) and <c>networks/*</c>; each managed
 /// network's file <c>networks/&lt;vni&gt;.nft</c> has its <c>vxlan&lt;vni&gt;-in</c>/<c>-out</c> chains, the input policy for its
 /// bridge (ICMP, DNS, DHCP, NTP, DHCPv6 and the metadata API reach the gateway; everything else from guests is
 /// dropped) and the forward jumps on its networks. Then each user ACL goes to nft in its order, one
@@ -50,8 +50,11 @@ internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger 
             File.Delete(stale);
         foreach (var (vni, text) in files)
             File.WriteAllText(Path.Combine(networks, $"{vni.ToString(CultureInfo.InvariantCulture)}.nft"), text);
+        // the administrator's own rules (PVC's static/*), loaded with the networks' each time
+        var statics = Path.Combine(NftDirectory, "static");
+        Directory.CreateDirectory(statics);
         var basePath = Path.Combine(NftDirectory, "base.nft");
-        File.WriteAllText(basePath, BaseFile(networks));
+        File.WriteAllText(basePath, BaseFile(statics, networks));
         _applied = null;
         await nft.RunAsync(["-f", basePath], cancellationToken);
         foreach (var rule in acls)
@@ -90,14 +93,15 @@ internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger 
     public static string Chain(int vni, FirewallDirection direction) =>
         $"vxlan{vni.ToString(CultureInfo.InvariantCulture)}-{(direction == FirewallDirection.In ? "in" : "out")}";
 
-    /// <summary>The base file: the table and its two hooked chains, then the networks' files.</summary>
-    public static string BaseFile(string networksDirectory) => $$"""
+    /// <summary>The base file: the table and its two hooked chains, then the static files and the networks' files (PVC's includes, in its order).</summary>
+    public static string BaseFile(string staticDirectory, string networksDirectory) => $$"""
         # Pvc: PVC's base.nft, replacing only its own table (PVC flushes the whole ruleset)
         add table inet {{Table}}
         delete table inet {{Table}}
         add table inet {{Table}}
         add chain inet {{Table}} forward { type filter hook forward priority 0; }
         add chain inet {{Table}} input { type filter hook input priority 0; }
+        include "{{staticDirectory}}/*"
         include "{{networksDirectory}}/*.nft"
 
         """;
@@ -123,15 +127,16 @@ internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger 
         Rule($"input ip6 nexthdr udp udp dport 547 meta iifname {bridge} counter accept");
         Rule($"input tcp dport 80 meta iifname {bridge} counter accept");
         Rule($"input meta iifname {bridge} counter drop");
-        if (network.Ip4Gateway is not null && network.Ip4Network is { } v4)
-        {
-            Rule($"forward ip daddr {Cidr(v4)} counter jump vxlan{vni}-in");
-            Rule($"forward ip saddr {Cidr(v4)} counter jump vxlan{vni}-out");
-        }
+        // PVC's order: the IPv6 jumps, then the IPv4 ones
         if (network.Ip6Gateway is not null && network.Ip6Network is { } v6)
         {
             Rule($"forward ip6 daddr {Cidr(v6)} counter jump vxlan{vni}-in");
             Rule($"forward ip6 saddr {Cidr(v6)} counter jump vxlan{vni}-out");
+        }
+        if (network.Ip4Gateway is not null && network.Ip4Network is { } v4)
+        {
+            Rule($"forward ip daddr {Cidr(v4)} counter jump vxlan{vni}-in");
+            Rule($"forward ip saddr {Cidr(v4)} counter jump vxlan{vni}-out");
         }
         return text.ToString();
     }

@@ -18,6 +18,7 @@ namespace Pvc.NodeService.Networks;
 internal sealed partial class NetworkInstances(NetworkHostOperations networks, NetworkSettings settings, IpTool ip, ILogger log)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+    private readonly HashSet<string> _missing = new(StringComparer.Ordinal);
 
     [GeneratedRegex(@"^(vmbr|vxlan|vlan)([0-9]{1,8})$", RegexOptions.CultureInvariant)]
     private static partial Regex PvcLinkName();
@@ -82,6 +83,42 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
         return built;
     }
 
+    /// <summary>
+    /// Runs one of a network's commands: <c>ip</c> through <see cref="IpTool"/> (a failure fails the build), the others
+    /// (PVC's <c>ethtool</c> and <c>sysctl</c> tuning) in the node's namespace, a failure or a missing program logged and
+    /// the network built all the same, as PVC's unchecked run_os_command does.
+    /// </summary>
+    private async Task RunAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        if (command.Program == "ip")
+        {
+            await ip.RunAsync(command.Args, cancellationToken);
+            return;
+        }
+        if (_missing.Contains(command.Program))
+            return;
+        IReadOnlyList<string> argv = ip.Netns is { } ns ? ["ip", "netns", "exec", ns, command.Program, .. command.Args] : [command.Program, .. command.Args];
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(20));
+            var error = new System.Text.StringBuilder();
+            var result = await CliWrap.Cli.Wrap(argv[0]).WithArguments(argv.Skip(1)).WithValidation(CliWrap.CommandResultValidation.None)
+                .WithStandardErrorPipe(CliWrap.PipeTarget.ToStringBuilder(error)).ExecuteAsync(deadline.Token);
+            if (result.ExitCode != 0)
+                log.LogWarning("{Command} failed ({Code}): {Error}", command, result.ExitCode, error.ToString().Trim());
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            _missing.Add(command.Program);
+            log.LogWarning("{Program} is not installed: the networks are built without PVC's {Command}", command.Program, command);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("{Command} did not end within 20 s", command);
+        }
+    }
+
     /// <summary>The node's own devices (pvc.conf's cluster and bridge devices) and the bridges they are ports of: never touched.</summary>
     private HashSet<string> OwnDevices(Dictionary<string, LinkInfo> links)
     {
@@ -120,22 +157,23 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
             await ip.RunAsync(["link", "delete", plan.Member], cancellationToken);
             member = null;
         }
-        // each marked as soon as it exists: an unmarked one would be foreign to the next run
-        if (bridge is null)
-        {
-            await ip.RunAsync(plan.CreateBridge(), cancellationToken);
-            await ip.RunAsync(plan.MarkLink(plan.Bridge), cancellationToken);
-        }
+        // each marked as soon as it exists: an unmarked one would be foreign to the next run. The port first, as PVC
+        // (a VLAN the kernel cannot make leaves no bridge behind)
         if (member is null)
         {
             await ip.RunAsync(plan.CreateMember(), cancellationToken);
             await ip.RunAsync(plan.MarkLink(plan.Member), cancellationToken);
         }
+        if (bridge is null)
+        {
+            await ip.RunAsync(plan.CreateBridge(), cancellationToken);
+            await ip.RunAsync(plan.MarkLink(plan.Bridge), cancellationToken);
+        }
         var adopted = bridge is not null && member is not null;
         if (adopted && member!.Mtu == plan.Mtu && bridge!.Mtu == plan.Mtu && member.Master == plan.Bridge && member.Up && bridge.Up)
             return;
         foreach (var command in plan.Configure())
-            await ip.RunAsync(command, cancellationToken);
+            await RunAsync(command, cancellationToken);
         log.LogInformation("{What} network {Vni}: {Member} on {Bridge}, MTU {Mtu}", adopted ? "Corrected" : "Built", plan.Vni, plan.Member, plan.Bridge, plan.Mtu);
     }
 }

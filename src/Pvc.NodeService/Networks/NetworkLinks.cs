@@ -74,15 +74,19 @@ internal sealed record NetworkLinks(int Vni, NetworkType Type, int Mtu, string L
         : ["link", "add", "link", Lower, "name", Member, "type", "vlan", "id", IpTool.Arg(Vni)];
 
     /// <summary>
-    /// Sets the MTUs, attaches the port and brings both up, port first (a bridge takes the smallest MTU of its ports);
-    /// each command is idempotent, so a node that adopts existing interfaces runs the ones whose state differs.
+    /// Configures the port and the bridge in PVC's order (createNetworkManaged/createNetworkBridged): each gets its MTU and
+    /// is brought up (updateNetworkMTU), the bridge's tx checksum offload is turned off (<c>ethtool -K vmbr&lt;vni&gt; tx
+    /// off</c>), then the bridge's IPv6 sysctl (a managed network's bridge does no duplicate address detection, a bridged
+    /// network's has no IPv6 at all, so nothing leaks onto the VLAN), and last the port is attached. Each command is
+    /// idempotent, so a node that adopts existing interfaces runs them all again when one's state differs. Only the
+    /// <c>ip</c> commands are needed for the network to carry traffic; the others are tuning (see <see cref="HostCommand.Required"/>).
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<string>> Configure() =>
+    public IReadOnlyList<HostCommand> Configure() =>
     [
-        ["link", "set", Member, "mtu", IpTool.Arg(Mtu)],
-        ["link", "set", Member, "master", Bridge],
-        ["link", "set", Bridge, "mtu", IpTool.Arg(Mtu)],
-        ["link", "set", Member, "up"],
-        ["link", "set", Bridge, "up"],
+        HostCommand.Ip("link", "set", Member, "mtu", IpTool.Arg(Mtu), "up"),
+        HostCommand.Ip("link", "set", Bridge, "mtu", IpTool.Arg(Mtu), "up"),
+        new("ethtool", ["-K", Bridge, "tx", "off"], Required: false),
+        new("sysctl", ["-w", Type == NetworkType.Managed ? $"net.ipv6.conf.{Bridge}.accept_dad=0" : $"net.ipv6.conf.{Bridge}.disable_ipv6=1"], Required: false),
+        HostCommand.Ip("link", "set", Member, "master", Bridge),
     ];
 }

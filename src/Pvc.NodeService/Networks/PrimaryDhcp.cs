@@ -16,8 +16,8 @@ namespace Pvc.NodeService.Networks;
 /// The primary coordinator's network services, in PVC's takeover phases: the cluster's floating addresses (C, D), the
 /// metadata address on <c>lo</c> (E), the firewall (<see cref="NetworkFirewall"/>, loaded before any gateway so that guests
 /// never reach the primary's other services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F),
-/// the metadata API (<see cref="MetadataApi"/>), and for each network with DHCPv4 its
-/// reservations as hosts files and a dnsmasq whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
+/// the metadata API (<see cref="MetadataApi"/>), and for each network with an IPv4 gateway its
+/// reservations as hosts files and a dnsmasq (DNS for its domain, DHCP when it has DHCPv4) whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
 /// Then, with a DNS database in pvc.conf, the DNS aggregator (<see cref="DnsAggregator"/>: PowerDNS over PostgreSQL on
 /// the cluster and upstream floating addresses, each managed network's zone kept in step with its dnsmasq by zone
 /// transfers). It follows the networks' watches and restarts a dnsmasq or PowerDNS that exits. On relinquish
@@ -247,7 +247,8 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 log.LogWarning("Network {Vni} is not served: {Message}", network.Vni, e.Message);
             }
         }
-        foreach (var vni in _servers.Keys.Where(v => managed.All(n => n.Vni != v || !n.Ip4Dhcp)).ToList())
+        // a dnsmasq on every managed network's IPv4 gateway, as PVC: its DNS, and its DHCP when the network has DHCPv4
+        foreach (var vni in _servers.Keys.Where(v => managed.All(n => n.Vni != v || n.Ip4Gateway is null)).ToList())
             await StopServerAsync(vni);
         foreach (var vni in _gateways.Keys.Where(v => managed.All(n => n.Vni != v)).ToList())
             await RemoveGatewaysAsync(vni, cancellationToken);
@@ -282,7 +283,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 complete = false;
             }
         }
-        foreach (var network in managed.Where(n => n.Ip4Dhcp && gatewaysReadded.ContainsKey(n.Vni)))
+        foreach (var network in managed.Where(n => n.Ip4Gateway is not null && gatewaysReadded.ContainsKey(n.Vni)))
         {
             try
             {
@@ -295,7 +296,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             }
             catch (PvcException e)
             {
-                log.LogWarning("Network {Vni} gets no DHCP: {Message}", network.Vni, e.Message);
+                log.LogWarning("Network {Vni} gets no DNS or DHCP: {Message}", network.Vni, e.Message);
             }
         }
         if (_dns is not null && !await EnsureDnsAsync(_dns, managed, wake, cancellationToken))
@@ -340,7 +341,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var network in _zones.Where(n => n.Ip4Dhcp))
+            foreach (var network in _zones.Where(n => n.Ip4Gateway is not null))
             {
                 try
                 {
@@ -421,7 +422,10 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             await StopServerAsync(vni);
         var stop = new CancellationTokenSource();
         _servers[vni] = new Server(key, stop, RunDnsmasqAsync(vni, args, wake, stop.Token));
-        log.LogInformation("DHCP for network {Vni} on {Gateway}: {Start} to {End}", vni, network.Ip4Gateway, network.Ip4DhcpStart, network.Ip4DhcpEnd);
+        if (network.Ip4Dhcp)
+            log.LogInformation("DNS and DHCP for network {Vni} on {Gateway}: {Start} to {End}", vni, network.Ip4Gateway, network.Ip4DhcpStart, network.Ip4DhcpEnd);
+        else
+            log.LogInformation("DNS for network {Vni} on {Gateway} (no DHCPv4)", vni, network.Ip4Gateway);
     }
 
     /// <summary>

@@ -33,21 +33,9 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
         await c.Connection.Networks.AddAsync(NetworkLab.Clients());
         var uuid = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", uuid: uuid, profile: "std-2");
-        var (config, hook) = NetworkLab.WriteHook(_dir, c);
-        var run = Path.Combine(_dir, "run");
-        Directory.CreateDirectory(run);
-
-        using var stop = new CancellationTokenSource();
-        var ip = new IpTool(node);
-        var log = new LineLogger();
-        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log).RunAsync(stop.Token);
-        var primary = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(run, hook, config, node), log).RunAsync(stop.Token);
-        try
+        var log = await WithPrimaryAsync(c, node, async said =>
         {
-            await NetworkLab.EventuallyAsync(() => Task.FromResult(LabCommand.Runs("dnsmasq", $"--pid-file={Path.Combine(run, "dnsmasq-100.pid")}")), "dnsmasq", log);
-            var guest = NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), "vmbr100", NetworkLab.MacOf(uuid));
-            var (address, _) = NetworkLab.TakeLease(guest);
-            await NetworkLab.WaitForLeaseAsync(c, NetworkLab.MacOf(uuid), address);
+            var (guest, _) = await LeasedGuestAsync(c, node, NetworkLab.MacOf(uuid));
 
             // the guest's own VM, found by its address, its lease and the MAC of the VM's NIC
             Assert.Equal((200, uuid.ToString()), NetworkLab.Get(guest, "/latest/meta-data/instance-id"));
@@ -60,29 +48,18 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
             Assert.Equal(404, NetworkLab.Get(guest, "/latest/meta-data/secret").Status);
 
             // a guest with a lease but no VM with its MAC is not known: 404, never another VM's answer
-            var stranger = NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), "vmbr100", "52:54:00:00:0e:99");
-            var (strangerAddress, _) = NetworkLab.TakeLease(stranger);
-            await NetworkLab.WaitForLeaseAsync(c, "52:54:00:00:0e:99", strangerAddress);
+            var (stranger, _) = await LeasedGuestAsync(c, node, "52:54:00:00:0e:99");
             Assert.Equal(404, NetworkLab.Get(stranger, "/latest/meta-data/instance-id").Status);
             Assert.Equal(404, NetworkLab.Get(stranger, "/latest/user-data").Status);
-            Assert.Contains(log.Lines, l => l.Text.Contains("Serving the metadata API on http://169.254.169.254:80/", StringComparison.Ordinal));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe node said:\n{string.Join("\n", log.Lines.Select(l => l.Text))}");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(instances.ContinueWith(_ => { }, TaskScheduler.Default), primary.ContinueWith(_ => { }, TaskScheduler.Default));
-        }
+        });
+        Assert.Contains(log.Lines, l => l.Text.Contains("Serving the metadata API on http://169.254.169.254:80/", StringComparison.Ordinal));
         // before: Stop then Close looked the endpoint up twice and the second look failed to bind it again, which
         // ended the relinquish before the metadata address was removed
         Assert.Contains(log.Lines, l => l.Text == "Stopped the metadata API");
         Assert.DoesNotContain(log.Lines, l => l.Text.Contains("did not close cleanly", StringComparison.Ordinal));
         // relinquished: the metadata address is gone from lo and nothing listens there any more
-        Assert.False((await ip.RunAsync(["-4", "-o", "address", "show", "dev", "lo"], default)).Contains("169.254.169.254", StringComparison.Ordinal),
-            "The metadata address stayed on lo; the node said:\n" + string.Join("\n", log.Lines.Select(l => l.Text)));
+        Assert.False((await new IpTool(node).RunAsync(["-4", "-o", "address", "show", "dev", "lo"], default)).Contains("169.254.169.254", StringComparison.Ordinal),
+            "The metadata address stayed on lo; the node said:\n" + Said(log));
     }
 
     [Fact]
@@ -228,6 +205,46 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
 
     private static string Said(LineLogger log) => string.Join("\n", log.Lines.Select(l => l.Text));
 
+    /// <summary>
+    /// Runs <paramref name="body"/> with the primary's network services running in <paramref name="node"/> (the
+    /// dnsmasq of each of <paramref name="dnsmasqs"/> up first), stops them (the relinquish) whatever happens, and
+    /// returns what the node logged; a failure carries the log.
+    /// </summary>
+    private async Task<LineLogger> WithPrimaryAsync(TestCluster c, string node, Func<LineLogger, Task> body, Func<PrimaryDhcpOptions, PrimaryDhcpOptions>? change = null, params int[] dnsmasqs)
+    {
+        var (log, stop, running, _) = StartPrimary(c, node, change);
+        try
+        {
+            foreach (var vni in dnsmasqs.Length == 0 ? new[] { 100 } : dnsmasqs)
+                await WaitForDnsmasqAsync(vni, log);
+            await body(log);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe node said:\n{Said(log)}");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running.ContinueWith(_ => { }, TaskScheduler.Default);
+            stop.Dispose();
+        }
+        return log;
+    }
+
+    /// <summary>A guest namespace on the node's <paramref name="bridge"/> with <paramref name="mac"/>, without an address.</summary>
+    private string Guest(string node, string mac, string bridge = "vmbr100") =>
+        NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), bridge, mac);
+
+    /// <summary>A guest that took a lease from the primary's dnsmasq, once the lease hook recorded it in ZooKeeper.</summary>
+    private async Task<(string Guest, string Address)> LeasedGuestAsync(TestCluster c, string node, string mac, string bridge = "vmbr100")
+    {
+        var guest = Guest(node, mac, bridge);
+        var (address, _) = NetworkLab.TakeLease(guest);
+        await NetworkLab.WaitForLeaseAsync(c, mac, address);
+        return (guest, address);
+    }
+
     [Fact]
     public async Task A_guest_that_takes_another_VMs_leased_address_on_its_own_network_or_another_is_not_answered_as_that_VM()
     {
@@ -240,20 +257,15 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", uuid: uuid);
         var other = Guid.NewGuid();
         await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", uuid: other, xml: PvcSeed.Xml(other, "db1", bridge: "vmbr200"));
-        var (log, stop, running, _) = StartPrimary(c, node);
-        try
+        await WithPrimaryAsync(c, node, async said =>
         {
-            await WaitForDnsmasqAsync(100, log);
-            await WaitForDnsmasqAsync(200, log);
-            var victim = NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), "vmbr100", NetworkLab.MacOf(uuid));
-            var (address, _) = NetworkLab.TakeLease(victim);
-            await NetworkLab.WaitForLeaseAsync(c, NetworkLab.MacOf(uuid), address);
+            var (victim, address) = await LeasedGuestAsync(c, node, NetworkLab.MacOf(uuid));
             Assert.Equal((200, uuid.ToString()), NetworkLab.Get(victim, "/latest/meta-data/instance-id"));
             // web1 goes off the wire (shut off); its lease stays in the keys until it expires
             Assert.Equal(0, LabCommand.TryRun("ip", ["netns", "del", victim]).ExitCode);
 
             // db1, on network 200, takes web1's address of network 100 and asks the metadata address directly on its bridge
-            var across = NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), "vmbr200", NetworkLab.MacOf(other));
+            var across = Guest(node, NetworkLab.MacOf(other), "vmbr200");
             InGuest(across, "address", "add", $"{address}/24", "dev", "eth0");
             InGuest(across, "route", "add", "169.254.169.254", "dev", "eth0");
             var fromAcross = NetworkLab.Get(across, "/latest/meta-data/instance-id");
@@ -261,23 +273,13 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
             Assert.Equal(0, LabCommand.TryRun("ip", ["netns", "del", across]).ExitCode);
 
             // a guest of no VM on network 100 takes web1's leased address: its MAC is not the lease's
-            var spoofer = NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), "vmbr100", "52:54:00:00:0e:98");
+            var spoofer = Guest(node, "52:54:00:00:0e:98");
             InGuest(spoofer, "address", "add", $"{address}/24", "dev", "eth0");
             InGuest(spoofer, "route", "add", "default", "via", "10.100.0.1");
             Assert.Equal(209, NetworkLab.Get(spoofer, "/").Status); // it reaches the API
             Assert.Equal((404, "No VM is known at this address\n"), NetworkLab.Get(spoofer, "/latest/meta-data/instance-id"));
             Assert.Equal(404, NetworkLab.Get(spoofer, "/latest/meta-data/name").Status);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe node said:\n{Said(log)}");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running.ContinueWith(_ => { }, TaskScheduler.Default);
-            stop.Dispose();
-        }
+        }, dnsmasqs: [100, 200]);
     }
 
     [Fact]
@@ -290,13 +292,9 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
         var uuid = Guid.NewGuid();
         var mac = NetworkLab.MacOf(uuid);
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", uuid: uuid);
-        var (log, stop, running, _) = StartPrimary(c, node);
-        try
+        await WithPrimaryAsync(c, node, async log =>
         {
-            await WaitForDnsmasqAsync(100, log);
-            var guest = NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), "vmbr100", mac);
-            var (address, _) = NetworkLab.TakeLease(guest);
-            await NetworkLab.WaitForLeaseAsync(c, mac, address);
+            var (guest, address) = await LeasedGuestAsync(c, node, mac);
             Assert.Equal((200, "web1"), NetworkLab.Get(guest, "/latest/meta-data/name"));
 
             // the lease's keys say it ended an hour ago (the guest kept the address without renewing)
@@ -304,17 +302,7 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
                 new DhcpLease { Vni = 100, MacAddress = mac, IpAddress = IPAddress.Parse(address), Expiry = DateTimeOffset.UtcNow.AddHours(-1) }, default);
             await NetworkLab.EventuallyAsync(() => Task.FromResult(NetworkLab.Get(guest, "/latest/meta-data/name").Status == 404), "404 for an expired lease", log, TimeSpan.FromSeconds(10));
             Assert.Equal(404, NetworkLab.Get(guest, "/latest/meta-data/instance-id").Status);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe node said:\n{Said(log)}");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running.ContinueWith(_ => { }, TaskScheduler.Default);
-            stop.Dispose();
-        }
+        });
     }
 
     [Fact]
@@ -326,31 +314,20 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
         await c.Connection.Networks.AddAsync(NetworkLab.Clients());
         var floating = new FloatingAddress("cluster", LabNetwork.InterfaceName, IPAddress.Parse("10.213.0.250"), 24);
         // stopping the DHCP server "fails": the metadata API, the addresses and the firewall come after it
-        var (log, stop, running, ip) = StartPrimary(c, node, o => o with
-        {
-            FloatingAddresses = [floating],
-            RelinquishFault = step => step.StartsWith("stop DHCP", StringComparison.Ordinal) ? throw new IOException("injected: dnsmasq did not stop") : Task.CompletedTask,
-        });
         bool Has(string device, string address) => LabCommand.TryRun("ip", ["-n", node, "-4", "-o", "address", "show", "dev", device]).Output.Contains($"inet {address}/", StringComparison.Ordinal);
-        try
-        {
-            await WaitForDnsmasqAsync(100, log);
-            await NetworkLab.EventuallyAsync(() => Task.FromResult(Has(LabNetwork.InterfaceName, "10.213.0.250") && Has("lo", "169.254.169.254") && Has("vmbr100", "10.100.0.1")
-                && log.Lines.Any(l => l.Text.StartsWith("Serving the metadata API", StringComparison.Ordinal))), "the primary's addresses and metadata API", log);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running.ContinueWith(_ => { }, TaskScheduler.Default);
-            stop.Dispose();
-        }
+        var log = await WithPrimaryAsync(c, node, said => NetworkLab.EventuallyAsync(() => Task.FromResult(Has(LabNetwork.InterfaceName, "10.213.0.250") && Has("lo", "169.254.169.254") && Has("vmbr100", "10.100.0.1")
+                && said.Lines.Any(l => l.Text.StartsWith("Serving the metadata API", StringComparison.Ordinal))), "the primary's addresses and metadata API", said),
+            o => o with
+            {
+                FloatingAddresses = [floating],
+                RelinquishFault = step => step.StartsWith("stop DHCP", StringComparison.Ordinal) ? throw new IOException("injected: dnsmasq did not stop") : Task.CompletedTask,
+            });
         Assert.False(Has(LabNetwork.InterfaceName, "10.213.0.250"), "The floating address stayed; the node said:\n" + Said(log));
         Assert.False(Has("lo", "169.254.169.254"), "The metadata address stayed; the node said:\n" + Said(log));
         Assert.False(Has("vmbr100", "10.100.0.1"), "The gateway stayed; the node said:\n" + Said(log));
         Assert.DoesNotContain("table inet pvc", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "tables"]).Output, StringComparison.Ordinal);
         Assert.Contains(log.Lines, l => l.Text.Contains("could not stop DHCP for network 100: injected", StringComparison.Ordinal));
         Assert.Contains(log.Lines, l => l.Text == "Stopped the metadata API");
-        _ = ip;
         // the dnsmasq whose stop "failed" is still running: ended here, not left behind by the test
         var pidFile = Path.Combine(_dir, "run", "dnsmasq-100.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -423,13 +400,9 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
         var mac = NetworkLab.MacOf(a);
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv1", uuid: a);
         await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", uuid: b);
-        var (log, stop, running, _) = StartPrimary(c, node);
-        try
+        await WithPrimaryAsync(c, node, async log =>
         {
-            await WaitForDnsmasqAsync(100, log);
-            var guest = NetworkLab.AddGuest(node, NetworkLab.NewGuestName(ref _guests, _namespaces), "vmbr100", mac);
-            var (address, _) = NetworkLab.TakeLease(guest);
-            await NetworkLab.WaitForLeaseAsync(c, mac, address);
+            var (guest, _) = await LeasedGuestAsync(c, node, mac);
             Assert.Equal((200, "web1"), NetworkLab.Get(guest, "/latest/meta-data/name"));
 
             // the NIC's MAC moves from web1 to db1 (each VM's XML rewritten; web1 gets db1's old MAC): well within the
@@ -438,17 +411,7 @@ public sealed class MetadataApiTests(ZooKeeperFixture zk) : IDisposable
             await c.Raw.SetDataAsync(DomainKeys.Path(a, DomainKeys.Xml), System.Text.Encoding.UTF8.GetBytes(PvcSeed.Xml(b, "web1").Replace(b.ToString(), a.ToString(), StringComparison.Ordinal)));
             await NetworkLab.EventuallyAsync(() => Task.FromResult(NetworkLab.Get(guest, "/latest/meta-data/name") == (200, "db1")), "the guest answered as db1", log, TimeSpan.FromSeconds(10));
             Assert.Equal((200, b.ToString()), NetworkLab.Get(guest, "/latest/meta-data/instance-id"));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe node said:\n{Said(log)}");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running.ContinueWith(_ => { }, TaskScheduler.Default);
-            stop.Dispose();
-        }
+        });
     }
 
     public void Dispose()

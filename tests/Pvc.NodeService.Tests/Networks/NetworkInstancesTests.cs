@@ -56,6 +56,10 @@ public sealed class NetworkInstancesTests(ZooKeeperFixture zk)
             var vxlan = await new IpTool(ns).RunAsync(["-json", "-details", "link", "show", "vxlan100"], default);
             Assert.Contains("\"link\":\"lab0\"", vxlan, StringComparison.Ordinal); // over the cluster device
             Assert.Contains("\"port\":4789", vxlan, StringComparison.Ordinal);
+            // PVC's tx checksum offload off on the bridge (a fresh bridge says on), and no IPv6 duplicate address detection
+            var features = LabCommand.TryRun("ip", ["netns", "exec", ns, "ethtool", "-k", "vmbr100"]).Output;
+            Assert.Contains("tx-checksumming: off", features, StringComparison.Ordinal);
+            Assert.Equal("0", LabCommand.TryRun("ip", ["netns", "exec", ns, "sysctl", "-n", "net.ipv6.conf.vmbr100.accept_dad"]).Output.Trim());
         }
 
         await c.Connection.Networks.ModifyAsync("100", new NetworkChange { Mtu = 1400 });
@@ -149,14 +153,20 @@ public sealed class NetworkInstancesTests(ZooKeeperFixture zk)
         var managed = NetworkLinks.For(new Network { Vni = 100, Description = "a", Type = NetworkType.Managed }, Settings with { ClusterMtu = 9000 }, out _)!;
         Assert.Equal(["link", "add", "vmbr100", "type", "bridge"], managed.CreateBridge());
         Assert.Equal(["link", "add", "vxlan100", "type", "vxlan", "id", "100", "dstport", "4789", "dev", "lab0"], managed.CreateMember());
+        // PVC's createNetworkManaged: MTU and up on each (updateNetworkMTU), tx offload off, no DAD, then the port attached
         Assert.Equal(
-            ["link set vxlan100 mtu 8950", "link set vxlan100 master vmbr100", "link set vmbr100 mtu 8950", "link set vxlan100 up", "link set vmbr100 up"],
-            managed.Configure().Select(a => string.Join(' ', a)));
+            ["ip link set vxlan100 mtu 8950 up", "ip link set vmbr100 mtu 8950 up", "ethtool -K vmbr100 tx off", "sysctl -w net.ipv6.conf.vmbr100.accept_dad=0", "ip link set vxlan100 master vmbr100"],
+            managed.Configure().Select(c => c.ToString()));
+        Assert.Equal([true, true, false, false, true], managed.Configure().Select(c => c.Required));
 
         var bridged = NetworkLinks.For(new Network { Vni = 200, Description = "b", Type = NetworkType.Bridged, Mtu = 9000 }, Settings with { BridgeMtu = 1500 }, out _)!;
         Assert.Equal(["link", "add", "link", "lab0", "name", "vlan200", "type", "vlan", "id", "200"], bridged.CreateMember());
         Assert.Equal(1500, bridged.Mtu); // capped at the bridge device's MTU
         Assert.Equal("vlan200", bridged.Member);
+        // PVC's createNetworkBridged: the same, but IPv6 off on the bridge (nothing of the host's leaks onto the VLAN)
+        Assert.Equal(
+            ["ip link set vlan200 mtu 1500 up", "ip link set vmbr200 mtu 1500 up", "ethtool -K vmbr200 tx off", "sysctl -w net.ipv6.conf.vmbr200.disable_ipv6=1", "ip link set vlan200 master vmbr200"],
+            bridged.Configure().Select(c => c.ToString()));
 
         Assert.Null(NetworkLinks.For(new Network { Vni = 5000, Description = "c", Type = NetworkType.Bridged }, Settings, out var reason));
         Assert.Contains("out of range", reason, StringComparison.Ordinal);

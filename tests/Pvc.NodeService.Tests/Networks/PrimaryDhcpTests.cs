@@ -94,6 +94,10 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
 
     private static async Task<bool> HasAddressAsync(IpTool ip, string bridge, string cidr) => (await ip.ListAddressesAsync(bridge, default)).Contains(cidr);
 
+    /// <summary>Whether network <paramref name="vni"/> is built to its end (its VXLAN attached to its bridge), as it is long before a VM's NIC is.</summary>
+    private static bool Built(IpTool ip, int vni) =>
+        ip.ListLinksAsync(default).Result.Any(l => l.Name == $"vxlan{vni}" && l.Master == $"vmbr{vni}" && l.Up);
+
     /// <summary>A pvc.conf for the lease hook, and the hook: pvcnoded entered into this process's network namespace (the test's ZooKeeper is on its loopback).</summary>
     private (string Config, string Hook) WriteHook(TestCluster c)
     {
@@ -158,6 +162,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
                 await Task.Delay(50);
             }
 
+            await EventuallyAsync(() => Built(ip, 100), "Network 100 built", log);
             var dynamicGuest = AddGuest(node, "52:54:00:00:00:11");
             var address = IPAddress.Parse(Lease(dynamicGuest));
             Assert.InRange(address.GetAddressBytes()[3], 100, 199);
@@ -216,6 +221,9 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 101, Description = "servers", Ip4Network = IPNetwork.Parse("10.101.0.0/24"), Ip4Gateway = IPAddress.Parse("10.101.0.1") });
         Run("ip", "netns", "exec", node, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"); // a router, as PVC's hosts are set up
         var (config, hook) = WriteHook(c);
+        // an administrator's own rule (PVC's static/* include)
+        Directory.CreateDirectory(Path.Combine(_dir, "nft", "static"));
+        File.WriteAllText(Path.Combine(_dir, "nft", "static", "lab.nft"), $"add chain inet {NetworkFirewall.Table} lab-static\n");
         using var stop = new CancellationTokenSource();
         var ip = new IpTool(node);
         var log = new LineLogger();
@@ -225,7 +233,7 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         using var listener = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", node, "busybox", "nc", "-ll", "-p", "2181", "-e", "/bin/true"]))!;
         try
         {
-            await EventuallyAsync(() => HasAddressAsync(ip, "vmbr100", "10.100.0.1/24").Result && HasAddressAsync(ip, "vmbr101", "10.101.0.1/24").Result, "Both gateways", log);
+            await EventuallyAsync(() => HasAddressAsync(ip, "vmbr100", "10.100.0.1/24").Result && HasAddressAsync(ip, "vmbr101", "10.101.0.1/24").Result && Built(ip, 100) && Built(ip, 101), "Both gateways", log);
             var guest = AddStaticGuest(node, "52:54:00:00:01:01", "vmbr100", "10.100.0.50/24", "10.100.0.1");
             var server = AddStaticGuest(node, "52:54:00:00:01:02", "vmbr101", "10.101.0.50/24", "10.101.0.1");
 
@@ -236,6 +244,12 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
             Assert.True(Pings(guest, "10.100.0.1"));
             var dynamicGuest = AddGuest(node, "52:54:00:00:01:03");
             Assert.StartsWith("10.100.0.", Lease(dynamicGuest), StringComparison.Ordinal);
+
+            // PVC runs a dnsmasq on every managed network's gateway, DHCP or not: the network without DHCP has its DNS
+            // (before, only networks with DHCPv4 got a dnsmasq, and this dig had no answer)
+            await EventuallyAsync(() => LabCommand.TryRun("ip", ["netns", "exec", server, "dig", "+norec", "+time=1", "+tries=1", "@10.101.0.1", "servers.local", "SOA"], TimeSpan.FromSeconds(10))
+                .Output.Contains("status: NOERROR", StringComparison.Ordinal), "DNS on the gateway of the network without DHCP", log);
+            Assert.Contains("chain lab-static", LabCommand.TryRun("ip", ["netns", "exec", node, "nft", "list", "table", "inet", NetworkFirewall.Table]).Output, StringComparison.Ordinal);
 
             // routed between the networks through the primary, then dropped by an ACL on the way into 101, then allowed again
             Assert.True(Pings(guest, "10.101.0.50"), "The guests could not reach each other through the primary before any ACL");
@@ -291,6 +305,22 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         Assert.DoesNotContain("table inet pvc", ruleset, StringComparison.Ordinal);
         // before: the cleanup deleted inet filter, the host's firewall included
         Assert.Contains("table inet filter", ruleset, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_firewall_files_include_the_static_rules_and_jump_on_IPv6_before_IPv4_as_PVCs()
+    {
+        var text = NetworkFirewall.NetworkFile(new Network
+        {
+            Vni = 100, Description = "dual", Ip4Network = IPNetwork.Parse("10.100.0.0/24"), Ip4Gateway = IPAddress.Parse("10.100.0.1"),
+            Ip6Network = IPNetwork.Parse("fd00:100::/64"), Ip6Gateway = IPAddress.Parse("fd00:100::1"),
+        });
+        var v6 = text.IndexOf("forward ip6 daddr fd00:100::/64 counter jump vxlan100-in", StringComparison.Ordinal);
+        var v4 = text.IndexOf("forward ip daddr 10.100.0.0/24 counter jump vxlan100-in", StringComparison.Ordinal);
+        Assert.True(v6 >= 0 && v4 > v6, text);
+        var based = NetworkFirewall.BaseFile("/run/pvc/nft/static", "/run/pvc/nft/networks");
+        var statics = based.IndexOf("include \"/run/pvc/nft/static/*\"", StringComparison.Ordinal);
+        Assert.True(statics >= 0 && based.IndexOf("include \"/run/pvc/nft/networks/*.nft\"", StringComparison.Ordinal) > statics, based);
     }
 
     public void Dispose()
