@@ -241,8 +241,8 @@ public sealed partial class VmOperations
             roots.Add(CephKeys.Volume.Root($"{pool}/{volume}"));
             roots.Add(CephKeys.Snapshot.Root($"{pool}/{volume}"));
         }
-        // the drain strategy's record and the VM's removal marker (beside PVC's schema) go with it
-        string[] drain = [PlacementRuleKeys.DrainOf(vm.Uuid), Tasks.TaskKeys.VmRemoval(vm.Uuid)];
+        // the drain strategy's record, the method a flush imposed and the VM's removal marker (beside PVC's schema) go with it
+        string[] drain = [PlacementRuleKeys.DrainOf(vm.Uuid), PlacementRuleKeys.ImposedOf(vm.Uuid), Tasks.TaskKeys.VmRemoval(vm.Uuid)];
         var read = await ReadAsync(vm, drain, cancellationToken, DomainKeys.State);
         if (StateOf(read, vm) != VmState.Stop)
         {

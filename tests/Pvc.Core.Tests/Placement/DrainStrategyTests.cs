@@ -47,8 +47,13 @@ public sealed class DrainStrategyTests(ZooKeeperFixture zk)
         await PvcAssert.ThrowsAsync(PvcErrorKind.NotFound, () => ops.SetMetadataAsync(moving, new VmMetadataChange { DrainStrategy = DrainStrategy.Stop, NodeLimit = ["hv9"] }));
         Assert.Null(await c.Raw.ExistsAsync(PlacementRuleKeys.DrainOf(moving.Uuid)));
 
+        // the method a flush imposed on its last migration (as the migration's transaction writes it) goes with it too
+        if (await c.Raw.ExistsAsync(PlacementRuleKeys.Imposed) is null)
+            await c.Raw.CreateAsync(PlacementRuleKeys.Imposed, ReadOnlyMemory<byte>.Empty);
+        await c.Raw.CreateAsync(PlacementRuleKeys.ImposedOf(restarting.Uuid), System.Text.Encoding.UTF8.GetBytes("shutdown"));
         await ops.UndefineAsync(restarting);
         Assert.Null(await c.Raw.ExistsAsync(PlacementRuleKeys.DrainOf(restarting.Uuid)));
+        Assert.Null(await c.Raw.ExistsAsync(PlacementRuleKeys.ImposedOf(restarting.Uuid)));
         Assert.True((await SchemaValidator.ValidateAsync(c.Connection)).IsValid);
     }
 
