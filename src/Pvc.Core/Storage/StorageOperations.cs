@@ -200,10 +200,7 @@ public sealed class StorageOperations(ClusterConnection cluster)
     public async Task CheckRemoveVmVolumesAsync(Guid vm, string vmName, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(volumes);
-        if (volumes.Count == 0)
-            return;
-        var wanted = volumes.ToHashSet(StringComparer.Ordinal);
-        if ((await UsesAsync(cancellationToken)).FirstOrDefault(u => u.User.Uuid != vm && wanted.Contains(u.Spec)) is { Spec: not null } shared)
+        if (await SharedWithAnotherAsync(vm, volumes, cancellationToken) is { } shared)
             throw InUse(shared.Spec, shared.User,
                 $"as well as of VM '{vmName}'; nothing was removed. Remove the disk from VM '{shared.User.Name ?? shared.User.Uuid.ToString()}' first, or remove VM '{vmName}' keeping its volumes", also: true);
     }
@@ -216,10 +213,7 @@ public sealed class StorageOperations(ClusterConnection cluster)
     public async Task CheckRenameVmVolumesAsync(Guid vm, string vmName, IReadOnlyCollection<VolumeRename> renames, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(renames);
-        if (renames.Count == 0)
-            return;
-        var wanted = renames.Select(r => r.From).ToHashSet(StringComparer.Ordinal);
-        if ((await UsesAsync(cancellationToken)).FirstOrDefault(u => u.User.Uuid != vm && wanted.Contains(u.Spec)) is { Spec: not null } shared)
+        if (await SharedWithAnotherAsync(vm, [.. renames.Select(r => r.From)], cancellationToken) is { } shared)
             throw InUse(shared.Spec, shared.User,
                 $"as well as of VM '{vmName}', whose rename would rename it; nothing was renamed. Remove the disk from VM '{shared.User.Name ?? shared.User.Uuid.ToString()}' first, or keep the volumes' names", also: true);
         if (renames.GroupBy(r => r.To, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } clash)
@@ -237,12 +231,18 @@ public sealed class StorageOperations(ClusterConnection cluster)
     public async Task CheckVmVolumesFreeAsync(Guid vm, string vmName, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(volumes);
-        if (volumes.Count == 0)
-            return;
-        var wanted = volumes.ToHashSet(StringComparer.Ordinal);
-        if ((await UsesAsync(cancellationToken)).FirstOrDefault(u => u.User.Uuid != vm && wanted.Contains(u.Spec)) is { Spec: not null } shared)
+        if (await SharedWithAnotherAsync(vm, volumes, cancellationToken) is { } shared)
             throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.VolumeInUse,
                 $"The volume {shared.Spec} is a disk of the VM '{shared.User.Name ?? shared.User.Uuid.ToString()}' already: two VMs writing one RBD image corrupt it. Remove it from that VM first, or give VM '{vmName}' another volume; nothing was written.") { Target = vmName };
+    }
+
+    // the first of the volumes ("pool/volume") another defined VM than vm has among its disks; null when none (or no volumes)
+    private async Task<(string Spec, VolumeUser User)?> SharedWithAnotherAsync(Guid vm, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken)
+    {
+        if (volumes.Count == 0)
+            return null;
+        var wanted = volumes.ToHashSet(StringComparer.Ordinal);
+        return (await UsesAsync(cancellationToken)).Where(u => u.User.Uuid != vm && wanted.Contains(u.Spec)).Select(u => ((string, VolumeUser)?)u).FirstOrDefault();
     }
 
     // every (volume, VM) pair of the defined VMs' rbdlists, in the VMs' order
