@@ -321,6 +321,9 @@ public static class PvcErrorIds
     /// <summary>The VM was renamed meanwhile; nothing was written.</summary>
     public const string VmRenamedMeanwhile = nameof(VmRenamedMeanwhile);
 
+    /// <summary>A VM's rename with its volumes lost ZooKeeper around its commit: whether the VM's keys name the new volumes is not known.</summary>
+    public const string VmRenameOutcomeUnknown = nameof(VmRenameOutcomeUnknown);
+
     /// <summary>The VM's rename would rename RBD volumes named after it, which only a cluster task on a node with Ceph can do.</summary>
     public const string VmVolumesNeedRenaming = nameof(VmVolumesNeedRenaming);
 

@@ -53,9 +53,21 @@ public sealed class VmRenameHandler(CephAccess ceph) : IClusterTaskHandler
             }
             await context.ReportAsync(done.Count, total, $"renaming VM {vm.Name} to {newName}", ct);
             await vms.CommitRenameAsync(vm, newName, renames, infos, ct);
+            if (Committed is { } committed)
+                await committed(ct);
         }
-        catch (Exception e)
+        catch (Exception e) when (done.Count > 0)
         {
+            // a commit whose answer was lost may have landed: the VM's keys then name the new volumes, which stay
+            switch (await CommittedAsync(context, uuid, newName, done))
+            {
+                case true:
+                    context.Logger.LogWarning("Renaming VM {Vm} to {NewName}: {Error} after its commit, which had landed", vm.Name, newName, e.Message);
+                    return Result(newName, renames);
+                case null:
+                    throw new PvcException(PvcErrorKind.ConnectionError, PvcErrorIds.VmRenameOutcomeUnknown,
+                        $"Renaming VM '{vm.Name}' to '{newName}' failed ({e.Message}) and whether its keys were written could not be read: its volumes {string.Join(", ", done)} are renamed in Ceph. Check the VM's disks (Get-PvcVm) and rename the volumes back by hand if they name the old ones.", e) { Target = vm.Name };
+            }
             // the VM's keys still name the old volumes: they get their names back
             for (var i = done.Count - 1; i >= 0; i--)
             {
@@ -63,7 +75,7 @@ public sealed class VmRenameHandler(CephAccess ceph) : IClusterTaskHandler
                 {
                     await images.RenameAsync(done[i].Pool, done[i].NewName, done[i].Volume, CancellationToken.None);
                 }
-                catch (PvcException undo)
+                catch (Exception undo)
                 {
                     context.Logger.LogError("Renaming volume {To} back to {From} after the failed rename of VM {Vm} failed: {Error}; rename it back by hand", done[i].To, done[i].Volume, vm.Name, undo.Message);
                 }
@@ -71,6 +83,32 @@ public sealed class VmRenameHandler(CephAccess ceph) : IClusterTaskHandler
             context.Logger.LogWarning("Renaming VM {Vm} to {NewName} failed ({Error}); {Count} volume(s) renamed back", vm.Name, newName, e.Message, done.Count);
             throw;
         }
-        return new JsonObject { ["vm"] = newName, ["volumes"] = new JsonArray([.. renames.Select(r => (JsonNode)r.To)]) };
+        return Result(newName, renames);
+    }
+
+    /// <summary>Tests only: runs after the commit returned, as a lost answer to it would surface there.</summary>
+    internal Func<CancellationToken, Task>? Committed { get; init; }
+
+    private static JsonObject Result(string newName, IReadOnlyList<VolumeRename> renames) =>
+        new() { ["vm"] = newName, ["volumes"] = new JsonArray([.. renames.Select(r => (JsonNode)r.To)]) };
+
+    // whether the VM's keys name the renamed volumes (true), the old ones (false), or cannot be read (null)
+    private static async Task<bool?> CommittedAsync(ClusterTaskContext context, Guid uuid, string newName, IReadOnlyList<VolumeRename> done)
+    {
+        try
+        {
+            var vm = await context.Cluster.Vms.GetAsync(uuid, CancellationToken.None);
+            var disks = vm.Disks.Select(d => d.Source).ToHashSet(StringComparer.Ordinal);
+            return vm.Name == newName && done.All(r => disks.Contains(r.To));
+        }
+        catch (PvcException e) when (e.ErrorId == PvcErrorIds.VmNotFound)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is PvcException or Pvc.ZooKeeper.ZooKeeperException or TimeoutException)
+        {
+            context.Logger.LogError("Reading VM {Uuid} after its failed rename failed: {Error}", uuid, e.Message);
+            return null;
+        }
     }
 }
