@@ -30,6 +30,9 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal("qemu:///system", config.LibvirtUri);
         Assert.Equal(TimeSpan.FromSeconds(30), config.MigrationPeerTimeout);
         Assert.Equal("/run/pvc", config.RunDirectory);
+        // the upload scratch directory: on disk under the node's state directory, not /tmp (a tmpfs on many nodes)
+        Assert.Equal("/var/lib/pvc/upload", config.UploadDirectory);
+        Assert.Equal("/srv/scratch", NodeConfigLoader.Load(Write("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  upload_directory: /srv/scratch\n")).UploadDirectory);
     }
 
     [Fact]
@@ -134,6 +137,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  migration_peer_timeout: 0\n", "node.migration_peer_timeout")]
     [InlineData("cluster: [unclosed\n", "not valid YAML")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  run_directory: run/pvc\n", "node.run_directory")]
+    [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nnode:\n  upload_directory: scratch\n", "node.upload_directory")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  actions:\n    failed_fence: reboot\n", "fencing.actions.failed_fence")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  intervals:\n    fence_intervals: 0\n", "fencing.intervals.fence_intervals")]
     [InlineData("cluster:\n  name: c\n  coordinator_nodes: [hv1]\nfencing:\n  ipmi:\n    cipher_suite: 18\n", "fencing.ipmi.cipher_suite")]

@@ -420,6 +420,9 @@ public static class PvcErrorIds
     /// <summary>An image cannot be read or converted as the format it was given as.</summary>
     public const string ImageUnreadable = nameof(ImageUnreadable);
 
+    /// <summary>The node's upload scratch directory (pvc.conf node.upload_directory) cannot be made or written.</summary>
+    public const string UploadScratchUnavailable = nameof(UploadScratchUnavailable);
+
     /// <summary>An image's (virtual) size is larger than the volume it goes into.</summary>
     public const string ImageTooLarge = nameof(ImageTooLarge);
 

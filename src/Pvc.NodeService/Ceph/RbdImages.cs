@@ -45,29 +45,36 @@ public sealed class RbdImages(RadosCluster cluster)
     public const int WriteChunkBytes = 4 << 20;
 
     /// <summary>
-    /// Writes the first <paramref name="length"/> bytes of <paramref name="file"/> (a regular file) into a volume from
+    /// Writes the first <paramref name="length"/> bytes of <paramref name="file"/> (an open regular file, read at its
+    /// offsets from 0 whatever its position) into a volume from
     /// its start with <c>rbd_write</c>, a chunk of <see cref="WriteChunkBytes"/> at a time, then flushes. A chunk of
     /// zeros is skipped when <paramref name="skipZeros"/> (a new volume reads zeros already, and stays thin), else
     /// zeroed with <c>rbd_write_zeroes</c>. <paramref name="progress"/> gets the bytes written after each chunk.
     /// </summary>
     /// <exception cref="PvcException">NotFound: "PoolNotFound", "VolumeNotFound"; InvalidArgument: "InvalidVolumeSize".</exception>
-    public async Task WriteFromFileAsync(string pool, string volume, string file, long length, bool skipZeros,
+    public async Task WriteFromFileAsync(string pool, string volume, Microsoft.Win32.SafeHandles.SafeFileHandle file, long length, bool skipZeros,
         Func<long, CancellationToken, Task> progress, CancellationToken cancellationToken = default)
     {
         Validate(pool, volume);
+        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(progress);
         if (length <= 0)
             throw CephErrors.InvalidSize(length, "An image's size");
         var target = $"{pool}/{volume}";
         using var io = await Task.Run(() => cluster.OpenPool(pool), cancellationToken);
         using var image = Open(io, pool, volume);
-        await using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
         var buffer = GC.AllocateUninitializedArray<byte>(WriteChunkBytes, pinned: true);
         long offset = 0;
         while (offset < length)
         {
             var count = (int)Math.Min(WriteChunkBytes, length - offset);
-            await input.ReadExactlyAsync(buffer.AsMemory(0, count), cancellationToken);
+            for (var read = 0; read < count;)
+            {
+                var got = await RandomAccess.ReadAsync(file, buffer.AsMemory(read, count - read), offset + read, cancellationToken);
+                if (got == 0)
+                    throw new EndOfStreamException($"The image file ended at byte {offset + read}, before the {length} bytes to write into '{target}'.");
+                read += got;
+            }
             var at = offset;
             await Task.Run(() => WriteChunk(image, buffer, at, count, skipZeros, target), cancellationToken);
             offset += count;

@@ -78,6 +78,13 @@ public sealed record NodeConfig
     /// stamp of its last keepalive, for self-fencing), default /run/pvc (a tmpfs, emptied at boot).
     /// </summary>
     public string RunDirectory { get; init; } = "/run/pvc";
+    /// <summary>
+    /// <c>node.upload_directory</c> (Pvc's own key): where a volume upload keeps its scratch files on this node (the
+    /// raw bytes qemu-img converts an image into, and what the upload made in Ceph until its keys are written), one
+    /// folder a task, mode 0700; default /var/lib/pvc/upload. It must be on a disk with room for the largest image
+    /// converted, never a tmpfs such as /tmp or /run (a converted image would fill the node's memory).
+    /// </summary>
+    public string UploadDirectory { get; init; } = "/var/lib/pvc/upload";
     /// <summary><c>fencing.ipmi.hostname</c>.</summary>
     public string? IpmiHostname { get; init; }
     /// <summary><c>fencing.ipmi.username</c>.</summary>

@@ -244,6 +244,7 @@ public static partial class NodeConfigLoader
             FlushOnStop = Bool("node.flush_on_stop"),
             RunDirectory = Text("node.run_directory") is { Length: > 0 } run ? (Path.IsPathRooted(run) ? run
                 : throw new NodeConfigException($"{source}: 'node.run_directory' is '{run}'; it must be an absolute path.")) : "/run/pvc",
+            UploadDirectory = Folder("node.upload_directory", "/var/lib/pvc/upload"),
             IpmiHostname = Text("fencing.ipmi.hostname"),
             IpmiUsername = Text("fencing.ipmi.username"),
             IpmiPassword = Text("fencing.ipmi.password"),

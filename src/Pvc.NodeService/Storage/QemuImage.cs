@@ -11,8 +11,9 @@ namespace Pvc.NodeService.Storage;
 /// <summary>
 /// qemu-img (Debian's qemu-utils) for a volume upload of a format other than raw, as PVC converts: <c>qemu-img info</c>
 /// reads the image's virtual size and what else it refers to, <c>qemu-img convert -O raw</c> makes the raw bytes. The
-/// format is always given (<c>-f</c>: no probing), and the path is one VolumeUploadRequest checked (absolute, plain
-/// characters, no ':' so no protocol or json: filename), passed as one argument with no shell.
+/// format is always given (<c>-f</c>: no probing), and qemu-img opens the image the upload opened once, by its
+/// descriptor's /proc path (<see cref="ImageFile.DescriptorPath"/>: no ':', so no protocol or json: filename), never the
+/// path the client gave, passed as one argument with no shell.
 /// </summary>
 internal static partial class QemuImage
 {
@@ -25,12 +26,14 @@ internal static partial class QemuImage
     /// volume (a node's /etc/shadow as a "backing file").
     /// </summary>
     /// <exception cref="PvcException">InvalidOperation: "ImageHasBackingFile"; InvalidData: "ImageUnreadable".</exception>
-    public static async Task<long> VirtualSizeAsync(string path, string format, CancellationToken cancellationToken)
+    public static async Task<long> VirtualSizeAsync(ImageFile image, string format, CancellationToken cancellationToken)
     {
-        var result = await Cli.Wrap(Command).WithArguments(["info", "--output=json", "-f", format, path])
+        ArgumentNullException.ThrowIfNull(image);
+        var path = image.Path;
+        var result = await Cli.Wrap(Command).WithArguments(["info", "--output=json", "-f", format, image.DescriptorPath])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
         if (result.ExitCode != 0)
-            throw Unreadable(path, format, result.StandardError.Trim());
+            throw Unreadable(path, format, image.Named(result.StandardError.Trim()));
         JsonNode? info;
         try
         {
@@ -40,7 +43,7 @@ internal static partial class QemuImage
         {
             throw Unreadable(path, format, e.Message);
         }
-        if (FirstReference(info, path) is { } other)
+        if (FirstReference(info, image.DescriptorPath) is { } other)
             throw new PvcException(PvcErrorKind.InvalidOperation, PvcErrorIds.ImageHasBackingFile,
                 $"Image '{path}' refers to another file ({other}); it is not uploaded, as its conversion would read that file into the volume. Flatten it first where it was made (qemu-img convert -O {format} without a backing file).") { Target = path };
         return info?["virtual-size"] is JsonValue v && v.TryGetValue<long>(out var size) && size > 0
@@ -75,14 +78,15 @@ internal static partial class QemuImage
     }
 
     /// <summary>
-    /// <c>qemu-img convert -p -f FORMAT -O raw IMAGE OUTPUT</c>: the raw bytes in <paramref name="output"/> (sparse).
+    /// <c>qemu-img convert -p -f FORMAT -O raw /proc/PID/fd/N OUTPUT</c>: the raw bytes in <paramref name="output"/> (sparse).
     /// <paramref name="percent"/> gets qemu-img's progress, 0 to 100.
     /// </summary>
     /// <exception cref="PvcException">InvalidData: "ImageUnreadable".</exception>
-    public static async Task ConvertAsync(string path, string format, string output, Func<int, Task> percent, CancellationToken cancellationToken)
+    public static async Task ConvertAsync(ImageFile image, string format, string output, Func<int, Task> percent, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(image);
         var last = -1;
-        var result = await Cli.Wrap(Command).WithArguments(["convert", "-p", "-f", format, "-O", "raw", path, output])
+        var result = await Cli.Wrap(Command).WithArguments(["convert", "-p", "-f", format, "-O", "raw", image.DescriptorPath, output])
             .WithStandardOutputPipe(PipeTarget.ToDelegate(async line =>
             {
                 // "    (12.50/100%)" lines, ended by '\r'
@@ -95,7 +99,7 @@ internal static partial class QemuImage
             }))
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
         if (result.ExitCode != 0)
-            throw Unreadable(path, format, result.StandardError.Trim());
+            throw Unreadable(image.Path, format, image.Named(result.StandardError.Trim()));
     }
 
     private static PvcException Unreadable(string path, string format, string why) =>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pvc.Core.Tasks;
 using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Tasks;
@@ -12,7 +13,7 @@ namespace Pvc.NodeService.Storage;
 /// whose Ceph came up after it still does storage work). <see cref="Register"/> lists them, one line each.
 /// </summary>
 public sealed class StorageTaskHandler(string kind, bool safeToRepeat, CephAccess ceph, IGuestVolumeResize? guestResize,
-    Func<StorageWork, ClusterTaskContext, CancellationToken, Task<JsonNode?>> work) : IClusterTaskHandler
+    Func<StorageWork, ClusterTaskContext, CancellationToken, Task<JsonNode?>> work, UploadScratch? uploads = null) : IClusterTaskHandler
 {
     /// <inheritdoc />
     public string Kind => kind;
@@ -25,9 +26,16 @@ public sealed class StorageTaskHandler(string kind, bool safeToRepeat, CephAcces
     {
         ArgumentNullException.ThrowIfNull(context);
         await context.ReportAsync(0, 1, $"{kind} on {context.NodeName}", ct);
-        var result = await work(new StorageWork(context.Cluster, ceph, context.Logger, guestResize), context, ct);
+        var result = await work(new StorageWork(context.Cluster, ceph, context.Logger, guestResize, uploads), context, ct);
         await context.ReportAsync(1, 1, "done", ct);
         return result;
+    }
+
+    /// <summary>volume.upload: the scratch folders (and the volumes without keys) of uploads a kill stopped (<see cref="UploadScratch.SweepAsync"/>).</summary>
+    public async Task SweepAsync(Core.Connection.ClusterConnection cluster, ILogger log, CancellationToken ct)
+    {
+        if (kind == ClusterTaskKinds.VolumeUpload && uploads is not null)
+            await uploads.SweepAsync(cluster, ceph, log, ct);
     }
 
     /// <summary>
@@ -37,11 +45,14 @@ public sealed class StorageTaskHandler(string kind, bool safeToRepeat, CephAcces
     public static void Register(IServiceCollection services)
     {
         services.AddSingleton<CephAccess>();
+        // the upload scratch directory of pvc.conf (node.upload_directory)
+        services.AddSingleton(sp => new UploadScratch(sp.GetRequiredService<Configuration.NodeConfig>().UploadDirectory));
         Add(services, ClusterTaskKinds.PoolAdd, false, (w, c, t) => w.AddPoolAsync(c.Arguments, t));
         Add(services, ClusterTaskKinds.PoolRemove, false, (w, c, t) => w.RemovePoolAsync(c.Arguments, t));
         Add(services, ClusterTaskKinds.PoolSetPgs, true, (w, c, t) => w.SetPoolPgsAsync(c.Arguments, t));
         Add(services, ClusterTaskKinds.VolumeAdd, false, (w, c, t) => w.AddVolumeAsync(c.Arguments, t));
-        Add(services, ClusterTaskKinds.VolumeUpload, false, (w, c, t) => w.ImportVolumeAsync(c, t));
+        services.AddSingleton<IClusterTaskHandler>(sp => new StorageTaskHandler(ClusterTaskKinds.VolumeUpload, false, sp.GetRequiredService<CephAccess>(), null,
+            (w, c, t) => w.ImportVolumeAsync(c, t), sp.GetRequiredService<UploadScratch>()));
         Add(services, ClusterTaskKinds.VolumeRemove, false, (w, c, t) => w.RemoveVolumeAsync(c.Arguments, t));
         Add(services, ClusterTaskKinds.VolumeResize, true, (w, c, t) => w.ResizeVolumeAsync(c.Arguments, c.NodeName, t));
         Add(services, ClusterTaskKinds.VolumeRename, false, (w, c, t) => w.RenameVolumeAsync(c.Arguments, t));

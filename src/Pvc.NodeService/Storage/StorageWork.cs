@@ -15,9 +15,15 @@ namespace Pvc.NodeService.Storage;
 /// unchecked), makes the change in Ceph, then writes the keys in one transaction; a create whose keys cannot be
 /// written removes what it made in Ceph, and a rename is undone.
 /// </summary>
-public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILogger log, IGuestVolumeResize? guestResize = null)
+public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILogger log, IGuestVolumeResize? guestResize = null, UploadScratch? uploads = null)
 {
     private readonly StorageHostOperations _keys = new(cluster);
+
+    /// <summary>
+    /// Tests only: called by an upload with the image's path once the open image file has been checked, before anything
+    /// reads it again (a test swaps the file at the path here).
+    /// </summary>
+    internal Func<string, Task>? ImageChecked { get; init; }
 
     private StorageOperations Checks => cluster.Storage;
 
@@ -95,11 +101,15 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
     }
 
     /// <summary>
-    /// volume.upload (PVC's upload): the image file, read on this node, into the volume. A raw image's bytes go in as
-    /// they are; another format is checked (no backing or other referenced file) and converted with
-    /// <c>qemu-img convert -O raw</c> into a private temporary folder first. A volume that exists must be at least the
-    /// image's (virtual) size and not a running VM's disk; one that does not is made of that size with volume.add's
-    /// checks, and removed again when the upload fails. Progress: the conversion, then the bytes written.
+    /// volume.upload (PVC's upload): the image file, read on this node, into the volume. The file is opened once and
+    /// every step reads that open file (<see cref="ImageFile"/>), so a file swapped in at the path after the checks is
+    /// not what goes in. A raw image's bytes go in as they are; another format is checked (no backing or other
+    /// referenced file) and converted with <c>qemu-img convert -O raw</c> into the task's folder in the node's upload
+    /// scratch directory (<see cref="UploadScratch"/>: on disk, mode 0700) first. A volume that exists must be at least
+    /// the image's (virtual) size and not a running VM's disk; one that does not is made of that size with volume.add's
+    /// checks (recorded in the task's folder before it is made, and its id once made, so that a start after a kill
+    /// removes it: <see cref="UploadScratch.SweepAsync"/>), and removed again when the upload fails. Progress: the
+    /// conversion, then the bytes written.
     /// </summary>
     public async Task<JsonNode?> ImportVolumeAsync(ClusterTaskContext context, CancellationToken cancellationToken)
     {
@@ -109,8 +119,10 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
         var recorded = await Checks.CheckUploadVolumeAsync(request, cancellationToken);
         // checked here again: a task can be written past the cmdlet
         await HostFilePolicy.CheckImagePathAsync(context.Cluster, request.Path, cancellationToken);
-        var fileBytes = ImageFile.RequireRegular(request.Path);
-        var imageBytes = request.IsRaw ? fileBytes : await QemuImage.VirtualSizeAsync(request.Path, request.Format, cancellationToken);
+        using var image = ImageFile.Open(request.Path);
+        var imageBytes = request.IsRaw ? image.Length : await QemuImage.VirtualSizeAsync(image, request.Format, cancellationToken);
+        if (ImageChecked is { } checkedHook)
+            await checkedHook(request.Path);
         if (imageBytes <= 0)
             throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.ImageUnreadable, $"Image '{request.Path}' is empty.") { Target = request.Path };
         var images = await ceph.ImagesAsync(cancellationToken);
@@ -126,27 +138,30 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
             await Checks.CheckAddVolumeAsync(new VolumeRequest(request.Pool, request.Name, volumeBytes, force: request.Force), cancellationToken);
         }
 
-        DirectoryInfo? scratch = null;
+        var folder = (uploads ?? throw new InvalidOperationException("This node service has no upload scratch directory.")).Create(context.Task.Id);
+        Microsoft.Win32.SafeHandles.SafeFileHandle? converted = null;
         var created = false;
         try
         {
-            var source = request.Path;
+            var source = image.Handle;
             if (!request.IsRaw)
             {
-                // a folder only this service can open (0700): nobody swaps the output for a link meanwhile
-                scratch = Directory.CreateTempSubdirectory("pvc-upload-");
-                source = Path.Combine(scratch.FullName, "image.raw");
                 await context.ReportAsync(0, 100, $"converting {request.Format} to raw", cancellationToken);
-                await QemuImage.ConvertAsync(request.Path, request.Format, source, p => context.ReportAsync(p, 100, $"converting {request.Format} to raw", cancellationToken), cancellationToken);
-                var converted = new FileInfo(source).Length;
-                if (converted != imageBytes)
+                await QemuImage.ConvertAsync(image, request.Format, folder.ConvertedImage, p => context.ReportAsync(p, 100, $"converting {request.Format} to raw", cancellationToken), cancellationToken);
+                converted = File.OpenHandle(folder.ConvertedImage, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                var length = RandomAccess.GetLength(converted);
+                if (length != imageBytes)
                     throw new PvcException(PvcErrorKind.InvalidData, PvcErrorIds.ImageUnreadable,
-                        $"Image '{request.Path}' converted to {converted} bytes, not its virtual size of {imageBytes}.") { Target = request.Path };
+                        $"Image '{request.Path}' converted to {length} bytes, not its virtual size of {imageBytes}.") { Target = request.Path };
+                source = converted;
             }
             if (recorded is null)
             {
+                // recorded first: a kill from here on leaves a record the next start settles
+                folder.RecordCreating(request.Pool, request.Name);
                 await images.CreateAsync(request.Pool, request.Name, volumeBytes, cancellationToken);
                 created = true;
+                folder.RecordCreated(request.Pool, request.Name, (await images.GetInfoAsync(request.Pool, request.Name, cancellationToken)).Id);
             }
             var totalMiB = (int)Math.Max(1, (imageBytes + (1 << 20) - 1) >> 20);
             var lastReport = DateTime.MinValue;
@@ -171,19 +186,33 @@ public sealed class StorageWork(ClusterConnection cluster, CephAccess ceph, ILog
             try
             {
                 await images.RemoveAsync(request.Pool, request.Name, CancellationToken.None);
+                created = false;
             }
             catch (PvcException r) when (r.ErrorId == PvcErrorIds.VolumeNotFound)
             {
+                created = false;
             }
             catch (Exception r)
             {
-                log.LogError("Upload into {Volume} failed ({Message}) and removing the volume it made failed too ({Undo}): remove it by hand", spec, e.Message, r.Message);
+                log.LogError("Upload into {Volume} failed ({Message}) and removing the volume it made failed too ({Undo}): the node's next start removes it when it still has no keys", spec, e.Message, r.Message);
             }
             throw;
         }
         finally
         {
-            scratch?.Delete(recursive: true);
+            converted?.Dispose();
+            // the folder stays while an image this upload made may be left without keys: the next start settles it
+            if (!created)
+            {
+                try
+                {
+                    folder.Delete();
+                }
+                catch (Exception d) when (d is IOException or UnauthorizedAccessException)
+                {
+                    log.LogWarning("The scratch folder {Folder} of the upload into {Volume} could not be removed ({Message}); the node's next start removes it", folder.Path, spec, d.Message);
+                }
+            }
         }
         var result = Result(request.Pool, request.Name);
         result["bytes"] = imageBytes;

@@ -12,7 +12,8 @@ namespace Pvc.NodeService.Tasks;
 /// Runs the cluster tasks routed to this node: watches its queue (<c>/tasks/queue/&lt;node&gt;</c>, a child watch),
 /// claims each task (a version-checked Pending to Running with this session recorded, so exactly one runner wins),
 /// runs its handler, and writes its progress and its result or error. One loop of a node session: at its start the
-/// tasks an earlier session of this node left Running are handed over or failed (<see cref="ClusterTaskRecovery"/>);
+/// tasks an earlier session of this node left Running are handed over or failed (<see cref="ClusterTaskRecovery"/>),
+/// then each handler sweeps what its killed work left (<see cref="IClusterTaskHandler.SweepAsync"/>);
 /// when the session or the service ends, running handlers are cancelled and their tasks failed "TaskCancelled".
 /// </summary>
 internal sealed class ClusterTaskRunner
@@ -59,6 +60,18 @@ internal sealed class ClusterTaskRunner
         catch (Exception e) when (e is not OperationCanceledException && PvcException.From(e) is not null)
         {
             _log.LogWarning("The tasks an earlier run of this service left running could not be settled: {Message}", e.Message);
+        }
+        // what handlers killed mid-way left on this node (nothing of this run is claimed yet)
+        foreach (var handler in _handlers.Values)
+        {
+            try
+            {
+                await handler.SweepAsync(_cluster, _log, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.LogWarning("The start-up sweep of task kind {Kind} failed: {Message}", handler.Kind, e.Message);
+            }
         }
         try
         {

@@ -30,4 +30,11 @@ public interface IClusterTaskHandler
 
     /// <summary>Does the work; returns the result recorded with the task (null for none).</summary>
     Task<JsonNode?> RunAsync(ClusterTaskContext context, CancellationToken ct);
+
+    /// <summary>
+    /// Called when this node's task runner starts (each node session), after the tasks an earlier run left Running were
+    /// settled and before any task is claimed: a kind whose work leaves things on the node when the service is killed
+    /// mid-way (an upload's scratch folder and the volume it had made) removes them here. The default does nothing.
+    /// </summary>
+    Task SweepAsync(Core.Connection.ClusterConnection cluster, Microsoft.Extensions.Logging.ILogger log, CancellationToken ct) => Task.CompletedTask;
 }

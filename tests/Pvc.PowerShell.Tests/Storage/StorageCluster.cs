@@ -28,6 +28,9 @@ public sealed class StorageCluster : IAsyncLifetime
     /// <summary>A connection of the test's own.</summary>
     public ClusterConnection Connection => _lab!.Connection;
 
+    /// <summary>The lab: its one node service, which a test may kill and start again.</summary>
+    public LabCluster Lab => _lab ?? throw new InvalidOperationException("The lab has not started.");
+
     /// <summary>The node service's log, for failure messages.</summary>
     public string Logs() => _lab?.Logs() ?? "";
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 using Pvc.Core.Tasks;
+using Pvc.Testing.Ceph;
 
 namespace Pvc.PowerShell.Tests.Storage;
 
@@ -143,6 +144,44 @@ public sealed class VolumeUploadCmdletTests(StorageCluster cluster) : IDisposabl
             new JsonObject { ["pool"] = pool, ["volume"] = "v", ["path"] = "/etc/ceph/ceph.conf", ["format"] = "raw" });
         Assert.Equal("ImagePathNotAllowed", (await Assert.ThrowsAsync<PvcException>(() => cluster.Connection.Tasks.WaitAsync(task.Id, null, TimeSpan.FromSeconds(60)))).ErrorId);
         Assert.Empty(JsonSerializer.Deserialize<string[]>(await cluster.Ceph.RbdAsync(["ls", "--format", "json", pool]))!);
+        cluster.Ps.Run("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool).ThrowIfErrors();
+    }
+
+    [Fact]
+    public async Task An_upload_killed_mid_way_leaves_no_volume_and_no_scratch_folder_once_the_node_service_starts_again()
+    {
+        var pool = await cluster.NewPoolAsync("upk");
+        // large enough that the writing is still under way when the kill lands (random bytes: no chunk is skipped)
+        var raw = RawImage("big.raw", 384);
+        var node = cluster.Lab.Nodes[0];
+        var task = await cluster.Connection.Tasks.SubmitAsync(ClusterTaskKinds.VolumeUpload, new VolumeUploadRequest(pool, "killed", raw, "raw", false).ToArguments());
+        await CephLab.WaitUntilAsync(async ct => (await cluster.Connection.Tasks.GetAsync(task.Id, ct)).Progress?.Status.StartsWith("writing", StringComparison.Ordinal) is true,
+            TimeSpan.FromSeconds(120), $"the upload writing ({cluster.Logs()})");
+        node.Kill();
+        // what the kill left: the volume, made but without keys, and the task's scratch folder recording it
+        var folder = Path.Combine(Pvc.Testing.Lab.LabNode.UploadDirectory(cluster.Lab.Directory, node.Name), task.Id);
+        Assert.True(File.Exists(Path.Combine(folder, "volume.json")), $"no record in {folder}");
+        Assert.Contains("killed", JsonSerializer.Deserialize<string[]>(await cluster.Ceph.RbdAsync(["ls", "--format", "json", pool]))!);
+        Assert.Equal(ClusterTaskState.Running, (await cluster.Connection.Tasks.GetAsync(task.Id)).State);
+
+        var killedAt = new FileInfo(node.LogPath).Length;
+        node.Start();
+        string Restarted()
+        {
+            using var log = new FileStream(node.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            log.Seek(killedAt, SeekOrigin.Begin);
+            return new StreamReader(log).ReadToEnd();
+        }
+        // the removal waits out the killed client's watch on the image (30 s)
+        await CephLab.WaitUntilAsync(_ => Task.FromResult(!Directory.Exists(folder)), TimeSpan.FromSeconds(240), $"the scratch folder swept (after the restart: {Restarted()})");
+        Assert.DoesNotContain("killed", JsonSerializer.Deserialize<string[]>(await cluster.Ceph.RbdAsync(["ls", "--format", "json", pool]))!);
+        var failed = await cluster.Connection.Tasks.GetAsync(task.Id);
+        Assert.Equal((ClusterTaskState.Failure, PvcErrorIds.TaskNodeDied), (failed.State, failed.ErrorId));
+        Assert.Equal(PvcErrorIds.VolumeNotFound, (await Assert.ThrowsAsync<PvcException>(() => cluster.Connection.Volumes.GetAsync(pool, "killed"))).ErrorId);
+        // the node serves the collection's next tests: ready, and the primary again
+        await cluster.Lab.WaitReadyAsync();
+        await CephLab.WaitUntilAsync(async ct => (await Pvc.Core.Cluster.ClusterStatusReader.ReadAsync(cluster.Connection, ct)).PrimaryNode is not null,
+            TimeSpan.FromSeconds(120), "a primary coordinator elected");
         cluster.Ps.Run("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool).ThrowIfErrors();
     }
 

@@ -61,6 +61,7 @@ public static class LabNode
               domain_type: {domainType}
               autoready: true
               run_directory: "{Path.Combine(directory, $"{name}-run")}"
+              upload_directory: "{UploadDirectory(directory, name)}"
             {extraNodeConfig}
             """);
         return config;
@@ -68,4 +69,7 @@ public static class LabNode
 
     /// <summary>The console log folder (path.console_log_directory) of node <paramref name="name"/> written into <paramref name="directory"/>.</summary>
     public static string ConsoleDirectory(string directory, string name) => Path.Combine(directory, $"{name}-consoles");
+
+    /// <summary>The upload scratch directory (node.upload_directory) of node <paramref name="name"/> written into <paramref name="directory"/>.</summary>
+    public static string UploadDirectory(string directory, string name) => Path.Combine(directory, $"{name}-upload");
 }

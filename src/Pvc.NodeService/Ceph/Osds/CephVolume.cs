@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using CliWrap;
 using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 
@@ -14,6 +12,9 @@ namespace Pvc.NodeService.Ceph.Osds;
 /// </summary>
 public sealed class CephVolume(OsdToolOptions options)
 {
+    private readonly OsdToolRunner _tools = new(options, new Dictionary<string, string> { ["CEPH_CONF"] = options.ConfigPath });
+    private readonly string _clusterName = options.ClusterName;
+
     /// <summary>One OSD ceph-volume found on a device.</summary>
     /// <param name="Id">The OSD id.</param>
     /// <param name="Fsid">The OSD's fsid.</param>
@@ -24,7 +25,7 @@ public sealed class CephVolume(OsdToolOptions options)
     /// <summary>True when the device has a partition table (PVC: <c>sfdisk --dump</c> succeeds).</summary>
     public async Task<bool> HasPartitionTableAsync(string device, CancellationToken cancellationToken)
     {
-        var (code, output, _) = await RunAsync("/usr/sbin/sfdisk", ["--dump", Checked(device)], cancellationToken);
+        var (code, output, _) = await _tools.RunAsync("/usr/sbin/sfdisk", ["--dump", Checked(device)], cancellationToken);
         return code == 0 && output.Contains("label:", StringComparison.Ordinal);
     }
 
@@ -84,7 +85,7 @@ public sealed class CephVolume(OsdToolOptions options)
 
     private async Task<string> CephVolumeAsync(IReadOnlyList<string> args, string operation, string device, CancellationToken cancellationToken)
     {
-        var (code, output, error) = await RunAsync("/usr/sbin/ceph-volume", ["--cluster", options.ClusterName, .. args], cancellationToken);
+        var (code, output, error) = await _tools.RunAsync("/usr/sbin/ceph-volume", ["--cluster", _clusterName, .. args], cancellationToken);
         if (code != 0)
         {
             // ceph-volume prints its steps on stderr and its reason last ("-->  RuntimeError: ...")
@@ -92,28 +93,5 @@ public sealed class CephVolume(OsdToolOptions options)
             throw CephErrors.ToolFailed(operation, device, code, reason);
         }
         return output;
-    }
-
-    private async Task<(int Code, string Output, string Error)> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken cancellationToken)
-    {
-        var output = new StringBuilder();
-        var error = new StringBuilder();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.ToolTimeout);
-        try
-        {
-            var result = await Cli.Wrap(tool)
-                .WithArguments(args)
-                .WithEnvironmentVariables(e => e.Set("CEPH_CONF", options.ConfigPath))
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(error))
-                .ExecuteAsync(deadline.Token);
-            return (result.ExitCode, output.ToString(), error.ToString());
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"{Path.GetFileName(tool)} {string.Join(' ', args)} did not end within {options.ToolTimeout}.") { Target = tool };
-        }
     }
 }

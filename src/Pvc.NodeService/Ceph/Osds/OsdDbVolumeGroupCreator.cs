@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using CliWrap;
 using Pvc.Core.Errors;
 using Pvc.Core.Storage;
 
@@ -16,6 +14,9 @@ namespace Pvc.NodeService.Ceph.Osds;
 /// </summary>
 public sealed class OsdDbVolumeGroupCreator(OsdProvisioner provisioner, OsdToolOptions options, string nodeName)
 {
+    // LVM warns on stderr of every descriptor it inherits; the service's are not its business
+    private readonly OsdToolRunner _tools = new(options, new Dictionary<string, string> { ["LVM_SUPPRESS_FD_WARNINGS"] = "1" });
+
     /// <summary>The steps, for progress.</summary>
     public const int Steps = 3;
 
@@ -34,7 +35,7 @@ public sealed class OsdDbVolumeGroupCreator(OsdProvisioner provisioner, OsdToolO
         const string vg = OsdDbVolumeGroupRequest.VolumeGroup;
 
         await report(1, Steps, $"Checking {request.Device} and volume group {vg}");
-        var (code, _, error) = await RunAsync("/usr/sbin/vgdisplay", [vg], cancellationToken);
+        var (code, _, error) = await _tools.RunAsync("/usr/sbin/vgdisplay", [vg], cancellationToken);
         if (code == 0)
             throw OsdErrors.DbVolumeGroupExists(nodeName, vg);
         if (code != VolumeGroupNotFound)
@@ -63,10 +64,10 @@ public sealed class OsdDbVolumeGroupCreator(OsdProvisioner provisioner, OsdToolO
             if (partition is not null)
             {
                 if (pvCreated)
-                    await RunAsync("/usr/sbin/pvremove", ["--force", "--force", "--yes", partition], CancellationToken.None);
-                await RunAsync("/usr/bin/partx", ["--delete", device], CancellationToken.None);
+                    await _tools.RunAsync("/usr/sbin/pvremove", ["--force", "--force", "--yes", partition], CancellationToken.None);
+                await _tools.RunAsync("/usr/bin/partx", ["--delete", device], CancellationToken.None);
             }
-            await RunAsync("/usr/sbin/sgdisk", ["--zap-all", device], CancellationToken.None);
+            await _tools.RunAsync("/usr/sbin/sgdisk", ["--zap-all", device], CancellationToken.None);
             throw;
         }
         return new JsonObject { ["node"] = nodeName, ["device"] = device, ["partition"] = partition, ["volume_group"] = vg };
@@ -84,7 +85,7 @@ public sealed class OsdDbVolumeGroupCreator(OsdProvisioner provisioner, OsdToolO
                 .FirstOrDefault(d => File.Exists(Path.Combine(d, "partition")) && File.ReadAllText(Path.Combine(d, "partition")).Trim() == "1") is { } dir
                 ? "/dev/" + Path.GetFileName(dir) : null
             : null;
-        await RunAsync("/usr/bin/partx", ["--update", device], cancellationToken);
+        await _tools.RunAsync("/usr/bin/partx", ["--update", device], cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(30));
         try
@@ -107,32 +108,8 @@ public sealed class OsdDbVolumeGroupCreator(OsdProvisioner provisioner, OsdToolO
     {
         if (!OsdDevice.IsDevicePath(target))
             throw new PvcException(PvcErrorKind.InvalidArgument, PvcErrorIds.InvalidOsdDevice, $"'{target}' is not a device path under /dev.") { Target = target };
-        var (code, _, error) = await RunAsync(tool, args, cancellationToken);
+        var (code, _, error) = await _tools.RunAsync(tool, args, cancellationToken);
         if (code != 0)
             throw CephErrors.ToolFailed(operation, target, code, LastLine(error));
-    }
-
-    private async Task<(int Code, string Output, string Error)> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken cancellationToken)
-    {
-        var output = new StringBuilder();
-        var error = new StringBuilder();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.ToolTimeout);
-        try
-        {
-            var result = await Cli.Wrap(tool)
-                .WithArguments(args)
-                // LVM warns on stderr of every descriptor it inherits; the service's are not its business
-                .WithEnvironmentVariables(e => e.Set("LVM_SUPPRESS_FD_WARNINGS", "1"))
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(error))
-                .ExecuteAsync(deadline.Token);
-            return (result.ExitCode, output.ToString(), error.ToString());
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.CephTimeout, $"{Path.GetFileName(tool)} {string.Join(' ', args)} did not end within {options.ToolTimeout}.") { Target = tool };
-        }
     }
 }
