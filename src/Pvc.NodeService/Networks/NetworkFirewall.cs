@@ -10,14 +10,20 @@ namespace Pvc.NodeService.Networks;
 
 /// <summary>
 /// The primary's nftables for managed networks, as PVC lays them out (inventory 4.8): <c>&lt;run&gt;/nft/base.nft</c> makes
-/// <c>table inet pvc</c> (PVC's <c>inet filter</c>, renamed) with its <c>forward</c> and <c>input</c> chains and includes <c>static/*</c> (the administrator's own rules) and <c>networks/*</c>; each managed
+/// <c>table inet pvc</c> (PVC's <c>inet filter</c>, renamed) with its <c>forward</c> and <c>input</c> chains and includes <c>networks/*</c>; each managed
 /// network's file <c>networks/&lt;vni&gt;.nft</c> has its <c>vxlan&lt;vni&gt;-in</c>/<c>-out</c> chains, the input policy for its
 /// bridge (ICMP, DNS, DHCP, NTP, DHCPv6 and the metadata API reach the gateway; everything else from guests is
 /// dropped) and the forward jumps on its networks. Then each user ACL goes to nft in its order, one
 /// <c>add rule ... counter &lt;rule&gt;</c> per call with the rule's words as arguments, re-checked here first. Unlike PVC's
 /// base file this one does not flush the whole ruleset: only Pvc's own table is replaced, in one nft transaction. The
 /// table is not PVC's <c>inet filter</c> because Debian's default /etc/nftables.conf (a host's own firewall) uses that
-/// name, and the cleanup every coordinator runs at session start would delete it.
+/// name, and the cleanup every coordinator runs at session start would delete it. The administrator's own rules
+/// (PVC's <c>static/*</c>, included in PVC's base file before the networks') are loaded by a second <c>nft -f</c> of
+/// <c>static.nft</c> after the base file: a static file nft refuses is logged and the networks' rules stay loaded
+/// (in one transaction with the static files, one bad file kept them all out). So static rules in Pvc's chains come
+/// after the networks' rules, and, as Pvc does not flush the whole ruleset, a static file that adds to a table of its
+/// own is loaded again on every firewall load: it should replace its table itself (<c>add table</c>, <c>delete table</c>,
+/// <c>add table</c>, as base.nft does).
 /// </summary>
 internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger log)
 {
@@ -50,13 +56,27 @@ internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger 
             File.Delete(stale);
         foreach (var (vni, text) in files)
             File.WriteAllText(Path.Combine(networks, $"{vni.ToString(CultureInfo.InvariantCulture)}.nft"), text);
-        // the administrator's own rules (PVC's static/*), loaded with the networks' each time
-        var statics = Path.Combine(NftDirectory, "static");
-        Directory.CreateDirectory(statics);
         var basePath = Path.Combine(NftDirectory, "base.nft");
-        File.WriteAllText(basePath, BaseFile(statics, networks));
+        File.WriteAllText(basePath, BaseFile(networks));
         _applied = null;
         await nft.RunAsync(["-f", basePath], cancellationToken);
+        // the administrator's own rules (PVC's static/*), each time the table is replaced, but on their own: a file nft
+        // refuses must not keep the networks' rules out
+        var statics = Path.Combine(NftDirectory, "static");
+        Directory.CreateDirectory(statics);
+        if (Directory.EnumerateFiles(statics).Any())
+        {
+            var staticPath = Path.Combine(NftDirectory, "static.nft");
+            File.WriteAllText(staticPath, StaticFile(statics));
+            try
+            {
+                await nft.RunAsync(["-f", staticPath], cancellationToken);
+            }
+            catch (NftCommandException e)
+            {
+                log.LogWarning("The static firewall rules ({Directory}) are not loaded; the networks' rules are: {Message}", statics, e.Message);
+            }
+        }
         foreach (var rule in acls)
         {
             var chain = Chain(rule.Vni, rule.Direction);
@@ -93,16 +113,22 @@ internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger 
     public static string Chain(int vni, FirewallDirection direction) =>
         $"vxlan{vni.ToString(CultureInfo.InvariantCulture)}-{(direction == FirewallDirection.In ? "in" : "out")}";
 
-    /// <summary>The base file: the table and its two hooked chains, then the static files and the networks' files (PVC's includes, in its order).</summary>
-    public static string BaseFile(string staticDirectory, string networksDirectory) => $$"""
+    /// <summary>The base file: the table and its two hooked chains, then the networks' files (the static files are loaded apart: <see cref="StaticFile"/>).</summary>
+    public static string BaseFile(string networksDirectory) => $$"""
         # Pvc: PVC's base.nft, replacing only its own table (PVC flushes the whole ruleset)
         add table inet {{Table}}
         delete table inet {{Table}}
         add table inet {{Table}}
         add chain inet {{Table}} forward { type filter hook forward priority 0; }
         add chain inet {{Table}} input { type filter hook input priority 0; }
-        include "{{staticDirectory}}/*"
         include "{{networksDirectory}}/*.nft"
+
+        """;
+
+    /// <summary>The static file: PVC's include of the administrator's own rules, loaded after the base file in its own <c>nft -f</c>.</summary>
+    public static string StaticFile(string staticDirectory) => $$"""
+        # Pvc: the administrator's own rules (PVC's static/* include), loaded on their own after base.nft
+        include "{{staticDirectory}}/*"
 
         """;
 

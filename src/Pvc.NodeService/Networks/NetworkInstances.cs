@@ -20,6 +20,13 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private readonly HashSet<string> _missing = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The command line an optional tool (<c>ethtool</c>, <c>sysctl</c>) is started with; by default the program itself
+    /// (in <see cref="IpTool.Netns"/> through <c>ip netns exec</c> when set). A test's seam: a program that is not
+    /// installed, started directly as on a node, with the <c>ip</c> commands in the test's namespace.
+    /// </summary>
+    internal Func<HostCommand, IReadOnlyList<string>>? CommandLine { get; init; }
+
     [GeneratedRegex(@"^(vmbr|vxlan|vlan)([0-9]{1,8})$", RegexOptions.CultureInvariant)]
     private static partial Regex PvcLinkName();
 
@@ -97,7 +104,8 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
         }
         if (_missing.Contains(command.Program))
             return;
-        IReadOnlyList<string> argv = ip.Netns is { } ns ? ["ip", "netns", "exec", ns, command.Program, .. command.Args] : [command.Program, .. command.Args];
+        var argv = CommandLine?.Invoke(command)
+            ?? (ip.Netns is { } ns ? ["ip", "netns", "exec", ns, command.Program, .. command.Args] : [command.Program, .. command.Args]);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -148,6 +148,33 @@ public sealed class NetworkInstancesTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_node_without_ethtool_or_sysctl_builds_its_networks_and_says_so_once()
+    {
+        // review 2: on a node (no namespace) the missing program itself is started, and CliWrap's InvalidOperationException
+        // around the Win32Exception was not caught: the build stopped before the port was attached, and was retried forever.
+        // The ip commands run in the lab's namespace; the tools are started directly, as on a node, under names not installed
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Connection.Networks.AddAsync(Managed(100));
+        var ns = lab.Namespaces[0];
+        var log = new LineLogger();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), Settings, new IpTool(ns), log)
+        {
+            CommandLine = command => [$"pvc-test-no-such-{command.Program}", .. command.Args],
+        };
+
+        var built = await instances.ReconcileAsync(await c.Connection.Networks.ListAsync(), default);
+        Assert.Equal([100], built.Select(b => b.Vni));
+        Assert.True(Built(await WaitForLinksAsync(ns, _ => true), 100, 1450));
+        // an MTU changed by hand: the network is corrected, its commands run again, and the missing tools are not reported again
+        await new IpTool(ns).RunAsync(["link", "set", "vmbr100", "mtu", "1300"], default);
+        await instances.ReconcileAsync(await c.Connection.Networks.ListAsync(), default);
+        Assert.True(Built(await WaitForLinksAsync(ns, _ => true), 100, 1450));
+        foreach (var program in new[] { "ethtool", "sysctl" })
+            Assert.Single(log.Lines, l => l.Text.Contains($"{program} is not installed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_commands_of_a_managed_and_of_a_bridged_network_in_their_order()
     {
         var managed = NetworkLinks.For(new Network { Vni = 100, Description = "a", Type = NetworkType.Managed }, Settings with { ClusterMtu = 9000 }, out _)!;
