@@ -18,12 +18,10 @@ namespace Pvc.NodeService.Networks;
 /// base file this one does not flush the whole ruleset: only Pvc's own table is replaced, in one nft transaction. The
 /// table is not PVC's <c>inet filter</c> because Debian's default /etc/nftables.conf (a host's own firewall) uses that
 /// name, and the cleanup every coordinator runs at session start would delete it. The administrator's own rules
-/// (PVC's <c>static/*</c>, included in PVC's base file before the networks') are loaded by a second <c>nft -f</c> of
-/// <c>static.nft</c> after the base file: a static file nft refuses is logged and the networks' rules stay loaded
-/// (in one transaction with the static files, one bad file kept them all out). So static rules in Pvc's chains come
-/// after the networks' rules, and, as Pvc does not flush the whole ruleset, a static file that adds to a table of its
-/// own is loaded again on every firewall load: it should replace its table itself (<c>add table</c>, <c>delete table</c>,
-/// <c>add table</c>, as base.nft does).
+/// (PVC's <c>static/*</c>) are included before the networks', as PVC does; when nft refuses the whole (a bad static
+/// file), that is logged and the base is loaded again without them, so the networks' rules stay loaded. As Pvc does
+/// not flush the whole ruleset, a static file that adds to a table of its own is loaded again on every firewall load:
+/// it should replace its table itself (<c>add table</c>, <c>delete table</c>, <c>add table</c>, as base.nft does).
 /// </summary>
 internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger log)
 {
@@ -57,25 +55,22 @@ internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger 
         foreach (var (vni, text) in files)
             File.WriteAllText(Path.Combine(networks, $"{vni.ToString(CultureInfo.InvariantCulture)}.nft"), text);
         var basePath = Path.Combine(NftDirectory, "base.nft");
-        File.WriteAllText(basePath, BaseFile(networks));
-        _applied = null;
-        await nft.RunAsync(["-f", basePath], cancellationToken);
-        // the administrator's own rules (PVC's static/*), each time the table is replaced, but on their own: a file nft
-        // refuses must not keep the networks' rules out
+        // the administrator's own rules (PVC's static/*), included before the networks' as PVC does; a file nft refuses
+        // must not keep the networks' rules out: the base is then loaded without them
         var statics = Path.Combine(NftDirectory, "static");
         Directory.CreateDirectory(statics);
-        if (Directory.EnumerateFiles(statics).Any())
+        var withStatics = Directory.EnumerateFiles(statics).Any();
+        File.WriteAllText(basePath, BaseFile(networks, withStatics ? statics : null));
+        _applied = null;
+        try
         {
-            var staticPath = Path.Combine(NftDirectory, "static.nft");
-            File.WriteAllText(staticPath, StaticFile(statics));
-            try
-            {
-                await nft.RunAsync(["-f", staticPath], cancellationToken);
-            }
-            catch (NftCommandException e)
-            {
-                log.LogWarning("The static firewall rules ({Directory}) are not loaded; the networks' rules are: {Message}", statics, e.Message);
-            }
+            await nft.RunAsync(["-f", basePath], cancellationToken);
+        }
+        catch (NftCommandException e) when (withStatics)
+        {
+            log.LogWarning("The static firewall rules ({Directory}) are not loaded; the networks' rules are: {Message}", statics, e.Message);
+            File.WriteAllText(basePath, BaseFile(networks, null));
+            await nft.RunAsync(["-f", basePath], cancellationToken);
         }
         foreach (var rule in acls)
         {
@@ -113,22 +108,19 @@ internal sealed class NetworkFirewall(NftTool nft, string runDirectory, ILogger 
     public static string Chain(int vni, FirewallDirection direction) =>
         $"vxlan{vni.ToString(CultureInfo.InvariantCulture)}-{(direction == FirewallDirection.In ? "in" : "out")}";
 
-    /// <summary>The base file: the table and its two hooked chains, then the networks' files (the static files are loaded apart: <see cref="StaticFile"/>).</summary>
-    public static string BaseFile(string networksDirectory) => $$"""
+    /// <summary>
+    /// The base file: the table and its two hooked chains, then the administrator's own rules (PVC's <c>static/*</c>, when
+    /// <paramref name="staticDirectory"/> is given), then the networks' files, in PVC's order.
+    /// </summary>
+    public static string BaseFile(string networksDirectory, string? staticDirectory = null) => $$"""
         # Pvc: PVC's base.nft, replacing only its own table (PVC flushes the whole ruleset)
         add table inet {{Table}}
         delete table inet {{Table}}
         add table inet {{Table}}
         add chain inet {{Table}} forward { type filter hook forward priority 0; }
         add chain inet {{Table}} input { type filter hook input priority 0; }
+        {{(staticDirectory is null ? "" : $"include \"{staticDirectory}/*\"")}}
         include "{{networksDirectory}}/*.nft"
-
-        """;
-
-    /// <summary>The static file: PVC's include of the administrator's own rules, loaded after the base file in its own <c>nft -f</c>.</summary>
-    public static string StaticFile(string staticDirectory) => $$"""
-        # Pvc: the administrator's own rules (PVC's static/* include), loaded on their own after base.nft
-        include "{{staticDirectory}}/*"
 
         """;
 
