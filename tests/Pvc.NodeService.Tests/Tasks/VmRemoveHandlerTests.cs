@@ -80,7 +80,8 @@ public sealed class VmRemoveHandlerTests(ZooKeeperFixture zk)
         var xml = XDocument.Parse(PvcSeed.Xml(uuid, "web1"));
         xml.Descendants("disk").Remove();
         await PvcSeed.AddVmAsync(c.Raw, "web1", "hv2", state: "stop", uuid: uuid, xml: xml.ToString());
-        // hv2's service wrote its last list (without the VM) and went down: it writes no other
+        // hv2's service wrote its last list (without the VM) and went down: it writes no other (the task waited for one
+        // and failed with VmStopTimeout)
         await c.Raw.SetDataAsync(NodeKeys.Path("hv2", NodeKeys.RunningDomains), ""u8.ToArray());
         await c.Raw.SetDataAsync(NodeKeys.Path("hv2", NodeKeys.DaemonState), Encoding.UTF8.GetBytes(daemonState));
         var vm = await c.Connection.Vms.ResolveAsync("web1");
