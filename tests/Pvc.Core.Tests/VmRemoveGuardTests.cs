@@ -46,4 +46,43 @@ public sealed class VmRemoveGuardTests(ZooKeeperFixture zk)
         await ops.StartAsync(vm);
         Assert.Equal("start", await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)));
     }
+    [Theory]
+    [InlineData(MigrationKind.Move)]
+    [InlineData(MigrationKind.Migrate)]
+    public async Task A_stopped_autostart_VM_with_a_pending_removal_is_not_started_by_its_move_or_migration(MigrationKind kind)
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync(BaseKeys.PrimaryNode, System.Text.Encoding.UTF8.GetBytes("hv1"));
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "parked", "hv3", state: "stop", autostart: "True");
+        var ops = new VmOperations(c.Connection);
+        var vm = await ops.ResolveAsync("parked");
+        var task = await ops.SubmitRemoveAsync(vm, await ops.CheckRemoveAsync(vm));
+
+        // a move to a ready node starts a stopped autostart VM there: not while its volumes may be deleted
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.MigrateAsync(vm, new MigrationRequest(kind, "hv1", Force: true)));
+
+        Assert.Equal(PvcErrorIds.VmBeingRemoved, e.ErrorId);
+        Assert.Contains($"task {task.Id}, pending", e.Message, StringComparison.Ordinal);
+        Assert.Equal(("stop", "hv3", "True"), (await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.State)), await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.Node)), await c.ReadAsync(DomainKeys.Path(uuid, DomainKeys.Autostart))));
+    }
+
+    [Fact]
+    public async Task A_VM_with_a_pending_removal_is_not_renamed()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync(BaseKeys.PrimaryNode, System.Text.Encoding.UTF8.GetBytes("hv1"));
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "db1", "hv1", state: "stop");
+        var ops = new VmOperations(c.Connection);
+        var vm = await ops.ResolveAsync("db1");
+        var task = await ops.SubmitRemoveAsync(vm, await ops.CheckRemoveAsync(vm));
+
+        var plan = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.PlanRenameAsync(vm, "db2"));
+        var rename = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.RenameAsync(vm, "db2", keepVolumeNames: true));
+        // the vm.rename task's commit, after Ceph renamed the volumes: a removal submitted meanwhile fails it
+        var commit = await PvcAssert.ThrowsAsync(PvcErrorKind.InvalidOperation, () => ops.CommitRenameAsync(vm, "db2", [], new Dictionary<string, Pvc.Core.Storage.RbdImageSample>()));
+
+        Assert.Equal(("VmBeingRemoved", "VmBeingRemoved", "VmBeingRemoved"), (plan.ErrorId, rename.ErrorId, commit.ErrorId));
+        Assert.Contains($"task {task.Id}, pending", plan.Message, StringComparison.Ordinal);
+        Assert.Equal("db1", await c.ReadAsync(DomainKeys.Path(uuid)));
+    }
 }

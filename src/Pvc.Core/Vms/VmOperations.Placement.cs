@@ -32,7 +32,9 @@ public sealed partial class VmOperations
         var rules = request.Kind == MigrationKind.Migrate && target is null ? await cluster.Placement.ReadRulesAsync(cancellationToken) : PlacementRules.None;
         var ruleKeys = rules.Of(vm.Uuid).Select(r => PlacementRuleKeys.Rule(r.Name)).Concat(rules.PeersOf(vm.Uuid).Select(p => DomainKeys.Path(p, DomainKeys.Node)));
         string[] imposedKeys = request.ImposedMethod is null ? [] : [PlacementRuleKeys.Root, PlacementRuleKeys.Imposed, PlacementRuleKeys.ImposedOf(vm.Uuid)];
-        var read = await VersionedKeys.ReadAsync(Zk, PlacementKeys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(extra).Concat(ruleKeys).Concat(imposedKeys), cancellationToken);
+        // the VM's removal marker: a plan that starts a stopped VM is refused while its vm.remove task is pending or running
+        var read = await VersionedKeys.ReadAsync(Zk, PlacementKeys.Select(k => P(vm, k)).Prepend(P(vm, DomainKeys.Root)).Prepend(BaseKeys.SchemaVersion).Concat(extra).Concat(ruleKeys).Concat(imposedKeys)
+            .Append(Tasks.TaskKeys.VmRemoval(vm.Uuid)), cancellationToken);
         SchemaVersion.EnsureSupported(read[BaseKeys.SchemaVersion]);
         return await PlanAsync(vm, read, request, rules, cancellationToken) with { Basis = read, ImposedMethod = request.ImposedMethod };
     }
@@ -142,6 +144,7 @@ public sealed partial class VmOperations
     /// run/ready target, or leaves it stopped with autostart for a target not ready yet (a node being unflushed starts
     /// its autostart VMs). Kept stopped, it was lost (the nemesis, seed 651478: the receiver killed, then an unflush).</item>
     /// </list>
+    /// Either start is refused ("VmBeingRemoved") while the VM's <c>vm.remove</c> task is Pending or Running, as <see cref="StartAsync"/> is.
     /// </summary>
     private async Task<MigrationPlan> PlanAsync(VmRef vm, VersionedKeys read, MigrationRequest request, PlacementRules rules, CancellationToken cancellationToken)
     {
@@ -153,7 +156,11 @@ public sealed partial class VmOperations
             return plan;
         var targetReady = (await PlacementAsync(cancellationToken)).Nodes.FirstOrDefault(n => n.Name == plan.To) is { IsAvailable: true };
         if (targetReady)
+        {
+            // as StartAsync: its volumes may be deleted at any moment (the marker is in the basis, see VmRemovalMarker)
+            await VmRemovalMarker.RefuseIfActiveAsync(cluster, vm, read[Tasks.TaskKeys.VmRemoval(vm.Uuid)], "a move or migration would start it", cancellationToken);
             return plan with { State = VmState.Start };
+        }
         return handOver ? plan with { StartsWhenNodeReady = true } : plan;
     }
 

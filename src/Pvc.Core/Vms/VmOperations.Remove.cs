@@ -96,7 +96,7 @@ public sealed partial class VmOperations
     /// <summary>
     /// For vm.remove, after its stop: waits until the VM is really stopped, that is its state is "stop", the node
     /// it is assigned to no longer lists it among its running VMs in a list written after that state was (its keepalive
-    /// has seen the stop), and <paramref name="runsOn"/> (the caller's own libvirt, for its own node) does not say it
+    /// has seen the stop; a node whose service is stopped, dead or fenced writes none, and its last list stands), and <paramref name="runsOn"/> (the caller's own libvirt, for its own node) does not say it
     /// runs there. Returns the state key's version then, for <see cref="CheckStillStoppedAsync"/>.
     /// </summary>
     /// <param name="vm">The VM.</param>
@@ -158,7 +158,15 @@ public sealed partial class VmOperations
         if (PvcList.DecodeSpace(batch.Text(listPath)).Contains(DomainKeys.Format(vm.Uuid)))
             return (stat.Version, $"node {node} lists it among its running VMs");
         if (listed.ModifiedTime <= stat.ModifiedTime)
+        {
+            // a node whose service is stopped, dead or fenced writes no list again: its last one (without the VM) stands
+            var daemonPath = NodeKeys.Path(node, NodeKeys.DaemonState);
+            batch.Data(daemonPath);
+            await batch.ReadAsync(cancellationToken);
+            if (Wire.DaemonState.Decode(batch.Text(daemonPath)) is NodeDaemonState.Stop or NodeDaemonState.Dead or NodeDaemonState.Fenced)
+                return (stat.Version, null);
             return (stat.Version, $"node {node} has not reported its running VMs since it was stopped");
+        }
         return (stat.Version, null);
     }
 

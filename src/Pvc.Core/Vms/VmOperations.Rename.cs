@@ -28,7 +28,7 @@ public sealed partial class VmOperations
     /// and whose name holds the VM's name gets the new name in its place; the new volume names are valid and free, and
     /// no other defined VM has one of the volumes (its disk would point at nothing). Empty when nothing is renamed in Ceph.
     /// </summary>
-    /// <exception cref="PvcException">NotFound: "VmNotFound"; InvalidOperation: "VmNotStopped", "VolumeInUse";
+    /// <exception cref="PvcException">NotFound: "VmNotFound"; InvalidOperation: "VmNotStopped", "VolumeInUse", "VmBeingRemoved" (a vm.remove task of it is Pending or Running);
     /// InvalidArgument: "InvalidVmName", "InvalidVolumeName"; AlreadyExists: "VmExists", "VolumeExists".</exception>
     public async Task<IReadOnlyList<VolumeRename>> PlanRenameAsync(VmRef vm, string newName, CancellationToken cancellationToken = default)
     {
@@ -37,6 +37,10 @@ public sealed partial class VmOperations
         var found = await GetAsync(vm.Uuid, cancellationToken);
         if (found.State is not (VmState.Stop or VmState.Disable or VmState.Mirror))
             throw NotStoppedForRename(found.Name, found.State);
+        // a removal deletes the volumes by their names: renamed under it, they would stay in Ceph without keys
+        var marker = new Reading.ZnodeBatch(Zk).Data(TaskKeys.VmRemoval(vm.Uuid));
+        await marker.ReadAsync(cancellationToken);
+        await VmRemovalMarker.RefuseIfActiveAsync(cluster, vm, marker.Text(TaskKeys.VmRemoval(vm.Uuid)), RenameRefused, cancellationToken);
         if (newName == found.Name)
             return [];
         await RequireFreeNameAsync(newName, cancellationToken);
@@ -108,7 +112,7 @@ public sealed partial class VmOperations
     /// <paramref name="infos"/>): the VM's name, its XML (name element, and the renamed disks' sources), rbdlist, and the
     /// volumes' keys moved, in one transaction that fails if the VM or a volume's key changed since they were read.
     /// </summary>
-    /// <exception cref="PvcException">InvalidOperation "VmNotStopped"; AlreadyExists "VmExists"; the XML's refusals; WriteConflict when the VM or a volume changed meanwhile.</exception>
+    /// <exception cref="PvcException">InvalidOperation "VmNotStopped", "VmBeingRemoved"; AlreadyExists "VmExists"; the XML's refusals; WriteConflict when the VM or a volume changed meanwhile.</exception>
     public async Task<VmRef> CommitRenameAsync(VmRef vm, string newName, IReadOnlyList<VolumeRename> volumes, IReadOnlyDictionary<string, RbdImageSample> infos, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vm);
@@ -116,10 +120,13 @@ public sealed partial class VmOperations
         ArgumentNullException.ThrowIfNull(infos);
         VmName.Validate(newName);
         // the volumes' roots are read with the VM's keys: a claim of one by another VM meanwhile fails the write
-        var read = await ReadAsync(vm, volumes.Select(v => CephKeys.Volume.Root(v.From)), cancellationToken, DomainKeys.State, DomainKeys.Xml);
+        // and the VM's removal marker: a removal submitted since the plan (which rewrites the state key) fails the write
+        var marker = TaskKeys.VmRemoval(vm.Uuid);
+        var read = await ReadAsync(vm, volumes.Select(v => CephKeys.Volume.Root(v.From)).Append(marker), cancellationToken, DomainKeys.State, DomainKeys.Xml);
         var state = StateOf(read, vm);
         if (state is not (VmState.Stop or VmState.Disable or VmState.Mirror))
             throw NotStoppedForRename(vm.Name, state);
+        await VmRemovalMarker.RefuseIfActiveAsync(cluster, vm, read[marker], RenameRefused, cancellationToken);
         if (newName == vm.Name && volumes.Count == 0)
             return vm;
         if (newName != vm.Name)
@@ -144,6 +151,8 @@ public sealed partial class VmOperations
         ], cancellationToken);
         return vm with { Name = newName };
     }
+
+    private const string RenameRefused = "it cannot be renamed (its volumes would be deleted under their old names)";
 
     private static PvcException NotStoppedForRename(string name, VmState state) =>
         new(PvcErrorKind.InvalidOperation, PvcErrorIds.VmNotStopped, $"The VM '{name}' is {Wire.VmState.Describe(state)}; only a stopped VM can be renamed. Stop it first.") { Target = name };

@@ -73,7 +73,7 @@ public sealed class VmRemoveHandler(CephAccess ceph) : IClusterTaskHandler
             var (pool, volume) = volumes[i];
             await context.Cluster.Vms.CheckStillStoppedAsync(vmRef, stopped, RunsOn, ct);
             await context.ReportAsync(i, total, $"removing volume {pool}/{volume}", ct);
-            await RemoveAsync(images!, pool, volume, context.Logger, ct);
+            await RemoveAsync(images!, pool, volume, context.Logger, context.Task.Id, () => context.Cluster.Vms.CheckStillStoppedAsync(vmRef, stopped, RunsOn, ct), ct);
         }
         await context.ReportAsync(volumes.Count, total, $"removing VM {vm.Name} and its volumes' keys", ct);
         await context.Cluster.Vms.UndefineAsync(vmRef, [.. volumes.Select(v => $"{v.Pool}/{v.Volume}")], ct);
@@ -93,7 +93,8 @@ public sealed class VmRemoveHandler(CephAccess ceph) : IClusterTaskHandler
         }
     }
 
-    private static async Task RemoveAsync(RbdImages images, string pool, string volume, ILogger log, CancellationToken ct)
+    // stillStopped is checked again before each retry: a VM started meanwhile (its QEMU holding the volume) ends the task
+    private static async Task RemoveAsync(RbdImages images, string pool, string volume, ILogger log, string taskId, Func<Task> stillStopped, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + BusyDeadline;
         while (true)
@@ -105,13 +106,15 @@ public sealed class VmRemoveHandler(CephAccess ceph) : IClusterTaskHandler
             }
             catch (PvcException e) when (e.ErrorId is PvcErrorIds.VolumeNotFound or PvcErrorIds.PoolNotFound)
             {
-                log.LogWarning("Volume {Pool}/{Volume} was not in Ceph; removing its keys", pool, volume);
+                // PVC's tolerance of a volume never created in Ceph; one that vanished is worth a person's look
+                log.LogWarning("Task {Task}: volume {Pool}/{Volume}, confirmed for deletion and recorded in the cluster's keys, was not in Ceph; removing its keys", taskId, pool, volume);
                 return;
             }
             catch (PvcException e) when (e.ErrorId == PvcErrorIds.CephResourceBusy && DateTime.UtcNow < deadline)
             {
                 // the VM's QEMU is still closing it after the stop
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                await stillStopped();
             }
         }
     }

@@ -68,6 +68,54 @@ public sealed class VmRemoveHandlerTests(ZooKeeperFixture zk)
         Assert.Null(await c.Raw.ExistsAsync(DomainKeys.Path(uuid)));
     }
 
+    [Theory]
+    [InlineData("stop")]
+    [InlineData("dead")]
+    [InlineData("fenced")]
+    public async Task A_stopped_VM_whose_node_is_down_is_removed_without_waiting_for_a_list_its_node_never_writes(string daemonState)
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync(BaseKeys.PrimaryNode, Encoding.UTF8.GetBytes("hv1"));
+        var uuid = Guid.NewGuid();
+        var xml = XDocument.Parse(PvcSeed.Xml(uuid, "web1"));
+        xml.Descendants("disk").Remove();
+        await PvcSeed.AddVmAsync(c.Raw, "web1", "hv2", state: "stop", uuid: uuid, xml: xml.ToString());
+        // hv2's service wrote its last list (without the VM) and went down: it writes no other (the task waited for one
+        // and failed with VmStopTimeout)
+        await c.Raw.SetDataAsync(NodeKeys.Path("hv2", NodeKeys.RunningDomains), ""u8.ToArray());
+        await c.Raw.SetDataAsync(NodeKeys.Path("hv2", NodeKeys.DaemonState), Encoding.UTF8.GetBytes(daemonState));
+        var vm = await c.Connection.Vms.ResolveAsync("web1");
+        var handler = new VmRemoveHandler(new CephAccess((CephClientOptions?)null)) { StopDeadline = TimeSpan.FromSeconds(2) };
+
+        var task = await c.Connection.Vms.SubmitRemoveAsync(vm, []);
+        var result = await handler.RunAsync(Context(c, task), CancellationToken.None);
+
+        Assert.Equal("web1", result!["vm"]!.GetValue<string>());
+        Assert.Null(await c.Raw.ExistsAsync(DomainKeys.Path(uuid)));
+    }
+
+    [Fact]
+    public async Task A_VM_its_down_nodes_last_list_still_names_is_not_taken_for_stopped()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Raw.SetDataAsync(BaseKeys.PrimaryNode, Encoding.UTF8.GetBytes("hv1"));
+        var uuid = Guid.NewGuid();
+        var xml = XDocument.Parse(PvcSeed.Xml(uuid, "web1"));
+        xml.Descendants("disk").Remove();
+        await PvcSeed.AddVmAsync(c.Raw, "web1", "hv2", state: "stop", uuid: uuid, xml: xml.ToString());
+        await c.Raw.SetDataAsync(NodeKeys.Path("hv2", NodeKeys.RunningDomains), Encoding.UTF8.GetBytes(uuid.ToString()));
+        await c.Raw.SetDataAsync(NodeKeys.Path("hv2", NodeKeys.DaemonState), "dead"u8.ToArray());
+        var vm = await c.Connection.Vms.ResolveAsync("web1");
+        var handler = new VmRemoveHandler(new CephAccess((CephClientOptions?)null)) { StopDeadline = TimeSpan.FromSeconds(1) };
+
+        var task = await c.Connection.Vms.SubmitRemoveAsync(vm, []);
+        var e = await Assert.ThrowsAsync<PvcException>(() => handler.RunAsync(Context(c, task), CancellationToken.None));
+
+        Assert.Equal(PvcErrorIds.VmStopTimeout, e.ErrorId);
+        Assert.Contains("node hv2 lists it among its running VMs", e.Message, StringComparison.Ordinal);
+        Assert.NotNull(await c.Raw.ExistsAsync(DomainKeys.Path(uuid)));
+    }
+
     // the task failed as its runner records a failure (no runner here): a next removal may be submitted
     private static async Task EndAsync(TestCluster c, Pvc.Core.Tasks.ClusterTask task) =>
         Assert.NotNull(await new Pvc.Core.Tasks.ClusterTaskHostOperations(c.Connection, "hv1").RefuseAsync(task, PvcErrorKind.OperationTimeout, PvcErrorIds.VmStopTimeout, "timed out in the test", CancellationToken.None));
