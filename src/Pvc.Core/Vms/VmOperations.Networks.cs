@@ -59,7 +59,14 @@ public sealed partial class VmOperations
         var change = live ? new VmLiveChange { Kind = VmLiveChangeKind.AttachNic, Vm = vm.Uuid, Mac = mac, Bridge = bridge, Model = model } : null;
         try
         {
-            return (mac, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change, extra: checks));
+            // an unrelated write of another VM's XML during a live attach (up to 90 s) does not undo a hot-plugged NIC: the
+            // MACs in use are read again, and the commit is made again while the MAC is still no other VM's
+            async Task<IReadOnlyList<Op>?> RecheckAsync(CancellationToken ct)
+            {
+                var (now, nowChecks) = await MacsInUseAsync(vm, ct);
+                return now.ContainsKey(mac) ? null : nowChecks;
+            }
+            return (mac, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change, extra: checks, recheck: RecheckAsync));
         }
         catch (PvcException e) when (e.ErrorId == PvcErrorIds.VmChangedMeanwhile && e.InnerException is ZooKeeper.ZooKeeperException)
         {
