@@ -57,6 +57,7 @@ public sealed class LiveNicCommitTests(ZooKeeperFixture zk)
         try
         {
             const string Mac = "02:00:00:00:05:01";
+            // before the fix: a WriteConflict (VmChangedMeanwhile) and the NIC detached again on the running VM
             Assert.Equal((Mac, VmChangeEffect.Live), await ops.AddNetworkAsync(vm, "200", Mac));
 
             Assert.Single((await c.Connection.Vms.GetAsync(uuid)).Nics, n => n.Mac == Mac);
