@@ -127,6 +127,36 @@ public sealed class VmNetworkTests(ZooKeeperFixture zk)
         Assert.True(raced > 0, "no round raced: both adds never passed the check at once");
     }
 
+    /// <summary>
+    /// Review of 2026-12-03 (4): the VM's own XML was read twice, for the MAC check and for the commit; an add of the same
+    /// MAC to the same VM committed between the two reads was in the second read, which nothing checked, and the VM got
+    /// two NICs of one MAC. The MAC is now checked against the XML the commit writes over too.
+    /// </summary>
+    [Fact]
+    public async Task An_add_of_a_MAC_the_same_VM_got_meanwhile_is_refused()
+    {
+        await using var c = await TestCluster.StartAsync(zk);
+        await using var second = await Connection.ClusterConnection.ConnectAsync(new() { Servers = [c.Chroot] });
+        await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 200, Description = "backend", Type = NetworkType.Bridged });
+        var uuid = await PvcSeed.AddVmAsync(c.Raw, "mac-same", "hv1", state: "stop");
+        var (opsA, opsB) = (new VmOperations(c.Connection), new VmOperations(second));
+        var vm = await opsA.ResolveAsync("mac-same");
+        const string Mac = "02:00:00:00:02:01";
+        // the other add of the MAC to this VM commits between this add's check and its read of the XML it writes over
+        SortedDictionary<string, (string Data, int Version, long Created)>? before = null;
+        opsA.MacsChecked = async (_, ct) =>
+        {
+            await opsB.AddNetworkAsync(vm, "200", Mac, cancellationToken: ct);
+            before = await PvcSeed.DumpAsync(c.Raw);
+        };
+
+        var e = await PvcAssert.ThrowsAsync(PvcErrorKind.AlreadyExists, () => opsA.AddNetworkAsync(vm, "200", Mac));
+
+        Assert.Equal(PvcErrorIds.MacAddressInUse, e.ErrorId);
+        Assert.Single((await c.Connection.Vms.GetAsync(uuid)).Nics, n => n.Mac == Mac);
+        Assert.Equal(before, await PvcSeed.DumpAsync(c.Raw));
+    }
+
     [Theory]
     [InlineData("<vcpu current='1'>4</vcpu>", 3, null, "<vcpu current=\"3\">4</vcpu>", "set_vcpus")]
     [InlineData("<vcpu current='1'>4</vcpu>", 4, null, "<vcpu>4</vcpu>", "set_vcpus")]

@@ -134,8 +134,10 @@ public sealed class ClusterTaskStore(ClusterConnection connection)
 
     /// <summary>
     /// How long the task had existed at its record's last write, on ZooKeeper's clock alone: its znode's creation time
-    /// (ctime) to its last modification (mtime), both stamped by the ZooKeeper leader, so no host's clock enters. A
-    /// runner that has just written the record (a progress report) learns how long ago the task was submitted.
+    /// (ctime) to its last modification (mtime), both stamped by the ZooKeeper leader, so no Pvc host's clock enters. A
+    /// runner that has just written the record (a progress report) learns how long ago the task was submitted. Each time
+    /// is the clock of the leader that handled that write: after a leader change the two may come from two servers'
+    /// clocks, and the age may even be negative (a caller takes that as unknown).
     /// </summary>
     /// <returns>The age, or null when the task no longer exists.</returns>
     public async Task<TimeSpan?> AgeAtLastWriteAsync(string id, CancellationToken cancellationToken = default)

@@ -19,6 +19,9 @@ public sealed partial class VmOperations
     /// <summary>How long the client waits past a live change's deadline, for a change the node started just before it to end.</summary>
     public static TimeSpan LiveChangeGrace { get; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many times the commit after a live change is made when another record its checks name changed meanwhile (see WriteXmlAsync's recheck).</summary>
+    private const int LiveCommitAttempts = 3;
+
     /// <summary>Called (by tests) once the node has made a live change and before its XML is committed.</summary>
     internal Func<VmRef, CancellationToken, Task>? LiveChangeMade { get; set; }
 
@@ -33,9 +36,14 @@ public sealed partial class VmOperations
     /// The commit checks the versions read before the node's change: when another change of the VM was written meanwhile
     /// (two live changes at once), this one is undone on the running VM (<paramref name="undo"/>, by default
     /// <see cref="VmLiveChange.Inverse"/>) and nothing is written, so the running VM and its stored XML stay alike.
+    /// With <paramref name="recheck"/>, a commit that failed after the live change first reads again what
+    /// <paramref name="extra"/> checks of other records and gets new checks (null: the change no longer holds): the
+    /// commit is made again with them (at most <see cref="LiveCommitAttempts"/> commits in all, the VM's own keys still
+    /// checked at the versions read), rather than undoing on the running VM a change an unrelated write made fail.
     /// </remarks>
     /// <exception cref="PvcException">InvalidOperation "LiveChangeRefused" (libvirt's reason in the message); WriteConflict (the change was undone on the running VM, or the message says it could not be); the task store's and the wait's refusals.</exception>
-    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken, VmLiveChange? live = null, VmLiveChange? undo = null, IEnumerable<Op>? extra = null)
+    private async Task<VmChangeEffect> WriteXmlAsync(VmRef vm, Reading.VersionedKeys read, string newXml, bool restart, CancellationToken cancellationToken, VmLiveChange? live = null, VmLiveChange? undo = null, IEnumerable<Op>? extra = null,
+        Func<CancellationToken, Task<IReadOnlyList<Op>?>>? recheck = null)
     {
         var (xml, uses) = ParseForWrite(newXml);
         var allowed = await RequireAllowedAsync(xml, uses, cancellationToken);
@@ -51,6 +59,7 @@ public sealed partial class VmOperations
             Op.SetData(P(vm, DomainKeys.StorageVolumes), Utf8(PvcList.EncodeComma(xml.RbdVolumes))),
             Op.SetData(P(vm, DomainKeys.Xml), Utf8(newXml)),
         };
+        var own = writes.Count;
         writes.AddRange(extra ?? []);
         if (running && !restart && live is not null && nodeName is not null)
         {
@@ -61,7 +70,21 @@ public sealed partial class VmOperations
                 {
                     if (LiveChangeMade is { } made)
                         await made(vm, cancellationToken);
-                    await CommitAsync(vm, read, writes, cancellationToken);
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            await CommitAsync(vm, read, writes, cancellationToken);
+                            break;
+                        }
+                        catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict && recheck is not null && attempt < LiveCommitAttempts)
+                        {
+                            if (await recheck(cancellationToken) is not { } again)
+                                throw;
+                            writes.RemoveRange(own, writes.Count - own);
+                            writes.AddRange(again);
+                        }
+                    }
                 }
                 catch (PvcException e) when (e.Kind == PvcErrorKind.WriteConflict)
                 {

@@ -47,13 +47,26 @@ public sealed partial class VmOperations
             throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.MacAddressInUse,
                 $"The MAC address {mac} is a NIC's of the VM '{owner}' already; give another, or none for a random one.") { Target = mac };
         mac ??= RandomMac(inUse.ContainsKey);
+        if (MacsChecked is { } checkedHook)
+            await checkedHook(vm, cancellationToken);
 
         var read = await ReadAsync(vm, cancellationToken, DomainKeys.State, DomainKeys.Node, DomainKeys.Xml);
+        // the VM's own XML is read again here (the commit checks this read): a NIC of the MAC it got since the check is refused too
+        if (MacsOf(StoredXml(vm, read)).Contains(mac))
+            throw new PvcException(PvcErrorKind.AlreadyExists, PvcErrorIds.MacAddressInUse,
+                $"The MAC address {mac} is a NIC's of the VM '{vm.Name}' already; give another, or none for a random one.") { Target = mac };
         var xml = VmNicXml.Add(vm, StoredXml(vm, read), mac, bridge, model);
         var change = live ? new VmLiveChange { Kind = VmLiveChangeKind.AttachNic, Vm = vm.Uuid, Mac = mac, Bridge = bridge, Model = model } : null;
         try
         {
-            return (mac, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change, extra: checks));
+            // an unrelated write of another VM's XML during a live attach (up to 90 s) does not undo a hot-plugged NIC: the
+            // MACs in use are read again, and the commit is made again while the MAC is still no other VM's
+            async Task<IReadOnlyList<Op>?> RecheckAsync(CancellationToken ct)
+            {
+                var (now, nowChecks) = await MacsInUseAsync(vm, ct);
+                return now.ContainsKey(mac) ? null : nowChecks;
+            }
+            return (mac, await WriteXmlAsync(vm, read, xml, restart, cancellationToken, change, extra: checks, recheck: RecheckAsync));
         }
         catch (PvcException e) when (e.ErrorId == PvcErrorIds.VmChangedMeanwhile && e.InnerException is ZooKeeper.ZooKeeperException)
         {
@@ -61,6 +74,9 @@ public sealed partial class VmOperations
                 $"The VM '{vm.Name}', or the XML of another VM whose MAC addresses were checked, changed while the NIC {mac} was added (another NIC added at once may have the same MAC); nothing was written. Add it again.", e) { Target = vm.Name };
         }
     }
+
+    /// <summary>Test hook: runs after an added NIC's MAC check (every VM's XML read), before the VM's own XML is read for the commit.</summary>
+    internal Func<VmRef, CancellationToken, Task>? MacsChecked { get; set; }
 
     /// <summary>
     /// The MAC addresses of every other VM's NICs (with their VM's name), read with the versions of those VMs' XML: the
@@ -136,6 +152,19 @@ public sealed partial class VmOperations
         if (!int.TryParse(network, NumberStyles.None, CultureInfo.InvariantCulture, out var vni) || vni > 99_999_999 || await Zk.ExistsAsync(NetworkKeys.Path(vni), cancellationToken: cancellationToken) is null)
             throw new PvcException(PvcErrorKind.NotFound, PvcErrorIds.NetworkNotFound, $"No network with VNI '{network}' exists in the cluster (a NIC's network is its VNI, or upstream, cluster or storage).") { Target = network };
         return string.Create(CultureInfo.InvariantCulture, $"vmbr{vni}");
+    }
+
+    /// <summary>The MAC addresses (lowercase) of an XML's NICs; none when it cannot be read.</summary>
+    private static HashSet<string> MacsOf(string? xml)
+    {
+        try
+        {
+            return xml is null ? [] : [.. DomainXml.Parse(xml).Nics.Where(n => n.Mac is not null).Select(n => n.Mac!.ToLowerInvariant())];
+        }
+        catch (Exception e) when (e is PvcException or System.Xml.XmlException)
+        {
+            return [];
+        }
     }
 
     /// <summary>A MAC address as PVC stores it (lowercase, ':'-separated).</summary>

@@ -99,7 +99,9 @@ public sealed class VmLiveChangeHandler : IClusterTaskHandler
     /// Throws "LiveChangeExpired" when the change's turn came later than its client allows, measured on ZooKeeper's clock
     /// alone: from the task znode's creation (its ctime, stamped by the ZooKeeper leader) to a write of this node made
     /// now (the progress report, whose mtime the leader stamps too). The time allowed is the client's deadline less the
-    /// task's creation time, both on the client's clock: a length, whatever either host's clock says.
+    /// task's creation time, both on the client's clock: a length, whatever either host's clock says. The two times are
+    /// the clocks of the ZooKeeper leaders that handled each write (a leader change between them may mix two servers'
+    /// clocks): a negative age is taken as past the deadline.
     /// </summary>
     private static async Task RequireInTimeAsync(ClusterTaskContext context, VmLiveChange change, DateTimeOffset notAfter, CancellationToken ct)
     {
@@ -108,11 +110,18 @@ public sealed class VmLiveChangeHandler : IClusterTaskHandler
         await context.ReportAsync(0, 1, $"{what} on VM {change.Vm}: its turn came", ct);
         var age = await context.Cluster.Tasks.AgeAtLastWriteAsync(context.Task.Id, ct);
         var elapsed = age ?? TimeSpan.MaxValue;
-        if (elapsed > allowed)
+        if (!InTime(age, allowed))
             throw new PvcException(PvcErrorKind.OperationTimeout, PvcErrorIds.LiveChangeExpired,
-                $"The node {context.NodeName} got to {what} on VM {change.Vm} {(age is null ? "after its task was removed" : string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s after it was submitted (by ZooKeeper's clock)"))}, past the {allowed.TotalSeconds:0.0} s its client allowed (its client had stopped waiting for it): it was not made, and neither the VM nor its stored XML was changed. Make the change again.")
+                $"The node {context.NodeName} got to {what} on VM {change.Vm} {(age is null ? "after its task was removed" : age < TimeSpan.Zero ? "at a negative age by ZooKeeper's clock (the leaders that stamped its task's writes disagree)" : string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s after it was submitted (by ZooKeeper's clock)"))}, past the {allowed.TotalSeconds:0.0} s its client allowed (its client had stopped waiting for it): it was not made, and neither the VM nor its stored XML was changed. Make the change again.")
             { Target = change.Vm.ToString() };
     }
+
+    /// <summary>
+    /// True when a task's age on ZooKeeper's clock (<see cref="ClusterTaskStore.AgeAtLastWriteAsync"/>; null: the task is
+    /// gone) is within <paramref name="allowed"/>. A negative age (the ZooKeeper leaders that stamped the two times had
+    /// clocks that disagree) measures nothing and is past the deadline.
+    /// </summary>
+    internal static bool InTime(TimeSpan? age, TimeSpan allowed) => age is { } a && a >= TimeSpan.Zero && a <= allowed;
 
     /// <summary>
     /// Waits until the detached device has left the running domain (its live XML): libvirt only asks QEMU, which asks
