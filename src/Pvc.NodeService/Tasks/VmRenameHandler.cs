@@ -66,7 +66,7 @@ public sealed class VmRenameHandler(CephAccess ceph) : IClusterTaskHandler
                     return Result(newName, renames);
                 case null:
                     throw new PvcException(PvcErrorKind.ConnectionError, PvcErrorIds.VmRenameOutcomeUnknown,
-                        $"Renaming VM '{vm.Name}' to '{newName}' failed ({e.Message}) and whether its keys were written could not be read: its volumes {string.Join(", ", done)} are renamed in Ceph. Check the VM's disks (Get-PvcVm) and rename the volumes back by hand if they name the old ones.", e) { Target = vm.Name };
+                        $"Renaming VM '{vm.Name}' to '{newName}' failed ({e.Message}) and whether its keys were written could not be read: its volumes {string.Join(", ", done)} are renamed in Ceph. Check the VM's disks and rename the volumes back by hand if they name the old ones.", e) { Target = vm.Name };
             }
             // the VM's keys still name the old volumes: they get their names back
             for (var i = done.Count - 1; i >= 0; i--)
@@ -105,7 +105,7 @@ public sealed class VmRenameHandler(CephAccess ceph) : IClusterTaskHandler
         {
             return false;
         }
-        catch (Exception e) when (e is PvcException or Pvc.ZooKeeper.ZooKeeperException or TimeoutException)
+        catch (Exception e)
         {
             context.Logger.LogError("Reading VM {Uuid} after its failed rename failed: {Error}", uuid, e.Message);
             return null;
