@@ -214,9 +214,13 @@ public sealed class FencingTests(ZooKeeperFixture zk, Xunit.Abstractions.ITestOu
 
         await lab.WaitKeepalivesAsync(8);
         await AssertNobodyFencedAsync(lab);
-        // the sessions outlived the outage (ZooKeeper restores them), so the fencer kept its count of silence: what
+        // when the sessions outlive the outage (ZooKeeper restores them), the fencer keeps its count of silence: what
         // keeps it from marking every node dead (30 s silent) is that it starts the count afresh after being cut off
-        Assert.All(lab.Cluster.Nodes, n => Assert.DoesNotContain("session ended", File.ReadAllText(n.LogPath), StringComparison.Ordinal));
+        // (KeepaliveTrackerTests shows that rule on its own). A session ends instead when the restarted server serves
+        // its reconnect later than the 4 s session timeout, as a loaded CI machine did: then the node registers again,
+        // and nobody may be fenced either way, which is what is asserted here.
+        var ended = lab.Cluster.Nodes.Where(n => File.ReadAllText(n.LogPath).Contains("session ended", StringComparison.Ordinal)).Select(n => n.Name).ToList();
+        output.WriteLine(ended.Count == 0 ? "every node's session outlived the outage" : $"sessions ended at the restart (served late): {string.Join(", ", ended)}");
         Assert.DoesNotContain(await lab.Cluster.Connection.Faults.ListAsync(), f => f.Id.StartsWith("DEAD_NODE", StringComparison.Ordinal));
     }
 
