@@ -62,12 +62,24 @@ public sealed class ZooKeeperServer : IAsyncDisposable
         await StartStandaloneAsync(TestJvmOptions, cancellationToken);
 
     /// <summary>Starts a standalone server with the given JVM options and waits until it serves.</summary>
-    public static async Task<ZooKeeperServer> StartStandaloneAsync(string jvmOptions, CancellationToken cancellationToken = default)
+    public static async Task<ZooKeeperServer> StartStandaloneAsync(string jvmOptions, CancellationToken cancellationToken = default) =>
+        await StartStandaloneAsync(jvmOptions, MinSessionTimeout, cancellationToken);
+
+    /// <summary>
+    /// Starts a standalone server that grants no session less than <paramref name="minSessionTimeout"/> (ZooKeeper's
+    /// <c>minSessionTimeout</c>: a client asking less gets this), and waits until it serves. For tests whose sessions
+    /// must outlive a restart of the server: the restored sessions expire unless their clients are served within their
+    /// timeout of the server's start, which a loaded machine can take longer than a node service's 4 s for.
+    /// </summary>
+    public static async Task<ZooKeeperServer> StartStandaloneAsync(TimeSpan minSessionTimeout, CancellationToken cancellationToken = default) =>
+        await StartStandaloneAsync(TestJvmOptions, minSessionTimeout, cancellationToken);
+
+    private static async Task<ZooKeeperServer> StartStandaloneAsync(string jvmOptions, TimeSpan minSessionTimeout, CancellationToken cancellationToken)
     {
         var dataDir = Directory.CreateTempSubdirectory("pvc-zk-").FullName;
         var port = FreePort();
         var config = Path.Combine(dataDir, "zoo.cfg");
-        await File.WriteAllTextAsync(config, BaseConfig(dataDir, port), cancellationToken);
+        await File.WriteAllTextAsync(config, BaseConfig(dataDir, port, minSessionTimeout), cancellationToken);
         var server = new ZooKeeperServer(dataDir, port, config, "org.apache.zookeeper.server.ZooKeeperServerMain") { JvmOptions = jvmOptions };
         await server.StartAsync(cancellationToken);
         return server;
@@ -112,10 +124,12 @@ public sealed class ZooKeeperServer : IAsyncDisposable
         return new ZooKeeperServer(dataDir, clientPort, config, "org.apache.zookeeper.server.quorum.QuorumPeerMain");
     }
 
-    private static string BaseConfig(string dataDir, int port) =>
+    private static readonly TimeSpan MinSessionTimeout = TimeSpan.FromSeconds(1);
+
+    private static string BaseConfig(string dataDir, int port, TimeSpan? minSessionTimeout = null) =>
         $"""
         tickTime=500
-        minSessionTimeout=1000
+        minSessionTimeout={(long)(minSessionTimeout ?? MinSessionTimeout).TotalMilliseconds}
         maxSessionTimeout=60000
         dataDir={dataDir}
         clientPort={port}
