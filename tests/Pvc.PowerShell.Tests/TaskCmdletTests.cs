@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using Pvc.Core.Connection;
 using Pvc.Core.Errors;
 using Pvc.Core.Tasks;
+using Pvc.Core.Vms;
 using Pvc.Testing.PowerShell;
+using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.PowerShell.Tests;
@@ -96,6 +98,30 @@ public sealed class TaskCmdletTests(ZooKeeperFixture zk)
         Assert.Equal(("CephNoSpace,Pvc.PowerShell.Cmdlets.GetPvcTaskCommand", ErrorCategory.ResourceUnavailable, bad.Id),
             (error.FullyQualifiedErrorId, error.CategoryInfo.Category, error.TargetObject as string));
         Assert.Contains("The pool is full.", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_renamed_VM_that_cannot_be_read_back_is_an_error_record_with_Cores_id_that_says_the_rename_succeeded()
+    {
+        var (c, core) = await StartAsync(zk);
+        await using var _ = c;
+        await using var __ = core;
+        // db1 (stopped) has the RBD disk vms/db1_sda: with its keys, its rename is a vm.rename task
+        await PvcSeed.Batch(c.Raw).AddPool("vms", "8", "default").AddVolume("vms", "db1_sda").CommitAsync();
+        // hv1's runner: the VM is removed between the rename and the read-back of -PassThru
+        var runner = RunAsync(core, async (ops, t) =>
+        {
+            await core.Vms.UndefineAsync(new VmRef(c.Vms["db1"], "db1"));
+            await ops.SucceedAsync(t, new JsonObject { ["vm"] = "db9" }, default);
+        });
+        var result = c.Ps.Run("Rename-PvcVm db1 db9 -PassThru -Timeout 30");
+        await runner;
+
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("VmNotFound,Pvc.PowerShell.Cmdlets.RenamePvcVmCommand", ErrorCategory.ObjectNotFound),
+            (error.FullyQualifiedErrorId, error.CategoryInfo.Category));
+        Assert.Contains("(vm.rename) succeeded, but reading back what it made or changed failed: No VM has the UUID", error.Exception.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A cmdlet of the task kind, compiled in the session against the module's own assembly (as other helpers' cmdlets derive from it).</summary>

@@ -424,26 +424,9 @@ public sealed class RbdImages(RadosCluster cluster)
         using (image)
         {
             RadosCluster.Check(opened, "opening snapshot", $"{pool}/{volume}@{snapshot}");
-            nuint count = 8;
-            while (true)
-            {
-                var specs = new RbdNative.RbdLinkedImageSpec[(int)count];
-                fixed (RbdNative.RbdLinkedImageSpec* p = specs)
-                {
-                    var result = RbdNative.rbd_list_children3(image, p, ref count);
-                    if (result == -CephErrors.Range)
-                        continue;
-                    RadosCluster.Check(result, "listing the snapshot's clones", $"{pool}/{volume}@{snapshot}");
-                    try
-                    {
-                        return [.. specs.Take((int)count).Select(c => $"{Marshal.PtrToStringUTF8(c.PoolName)}/{Marshal.PtrToStringUTF8(c.ImageName)}{(c.Trash != 0 ? " (in the trash)" : "")}")];
-                    }
-                    finally
-                    {
-                        RbdNative.rbd_linked_image_spec_list_cleanup(p, count);
-                    }
-                }
-            }
+            return ListGrowing<RbdNative.RbdLinkedImageSpec>(image, RbdNative.rbd_list_children3, RbdNative.rbd_linked_image_spec_list_cleanup,
+                c => $"{Marshal.PtrToStringUTF8(c.PoolName)}/{Marshal.PtrToStringUTF8(c.ImageName)}{(c.Trash != 0 ? " (in the trash)" : "")}",
+                "listing the snapshot's clones", $"{pool}/{volume}@{snapshot}");
         }
     }
 
@@ -456,24 +439,40 @@ public sealed class RbdImages(RadosCluster cluster)
             if (opened == -CephErrors.NotFound)
                 throw CephErrors.VolumeNotFound(pool, volume);
             RadosCluster.Check(opened, "opening volume", $"{pool}/{volume}");
-            nuint count = 8;
-            while (true)
+            return ListGrowing<RbdNative.RbdImageWatcher>(image, RbdNative.rbd_watchers_list, RbdNative.rbd_watchers_list_cleanup,
+                w => Marshal.PtrToStringUTF8(w.Address) ?? "", "listing the volume's watchers", $"{pool}/{volume}");
+        }
+    }
+
+    private unsafe delegate int ListCall<T>(RbdImageHandle image, T* entries, ref nuint count) where T : unmanaged;
+
+    private unsafe delegate void ListCleanup<T>(T* entries, nuint count) where T : unmanaged;
+
+    /// <summary>
+    /// Calls a librbd list function that fills an array of <typeparamref name="T"/> and answers -ERANGE, with the count it
+    /// needs, when the array is too small: grows the array to that count and calls again; each entry is described while
+    /// librbd still owns its strings, then <paramref name="cleanup"/> frees them.
+    /// </summary>
+    private static unsafe List<string> ListGrowing<T>(RbdImageHandle image, ListCall<T> call, ListCleanup<T> cleanup, Func<T, string> describe,
+        string operation, string target) where T : unmanaged
+    {
+        nuint count = 8;
+        while (true)
+        {
+            var entries = new T[(int)count];
+            fixed (T* p = entries)
             {
-                var watchers = new RbdNative.RbdImageWatcher[(int)count];
-                fixed (RbdNative.RbdImageWatcher* p = watchers)
+                var result = call(image, p, ref count);
+                if (result == -CephErrors.Range)
+                    continue;
+                RadosCluster.Check(result, operation, target);
+                try
                 {
-                    var result = RbdNative.rbd_watchers_list(image, p, ref count);
-                    if (result == -CephErrors.Range)
-                        continue;
-                    RadosCluster.Check(result, "listing the volume's watchers", $"{pool}/{volume}");
-                    try
-                    {
-                        return [.. watchers.Take((int)count).Select(w => Marshal.PtrToStringUTF8(w.Address) ?? "")];
-                    }
-                    finally
-                    {
-                        RbdNative.rbd_watchers_list_cleanup(p, count);
-                    }
+                    return [.. entries.Take((int)count).Select(describe)];
+                }
+                finally
+                {
+                    cleanup(p, count);
                 }
             }
         }

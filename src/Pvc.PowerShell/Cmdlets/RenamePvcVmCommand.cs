@@ -56,7 +56,7 @@ public sealed class RenamePvcVmCommand : TaskCmdlet
             var connection = Connection;
             if (ShouldProcess(vm.Name, $"Rename VM to {NewName} and its RBD volume(s) {string.Join(", ", volumes)}"))
                 RunTask($"Renaming VM {vm.Name} and its volumes", vm.Name, token => vms.SubmitRenameAsync(vm, NewName, volumes, token),
-                    _ => PassThru ? connection.Vms.GetAsync(vm.Uuid).GetAwaiter().GetResult() : null);
+                    async (_, token) => PassThru ? await connection.Vms.GetAsync(vm.Uuid, token) : null);
             return;
         }
         if (!ShouldProcess(vm.Name, KeepVolumeNames ? $"Rename VM to {NewName} (its volumes keep their names)" : $"Rename VM to {NewName}"))

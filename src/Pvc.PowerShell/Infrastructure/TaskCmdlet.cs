@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pvc.Core.Errors;
 using Pvc.Core.Tasks;
 
 namespace Pvc.PowerShell.Infrastructure;
@@ -33,7 +34,15 @@ public abstract class TaskCmdlet : ClusterCmdlet
     /// <param name="target">The object the errors are about.</param>
     /// <param name="submit">Records the task.</param>
     /// <param name="result">What the finished task is written as (default: the task itself).</param>
-    protected void RunTask(string activity, object target, Func<CancellationToken, Task<ClusterTask>> submit, Func<ClusterTask, object?>? result = null)
+    protected void RunTask(string activity, object target, Func<CancellationToken, Task<ClusterTask>> submit, Func<ClusterTask, object?>? result = null) =>
+        RunTask(activity, target, submit, Read(result));
+
+    /// <summary>As the other <c>RunTask</c>, with <paramref name="result"/> read from the cluster once the task finished.</summary>
+    /// <param name="activity">Write-Progress's activity ("Creating volume vms/disk0").</param>
+    /// <param name="target">The object the errors are about.</param>
+    /// <param name="submit">Records the task.</param>
+    /// <param name="result">Reads what the finished task is written as (nothing when it reads null; without it, the task itself); a Core error there is <see cref="ResultUnread"/>.</param>
+    protected void RunTask(string activity, object target, Func<CancellationToken, Task<ClusterTask>> submit, Func<ClusterTask, CancellationToken, Task<object?>>? result)
     {
         ArgumentNullException.ThrowIfNull(submit);
         if (TryAwait(submit, target) is not { } task)
@@ -47,7 +56,7 @@ public abstract class TaskCmdlet : ClusterCmdlet
     }
 
     /// <summary>Waits for a recorded task (foreground with progress, or as a job) and writes <paramref name="result"/> of it.</summary>
-    protected void WaitFor(string activity, ClusterTask task, Func<ClusterTask, object?>? result = null)
+    protected void WaitFor(string activity, ClusterTask task, Func<ClusterTask, CancellationToken, Task<object?>>? result = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         var connection = Connection;
@@ -61,7 +70,7 @@ public abstract class TaskCmdlet : ClusterCmdlet
             {
                 var finished = await connection.Tasks.WaitAsync(task.Id, new TaskProgressRecords(id, $"{activity} (task {task.Id})", progress), timeout, token);
                 done = true;
-                var output = result is null ? finished : result(finished);
+                var output = result is null ? finished : await ReadResultAsync(result, finished, token);
                 return output is null ? null : ClusterOfObject.Attach(output, connection);
             }
             finally
@@ -70,4 +79,30 @@ public abstract class TaskCmdlet : ClusterCmdlet
             }
         }, connection);
     }
+
+    private static Func<ClusterTask, CancellationToken, Task<object?>>? Read(Func<ClusterTask, object?>? result) =>
+        result is null ? null : (task, _) => Task.FromResult(result(task));
+
+    private static async Task<object?> ReadResultAsync(Func<ClusterTask, CancellationToken, Task<object?>> result, ClusterTask finished, CancellationToken token)
+    {
+        try
+        {
+            return await result(finished, token);
+        }
+        catch (Exception e) when (PvcException.From(e) is { } error)
+        {
+            throw ResultUnread(finished, error);
+        }
+    }
+
+    /// <summary>
+    /// Core's <paramref name="error"/> in reading what <paramref name="task"/> made or changed, once it succeeded: its kind
+    /// and ErrorId, its message after what the task did (Core's alone would say nothing was done, or the object is not there).
+    /// </summary>
+    private static PvcException ResultUnread(ClusterTask task, PvcException error) =>
+        new(error.Kind, error.ErrorId, $"Task {task.Id} ({task.Kind}) succeeded, but reading back what it made or changed failed: {error.Message}", error)
+        {
+            Target = error.Target,
+            Detail = error.Detail,
+        };
 }

@@ -1,15 +1,12 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using Pvc.Core.Cluster;
 using Pvc.Core.Storage;
 using Pvc.Core.Tasks;
 using Pvc.Core.Vms;
-using Pvc.NodeService.Ceph;
 using Pvc.NodeService.Storage;
-using Pvc.NodeService.Tasks;
 using Pvc.NodeService.Tests.Ceph;
+using Pvc.NodeService.Tests.Tasks;
 using Pvc.Testing.Ceph;
-using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;
 
 namespace Pvc.NodeService.Tests.Storage;
@@ -25,25 +22,23 @@ public sealed class VolumeUploadWorkTests(CephLabFixture fixture, ZooKeeperFixtu
 {
     private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("pvc-upload-work-");
     private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("pvc-upload-state-");
-    private TestCluster? _cluster;
-    private CephAccess? _ceph;
+    private TaskHandlerNode? _node;
+
+    private TaskHandlerNode Node => _node!;
 
     private CephLab Lab => fixture.Lab;
 
     public async Task InitializeAsync()
     {
-        await Lab.SharedPoolAsync();
-        _ceph = new CephAccess(new CephClientOptions { ConfigPath = Lab.ConfigPath, ClientName = CephLab.AdminClient });
-        _cluster = await TestCluster.StartAsync(zk, nodes: 1);
-        await new StorageHostOperations(_cluster.Connection).AddPoolAsync(new PoolRequest(CephLab.SharedPool, 8), default);
-        await ClusterSettings.ChangeAsync(_cluster.Connection, new ClusterSettingsChange { AllowedDomainXmlPaths = [HostDirectory.Parse(_files.FullName)] });
+        _node = await TaskHandlerNode.StartAsync(zk, Lab);
+        await new StorageHostOperations(Node.Cluster.Connection).AddPoolAsync(new PoolRequest(CephLab.SharedPool, 8), default);
+        await ClusterSettings.ChangeAsync(Node.Cluster.Connection, new ClusterSettingsChange { AllowedDomainXmlPaths = [HostDirectory.Parse(_files.FullName)] });
     }
 
     public async Task DisposeAsync()
     {
-        _ceph?.Dispose();
-        if (_cluster is not null)
-            await _cluster.DisposeAsync();
+        if (_node is not null)
+            await _node.DisposeAsync();
         _files.Delete(recursive: true);
         _state.Delete(recursive: true);
     }
@@ -73,9 +68,9 @@ public sealed class VolumeUploadWorkTests(CephLabFixture fixture, ZooKeeperFixtu
     private async Task<string> VolumeAsync()
     {
         var name = CephLabFixture.UniqueName("upw");
-        var images = await _ceph!.ImagesAsync(default);
+        var images = await Node.Ceph.ImagesAsync(default);
         await images.CreateAsync(CephLab.SharedPool, name, 16 << 20);
-        await new StorageHostOperations(_cluster!.Connection).AddVolumeAsync(CephLab.SharedPool, name, await images.ScanAsync(CephLab.SharedPool, name), default);
+        await new StorageHostOperations(Node.Cluster.Connection).AddVolumeAsync(CephLab.SharedPool, name, await images.ScanAsync(CephLab.SharedPool, name), default);
         return name;
     }
 
@@ -91,9 +86,8 @@ public sealed class VolumeUploadWorkTests(CephLabFixture fixture, ZooKeeperFixtu
     private async Task UploadAsync(string volume, string path, string format, Func<string, Task> swap)
     {
         var request = new VolumeUploadRequest(CephLab.SharedPool, volume, path, format, false);
-        var context = new ClusterTaskContext(new ClusterTask { Id = "0000cafe", Kind = ClusterTaskKinds.VolumeUpload, Arguments = request.ToArguments(), RunOn = "hv1" },
-            _cluster!.Connection, "hv1", null, NullLogger.Instance, (_, _) => Task.CompletedTask);
-        var work = new StorageWork(_cluster.Connection, _ceph!, NullLogger.Instance, null, new UploadScratch(Upload)) { ImageChecked = swap };
+        var context = Node.Context(TaskHandlerNode.Claimed("0000cafe", ClusterTaskKinds.VolumeUpload, request.ToArguments()));
+        var work = new StorageWork(Node.Cluster.Connection, Node.Ceph, NullLogger.Instance, null, new UploadScratch(Upload)) { ImageChecked = swap };
         await work.ImportVolumeAsync(context, default);
     }
 

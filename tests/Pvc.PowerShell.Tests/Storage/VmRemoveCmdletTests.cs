@@ -1,10 +1,7 @@
-using System.Text.Json;
-using System.Xml.Linq;
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
 using Pvc.Core.Storage;
 using Pvc.Core.Tasks;
-using Pvc.Testing.Pvc;
 
 namespace Pvc.PowerShell.Tests.Storage;
 
@@ -17,21 +14,6 @@ namespace Pvc.PowerShell.Tests.Storage;
 [Collection(StorageCollection.Name)]
 public sealed class VmRemoveCmdletTests(StorageCluster cluster)
 {
-    private async Task<Guid> VmWithDisksAsync(string pool, string name, params string[] volumes)
-    {
-        var id = Guid.NewGuid();
-        var xml = XDocument.Parse(PvcSeed.Xml(id, name));
-        var dev = 'b';
-        foreach (var v in volumes)
-            xml.Root!.Element("devices")!.Add(new XElement("disk", new XAttribute("type", "network"), new XAttribute("device", "disk"),
-                new XElement("source", new XAttribute("protocol", "rbd"), new XAttribute("name", $"{pool}/{v}")), new XElement("target", new XAttribute("dev", $"sd{dev++}"))));
-        await PvcSeed.AddVmAsync(cluster.Connection.ZooKeeper, name, "hv1", state: "stop", uuid: id, xml: xml.ToString());
-        return id;
-    }
-
-    private async Task<string[]> ImagesAsync(string pool) =>
-        [.. JsonSerializer.Deserialize<string[]>(await cluster.Ceph.RbdAsync(["ls", "--format", "json", pool]))!.Order(StringComparer.Ordinal)];
-
     private async Task<int> TaskCountAsync() => (await cluster.Connection.Tasks.ListAsync()).Count(t => t.Kind == ClusterTaskKinds.VmRemove);
 
     [Fact]
@@ -42,23 +24,22 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
         foreach (var v in new[] { "gone_disk0", "gone_disk1", "kept_disk0", "other" })
             ps.Run("New-PvcVolume $args[0] $args[1] 16M -Timeout 120", pool, v).ThrowIfErrors();
         ps.Run("New-PvcVolumeSnapshot $args[0] gone_disk0 before -Timeout 120", pool).ThrowIfErrors();
-        var gone = await VmWithDisksAsync(pool, "vmr-gone", "gone_disk0", "gone_disk1");
-        var kept = await VmWithDisksAsync(pool, "vmr-kept", "kept_disk0");
+        var gone = await cluster.VmWithDisksAsync(pool, "vmr-gone", "gone_disk0", "gone_disk1");
+        var kept = await cluster.VmWithDisksAsync(pool, "vmr-kept", "kept_disk0");
         ps.Run("Start-PvcVm vmr-gone -Wait -Timeout 60").ThrowIfErrors();
         var tasks = await TaskCountAsync();
 
         // -WhatIf: names the volumes; no task, nothing stopped or removed
-        var whatIf = ps.Run("Remove-PvcVm vmr-gone -DeleteVolumes -WhatIf").ThrowIfErrors().HostText;
-        // PvcSeed's XML has an RBD disk of its own (vms/<name>_sda, not in Ceph: the task skips it with a warning);
-        // the host wraps the line at its width: compared without white space
-        Assert.True(Squeezed(whatIf).Contains(Squeezed($"DELETE its RBD volume(s) vms/vmr-gone_sda, {pool}/gone_disk0, {pool}/gone_disk1 with their snapshots"), StringComparison.Ordinal), whatIf);
+        var whatIf = ps.Run("Remove-PvcVm vmr-gone -DeleteVolumes -WhatIf").ThrowIfErrors();
+        // PvcSeed's XML has an RBD disk of its own (vms/<name>_sda, not in Ceph: the task skips it with a warning)
+        Assert.True(whatIf.HostShows($"DELETE its RBD volume(s) vms/vmr-gone_sda, {pool}/gone_disk0, {pool}/gone_disk1 with their snapshots"), whatIf.HostText);
         Assert.Equal(tasks, await TaskCountAsync());
         Assert.Equal("start", System.Text.Encoding.UTF8.GetString((await cluster.Connection.ZooKeeper.GetDataAsync(DomainKeys.Schema.Path(gone.ToString(), DomainKeys.State))).Data));
-        Assert.Equal(["gone_disk0", "gone_disk1", "kept_disk0", "other"], await ImagesAsync(pool));
+        Assert.Equal(["gone_disk0", "gone_disk1", "kept_disk0", "other"], await cluster.ImagesAsync(pool));
 
         ps.Run("Remove-PvcVm vmr-gone -DeleteVolumes -Confirm:$false -Timeout 120").ThrowIfErrors();
         Assert.Null(await cluster.Connection.ZooKeeper.ExistsAsync(DomainKeys.Path(gone)));
-        Assert.Equal(["kept_disk0", "other"], await ImagesAsync(pool));
+        Assert.Equal(["kept_disk0", "other"], await cluster.ImagesAsync(pool));
         foreach (var v in new[] { "gone_disk0", "gone_disk1" })
         {
             Assert.Null(await cluster.Connection.ZooKeeper.ExistsAsync(CephKeys.Volume.Root($"{pool}/{v}")));
@@ -70,7 +51,7 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
         // PVC's undefine: the VM goes, its disks stay
         ps.Run("Remove-PvcVm vmr-kept -Confirm:$false").ThrowIfErrors();
         Assert.Null(await cluster.Connection.ZooKeeper.ExistsAsync(DomainKeys.Path(kept)));
-        Assert.Equal(["kept_disk0", "other"], await ImagesAsync(pool));
+        Assert.Equal(["kept_disk0", "other"], await cluster.ImagesAsync(pool));
         Assert.NotNull(await cluster.Connection.Volumes.GetAsync(pool, "kept_disk0"));
 
         var result = ps.Run("Remove-PvcVm nosuchvm -DeleteVolumes -Confirm:$false");
@@ -85,8 +66,8 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
         var ps = cluster.Ps;
         foreach (var v in new[] { "own", "shared" })
             ps.Run("New-PvcVolume $args[0] $args[1] 16M -Timeout 120", pool, v).ThrowIfErrors();
-        var first = await VmWithDisksAsync(pool, "vmrs-first", "own", "shared");
-        var second = await VmWithDisksAsync(pool, "vmrs-second", "shared");
+        var first = await cluster.VmWithDisksAsync(pool, "vmrs-first", "own", "shared");
+        var second = await cluster.VmWithDisksAsync(pool, "vmrs-second", "shared");
         var tasks = await TaskCountAsync();
         try
         {
@@ -98,7 +79,7 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
             Assert.Equal(tasks, await TaskCountAsync());
             Assert.NotNull(await cluster.Connection.ZooKeeper.ExistsAsync(DomainKeys.Path(first)));
             Assert.NotNull(await cluster.Connection.ZooKeeper.ExistsAsync(DomainKeys.Path(second)));
-            Assert.Equal(["own", "shared"], await ImagesAsync(pool));
+            Assert.Equal(["own", "shared"], await cluster.ImagesAsync(pool));
             Assert.NotNull(await cluster.Connection.Volumes.GetAsync(pool, "own"));
             Assert.NotNull(await cluster.Connection.Volumes.GetAsync(pool, "shared"));
         }
@@ -122,8 +103,8 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
         await cluster.Ceph.RbdAsync(["snap", "protect", $"{pool}/base@gold"]);
         await cluster.Ceph.RbdAsync(["snap", "protect", $"{pool}/plain@keep"]);
         await cluster.Ceph.RbdAsync(["clone", $"{pool}/base@gold", $"{pool}/child"]);
-        var cloned = await VmWithDisksAsync(pool, "vmrc-cloned", "base");
-        var plain = await VmWithDisksAsync(pool, "vmrc-plain", "plain");
+        var cloned = await cluster.VmWithDisksAsync(pool, "vmrc-cloned", "base");
+        var plain = await cluster.VmWithDisksAsync(pool, "vmrc-plain", "plain");
         ps.Run("Start-PvcVm vmrc-cloned -Wait -Timeout 60").ThrowIfErrors();
         try
         {
@@ -135,13 +116,13 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
             Assert.Contains($"Volume '{pool}/base' has the protected snapshot 'gold' with the clone '{pool}/child', which depends on it; VM 'vmrc-cloned' was not stopped and nothing was removed",
                 error.Exception.Message, StringComparison.Ordinal);
             Assert.Equal("start", System.Text.Encoding.UTF8.GetString((await cluster.Connection.ZooKeeper.GetDataAsync(DomainKeys.Schema.Path(cloned.ToString(), DomainKeys.State))).Data));
-            Assert.Equal(["base", "child", "plain"], await ImagesAsync(pool));
+            Assert.Equal(["base", "child", "plain"], await cluster.ImagesAsync(pool));
             Assert.Contains("gold", await cluster.Ceph.RbdAsync(["snap", "ls", $"{pool}/base"]), StringComparison.Ordinal);
 
             // a protected snapshot no clone depends on is unprotected and goes with its volume
             ps.Run("Remove-PvcVm vmrc-plain -DeleteVolumes -Confirm:$false -Timeout 120").ThrowIfErrors();
             Assert.Null(await cluster.Connection.ZooKeeper.ExistsAsync(DomainKeys.Path(plain)));
-            Assert.Equal(["base", "child"], await ImagesAsync(pool));
+            Assert.Equal(["base", "child"], await cluster.ImagesAsync(pool));
         }
         finally
         {
@@ -150,6 +131,4 @@ public sealed class VmRemoveCmdletTests(StorageCluster cluster)
         }
         ps.Run("Remove-PvcPool $args[0] -Force -Confirm:$false -Timeout 120", pool).ThrowIfErrors();
     }
-
-    private static string Squeezed(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 }

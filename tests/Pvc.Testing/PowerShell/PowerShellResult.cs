@@ -23,6 +23,14 @@ public sealed record PowerShellResult(
     /// <summary>The base objects of the output, cast.</summary>
     public IReadOnlyList<T> OutputOf<T>() => [.. Output.Select(o => (T)o.BaseObject)];
 
+    /// <summary>
+    /// Whether <see cref="HostText"/> shows <paramref name="text"/>, white space aside: the host wraps a long line at its
+    /// width, anywhere.
+    /// </summary>
+    public bool HostShows(string text) => Squeezed(HostText).Contains(Squeezed(text), StringComparison.Ordinal);
+
+    private static string Squeezed(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+
     /// <summary>Throws with every error's text when the run wrote any error: for steps that must succeed.</summary>
     public PowerShellResult ThrowIfErrors()
     {
