@@ -21,23 +21,49 @@ internal sealed record HostCommand(int ExitCode, string Output, string Error)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        try
+        var command = Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None);
+        if (environment is not null)
+            command = command.WithEnvironmentVariables(environment);
+        var busyWait = TimeSpan.FromMilliseconds(20);
+        while (true)
         {
-            var command = Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None);
-            if (environment is not null)
-                command = command.WithEnvironmentVariables(environment);
-            var result = await command.ExecuteBufferedAsync(deadline.Token);
-            return new HostCommand(result.ExitCode, result.StandardOutput, result.StandardError);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new HostCommand(-1, "", $"{program} did not finish within {timeout.TotalSeconds:0.#} s");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return new HostCommand(-1, "", $"{program} could not be run: {e.Message}");
+            try
+            {
+                var result = await command.ExecuteBufferedAsync(deadline.Token);
+                return new HostCommand(result.ExitCode, result.StandardOutput, result.StandardError);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new HostCommand(-1, "", $"{program} did not finish within {timeout.TotalSeconds:0.#} s");
+            }
+            catch (System.ComponentModel.Win32Exception e) when (Cause(e).NativeErrorCode == TextFileBusy)
+            {
+                // a program still open for writing somewhere (a plugin being installed as it is due, or a child forked
+                // by another thread of this service before its copy of a writer's descriptor closed on exec) cannot
+                // be executed yet; it can be once the writer closes it, so try again until the deadline
+                try
+                {
+                    await Task.Delay(busyWait, deadline.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return new HostCommand(-1, "", $"{program} could not be run within {timeout.TotalSeconds:0.#} s: {Cause(e).Message}");
+                }
+                busyWait = TimeSpan.FromMilliseconds(Math.Min(500, busyWait.TotalMilliseconds * 2));
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                return new HostCommand(-1, "", $"{program} could not be run: {Cause(e).Message}");
+            }
         }
     }
+
+    /// <summary>The operating system's error under CliWrap's own (which says only that the start failed).</summary>
+    private static System.ComponentModel.Win32Exception Cause(System.ComponentModel.Win32Exception e) =>
+        e.InnerException is System.ComponentModel.Win32Exception inner ? Cause(inner) : e;
+
+    /// <summary>ETXTBSY: exec of a file that is open for writing.</summary>
+    private const int TextFileBusy = 26;
 
     /// <summary>True when <paramref name="program"/> (a path, or a name looked up in PATH) can be run.</summary>
     public static bool Exists(string program)

@@ -127,6 +127,22 @@ public sealed class NodeHealthMonitorTests(ZooKeeperFixture zk) : IDisposable
     }
 
     [Fact]
+    public async Task A_plugin_run_while_its_file_is_still_open_for_writing_runs_once_the_writer_closes_it()
+    {
+        // exec of a file some process holds open for writing fails with ETXTBSY ("Text file busy"): a plugin being
+        // installed as it is due, or, in a busy process, a child forked elsewhere between this file's write and close
+        // (a loaded test run saw "could not be run" that way)
+        var path = Script("busy", "echo '{\"health_delta\": 0, \"message\": \"ran\"}'\n");
+        var plugin = new ExecutableHealthPlugin(path, "busy", "hv1", TimeSpan.FromSeconds(30));
+        var writer = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        var run = plugin.RunAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // the writer's time; the run must outlast it, not fail at once
+        await writer.DisposeAsync();
+        var result = await run;
+        Assert.Equal((0, "ran"), (result.HealthDelta, result.Message));
+    }
+
+    [Fact]
     public async Task A_PowerShell_script_with_a_pwsh_shebang_is_a_plugin()
     {
         var path = Path.Combine(_dir, "mdraid.ps1");

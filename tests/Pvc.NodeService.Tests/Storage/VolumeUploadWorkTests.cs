@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using Pvc.Core.Cluster;
 using Pvc.Core.Storage;

@@ -1,6 +1,7 @@
 using System.Text;
 using Pvc.Core.Errors;
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.NodeService.Tasks;
 using Pvc.Testing.Pvc;
 using Pvc.Testing.ZooKeeper;

@@ -1,4 +1,5 @@
 using Pvc.Core.Schema;
+using Pvc.Core.Vms;
 using Pvc.NodeService.Tests.Ceph;
 using Pvc.NodeService.Tasks;
 using Pvc.Testing.Ceph;
