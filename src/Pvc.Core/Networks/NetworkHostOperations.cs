@@ -47,6 +47,60 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
     }
 
     /// <summary>
+    /// Writes back the MTU a node builds network <paramref name="vni"/> with, as PVC's node daemon does when the network's
+    /// <c>mtu</c> key is empty or above what the node's device allows: <paramref name="inUse"/> gives the MTU used for
+    /// what the key holds (null when empty, missing or not a number), and when the key does not hold exactly that (PVC's
+    /// decimal text) it is written. The write is made at the version read (or creates the key when missing), so that a
+    /// change made meanwhile (by an administrator, or by another node writing back at the same time) is never
+    /// overwritten: the key is read again and written only if it is still not what this node uses. A key that already
+    /// holds what the node uses is left alone, its version unchanged.
+    /// </summary>
+    /// <returns>The MTU written, or null when nothing was (the key held it already, or the network is gone).</returns>
+    /// <exception cref="PvcException">WriteConflict: "NetworkChangedMeanwhile" (the key kept changing under five attempts).</exception>
+    public async Task<int?> WriteBackMtuAsync(int vni, Func<int?, int> inUse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inUse);
+        var zk = cluster.ZooKeeper;
+        var path = NetworkKeys.Path(vni, NetworkKeys.Mtu);
+        const int Attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            string? text = null;
+            var version = -1;
+            try
+            {
+                var data = await zk.GetDataAsync(path, null, cancellationToken);
+                text = System.Text.Encoding.UTF8.GetString(data.Data);
+                version = data.Stat.Version;
+            }
+            catch (NoNodeException)
+            {
+                // a network written before PVC had the key (or by a tool that left it out): created below
+            }
+            var mtu = inUse(PvcNumber.DecodeInt(text));
+            var wanted = PvcNumber.Encode(mtu);
+            if (text == wanted)
+                return null;
+            var bytes = System.Text.Encoding.UTF8.GetBytes(wanted);
+            try
+            {
+                await zk.MultiAsync([text is null ? Op.Create(path, bytes) : Op.SetData(path, bytes, version)], cancellationToken);
+                return mtu;
+            }
+            catch (NoNodeException)
+            {
+                return null; // the network went meanwhile
+            }
+            catch (ZooKeeperException e) when (e is BadVersionException or NodeExistsException)
+            {
+                if (attempt >= Attempts)
+                    throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.NetworkChangedMeanwhile,
+                        $"The MTU of network {vni} kept changing while this node wrote back the MTU it uses; it is written on the next change.", e) { Target = vni };
+            }
+        }
+    }
+
+    /// <summary>
     /// Records a lease the primary's DHCP server handed out, as PVC's lease script does on "add": the lease's keys
     /// (<c>/networks/&lt;vni&gt;/dhcp4_leases/&lt;mac&gt;</c>: root "", expiry in epoch seconds or "0", ipaddr, hostname, clientid
     /// or "*") replace whatever was there, in one transaction.

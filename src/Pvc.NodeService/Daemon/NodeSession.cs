@@ -46,6 +46,8 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         // the primary's network services, on a coordinator that builds networks; what a primary of this node left
         // behind when its service died without relinquishing goes before anything here can take over again
         Networks.PrimaryDhcp? primaryNetworks = null;
+        // the networks built on this node: the primary's gateways and dnsmasqs wait for theirs
+        var built = new Networks.BuiltNetworks();
         if (config.IsCoordinator && config.Networks.Enabled && OperatingSystem.IsLinux() && Environment.ProcessPath is { } self)
         {
             primaryNetworks = new Networks.PrimaryDhcp(new NetworkHostOperations(cluster), new Networks.IpTool(),
@@ -53,6 +55,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
                 {
                     FloatingAddresses = config.Networks.FloatingAddresses,
                     DnsDatabase = config.DnsDatabase,
+                    Built = built,
                 }, log);
             await primaryNetworks.ClearStaleAsync(await cluster.Networks.ListAsync((string?)null, cancellationToken), cancellationToken);
         }
@@ -62,7 +65,7 @@ internal sealed class NodeSession(ClusterConnection cluster, NodeConfig config, 
         loops.Add("VM supervision", _vms.RunAsync(session.Token));
         loops.Add("flush controller", _flush.RunAsync(session.Token));
         if (config.Networks.Enabled)
-            loops.Add("networks", new Networks.NetworkInstances(new NetworkHostOperations(cluster), config.Networks, new Networks.IpTool(), log).RunAsync(session.Token));
+            loops.Add("networks", new Networks.NetworkInstances(new NetworkHostOperations(cluster), config.Networks, new Networks.IpTool(), log) { Built = built }.RunAsync(session.Token));
         var health = new Core.Health.NodeHealthHostOperations(cluster, config.NodeName);
         loops.Add("node health", new Health.NodeHealthMonitor(health, Health.HealthPluginSet.Create(config, health, log), config.MonitoringInterval, log).RunAsync(session.Token));
         DefineCephSecret();

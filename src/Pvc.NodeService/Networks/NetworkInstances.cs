@@ -13,7 +13,19 @@ namespace Pvc.NodeService.Networks;
 /// host has: missing ones are made and marked as Pvc's (<see cref="NetworkLinks.Mark"/>), marked ones adopted and
 /// corrected, and marked ones no network asks for removed. A link of a network's name that Pvc did not make, and the
 /// node's own devices, are never touched. So a restarted service, or one that missed changes while its session was
-/// down, ends where a fresh one would.
+/// down, ends where a fresh one would. Each network it is built, or being changed, is said in <see cref="Built"/>.
+/// <para>
+/// The MTU is PVC's rule (<see cref="NetworkLinks.UsedMtu"/>), and as PVC's validateNetworkMTU the MTU used is written
+/// back to the network's <c>mtu</c> key when the key is empty or holds more than this node's device allows, so that
+/// Get-PvcNetwork and PVC's tools show the MTU in use. Every node that builds the network writes back, but only when
+/// the key does not hold what it uses and only at the version it read (<see cref="NetworkHostOperations.WriteBackMtuAsync"/>):
+/// nodes writing at once do not overwrite each other or an administrator's change, and a key that is right is never
+/// rewritten. A write only ever fills an empty key or lowers the value, so the nodes cannot take turns: a managed
+/// network's limit (cluster MTU less 50) is the same on nodes with the same cluster MTU, and a bridged network's
+/// limit is each node's own <c>bridge_mtu</c>, which may differ between nodes: the key then settles at the smallest
+/// limit of the nodes (the first node fills an empty key with its own, a node with a smaller one lowers it), the MTU
+/// every node can carry. PVC's nodes write unconditionally, so there the last one to start wins.
+/// </para>
 /// </summary>
 internal sealed partial class NetworkInstances(NetworkHostOperations networks, NetworkSettings settings, IpTool ip, ILogger log)
 {
@@ -26,6 +38,9 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
     /// installed, started directly as on a node, with the <c>ip</c> commands in the test's namespace.
     /// </summary>
     internal Func<HostCommand, IReadOnlyList<string>>? CommandLine { get; init; }
+
+    /// <summary>Where this node's built networks are said, for the primary's network services to wait on (one per session, shared with <see cref="PrimaryDhcp"/>).</summary>
+    public BuiltNetworks Built { get; init; } = new();
 
     [GeneratedRegex(@"^(vmbr|vxlan|vlan)([0-9]{1,8})$", RegexOptions.CultureInvariant)]
     private static partial Regex PvcLinkName();
@@ -62,6 +77,7 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
                 log.LogWarning("Network {Vni} ({Description}) is not built on this node: {Reason}", network.Vni, network.Description, reason);
                 continue;
             }
+            await WriteBackMtuAsync(network, plan, cancellationToken);
             try
             {
                 await BuildAsync(plan, links, cancellationToken);
@@ -70,9 +86,11 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
             catch (Exception e) when (e is IpCommandException or ForeignLinkException)
             {
                 // one network that cannot be built must not keep the others from being built
+                Built.Set(network.Vni, false);
                 log.LogWarning("Network {Vni} ({Description}) could not be built: {Message}", network.Vni, network.Description, e.Message);
             }
         }
+        Built.KeepOnly(built.Select(p => p.Vni).ToHashSet());
         var keep = built.SelectMany(p => new[] { p.Bridge, p.Member }).ToHashSet(StringComparer.Ordinal);
         var wantedVnis = wanted.Select(n => n.Vni).ToHashSet();
         var own = OwnDevices(links);
@@ -88,6 +106,30 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
             log.LogInformation("Removed {Link}: no network asks for it", link.Name);
         }
         return built;
+    }
+
+    /// <summary>
+    /// Writes the MTU <paramref name="plan"/> uses back to the network's key when the key does not hold it (empty, or more
+    /// than this node's device allows), as PVC's validateNetworkMTU. A failed write is logged and the network built all the
+    /// same: it is tried again on the next change.
+    /// </summary>
+    private async Task WriteBackMtuAsync(Network network, NetworkLinks plan, CancellationToken cancellationToken)
+    {
+        if (network.Mtu == plan.Mtu)
+            return;
+        try
+        {
+            if (await networks.WriteBackMtuAsync(network.Vni, stored => NetworkLinks.UsedMtu(stored, plan.MaxMtu), cancellationToken) is not { } written)
+                return;
+            if (network.Mtu is { } stored)
+                log.LogWarning("Network {Vni}: MTU {Mtu} is larger than this node's maximum MTU {Max}; set to {Written} in ZooKeeper", network.Vni, stored, plan.MaxMtu, written);
+            else
+                log.LogWarning("Network {Vni}: MTU not specified; set to {Written} in ZooKeeper (this node's maximum MTU {Max})", network.Vni, written, plan.MaxMtu);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Network {Vni}: the MTU {Mtu} it is built with could not be written to ZooKeeper: {Message}", network.Vni, plan.Mtu, e.Message);
+        }
     }
 
     /// <summary>
@@ -154,6 +196,14 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
         }
         links.TryGetValue(plan.Bridge, out var bridge);
         links.TryGetValue(plan.Member, out var member);
+        if (bridge is { Kind: "bridge" } && member is not null && member.Kind == plan.MemberKind && member.Id == plan.Vni && member.Lower == plan.Lower
+            && member.Mtu == plan.Mtu && bridge.Mtu == plan.Mtu && member.Master == plan.Bridge && member.Up && bridge.Up)
+        {
+            Built.Set(plan.Vni, true);
+            return;
+        }
+        // not built from the first change until the last: the primary adds no gateway on a bridge without its port
+        Built.Set(plan.Vni, false);
         // an interface of ours of the wrong kind, or a port of another id or over another device, is replaced
         if (bridge is not null && bridge.Kind != "bridge")
         {
@@ -178,10 +228,9 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
             await ip.RunAsync(plan.MarkLink(plan.Bridge), cancellationToken);
         }
         var adopted = bridge is not null && member is not null;
-        if (adopted && member!.Mtu == plan.Mtu && bridge!.Mtu == plan.Mtu && member.Master == plan.Bridge && member.Up && bridge.Up)
-            return;
         foreach (var command in plan.Configure())
             await RunAsync(command, cancellationToken);
         log.LogInformation("{What} network {Vni}: {Member} on {Bridge}, MTU {Mtu}", adopted ? "Corrected" : "Built", plan.Vni, plan.Member, plan.Bridge, plan.Mtu);
+        Built.Set(plan.Vni, true);
     }
 }

@@ -61,9 +61,21 @@ internal sealed record NetworkLinks(int Vni, NetworkType Type, int Mtu, string L
             reason = "this node has no bridge device for bridged networks (guest_networking.bridge_device)";
         if (reason is not null)
             return null;
-        var mtu = network.Mtu is { } m && m >= NetworkValidation.MinMtu ? Math.Min(m, max) : max;
-        return new NetworkLinks(network.Vni, network.Type, mtu, lower!);
+        return new NetworkLinks(network.Vni, network.Type, UsedMtu(network.Mtu, max), lower!) { MaxMtu = max };
     }
+
+    /// <summary>
+    /// The largest MTU this node's device allows the network: the cluster MTU less the VXLAN overhead (managed), or the
+    /// bridge device's MTU (bridged). The latter is pvc.conf's <c>bridge_mtu</c> of this node, which may differ from another's.
+    /// </summary>
+    public int MaxMtu { get; init; }
+
+    /// <summary>
+    /// PVC's rule for the MTU a network is built with from what its key holds (<paramref name="stored"/>, null when empty
+    /// or not a number): the stored MTU capped at <paramref name="max"/>, and <paramref name="max"/> when there is none. A
+    /// stored MTU below <see cref="NetworkValidation.MinMtu"/> (which Core refuses to write) is taken as none.
+    /// </summary>
+    public static int UsedMtu(int? stored, int max) => stored is { } m && m >= NetworkValidation.MinMtu ? Math.Min(m, max) : max;
 
     /// <summary>Makes the bridge.</summary>
     public IReadOnlyList<string> CreateBridge() => ["link", "add", Bridge, "type", "bridge"];

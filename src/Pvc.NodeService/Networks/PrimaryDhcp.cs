@@ -15,7 +15,8 @@ namespace Pvc.NodeService.Networks;
 /// <summary>
 /// The primary coordinator's network services, in PVC's takeover phases: the cluster's floating addresses (C, D), the
 /// metadata address on <c>lo</c> (E), the firewall (<see cref="NetworkFirewall"/>, loaded before any gateway so that guests
-/// never reach the primary's other services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F),
+/// never reach the primary's other services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F) once
+/// the network is built on this node (<see cref="PrimaryDhcpOptions.Built"/>: its VXLAN attached to the bridge and both up),
 /// the metadata API (<see cref="MetadataApi"/>), and for each network with an IPv4 gateway its
 /// reservations as hosts files and a dnsmasq (DNS for its domain, DHCP when it has DHCPv4) whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
 /// Then, with a DNS database in pvc.conf, the DNS aggregator (<see cref="DnsAggregator"/>: PowerDNS over PostgreSQL on
@@ -41,6 +42,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         ? new MetadataApi(networks.ReadGuestTableAsync, metadata, options.MetadataPort, options.Netns, log) : null;
     private bool _metadataAddressHeld;
     private volatile IReadOnlyList<Network> _zones = [];
+    private readonly HashSet<int> _waiting = [];
 
     /// <inheritdoc />
     public string Name => "DHCP";
@@ -51,6 +53,8 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var changed = new Signal();
+        // a network built on this node (or being changed) wakes the services: its gateway waits for it
+        using var built = options.Built?.Subscribe(changed.Set);
         if (options.DnsDatabase is not null && _dns is null)
             log.LogWarning("pvc.conf names a DNS database but no cluster or upstream floating address for PowerDNS to listen on: no DNS aggregator runs");
         using var transfers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -92,6 +96,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
             if (_dns is not null)
                 await RelinquishStepAsync("stop the DNS aggregator", _dns.StopAsync);
             _zones = [];
+            _waiting.Clear();
             foreach (var vni in _servers.Keys.ToList())
                 await RelinquishStepAsync($"stop DHCP for network {IpTool.Arg(vni)}", () => StopServerAsync(vni));
             if (_metadata is not null)
@@ -253,6 +258,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         foreach (var vni in _gateways.Keys.Where(v => managed.All(n => n.Vni != v)).ToList())
             await RemoveGatewaysAsync(vni, cancellationToken);
 
+        _waiting.RemoveWhere(v => managed.All(n => n.Vni != v));
         // the input policy on every network's bridge before any gateway is there
         await _firewall.ApplyAsync(managed, cancellationToken);
 
@@ -260,6 +266,15 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         var gatewaysReadded = new Dictionary<int, bool>();
         foreach (var network in managed)
         {
+            // not before the network is built here: on a bridge without its VXLAN a guest's DHCP OFFER would be lost. A
+            // gateway already up stays (the network is being changed, not removed); the build wakes this pass again
+            if (options.Built is { } instances && !instances.IsBuilt(network.Vni))
+            {
+                if (_waiting.Add(network.Vni))
+                    log.LogInformation("The gateway of network {Vni} waits until the network is built on this node", network.Vni);
+                continue;
+            }
+            _waiting.Remove(network.Vni);
             try
             {
                 gatewaysReadded[network.Vni] = await EnsureGatewaysAsync(network, cancellationToken);

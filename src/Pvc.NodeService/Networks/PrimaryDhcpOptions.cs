@@ -29,6 +29,13 @@ internal sealed record PrimaryDhcpOptions(string RunDirectory, string LeaseHook,
     /// </summary>
     public Func<string, Task>? RelinquishFault { get; init; }
 
+    /// <summary>
+    /// This node's built networks (<see cref="NetworkInstances.Built"/>): a network's gateway and dnsmasq come up only once
+    /// its instance is built here, bridge and port up and the port attached, and the services are woken when it is. The
+    /// node service always gives it; null (tests of the primary alone, on bridges made by hand) waits for nothing.
+    /// </summary>
+    public BuiltNetworks? Built { get; init; }
+
     /// <summary>The addresses PowerDNS listens on, as PVC's: the cluster's and the upstream network's floating addresses.</summary>
     public IReadOnlyList<System.Net.IPAddress> DnsAddresses =>
         [.. FloatingAddresses.Where(f => f.Network is "cluster" or "upstream").OrderBy(f => f.Network == "cluster" ? 0 : 1).Select(f => f.Address)];

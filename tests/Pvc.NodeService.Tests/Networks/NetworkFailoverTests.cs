@@ -52,9 +52,10 @@ public sealed class NetworkFailoverTests(ZooKeeperFixture zk) : IDisposable
             Directory.CreateDirectory(run);
             File.SetUnixFileMode(run, File.GetUnixFileMode(_dir));
             var config = new NodeConfig { ClusterName = "lab", NodeName = names[i], ZooKeeper = c.Chroot, CoordinatorNodes = names, KeepaliveInterval = TimeSpan.FromSeconds(1) };
-            var duty = new PrimaryDhcp(new NetworkHostOperations(connection), ip, new PrimaryDhcpOptions(run, hook, configFile, lab.Namespaces[i]), log);
+            var built = new BuiltNetworks(); // as the node service: each node's gateway waits for its own build
+            var duty = new PrimaryDhcp(new NetworkHostOperations(connection), ip, new PrimaryDhcpOptions(run, hook, configFile, lab.Namespaces[i]) { Built = built }, log);
             var running = Task.WhenAll(
-                new NetworkInstances(new NetworkHostOperations(connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log).RunAsync(stop.Token),
+                new NetworkInstances(new NetworkHostOperations(connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log) { Built = built }.RunAsync(stop.Token),
                 new PrimaryElection(new CoordinatorHostOperations(connection, names[i]), config, [duty], log).RunAsync(stop.Token));
             nodes.Add(new LabNode(names[i], lab.Namespaces[i], connection, stop, log, running, run));
         }

@@ -88,6 +88,68 @@ public sealed class NetworkInstancesTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task The_MTU_in_use_is_written_back_when_the_network_has_none_or_more_than_the_device_allows_and_a_valid_one_is_left_alone()
+    {
+        // PVC's validateNetworkMTU: an empty MTU, or one above the device's limit, is replaced by the limit in ZooKeeper,
+        // so that Get-PvcNetwork and PVC's tools show the MTU in use. Before, the nodes used the limit and left the key as it was
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Connection.Networks.AddAsync(Managed(100));
+        await c.Connection.Networks.AddAsync(Managed(101, mtu: 9000));
+        await c.Connection.Networks.AddAsync(Managed(102, mtu: 1400));
+        // a bridged network on nodes whose bridge devices differ (9000 and 1500): the key settles at the smaller. Its VLAN
+        // cannot be made on this kernel (no 802.1Q); the MTU is written back before the build, as PVC's
+        await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 200, Description = "vlan200", Type = NetworkType.Bridged });
+        var before = new Dictionary<int, int>();
+        foreach (var vni in new[] { 100, 101, 102, 200 })
+            before[vni] = (await c.Raw.ExistsAsync($"/networks/{vni}/mtu"))!.Version;
+        using var stop = new CancellationTokenSource();
+        var logs = lab.Namespaces.Select(_ => new LineLogger()).ToList();
+        int[] bridgeMtus = [9000, 1500];
+        var nodes = lab.Namespaces.Select((ns, i) => new NetworkInstances(new NetworkHostOperations(c.Connection), Settings with { BridgeMtu = bridgeMtus[i] }, new IpTool(ns), logs[i])
+            .RunAsync(stop.Token)).ToList();
+        try
+        {
+            foreach (var ns in lab.Namespaces)
+                await WaitForLinksAsync(ns, l => Built(l, 100, 1450) && Built(l, 101, 1450) && Built(l, 102, 1400));
+            var deadline = Stopwatch.StartNew();
+            while (!((await c.Connection.Networks.GetAsync(100)).Mtu == 1450 && (await c.Connection.Networks.GetAsync(101)).Mtu == 1450
+                && (await c.Connection.Networks.GetAsync(200)).Mtu == 1500 && logs.All(l => l.Lines.Any(x => x.Text.Contains("Network 200 (vlan200) could not be built", StringComparison.Ordinal)))))
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "The MTUs were not written back: " + string.Join("\n", logs.SelectMany(l => l.Lines).Select(l => l.Text)));
+                await Task.Delay(50);
+            }
+            // PVC's text in PVC's key, each written once (the other node read it right, or lost the race and read it again)
+            Assert.Equal("1450", await c.ReadAsync("/networks/100/mtu"));
+            Assert.Equal("1450", await c.ReadAsync("/networks/101/mtu"));
+            Assert.Equal(before[100] + 1, (await c.Raw.ExistsAsync("/networks/100/mtu"))!.Version);
+            Assert.Equal(before[101] + 1, (await c.Raw.ExistsAsync("/networks/101/mtu"))!.Version);
+            // the valid one is not rewritten
+            Assert.Equal("1400", await c.ReadAsync("/networks/102/mtu"));
+            Assert.Equal(before[102], (await c.Raw.ExistsAsync("/networks/102/mtu"))!.Version);
+            Assert.Equal("1500", await c.ReadAsync("/networks/200/mtu"));
+            Assert.Contains(logs.SelectMany(l => l.Lines), l => l.Text.Contains("Network 101: MTU 9000 is larger than this node's maximum MTU 1450; set to 1450", StringComparison.Ordinal));
+
+            // an MTU changed later above the cap is written down again; the node with the larger bridge MTU leaves 1500 alone
+            await c.Connection.Networks.ModifyAsync("102", new NetworkChange { Mtu = 9000 });
+            deadline.Restart();
+            while (await c.ReadAsync("/networks/102/mtu") != "1450")
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "The MTU of 102 was not written down: " + string.Join("\n", logs.SelectMany(l => l.Lines).Select(l => l.Text)));
+                await Task.Delay(50);
+            }
+            foreach (var ns in lab.Namespaces)
+                await WaitForLinksAsync(ns, l => Built(l, 102, 1450));
+            Assert.Equal("1500", await c.ReadAsync("/networks/200/mtu"));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(nodes.Select(n => n.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    [Fact]
     public async Task Host_links_that_only_look_like_PVCs_and_the_nodes_own_devices_are_neither_removed_nor_adopted()
     {
         // rev14 P1-2: before the links were marked, the first reconcile deleted vmbr7 and the cluster device vmbr9

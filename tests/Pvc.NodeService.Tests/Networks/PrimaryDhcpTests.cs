@@ -150,9 +150,10 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         using var stop = new CancellationTokenSource();
         var ip = new IpTool(node);
         var settings = new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName };
-        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), settings, ip, new LineLogger()).RunAsync(stop.Token);
+        var built = new BuiltNetworks(); // as the node service: the gateway waits for the network's build
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), settings, ip, new LineLogger()) { Built = built }.RunAsync(stop.Token);
         var log = new LineLogger();
-        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node), log).RunAsync(stop.Token);
+        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node) { Built = built }, log).RunAsync(stop.Token);
         try
         {
             var deadline = Stopwatch.StartNew();
@@ -204,6 +205,62 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "dnsmasq-100.pid")) && LabCommand.IsAlive(int.Parse(File.ReadAllText(Path.Combine(_dir, "dnsmasq-100.pid")).Trim(), CultureInfo.InvariantCulture)));
     }
 
+    [Fact]
+    public async Task The_gateway_and_dnsmasq_come_up_only_once_the_network_is_built_with_its_VXLAN_attached_to_the_bridge()
+    {
+        // before: the primary added the gateway as soon as vmbr100 existed, while vxlan100 was not attached to it yet, and
+        // started dnsmasq there: a guest's first DHCP OFFER could be lost (the tests waited for the build before asking).
+        // Here PVC's build is held between the bridge up and the port attached: its ethtool step waits for a gate file
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        var node = lab.Namespaces[0];
+        var (config, hook) = WriteHook(c);
+        var gate = Path.Combine(_dir, "gate");
+        using var stop = new CancellationTokenSource();
+        var ip = new IpTool(node);
+        var log = new LineLogger();
+        var built = new BuiltNetworks();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log)
+        {
+            Built = built,
+            CommandLine = command => command.Program == "ethtool"
+                ? ["ip", "netns", "exec", node, "sh", "-c", "while [ ! -e \"$0\" ]; do sleep 0.05; done; exec ethtool \"$@\"", gate, .. command.Args]
+                : ["ip", "netns", "exec", node, command.Program, .. command.Args],
+        }.RunAsync(stop.Token);
+        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node) { Built = built }, log).RunAsync(stop.Token);
+        try
+        {
+            await c.Connection.Networks.AddAsync(Clients(100));
+            // the bridge is up, its port not attached: the build waits at the gate
+            await EventuallyAsync(() => ip.ListLinksAsync(default).Result is var links && links.Any(l => l.Name == "vmbr100" && l.Up)
+                && links.Any(l => l.Name == "vxlan100" && l.Master is null), "vmbr100 up without its port", log);
+            // the primary's verdict on network 100 meanwhile: it waits (or, before, it added the gateway within its 5 s retry)
+            await EventuallyAsync(() => log.Lines.Any(l => l.Text.Contains("The gateway of network 100 waits until the network is built", StringComparison.Ordinal)
+                || l.Text.Contains("Added the gateway 10.100.0.1/24", StringComparison.Ordinal)), "The primary's pass over network 100", log);
+            Assert.False(await HasAddressAsync(ip, "vmbr100", "10.100.0.1/24"), "The gateway is on vmbr100 while vxlan100 is not attached:\n" + string.Join("\n", log.Lines.Select(l => l.Text)));
+            Assert.False(File.Exists(Path.Combine(_dir, "dnsmasq-100.pid")), "dnsmasq runs on vmbr100 while vxlan100 is not attached");
+            Assert.False(built.IsBuilt(100));
+
+            File.WriteAllText(gate, "");
+            await EventuallyAsync(() => HasAddressAsync(ip, "vmbr100", "10.100.0.1/24").Result, "The gateway once the network is built", log);
+            Assert.True(Built(ip, 100));
+            // in the node's own words: built, then the gateway, then dnsmasq
+            await EventuallyAsync(() => log.Lines.Any(l => l.Text.StartsWith("DNS and DHCP for network 100", StringComparison.Ordinal)), "dnsmasq", log);
+            var said = log.Lines.Select(l => l.Text).ToList();
+            var builtAt = said.FindIndex(l => l.StartsWith("Built network 100", StringComparison.Ordinal));
+            var gatewayAt = said.FindIndex(l => l.Contains("Added the gateway 10.100.0.1/24", StringComparison.Ordinal));
+            var dnsmasqAt = said.FindIndex(l => l.StartsWith("DNS and DHCP for network 100", StringComparison.Ordinal));
+            Assert.True(builtAt >= 0 && builtAt < gatewayAt && gatewayAt < dnsmasqAt, string.Join("\n", said));
+            Assert.StartsWith("10.100.0.", Lease(AddGuest(node, "52:54:00:00:02:01")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.WriteAllText(gate, "");
+            await stop.CancelAsync();
+            await Task.WhenAll(instances.ContinueWith(_ => { }, TaskScheduler.Default), dhcp.ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+    }
+
     private static NetworkSpec Clients(int vni) => new()
     {
         Vni = vni, Description = "clients", Ip4Network = IPNetwork.Parse($"10.{vni}.0.0/24"), Ip4Gateway = IPAddress.Parse($"10.{vni}.0.1"),
@@ -227,8 +284,9 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         using var stop = new CancellationTokenSource();
         var ip = new IpTool(node);
         var log = new LineLogger();
-        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log).RunAsync(stop.Token);
-        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node), log).RunAsync(stop.Token);
+        var built = new BuiltNetworks();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log) { Built = built }.RunAsync(stop.Token);
+        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node) { Built = built }, log).RunAsync(stop.Token);
         // a service of the primary on every address (ZooKeeper's port), as ZooKeeper, libvirtd and sshd listen
         using var listener = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", node, "busybox", "nc", "-ll", "-p", "2181", "-e", "/bin/true"]))!;
         try
