@@ -17,8 +17,11 @@ namespace Pvc.NodeService.Networks;
 /// metadata address on <c>lo</c> (E), the firewall (<see cref="NetworkFirewall"/>, loaded before any gateway so that guests
 /// never reach the primary's other services), every managed network's gateway addresses on <c>vmbr&lt;vni&gt;</c> (F) once
 /// the network is built on this node (<see cref="PrimaryDhcpOptions.Built"/>: its VXLAN attached to the bridge and both up),
-/// the metadata API (<see cref="MetadataApi"/>), and for each network with an IPv4 gateway its
-/// reservations as hosts files and a dnsmasq (DNS for its domain, DHCP when it has DHCPv4) whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
+/// the metadata API (<see cref="MetadataApi"/>), and for each network with an IPv4 gateway or DHCPv6 its
+/// reservations as hosts files and a dnsmasq (DNS for its domain, DHCP when it has DHCPv4, router advertisements and DHCPv6
+/// with DHCPv6; <see cref="DnsmasqArguments"/>) whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
+/// A removed reservation's hosts file is deleted and that dnsmasq is sent SIGHUP (by the pidfd of the process this
+/// service started), as PVC does: dnsmasq picks up new hosts files by itself but forgets a removed one only then.
 /// Then, with a DNS database in pvc.conf, the DNS aggregator (<see cref="DnsAggregator"/>: PowerDNS over PostgreSQL on
 /// the cluster and upstream floating addresses, each managed network's zone kept in step with its dnsmasq by zone
 /// transfers). It follows the networks' watches and restarts a dnsmasq or PowerDNS that exits. On relinquish
@@ -47,7 +50,18 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     /// <inheritdoc />
     public string Name => "DHCP";
 
-    private sealed record Server(string Key, CancellationTokenSource Stop, Task Running);
+    /// <summary>One network's dnsmasq: its command line, how to stop it, its run, and a handle on its process once it started.</summary>
+    private sealed class Server(string key, CancellationTokenSource stop)
+    {
+        public string Key { get; } = key;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public Task Running { get; set; } = Task.CompletedTask;
+
+        /// <summary>The dnsmasq this service started (its pidfd), while it runs; null before it started and after it ended.</summary>
+        public volatile ChildProcessHandle? Process;
+    }
 
     /// <inheritdoc />
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -252,8 +266,9 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 log.LogWarning("Network {Vni} is not served: {Message}", network.Vni, e.Message);
             }
         }
-        // a dnsmasq on every managed network's IPv4 gateway, as PVC: its DNS, and its DHCP when the network has DHCPv4
-        foreach (var vni in _servers.Keys.Where(v => managed.All(n => n.Vni != v || n.Ip4Gateway is null)).ToList())
+        // a dnsmasq on every managed network's IPv4 gateway, and on its IPv6 gateway with DHCPv6, as PVC: its DNS, and its
+        // DHCP when the network has DHCPv4 or DHCPv6
+        foreach (var vni in _servers.Keys.Where(v => managed.All(n => n.Vni != v || !DnsmasqArguments.Serves(n))).ToList())
             await StopServerAsync(vni);
         foreach (var vni in _gateways.Keys.Where(v => managed.All(n => n.Vni != v)).ToList())
             await RemoveGatewaysAsync(vni, cancellationToken);
@@ -298,7 +313,7 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 complete = false;
             }
         }
-        foreach (var network in managed.Where(n => n.Ip4Gateway is not null && gatewaysReadded.ContainsKey(n.Vni)))
+        foreach (var network in managed.Where(n => DnsmasqArguments.Serves(n) && gatewaysReadded.ContainsKey(n.Vni)))
         {
             try
             {
@@ -431,16 +446,32 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
         var removed = WriteReservations(network, hosts);
         var args = DnsmasqArguments.For(network, hosts, options.LeaseHook, Path.Combine(options.RunDirectory, $"dnsmasq-{IpTool.Arg(vni)}.pid"))!;
         var key = string.Join('\n', args);
-        if (_servers.TryGetValue(vni, out var server) && server.Key == key && !server.Running.IsCompleted && !removed && !gatewayReadded)
-            return;
+        if (_servers.TryGetValue(vni, out var server) && server.Key == key && !server.Running.IsCompleted && !gatewayReadded)
+        {
+            if (!removed)
+                return;
+            // dnsmasq reads a hosts file added to its hostsdir by itself (inotify) but keeps a removed one's reservation
+            // until SIGHUP (PVC sends it); the signal goes to the process this service started, by its pidfd
+            if (server.Process?.Hangup() == true)
+            {
+                log.LogInformation("Told dnsmasq of network {Vni} of a removed reservation (SIGHUP)", vni);
+                return;
+            }
+        }
         if (server is not null)
             await StopServerAsync(vni);
         var stop = new CancellationTokenSource();
-        _servers[vni] = new Server(key, stop, RunDnsmasqAsync(vni, args, wake, stop.Token));
+        var started = new Server(key, stop);
+        started.Running = RunDnsmasqAsync(vni, args, wake, started, stop.Token);
+        _servers[vni] = started;
+        var gateways = string.Join(", ", new[] { network.Ip4Gateway, network.Ip6Dhcp ? network.Ip6Gateway : null }.OfType<IPAddress>());
         if (network.Ip4Dhcp)
-            log.LogInformation("DNS and DHCP for network {Vni} on {Gateway}: {Start} to {End}", vni, network.Ip4Gateway, network.Ip4DhcpStart, network.Ip4DhcpEnd);
+            log.LogInformation("DNS and DHCP for network {Vni} on {Gateway}: {Start} to {End}{Ip6}", vni, gateways, network.Ip4DhcpStart, network.Ip4DhcpEnd,
+                network.Ip6Dhcp ? ", IPv6 router advertisements" : "");
+        else if (network.Ip6Dhcp)
+            log.LogInformation("DNS, DHCPv6 and router advertisements for network {Vni} on {Gateway} (no DHCPv4)", vni, gateways);
         else
-            log.LogInformation("DNS for network {Vni} on {Gateway} (no DHCPv4)", vni, network.Ip4Gateway);
+            log.LogInformation("DNS for network {Vni} on {Gateway} (no DHCPv4)", vni, gateways);
     }
 
     /// <summary>
@@ -492,14 +523,14 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     }
 
     /// <summary>Runs one dnsmasq until stopped; one that ends by itself wakes the duty (after a pause) to start it again.</summary>
-    private async Task RunDnsmasqAsync(int vni, IReadOnlyList<string> args, Action wake, CancellationToken cancellationToken)
+    private async Task RunDnsmasqAsync(int vni, IReadOnlyList<string> args, Action wake, Server server, CancellationToken cancellationToken)
     {
         var errors = new StringBuilder();
         IReadOnlyList<string> command = options.Netns is { } ns ? ["ip", "netns", "exec", ns, "dnsmasq", .. args] : ["dnsmasq", .. args];
         var started = Stopwatch.StartNew();
         try
         {
-            var result = await Cli.Wrap(command[0]).WithArguments(command.Skip(1))
+            var running = Cli.Wrap(command[0]).WithArguments(command.Skip(1))
                 .WithEnvironmentVariables(e => e
                     .Set("DNSMASQ_BRIDGE_INTERFACE", NetworkLinks.BridgeName(vni))
                     .Set(LeaseHook.ModeVariable, "1")
@@ -508,6 +539,19 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 .WithStandardErrorPipe(PipeTarget.Merge(PipeTarget.ToStringBuilder(errors), PipeTarget.ToDelegate(line => log.LogDebug("dnsmasq {Vni}: {Line}", vni, line))))
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(line => log.LogDebug("dnsmasq {Vni}: {Line}", vni, line)))
                 .ExecuteAsync(cancellationToken);
+            // 'ip netns exec' and dnsmasq in the foreground exec: the child's PID is dnsmasq's
+            server.Process = ChildProcessHandle.Open(running.ProcessId);
+            CommandResult result;
+            try
+            {
+                result = await running;
+            }
+            finally
+            {
+                var handle = server.Process;
+                server.Process = null;
+                handle?.Dispose();
+            }
             log.LogWarning("dnsmasq for network {Vni} ended ({Code}): {Errors}; starting it again", vni, result.ExitCode, errors.ToString().Trim());
             // one that fails at once (a bad value, the address gone) is not started in a tight loop
             await Task.Delay(started.Elapsed < TimeSpan.FromSeconds(10) ? RetryAfter : TimeSpan.FromMilliseconds(200), cancellationToken);

@@ -261,6 +261,117 @@ public sealed class PrimaryDhcpTests(ZooKeeperFixture zk) : IDisposable
         }
     }
 
+    /// <summary>The IPv6 addresses of the guest's eth0 that are global, done with duplicate address detection, and dynamic (from a router advertisement).</summary>
+    private static string[] SlaacAddresses(string guest) =>
+        [.. LabCommand.TryRun("ip", ["-n", guest, "-6", "-o", "address", "show", "dev", "eth0", "scope", "global"]).Output.Split('\n')
+            .Where(l => l.Contains("dynamic", StringComparison.Ordinal) && !l.Contains("tentative", StringComparison.Ordinal))
+            .Select(l => l.Split("inet6 ")[1].Split('/')[0])];
+
+    /// <summary>The guest's routes learnt from router advertisements ("proto ra").</summary>
+    private static string RaRoutes(string guest) =>
+        string.Join('\n', LabCommand.TryRun("ip", ["-n", guest, "-6", "route", "show", "proto", "ra"]).Output.Split('\n').Where(l => l.Length > 0));
+
+    /// <summary>dnsmasq's PID from its pid file (the test looks; the service signals by the pidfd of the process it started).</summary>
+    private int DnsmasqPid(int vni) =>
+        File.Exists(Path.Combine(_dir, $"dnsmasq-{vni}.pid")) && int.TryParse(File.ReadAllText(Path.Combine(_dir, $"dnsmasq-{vni}.pid")).Trim(), CultureInfo.InvariantCulture, out var pid) && LabCommand.IsAlive(pid) ? pid : 0;
+
+    [Fact]
+    public async Task A_dual_stack_guest_gets_an_IPv4_lease_and_a_SLAAC_address_from_the_gateways_router_advertisement_and_an_IPv6_only_guest_its_route()
+    {
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        var node = lab.Namespaces[0];
+        // dual-stack with DHCPv4 and DHCPv6 (PVC sets the DHCPv6 flag with the IPv6 network): PVC's stateless range with
+        // router advertisements; IPv6-only: its stateful range, whose advertisements give the route (no DHCPv6 client here)
+        await c.Connection.Networks.AddAsync(Clients(100) with { Ip6Network = IPNetwork.Parse("fd00:100::/64"), Ip6Gateway = IPAddress.Parse("fd00:100::1") });
+        await c.Connection.Networks.AddAsync(new NetworkSpec { Vni = 101, Description = "v6only", Domain = "v6only.lab", Ip6Network = IPNetwork.Parse("fd00:101::/64"), Ip6Gateway = IPAddress.Parse("fd00:101::1") });
+        var (config, hook) = WriteHook(c);
+        using var stop = new CancellationTokenSource();
+        var ip = new IpTool(node);
+        var log = new LineLogger();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log).RunAsync(stop.Token);
+        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node), log).RunAsync(stop.Token);
+        try
+        {
+            await EventuallyAsync(() => Built(ip, 100) && Built(ip, 101) && HasAddressAsync(ip, "vmbr100", "fd00:100::1/64").Result && HasAddressAsync(ip, "vmbr101", "fd00:101::1/64").Result
+                && DnsmasqPid(100) != 0 && DnsmasqPid(101) != 0, "Both networks' gateways and dnsmasqs", log);
+            var guest = AddGuest(node, "52:54:00:00:06:01");
+            var only6 = AddGuest(node, "52:54:00:00:06:02", "vmbr101");
+            var clock = Stopwatch.StartNew();
+
+            // the guest's kernel solicits on link-up and takes the prefix from dnsmasq's advertisement (a real packet)
+            await EventuallyAsync(() => SlaacAddresses(guest).Length > 0, "A SLAAC address on the dual-stack guest", log);
+            var slaac = IPAddress.Parse(SlaacAddresses(guest)[0]);
+            var slaacAfter = clock.Elapsed;
+            Assert.True(IPNetwork.Parse("fd00:100::/64").Contains(slaac), $"{slaac} is not in fd00:100::/64");
+            Assert.Equal(IPAddress.Parse("fd00:100::5054:ff:fe00:601"), slaac); // EUI-64 of the guest's MAC
+            Assert.Contains("default via fe80::", RaRoutes(guest), StringComparison.Ordinal);
+            Assert.True(Pings(guest, "fd00:100::1"), "The guest does not reach the IPv6 gateway from its SLAAC address");
+            // and DHCPv4 still gives a lease on the same dnsmasq (PVC's own dual-stack flags leave it without one)
+            Assert.InRange(IPAddress.Parse(Lease(guest)).GetAddressBytes()[3], 100, 199);
+
+            // the IPv6-only network's advertisement gives the guest its default route through the gateway's link-local address
+            await EventuallyAsync(() => RaRoutes(only6).Contains("default via fe80::", StringComparison.Ordinal), "A router advertisement on the IPv6-only guest", log);
+            Assert.Contains(log.Lines, l => l.Text.Contains("DHCPv6 and router advertisements for network 101", StringComparison.Ordinal));
+            Console.WriteLine($"SLAAC address {slaac} on the guest {slaacAfter.TotalSeconds:0.0} s after its link came up");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe node said:\n{string.Join("\n", log.Lines.Select(l => l.Text))}");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(instances.ContinueWith(_ => { }, TaskScheduler.Default), dhcp.ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+        Assert.Equal(0, DnsmasqPid(100));
+        Assert.Equal(0, DnsmasqPid(101));
+    }
+
+    [Fact]
+    public async Task A_removed_reservation_is_forgotten_by_the_running_dnsmasq_on_SIGHUP_and_its_guest_gets_a_range_address()
+    {
+        using var lab = LabNetwork.Create();
+        await using var c = await TestCluster.StartAsync(zk);
+        var node = lab.Namespaces[0];
+        await c.Connection.Networks.AddAsync(Clients(100));
+        await c.Connection.Networks.AddReservationAsync("100", "52:54:00:00:07:01", IPAddress.Parse("10.100.0.71"), "reserved");
+        var (config, hook) = WriteHook(c);
+        using var stop = new CancellationTokenSource();
+        var ip = new IpTool(node);
+        var log = new LineLogger();
+        var instances = new NetworkInstances(new NetworkHostOperations(c.Connection), new NetworkSettings { ClusterDevice = LabNetwork.InterfaceName }, ip, log).RunAsync(stop.Token);
+        var dhcp = new PrimaryDhcp(new NetworkHostOperations(c.Connection), ip, new PrimaryDhcpOptions(_dir, hook, config, node), log).RunAsync(stop.Token);
+        try
+        {
+            await EventuallyAsync(() => Built(ip, 100) && HasAddressAsync(ip, "vmbr100", "10.100.0.1/24").Result && DnsmasqPid(100) != 0, "The gateway and dnsmasq", log);
+            var guest = AddGuest(node, "52:54:00:00:07:01");
+            Assert.Equal("10.100.0.71", Lease(guest));
+            var pid = DnsmasqPid(100);
+
+            await c.Connection.Networks.RemoveReservationAsync("100", "52:54:00:00:07:01");
+            var hosts = Path.Combine(_dir, "dnsmasq", "100", "52:54:00:00:07:01");
+            await EventuallyAsync(() => !File.Exists(hosts) && log.Lines.Any(l => l.Text.Contains("removed reservation (SIGHUP)", StringComparison.Ordinal)), "The hosts file gone and dnsmasq told", log);
+            // the same dnsmasq, told by SIGHUP (PVC's way), not a new one: DNS and DHCP of the network go on meanwhile
+            Assert.Equal(pid, DnsmasqPid(100));
+
+            // asked afresh, the guest gets an address of the range: dnsmasq forgot the reservation (without the SIGHUP it
+            // keeps giving 10.100.0.71, the deleted file notwithstanding)
+            var again = IPAddress.Parse(Lease(guest));
+            Assert.InRange(again.GetAddressBytes()[3], 100, 199);
+            Assert.Equal(pid, DnsmasqPid(100));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\nThe node said:\n{string.Join("\n", log.Lines.Select(l => l.Text))}");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(instances.ContinueWith(_ => { }, TaskScheduler.Default), dhcp.ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+    }
+
     private static NetworkSpec Clients(int vni) => new()
     {
         Vni = vni, Description = "clients", Ip4Network = IPNetwork.Parse($"10.{vni}.0.0/24"), Ip4Gateway = IPAddress.Parse($"10.{vni}.0.1"),
