@@ -25,6 +25,12 @@ public sealed class BuildExitStatusTests : IDisposable
 
         Assert.Contains("Tests: 2 passed, 1 failed, 2 skipped", run.Output, StringComparison.Ordinal);
         Assert.NotEqual(0, run.ExitCode);
+        // CI shows the log's tail only: the failed test is named there, with its message, before the totals
+        var failedAt = run.Output.IndexOf("Failed: Sample.Fails", StringComparison.Ordinal);
+        Assert.True(failedAt >= 0, run.Output);
+        Assert.Contains("Assert.Equal() Failure: Values differ", run.Output[failedAt..], StringComparison.Ordinal);
+        Assert.True(failedAt < run.Output.IndexOf("Tests: 2 passed", StringComparison.Ordinal), run.Output);
+        Assert.DoesNotContain("skipped on purpose", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,6 +87,7 @@ public sealed class BuildExitStatusTests : IDisposable
 
         Assert.Contains("Tests: 2 passed, 1 failed, 2 skipped", run.Output, StringComparison.Ordinal);
         Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Failed (Pester): sample.fails", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
