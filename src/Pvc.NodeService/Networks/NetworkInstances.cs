@@ -24,13 +24,18 @@ namespace Pvc.NodeService.Networks;
 /// network's limit (cluster MTU less 50) is the same on nodes with the same cluster MTU, and a bridged network's
 /// limit is each node's own <c>bridge_mtu</c>, which may differ between nodes: the key then settles at the smallest
 /// limit of the nodes (the first node fills an empty key with its own, a node with a smaller one lowers it), the MTU
-/// every node can carry. PVC's nodes write unconditionally, so there the last one to start wins.
+/// every node can carry. PVC 1.0.3 writes under the same condition (and again when the key changes), unchecked against
+/// the version it read; and it looks at a key emptied later only when it restarts, where Pvc fills it on the change. A
+/// write that fails (ZooKeeper unreachable, or the key kept changing) is tried again soon, not only on the next change.
 /// </para>
 /// </summary>
 internal sealed partial class NetworkInstances(NetworkHostOperations networks, NetworkSettings settings, IpTool ip, ILogger log)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private readonly HashSet<string> _missing = new(StringComparer.Ordinal);
+
+    /// <summary>Set by the last pass when an MTU could not be written back: the next pass comes after <see cref="RetryAfter"/>, change or not.</summary>
+    private bool _mtuUnwritten;
 
     /// <summary>
     /// The command line an optional tool (<c>ethtool</c>, <c>sysctl</c>) is started with; by default the program itself
@@ -54,7 +59,10 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
             try
             {
                 await ReconcileAsync(await networks.ListAsync(changed.Set, cancellationToken), cancellationToken);
-                await changed.WaitAsync(cancellationToken);
+                if (_mtuUnwritten)
+                    await changed.WaitAsync(RetryAfter, cancellationToken);
+                else
+                    await changed.WaitAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -70,6 +78,7 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
     {
         var links = (await ip.ListLinksAsync(cancellationToken)).ToDictionary(l => l.Name, StringComparer.Ordinal);
         var built = new List<NetworkLinks>();
+        _mtuUnwritten = false;
         foreach (var network in wanted)
         {
             if (NetworkLinks.For(network, settings, out var reason) is not { } plan)
@@ -77,7 +86,8 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
                 log.LogWarning("Network {Vni} ({Description}) is not built on this node: {Reason}", network.Vni, network.Description, reason);
                 continue;
             }
-            await WriteBackMtuAsync(network, plan, cancellationToken);
+            if (!await WriteBackMtuAsync(network, plan, cancellationToken))
+                _mtuUnwritten = true;
             try
             {
                 await BuildAsync(plan, links, cancellationToken);
@@ -111,24 +121,26 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
     /// <summary>
     /// Writes the MTU <paramref name="plan"/> uses back to the network's key when the key does not hold it (empty, or more
     /// than this node's device allows), as PVC's validateNetworkMTU. A failed write is logged and the network built all the
-    /// same: it is tried again on the next change.
+    /// same; false tells the caller to try again soon.
     /// </summary>
-    private async Task WriteBackMtuAsync(Network network, NetworkLinks plan, CancellationToken cancellationToken)
+    private async Task<bool> WriteBackMtuAsync(Network network, NetworkLinks plan, CancellationToken cancellationToken)
     {
         if (network.Mtu == plan.Mtu)
-            return;
+            return true;
         try
         {
             if (await networks.WriteBackMtuAsync(network.Vni, stored => NetworkLinks.UsedMtu(stored, plan.MaxMtu), cancellationToken) is not { } written)
-                return;
+                return true;
             if (network.Mtu is { } stored)
                 log.LogWarning("Network {Vni}: MTU {Mtu} is larger than this node's maximum MTU {Max}; set to {Written} in ZooKeeper", network.Vni, stored, plan.MaxMtu, written);
             else
                 log.LogWarning("Network {Vni}: MTU not specified; set to {Written} in ZooKeeper (this node's maximum MTU {Max})", network.Vni, written, plan.MaxMtu);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            log.LogWarning("Network {Vni}: the MTU {Mtu} it is built with could not be written to ZooKeeper: {Message}", network.Vni, plan.Mtu, e.Message);
+            log.LogWarning("Network {Vni}: the MTU {Mtu} it is built with could not be written to ZooKeeper ({Message}); trying again in {Seconds} s", network.Vni, plan.Mtu, e.Message, RetryAfter.TotalSeconds);
+            return false;
         }
     }
 

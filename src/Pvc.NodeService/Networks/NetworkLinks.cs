@@ -72,10 +72,11 @@ internal sealed record NetworkLinks(int Vni, NetworkType Type, int Mtu, string L
 
     /// <summary>
     /// PVC's rule for the MTU a network is built with from what its key holds (<paramref name="stored"/>, null when empty
-    /// or not a number): the stored MTU capped at <paramref name="max"/>, and <paramref name="max"/> when there is none. A
-    /// stored MTU below <see cref="NetworkValidation.MinMtu"/> (which Core refuses to write) is taken as none.
+    /// or not a number): the stored MTU capped at <paramref name="max"/>, and <paramref name="max"/> when there is none.
+    /// A small stored MTU (below <see cref="NetworkValidation.MinMtu"/>, which Core refuses to write but PVC's tools
+    /// accept) is used as it is, as PVC does, and never raised: one the kernel refuses fails the build with ip's words.
     /// </summary>
-    public static int UsedMtu(int? stored, int max) => stored is { } m && m >= NetworkValidation.MinMtu ? Math.Min(m, max) : max;
+    public static int UsedMtu(int? stored, int max) => stored is { } m && m > 0 ? Math.Min(m, max) : max;
 
     /// <summary>Makes the bridge.</summary>
     public IReadOnlyList<string> CreateBridge() => ["link", "add", Bridge, "type", "bridge"];
