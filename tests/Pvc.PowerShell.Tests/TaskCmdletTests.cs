@@ -126,15 +126,18 @@ public sealed class TaskCmdletTests(ZooKeeperFixture zk)
 
     /// <summary>A cmdlet of the task kind, compiled in the session against the module's own assembly (as other helpers' cmdlets derive from it).</summary>
     private const string TaskCmdletSource = """
+        #nullable enable
         using System.Management.Automation;
         using System.Text.Json.Nodes;
+        using System.Threading.Tasks;
         using Pvc.Core.Tasks;
         [Cmdlet(VerbsLifecycle.Invoke, "PvcTestTask")]
         public sealed class InvokePvcTestTaskCommand : Pvc.PowerShell.Infrastructure.TaskCmdlet
         {
             [Parameter(Position = 0)] public string Kind { get; set; } = "volume.add";
             protected override void ProcessRecord() =>
-                RunTask("Testing", Kind, token => Connection.Tasks.SubmitAsync(Kind, new JsonObject(), null, token), t => t.Result?["volume"]?.GetValue<string>());
+                RunTask("Testing", Kind, token => Connection.Tasks.SubmitAsync(Kind, new JsonObject(), null, token),
+                    (t, _) => Task.FromResult<object?>(t.Result?["volume"]?.GetValue<string>()));
         }
         """;
 

@@ -35,6 +35,6 @@ public sealed class AddPvcOsdCommand : StorageTaskCmdlet
         var connection = Connection;
         Submit($"Adding an OSD on {Node}:{Device}", $"{Node}:{Device}", ClusterTaskKinds.OsdAdd, request.ToArguments(),
             (_, _) => Task.FromResult<string?>(Node),
-            task => task.Result?["osd_id"]?.GetValue<int>() is { } id ? connection.Osds.GetAsync(id).GetAwaiter().GetResult() : null);
+            async (task, token) => task.Result?["osd_id"]?.GetValue<int>() is { } id ? await connection.Osds.GetAsync(id, token) : null);
     }
 }

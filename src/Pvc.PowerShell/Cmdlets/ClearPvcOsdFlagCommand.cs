@@ -22,7 +22,7 @@ public sealed class ClearPvcOsdFlagCommand : StorageTaskCmdlet
             var name = OsdFlagNames.ToCeph(flag);
             if (ShouldProcess(name, "Clear OSD flag"))
                 Submit($"Clearing OSD flag {name}", name, ClusterTaskKinds.OsdUnset, new OsdFlagRequest(flag).ToArguments(),
-                    (_, _) => Task.FromResult<string?>(null), task => task.Result?["flags"]?.AsArray().Select(f => f?.GetValue<string>()).ToArray());
+                    (_, _) => Task.FromResult<string?>(null), (task, _) => Task.FromResult<object?>(task.Result?["flags"]?.AsArray().Select(f => f?.GetValue<string>()).ToArray()));
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class RemovePvcVmCommand : TaskCmdlet
             var action = volumes.Count == 0 ? "Remove VM (it has no RBD volume to delete; stops it if it runs)"
                 : $"Remove VM and DELETE its RBD volume(s) {string.Join(", ", volumes)} with their snapshots (stops it if it runs)";
             if (ShouldProcess(vm.Name, action))
-                RunTask($"Removing VM {vm.Name} and its volumes", vm.Name, token => vms.SubmitRemoveAsync(vm, volumes, token), _ => null);
+                RunTask($"Removing VM {vm.Name} and its volumes", vm.Name, token => vms.SubmitRemoveAsync(vm, volumes, token), NoResult);
             return;
         }
         if (!ShouldProcess(vm.Name, "Remove VM (stops it if it runs; keeps its disks)"))

@@ -38,6 +38,6 @@ public sealed class SetPvcOsdCommand : StorageTaskCmdlet
         var connection = Connection;
         Submit($"Marking osd.{Id} {(@in ? "in" : "out")}", $"osd.{Id}", @in ? ClusterTaskKinds.OsdIn : ClusterTaskKinds.OsdOut, new OsdIdRequest(Id).ToArguments(),
             async (_, token) => { await connection.Osds.GetAsync(Id, token); return null; },
-            _ => connection.Osds.GetAsync(Id).GetAwaiter().GetResult());
+            async (_, token) => await connection.Osds.GetAsync(Id, token));
     }
 }

@@ -22,7 +22,7 @@ public sealed class SetPvcOsdFlagCommand : StorageTaskCmdlet
             var name = OsdFlagNames.ToCeph(flag);
             if (ShouldProcess(name, "Set OSD flag"))
                 Submit($"Setting OSD flag {name}", name, ClusterTaskKinds.OsdSet, new OsdFlagRequest(flag).ToArguments(),
-                    (_, _) => Task.FromResult<string?>(null), task => task.Result?["flags"]?.AsArray().Select(f => f?.GetValue<string>()).ToArray());
+                    (_, _) => Task.FromResult<string?>(null), (task, _) => Task.FromResult<object?>(task.Result?["flags"]?.AsArray().Select(f => f?.GetValue<string>()).ToArray()));
         }
     }
 }

@@ -43,6 +43,6 @@ public sealed class StartPvcStorageBenchmarkCommand : StorageTaskCmdlet
                 await connection.StorageBenchmarks.CheckStartAsync(request, token);
                 return null;
             },
-            task => task.Result?["job"]?.GetValue<string>() is { } job ? connection.StorageBenchmarks.GetAsync(job).GetAwaiter().GetResult() : null);
+            async (task, token) => task.Result?["job"]?.GetValue<string>() is { } job ? await connection.StorageBenchmarks.GetAsync(job, token) : null);
     }
 }

@@ -40,6 +40,6 @@ public sealed class SwitchPvcOsdDeviceCommand : StorageTaskCmdlet
         var connection = Connection;
         Submit($"Moving osd.{Id} to {NewDevice}", $"osd.{Id}", ClusterTaskKinds.OsdReplace, request.ToArguments(),
             async (_, token) => (await connection.Osds.GetAsync(Id, token)).Node,
-            task => connection.Osds.GetAsync(Id).GetAwaiter().GetResult());
+            async (_, token) => await connection.Osds.GetAsync(Id, token));
     }
 }

@@ -31,6 +31,6 @@ public sealed class UpdatePvcOsdCommand : StorageTaskCmdlet
         var connection = Connection;
         Submit($"Refreshing osd.{Id} from {Device}", $"osd.{Id}", ClusterTaskKinds.OsdRefresh, request.ToArguments(),
             async (_, token) => (await connection.Osds.GetAsync(Id, token)).Node,
-            task => connection.Osds.GetAsync(Id).GetAwaiter().GetResult());
+            async (_, token) => await connection.Osds.GetAsync(Id, token));
     }
 }

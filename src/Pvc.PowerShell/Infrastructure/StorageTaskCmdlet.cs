@@ -12,7 +12,7 @@ public abstract class StorageTaskCmdlet : TaskCmdlet
 {
     /// <summary>Checks with <paramref name="check"/>, submits <paramref name="kind"/>, waits as the switches say, and writes <paramref name="result"/>.</summary>
     protected void Submit(string activity, string target, string kind, System.Text.Json.Nodes.JsonObject arguments,
-        Func<StorageOperations, CancellationToken, Task<string?>> check, Func<ClusterTask, object?>? result)
+        Func<StorageOperations, CancellationToken, Task<string?>> check, Func<ClusterTask, CancellationToken, Task<object?>>? result)
     {
         var connection = Connection;
         RunTask(activity, target, async token =>
@@ -24,26 +24,23 @@ public abstract class StorageTaskCmdlet : TaskCmdlet
     }
 
     /// <summary>The volume as the cluster now records it.</summary>
-    protected Func<ClusterTask, object?> VolumeResult(string pool, string name)
+    protected Func<ClusterTask, CancellationToken, Task<object?>> VolumeResult(string pool, string name)
     {
         var connection = Connection;
-        return _ => connection.Volumes.GetAsync(pool, name).GetAwaiter().GetResult();
+        return async (_, token) => await connection.Volumes.GetAsync(pool, name, token);
     }
 
     /// <summary>The pool as the cluster now records it.</summary>
-    protected Func<ClusterTask, object?> PoolResult(string name)
+    protected Func<ClusterTask, CancellationToken, Task<object?>> PoolResult(string name)
     {
         var connection = Connection;
-        return _ => connection.Pools.GetAsync(name).GetAwaiter().GetResult();
+        return async (_, token) => await connection.Pools.GetAsync(name, token);
     }
 
     /// <summary>The snapshot as the cluster now records it.</summary>
-    protected Func<ClusterTask, object?> SnapshotResult(string pool, string volume, string name)
+    protected Func<ClusterTask, CancellationToken, Task<object?>> SnapshotResult(string pool, string volume, string name)
     {
         var connection = Connection;
-        return _ => connection.Snapshots.GetAsync(pool, volume, name).GetAwaiter().GetResult();
+        return async (_, token) => await connection.Snapshots.GetAsync(pool, volume, name, token);
     }
-
-    /// <summary>Nothing: the object is gone.</summary>
-    protected static object? NoResult(ClusterTask task) => null;
 }

@@ -33,16 +33,8 @@ public abstract class TaskCmdlet : ClusterCmdlet
     /// <param name="activity">Write-Progress's activity ("Creating volume vms/disk0").</param>
     /// <param name="target">The object the errors are about.</param>
     /// <param name="submit">Records the task.</param>
-    /// <param name="result">What the finished task is written as (default: the task itself).</param>
-    protected void RunTask(string activity, object target, Func<CancellationToken, Task<ClusterTask>> submit, Func<ClusterTask, object?>? result = null) =>
-        RunTask(activity, target, submit, Read(result));
-
-    /// <summary>As the other <c>RunTask</c>, with <paramref name="result"/> read from the cluster once the task finished.</summary>
-    /// <param name="activity">Write-Progress's activity ("Creating volume vms/disk0").</param>
-    /// <param name="target">The object the errors are about.</param>
-    /// <param name="submit">Records the task.</param>
-    /// <param name="result">Reads what the finished task is written as (nothing when it reads null; without it, the task itself); a Core error there is <see cref="ResultUnread"/>.</param>
-    protected void RunTask(string activity, object target, Func<CancellationToken, Task<ClusterTask>> submit, Func<ClusterTask, CancellationToken, Task<object?>>? result)
+    /// <param name="result">Reads what the finished task is written as, from the cluster once the task finished (nothing when it reads null; without it, the task itself); a Core error there is <see cref="ResultUnread"/>.</param>
+    protected void RunTask(string activity, object target, Func<CancellationToken, Task<ClusterTask>> submit, Func<ClusterTask, CancellationToken, Task<object?>>? result = null)
     {
         ArgumentNullException.ThrowIfNull(submit);
         if (TryAwait(submit, target) is not { } task)
@@ -80,8 +72,8 @@ public abstract class TaskCmdlet : ClusterCmdlet
         }, connection);
     }
 
-    private static Func<ClusterTask, CancellationToken, Task<object?>>? Read(Func<ClusterTask, object?>? result) =>
-        result is null ? null : (task, _) => Task.FromResult(result(task));
+    /// <summary>Nothing: the object is gone (a result reader that writes nothing for the finished task).</summary>
+    protected static Task<object?> NoResult(ClusterTask task, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
 
     private static async Task<object?> ReadResultAsync(Func<ClusterTask, CancellationToken, Task<object?>> result, ClusterTask finished, CancellationToken token)
     {
