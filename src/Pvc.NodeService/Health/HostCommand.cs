@@ -41,6 +41,7 @@ internal sealed record HostCommand(int ExitCode, string Output, string Error)
                 // a program still open for writing somewhere (a plugin being installed as it is due, or a child forked
                 // by another thread of this service before its copy of a writer's descriptor closed on exec) cannot
                 // be executed yet; it can be once the writer closes it, so try again until the deadline
+                Interlocked.Increment(ref _busyRetries);
                 try
                 {
                     await Task.Delay(busyWait, deadline.Token);
@@ -61,6 +62,11 @@ internal sealed record HostCommand(int ExitCode, string Output, string Error)
     /// <summary>The operating system's error under CliWrap's own (which says only that the start failed).</summary>
     private static System.ComponentModel.Win32Exception Cause(System.ComponentModel.Win32Exception e) =>
         e.InnerException is System.ComponentModel.Win32Exception inner ? Cause(inner) : e;
+
+    private static long _busyRetries;
+
+    /// <summary>How many starts this process has put off because the program was open for writing (ETXTBSY), all commands together.</summary>
+    internal static long BusyRetries => Interlocked.Read(ref _busyRetries);
 
     /// <summary>ETXTBSY: exec of a file that is open for writing.</summary>
     private const int TextFileBusy = 26;

@@ -135,8 +135,16 @@ public sealed class NodeHealthMonitorTests(ZooKeeperFixture zk) : IDisposable
         var path = Script("busy", "echo '{\"health_delta\": 0, \"message\": \"ran\"}'\n");
         var plugin = new ExecutableHealthPlugin(path, "busy", "hv1", TimeSpan.FromSeconds(30));
         var writer = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        var busyBefore = HostCommand.BusyRetries;
         var run = plugin.RunAsync(CancellationToken.None);
-        await Task.Delay(TimeSpan.FromMilliseconds(300)); // the writer's time; the run must outlast it, not fail at once
+        // the writer stays until the run has met the busy file at least once (the old code failed there), however late
+        // a loaded machine gets to it
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (HostCommand.BusyRetries == busyBefore && !run.IsCompleted)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "The run never tried the busy file");
+            await Task.Delay(20);
+        }
         await writer.DisposeAsync();
         var result = await run;
         Assert.Equal((0, "ran"), (result.HealthDelta, result.Message));
