@@ -177,6 +177,51 @@ public sealed class NetworkOperationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task A_network_whose_keys_the_nodes_keep_writing_is_removed_all_the_same()
+    {
+        // the primary's lease hook rewrites a busy network's lease keys, and the nodes write its MTU back: a removal that
+        // checked every key's version failed with NetworkChangedMeanwhile whenever one was written during its walk
+        await using var c = await TestCluster.StartAsync(zk);
+        await c.Connection.Networks.AddAsync(Clients());
+        for (var i = 0; i < 20; i++)
+            await new NetworkHostOperations(c.Connection).RecordLeaseAsync(new DhcpLease
+            {
+                Vni = 100, MacAddress = $"52:54:00:00:00:{i:x2}", IpAddress = IPAddress.Parse($"10.100.0.{100 + i}"), Hostname = "guest", Expiry = DateTimeOffset.UtcNow.AddHours(1), ClientId = "*",
+            }, default);
+        using var stop = new CancellationTokenSource();
+        var writes = 0;
+        var writer = Task.Run(async () =>
+        {
+            // as fast as ZooKeeper takes them, until the network is gone
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await c.Raw.SetDataAsync("/networks/100/mtu", System.Text.Encoding.UTF8.GetBytes((1400 + (writes % 50)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    writes++;
+                }
+                catch (Pvc.ZooKeeper.NoNodeException)
+                {
+                    return;
+                }
+            }
+        });
+        try
+        {
+            while (writes < 5)
+                await Task.Delay(10);
+            var removed = await c.Connection.Networks.RemoveAsync("clients");
+            Assert.Equal(100, removed.Vni);
+            Assert.Empty(await ChildrenAsync(c, "/networks"));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writer;
+        }
+    }
+
+    [Fact]
     public async Task Reservations_are_written_as_PVC_does_and_refused_when_they_cannot_be_served()
     {
         await using var c = await TestCluster.StartAsync(zk);

@@ -123,16 +123,24 @@ public sealed partial class NetworkOperations(ClusterConnection cluster)
                     $"The network {vni} ('{current.Description}') has VMs on it: {string.Join(", ", users)}; nothing was removed. Remove their NICs first, or force the removal under them.")
                 { Target = current.Description, Detail = users };
         }
-        var tree = await ZnodeTree.WalkAsync(Zk, [NetworkKeys.Path(vni)], withVersions: true, null, cancellationToken);
-        try
+        // whatever the keys hold goes, so their versions are not checked: the primary's lease hook and the nodes' MTU
+        // write-back keep writing a live network's keys. A key made or removed during the walk fails the one
+        // transaction (nothing is deleted), and the tree is walked again
+        const int Attempts = 5;
+        for (var attempt = 1; ; attempt++)
         {
-            await Zk.MultiAsync(tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path, e.Version)), cancellationToken);
+            var tree = await ZnodeTree.WalkAsync(Zk, [NetworkKeys.Path(vni)], withVersions: false, null, cancellationToken);
+            try
+            {
+                await Zk.MultiAsync(tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path)), cancellationToken);
+                return current;
+            }
+            catch (ZooKeeperException e) when (e is NoNodeException or NotEmptyException)
+            {
+                if (attempt >= Attempts)
+                    throw ChangedMeanwhile(vni, e);
+            }
         }
-        catch (ZooKeeperException e) when (e is BadVersionException or NoNodeException or NotEmptyException)
-        {
-            throw ChangedMeanwhile(vni, e);
-        }
-        return current;
     }
 
     /// <summary>The VNI of a network named by its VNI or description.</summary>
