@@ -20,8 +20,9 @@ namespace Pvc.NodeService.Networks;
 /// the metadata API (<see cref="MetadataApi"/>), and for each network with an IPv4 gateway or DHCPv6 its
 /// reservations as hosts files and a dnsmasq (DNS for its domain, DHCP when it has DHCPv4, router advertisements and DHCPv6
 /// with DHCPv6; <see cref="DnsmasqArguments"/>) whose lease hook is this node service's own binary (<see cref="LeaseHook"/>).
-/// A removed reservation's hosts file is deleted and that dnsmasq is sent SIGHUP (by the pidfd of the process this
-/// service started), as PVC does: dnsmasq picks up new hosts files by itself but forgets a removed one only then.
+/// A removed reservation's hosts file is deleted (a changed one's rewritten) and that dnsmasq is sent SIGHUP (by the pidfd
+/// of the process this service started, once it wrote its pid file; else it is started again), as PVC does: dnsmasq picks
+/// up new hosts files by itself but forgets a removed one's record, or a changed one's old record, only then.
 /// Then, with a DNS database in pvc.conf, the DNS aggregator (<see cref="DnsAggregator"/>: PowerDNS over PostgreSQL on
 /// the cluster and upstream floating addresses, each managed network's zone kept in step with its dnsmasq by zone
 /// transfers). It follows the networks' watches and restarts a dnsmasq or PowerDNS that exits. On relinquish
@@ -443,18 +444,21 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     {
         var vni = network.Vni;
         var hosts = Path.Combine(options.RunDirectory, "dnsmasq", IpTool.Arg(vni));
-        var removed = WriteReservations(network, hosts);
-        var args = DnsmasqArguments.For(network, hosts, options.LeaseHook, Path.Combine(options.RunDirectory, $"dnsmasq-{IpTool.Arg(vni)}.pid"))!;
+        var stale = WriteReservations(network, hosts);
+        var pidFile = Path.Combine(options.RunDirectory, $"dnsmasq-{IpTool.Arg(vni)}.pid");
+        var args = DnsmasqArguments.For(network, hosts, options.LeaseHook, pidFile)!;
         var key = string.Join('\n', args);
         if (_servers.TryGetValue(vni, out var server) && server.Key == key && !server.Running.IsCompleted && !gatewayReadded)
         {
-            if (!removed)
+            if (!stale)
                 return;
-            // dnsmasq reads a hosts file added to its hostsdir by itself (inotify) but keeps a removed one's reservation
-            // until SIGHUP (PVC sends it); the signal goes to the process this service started, by its pidfd
-            if (server.Process?.Hangup() == true)
+            // dnsmasq reads a hosts file added to its hostsdir by itself (inotify) but keeps a removed one's reservation,
+            // and a changed one's old, until SIGHUP (PVC sends it); the signal goes to the process this service started,
+            // by its pidfd, once it wrote its pid file (after its signal handlers are in: SIGHUP before would end it).
+            // Otherwise it is started again, which reads the hostsdir afresh
+            if (server.Process?.HangupOnceStarted(pidFile) == true)
             {
-                log.LogInformation("Told dnsmasq of network {Vni} of a removed reservation (SIGHUP)", vni);
+                log.LogInformation("Told dnsmasq of network {Vni} of a removed or changed reservation (SIGHUP)", vni);
                 return;
             }
         }
@@ -475,7 +479,8 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
     }
 
     /// <summary>
-    /// Writes one hosts file per reservation ("mac,ip", named by the MAC) and deletes the others; true when one went.
+    /// Writes one hosts file per reservation ("mac,ip", named by the MAC) and deletes the others; true when one went or
+    /// an existing one changed (dnsmasq must be told of both; a new file it reads by itself).
     /// Each reservation is checked again (a MAC in PVC's form, an address of the network other than its gateway): the
     /// keys are open to anyone in PVC-compatible mode, and a comma in a MAC would add dnsmasq host fields.
     /// </summary>
@@ -497,19 +502,25 @@ internal sealed class PrimaryDhcp(NetworkHostOperations networks, IpTool ip, Pri
                 log.LogWarning("A reservation of network {Vni} is not served: {Message}", network.Vni, e.Message);
             }
         }
-        var removed = false;
+        var stale = false;
         foreach (var file in Directory.GetFiles(directory).Where(f => !wanted.ContainsKey(Path.GetFileName(f))))
         {
             File.Delete(file);
-            removed = true; // dnsmasq reads added files itself but must be told of removed ones
+            stale = true; // dnsmasq reads added files itself but must be told of removed ones
         }
         foreach (var (mac, line) in wanted)
         {
             var path = Path.Combine(directory, mac);
-            if (!File.Exists(path) || File.ReadAllText(path) != line)
+            var existed = File.Exists(path);
+            if (!existed || File.ReadAllText(path) != line)
+            {
                 File.WriteAllText(path, line);
+                // and of changed ones: it adds the new record but keeps the old one (a MAC's address changed, Core's
+                // remove and add read in one pass) until SIGHUP
+                stale |= existed;
+            }
         }
-        return removed;
+        return stale;
     }
 
     private async Task StopServerAsync(int vni)
