@@ -95,7 +95,7 @@ public sealed class NetworkHostOperations(ClusterConnection cluster)
             {
                 if (attempt >= Attempts)
                     throw new PvcException(PvcErrorKind.WriteConflict, PvcErrorIds.NetworkChangedMeanwhile,
-                        $"The MTU of network {vni} kept changing while this node wrote back the MTU it uses; it is written on the next change.", e) { Target = vni };
+                        $"The MTU of network {vni} kept changing while this node wrote back the MTU it uses; the node tries again shortly.", e) { Target = vni };
             }
         }
     }

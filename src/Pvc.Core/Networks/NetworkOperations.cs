@@ -114,6 +114,10 @@ public sealed partial class NetworkOperations(ClusterConnection cluster)
     {
         var current = await _reader.GetAsync(network, cancellationToken);
         var vni = current.Vni;
+        // the root's own data (the description) is what this removal was asked for: checked in the transaction, so a
+        // network removed meanwhile, or removed and made again under the same VNI, is not deleted in its place
+        var root = await Zk.ExistsAsync(NetworkKeys.Path(vni), cancellationToken: cancellationToken)
+            ?? throw NotFoundMeanwhile(vni);
         if (!force)
         {
             var users = (await cluster.Vms.ListAsync(cancellationToken: cancellationToken))
@@ -130,10 +134,16 @@ public sealed partial class NetworkOperations(ClusterConnection cluster)
         for (var attempt = 1; ; attempt++)
         {
             var tree = await ZnodeTree.WalkAsync(Zk, [NetworkKeys.Path(vni)], withVersions: false, null, cancellationToken);
+            if (tree.Count == 0)
+                throw NotFoundMeanwhile(vni);
             try
             {
-                await Zk.MultiAsync(tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path)), cancellationToken);
+                await Zk.MultiAsync([Op.Check(NetworkKeys.Path(vni), root.Version), .. tree.OrderByDescending(e => e.Depth).Select(e => Op.Delete(e.Path))], cancellationToken);
                 return current;
+            }
+            catch (BadVersionException e)
+            {
+                throw ChangedMeanwhile(vni, e);
             }
             catch (ZooKeeperException e) when (e is NoNodeException or NotEmptyException)
             {
@@ -185,6 +195,9 @@ public sealed partial class NetworkOperations(ClusterConnection cluster)
             throw ChangedMeanwhile(vni, e);
         }
     }
+
+    private static PvcException NotFoundMeanwhile(int vni) =>
+        new(PvcErrorKind.NotFound, PvcErrorIds.NetworkNotFound, $"The network {vni} was removed by someone else meanwhile; nothing was removed.") { Target = vni };
 
     private static PvcException ChangedMeanwhile(int vni, Exception inner) =>
         new(PvcErrorKind.WriteConflict, PvcErrorIds.NetworkChangedMeanwhile,

@@ -41,7 +41,7 @@ internal sealed record HostCommand(int ExitCode, string Output, string Error)
                 // a program still open for writing somewhere (a plugin being installed as it is due, or a child forked
                 // by another thread of this service before its copy of a writer's descriptor closed on exec) cannot
                 // be executed yet; it can be once the writer closes it, so try again until the deadline
-                Interlocked.Increment(ref _busyRetries);
+                BusyRetriesByProgram.AddOrUpdate(program, 1, (_, n) => n + 1);
                 try
                 {
                     await Task.Delay(busyWait, deadline.Token);
@@ -63,10 +63,10 @@ internal sealed record HostCommand(int ExitCode, string Output, string Error)
     private static System.ComponentModel.Win32Exception Cause(System.ComponentModel.Win32Exception e) =>
         e.InnerException is System.ComponentModel.Win32Exception inner ? Cause(inner) : e;
 
-    private static long _busyRetries;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> BusyRetriesByProgram = new(StringComparer.Ordinal);
 
-    /// <summary>How many starts this process has put off because the program was open for writing (ETXTBSY), all commands together.</summary>
-    internal static long BusyRetries => Interlocked.Read(ref _busyRetries);
+    /// <summary>How many starts of <paramref name="program"/> this process has put off because it was open for writing (ETXTBSY).</summary>
+    internal static long BusyRetries(string program) => BusyRetriesByProgram.TryGetValue(program, out var n) ? n : 0;
 
     /// <summary>ETXTBSY: exec of a file that is open for writing.</summary>
     private const int TextFileBusy = 26;

@@ -26,7 +26,8 @@ namespace Pvc.NodeService.Networks;
 /// limit of the nodes (the first node fills an empty key with its own, a node with a smaller one lowers it), the MTU
 /// every node can carry. PVC 1.0.3 writes under the same condition (and again when the key changes), unchecked against
 /// the version it read; and it looks at a key emptied later only when it restarts, where Pvc fills it on the change. A
-/// write that fails (ZooKeeper unreachable, or the key kept changing) is tried again soon, not only on the next change.
+/// write that fails (ZooKeeper unreachable, or the key kept changing) is tried again in 5 s, backing off to 5 min, not
+/// only on the next change.
 /// </para>
 /// </summary>
 internal sealed partial class NetworkInstances(NetworkHostOperations networks, NetworkSettings settings, IpTool ip, ILogger log)
@@ -34,8 +35,11 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private readonly HashSet<string> _missing = new(StringComparer.Ordinal);
 
-    /// <summary>Set by the last pass when an MTU could not be written back: the next pass comes after <see cref="RetryAfter"/>, change or not.</summary>
+    /// <summary>Set by the last pass when an MTU could not be written back: the next pass comes after <see cref="_mtuRetry"/>, change or not.</summary>
     private bool _mtuUnwritten;
+
+    /// <summary>How long until the next try of an unwritten MTU: 5 s, doubled on each failure up to 5 min (a key this node may never write does not cost a pass every 5 s), 5 s again once written.</summary>
+    private TimeSpan _mtuRetry = RetryAfter;
 
     /// <summary>
     /// The command line an optional tool (<c>ethtool</c>, <c>sysctl</c>) is started with; by default the program itself
@@ -60,9 +64,15 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
             {
                 await ReconcileAsync(await networks.ListAsync(changed.Set, cancellationToken), cancellationToken);
                 if (_mtuUnwritten)
-                    await changed.WaitAsync(RetryAfter, cancellationToken);
+                {
+                    await changed.WaitAsync(_mtuRetry, cancellationToken);
+                    _mtuRetry = TimeSpan.FromTicks(Math.Min(_mtuRetry.Ticks * 2, TimeSpan.FromMinutes(5).Ticks));
+                }
                 else
+                {
+                    _mtuRetry = RetryAfter;
                     await changed.WaitAsync(cancellationToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -139,7 +149,7 @@ internal sealed partial class NetworkInstances(NetworkHostOperations networks, N
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            log.LogWarning("Network {Vni}: the MTU {Mtu} it is built with could not be written to ZooKeeper ({Message}); trying again in {Seconds} s", network.Vni, plan.Mtu, e.Message, RetryAfter.TotalSeconds);
+            log.LogWarning("Network {Vni}: the MTU {Mtu} it is built with could not be written to ZooKeeper ({Message}); trying again in {Seconds} s", network.Vni, plan.Mtu, e.Message, _mtuRetry.TotalSeconds);
             return false;
         }
     }

@@ -135,12 +135,12 @@ public sealed class NodeHealthMonitorTests(ZooKeeperFixture zk) : IDisposable
         var path = Script("busy", "echo '{\"health_delta\": 0, \"message\": \"ran\"}'\n");
         var plugin = new ExecutableHealthPlugin(path, "busy", "hv1", TimeSpan.FromSeconds(30));
         var writer = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-        var busyBefore = HostCommand.BusyRetries;
+        var busyBefore = HostCommand.BusyRetries(path);
         var run = plugin.RunAsync(CancellationToken.None);
         // the writer stays until the run has met the busy file at least once (the old code failed there), however late
         // a loaded machine gets to it
         var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (HostCommand.BusyRetries == busyBefore && !run.IsCompleted)
+        while (HostCommand.BusyRetries(path) == busyBefore && !run.IsCompleted)
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "The run never tried the busy file");
             await Task.Delay(20);
